@@ -1,0 +1,4 @@
+//! placeholder
+use std::time::Duration;
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetrySchedule(pub Vec<Duration>);

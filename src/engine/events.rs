@@ -1,0 +1,134 @@
+//! What the engine reports to a front end. Every variant carries its data (no shared caches to
+//! read back), so the dashboard's `update` and the headless printer can consume the same stream.
+
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use crate::providers::{ContentVariant, JobStatus};
+use crate::storage::{Bucket, ObjectEntry};
+
+/// A job's identity inside this process, assigned before the create request is sent, so that
+/// events about a job whose service id is not known yet can still be routed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct JobKey(pub u64);
+
+impl std::fmt::Display for JobKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// Identifies one download: the job, which output, which rendition.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DownloadKey {
+    pub job: JobKey,
+    pub output_id: String,
+    pub variant: ContentVariant,
+}
+
+/// How a single download attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// The body was saved and verified.
+    Saved,
+    /// Failed in a way that retrying may fix; another attempt is scheduled.
+    WillRetry,
+    /// Failed and will not be retried (bad key, retired deployment, schedule exhausted...).
+    GaveUp,
+}
+
+/// One HTTP attempt at fetching content, as the attempt log shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    pub key: DownloadKey,
+    /// 1-based.
+    pub number: u32,
+    pub method: &'static str,
+    /// The URL without any secret.
+    pub url: String,
+    /// None when no HTTP answer arrived (connection refused, timeout...).
+    pub status: Option<u16>,
+    pub bytes: u64,
+    pub started_at: SystemTime,
+    pub duration: Duration,
+    pub outcome: AttemptOutcome,
+    /// What happened, for a person: "404 Resource not found: content not ready yet?".
+    pub detail: String,
+    /// When the next attempt is due, if one is scheduled.
+    pub next_retry_in: Option<Duration>,
+    /// `apim-request-id` / `x-request-id` of the answer, for support tickets.
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EngineEvent {
+    /// The create request is about to be sent.
+    JobSubmitting {
+        key: JobKey,
+        prompt: String,
+        at: SystemTime,
+    },
+    /// The service accepted the job.
+    JobCreated {
+        key: JobKey,
+        job_id: String,
+        at: SystemTime,
+    },
+    /// A poll saw a status different from the last one (the first poll always reports).
+    JobStatusChanged {
+        key: JobKey,
+        status: JobStatus,
+        status_text: String,
+        progress: Option<u8>,
+        at: SystemTime,
+        expires_at: Option<SystemTime>,
+    },
+    /// The job ended without usable output, or could not be created or polled.
+    JobFailed {
+        key: JobKey,
+        message: String,
+        at: SystemTime,
+    },
+    DownloadAttempt(Attempt),
+    DownloadProgress {
+        key: DownloadKey,
+        bytes: u64,
+        total: Option<u64>,
+    },
+    DownloadFinished {
+        key: DownloadKey,
+        path: PathBuf,
+        bytes: u64,
+    },
+    DownloadFailed {
+        key: DownloadKey,
+        message: String,
+    },
+    UploadStarted {
+        job: JobKey,
+        path: PathBuf,
+        bucket: String,
+        object_path: String,
+    },
+    UploadFinished {
+        job: JobKey,
+        path: PathBuf,
+        bucket: String,
+        object_path: String,
+        public_url: Option<String>,
+        bytes: u64,
+    },
+    UploadFailed {
+        job: JobKey,
+        path: PathBuf,
+        message: String,
+    },
+    BucketsListed(Result<Vec<Bucket>, String>),
+    ObjectsListed {
+        bucket: String,
+        prefix: String,
+        result: Result<Vec<ObjectEntry>, String>,
+    },
+    /// Every step of a job is done (downloads and, when asked, uploads).
+    JobComplete { key: JobKey, ok: bool },
+}

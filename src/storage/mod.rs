@@ -1,0 +1,5 @@
+//! Supabase Storage client.
+pub mod types;
+pub use types::{Bucket, ObjectEntry, ObjectMetadata};
+#[derive(Debug, Clone)]
+pub struct StorageClient;
