@@ -1,1 +1,266 @@
-//! placeholder
+//! The headless front end: the same engine commands as the dashboard, with a printer instead of
+//! a screen. One line per event, so scripts and CI logs can follow a job.
+
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::engine::{AttemptOutcome, Command, Engine, EngineEvent, JobKey};
+use crate::providers::{ContentVariant, GenerationRequest};
+
+/// What a finished headless run saw, for the exit status and the summary.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub ok: bool,
+    pub files: Vec<std::path::PathBuf>,
+    pub uploaded: Vec<String>,
+}
+
+/// Run one generation to the end, printing each event to stdout (failures to stderr).
+/// Ctrl-C stops the engine's tasks; the job keeps running on the service.
+pub async fn generate(
+    engine: &Engine,
+    mut events: UnboundedReceiver<EngineEvent>,
+    request: GenerationRequest,
+    upload: bool,
+) -> Outcome {
+    let key = JobKey(1);
+    println!(
+        "job {key}: {} · {} · {} s · {} variant(s)",
+        quote(&request.prompt),
+        request.size,
+        request.seconds,
+        request.variants
+    );
+    engine.dispatch(Command::Generate {
+        key,
+        request,
+        upload,
+    });
+    let started = SystemTime::now();
+    let mut outcome = Outcome::default();
+    loop {
+        let event = tokio::select! {
+            e = events.recv() => e,
+            _ = tokio::signal::ctrl_c() => {
+                engine.shutdown();
+                eprintln!("interrupted: stopped watching (a job already created keeps running on the service)");
+                return outcome;
+            }
+        };
+        let Some(event) = event else { return outcome };
+        match &event {
+            EngineEvent::DownloadFinished { path, key, .. }
+                if key.variant == ContentVariant::Video =>
+            {
+                outcome.files.push(path.clone());
+            }
+            EngineEvent::UploadFinished {
+                bucket,
+                object_path,
+                ..
+            } => outcome.uploaded.push(format!("{bucket}/{object_path}")),
+            _ => {}
+        }
+        if let Some(line) = format_event(&event, started) {
+            if is_failure(&event) {
+                eprintln!("{line}");
+            } else {
+                println!("{line}");
+            }
+        }
+        if let EngineEvent::JobComplete { ok, .. } = event {
+            outcome.ok = ok;
+            return outcome;
+        }
+    }
+}
+
+fn is_failure(event: &EngineEvent) -> bool {
+    matches!(
+        event,
+        EngineEvent::JobFailed { .. }
+            | EngineEvent::DownloadFailed { .. }
+            | EngineEvent::UploadFailed { .. }
+    )
+}
+
+/// One line for an event, or None for events a script does not need (progress ticks).
+pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> {
+    let since = |at: &SystemTime| {
+        let d = at.duration_since(started).unwrap_or_default();
+        format!("+{:.1}s", d.as_secs_f64())
+    };
+    Some(match event {
+        EngineEvent::JobSubmitting { key, at, .. } => {
+            format!("job {key}: submitting ({})", since(at))
+        }
+        EngineEvent::JobCreated { key, job_id, at } => {
+            format!("job {key}: created {job_id} ({})", since(at))
+        }
+        EngineEvent::JobStatusChanged {
+            key,
+            status_text,
+            progress,
+            at,
+            ..
+        } => match progress {
+            Some(p) => format!("job {key}: status {status_text} {p}% ({})", since(at)),
+            None => format!("job {key}: status {status_text} ({})", since(at)),
+        },
+        EngineEvent::JobFailed { key, message, .. } => format!("job {key}: FAILED: {message}"),
+        EngineEvent::DownloadAttempt(a) => {
+            let status = a.status.map_or("no answer".to_string(), |s| s.to_string());
+            let tail = match (&a.outcome, a.next_retry_in) {
+                (AttemptOutcome::Saved, _) => "saved".to_string(),
+                (AttemptOutcome::WillRetry, Some(d)) => {
+                    format!("retry in {}: {}", human_duration(d), a.detail)
+                }
+                (AttemptOutcome::WillRetry, None) => format!("retrying: {}", a.detail),
+                (AttemptOutcome::GaveUp, _) => format!("gave up: {}", a.detail),
+            };
+            let rid = a
+                .request_id
+                .as_ref()
+                .map(|r| format!(" [request id {r}]"))
+                .unwrap_or_default();
+            format!(
+                "download {} {}: attempt {} {} {} → {status} ({}, {} ms) {tail}{rid}",
+                a.key.output_id,
+                variant_word(a.key.variant),
+                a.number,
+                a.method,
+                a.url,
+                human_bytes(a.bytes),
+                a.duration.as_millis(),
+            )
+        }
+        EngineEvent::DownloadProgress { .. } => return None,
+        EngineEvent::DownloadFinished { key, path, bytes } => format!(
+            "saved {} {} → {} ({})",
+            key.output_id,
+            variant_word(key.variant),
+            path.display(),
+            human_bytes(*bytes)
+        ),
+        EngineEvent::DownloadFailed { key, message } => format!(
+            "download {} {} FAILED: {message}",
+            key.output_id,
+            variant_word(key.variant)
+        ),
+        EngineEvent::UploadStarted {
+            bucket,
+            object_path,
+            ..
+        } => format!("uploading to {bucket}/{object_path}"),
+        EngineEvent::UploadFinished {
+            bucket,
+            object_path,
+            public_url,
+            bytes,
+            ..
+        } => {
+            let mut line = format!("uploaded {bucket}/{object_path} ({})", human_bytes(*bytes));
+            if let Some(url) = public_url {
+                line.push_str(&format!("\npublic URL: {url}"));
+            }
+            line
+        }
+        EngineEvent::UploadFailed { message, .. } => format!("upload FAILED: {message}"),
+        EngineEvent::JobComplete { key, ok } => {
+            if *ok {
+                format!("job {key}: done")
+            } else {
+                format!("job {key}: finished with errors")
+            }
+        }
+        EngineEvent::BucketsListed(_) | EngineEvent::ObjectsListed { .. } => return None,
+    })
+}
+
+fn variant_word(v: ContentVariant) -> &'static str {
+    match v {
+        ContentVariant::Video => "video",
+        ContentVariant::Thumbnail => "thumbnail",
+    }
+}
+
+fn quote(prompt: &str) -> String {
+    let short: String = prompt.chars().take(60).collect();
+    if short.len() < prompt.len() {
+        format!("\"{short}…\"")
+    } else {
+        format!("\"{short}\"")
+    }
+}
+
+/// `1.5 MB`-style sizes (decimal units, as file managers show them).
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+/// `5s`, `1m30s`.
+pub fn human_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 60 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else if d.subsec_millis() > 0 && s < 10 {
+        format!("{:.1}s", d.as_secs_f64())
+    } else {
+        format!("{s}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Attempt, DownloadKey};
+
+    #[test]
+    fn attempt_lines_show_status_bytes_outcome_and_next_retry() {
+        let start = SystemTime::UNIX_EPOCH;
+        let attempt = Attempt {
+            key: DownloadKey {
+                job: JobKey(1),
+                output_id: "gen_1".into(),
+                variant: ContentVariant::Video,
+            },
+            number: 1,
+            method: "GET",
+            url: "http://127.0.0.1:1/openai/v1/video/generations/gen_1/content/video?api-version=preview".into(),
+            status: Some(404),
+            bytes: 56,
+            started_at: start,
+            duration: Duration::from_millis(3),
+            outcome: AttemptOutcome::WillRetry,
+            detail: "404: content not there (yet?)".into(),
+            next_retry_in: Some(Duration::from_secs(5)),
+            request_id: Some("abc-123".into()),
+        };
+        let line = format_event(&EngineEvent::DownloadAttempt(attempt), start).expect("a line");
+        assert_eq!(
+            line,
+            "download gen_1 video: attempt 1 GET http://127.0.0.1:1/openai/v1/video/generations/gen_1/content/video?api-version=preview → 404 (56 B, 3 ms) retry in 5s: 404: content not there (yet?) [request id abc-123]"
+        );
+    }
+
+    #[test]
+    fn sizes_and_durations_read_well() {
+        assert_eq!(human_bytes(999), "999 B");
+        assert_eq!(human_bytes(45_123), "45.1 kB");
+        assert_eq!(human_bytes(1_500_000_000), "1.5 GB");
+        assert_eq!(human_duration(Duration::from_secs(90)), "1m30s");
+        assert_eq!(human_duration(Duration::from_secs(5)), "5s");
+    }
+}

@@ -13,14 +13,90 @@ pub fn redact_url(url: &Url) -> String {
             .query_pairs()
             .map(|(k, v)| {
                 let lower = k.to_ascii_lowercase();
-                let secret = ["token", "sig", "key", "secret", "signature", "code", "password"]
-                    .iter()
-                    .any(|s| lower.contains(s));
-                let v = if secret { "***".to_string() } else { v.into_owned() };
+                let secret = [
+                    "token",
+                    "sig",
+                    "key",
+                    "secret",
+                    "signature",
+                    "code",
+                    "password",
+                ]
+                .iter()
+                .any(|s| lower.contains(s));
+                let v = if secret {
+                    "***".to_string()
+                } else {
+                    v.into_owned()
+                };
                 (k.into_owned(), v)
             })
             .collect();
         u.query_pairs_mut().clear().extend_pairs(pairs);
     }
     u.to_string()
+}
+
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+
+/// How long to wait for a TCP/TLS connection before calling the endpoint unreachable.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The HTTP client every engine component shares (one connection pool). TLS uses rustls with
+/// the ring provider, installed here once, so no C toolchain heavier than ring's is needed.
+pub fn client() -> Result<reqwest::Client, String> {
+    // Installing twice is harmless: the second call returns Err and the first provider stays.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .user_agent(concat!("sora-tui/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("cannot set up the HTTP client (TLS): {e}"))
+}
+
+/// The request id a service attached to an answer, if any.
+pub fn request_id(headers: &HeaderMap) -> Option<String> {
+    [
+        "apim-request-id",
+        "x-request-id",
+        "x-ms-request-id",
+        "sb-request-id",
+    ]
+    .iter()
+    .find_map(|name| headers.get(*name))
+    .and_then(|v| v.to_str().ok())
+    .map(str::to_owned)
+}
+
+/// A header value, as text, if present and readable.
+pub fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_tokens_and_user_info_but_keeps_the_route() {
+        let u = Url::parse(
+            "https://user:pw@x.example/object/sign/b/v.mp4?token=abc.def&download=v.mp4",
+        )
+        .expect("valid test url");
+        let shown = redact_url(&u);
+        assert!(!shown.contains("abc.def"), "{shown}");
+        assert!(!shown.contains("pw"), "{shown}");
+        assert!(
+            shown.contains("/object/sign/b/v.mp4?token=***&download=v.mp4"),
+            "{shown}"
+        );
+        let plain = Url::parse("https://r.openai.azure.com/openai/v1/video/generations/gen_1/content/video?api-version=preview")
+            .expect("valid test url");
+        assert_eq!(redact_url(&plain), plain.to_string());
+    }
 }

@@ -16,6 +16,7 @@ pub mod headless;
 pub mod http;
 pub mod providers;
 pub mod secret;
+pub mod setup;
 pub mod sim;
 pub mod storage;
 pub mod tui;

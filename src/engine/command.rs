@@ -15,7 +15,13 @@ pub enum Command {
         upload: bool,
     },
     /// Upload an already downloaded file of a job to the output bucket.
-    Upload { job: JobKey, path: PathBuf },
+    Upload {
+        job: JobKey,
+        path: PathBuf,
+    },
     ListBuckets,
-    ListObjects { bucket: String, prefix: String },
+    ListObjects {
+        bucket: String,
+        prefix: String,
+    },
 }

@@ -130,5 +130,8 @@ pub enum EngineEvent {
         result: Result<Vec<ObjectEntry>, String>,
     },
     /// Every step of a job is done (downloads and, when asked, uploads).
-    JobComplete { key: JobKey, ok: bool },
+    JobComplete {
+        key: JobKey,
+        ok: bool,
+    },
 }

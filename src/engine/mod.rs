@@ -3,8 +3,12 @@
 
 pub mod command;
 pub mod events;
+mod generate;
+mod upload;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -39,13 +43,38 @@ pub struct Services {
     pub storage: Option<StorageClient>,
 }
 
-/// Handle used by front ends. Cheap to clone.
-#[derive(Clone)]
-pub struct Engine {
+/// Everything a background task needs, shared by all of them.
+struct Ctx {
     services: Services,
     settings: EngineSettings,
     events: UnboundedSender<EngineEvent>,
     cancel: CancellationToken,
+    http: Result<reqwest::Client, String>,
+    /// Service job ids by local key, so an upload can be filed under its job.
+    job_ids: Mutex<HashMap<JobKey, String>>,
+}
+
+impl Ctx {
+    fn send(&self, event: EngineEvent) {
+        // A closed channel means the front end is gone; there is no one left to tell.
+        let _ = self.events.send(event);
+    }
+
+    fn remember_job_id(&self, key: JobKey, id: &str) {
+        if let Ok(mut map) = self.job_ids.lock() {
+            map.insert(key, id.to_string());
+        }
+    }
+
+    fn job_id(&self, key: JobKey) -> Option<String> {
+        self.job_ids.lock().ok().and_then(|m| m.get(&key).cloned())
+    }
+}
+
+/// Handle used by front ends. Cheap to clone.
+#[derive(Clone)]
+pub struct Engine {
+    ctx: Arc<Ctx>,
 }
 
 impl Engine {
@@ -55,28 +84,77 @@ impl Engine {
         events: UnboundedSender<EngineEvent>,
     ) -> Self {
         Self {
-            services,
-            settings,
-            events,
-            cancel: CancellationToken::new(),
+            ctx: Arc::new(Ctx {
+                services,
+                settings,
+                events,
+                cancel: CancellationToken::new(),
+                http: crate::http::client(),
+                job_ids: Mutex::new(HashMap::new()),
+            }),
         }
     }
 
     pub fn settings(&self) -> &EngineSettings {
-        &self.settings
+        &self.ctx.settings
     }
 
     pub fn services(&self) -> &Services {
-        &self.services
+        &self.ctx.services
     }
 
-    /// Start the work a command asks for in the background. Never blocks.
+    /// Start the work a command asks for in the background. Never blocks; must be called
+    /// from within a tokio runtime.
     pub fn dispatch(&self, command: Command) {
-        let _ = (&self.services, &self.events, command);
+        let ctx = Arc::clone(&self.ctx);
+        match command {
+            Command::Generate {
+                key,
+                request,
+                upload,
+            } => {
+                tokio::spawn(async move {
+                    let ok = generate::run(&ctx, key, &request, upload).await;
+                    ctx.send(EngineEvent::JobComplete { key, ok });
+                });
+            }
+            Command::Upload { job, path } => {
+                tokio::spawn(async move {
+                    upload::run(&ctx, job, &path).await;
+                });
+            }
+            Command::ListBuckets => {
+                tokio::spawn(async move {
+                    let result = match &ctx.services.storage {
+                        Some(s) => s.list_buckets().await.map_err(|e| e.to_string()),
+                        None => Err(NO_STORAGE.into()),
+                    };
+                    ctx.send(EngineEvent::BucketsListed(result));
+                });
+            }
+            Command::ListObjects { bucket, prefix } => {
+                tokio::spawn(async move {
+                    let result = match &ctx.services.storage {
+                        Some(s) => s
+                            .list_objects(&bucket, &prefix, 100, 0)
+                            .await
+                            .map_err(|e| e.to_string()),
+                        None => Err(NO_STORAGE.into()),
+                    };
+                    ctx.send(EngineEvent::ObjectsListed {
+                        bucket,
+                        prefix,
+                        result,
+                    });
+                });
+            }
+        }
     }
 
     /// Stop every task this engine started (on quit).
     pub fn shutdown(&self) {
-        self.cancel.cancel();
+        self.ctx.cancel.cancel();
     }
 }
+
+const NO_STORAGE: &str = "Supabase is not configured: set SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY (or run with --demo)";

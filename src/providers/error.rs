@@ -1,7 +1,234 @@
-//! placeholder
+//! Errors from video services, parsed from their bodies by small pure functions so that every
+//! failure can be explained to a person (what failed, why, what to do).
+
+use std::time::Duration;
+
+/// An error answer from a service, in whichever of the shapes the services use:
+/// `{"error":{"code","message","type","param"}}` (OpenAI, Azure gateway) or the flat
+/// `{"code","message"}` of the Azure spec. `code` may be a string, a number or null.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: Option<String>,
+    pub message: String,
+    pub kind: Option<String>,
+    pub param: Option<String>,
+    /// `apim-request-id` or `x-request-id`, for support tickets.
+    pub request_id: Option<String>,
+    /// From `Retry-After` on 429/503.
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// Build from a status and raw body. A body that is not JSON (an HTML gateway page, plain
+    /// text) is kept, shortened, as the message.
+    pub fn from_body(status: u16, body: &[u8]) -> Self {
+        let mut err = ApiError {
+            status,
+            ..Default::default()
+        };
+        let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+        let obj = parsed.as_ref().and_then(|v| match v.get("error") {
+            Some(inner) if inner.is_object() => Some(inner),
+            _ if v.is_object() => Some(v),
+            _ => None,
+        });
+        if let Some(obj) = obj {
+            err.code = obj.get("code").and_then(value_as_text);
+            err.kind = obj.get("type").and_then(value_as_text);
+            err.param = obj.get("param").and_then(value_as_text);
+            err.message = obj
+                .get("message")
+                .and_then(value_as_text)
+                .or_else(|| obj.get("detail").and_then(value_as_text))
+                .unwrap_or_default();
+        }
+        if err.message.is_empty() {
+            err.message = body_excerpt(body);
+        }
+        err
+    }
+
+    /// The body said the route or resource does not exist (gateway 404).
+    pub fn is_not_found(&self) -> bool {
+        self.status == 404
+    }
+
+    /// A deployment or model that the service no longer (or never) serves.
+    pub fn looks_like_missing_deployment(&self) -> bool {
+        let m = self.message.to_ascii_lowercase();
+        (self.status == 404 || self.status == 410 || self.status == 400)
+            && (m.contains("deployment") && m.contains("does not exist")
+                || m.contains("deprecated")
+                || m.contains("retired")
+                || m.contains("shut down")
+                || m.contains("model_not_found")
+                || self.code.as_deref() == Some("DeploymentNotFound")
+                || self.code.as_deref() == Some("model_not_found"))
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(code) = &self.code {
+            if code != &self.status.to_string() {
+                write!(f, " {code}")?;
+            }
+        }
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+fn value_as_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// At most 200 characters of a body, on one line, for messages.
+pub fn body_excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 200 {
+        let cut: String = one_line.chars().take(200).collect();
+        format!("{cut}…")
+    } else {
+        one_line
+    }
+}
+
+/// Parse `Retry-After`: delta seconds or an HTTP date.
+pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// Why a provider call failed.
 #[derive(Debug, thiserror::Error)]
-#[error("api error")]
-pub struct ApiError;
-#[derive(Debug, thiserror::Error)]
-#[error("provider error")]
-pub struct ProviderError;
+pub enum ProviderError {
+    #[error("{service} answered {error}{hint}", hint = hint_for(.error))]
+    Api {
+        service: String,
+        error: Box<ApiError>,
+    },
+    #[error("could not reach {service} at {url}: {reason}. Check the endpoint and your network.")]
+    Network {
+        service: String,
+        url: String,
+        reason: String,
+    },
+    #[error("{service} sent an answer this client cannot read ({reason}): {excerpt}")]
+    Decode {
+        service: String,
+        reason: String,
+        excerpt: String,
+    },
+    #[error("{0}")]
+    Config(String),
+}
+
+impl ProviderError {
+    /// Worth retrying later: rate limits, 5xx and network errors.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ProviderError::Api { error, .. } => {
+                error.status == 429 || error.status == 408 || error.status >= 500
+            }
+            ProviderError::Network { .. } => true,
+            ProviderError::Decode { .. } | ProviderError::Config(_) => false,
+        }
+    }
+
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ProviderError::Api { error, .. } => error.retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// What to do about an error, appended to its message.
+fn hint_for(e: &ApiError) -> &'static str {
+    if e.looks_like_missing_deployment() {
+        return ". The deployment or model is unknown or retired: check `deployment` in the config against the deployments of your resource (Sora models are being retired; a retired one will not come back).";
+    }
+    match e.status {
+        401 => {
+            ". The key was refused: check AZURE_OPENAI_API_KEY (or `azure.api_key`) belongs to this resource."
+        }
+        403 => {
+            ". Access denied: the key or token lacks permission (Entra users need the Cognitive Services User role)."
+        }
+        404 => ". Not found: check the endpoint is the resource URL and the deployment name.",
+        429 => ". Rate limited: sora-tui waits and retries.",
+        400 => ". The service refused the parameters.",
+        s if s >= 500 => ". The service had a problem: sora-tui retries.",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_gateway_404_body() {
+        let e = ApiError::from_body(
+            404,
+            br#"{"error":{"code":"404","message":"Resource not found"}}"#,
+        );
+        assert_eq!(e.code.as_deref(), Some("404"));
+        assert_eq!(e.message, "Resource not found");
+        assert_eq!(e.to_string(), "HTTP 404: Resource not found");
+    }
+
+    #[test]
+    fn parses_flat_and_null_code_bodies() {
+        let e = ApiError::from_body(
+            404,
+            br#"{"error":{"message":"The API deployment 'sora-2' for this resource does not exist.","type":"video_generation_user_error","param":null,"code":null}}"#,
+        );
+        assert_eq!(e.code, None);
+        assert_eq!(e.kind.as_deref(), Some("video_generation_user_error"));
+        assert!(e.looks_like_missing_deployment());
+        let flat = ApiError::from_body(
+            400,
+            br#"{"code":"invalid_size","message":"bad size","param":"width"}"#,
+        );
+        assert_eq!(flat.param.as_deref(), Some("width"));
+        assert_eq!(flat.message, "bad size");
+    }
+
+    #[test]
+    fn keeps_an_html_body_short() {
+        let html = format!("<html><body>{}</body></html>", "x".repeat(500));
+        let e = ApiError::from_body(502, html.as_bytes());
+        assert!(e.message.starts_with("<html>"));
+        assert!(e.message.chars().count() <= 201);
+    }
+
+    #[test]
+    fn retry_after_seconds_and_date() {
+        let now = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+}

@@ -1,5 +1,310 @@
-//! Supabase Storage client.
+//! Supabase Storage client: `{SUPABASE_URL}/storage/v1/...` with the service-role key.
+//!
+//! Uploads stream from disk (the file is never held in memory), so a 1 GiB video costs a few
+//! buffers, not a gigabyte.
+
 pub mod types;
-pub use types::{Bucket, ObjectEntry, ObjectMetadata};
+
+pub use types::{Bucket, ObjectEntry, ObjectMetadata, UploadAnswer};
+
+use std::path::Path;
+
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Method, RequestBuilder};
+use url::Url;
+
+use crate::providers::azure_sora::error_chain;
+use crate::providers::error::body_excerpt;
+use crate::secret::Secret;
+
+/// A Storage error answer: `{"statusCode":"404","error":"Bucket not found","message":...,"code":...}`.
+/// The HTTP status is 400 for most errors; the real meaning is in `statusCode` and `code`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StorageApiError {
+    pub http_status: u16,
+    pub status_code: Option<String>,
+    pub error: Option<String>,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl StorageApiError {
+    pub fn from_body(http_status: u16, body: &[u8]) -> Self {
+        let v: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+        let text = |k: &str| {
+            v.as_ref().and_then(|v| v.get(k)).and_then(|x| match x {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+        };
+        StorageApiError {
+            http_status,
+            status_code: text("statusCode"),
+            error: text("error"),
+            code: text("code"),
+            message: text("message").unwrap_or_else(|| body_excerpt(body)),
+        }
+    }
+
+    /// What to do about it, for the person.
+    pub fn hint(&self) -> &'static str {
+        match (self.code.as_deref(), self.status_code.as_deref()) {
+            (Some("NoSuchBucket"), _) => {
+                "create the bucket (Supabase dashboard → Storage) or set `supabase.output_bucket` to an existing one"
+            }
+            (Some("KeyAlreadyExists" | "ResourceAlreadyExists"), _) => {
+                "an object with that path exists: upload with upsert to overwrite it"
+            }
+            (Some("EntityTooLarge"), _) | (_, Some("413")) => {
+                "the file is larger than the bucket's or the project's upload limit"
+            }
+            (Some("AccessDenied"), _) | (_, Some("403")) => {
+                "the key was refused: SUPABASE_SERVICE_ROLE_KEY must be this project's service-role key"
+            }
+            (Some("InvalidMimeType"), _) => "the bucket does not allow this file type",
+            _ => "",
+        }
+    }
+}
+
+impl std::fmt::Display for StorageApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let status = self
+            .status_code
+            .clone()
+            .unwrap_or_else(|| self.http_status.to_string());
+        write!(f, "{status}")?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        let hint = self.hint();
+        if !hint.is_empty() {
+            write!(f, " — {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("Supabase Storage answered {0}")]
+    Api(StorageApiError),
+    #[error(
+        "could not reach Supabase Storage at {url}: {reason}. Check SUPABASE_URL and your network."
+    )]
+    Network { url: String, reason: String },
+    #[error("Supabase Storage sent an answer this client cannot read ({reason}): {excerpt}")]
+    Decode { reason: String, excerpt: String },
+    #[error("cannot read {path}: {source}")]
+    File {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Config(String),
+}
+
 #[derive(Debug, Clone)]
-pub struct StorageClient;
+pub struct StorageClient {
+    http: reqwest::Client,
+    /// The project URL, e.g. `https://abc.supabase.co`.
+    base: Url,
+    key: Secret,
+}
+
+impl StorageClient {
+    pub fn new(http: reqwest::Client, base: Url, key: Secret) -> Self {
+        Self { http, base, key }
+    }
+
+    pub fn describe(&self) -> String {
+        format!("Supabase · {}", self.base.host_str().unwrap_or("?"))
+    }
+
+    /// `{base}/storage/v1/{segments...}`; each segment is percent-encoded as needed, and an
+    /// object path's own slashes become path separators.
+    fn url(&self, segments: &[&str]) -> Result<Url, StorageError> {
+        let mut url = self.base.clone();
+        {
+            let mut segs = url.path_segments_mut().map_err(|_| {
+                StorageError::Config(format!("SUPABASE_URL {} cannot take a path", self.base))
+            })?;
+            segs.pop_if_empty().extend(["storage", "v1"]);
+            for s in segments {
+                segs.extend(s.split('/').filter(|p| !p.is_empty()));
+            }
+        }
+        Ok(url)
+    }
+
+    fn auth_headers(&self) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Ok(mut v) = HeaderValue::from_str(self.key.expose()) {
+            v.set_sensitive(true);
+            h.insert("apikey", v);
+        }
+        if let Ok(mut v) = HeaderValue::from_str(&format!("Bearer {}", self.key.expose())) {
+            v.set_sensitive(true);
+            h.insert("authorization", v);
+        }
+        h
+    }
+
+    fn request(&self, method: Method, url: Url) -> RequestBuilder {
+        self.http.request(method, url).headers(self.auth_headers())
+    }
+
+    async fn send(&self, request: RequestBuilder, url: &Url) -> Result<bytes::Bytes, StorageError> {
+        let response = request.send().await.map_err(|e| StorageError::Network {
+            url: crate::http::redact_url(url),
+            reason: error_chain(&e),
+        })?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(|e| StorageError::Network {
+            url: crate::http::redact_url(url),
+            reason: error_chain(&e),
+        })?;
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(StorageError::Api(StorageApiError::from_body(
+                status.as_u16(),
+                &body,
+            )))
+        }
+    }
+
+    fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, StorageError> {
+        serde_json::from_slice(body).map_err(|e| StorageError::Decode {
+            reason: e.to_string(),
+            excerpt: body_excerpt(body),
+        })
+    }
+
+    pub async fn list_buckets(&self) -> Result<Vec<Bucket>, StorageError> {
+        let url = self.url(&["bucket"])?;
+        let body = self
+            .send(self.request(Method::GET, url.clone()), &url)
+            .await?;
+        Self::decode(&body)
+    }
+
+    /// One page of one folder level. `prefix` "" is the bucket root.
+    pub async fn list_objects(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<ObjectEntry>, StorageError> {
+        let url = self.url(&["object", "list", bucket])?;
+        let body = serde_json::json!({
+            "prefix": prefix,
+            "limit": limit,
+            "offset": offset,
+            "sortBy": {"column": "name", "order": "asc"},
+        });
+        let bytes = self
+            .send(self.request(Method::POST, url.clone()).json(&body), &url)
+            .await?;
+        Self::decode(&bytes)
+    }
+
+    /// Stream a local file to `bucket/object_path`. The body is read from disk as it is sent.
+    pub async fn upload_file(
+        &self,
+        bucket: &str,
+        object_path: &str,
+        file: &Path,
+        content_type: &str,
+        upsert: bool,
+    ) -> Result<UploadAnswer, StorageError> {
+        let file_err = |source| StorageError::File {
+            path: file.display().to_string(),
+            source,
+        };
+        let handle = tokio::fs::File::open(file).await.map_err(file_err)?;
+        let len = handle.metadata().await.map_err(file_err)?.len();
+        let stream = tokio_util::io::ReaderStream::with_capacity(handle, 256 * 1024);
+        let url = self.url(&["object", bucket, object_path])?;
+        let request = self
+            .request(Method::POST, url.clone())
+            .header("content-type", content_type)
+            .header("content-length", len)
+            .header("cache-control", "max-age=3600")
+            .header("x-upsert", if upsert { "true" } else { "false" })
+            .body(reqwest::Body::wrap_stream(stream));
+        let body = self.send(request, &url).await?;
+        Self::decode(&body)
+    }
+
+    /// The URL anyone can open while the bucket is public (no request is made).
+    pub fn public_url(&self, bucket: &str, object_path: &str) -> String {
+        self.url(&["object", "public", bucket, object_path])
+            .map(|u| u.to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// Content type from a file name, for the few kinds sora-tui stores.
+pub fn content_type_for(path: &Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("mp4") => "video/mp4",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client() -> StorageClient {
+        StorageClient::new(
+            crate::http::client().expect("http client"),
+            Url::parse("https://abc.supabase.co").expect("test url"),
+            Secret::new("test-service-key"),
+        )
+    }
+
+    #[test]
+    fn builds_object_urls_with_nested_paths_and_encoding() {
+        let c = client();
+        let u = c
+            .url(&["object", "output-videos", "task_1/a fox.mp4"])
+            .expect("url");
+        assert_eq!(
+            u.as_str(),
+            "https://abc.supabase.co/storage/v1/object/output-videos/task_1/a%20fox.mp4"
+        );
+        assert_eq!(
+            c.public_url("output-videos", "task_1/v.mp4"),
+            "https://abc.supabase.co/storage/v1/object/public/output-videos/task_1/v.mp4"
+        );
+    }
+
+    #[test]
+    fn storage_errors_read_the_string_status_code_and_say_what_to_do() {
+        let e = StorageApiError::from_body(
+            400,
+            br#"{"statusCode":"404","error":"Bucket not found","message":"Bucket not found","code":"NoSuchBucket"}"#,
+        );
+        assert_eq!(e.status_code.as_deref(), Some("404"));
+        let text = e.to_string();
+        assert!(
+            text.starts_with("404 NoSuchBucket: Bucket not found"),
+            "{text}"
+        );
+        assert!(text.contains("create the bucket"), "{text}");
+    }
+}
