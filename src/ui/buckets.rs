@@ -13,8 +13,13 @@ pub fn render_buckets(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, f
     let block = panel(" Buckets ", focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    // Without a bucket list there is nothing to put side by side: say why across the panel.
+    if let Remote::Failed(_) = &app.buckets().buckets {
+        frame.render_widget(status_line(&app.buckets().buckets, "buckets", theme), inner);
+        return;
+    }
     let [list_area, objects_area] =
-        Layout::horizontal([Constraint::Percentage(35), Constraint::Percentage(65)])
+        Layout::horizontal([Constraint::Percentage(30), Constraint::Percentage(70)])
             .spacing(1)
             .areas(inner);
     render_bucket_list(app, theme, frame, list_area, focused);

@@ -13,11 +13,12 @@ use crate::app::{ActiveDownload, App, LogEntry};
 use crate::engine::{Attempt, AttemptOutcome, DownloadKey};
 use crate::providers::ContentVariant;
 
-/// Columns an attempt line uses besides its URL; the URL gets what is left.
-const ATTEMPT_FIXED_COLUMNS: usize = 80;
-const URL_MIN: usize = 24;
-const URL_MAX: usize = 72;
 const BAR_WIDTH: usize = 20;
+/// Longer URLs are cut from the left, keeping the `/content/video?…` tail.
+const URL_MAX: usize = 100;
+const URL_MIN: usize = 20;
+/// Second lines (URLs) start under the job key.
+const CONTINUATION: &str = "         ↳ ";
 
 pub fn render_downloads(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
     let log = app.downloads();
@@ -48,20 +49,7 @@ pub fn render_downloads(app: &App, theme: &Theme, frame: &mut Frame, area: Rect,
             log_area,
         );
     } else {
-        let height = usize::from(log_area.height);
-        let end = log
-            .entries
-            .len()
-            .saturating_sub(log.scroll_from_bottom)
-            .max(height.min(log.entries.len()));
-        let start = end.saturating_sub(height);
-        let url_budget = usize::from(inner.width)
-            .saturating_sub(ATTEMPT_FIXED_COLUMNS)
-            .clamp(URL_MIN, URL_MAX);
-        let lines: Vec<Line> = log.entries[start..end]
-            .iter()
-            .map(|entry| entry_line(app, entry, url_budget, theme))
-            .collect();
+        let lines = visible_lines(app, log_area, theme);
         frame.render_widget(Paragraph::new(lines), log_area);
     }
 
@@ -74,6 +62,29 @@ pub fn render_downloads(app: &App, theme: &Theme, frame: &mut Frame, area: Rect,
     frame.render_widget(Paragraph::new(active), active_area);
 }
 
+/// The lines of the entries that end `scroll_from_bottom` entries above the tail, built from
+/// the bottom up until `height` is full: only what is visible is formatted.
+fn visible_lines<'a>(app: &App, area: Rect, theme: &Theme) -> Vec<Line<'a>> {
+    let log = app.downloads();
+    let height = usize::from(area.height);
+    // The URL line must fit the panel, or its informative tail would be cut off on the right.
+    let url_budget = usize::from(area.width)
+        .saturating_sub(CONTINUATION.chars().count() + 4)
+        .clamp(URL_MIN, URL_MAX);
+    let end = log.entries.len().saturating_sub(log.scroll_from_bottom);
+    let mut lines: Vec<Line> = Vec::with_capacity(height + 1);
+    for entry in log.entries[..end].iter().rev() {
+        if lines.len() >= height {
+            break;
+        }
+        // Pushed in reverse: the entry's last line first.
+        lines.extend(entry_lines(app, entry, url_budget, theme).into_iter().rev());
+    }
+    lines.truncate(height);
+    lines.reverse();
+    lines
+}
+
 fn download_label(key: &DownloadKey) -> String {
     let what = match key.variant {
         ContentVariant::Video => "video",
@@ -82,7 +93,9 @@ fn download_label(key: &DownloadKey) -> String {
     format!("{} {what}", key.job)
 }
 
-fn entry_line<'a>(app: &App, entry: &LogEntry, url_budget: usize, theme: &Theme) -> Line<'a> {
+/// One entry as one or two lines: long values (URLs) get a line of their own so the facts a
+/// user scans for (status, bytes, outcome, countdown) are never cut off.
+fn entry_lines<'a>(app: &App, entry: &LogEntry, url_budget: usize, theme: &Theme) -> Vec<Line<'a>> {
     match entry {
         LogEntry::Attempt { attempt, .. } => {
             let countdown = entry
@@ -91,36 +104,36 @@ fn entry_line<'a>(app: &App, entry: &LogEntry, url_budget: usize, theme: &Theme)
                     Some(secs) => format!("next retry in {secs}s"),
                     None => "retrying…".to_string(),
                 });
-            attempt_line(attempt, countdown, url_budget, theme)
+            attempt_lines(attempt, countdown, url_budget, theme)
         }
         LogEntry::Saved {
             at,
             key,
             path,
             bytes,
-        } => Line::from(vec![
+        } => vec![Line::from(vec![
             time(*at, theme),
             Span::styled(format!("{} ", download_label(key)), theme.key),
             Span::styled("✓ saved ", theme.ok),
             Span::styled(format!("{} ", path.display()), theme.text),
             Span::styled(format!("({})", format::bytes(*bytes)), theme.dim),
-        ]),
-        LogEntry::DownloadFailed { at, key, message } => Line::from(vec![
+        ])],
+        LogEntry::DownloadFailed { at, key, message } => vec![Line::from(vec![
             time(*at, theme),
             Span::styled(format!("{} ", download_label(key)), theme.key),
             Span::styled(format!("✗ download failed: {message}"), theme.error),
-        ]),
+        ])],
         LogEntry::UploadStarted {
             at,
             job,
             bucket,
             object_path,
-        } => Line::from(vec![
+        } => vec![Line::from(vec![
             time(*at, theme),
             Span::styled(format!("{job} "), theme.key),
             Span::styled("⇡ uploading to ", theme.info),
             Span::styled(format!("{bucket}/{object_path}"), theme.text),
-        ]),
+        ])],
         LogEntry::UploadFinished {
             at,
             job,
@@ -129,31 +142,34 @@ fn entry_line<'a>(app: &App, entry: &LogEntry, url_budget: usize, theme: &Theme)
             public_url,
             bytes,
         } => {
-            let mut spans = vec![
+            let mut lines = vec![Line::from(vec![
                 time(*at, theme),
                 Span::styled(format!("{job} "), theme.key),
                 Span::styled("✓ uploaded ", theme.ok),
                 Span::styled(format!("{bucket}/{object_path} "), theme.text),
-                Span::styled(format!("({}) ", format::bytes(*bytes)), theme.dim),
-            ];
+                Span::styled(format!("({})", format::bytes(*bytes)), theme.dim),
+            ])];
             if let Some(url) = public_url {
-                spans.push(Span::styled(url.clone(), theme.info));
+                lines.push(Line::from(vec![
+                    Span::styled(CONTINUATION, theme.dim),
+                    Span::styled(url.clone(), theme.info),
+                ]));
             }
-            Line::from(spans)
+            lines
         }
         LogEntry::UploadFailed {
             at,
             job,
             path,
             message,
-        } => Line::from(vec![
+        } => vec![Line::from(vec![
             time(*at, theme),
             Span::styled(format!("{job} "), theme.key),
             Span::styled(
                 format!("✗ upload of {} failed: {message}", path.display()),
                 theme.error,
             ),
-        ]),
+        ])],
     }
 }
 
@@ -161,12 +177,12 @@ fn time<'a>(at: std::time::SystemTime, theme: &Theme) -> Span<'a> {
     Span::styled(format!("{} ", format::clock(at)), theme.dim)
 }
 
-fn attempt_line<'a>(
+fn attempt_lines<'a>(
     attempt: &Attempt,
     countdown: Option<String>,
     url_budget: usize,
     theme: &Theme,
-) -> Line<'a> {
+) -> Vec<Line<'a>> {
     let (status, status_style) = match attempt.status {
         Some(code) => (code.to_string(), status_style(code, theme)),
         None => ("—".to_string(), theme.dim),
@@ -176,15 +192,10 @@ fn attempt_line<'a>(
         AttemptOutcome::WillRetry => ("retry", theme.warning),
         AttemptOutcome::GaveUp => ("gave up", theme.error),
     };
-    let mut spans = vec![
+    let mut facts = vec![
         time(attempt.started_at, theme),
         Span::styled(format!("{} ", download_label(&attempt.key)), theme.key),
         Span::styled(format!("try {} ", attempt.number), theme.text),
-        Span::styled(format!("{} ", attempt.method), theme.dim),
-        Span::styled(
-            format!("{} ", format::shorten_url(&attempt.url, url_budget)),
-            theme.text,
-        ),
         Span::styled(format!("{status:>3} "), status_style),
         Span::styled(format!("{:>9} ", format::bytes(attempt.bytes)), theme.text),
         Span::styled(
@@ -194,12 +205,17 @@ fn attempt_line<'a>(
         Span::styled(format!("{outcome} "), outcome_style),
     ];
     if let Some(countdown) = countdown {
-        spans.push(Span::styled(format!("{countdown} "), theme.warning));
+        facts.push(Span::styled(format!("{countdown} "), theme.warning));
     }
     if !attempt.detail.is_empty() {
-        spans.push(Span::styled(format!("· {}", attempt.detail), theme.dim));
+        facts.push(Span::styled(format!("· {}", attempt.detail), theme.dim));
     }
-    Line::from(spans)
+    let request = Line::from(vec![
+        Span::styled(CONTINUATION, theme.dim),
+        Span::styled(format!("{} ", attempt.method), theme.dim),
+        Span::styled(format::shorten_url(&attempt.url, url_budget), theme.text),
+    ]);
+    vec![Line::from(facts), request]
 }
 
 fn status_style(code: u16, theme: &Theme) -> Style {

@@ -32,17 +32,26 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         render_too_small(area, theme, frame);
         return;
     }
-    let [header, prompt_area, middle, downloads_area, notice, hints] = Layout::vertical([
+    // Full-width panels: the status chain, attempt lines and object tables all need the width
+    // more than they need to sit side by side.
+    let [
+        header,
+        prompt_area,
+        jobs_area,
+        downloads_area,
+        buckets_area,
+        notice,
+        hints,
+    ] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(4),
-        Constraint::Fill(1),
-        Constraint::Fill(1),
+        Constraint::Fill(3),
+        Constraint::Fill(4),
+        Constraint::Fill(3),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(area);
-    let [jobs_area, buckets_area] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(middle);
 
     render_header(app, theme, frame, header);
     let focus = app.focus();

@@ -64,11 +64,14 @@ fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme) -> [Line<'a>; 2] {
             format!("{}  ", format::truncate_end(&job_id, 24)),
             theme.dim,
         ),
-        Span::styled(
+    ];
+    // Jobs this screen did not start (reported by the engine first) may have no prompt.
+    if !row.prompt.is_empty() {
+        summary.push(Span::styled(
             format!("\"{}\"  ", format::truncate_end(&row.prompt, PROMPT_CHARS)),
             theme.text,
-        ),
-    ];
+        ));
+    }
     summary.extend(outcome(row, theme));
 
     let mut steps = vec![Span::raw("    ")];
@@ -93,7 +96,12 @@ fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme) -> [Line<'a>; 2] {
         }
     }
     if row.steps.is_empty() {
-        steps.push(Span::styled("waiting for the service…", theme.dim));
+        let waiting = if row.is_active() {
+            "waiting for the service…"
+        } else {
+            "no status from the service"
+        };
+        steps.push(Span::styled(waiting, theme.dim));
     }
     [Line::from(summary), Line::from(steps)]
 }
