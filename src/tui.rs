@@ -7,13 +7,14 @@
 use std::time::{Duration, SystemTime};
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures_util::StreamExt;
-use ratatui::DefaultTerminal;
+use futures_util::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::MissedTickBehavior;
 
 use crate::app::{App, AppSettings, Msg};
-use crate::engine::{Engine, EngineEvent};
+use crate::engine::{Command, Engine, EngineEvent};
 use crate::ui::{self, Theme};
 
 /// Spinners and countdowns move four times a second; nothing else needs a clock.
@@ -26,7 +27,7 @@ pub async fn run(
     events: UnboundedReceiver<EngineEvent>,
     settings: AppSettings,
 ) -> anyhow::Result<()> {
-    let terminal = match ratatui::try_init() {
+    let mut terminal = match ratatui::try_init() {
         Ok(terminal) => terminal,
         Err(error) => {
             // Raw mode may already be on when entering the alternate screen failed.
@@ -34,12 +35,14 @@ pub async fn run(
             return Err(anyhow::Error::new(error).context("cannot set up the terminal"));
         }
     };
-    let result = event_loop(
-        terminal,
-        &engine,
+    let dispatch = |command| engine.dispatch(command);
+    let result = drive(
+        &mut terminal,
+        EventStream::new(),
         events,
         App::new(settings),
-        Theme::default(),
+        &Theme::default(),
+        dispatch,
     )
     .await;
     engine.shutdown();
@@ -47,27 +50,35 @@ pub async fn run(
     result
 }
 
-async fn event_loop(
-    mut terminal: DefaultTerminal,
-    engine: &Engine,
+/// The loop behind [`run`], over any backend and input stream, so it can be driven headless
+/// (TestBackend and a scripted key stream). Returns when the app quits or input ends; `dispatch`
+/// receives every command `update` produces, the initial ones first.
+pub async fn drive<B, I>(
+    terminal: &mut Terminal<B>,
+    mut input: I,
     mut events: UnboundedReceiver<EngineEvent>,
     mut app: App,
-    theme: Theme,
-) -> anyhow::Result<()> {
-    let mut input = EventStream::new();
+    theme: &Theme,
+    mut dispatch: impl FnMut(Command),
+) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    I: Stream<Item = std::io::Result<Event>> + Unpin,
+{
     let mut tick = tokio::time::interval(ANIMATION_PERIOD);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut engine_open = true;
 
     app.update(Msg::Clock(SystemTime::now()));
-    for command in app.init() {
-        engine.dispatch(command);
-    }
+    app.init().into_iter().for_each(&mut dispatch);
     let mut dirty = true;
 
     loop {
         if dirty {
-            terminal.draw(|frame| ui::render(&app, &theme, frame))?;
+            terminal
+                .draw(|frame| ui::render(&app, theme, frame))
+                .map_err(|error| anyhow::Error::new(error).context("drawing"))?;
             dirty = false;
         }
         if app.should_quit() {
@@ -77,7 +88,9 @@ async fn event_loop(
         let msg = tokio::select! {
             terminal_event = input.next() => match terminal_event {
                 Some(Ok(event)) => terminal_msg(event),
-                Some(Err(error)) => return Err(anyhow::Error::new(error).context("reading the terminal")),
+                Some(Err(error)) => {
+                    return Err(anyhow::Error::new(error).context("reading the terminal"));
+                }
                 None => return Ok(()),
             },
             engine_event = events.recv(), if engine_open => match engine_event {
@@ -89,7 +102,7 @@ async fn event_loop(
                 }
             },
             _ = tick.tick(), if animating => {
-                // The clock message below is the whole point of the tick.
+                // Only the clock moved; the Clock update below is the whole point.
                 dirty = true;
                 None
             }
@@ -98,19 +111,15 @@ async fn event_loop(
         app.update(Msg::Clock(SystemTime::now()));
         if let Some(msg) = msg {
             dirty = true;
-            dispatch_all(engine, app.update(msg));
+            app.update(msg).into_iter().for_each(&mut dispatch);
         }
         // Apply everything already queued before drawing once: a burst of events costs one frame.
         while let Ok(event) = events.try_recv() {
             dirty = true;
-            dispatch_all(engine, app.update(Msg::Engine(event)));
+            app.update(Msg::Engine(event))
+                .into_iter()
+                .for_each(&mut dispatch);
         }
-    }
-}
-
-fn dispatch_all(engine: &Engine, commands: Vec<crate::engine::Command>) {
-    for command in commands {
-        engine.dispatch(command);
     }
 }
 
