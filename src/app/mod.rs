@@ -1,1 +1,207 @@
-//! placeholder
+//! The dashboard's state and its only way to change: [`App::update`] takes a [`Msg`] (a key, a
+//! resize, the clock, or an engine event) and returns the [`Command`]s for the engine. It never
+//! awaits and never touches the terminal; `ui::render` draws whatever state it leaves.
+
+pub mod buckets;
+pub mod downloads;
+pub mod jobs;
+pub mod prompt;
+pub mod settings;
+mod update;
+
+use std::time::SystemTime;
+
+use crossterm::event::KeyEvent;
+
+pub use buckets::{BucketsPane, BucketsState, ObjectsLocation, Remote};
+pub use downloads::{ActiveDownload, DownloadLog, LogEntry};
+pub use jobs::{DownloadedFile, JobEnd, JobRow, JobsState, StatusStep, UploadState};
+pub use prompt::PromptState;
+pub use settings::AppSettings;
+
+use crate::engine::{Command, EngineEvent, JobKey};
+use crate::ui::keymap::{KeyMap, Scope};
+
+/// Everything that can change the dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// Bracketed paste into the prompt.
+    Paste(String),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The current time. The runtime sends it before each batch and on animation ticks; state
+    /// never reads the clock itself, so tests choose the time.
+    Clock(SystemTime),
+    Engine(EngineEvent),
+}
+
+impl From<EngineEvent> for Msg {
+    fn from(event: EngineEvent) -> Self {
+        Msg::Engine(event)
+    }
+}
+
+/// The panel that receives keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Prompt,
+    Jobs,
+    Downloads,
+    Buckets,
+}
+
+impl Focus {
+    pub const ORDER: [Focus; 4] = [Focus::Prompt, Focus::Jobs, Focus::Downloads, Focus::Buckets];
+
+    pub fn next(self) -> Self {
+        self.offset(1)
+    }
+
+    pub fn previous(self) -> Self {
+        self.offset(Self::ORDER.len() - 1)
+    }
+
+    fn offset(self, by: usize) -> Self {
+        let index = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
+        Self::ORDER[(index + by) % Self::ORDER.len()]
+    }
+
+    /// The keymap scope of this panel's own keys.
+    pub fn scope(self) -> Scope {
+        match self {
+            Focus::Prompt => Scope::Prompt,
+            Focus::Jobs => Scope::Jobs,
+            Focus::Downloads => Scope::Downloads,
+            Focus::Buckets => Scope::Buckets,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeLevel {
+    Info,
+    Error,
+}
+
+/// The last thing the dashboard wants the user to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub level: NoticeLevel,
+    pub text: String,
+}
+
+pub struct App {
+    settings: AppSettings,
+    keymap: KeyMap,
+    now: SystemTime,
+    focus: Focus,
+    help_visible: bool,
+    quit: bool,
+    notice: Option<Notice>,
+    next_job: u64,
+    prompt: PromptState,
+    jobs: JobsState,
+    downloads: DownloadLog,
+    buckets: BucketsState,
+}
+
+impl App {
+    pub fn new(settings: AppSettings) -> Self {
+        Self::with_keymap(settings, KeyMap::default())
+    }
+
+    pub fn with_keymap(settings: AppSettings, keymap: KeyMap) -> Self {
+        Self {
+            prompt: PromptState::new(&settings),
+            settings,
+            keymap,
+            now: SystemTime::UNIX_EPOCH,
+            focus: Focus::Prompt,
+            help_visible: false,
+            quit: false,
+            notice: None,
+            next_job: 1,
+            jobs: JobsState::default(),
+            downloads: DownloadLog::default(),
+            buckets: BucketsState::default(),
+        }
+    }
+
+    /// Commands to dispatch once at start: list the buckets.
+    pub fn init(&mut self) -> Vec<Command> {
+        self.buckets.buckets = Remote::Loading;
+        vec![Command::ListBuckets]
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Something on screen moves by itself (a spinner, a live elapsed time, a retry
+    /// countdown), so the runtime should keep ticking; otherwise it sleeps until an event.
+    pub fn is_animating(&self) -> bool {
+        self.jobs.any_active() || self.downloads.has_pending_retry(self.now)
+    }
+
+    pub fn settings(&self) -> &AppSettings {
+        &self.settings
+    }
+
+    pub fn keymap(&self) -> &KeyMap {
+        &self.keymap
+    }
+
+    pub fn now(&self) -> SystemTime {
+        self.now
+    }
+
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    pub fn help_visible(&self) -> bool {
+        self.help_visible
+    }
+
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    pub fn prompt(&self) -> &PromptState {
+        &self.prompt
+    }
+
+    pub fn jobs(&self) -> &JobsState {
+        &self.jobs
+    }
+
+    pub fn downloads(&self) -> &DownloadLog {
+        &self.downloads
+    }
+
+    pub fn buckets(&self) -> &BucketsState {
+        &self.buckets
+    }
+
+    /// The key the next submitted prompt will get.
+    pub fn next_job_key(&self) -> JobKey {
+        JobKey(self.next_job)
+    }
+
+    fn inform(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            level: NoticeLevel::Info,
+            text: text.into(),
+        });
+    }
+
+    fn warn(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            level: NoticeLevel::Error,
+            text: text.into(),
+        });
+    }
+}

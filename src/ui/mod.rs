@@ -1,1 +1,163 @@
-//! placeholder
+//! Drawing. Every function here is a pure function of the state it is given: no I/O, no clock
+//! (the time comes from `App::now`), no mutation. `render` lays out the screen and hands each
+//! panel its area.
+
+pub mod buckets;
+pub mod downloads;
+pub mod format;
+pub mod help;
+pub mod keymap;
+pub mod prompt;
+pub mod theme;
+pub mod timeline;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+pub use theme::Theme;
+
+use crate::app::{App, Focus, NoticeLevel};
+use keymap::{KeyMap, Scope};
+
+/// Below this the panels cannot show a useful line each, so a notice replaces them.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 20;
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        render_too_small(area, theme, frame);
+        return;
+    }
+    // Full-width panels: the status chain, attempt lines and object tables all need the width
+    // more than they need to sit side by side.
+    let [
+        header,
+        prompt_area,
+        jobs_area,
+        downloads_area,
+        buckets_area,
+        notice,
+        hints,
+    ] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(4),
+        Constraint::Fill(3),
+        Constraint::Fill(4),
+        Constraint::Fill(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+
+    render_header(app, theme, frame, header);
+    let focus = app.focus();
+    let typing = focus == Focus::Prompt && !app.help_visible();
+    prompt::render_prompt(app, theme, frame, prompt_area, typing);
+    timeline::render_timeline(app, theme, frame, jobs_area, focus == Focus::Jobs);
+    downloads::render_downloads(app, theme, frame, downloads_area, focus == Focus::Downloads);
+    buckets::render_buckets(app, theme, frame, buckets_area, focus == Focus::Buckets);
+    render_notice(app, theme, frame, notice);
+    render_hints(app.keymap(), focus, app.help_visible(), theme, frame, hints);
+    if app.help_visible() {
+        help::render_help(app.keymap(), theme, frame, area);
+    }
+}
+
+fn render_too_small(area: Rect, theme: &Theme, frame: &mut Frame) {
+    let lines = vec![
+        Line::styled("Terminal too small", theme.warning),
+        Line::raw(format!("{}x{}", area.width, area.height)),
+        Line::styled(format!("need {MIN_WIDTH}x{MIN_HEIGHT}"), theme.dim),
+        Line::styled("Ctrl-C quits", theme.dim),
+    ];
+    let height = (lines.len() as u16).min(area.height);
+    let top = area.y + area.height.saturating_sub(height) / 2;
+    let centered = Rect::new(area.x, top, area.width, height);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        centered,
+    );
+}
+
+fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let settings = app.settings();
+    let mut spans = vec![
+        Span::styled(" sora-tui ", theme.app_name),
+        Span::styled("│ ", theme.dim),
+        Span::styled(settings.provider_description.clone(), theme.text),
+    ];
+    if settings.demo {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(" DEMO (simulator) ", theme.demo_badge));
+    }
+    frame.render_widget(Line::from(spans), area);
+    let help_hint = Line::from(vec![
+        Span::styled("F1", theme.key),
+        Span::styled(" help ", theme.dim),
+    ])
+    .alignment(Alignment::Right);
+    frame.render_widget(help_hint, area);
+}
+
+fn render_notice(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(notice) = app.notice() else {
+        return;
+    };
+    let (mark, style) = match notice.level {
+        NoticeLevel::Info => ("ℹ ", theme.info),
+        NoticeLevel::Error => ("✗ ", theme.error),
+    };
+    let line = Line::from(vec![
+        Span::styled(mark, style),
+        Span::styled(notice.text.clone(), style),
+    ]);
+    frame.render_widget(line, area);
+}
+
+/// The focused panel's keys, then the ones that work everywhere.
+fn render_hints(
+    keymap: &KeyMap,
+    focus: Focus,
+    help_visible: bool,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let scopes: &[Scope] = if help_visible {
+        &[Scope::Help]
+    } else if focus == Focus::Prompt {
+        &[Scope::Prompt, Scope::Global]
+    } else {
+        &[focus.scope(), Scope::Browse, Scope::Global]
+    };
+    let mut spans = Vec::new();
+    for binding in scopes.iter().flat_map(|scope| keymap.bindings_in(*scope)) {
+        if !spans.is_empty() {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(keymap::join_keys(&binding.keys), theme.key));
+        spans.push(Span::styled(
+            format!(" {}", binding.action.description()),
+            theme.dim,
+        ));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// A bordered panel, highlighted when it has the focus.
+pub(crate) fn panel<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'a> {
+    let border: Style = if focused {
+        theme.border_focused
+    } else {
+        theme.border
+    };
+    Block::bordered()
+        .border_style(border)
+        .title(title.into().style(theme.title))
+}

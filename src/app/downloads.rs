@@ -1,0 +1,178 @@
+//! The download/upload log: every attempt and every file event as one line, plus the progress
+//! of downloads still running.
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use crate::engine::{Attempt, AttemptOutcome, DownloadKey, JobKey};
+
+/// Older lines are dropped past this, so a long session keeps bounded memory.
+const MAX_LOG_LINES: usize = 5_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogEntry {
+    Attempt {
+        attempt: Attempt,
+        /// True while this is the newest news about its download and it promised a retry: only
+        /// then the line counts down to the next attempt.
+        retry_pending: bool,
+    },
+    Saved {
+        at: SystemTime,
+        key: DownloadKey,
+        path: PathBuf,
+        bytes: u64,
+    },
+    DownloadFailed {
+        at: SystemTime,
+        key: DownloadKey,
+        message: String,
+    },
+    UploadStarted {
+        at: SystemTime,
+        job: JobKey,
+        bucket: String,
+        object_path: String,
+    },
+    UploadFinished {
+        at: SystemTime,
+        job: JobKey,
+        bucket: String,
+        object_path: String,
+        public_url: Option<String>,
+        bytes: u64,
+    },
+    UploadFailed {
+        at: SystemTime,
+        job: JobKey,
+        path: PathBuf,
+        message: String,
+    },
+}
+
+impl LogEntry {
+    /// When the next attempt of this line's download is due, while it is still pending.
+    pub fn retry_due(&self) -> Option<SystemTime> {
+        match self {
+            LogEntry::Attempt {
+                attempt,
+                retry_pending: true,
+            } if attempt.outcome == AttemptOutcome::WillRetry => {
+                let wait = attempt.next_retry_in?;
+                // The engine reports an attempt when it ends; the wait starts then.
+                Some(attempt.started_at + attempt.duration + wait)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Bytes so far of a download that has not finished.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActiveDownload {
+    pub key: DownloadKey,
+    pub bytes: u64,
+    pub total: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DownloadLog {
+    pub entries: Vec<LogEntry>,
+    pub active: Vec<ActiveDownload>,
+    /// Lines between the last entry and the bottom of the view: 0 follows the tail.
+    pub scroll_from_bottom: usize,
+}
+
+impl DownloadLog {
+    pub fn push(&mut self, entry: LogEntry) {
+        if let Some(key) = download_key(&entry) {
+            self.settle_retries_of(&key.clone());
+        }
+        self.entries.push(entry);
+        // Keep a scrolled-up view on the same lines while new ones arrive below.
+        if self.scroll_from_bottom > 0 {
+            self.scroll_from_bottom += 1;
+        }
+        if self.entries.len() > MAX_LOG_LINES {
+            let excess = self.entries.len() - MAX_LOG_LINES;
+            self.entries.drain(..excess);
+        }
+        self.clamp_scroll();
+    }
+
+    /// Newer news about `key` arrived: its earlier retry promises are no longer counting down.
+    fn settle_retries_of(&mut self, key: &DownloadKey) {
+        for entry in &mut self.entries {
+            if let LogEntry::Attempt {
+                attempt,
+                retry_pending,
+            } = entry
+                && *retry_pending
+                && attempt.key == *key
+            {
+                *retry_pending = false;
+            }
+        }
+    }
+
+    pub fn progress(&mut self, key: DownloadKey, bytes: u64, total: Option<u64>) {
+        match self.active.iter_mut().find(|a| a.key == key) {
+            Some(active) => {
+                active.bytes = bytes;
+                active.total = total;
+            }
+            None => self.active.push(ActiveDownload { key, bytes, total }),
+        }
+    }
+
+    pub fn end_download(&mut self, key: &DownloadKey) {
+        self.active.retain(|a| a.key != *key);
+    }
+
+    pub fn scroll_up(&mut self, lines: usize) {
+        self.scroll_from_bottom = self.scroll_from_bottom.saturating_add(lines);
+        self.clamp_scroll();
+    }
+
+    pub fn scroll_down(&mut self, lines: usize) {
+        self.scroll_from_bottom = self.scroll_from_bottom.saturating_sub(lines);
+    }
+
+    pub fn scroll_to_top(&mut self) {
+        self.scroll_from_bottom = usize::MAX;
+        self.clamp_scroll();
+    }
+
+    pub fn follow_tail(&mut self) {
+        self.scroll_from_bottom = 0;
+    }
+
+    fn clamp_scroll(&mut self) {
+        self.scroll_from_bottom = self
+            .scroll_from_bottom
+            .min(self.entries.len().saturating_sub(1));
+    }
+
+    /// A countdown is on screen somewhere and needs the clock to move.
+    pub fn has_pending_retry(&self, now: SystemTime) -> bool {
+        self.entries
+            .iter()
+            .rev()
+            .filter_map(LogEntry::retry_due)
+            .any(|due| due > now)
+    }
+}
+
+fn download_key(entry: &LogEntry) -> Option<&DownloadKey> {
+    match entry {
+        LogEntry::Attempt { attempt, .. } => Some(&attempt.key),
+        LogEntry::Saved { key, .. } | LogEntry::DownloadFailed { key, .. } => Some(key),
+        _ => None,
+    }
+}
+
+/// Seconds left until `due`, rounded up, so the countdown shows "1s" until the moment passes.
+pub fn seconds_until(due: SystemTime, now: SystemTime) -> Option<u64> {
+    let left = due.duration_since(now).ok().filter(|d| !d.is_zero())?;
+    Some(left.as_secs() + u64::from(left.subsec_nanos() > 0))
+}

@@ -1,0 +1,256 @@
+//! The download and upload log. Only the lines that fit are built; the view follows the tail
+//! unless the user scrolled up. Downloads still running are pinned under the log.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Theme, format, panel};
+use crate::app::downloads::seconds_until;
+use crate::app::{ActiveDownload, App, LogEntry};
+use crate::engine::{Attempt, AttemptOutcome, DownloadKey};
+use crate::providers::ContentVariant;
+
+const BAR_WIDTH: usize = 20;
+/// Longer URLs are cut from the left, keeping the `/content/video?…` tail.
+const URL_MAX: usize = 100;
+const URL_MIN: usize = 20;
+/// Second lines (URLs) start under the job key.
+const CONTINUATION: &str = "         ↳ ";
+
+pub fn render_downloads(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
+    let log = app.downloads();
+    let scrolled = log.scroll_from_bottom > 0;
+    let title = if scrolled {
+        format!(
+            " Downloads & uploads (UTC) — scrolled up {}, End follows ",
+            log.scroll_from_bottom
+        )
+    } else {
+        " Downloads & uploads (UTC) ".to_string()
+    };
+    let block = panel(title, focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    // Running downloads take at most half the panel, the log the rest.
+    let pinned = log.active.len().min(usize::from(inner.height) / 2) as u16;
+    let [log_area, active_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(pinned)]).areas(inner);
+
+    if log.entries.is_empty() {
+        frame.render_widget(
+            Line::styled(
+                "No download yet: attempts appear here as they happen.",
+                theme.dim,
+            ),
+            log_area,
+        );
+    } else {
+        let lines = visible_lines(app, log_area, theme);
+        frame.render_widget(Paragraph::new(lines), log_area);
+    }
+
+    let active: Vec<Line> = log
+        .active
+        .iter()
+        .take(usize::from(pinned))
+        .map(|a| progress_line(a, theme))
+        .collect();
+    frame.render_widget(Paragraph::new(active), active_area);
+}
+
+/// The lines of the entries that end `scroll_from_bottom` entries above the tail, built from
+/// the bottom up until `height` is full: only what is visible is formatted.
+fn visible_lines<'a>(app: &App, area: Rect, theme: &Theme) -> Vec<Line<'a>> {
+    let log = app.downloads();
+    let height = usize::from(area.height);
+    // The URL line must fit the panel, or its informative tail would be cut off on the right.
+    let url_budget = usize::from(area.width)
+        .saturating_sub(CONTINUATION.chars().count() + 4)
+        .clamp(URL_MIN, URL_MAX);
+    let end = log.entries.len().saturating_sub(log.scroll_from_bottom);
+    let mut lines: Vec<Line> = Vec::with_capacity(height + 1);
+    for entry in log.entries[..end].iter().rev() {
+        if lines.len() >= height {
+            break;
+        }
+        // Pushed in reverse: the entry's last line first.
+        lines.extend(entry_lines(app, entry, url_budget, theme).into_iter().rev());
+    }
+    lines.truncate(height);
+    lines.reverse();
+    lines
+}
+
+fn download_label(key: &DownloadKey) -> String {
+    let what = match key.variant {
+        ContentVariant::Video => "video",
+        ContentVariant::Thumbnail => "thumb",
+    };
+    format!("{} {what}", key.job)
+}
+
+/// One entry as one or two lines: long values (URLs) get a line of their own so the facts a
+/// user scans for (status, bytes, outcome, countdown) are never cut off.
+fn entry_lines<'a>(app: &App, entry: &LogEntry, url_budget: usize, theme: &Theme) -> Vec<Line<'a>> {
+    match entry {
+        LogEntry::Attempt { attempt, .. } => {
+            let countdown = entry
+                .retry_due()
+                .map(|due| match seconds_until(due, app.now()) {
+                    Some(secs) => format!("next retry in {secs}s"),
+                    None => "retrying…".to_string(),
+                });
+            attempt_lines(attempt, countdown, url_budget, theme)
+        }
+        LogEntry::Saved {
+            at,
+            key,
+            path,
+            bytes,
+        } => vec![Line::from(vec![
+            time(*at, theme),
+            Span::styled(format!("{} ", download_label(key)), theme.key),
+            Span::styled("✓ saved ", theme.ok),
+            Span::styled(format!("{} ", path.display()), theme.text),
+            Span::styled(format!("({})", format::bytes(*bytes)), theme.dim),
+        ])],
+        LogEntry::DownloadFailed { at, key, message } => vec![Line::from(vec![
+            time(*at, theme),
+            Span::styled(format!("{} ", download_label(key)), theme.key),
+            Span::styled(format!("✗ download failed: {message}"), theme.error),
+        ])],
+        LogEntry::UploadStarted {
+            at,
+            job,
+            bucket,
+            object_path,
+        } => vec![Line::from(vec![
+            time(*at, theme),
+            Span::styled(format!("{job} "), theme.key),
+            Span::styled("⇡ uploading to ", theme.info),
+            Span::styled(format!("{bucket}/{object_path}"), theme.text),
+        ])],
+        LogEntry::UploadFinished {
+            at,
+            job,
+            bucket,
+            object_path,
+            public_url,
+            bytes,
+        } => {
+            let mut lines = vec![Line::from(vec![
+                time(*at, theme),
+                Span::styled(format!("{job} "), theme.key),
+                Span::styled("✓ uploaded ", theme.ok),
+                Span::styled(format!("{bucket}/{object_path} "), theme.text),
+                Span::styled(format!("({})", format::bytes(*bytes)), theme.dim),
+            ])];
+            if let Some(url) = public_url {
+                lines.push(Line::from(vec![
+                    Span::styled(CONTINUATION, theme.dim),
+                    Span::styled(url.clone(), theme.info),
+                ]));
+            }
+            lines
+        }
+        LogEntry::UploadFailed {
+            at,
+            job,
+            path,
+            message,
+        } => vec![Line::from(vec![
+            time(*at, theme),
+            Span::styled(format!("{job} "), theme.key),
+            Span::styled(
+                format!("✗ upload of {} failed: {message}", path.display()),
+                theme.error,
+            ),
+        ])],
+    }
+}
+
+fn time<'a>(at: std::time::SystemTime, theme: &Theme) -> Span<'a> {
+    Span::styled(format!("{} ", format::clock(at)), theme.dim)
+}
+
+fn attempt_lines<'a>(
+    attempt: &Attempt,
+    countdown: Option<String>,
+    url_budget: usize,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let (status, status_style) = match attempt.status {
+        Some(code) => (code.to_string(), status_style(code, theme)),
+        None => ("—".to_string(), theme.dim),
+    };
+    let (outcome, outcome_style) = match attempt.outcome {
+        AttemptOutcome::Saved => ("saved", theme.ok),
+        AttemptOutcome::WillRetry => ("retry", theme.warning),
+        AttemptOutcome::GaveUp => ("gave up", theme.error),
+    };
+    let mut facts = vec![
+        time(attempt.started_at, theme),
+        Span::styled(format!("{} ", download_label(&attempt.key)), theme.key),
+        Span::styled(format!("try {} ", attempt.number), theme.text),
+        Span::styled(format!("{status:>3} "), status_style),
+        Span::styled(format!("{:>9} ", format::bytes(attempt.bytes)), theme.text),
+        Span::styled(
+            format!("{:>6} ", format::short_duration(attempt.duration)),
+            theme.dim,
+        ),
+        Span::styled(format!("{outcome} "), outcome_style),
+    ];
+    if let Some(countdown) = countdown {
+        facts.push(Span::styled(format!("{countdown} "), theme.warning));
+    }
+    if !attempt.detail.is_empty() {
+        facts.push(Span::styled(format!("· {}", attempt.detail), theme.dim));
+    }
+    let request = Line::from(vec![
+        Span::styled(CONTINUATION, theme.dim),
+        Span::styled(format!("{} ", attempt.method), theme.dim),
+        Span::styled(format::shorten_url(&attempt.url, url_budget), theme.text),
+    ]);
+    vec![Line::from(facts), request]
+}
+
+fn status_style(code: u16, theme: &Theme) -> Style {
+    match code {
+        200..=299 => theme.ok,
+        400..=499 => theme.warning,
+        _ => theme.error,
+    }
+}
+
+fn progress_line<'a>(active: &ActiveDownload, theme: &Theme) -> Line<'a> {
+    let mut spans = vec![
+        Span::styled("⇣ ", theme.accent),
+        Span::styled(format!("{} ", download_label(&active.key)), theme.key),
+    ];
+    match active.total.filter(|t| *t > 0) {
+        Some(total) => {
+            let ratio = (active.bytes as f64 / total as f64).clamp(0.0, 1.0);
+            let filled = (ratio * BAR_WIDTH as f64).round() as usize;
+            spans.push(Span::styled("█".repeat(filled), theme.accent));
+            spans.push(Span::styled("░".repeat(BAR_WIDTH - filled), theme.dim));
+            spans.push(Span::styled(
+                format!(
+                    " {} / {} {:.0}%",
+                    format::bytes(active.bytes),
+                    format::bytes(total),
+                    ratio * 100.0
+                ),
+                theme.text,
+            ));
+        }
+        None => spans.push(Span::styled(
+            format!("{} so far", format::bytes(active.bytes)),
+            theme.text,
+        )),
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,438 @@
+//! Keys as data: which key does what, in which part of the dashboard. `App::update` resolves a
+//! key press to an [`Action`] here, and the help overlay and the hint bar are drawn from the same
+//! table, so they can never disagree with the behaviour. A config file can later override
+//! bindings through [`KeyMap::rebind`] and [`KeyBinding::parse`].
+
+use std::fmt;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where a binding applies. Lookup order: `Global`, then the focused panel's scope, then
+/// `Browse` (any panel except the prompt, where plain letters are text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Global,
+    Browse,
+    Prompt,
+    Jobs,
+    Downloads,
+    Buckets,
+    Help,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "Anywhere",
+            Scope::Browse => "Outside the prompt",
+            Scope::Prompt => "Prompt",
+            Scope::Jobs => "Jobs",
+            Scope::Downloads => "Downloads",
+            Scope::Buckets => "Buckets",
+            Scope::Help => "Help",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    NextFocus,
+    PrevFocus,
+    ToggleHelp,
+    CloseHelp,
+    FocusPrompt,
+    LeavePrompt,
+    Submit,
+    NextSize,
+    PrevSize,
+    MoreSeconds,
+    FewerSeconds,
+    MoreVariants,
+    FewerVariants,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Left,
+    Right,
+    Open,
+    Parent,
+    Refresh,
+    Upload,
+}
+
+impl Action {
+    /// What the action does, for the help overlay.
+    pub fn description(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::NextFocus => "next panel",
+            Action::PrevFocus => "previous panel",
+            Action::ToggleHelp => "toggle this help",
+            Action::CloseHelp => "close help",
+            Action::FocusPrompt => "edit the prompt",
+            Action::LeavePrompt => "leave the prompt",
+            Action::Submit => "generate",
+            Action::NextSize => "next size",
+            Action::PrevSize => "previous size",
+            Action::MoreSeconds => "longer",
+            Action::FewerSeconds => "shorter",
+            Action::MoreVariants => "more variants",
+            Action::FewerVariants => "fewer variants",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Top => "first",
+            Action::Bottom => "last / follow",
+            Action::Left => "bucket list",
+            Action::Right => "objects",
+            Action::Open => "open bucket / folder",
+            Action::Parent => "parent folder",
+            Action::Refresh => "refresh",
+            Action::Upload => "upload selected job",
+        }
+    }
+}
+
+/// One key combination. Shift is ignored for characters (`?` arrives as Shift-?, `S` may arrive
+/// with or without Shift) and for BackTab, so bindings are written the way they are typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyBinding {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+impl KeyBinding {
+    pub const fn new(code: KeyCode, modifiers: KeyModifiers) -> Self {
+        Self { code, modifiers }
+    }
+
+    pub const fn plain(code: KeyCode) -> Self {
+        Self::new(code, KeyModifiers::NONE)
+    }
+
+    pub const fn char(c: char) -> Self {
+        Self::plain(KeyCode::Char(c))
+    }
+
+    pub const fn ctrl(c: char) -> Self {
+        Self::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    pub const fn alt(c: char) -> Self {
+        Self::new(KeyCode::Char(c), KeyModifiers::ALT)
+    }
+
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        self.code == event.code
+            && normalized(self.code, self.modifiers) == normalized(event.code, event.modifiers)
+    }
+
+    /// Parse `q`, `Ctrl-c`, `Alt-S`, `F2`, `Shift-F2`, `Enter`, `Esc`, `Tab`, `BackTab`, `Up`...
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut modifiers = KeyModifiers::NONE;
+        let mut rest = text.trim();
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (flag, len) = if lower.starts_with("ctrl-") {
+                (KeyModifiers::CONTROL, 5)
+            } else if lower.starts_with("alt-") {
+                (KeyModifiers::ALT, 4)
+            } else if lower.starts_with("shift-") {
+                (KeyModifiers::SHIFT, 6)
+            } else {
+                break;
+            };
+            modifiers |= flag;
+            rest = rest.get(len..)?;
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some('↑'), None) => KeyCode::Up,
+            (Some('↓'), None) => KeyCode::Down,
+            (Some('←'), None) => KeyCode::Left,
+            (Some('→'), None) => KeyCode::Right,
+            (Some(c), None) => KeyCode::Char(c),
+            _ => named_key(rest)?,
+        };
+        // Terminals report Shift-Tab as BackTab.
+        if code == KeyCode::Tab && modifiers.contains(KeyModifiers::SHIFT) {
+            return Some(Self::new(KeyCode::BackTab, modifiers - KeyModifiers::SHIFT));
+        }
+        Some(Self::new(code, modifiers))
+    }
+}
+
+fn normalized(code: KeyCode, modifiers: KeyModifiers) -> KeyModifiers {
+    match code {
+        KeyCode::Char(_) | KeyCode::BackTab => modifiers - KeyModifiers::SHIFT,
+        _ => modifiers,
+    }
+}
+
+fn named_key(name: &str) -> Option<KeyCode> {
+    let lower = name.to_ascii_lowercase();
+    let code = match lower.as_str() {
+        "enter" => KeyCode::Enter,
+        "esc" | "escape" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "backspace" => KeyCode::Backspace,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "pageup" | "pgup" => KeyCode::PageUp,
+        "pagedown" | "pgdn" => KeyCode::PageDown,
+        "space" => KeyCode::Char(' '),
+        _ => KeyCode::F(lower.strip_prefix('f')?.parse().ok()?),
+    };
+    Some(code)
+}
+
+impl fmt::Display for KeyBinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            f.write_str("Ctrl-")?;
+        }
+        if self.modifiers.contains(KeyModifiers::ALT) {
+            f.write_str("Alt-")?;
+        }
+        if self.modifiers.contains(KeyModifiers::SHIFT) {
+            f.write_str("Shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("Shift-Tab"),
+            KeyCode::Backspace => f.write_str("Backspace"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// All keys of one action in one scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub scope: Scope,
+    pub action: Action,
+    pub keys: Vec<KeyBinding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyMap {
+    bindings: Vec<Binding>,
+}
+
+impl KeyMap {
+    /// The action bound to `event` in `scope`, if any.
+    pub fn action_in(&self, scope: Scope, event: &KeyEvent) -> Option<Action> {
+        self.bindings
+            .iter()
+            .filter(|b| b.scope == scope)
+            .find(|b| b.keys.iter().any(|k| k.matches(event)))
+            .map(|b| b.action)
+    }
+
+    /// Replace the keys of `action` in `scope` (adds the binding when it is new).
+    pub fn rebind(&mut self, scope: Scope, action: Action, keys: Vec<KeyBinding>) {
+        match self
+            .bindings
+            .iter_mut()
+            .find(|b| b.scope == scope && b.action == action)
+        {
+            Some(binding) => binding.keys = keys,
+            None => self.bindings.push(Binding {
+                scope,
+                action,
+                keys,
+            }),
+        }
+    }
+
+    pub fn bindings_in(&self, scope: Scope) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter().filter(move |b| b.scope == scope)
+    }
+
+    /// The keys of `action` in `scope` joined for display (`Alt-s/F2`), empty when unbound.
+    pub fn keys_label(&self, scope: Scope, action: Action) -> String {
+        self.bindings_in(scope)
+            .find(|b| b.action == action)
+            .map(|b| join_keys(&b.keys))
+            .unwrap_or_default()
+    }
+}
+
+pub fn join_keys(keys: &[KeyBinding]) -> String {
+    keys.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+impl Default for KeyMap {
+    fn default() -> Self {
+        use KeyCode::{
+            BackTab, Backspace, Down, End, Enter, Esc, F, Home, Left, PageDown, PageUp, Right, Tab,
+            Up,
+        };
+        let plain = KeyBinding::plain;
+        let shift = |code| KeyBinding::new(code, KeyModifiers::SHIFT);
+        let ch = KeyBinding::char;
+        let alt = KeyBinding::alt;
+        let table: Vec<(Scope, Action, Vec<KeyBinding>)> = vec![
+            (Scope::Global, Action::Quit, vec![KeyBinding::ctrl('c')]),
+            (Scope::Global, Action::NextFocus, vec![plain(Tab)]),
+            (Scope::Global, Action::PrevFocus, vec![plain(BackTab)]),
+            (Scope::Global, Action::ToggleHelp, vec![plain(F(1))]),
+            (Scope::Browse, Action::Quit, vec![ch('q')]),
+            (Scope::Browse, Action::ToggleHelp, vec![ch('?')]),
+            (Scope::Browse, Action::FocusPrompt, vec![ch('i')]),
+            (Scope::Prompt, Action::Submit, vec![plain(Enter)]),
+            (Scope::Prompt, Action::LeavePrompt, vec![plain(Esc)]),
+            (Scope::Prompt, Action::NextSize, vec![alt('s'), plain(F(2))]),
+            (Scope::Prompt, Action::PrevSize, vec![alt('S'), shift(F(2))]),
+            (
+                Scope::Prompt,
+                Action::MoreSeconds,
+                vec![alt('d'), plain(F(3))],
+            ),
+            (
+                Scope::Prompt,
+                Action::FewerSeconds,
+                vec![alt('D'), shift(F(3))],
+            ),
+            (
+                Scope::Prompt,
+                Action::MoreVariants,
+                vec![alt('v'), plain(F(4))],
+            ),
+            (
+                Scope::Prompt,
+                Action::FewerVariants,
+                vec![alt('V'), shift(F(4))],
+            ),
+            (Scope::Jobs, Action::Up, vec![plain(Up), ch('k')]),
+            (Scope::Jobs, Action::Down, vec![plain(Down), ch('j')]),
+            (Scope::Jobs, Action::Top, vec![plain(Home)]),
+            (Scope::Jobs, Action::Bottom, vec![plain(End)]),
+            (Scope::Jobs, Action::Upload, vec![ch('u')]),
+            (Scope::Downloads, Action::Up, vec![plain(Up), ch('k')]),
+            (Scope::Downloads, Action::Down, vec![plain(Down), ch('j')]),
+            (Scope::Downloads, Action::PageUp, vec![plain(PageUp)]),
+            (Scope::Downloads, Action::PageDown, vec![plain(PageDown)]),
+            (Scope::Downloads, Action::Top, vec![plain(Home)]),
+            (Scope::Downloads, Action::Bottom, vec![plain(End), ch('G')]),
+            (Scope::Downloads, Action::Upload, vec![ch('u')]),
+            (Scope::Buckets, Action::Up, vec![plain(Up), ch('k')]),
+            (Scope::Buckets, Action::Down, vec![plain(Down), ch('j')]),
+            (Scope::Buckets, Action::Left, vec![plain(Left), ch('h')]),
+            (Scope::Buckets, Action::Right, vec![plain(Right), ch('l')]),
+            (Scope::Buckets, Action::Open, vec![plain(Enter)]),
+            (Scope::Buckets, Action::Parent, vec![plain(Backspace)]),
+            (Scope::Buckets, Action::Refresh, vec![ch('r')]),
+            (
+                Scope::Help,
+                Action::CloseHelp,
+                vec![plain(Esc), ch('?'), plain(F(1)), ch('q')],
+            ),
+        ];
+        Self {
+            bindings: table
+                .into_iter()
+                .map(|(scope, action, keys)| Binding {
+                    scope,
+                    action,
+                    keys,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn shifted_characters_match_their_plain_binding() {
+        let map = KeyMap::default();
+        let question = key(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(
+            map.action_in(Scope::Browse, &question),
+            Some(Action::ToggleHelp)
+        );
+        let alt_upper_s = key(KeyCode::Char('S'), KeyModifiers::ALT | KeyModifiers::SHIFT);
+        assert_eq!(
+            map.action_in(Scope::Prompt, &alt_upper_s),
+            Some(Action::PrevSize)
+        );
+        let alt_s = key(KeyCode::Char('s'), KeyModifiers::ALT);
+        assert_eq!(map.action_in(Scope::Prompt, &alt_s), Some(Action::NextSize));
+    }
+
+    #[test]
+    fn plain_letters_are_not_bound_in_the_prompt() {
+        let map = KeyMap::default();
+        let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(map.action_in(Scope::Prompt, &q), None);
+        assert_eq!(map.action_in(Scope::Global, &q), None);
+    }
+
+    #[test]
+    fn parse_and_display_round_trip() {
+        for text in [
+            "q",
+            "Ctrl-c",
+            "Alt-S",
+            "F2",
+            "Shift-F2",
+            "Enter",
+            "Esc",
+            "PgUp",
+            "Up",
+            "Shift-Tab",
+        ] {
+            let binding = KeyBinding::parse(text).expect(text);
+            assert_eq!(
+                KeyBinding::parse(&binding.to_string()),
+                Some(binding),
+                "{text}"
+            );
+        }
+        assert_eq!(KeyBinding::parse("Ctrl-"), None);
+        assert_eq!(KeyBinding::parse("Fx"), None);
+    }
+
+    #[test]
+    fn rebind_replaces_keys() {
+        let mut map = KeyMap::default();
+        map.rebind(Scope::Browse, Action::Quit, vec![KeyBinding::char('x')]);
+        let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
+        let x = key(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(map.action_in(Scope::Browse, &q), None);
+        assert_eq!(map.action_in(Scope::Browse, &x), Some(Action::Quit));
+    }
+}

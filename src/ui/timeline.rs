@@ -1,0 +1,153 @@
+//! The jobs timeline: two lines per job, only the jobs that fit are built.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Theme, format, panel};
+use crate::app::{App, JobEnd, JobRow, UploadState};
+
+const LINES_PER_JOB: usize = 2;
+const PROMPT_CHARS: usize = 32;
+
+pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
+    let jobs = app.jobs();
+    let title = format!(" Jobs ({}) ", jobs.rows.len());
+    let block = panel(title, focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if jobs.rows.is_empty() {
+        frame.render_widget(
+            Line::styled("No job yet: type a prompt and press Enter.", theme.dim),
+            inner,
+        );
+        return;
+    }
+    let capacity = (usize::from(inner.height) / LINES_PER_JOB).max(1);
+    // Scroll just enough to keep the selection on screen.
+    let first = (jobs.selected + 1).saturating_sub(capacity);
+    let mut lines = Vec::with_capacity(capacity * LINES_PER_JOB);
+    for (index, row) in jobs.rows.iter().enumerate().skip(first).take(capacity) {
+        let selected = index == jobs.selected;
+        let [summary, steps] = job_lines(app, row, theme);
+        let style = if selected && focused {
+            theme.selected
+        } else {
+            theme.text
+        };
+        lines.push(summary.style(style));
+        lines.push(steps.style(style));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme) -> [Line<'a>; 2] {
+    let now = app.now();
+    let (mark, mark_style) = match &row.end {
+        None => (format::spinner(now), theme.accent),
+        Some(JobEnd::Completed { ok: true }) => ("✓", theme.ok),
+        Some(_) => ("✗", theme.error),
+    };
+    let elapsed = row
+        .elapsed(now)
+        .map_or_else(|| "—".to_string(), format::duration);
+    let job_id = row
+        .job_id
+        .clone()
+        .unwrap_or_else(|| "creating…".to_string());
+    let mut summary = vec![
+        Span::styled(format!("{mark} "), mark_style),
+        Span::styled(format!("{} ", row.key), theme.key),
+        Span::styled(format!("{elapsed:>7}  "), theme.text),
+        Span::styled(
+            format!("{}  ", format::truncate_end(&job_id, 24)),
+            theme.dim,
+        ),
+    ];
+    // Jobs this screen did not start (reported by the engine first) may have no prompt.
+    if !row.prompt.is_empty() {
+        summary.push(Span::styled(
+            format!("\"{}\"  ", format::truncate_end(&row.prompt, PROMPT_CHARS)),
+            theme.text,
+        ));
+    }
+    summary.extend(outcome(row, theme));
+
+    let mut steps = vec![Span::raw("    ")];
+    for (i, step) in row.steps.iter().enumerate() {
+        if i > 0 {
+            steps.push(Span::styled(" → ", theme.dim));
+        }
+        let style =
+            if step.status.is_terminal() && step.status != crate::providers::JobStatus::Succeeded {
+                theme.error
+            } else if step.status.is_terminal() {
+                theme.ok
+            } else {
+                theme.text
+            };
+        steps.push(Span::styled(step.text.clone(), style));
+        if let Some(offset) = row.offset(step.at) {
+            steps.push(Span::styled(
+                format!(" {}", format::duration(offset)),
+                theme.dim,
+            ));
+        }
+    }
+    if row.steps.is_empty() {
+        let waiting = if row.is_active() {
+            "waiting for the service…"
+        } else {
+            "no status from the service"
+        };
+        steps.push(Span::styled(waiting, theme.dim));
+    }
+    [Line::from(summary), Line::from(steps)]
+}
+
+/// The end state in words: what a user checks first.
+fn outcome<'a>(row: &JobRow, theme: &Theme) -> Vec<Span<'a>> {
+    match &row.end {
+        None => match row.progress {
+            Some(p) if !row.steps.last().is_some_and(|s| s.status.is_terminal()) => {
+                vec![Span::styled(format!("{p}%"), theme.accent)]
+            }
+            _ if !row.files.is_empty() => vec![Span::styled(
+                format!("downloading… {} saved", row.files.len()),
+                theme.accent,
+            )],
+            _ => Vec::new(),
+        },
+        Some(JobEnd::Failed { message }) => {
+            vec![Span::styled(format!("✗ failed: {message}"), theme.error)]
+        }
+        Some(JobEnd::Completed { ok: false }) => {
+            let reason = row
+                .last_error
+                .clone()
+                .unwrap_or_else(|| "see the log".to_string());
+            vec![Span::styled(format!("✗ incomplete: {reason}"), theme.error)]
+        }
+        Some(JobEnd::Completed { ok: true }) => {
+            let uploaded = row
+                .files
+                .iter()
+                .filter(|f| matches!(f.upload, UploadState::Uploaded { .. }))
+                .count();
+            let mut text = format!("✓ downloaded {}", files(row.files.len()));
+            if uploaded > 0 {
+                text.push_str(&format!(" · uploaded {uploaded}"));
+            }
+            vec![Span::styled(text, theme.ok)]
+        }
+    }
+}
+
+fn files(n: usize) -> String {
+    if n == 1 {
+        "1 file".to_string()
+    } else {
+        format!("{n} files")
+    }
+}
