@@ -709,3 +709,56 @@ async fn multipart_uploads_are_read_like_storage3_sends_them() {
     assert_eq!(upload.header("apikey"), Some(KEY));
     assert_eq!(upload.status, 200);
 }
+
+#[tokio::test]
+async fn large_uploads_pass_and_the_size_limit_holds() {
+    let handle = sim::start(
+        SimConfig {
+            max_upload_bytes: 4 * 1024 * 1024,
+            ..SimConfig::default()
+        },
+        "127.0.0.1:0".parse().expect("literal address"),
+    )
+    .await
+    .expect("sim starts");
+    let _already_installed = rustls::crypto::ring::default_provider().install_default();
+    let client = Client::new();
+    // Above axum's default 2 MB body limit, below the configured 4 MiB.
+    let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let (status, _) = json_of(
+        authed(
+            &client,
+            Method::PUT,
+            &storage_url(&handle, "/object/output-videos/big.bin"),
+        )
+        .body(big.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let response = client
+        .get(storage_url(&handle, "/object/public/output-videos/big.bin"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/octet-stream"
+    );
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+    assert_eq!(
+        response.bytes().await.expect("body").as_ref(),
+        big.as_slice()
+    );
+
+    let too_big = vec![0u8; 4 * 1024 * 1024 + 1];
+    let (status, error) = json_of(
+        authed(
+            &client,
+            Method::PUT,
+            &storage_url(&handle, "/object/output-videos/huge.bin"),
+        )
+        .body(too_big),
+    )
+    .await;
+    assert_storage_error(status, &error, "413", "EntityTooLarge");
+}

@@ -54,7 +54,7 @@ fn by_name(a: &str, b: &str) -> Ordering {
 }
 
 /// `{prefix, limit?, offset?, sortBy?: {column, order?}, search?}`.
-pub(crate) fn list(
+pub(super) fn list(
     sim: &Sim,
     request: &SimRequest,
     bucket: &str,

@@ -167,7 +167,10 @@ pub(crate) fn handle(sim: &Sim, request: &SimRequest) -> Response {
 }
 
 fn answer(sim: &Sim, request: &SimRequest) -> Result<Response, StorageError> {
-    let route = request.path.strip_prefix(PREFIX).unwrap_or_default();
+    let route = match request.path.strip_prefix(PREFIX).unwrap_or_default() {
+        "" => "/",
+        route => route,
+    };
     let not_found = || {
         let url = match &request.query {
             Some(query) => format!("{route}?{query}"),
@@ -208,7 +211,7 @@ fn answer(sim: &Sim, request: &SimRequest) -> Result<Response, StorageError> {
         }
 
         ["object", "list", bucket] if method == Method::POST => {
-            authorized().and_then(|()| objects::list(sim, request, bucket))
+            authorized().and_then(|()| list::list(sim, request, bucket))
         }
         ["object", "move"] if method == Method::POST => {
             authorized().and_then(|()| objects::move_object(sim, request))

@@ -13,8 +13,6 @@ use crate::sim::Sim;
 use crate::sim::md5::md5;
 use crate::sim::wire::{self, RangeAnswer, SimRequest};
 
-pub(super) use super::list::list;
-
 /// Which buckets a download or info request may read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Access {
