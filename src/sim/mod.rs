@@ -6,6 +6,26 @@
 //! error bodies; see `docs/sora-api*.md` and `docs/supabase-storage.md`), so a client that works
 //! here works unchanged against the real services. Faults are injected through [`SimConfig`].
 //! Used by `sora-tui sim`, `sora-tui --demo` and the tests.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use std::time::Duration;
+//! use sora_tui::sim::{self, SimConfig};
+//!
+//! let config = SimConfig { status_step: Duration::from_millis(100), ..SimConfig::default() };
+//! let handle = sim::start(config.clone(), ([127, 0, 0, 1], 0).into()).await?;
+//! // Both AZURE_OPENAI_ENDPOINT and SUPABASE_URL:
+//! let base = handle.base_url();
+//! # let _ = base;
+//! for line in sim::env_lines(&handle, &config) {
+//!     println!("{line}");
+//! }
+//! let seen = handle.requests(); // what clients sent, with the status each got
+//! # let _ = seen;
+//! handle.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
 
 mod assets;
 mod azure;
@@ -203,7 +223,11 @@ async fn dispatch(State(sim): State<Arc<Sim>>, request: Request) -> Response {
         Ok(body) => body,
         Err(error) => {
             tracing::debug!(%error, "simulator could not read a request body");
-            return wire::empty_response(StatusCode::PAYLOAD_TOO_LARGE);
+            let mut response = wire::empty_response(StatusCode::PAYLOAD_TOO_LARGE);
+            if !storage::owns(parts.uri.path()) {
+                azure::add_request_id(&mut response);
+            }
+            return response;
         }
     };
     let request = SimRequest {

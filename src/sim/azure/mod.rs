@@ -106,13 +106,17 @@ enum Operation<'a> {
 
 pub(crate) fn handle(sim: &Sim, request: &SimRequest) -> Response {
     let mut response = answer(sim, request).unwrap_or_else(AzureError::into_response);
-    // Every answer carries the gateway's troubleshooting id.
+    add_request_id(&mut response);
+    response
+}
+
+/// Every answer of the gateway carries a troubleshooting id.
+pub(crate) fn add_request_id(response: &mut Response) {
     wire::insert_header(
         response.headers_mut(),
         header::HeaderName::from_static("apim-request-id"),
         &wire::uuid_v4(),
     );
-    response
 }
 
 fn answer(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
