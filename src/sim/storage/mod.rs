@@ -1,0 +1,294 @@
+//! Supabase Storage (`supabase-storage.md`), under `{SUPABASE_URL}/storage/v1`.
+//!
+//! State is a list of buckets, each holding its objects by key, plus the signed-URL tokens
+//! handed out. Routes are matched by hand so that every answer, including unknown routes, has
+//! the real server's shape.
+
+mod buckets;
+mod error;
+mod list;
+mod multipart;
+mod objects;
+mod sign;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{MutexGuard, PoisonError};
+use std::time::SystemTime;
+
+use axum::http::Method;
+use axum::response::Response;
+use bytes::Bytes;
+use serde_json::Value;
+
+use super::Sim;
+use super::wire::{self, SimRequest};
+pub(crate) use error::StorageError;
+
+const PREFIX: &str = "/storage/v1";
+
+/// Whether a path belongs to the Storage service.
+pub(crate) fn owns(path: &str) -> bool {
+    path == PREFIX || path.starts_with("/storage/v1/")
+}
+
+#[derive(Debug)]
+pub(crate) struct StorageState {
+    /// In creation order.
+    buckets: Vec<Bucket>,
+    /// Signed-URL tokens by token text.
+    signed: HashMap<String, sign::SignedToken>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Bucket {
+    id: String,
+    name: String,
+    public: bool,
+    file_size_limit: Option<u64>,
+    allowed_mime_types: Option<Vec<String>>,
+    created_at: SystemTime,
+    updated_at: SystemTime,
+    objects: BTreeMap<String, StoredObject>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct StoredObject {
+    id: String,
+    version: String,
+    data: Bytes,
+    mimetype: String,
+    cache_control: String,
+    /// Hex MD5 of `data`, unquoted.
+    md5: String,
+    user_metadata: Option<Value>,
+    created_at: SystemTime,
+    updated_at: SystemTime,
+}
+
+impl StorageState {
+    pub(crate) fn new(buckets: &[(String, bool)], now: SystemTime) -> Self {
+        let buckets = buckets
+            .iter()
+            .map(|(name, public)| Bucket::new(name.clone(), name.clone(), *public, now))
+            .collect();
+        Self {
+            buckets,
+            signed: HashMap::new(),
+        }
+    }
+
+    fn bucket(&self, id: &str) -> Option<&Bucket> {
+        self.buckets.iter().find(|b| b.id == id)
+    }
+
+    fn bucket_mut(&mut self, id: &str) -> Option<&mut Bucket> {
+        self.buckets.iter_mut().find(|b| b.id == id)
+    }
+}
+
+impl Bucket {
+    fn new(id: String, name: String, public: bool, now: SystemTime) -> Self {
+        Self {
+            id,
+            name,
+            public,
+            file_size_limit: None,
+            allowed_mime_types: None,
+            created_at: now,
+            updated_at: now,
+            objects: BTreeMap::new(),
+        }
+    }
+}
+
+/// What the `Authorization` header says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Caller {
+    /// No header: only public routes and public buckets.
+    Anonymous,
+    /// The configured service-role key.
+    ServiceRole,
+}
+
+/// Who is calling; a header with the wrong token is refused outright, as the JWT check does.
+fn caller(sim: &Sim, request: &SimRequest) -> Result<Caller, StorageError> {
+    let Some(value) = request.header("authorization") else {
+        return Ok(Caller::Anonymous);
+    };
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .unwrap_or(value)
+        .trim();
+    if token == sim.config.supabase_key {
+        return Ok(Caller::ServiceRole);
+    }
+    // A JWT (three dot-separated parts) fails its signature check; anything else fails to parse.
+    let message = if token.split('.').count() == 3 {
+        "signature verification failed"
+    } else {
+        "Invalid Compact JWS"
+    };
+    Err(StorageError::access_denied(message))
+}
+
+fn require_auth(caller: Caller) -> Result<(), StorageError> {
+    match caller {
+        Caller::ServiceRole => Ok(()),
+        Caller::Anonymous => Err(StorageError::missing_authorization()),
+    }
+}
+
+fn lock(sim: &Sim) -> MutexGuard<'_, StorageState> {
+    sim.storage.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A JSON request body; the server's schema check words a missing/invalid body like this.
+fn json_body(request: &SimRequest) -> Result<serde_json::Map<String, Value>, StorageError> {
+    match serde_json::from_slice::<Value>(&request.body) {
+        Ok(Value::Object(fields)) => Ok(fields),
+        Ok(_) => Err(StorageError::invalid_request("body must be object")),
+        Err(_) if request.body.is_empty() => {
+            Err(StorageError::invalid_request("body must be object"))
+        }
+        Err(error) => Err(StorageError::invalid_request(format!(
+            "Body is not valid JSON but content-type is set to 'application/json': {error}"
+        ))),
+    }
+}
+
+/// Object keys arrive percent-encoded in the path.
+fn decode_key(raw: &str) -> Result<String, StorageError> {
+    wire::percent_decode(raw).ok_or_else(|| StorageError::invalid_key(raw))
+}
+
+pub(crate) fn handle(sim: &Sim, request: &SimRequest) -> Response {
+    answer(sim, request).unwrap_or_else(StorageError::into_response)
+}
+
+fn answer(sim: &Sim, request: &SimRequest) -> Result<Response, StorageError> {
+    let route = match request.path.strip_prefix(PREFIX).unwrap_or_default() {
+        "" => "/",
+        route => route,
+    };
+    let not_found = || {
+        let url = match &request.query {
+            Some(query) => format!("{route}?{query}"),
+            None => route.to_string(),
+        };
+        StorageError::route_not_found(request.method.as_str(), &url)
+    };
+    let segments: Vec<&str> = route
+        .strip_prefix('/')
+        .unwrap_or_default()
+        .split('/')
+        .collect();
+    // Checked only by the routes that need it: an unknown route is a 404 whatever the token,
+    // and the public routes ignore the header.
+    let who = || caller(sim, request);
+    let authorized = || require_auth(caller(sim, request)?);
+    let method = &request.method;
+    let get_or_head = method == Method::GET || method == Method::HEAD;
+
+    match segments.as_slice() {
+        ["bucket"] if method == Method::GET => {
+            authorized().and_then(|()| buckets::list(sim, request))
+        }
+        ["bucket"] if method == Method::POST => {
+            authorized().and_then(|()| buckets::create(sim, request))
+        }
+        ["bucket", id] if method == Method::GET => {
+            authorized().and_then(|()| buckets::get(sim, id))
+        }
+        ["bucket", id] if method == Method::PUT => {
+            authorized().and_then(|()| buckets::update(sim, request, id))
+        }
+        ["bucket", id] if method == Method::DELETE => {
+            authorized().and_then(|()| buckets::delete(sim, id))
+        }
+        ["bucket", id, "empty"] if method == Method::POST => {
+            authorized().and_then(|()| buckets::empty(sim, id))
+        }
+
+        ["object", "list", bucket] if method == Method::POST => {
+            authorized().and_then(|()| list::list(sim, request, bucket))
+        }
+        ["object", "move"] if method == Method::POST => {
+            authorized().and_then(|()| objects::move_object(sim, request))
+        }
+        ["object", "copy"] if method == Method::POST => {
+            authorized().and_then(|()| objects::copy(sim, request))
+        }
+        ["object", "sign", bucket] if method == Method::POST => {
+            authorized().and_then(|()| sign::sign_many(sim, request, bucket))
+        }
+        ["object", "sign", bucket, key @ ..] if !key.is_empty() && method == Method::POST => {
+            authorized().and_then(|()| sign::sign(sim, request, bucket, &key.join("/")))
+        }
+        ["object", "sign", bucket, key @ ..] if !key.is_empty() && get_or_head => {
+            sign::download(sim, request, bucket, &key.join("/"))
+        }
+        ["object", "public", bucket, key @ ..] if !key.is_empty() && get_or_head => {
+            objects::download(
+                sim,
+                request,
+                bucket,
+                &key.join("/"),
+                objects::Access::PublicOnly,
+            )
+        }
+        ["object", "authenticated", bucket, key @ ..] if !key.is_empty() && get_or_head => {
+            authorized().and_then(|()| {
+                objects::download(
+                    sim,
+                    request,
+                    bucket,
+                    &key.join("/"),
+                    objects::Access::Authenticated,
+                )
+            })
+        }
+        ["object", "info", "public", bucket, key @ ..]
+            if !key.is_empty() && method == Method::GET =>
+        {
+            objects::info(sim, bucket, &key.join("/"), objects::Access::PublicOnly)
+        }
+        ["object", "info", "authenticated", bucket, key @ ..]
+            if !key.is_empty() && method == Method::GET =>
+        {
+            authorized().and_then(|()| {
+                objects::info(sim, bucket, &key.join("/"), objects::Access::Authenticated)
+            })
+        }
+        ["object", "info", bucket, key @ ..] if !key.is_empty() && method == Method::GET => {
+            objects::info(
+                sim,
+                bucket,
+                &key.join("/"),
+                objects::Access::from_caller(who()?),
+            )
+        }
+        ["object", bucket] if method == Method::DELETE => {
+            authorized().and_then(|()| objects::delete_many(sim, request, bucket))
+        }
+        ["object", bucket, key @ ..] if !key.is_empty() => {
+            let key = key.join("/");
+            if method == Method::POST || method == Method::PUT {
+                authorized().and_then(|()| objects::upload(sim, request, bucket, &key))
+            } else if get_or_head {
+                objects::download(
+                    sim,
+                    request,
+                    bucket,
+                    &key,
+                    objects::Access::from_caller(who()?),
+                )
+            } else if method == Method::DELETE {
+                authorized().and_then(|()| objects::delete(sim, bucket, &key))
+            } else {
+                Err(not_found())
+            }
+        }
+        _ => Err(not_found()),
+    }
+}
