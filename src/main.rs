@@ -1,1 +1,213 @@
-fn main() {}
+//! `sora-tui`: picks the dashboard, the simulator or a headless command, after loading the
+//! configuration. All real work lives in the library.
+
+mod cli;
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use tokio::sync::mpsc;
+
+use cli::{Cli, Cmd, GenerateArgs, SimArgs};
+use sora_tui::config::{Config, Overrides, Setting, Source};
+use sora_tui::engine::Engine;
+use sora_tui::providers::{GenerationRequest, Size, validate};
+use sora_tui::{app, headless, setup, sim};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let _log_guard = init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("sora-tui: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("sora-tui: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let overrides = Overrides {
+        download_dir: cli.download_dir.clone(),
+    };
+    let mut config = Config::load(
+        cli.config.as_deref(),
+        &|k| std::env::var(k).ok(),
+        &overrides,
+    )?;
+    if let Some(Cmd::Sim(args)) = &cli.command {
+        return run_sim(args).await;
+    }
+    // Keep the simulator alive for the whole run.
+    let _sim = if cli.demo {
+        Some(start_demo_sim(&mut config).await?)
+    } else {
+        None
+    };
+    match cli.command {
+        Some(Cmd::Generate(args)) => run_generate(config, args).await,
+        Some(Cmd::Sim(_)) => Ok(ExitCode::SUCCESS),
+        None => run_dashboard(config, cli.demo).await,
+    }
+}
+
+/// Start the simulator in-process on a free loopback port and point the config at it.
+async fn start_demo_sim(config: &mut Config) -> Result<sim::SimHandle> {
+    let sim_config = sim::SimConfig::default();
+    let handle = sim::start(sim_config.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .context("cannot start the built-in simulator")?;
+    let base = url::Url::parse(&handle.base_url()).context("simulator address")?;
+    config.use_simulator(&base, &sim_config.azure_api_key, &sim_config.supabase_key);
+    // The simulator moves a job on every second; poll as often unless the user chose otherwise.
+    if config.download.poll_interval.source == Source::Default {
+        config.download.poll_interval = Setting::new(Duration::from_secs(1), Source::Demo);
+    }
+    Ok(handle)
+}
+
+async fn run_sim(args: &SimArgs) -> Result<ExitCode> {
+    let secs = |v: f64, name: &str| {
+        if v.is_finite() && (0.0..=3600.0).contains(&v) {
+            Ok(Duration::from_secs_f64(v))
+        } else {
+            Err(anyhow::anyhow!(
+                "--{name} must be between 0 and 3600 seconds, got {v}"
+            ))
+        }
+    };
+    let sim_config = sim::SimConfig {
+        status_step: secs(args.status_step, "status-step")?,
+        content_delay: secs(args.content_delay, "content-delay")?,
+        fail_prompts_containing: args.fail_prompts_containing.clone(),
+        ..sim::SimConfig::default()
+    };
+    let handle = sim::start(sim_config.clone(), args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    // Written with errors ignored: whoever started us may stop reading after the env lines.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "# sora-tui simulator of Azure OpenAI (Sora) and Supabase Storage, listening on {}",
+        handle.base_url()
+    );
+    let _ = writeln!(
+        out,
+        "# point a client at it (these keys are the simulator's, not secrets):"
+    );
+    for line in sim::env_lines(&handle, &sim_config) {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(out, "# Ctrl-C stops it.");
+    let _ = out.flush();
+    drop(out);
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
+    handle.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_generate(config: Config, args: GenerateArgs) -> Result<ExitCode> {
+    let size = match &args.size {
+        Some(s) => Size::parse(s)
+            .with_context(|| format!("--size `{s}` is not WIDTHxHEIGHT, e.g. 480x480"))?,
+        None => config.defaults.size.value,
+    };
+    let request = GenerationRequest {
+        prompt: args.prompt.clone(),
+        size,
+        seconds: args.seconds.unwrap_or(config.defaults.seconds.value),
+        variants: args.variants.unwrap_or(config.defaults.variants.value),
+    };
+    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    let provider = setup::provider(&config, &http)?;
+    // Refuse bad parameters before anything is sent or configured further.
+    provider.validate(&request).context("not sent")?;
+    let storage = if args.upload {
+        Some(setup::storage(&config, &http)?)
+    } else {
+        setup::storage(&config, &http).ok()
+    };
+    let mut settings = setup::engine_settings(&config);
+    if let Some(out) = args.out {
+        settings.download_dir = out;
+    }
+    let (tx, rx) = mpsc::unbounded_channel();
+    let engine = Engine::new(
+        sora_tui::engine::Services {
+            provider: Some(provider),
+            storage,
+        },
+        settings,
+        tx,
+    );
+    let outcome = headless::generate(&engine, rx, request, args.upload).await;
+    Ok(if outcome.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
+    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    let services = setup::services(&config, &http);
+    let provider_description = match &services.provider {
+        Some(p) => p.describe(),
+        None => match setup::provider(&config, &http) {
+            Err(e) => format!("no video service: {e}"),
+            Ok(_) => "no video service".into(),
+        },
+    };
+    let settings = app::AppSettings {
+        provider_description,
+        demo,
+        default_size: config.defaults.size.value,
+        default_seconds: config.defaults.seconds.value,
+        default_variants: config.defaults.variants.value,
+        allowed_sizes: validate::AZURE_SORA_SIZES.to_vec(),
+        seconds_range: validate::AZURE_SORA_SECONDS,
+        max_variants: 4,
+        output_bucket: config.supabase.output_bucket.value.clone(),
+        auto_upload: config.defaults.auto_upload.value,
+    };
+    let (tx, rx) = mpsc::unbounded_channel();
+    let engine = Engine::new(services, setup::engine_settings(&config), tx);
+    sora_tui::tui::run(engine, rx, settings).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Logs go to a file in the platform data directory, never to the terminal the UI owns.
+fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = directories::ProjectDirs::from("", "", "sora-tui")?
+        .data_dir()
+        .join("logs");
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(dir, "sora-tui.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SORA_TUI_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("sora_tui=info"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}

@@ -65,21 +65,35 @@ fn attempts(rx: &mut mpsc::UnboundedReceiver<EngineEvent>) -> Vec<sora_tui::engi
 #[tokio::test]
 async fn a_404_right_after_success_is_retried_then_saved_with_every_attempt_recorded() {
     let cfg = fast_sim();
-    let sim = sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into()).await.expect("sim");
+    let sim = sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
     let client = client(&sim.base_url(), &cfg.azure_api_key);
     let (_job, gen_id) = succeeded_generation(&client).await;
     let dir = tempfile::tempdir().expect("tmp");
     let spec = DownloadSpec {
-        key: DownloadKey { job: JobKey(1), output_id: gen_id.clone(), variant: ContentVariant::Video },
-        request: client.content_request(&gen_id, ContentVariant::Video).expect("request"),
+        key: DownloadKey {
+            job: JobKey(1),
+            output_id: gen_id.clone(),
+            variant: ContentVariant::Video,
+        },
+        request: client
+            .content_request(&gen_id, ContentVariant::Video)
+            .expect("request"),
         target: dir.path().join("v.mp4"),
         expires_at: None,
     };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let schedule = RetrySchedule(vec![Duration::from_millis(400); 6]);
-    let done = download::download(&sora_tui::http::client().expect("http"), &spec, &schedule, &tx, &CancellationToken::new())
-        .await
-        .expect("downloaded");
+    let done = download::download(
+        &sora_tui::http::client().expect("http"),
+        &spec,
+        &schedule,
+        &tx,
+        &CancellationToken::new(),
+    )
+    .await
+    .expect("downloaded");
     assert_eq!(std::fs::read(&done.path).expect("file"), common::SAMPLE_MP4);
 
     let log = attempts(&mut rx);
@@ -88,64 +102,111 @@ async fn a_404_right_after_success_is_retried_then_saved_with_every_attempt_reco
     assert_eq!(first.status, Some(404));
     assert_eq!(first.outcome, AttemptOutcome::WillRetry);
     assert_eq!(first.next_retry_in, Some(Duration::from_millis(400)));
-    assert!(first.detail.contains("Resource not found"), "{}", first.detail);
+    assert!(
+        first.detail.contains("Resource not found"),
+        "{}",
+        first.detail
+    );
     assert!(first.request_id.is_some(), "apim-request-id recorded");
     let last = log.last().expect("last");
-    assert_eq!((last.status, &last.outcome), (Some(200), &AttemptOutcome::Saved));
+    assert_eq!(
+        (last.status, &last.outcome),
+        (Some(200), &AttemptOutcome::Saved)
+    );
     assert_eq!(last.bytes, common::SAMPLE_MP4.len() as u64);
-    assert!(last.url.ends_with(&format!("/{gen_id}/content/video?api-version=preview")), "{}", last.url);
+    assert!(
+        last.url
+            .ends_with(&format!("/{gen_id}/content/video?api-version=preview")),
+        "{}",
+        last.url
+    );
     assert!(log.iter().all(|a| !a.url.contains(&cfg.azure_api_key)));
 }
 
 #[tokio::test]
 async fn the_original_bug_path_gives_up_and_names_the_right_route() {
     let cfg = fast_sim();
-    let sim = sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into()).await.expect("sim");
+    let sim = sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
     let client = client(&sim.base_url(), &cfg.azure_api_key);
     let (_job, gen_id) = succeeded_generation(&client).await;
     // What the web app requested: `/content` with no variant.
-    let good = client.content_request(&gen_id, ContentVariant::Video).expect("request");
+    let good = client
+        .content_request(&gen_id, ContentVariant::Video)
+        .expect("request");
     let mut bad_url = good.url.clone();
     bad_url.set_path(good.url.path().trim_end_matches("/video"));
     let dir = tempfile::tempdir().expect("tmp");
     let target = dir.path().join("v.mp4");
     let spec = DownloadSpec {
-        key: DownloadKey { job: JobKey(1), output_id: gen_id, variant: ContentVariant::Video },
-        request: ContentRequest { url: bad_url, headers: good.headers },
+        key: DownloadKey {
+            job: JobKey(1),
+            output_id: gen_id,
+            variant: ContentVariant::Video,
+        },
+        request: ContentRequest {
+            url: bad_url,
+            headers: good.headers,
+        },
         target: target.clone(),
         expires_at: None,
     };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let schedule = RetrySchedule(vec![Duration::from_millis(20); 2]);
-    let err = download::download(&sora_tui::http::client().expect("http"), &spec, &schedule, &tx, &CancellationToken::new())
-        .await
-        .expect_err("must give up");
+    let err = download::download(
+        &sora_tui::http::client().expect("http"),
+        &spec,
+        &schedule,
+        &tx,
+        &CancellationToken::new(),
+    )
+    .await
+    .expect_err("must give up");
     let text = err.to_string();
     assert!(text.contains("`/content/video`"), "{text}");
-    assert_eq!(attempts(&mut rx).len(), 3, "first try plus the two scheduled retries");
+    assert_eq!(
+        attempts(&mut rx).len(),
+        3,
+        "first try plus the two scheduled retries"
+    );
     assert!(!target.exists(), "nothing at the final path");
 }
 
 #[tokio::test]
 async fn a_refused_key_is_not_retried() {
     let cfg = fast_sim();
-    let sim = sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into()).await.expect("sim");
+    let sim = sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
     let good = client(&sim.base_url(), &cfg.azure_api_key);
     let (_job, gen_id) = succeeded_generation(&good).await;
     tokio::time::sleep(cfg.content_delay).await;
     let wrong = client(&sim.base_url(), "not-the-key");
     let dir = tempfile::tempdir().expect("tmp");
     let spec = DownloadSpec {
-        key: DownloadKey { job: JobKey(1), output_id: gen_id.clone(), variant: ContentVariant::Video },
-        request: wrong.content_request(&gen_id, ContentVariant::Video).expect("request"),
+        key: DownloadKey {
+            job: JobKey(1),
+            output_id: gen_id.clone(),
+            variant: ContentVariant::Video,
+        },
+        request: wrong
+            .content_request(&gen_id, ContentVariant::Video)
+            .expect("request"),
         target: dir.path().join("v.mp4"),
         expires_at: None,
     };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let schedule = RetrySchedule(vec![Duration::from_millis(20); 5]);
-    let err = download::download(&sora_tui::http::client().expect("http"), &spec, &schedule, &tx, &CancellationToken::new())
-        .await
-        .expect_err("401");
+    let err = download::download(
+        &sora_tui::http::client().expect("http"),
+        &spec,
+        &schedule,
+        &tx,
+        &CancellationToken::new(),
+    )
+    .await
+    .expect_err("401");
     assert!(err.to_string().contains("401"), "{err}");
     let log = attempts(&mut rx);
     assert_eq!(log.len(), 1, "{log:?}");

@@ -1,7 +1,7 @@
 //! What the user sees: each panel drawn into a TestBackend from state built by feeding engine
 //! events through `update`, with the clock pinned.
 
-#[path = "ui_support.rs"]
+#[path = "ui_support/mod.rs"]
 mod support;
 
 use std::time::Duration;

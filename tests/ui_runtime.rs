@@ -1,7 +1,7 @@
 //! The runtime loop driven headless: a scripted key stream, a TestBackend, engine events on the
 //! real channel, and a dispatcher that records commands.
 
-#[path = "ui_support.rs"]
+#[path = "ui_support/mod.rs"]
 mod support;
 
 use std::time::Duration;

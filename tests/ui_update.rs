@@ -1,7 +1,7 @@
 //! `App::update`: the commands a user's keys and the engine's events produce, and the state
 //! changes a user would notice.
 
-#[path = "ui_support.rs"]
+#[path = "ui_support/mod.rs"]
 mod support;
 
 use std::path::PathBuf;
