@@ -103,7 +103,7 @@ pub async fn download(
                 record.bytes = done.bytes;
                 record.request_id = done.request_id;
                 record.outcome = AttemptOutcome::Saved;
-                record.detail = format!("saved to {}", spec.target.display());
+                record.detail = spec.target.display().to_string();
                 let _ = events.send(EngineEvent::DownloadAttempt(record));
                 return Ok(Downloaded {
                     path: spec.target.clone(),
@@ -129,7 +129,7 @@ pub async fn download(
                 let mut verdict = judge_status(status, expired);
                 let (Verdict::Retry { why } | Verdict::Stop { why }) = &mut verdict;
                 if !body.is_empty() {
-                    why.push_str(&format!(" — service said: {body}"));
+                    why.push_str(&format!(" (service: {body})"));
                 }
                 (verdict, retry_after)
             }

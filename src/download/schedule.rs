@@ -45,25 +45,25 @@ pub enum Verdict {
 pub fn judge_status(status: u16, expired: bool) -> Verdict {
     match status {
         404 if expired => Verdict::Stop {
-            why: "404: the content has expired (the service keeps it about 24 hours after the job was created); generate the video again".into(),
+            why: "the content has expired (kept about 24 hours after the job was created): generate the video again".into(),
         },
         404 => Verdict::Retry {
-            why: "404: content not there (yet?) — it can lag a moment behind `succeeded`".into(),
+            why: "not there yet? content can lag behind `succeeded`".into(),
         },
         401 => Verdict::Stop {
-            why: "401: the key was refused — check the API key for this resource".into(),
+            why: "401: the key was refused: check the API key belongs to this resource".into(),
         },
         403 => Verdict::Stop {
-            why: "403: access denied — the key or token lacks permission for this resource".into(),
+            why: "403: access denied: the key or token lacks permission for this resource".into(),
         },
         410 => Verdict::Stop {
             why: "410: the content is gone (expired or deleted)".into(),
         },
         429 => Verdict::Retry {
-            why: "429: rate limited — waiting as the service asks".into(),
+            why: "rate limited: waiting as the service asks".into(),
         },
         408 | 500..=599 => Verdict::Retry {
-            why: format!("{status}: the service had a transient problem"),
+            why: "the service had a transient problem".into(),
         },
         _ => Verdict::Stop {
             why: format!("{status}: the service refused the request"),
