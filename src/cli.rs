@@ -35,6 +35,66 @@ pub enum Cmd {
     Sim(SimArgs),
     /// Generate a video without the dashboard: one line per event; exit 0 only if every step worked.
     Generate(GenerateArgs),
+    /// List the service's jobs (newest first).
+    Jobs(JobsArgs),
+    /// Show one job (or Azure generation, or video).
+    Status(StatusArgs),
+    /// Download the content of an existing job, generation or video.
+    Download(DownloadArgs),
+    /// Delete a job or video on the service (its content goes with it).
+    Delete(DeleteArgs),
+    /// Make a new video from a finished one and a new prompt (azure-sora2 and openai), and download it.
+    Remix(RemixArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JobsArgs {
+    /// How many jobs to show.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub limit: u32,
+    /// One JSON array instead of lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// A job id (`task_…`), generation id (`gen_…`) or video id (`video_…`).
+    pub id: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// A job id (`task_…`), generation id (`gen_…`) or video id (`video_…`).
+    pub id: String,
+    /// Which rendition: video, thumbnail, spritesheet (v1 API), or all.
+    #[arg(long, default_value = "video")]
+    pub variant: String,
+    /// Directory for the files (default: the configured download directory).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Also store the video(s) in the output bucket.
+    #[arg(long)]
+    pub upload: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RemixArgs {
+    /// The finished video to start from (`video_…`).
+    pub id: String,
+    /// What to change.
+    pub prompt: String,
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[arg(long)]
+    pub upload: bool,
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +126,12 @@ pub struct GenerateArgs {
     /// How many variants (default from config: 1).
     #[arg(long, value_name = "N")]
     pub variants: Option<u32>,
+    /// The model (openai) or deployment name (Azure) for this run.
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// Image to video: a local JPEG, PNG or WebP used as the first frame.
+    #[arg(long, value_name = "FILE")]
+    pub image: Option<PathBuf>,
     /// Directory for the files (default: the configured download directory).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::download::RetrySchedule;
-use crate::providers::{Family, Size};
+use crate::providers::{Family, Pricing, Size};
 use crate::secret::Secret;
 
 /// Where a setting's value came from.
@@ -71,6 +71,8 @@ pub struct Config {
     pub file: Option<PathBuf>,
     pub provider: Setting<Family>,
     pub azure: AzureConfig,
+    pub openai: OpenAiConfig,
+    pub pricing: Setting<Pricing>,
     pub supabase: SupabaseConfig,
     pub download: DownloadConfig,
     pub defaults: Defaults,
@@ -81,8 +83,32 @@ pub struct AzureConfig {
     /// The resource base derived from what the user gave (any Sora URL of the resource).
     pub endpoint: Option<Setting<Url>>,
     pub api_key: Option<Setting<Secret>>,
-    pub deployment: Setting<String>,
+    /// An Entra ID token given directly (`AZURE_OPENAI_AD_TOKEN`).
+    pub ad_token: Option<Setting<Secret>>,
+    pub auth: Setting<AzureAuthMode>,
+    /// Deployment name; None means the family's usual name (`sora`, `sora-2`).
+    pub deployment: Option<Setting<String>>,
     pub api_version: Setting<String>,
+    /// The model a Sora 2 deployment runs (`sora-2` or `sora-2-pro`): sets limits and price.
+    pub model: Setting<String>,
+}
+
+/// How Azure requests authenticate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AzureAuthMode {
+    /// The `api-key` header (default when a key is set).
+    ApiKey,
+    /// `AZURE_OPENAI_AD_TOKEN` as a bearer token (default when only a token is set).
+    EntraToken,
+    /// A token from `az account get-access-token`, refreshed before it expires.
+    AzCli,
+}
+
+#[derive(Debug, Clone)]
+pub struct OpenAiConfig {
+    pub api_key: Option<Setting<Secret>>,
+    pub model: Setting<String>,
+    pub base_url: Setting<Url>,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +143,10 @@ struct FileConfig {
     #[serde(default)]
     azure: FileAzure,
     #[serde(default)]
+    openai: FileOpenAi,
+    #[serde(default)]
+    pricing: FilePricing,
+    #[serde(default)]
     supabase: FileSupabase,
     #[serde(default)]
     download: FileDownload,
@@ -129,8 +159,30 @@ struct FileConfig {
 struct FileAzure {
     endpoint: Option<String>,
     api_key: Option<Secret>,
+    auth: Option<String>,
     deployment: Option<String>,
     api_version: Option<String>,
+    model: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileOpenAi {
+    api_key: Option<Secret>,
+    model: Option<String>,
+    base_url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilePricing {
+    sora: Option<f64>,
+    #[serde(rename = "sora-2")]
+    sora_2: Option<f64>,
+    #[serde(rename = "sora-2-pro")]
+    sora_2_pro: Option<f64>,
+    #[serde(rename = "sora-2-pro-hd")]
+    sora_2_pro_hd: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -295,11 +347,72 @@ impl Config {
                     .filter(|k| !k.is_empty())
                     .map(|k| Setting::new(k, from_file()))
             });
-        let deployment = setting_or(
-            pick(&["AZURE_OPENAI_DEPLOYMENT"], file.azure.deployment.clone()),
-            "sora",
-        );
+        let ad_token =
+            env_first(&["AZURE_OPENAI_AD_TOKEN"]).map(|(v, s)| Setting::new(Secret::new(v), s));
+        let auth = match pick(&["AZURE_OPENAI_AUTH"], file.azure.auth.clone()) {
+            Some((v, source)) => Setting::new(
+                match v.trim() {
+                    "api-key" => AzureAuthMode::ApiKey,
+                    "entra-token" => AzureAuthMode::EntraToken,
+                    "az-cli" => AzureAuthMode::AzCli,
+                    other => {
+                        return Err(ConfigError::Invalid {
+                            key: "azure.auth",
+                            from: source,
+                            problem: format!("`{other}` is not an auth mode"),
+                            example: "\"api-key\", \"entra-token\" (AZURE_OPENAI_AD_TOKEN) or \"az-cli\"",
+                        });
+                    }
+                },
+                source,
+            ),
+            None if api_key.is_none() && ad_token.is_some() => {
+                Setting::new(AzureAuthMode::EntraToken, Source::Default)
+            }
+            None => Setting::new(AzureAuthMode::ApiKey, Source::Default),
+        };
+        let deployment = pick(&["AZURE_OPENAI_DEPLOYMENT"], file.azure.deployment.clone())
+            .map(|(v, s)| Setting::new(v.trim().to_string(), s));
         let api_version = setting_or(pick(&[], file.azure.api_version.clone()), "preview");
+        let azure_model = setting_or(pick(&[], file.azure.model.clone()), "sora-2");
+
+        let openai_key = env_first(&["OPENAI_API_KEY"])
+            .map(|(v, s)| Setting::new(Secret::new(v), s))
+            .or_else(|| {
+                file.openai
+                    .api_key
+                    .clone()
+                    .filter(|k| !k.is_empty())
+                    .map(|k| Setting::new(k, from_file()))
+            });
+        let openai_model = setting_or(
+            pick(&["OPENAI_VIDEO_MODEL"], file.openai.model.clone()),
+            "sora-2",
+        );
+        let openai_base = match pick(&["OPENAI_BASE_URL"], file.openai.base_url.clone()) {
+            Some((v, source)) => {
+                let url = Url::parse(v.trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+                    .ok_or_else(|| ConfigError::Invalid {
+                        key: "openai.base_url",
+                        from: source.clone(),
+                        problem: format!("`{v}` is not an http(s) URL"),
+                        example: "https://api.openai.com/v1",
+                    })?;
+                Setting::new(url, source)
+            }
+            None => Setting::new(
+                Url::parse(crate::providers::videos_v1::OPENAI_BASE).map_err(|e| {
+                    ConfigError::File {
+                        path: PathBuf::new(),
+                        problem: e.to_string(),
+                    }
+                })?,
+                Source::Default,
+            ),
+        };
+        let pricing = resolve_pricing(&file.pricing, from_file())?;
 
         let supabase_url = pick(&["SUPABASE_URL"], file.supabase.url.clone())
             .map(|(v, source)| {
@@ -412,9 +525,18 @@ impl Config {
             azure: AzureConfig {
                 endpoint,
                 api_key,
+                ad_token,
+                auth,
                 deployment,
                 api_version,
+                model: azure_model,
             },
+            openai: OpenAiConfig {
+                api_key: openai_key,
+                model: openai_model,
+                base_url: openai_base,
+            },
+            pricing,
             supabase: SupabaseConfig {
                 url: supabase_url,
                 service_role_key,
@@ -436,15 +558,28 @@ impl Config {
         })
     }
 
-    /// Point every service at a simulator at `base` with its demo keys.
-    pub fn use_simulator(&mut self, base: &Url, azure_key: &str, supabase_key: &str) {
-        self.provider = Setting::new(Family::AzureSora, Source::Demo);
+    /// Point every service at a simulator at `base` with its demo keys. The provider family
+    /// stays as configured: the simulator speaks all of them.
+    pub fn use_simulator(&mut self, base: &Url, keys: &SimulatorKeys) {
         self.azure.endpoint = Some(Setting::new(base.clone(), Source::Demo));
-        self.azure.api_key = Some(Setting::new(Secret::new(azure_key), Source::Demo));
+        self.azure.api_key = Some(Setting::new(Secret::new(keys.azure), Source::Demo));
+        self.azure.auth = Setting::new(AzureAuthMode::ApiKey, Source::Demo);
+        if let Ok(openai) = base.join("v1") {
+            self.openai.base_url = Setting::new(openai, Source::Demo);
+        }
+        self.openai.api_key = Some(Setting::new(Secret::new(keys.openai), Source::Demo));
+        let supabase_key = keys.supabase;
         self.supabase.url = Some(Setting::new(base.clone(), Source::Demo));
         self.supabase.service_role_key =
             Some(Setting::new(Secret::new(supabase_key), Source::Demo));
     }
+}
+
+/// The fixed, public keys a simulator accepts.
+pub struct SimulatorKeys<'a> {
+    pub azure: &'a str,
+    pub openai: &'a str,
+    pub supabase: &'a str,
 }
 
 fn setting_or(picked: Option<(String, Source)>, default: &str) -> Setting<String> {
@@ -455,15 +590,38 @@ fn setting_or(picked: Option<(String, Source)>, default: &str) -> Setting<String
 }
 
 fn parse_family(v: &str, source: Source) -> Result<Family, ConfigError> {
-    match v.trim() {
-        "azure-sora" => Ok(Family::AzureSora),
-        other => Err(ConfigError::Invalid {
-            key: "provider",
-            from: source,
-            problem: format!("`{other}` is not a provider this build speaks"),
-            example: "\"azure-sora\"",
-        }),
+    Family::parse(v).ok_or_else(|| ConfigError::Invalid {
+        key: "provider",
+        from: source,
+        problem: format!("`{}` is not a provider this build speaks", v.trim()),
+        example: "\"azure-sora\", \"azure-sora2\" or \"openai\"",
+    })
+}
+
+/// Prices from `[pricing]` over the defaults; each must be a plausible dollars-per-second.
+fn resolve_pricing(file: &FilePricing, source: Source) -> Result<Setting<Pricing>, ConfigError> {
+    let mut p = Pricing::default();
+    let mut any = false;
+    for (value, slot) in [
+        (file.sora, &mut p.sora),
+        (file.sora_2, &mut p.sora_2),
+        (file.sora_2_pro, &mut p.sora_2_pro),
+        (file.sora_2_pro_hd, &mut p.sora_2_pro_hd),
+    ] {
+        if let Some(v) = value {
+            if !(0.0..=100.0).contains(&v) {
+                return Err(ConfigError::Invalid {
+                    key: "pricing",
+                    from: source,
+                    problem: format!("{v} is not a price per second between 0 and 100"),
+                    example: "sora-2 = 0.10",
+                });
+            }
+            *slot = v;
+            any = true;
+        }
     }
+    Ok(Setting::new(p, if any { source } else { Source::Default }))
 }
 
 /// Bucket names: 1–100 characters of `A-Za-z0-9_!.*'() &$=@;:+,?-` (storage server limits).
@@ -590,8 +748,9 @@ mod tests {
         let ep = cfg.azure.endpoint.expect("endpoint");
         assert_eq!(ep.value.as_str(), "https://from-env.openai.azure.com/");
         assert_eq!(ep.source, Source::Env("AZURE_SORA_ENDPOINT"));
-        assert_eq!(cfg.azure.deployment.value, "file-deployment");
-        assert_eq!(cfg.azure.deployment.source, Source::File(path.clone()));
+        let deployment = cfg.azure.deployment.clone().expect("deployment");
+        assert_eq!(deployment.value, "file-deployment");
+        assert_eq!(deployment.source, Source::File(path.clone()));
         assert_eq!(cfg.azure.api_version.value, "preview");
         assert_eq!(cfg.azure.api_version.source, Source::Default);
         assert_eq!(cfg.supabase.output_bucket.value, "my-videos");
@@ -664,7 +823,10 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
         let cfg =
             Config::load(Some(&path), &env_of(&[]), &Overrides::default()).expect("example loads");
-        assert_eq!(cfg.azure.deployment.value, "sora");
+        assert_eq!(crate::setup::deployment(&cfg), "sora");
+        assert_eq!(cfg.openai.model.value, "sora-2");
+        assert_eq!(cfg.pricing.value, Pricing::default());
+        assert_eq!(cfg.azure.auth.value, AzureAuthMode::ApiKey);
         assert_eq!(cfg.download.retry_schedule.value, RetrySchedule::default());
         assert_eq!(cfg.defaults.size.value, Size::new(480, 480));
     }

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::engine::{AttemptOutcome, Command, Engine, EngineEvent, JobKey};
-use crate::providers::{ContentVariant, GenerationRequest};
+use crate::providers::{ContentVariant, GenerationRequest, Job, ModelProfile};
 
 /// What a finished headless run saw, for the exit status and the summary.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -16,27 +16,38 @@ pub struct Outcome {
     pub uploaded: Vec<String>,
 }
 
-/// Run one generation to the end, printing each event to stdout (failures to stderr).
-/// Ctrl-C stops the engine's tasks; the job keeps running on the service.
-pub async fn generate(
-    engine: &Engine,
-    mut events: UnboundedReceiver<EngineEvent>,
-    request: GenerationRequest,
-    upload: bool,
-) -> Outcome {
-    let key = JobKey(1);
-    println!(
-        "job {key}: {} · {} · {} s · {} variant(s)",
+/// The one job a headless run works on.
+pub const HEADLESS_JOB: JobKey = JobKey(1);
+
+/// The line that introduces a generation: prompt, parameters and the cost estimate.
+pub fn describe_request(request: &GenerationRequest, profile: &ModelProfile) -> String {
+    let mut line = format!(
+        "job {HEADLESS_JOB}: {} · {} · {} · {} s · {} variant(s)",
         quote(&request.prompt),
+        profile.model,
         request.size,
         request.seconds,
         request.variants
     );
-    engine.dispatch(Command::Generate {
-        key,
-        request,
-        upload,
-    });
+    if let Some(path) = &request.image {
+        line.push_str(&format!(" · image {}", path.display()));
+    }
+    match profile.estimate(request) {
+        Some(cost) => line.push_str(&format!(" · estimated cost ${cost:.2}")),
+        None => line.push_str(" · cost unknown"),
+    }
+    line
+}
+
+/// Run one job command (`Generate`, `Remix` or `Fetch` for [`HEADLESS_JOB`]) to the end,
+/// printing each event to stdout (failures to stderr). Ctrl-C stops the engine's tasks; the
+/// job keeps running on the service.
+pub async fn run_job(
+    engine: &Engine,
+    mut events: UnboundedReceiver<EngineEvent>,
+    command: Command,
+) -> Outcome {
+    engine.dispatch(command);
     let started = SystemTime::now();
     let mut outcome = Outcome::default();
     loop {
@@ -74,6 +85,72 @@ pub async fn generate(
             return outcome;
         }
     }
+}
+
+/// A job as one line for `jobs` and `status`.
+pub fn job_line(job: &Job) -> String {
+    let mut line = format!("{}  {}", job.id, job.status_text);
+    if let Some(p) = job.progress {
+        line.push_str(&format!(" {p}%"));
+    }
+    if let Some(size) = job.size {
+        line.push_str(&format!("  {size}"));
+    }
+    if let Some(s) = job.seconds {
+        line.push_str(&format!(" {s}s"));
+    }
+    if let Some(created) = job.created_at {
+        line.push_str(&format!(
+            "  created {}",
+            humantime::format_rfc3339_seconds(created)
+        ));
+    }
+    if let Some(expires) = job.expires_at {
+        match expires.duration_since(SystemTime::now()) {
+            Ok(left) => line.push_str(&format!(
+                "  content expires in {}",
+                human_duration(Duration::from_secs(left.as_secs()))
+            )),
+            Err(_) => line.push_str("  content expired"),
+        }
+    }
+    if let Some(from) = &job.remixed_from {
+        line.push_str(&format!("  remix of {from}"));
+    }
+    if let Some(prompt) = &job.prompt {
+        line.push_str(&format!("  {}", quote(prompt)));
+    }
+    if let Some(reason) = &job.failure_reason {
+        line.push_str(&format!("  failed: {reason}"));
+    }
+    if !job.outputs.is_empty() {
+        let ids: Vec<&str> = job.outputs.iter().map(|o| o.id.as_str()).collect();
+        line.push_str(&format!("  outputs: {}", ids.join(", ")));
+    }
+    line
+}
+
+/// A job as JSON for `--json`: stable field names, times as unix seconds.
+pub fn job_json(job: &Job) -> serde_json::Value {
+    let unix = |t: Option<SystemTime>| {
+        t.and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .map(|d| d.as_secs())
+    };
+    serde_json::json!({
+        "id": job.id,
+        "status": job.status_text,
+        "progress": job.progress,
+        "prompt": job.prompt,
+        "model": job.model,
+        "size": job.size.map(|s| s.to_string()),
+        "seconds": job.seconds,
+        "created_at": unix(job.created_at),
+        "finished_at": unix(job.finished_at),
+        "expires_at": unix(job.expires_at),
+        "failure_reason": job.failure_reason,
+        "remixed_from": job.remixed_from,
+        "outputs": job.outputs.iter().map(|o| o.id.clone()).collect::<Vec<_>>(),
+    })
 }
 
 fn is_failure(event: &EngineEvent) -> bool {
@@ -179,10 +256,7 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
 }
 
 fn variant_word(v: ContentVariant) -> &'static str {
-    match v {
-        ContentVariant::Video => "video",
-        ContentVariant::Thumbnail => "thumbnail",
-    }
+    v.label()
 }
 
 fn quote(prompt: &str) -> String {

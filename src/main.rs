@@ -2,6 +2,7 @@
 //! configuration. All real work lives in the library.
 
 mod cli;
+mod commands;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -12,9 +13,9 @@ use clap::Parser;
 use tokio::sync::mpsc;
 
 use cli::{Cli, Cmd, GenerateArgs, SimArgs};
-use sora_tui::config::{Config, Overrides, Setting, Source};
-use sora_tui::engine::Engine;
-use sora_tui::providers::{GenerationRequest, Size, validate};
+use sora_tui::config::{Config, Overrides, Setting, SimulatorKeys, Source};
+use sora_tui::engine::{Command, Engine};
+use sora_tui::providers::{Family, GenerationRequest, ModelProfile, Size};
 use sora_tui::{app, headless, setup, sim};
 
 fn main() -> ExitCode {
@@ -59,9 +60,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         None
     };
     match cli.command {
-        Some(Cmd::Generate(args)) => run_generate(config, args).await,
-        Some(Cmd::Sim(_)) => Ok(ExitCode::SUCCESS),
         None => run_dashboard(config, cli.demo).await,
+        Some(Cmd::Sim(_)) => Ok(ExitCode::SUCCESS),
+        Some(Cmd::Generate(args)) => run_generate(config, args).await,
+        Some(Cmd::Jobs(args)) => commands::jobs(&config, &args).await,
+        Some(Cmd::Status(args)) => commands::status(&config, &args).await,
+        Some(Cmd::Delete(args)) => commands::delete(&config, &args).await,
+        Some(Cmd::Download(args)) => commands::download(config, args).await,
+        Some(Cmd::Remix(args)) => commands::remix(config, args).await,
     }
 }
 
@@ -72,7 +78,14 @@ async fn start_demo_sim(config: &mut Config) -> Result<sim::SimHandle> {
         .await
         .context("cannot start the built-in simulator")?;
     let base = url::Url::parse(&handle.base_url()).context("simulator address")?;
-    config.use_simulator(&base, &sim_config.azure_api_key, &sim_config.supabase_key);
+    config.use_simulator(
+        &base,
+        &SimulatorKeys {
+            azure: &sim_config.azure_api_key,
+            openai: "sim-openai-key", // TEMP until the sim has openai_api_key
+            supabase: &sim_config.supabase_key,
+        },
+    );
     // The simulator moves a job on every second; poll as often unless the user chose otherwise.
     if config.download.poll_interval.source == Source::Default {
         config.download.poll_interval = Setting::new(Duration::from_secs(1), Source::Demo);
@@ -103,7 +116,7 @@ async fn run_sim(args: &SimArgs) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
-        "# sora-tui simulator of Azure OpenAI (Sora) and Supabase Storage, listening on {}",
+        "# sora-tui simulator of Azure OpenAI (Sora, Sora 2), OpenAI (Videos) and Supabase Storage, listening on {}",
         handle.base_url()
     );
     let _ = writeln!(
@@ -123,46 +136,56 @@ async fn run_sim(args: &SimArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn run_generate(config: Config, args: GenerateArgs) -> Result<ExitCode> {
+/// `--model` names the model on OpenAI and the deployment on Azure; a known Sora 2 model name
+/// given for an Azure Sora 2 deployment also sets the limits and price.
+fn apply_model_flag(config: &mut Config, model: &str) {
+    let flag = || Source::Flag("--model");
+    match config.provider.value {
+        Family::OpenAi => config.openai.model = Setting::new(model.to_string(), flag()),
+        Family::AzureSora => {
+            config.azure.deployment = Some(Setting::new(model.to_string(), flag()))
+        }
+        Family::AzureSora2 => {
+            config.azure.deployment = Some(Setting::new(model.to_string(), flag()));
+            if ModelProfile::for_v1_model(model, &config.pricing.value).is_some() {
+                config.azure.model = Setting::new(model.to_string(), flag());
+            }
+        }
+    }
+}
+
+async fn run_generate(mut config: Config, args: GenerateArgs) -> Result<ExitCode> {
+    if let Some(model) = &args.model {
+        apply_model_flag(&mut config, model);
+    }
+    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    let provider = setup::provider(&config, &http)?;
+    let (size, seconds, variants) = setup::defaults_for(&config, provider.profile());
     let size = match &args.size {
         Some(s) => Size::parse(s)
             .with_context(|| format!("--size `{s}` is not WIDTHxHEIGHT, e.g. 480x480"))?,
-        None => config.defaults.size.value,
+        None => size,
     };
     let request = GenerationRequest {
         prompt: args.prompt.clone(),
         size,
-        seconds: args.seconds.unwrap_or(config.defaults.seconds.value),
-        variants: args.variants.unwrap_or(config.defaults.variants.value),
+        seconds: args.seconds.unwrap_or(seconds),
+        variants: args.variants.unwrap_or(variants),
+        image: args.image.clone(),
     };
-    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
-    let provider = setup::provider(&config, &http)?;
-    // Refuse bad parameters before anything is sent or configured further.
+    // Refuse bad parameters before anything is sent.
     provider.validate(&request).context("not sent")?;
-    let storage = if args.upload {
-        Some(setup::storage(&config, &http)?)
-    } else {
-        setup::storage(&config, &http).ok()
-    };
-    let mut settings = setup::engine_settings(&config);
-    if let Some(out) = args.out {
-        settings.download_dir = out;
-    }
-    let (tx, rx) = mpsc::unbounded_channel();
-    let engine = Engine::new(
-        sora_tui::engine::Services {
-            provider: Some(provider),
-            storage,
-        },
-        settings,
-        tx,
+    println!(
+        "{}",
+        headless::describe_request(&request, provider.profile())
     );
-    let outcome = headless::generate(&engine, rx, request, args.upload).await;
-    Ok(if outcome.ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    let engine = commands::engine(&config, provider, args.upload, args.out)?;
+    let command = Command::Generate {
+        key: headless::HEADLESS_JOB,
+        request,
+        upload: args.upload,
+    };
+    commands::finish(engine, command).await
 }
 
 async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
@@ -175,17 +198,18 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
             Ok(_) => "no video service".into(),
         },
     };
+    let profile = setup::profile(&config)?;
+    let (default_size, default_seconds, default_variants) = setup::defaults_for(&config, &profile);
     let settings = app::AppSettings {
         provider_description,
         demo,
-        default_size: config.defaults.size.value,
-        default_seconds: config.defaults.seconds.value,
-        default_variants: config.defaults.variants.value,
-        allowed_sizes: validate::AZURE_SORA_SIZES.to_vec(),
-        seconds_range: validate::AZURE_SORA_SECONDS,
-        max_variants: 4,
+        default_size,
+        default_seconds,
+        default_variants,
+        profile,
         output_bucket: config.supabase.output_bucket.value.clone(),
         auto_upload: config.defaults.auto_upload.value,
+        supports_remix: config.provider.value != Family::AzureSora,
     };
     let (tx, rx) = mpsc::unbounded_channel();
     let engine = Engine::new(services, setup::engine_settings(&config), tx);

@@ -1,29 +1,117 @@
 //! Turns a resolved [`Config`] into the engine's services and settings.
 
-use crate::config::{Config, ConfigError};
+use std::sync::Arc;
+
+use crate::config::{AzureAuthMode, Config, ConfigError, Setting};
 use crate::engine::{EngineSettings, Services};
-use crate::providers::azure_sora::{AzureAuth, AzureSoraClient};
-use crate::providers::{Family, Provider};
+use crate::providers::auth::{Auth, AzCliToken};
+use crate::providers::azure_sora::AzureSoraClient;
+use crate::providers::videos_v1::VideosV1Client;
+use crate::providers::{Family, ModelProfile, Provider};
 use crate::storage::StorageClient;
+
+/// The deployment name: configured, or the family's usual one.
+pub fn deployment(config: &Config) -> String {
+    match (&config.azure.deployment, config.provider.value) {
+        (Some(Setting { value, .. }), _) => value.clone(),
+        (None, Family::AzureSora) => "sora".into(),
+        (None, _) => "sora-2".into(),
+    }
+}
+
+/// The model profile (limits and prices) of the configured provider, without building a
+/// client: the dashboard needs it even when credentials are missing.
+pub fn profile(config: &Config) -> Result<ModelProfile, ConfigError> {
+    let pricing = &config.pricing.value;
+    match config.provider.value {
+        Family::AzureSora => Ok(ModelProfile::azure_sora(pricing)),
+        Family::AzureSora2 => v1_profile(&config.azure.model, "azure.model", pricing),
+        Family::OpenAi => v1_profile(&config.openai.model, "openai.model", pricing),
+    }
+}
+
+fn v1_profile(
+    model: &Setting<String>,
+    key: &'static str,
+    pricing: &crate::providers::Pricing,
+) -> Result<ModelProfile, ConfigError> {
+    ModelProfile::for_v1_model(&model.value, pricing).ok_or_else(|| ConfigError::Invalid {
+        key,
+        from: model.source.clone(),
+        problem: format!("`{}` is not a Sora 2 model this build knows", model.value),
+        example: "\"sora-2\" or \"sora-2-pro\" (dated snapshots such as \"sora-2-2025-10-06\" too)",
+    })
+}
+
+fn azure_auth(config: &Config) -> Result<Auth, ConfigError> {
+    match config.azure.auth.value {
+        AzureAuthMode::ApiKey => {
+            let key = config.azure.api_key.as_ref().ok_or(ConfigError::Missing {
+                key: "azure.api_key",
+                how: "Set AZURE_OPENAI_API_KEY to a key of the resource (Azure portal → your resource → Keys and Endpoint); or use Entra ID: AZURE_OPENAI_AD_TOKEN, or `auth = \"az-cli\"` under [azure]; or try `sora-tui --demo`.",
+            })?;
+            Ok(Auth::ApiKey(key.value.clone()))
+        }
+        AzureAuthMode::EntraToken => {
+            let token = config.azure.ad_token.as_ref().ok_or(ConfigError::Missing {
+                key: "AZURE_OPENAI_AD_TOKEN",
+                how: "`azure.auth` is \"entra-token\": set AZURE_OPENAI_AD_TOKEN to a token for https://cognitiveservices.azure.com (e.g. from `az account get-access-token`), or use `auth = \"az-cli\"` to have sora-tui fetch and refresh it.",
+            })?;
+            Ok(Auth::Bearer(token.value.clone()))
+        }
+        AzureAuthMode::AzCli => Ok(Auth::AzCli(Arc::new(AzCliToken::new("az")))),
+    }
+}
 
 /// The video provider, or a message naming what is missing.
 pub fn provider(config: &Config, http: &reqwest::Client) -> Result<Provider, ConfigError> {
+    let profile = profile(config)?;
+    let azure_endpoint = || {
+        config.azure.endpoint.as_ref().ok_or(ConfigError::Missing {
+            key: "azure.endpoint",
+            how: "Set AZURE_OPENAI_ENDPOINT to your resource URL (e.g. https://my-resource.openai.azure.com), put `endpoint` under [azure] in the config file, or try `sora-tui --demo`.",
+        })
+    };
     match config.provider.value {
-        Family::AzureSora => {
-            let endpoint = config.azure.endpoint.as_ref().ok_or(ConfigError::Missing {
-                key: "azure.endpoint",
-                how: "Set AZURE_OPENAI_ENDPOINT to your resource URL (e.g. https://my-resource.openai.azure.com), put `endpoint` under [azure] in the config file, or try `sora-tui --demo`.",
-            })?;
-            let key = config.azure.api_key.as_ref().ok_or(ConfigError::Missing {
-                key: "azure.api_key",
-                how: "Set AZURE_OPENAI_API_KEY to a key of the resource (Azure portal → your resource → Keys and Endpoint), or try `sora-tui --demo`.",
-            })?;
-            Ok(Provider::AzureSora(AzureSoraClient::new(
+        Family::AzureSora => Ok(Provider::AzureSora(AzureSoraClient::new(
+            http.clone(),
+            azure_endpoint()?.value.clone(),
+            deployment(config),
+            config.azure.api_version.value.clone(),
+            azure_auth(config)?,
+            profile,
+        ))),
+        Family::AzureSora2 => {
+            let client = VideosV1Client::azure(
                 http.clone(),
-                endpoint.value.clone(),
-                config.azure.deployment.value.clone(),
-                config.azure.api_version.value.clone(),
-                AzureAuth::ApiKey(key.value.clone()),
+                &azure_endpoint()?.value,
+                deployment(config),
+                azure_auth(config)?,
+                profile,
+            )
+            .map_err(|e| ConfigError::Invalid {
+                key: "azure.endpoint",
+                from: config
+                    .azure
+                    .endpoint
+                    .as_ref()
+                    .map_or(crate::config::Source::Default, |e| e.source.clone()),
+                problem: e.to_string(),
+                example: "https://my-resource.openai.azure.com",
+            })?;
+            Ok(Provider::VideosV1(client))
+        }
+        Family::OpenAi => {
+            let key = config.openai.api_key.as_ref().ok_or(ConfigError::Missing {
+                key: "openai.api_key",
+                how: "Set OPENAI_API_KEY (platform.openai.com → API keys), or try `sora-tui --demo`.",
+            })?;
+            Ok(Provider::VideosV1(VideosV1Client::openai(
+                http.clone(),
+                config.openai.base_url.value.clone(),
+                config.openai.model.value.clone(),
+                Auth::Bearer(key.value.clone()),
+                profile,
             )))
         }
     }
@@ -57,6 +145,27 @@ pub fn services(config: &Config, http: &reqwest::Client) -> Services {
         provider: provider(config, http).ok(),
         storage: storage(config, http).ok(),
     }
+}
+
+/// The starting size, length and variants: the configured defaults where the model offers
+/// them, else the model's own (a `480x480` default means nothing to Sora 2).
+pub fn defaults_for(config: &Config, profile: &ModelProfile) -> (crate::providers::Size, u32, u32) {
+    let size = if profile.size_option(config.defaults.size.value).is_some() {
+        config.defaults.size.value
+    } else {
+        profile
+            .sizes
+            .first()
+            .map_or(config.defaults.size.value, |o| o.size)
+    };
+    let seconds = if profile.seconds.contains(&config.defaults.seconds.value) {
+        config.defaults.seconds.value
+    } else {
+        profile.default_seconds
+    };
+    let max = profile.size_option(size).map_or(1, |o| o.max_variants);
+    let variants = config.defaults.variants.value.clamp(1, max);
+    (size, seconds, variants)
 }
 
 pub fn engine_settings(config: &Config) -> EngineSettings {

@@ -7,8 +7,11 @@ use std::time::Duration;
 
 use sora_tui::download::{self, DownloadSpec, RetrySchedule};
 use sora_tui::engine::{AttemptOutcome, DownloadKey, EngineEvent, JobKey};
-use sora_tui::providers::azure_sora::{AzureAuth, AzureSoraClient};
-use sora_tui::providers::{ContentRequest, ContentVariant, GenerationRequest, JobStatus, Size};
+use sora_tui::providers::auth::Auth;
+use sora_tui::providers::azure_sora::AzureSoraClient;
+use sora_tui::providers::{
+    ContentRequest, ContentVariant, GenerationRequest, JobStatus, ModelProfile, Pricing, Size,
+};
 use sora_tui::secret::Secret;
 use sora_tui::sim::{self, SimConfig};
 use tokio::sync::mpsc;
@@ -29,6 +32,7 @@ async fn succeeded_generation(client: &AzureSoraClient) -> (String, String) {
             size: Size::new(480, 480),
             seconds: 5,
             variants: 1,
+            image: None,
         })
         .await
         .expect("create");
@@ -48,7 +52,8 @@ fn client(base: &str, key: &str) -> AzureSoraClient {
         url::Url::parse(base).expect("url"),
         "sora",
         "preview",
-        AzureAuth::ApiKey(Secret::new(key)),
+        Auth::ApiKey(Secret::new(key)),
+        ModelProfile::azure_sora(&Pricing::default()),
     )
 }
 
@@ -79,6 +84,7 @@ async fn a_404_right_after_success_is_retried_then_saved_with_every_attempt_reco
         },
         request: client
             .content_request(&gen_id, ContentVariant::Video)
+            .await
             .expect("request"),
         target: dir.path().join("v.mp4"),
         expires_at: None,
@@ -134,6 +140,7 @@ async fn the_original_bug_path_gives_up_and_names_the_right_route() {
     // What the web app requested: `/content` with no variant.
     let good = client
         .content_request(&gen_id, ContentVariant::Video)
+        .await
         .expect("request");
     let mut bad_url = good.url.clone();
     bad_url.set_path(good.url.path().trim_end_matches("/video"));
@@ -192,6 +199,7 @@ async fn a_refused_key_is_not_retried() {
         },
         request: wrong
             .content_request(&gen_id, ContentVariant::Video)
+            .await
             .expect("request"),
         target: dir.path().join("v.mp4"),
         expires_at: None,

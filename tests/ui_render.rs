@@ -35,10 +35,12 @@ fn prompt_panel_shows_text_and_parameters() {
     press(&mut app, KeyCode::F(4));
     let screen = render(&app, W, H);
     assert_shows(&screen, "› a lighthouse at dusk");
-    assert_shows(&screen, "size 854x480");
+    assert_shows(&screen, "size 480x854");
     assert_shows(&screen, "5s");
     assert_shows(&screen, "2 variants");
     assert_shows(&screen, "Alt-s/F2");
+    // The cost before submit: $0.10/s x 5 s x 2 variants.
+    assert_shows(&screen, "≈ $1.00");
 }
 
 #[test]

@@ -36,6 +36,7 @@ fn enter_submits_the_typed_prompt_with_current_parameters_and_a_fresh_key() {
                 size: Size::new(480, 480),
                 seconds: 5,
                 variants: 1,
+                image: None,
             },
             upload: false,
         }]
@@ -83,7 +84,7 @@ fn empty_prompt_submits_nothing_and_says_why() {
 #[test]
 fn parameter_keys_step_through_allowed_values_and_reach_the_request() {
     let mut app = app();
-    let allowed = settings().allowed_sizes;
+    let allowed = settings().allowed_sizes();
     press_with(&mut app, KeyCode::Char('s'), KeyModifiers::ALT);
     assert_eq!(app.prompt().size, allowed[1]);
     press(&mut app, KeyCode::F(2));
@@ -114,12 +115,26 @@ fn parameter_keys_step_through_allowed_values_and_reach_the_request() {
         assert!((1..=20).contains(&app.prompt().seconds));
     }
 
+    assert_eq!(app.prompt().size, Size::new(480, 854));
     press(&mut app, KeyCode::F(4));
     assert_eq!(app.prompt().variants, 2);
     press_with(&mut app, KeyCode::Char('v'), KeyModifiers::ALT);
-    assert_eq!(app.prompt().variants, 1, "wraps at max_variants = 2");
+    press_with(&mut app, KeyCode::Char('v'), KeyModifiers::ALT);
+    assert_eq!(app.prompt().variants, 4);
+    press_with(&mut app, KeyCode::Char('v'), KeyModifiers::ALT);
+    assert_eq!(
+        app.prompt().variants,
+        1,
+        "wraps at the size's limit (4 at 480x854)"
+    );
+    press_with(&mut app, KeyCode::Char('V'), KeyModifiers::ALT);
+    assert_eq!(app.prompt().variants, 4);
+    // Moving to a 1080p size, where one variant is the limit, pulls the count down.
+    step_to_size(&mut app, Size::new(1080, 1080));
+    assert_eq!(app.prompt().variants, 1);
 
     assert_eq!(app.prompt().text(), "", "parameter keys type nothing");
+    step_to_size(&mut app, Size::new(480, 854));
     type_text(&mut app, "x");
     let commands = press(&mut app, KeyCode::Enter);
     let [Command::Generate { request, .. }] = commands.as_slice() else {
@@ -127,6 +142,38 @@ fn parameter_keys_step_through_allowed_values_and_reach_the_request() {
     };
     assert_eq!(request.size, allowed[1]);
     assert_eq!(request.seconds, app.prompt().seconds);
+}
+
+/// Press the size key until `size` is selected (at most one full cycle).
+fn step_to_size(app: &mut sora_tui::app::App, size: Size) {
+    for _ in 0..20 {
+        if app.prompt().size == size {
+            return;
+        }
+        press(app, KeyCode::F(2));
+    }
+    panic!("{size} is not reachable with the size key");
+}
+
+#[test]
+fn a_sora_2_profile_steps_through_its_own_lengths_and_sizes() {
+    let mut s = settings();
+    s.profile = sora_tui::providers::ModelProfile::sora_2(&sora_tui::providers::Pricing::default());
+    s.default_size = Size::new(720, 1280);
+    s.default_seconds = 4;
+    let mut app = sora_tui::app::App::new(s);
+    let mut seen = vec![];
+    for _ in 0..4 {
+        press(&mut app, KeyCode::F(3));
+        seen.push(app.prompt().seconds);
+    }
+    assert_eq!(seen, vec![8, 12, 4, 8], "4, 8, 12 and around");
+    press(&mut app, KeyCode::F(2));
+    assert_eq!(app.prompt().size, Size::new(1280, 720));
+    press(&mut app, KeyCode::F(2));
+    assert_eq!(app.prompt().size, Size::new(720, 1280));
+    press(&mut app, KeyCode::F(4));
+    assert_eq!(app.prompt().variants, 1, "one video per job");
 }
 
 #[test]
@@ -467,4 +514,64 @@ fn animation_runs_only_while_something_moves() {
     assert!(app.is_animating(), "a retry countdown is running");
     clock(&mut app, 5.0);
     assert!(!app.is_animating(), "the countdown is over");
+}
+
+#[test]
+fn m_on_a_finished_job_turns_the_prompt_into_a_remix_of_it() {
+    let mut s = settings();
+    s.supports_remix = true;
+    let mut app = sora_tui::app::App::new(s);
+    job_through_all_statuses(&mut app, 1, "a fox");
+    let job_id = app.jobs().rows[0].job_id.clone().expect("job id");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus(), Focus::Jobs);
+    press(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.focus(), Focus::Prompt, "the prompt takes the change");
+    assert_shows(&render(&app, 120, 40), &format!("remix of {job_id}"));
+    type_text(&mut app, "now in the rain");
+    let commands = press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        commands,
+        vec![Command::Remix {
+            key: JobKey(1),
+            source_id: job_id,
+            prompt: "now in the rain".into(),
+            upload: false,
+        }]
+    );
+    // The next prompt is a new video again.
+    type_text(&mut app, "a cat");
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(commands.as_slice(), [Command::Generate { .. }]),
+        "{commands:?}"
+    );
+}
+
+#[test]
+fn remix_is_refused_where_the_provider_has_none_and_esc_cancels_it() {
+    let mut app = app();
+    job_through_all_statuses(&mut app, 1, "a fox");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.focus(), Focus::Jobs);
+    assert!(app.prompt().remix_of.is_none());
+    assert_shows(&render(&app, 120, 40), "cannot remix");
+
+    let mut s = settings();
+    s.supports_remix = true;
+    let mut app = sora_tui::app::App::new(s);
+    job_through_all_statuses(&mut app, 1, "a fox");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.prompt().remix_of.is_none());
+    assert_eq!(app.focus(), Focus::Jobs);
+    press(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "x");
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(commands.as_slice(), [Command::Generate { .. }]),
+        "{commands:?}"
+    );
 }

@@ -12,6 +12,8 @@ pub struct PromptState {
     pub size: Size,
     pub seconds: u32,
     pub variants: u32,
+    /// Set while the prompt describes a remix of this finished video rather than a new one.
+    pub remix_of: Option<String>,
 }
 
 impl PromptState {
@@ -21,6 +23,7 @@ impl PromptState {
             size: settings.default_size,
             seconds: settings.default_seconds,
             variants: settings.default_variants,
+            remix_of: None,
         }
     }
 
@@ -36,6 +39,7 @@ impl PromptState {
             size: self.size,
             seconds: self.seconds,
             variants: self.variants,
+            image: None,
         })
     }
 
@@ -68,8 +72,25 @@ impl PromptState {
         }
     }
 
-    pub fn step_seconds(&mut self, min: u32, max: u32, forward: bool) {
-        self.seconds = step_wrapping(self.seconds, min, max, forward);
+    /// Step through the model's allowed lengths (`1..=20`, or `4, 8, 12`), wrapping around.
+    pub fn step_seconds(&mut self, allowed: &[u32], forward: bool) {
+        let Some(last) = allowed.len().checked_sub(1) else {
+            return;
+        };
+        let next = match allowed.iter().position(|s| *s == self.seconds) {
+            Some(i) if forward => (i + 1) % allowed.len(),
+            Some(0) => last,
+            Some(i) => i - 1,
+            // Not an allowed value: go to the nearest one in the direction of travel.
+            None if forward => allowed.iter().position(|s| *s > self.seconds).unwrap_or(0),
+            None => allowed
+                .iter()
+                .rposition(|s| *s < self.seconds)
+                .unwrap_or(last),
+        };
+        if let Some(s) = allowed.get(next) {
+            self.seconds = *s;
+        }
     }
 
     pub fn step_variants(&mut self, max: u32, forward: bool) {

@@ -1,13 +1,11 @@
 //! What the dashboard needs to know from the configuration. Plain data: the engine's own
 //! validation stays authoritative (a request it rejects comes back as `JobFailed`).
 
-use std::ops::RangeInclusive;
-
-use crate::providers::Size;
+use crate::providers::{ModelProfile, Pricing, Size};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppSettings {
-    /// Service and deployment, for the header (e.g. `Azure OpenAI sora @ eastus2`).
+    /// Service and deployment, for the header (e.g. `Azure Sora · sora · my-resource...`).
     pub provider_description: String,
     /// Running against the built-in simulator: the header shows a badge.
     pub demo: bool,
@@ -15,16 +13,15 @@ pub struct AppSettings {
     pub default_size: Size,
     pub default_seconds: u32,
     pub default_variants: u32,
-    /// Sizes the size key cycles through, in order.
-    pub allowed_sizes: Vec<Size>,
-    /// Durations the seconds keys step through.
-    pub seconds_range: RangeInclusive<u32>,
-    /// Variants step through `1..=max_variants`.
-    pub max_variants: u32,
+    /// What the model accepts and costs: the size, length and variant keys step through its
+    /// values, and the prompt panel shows its cost estimate.
+    pub profile: ModelProfile,
     /// Bucket shown first in the buckets panel (and where the engine uploads).
     pub output_bucket: String,
     /// Ask the engine to upload each finished video.
     pub auto_upload: bool,
+    /// The provider can make a new video from a finished one (v1 API).
+    pub supports_remix: bool,
 }
 
 impl AppSettings {
@@ -36,18 +33,19 @@ impl AppSettings {
             default_size: Size::new(480, 480),
             default_seconds: 5,
             default_variants: 1,
-            allowed_sizes: vec![
-                Size::new(480, 480),
-                Size::new(854, 480),
-                Size::new(720, 720),
-                Size::new(1280, 720),
-                Size::new(1080, 1080),
-                Size::new(1920, 1080),
-            ],
-            seconds_range: 1..=20,
-            max_variants: 2,
+            profile: ModelProfile::azure_sora(&Pricing::default()),
             output_bucket: "videos".to_string(),
             auto_upload: false,
+            supports_remix: false,
         }
+    }
+
+    pub fn allowed_sizes(&self) -> Vec<Size> {
+        self.profile.sizes.iter().map(|o| o.size).collect()
+    }
+
+    /// Most variants at `size` (1 when the model does not offer the size).
+    pub fn max_variants_at(&self, size: Size) -> u32 {
+        self.profile.size_option(size).map_or(1, |o| o.max_variants)
     }
 }

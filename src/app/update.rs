@@ -87,24 +87,33 @@ impl App {
             Action::ToggleHelp => self.help_visible = !self.help_visible,
             Action::CloseHelp => self.help_visible = false,
             Action::FocusPrompt => self.focus = Focus::Prompt,
-            Action::LeavePrompt => self.focus = Focus::Jobs,
+            Action::LeavePrompt => {
+                if self.prompt.remix_of.take().is_some() {
+                    self.inform("Remix cancelled: Enter now generates a new video.");
+                }
+                self.focus = Focus::Jobs;
+            }
             Action::Submit => return self.submit(),
             Action::NextSize | Action::PrevSize => {
                 let forward = action == Action::NextSize;
-                self.prompt.step_size(&self.settings.allowed_sizes, forward);
+                self.prompt
+                    .step_size(&self.settings.allowed_sizes(), forward);
+                // A smaller limit at the new size pulls the variant count down with it.
+                let max = self.settings.max_variants_at(self.prompt.size);
+                self.prompt.variants = self.prompt.variants.min(max);
             }
             Action::MoreSeconds | Action::FewerSeconds => {
-                let range = self.settings.seconds_range.clone();
                 let forward = action == Action::MoreSeconds;
                 self.prompt
-                    .step_seconds(*range.start(), *range.end(), forward);
+                    .step_seconds(&self.settings.profile.seconds, forward);
             }
             Action::MoreVariants | Action::FewerVariants => {
                 let forward = action == Action::MoreVariants;
-                self.prompt
-                    .step_variants(self.settings.max_variants, forward);
+                let max = self.settings.max_variants_at(self.prompt.size);
+                self.prompt.step_variants(max, forward);
             }
             Action::Upload => return self.upload_selected_job(),
+            Action::Remix => self.start_remix(),
             Action::Refresh => return self.refresh_buckets(),
             Action::Open => return self.open_in_buckets(),
             Action::Parent => return self.open_parent_folder(),
@@ -143,6 +152,34 @@ impl App {
         }
     }
 
+    /// Turn the prompt into a remix of the selected job's video.
+    fn start_remix(&mut self) {
+        if !self.settings.supports_remix {
+            self.warn("This provider cannot remix: remix is part of the v1 videos API (azure-sora2 or openai).");
+            return;
+        }
+        let Some(row) = self.jobs.selected_row() else {
+            self.warn("No job to remix: generate a video first.");
+            return;
+        };
+        let done = row
+            .steps
+            .last()
+            .is_some_and(|s| s.status == crate::providers::JobStatus::Succeeded);
+        let Some(id) = row.job_id.clone().filter(|_| done) else {
+            self.warn(format!(
+                "{} has not finished: only a finished video can be remixed.",
+                row.key
+            ));
+            return;
+        };
+        self.inform(format!(
+            "Remix of {id}: type what to change, Enter sends it, Esc cancels."
+        ));
+        self.prompt.remix_of = Some(id);
+        self.focus = Focus::Prompt;
+    }
+
     fn submit(&mut self) -> Vec<Command> {
         let Some(request) = self.prompt.request() else {
             self.warn("The prompt is empty: type what the video should show, then Enter.");
@@ -150,6 +187,18 @@ impl App {
         };
         let key = JobKey(self.next_job);
         self.next_job += 1;
+        if let Some(source_id) = self.prompt.remix_of.take() {
+            self.jobs.row_or_insert(key, &request.prompt);
+            self.jobs.select_last();
+            self.prompt.input.reset();
+            self.inform(format!("{key} submitted: remix of {source_id}"));
+            return vec![Command::Remix {
+                key,
+                source_id,
+                prompt: request.prompt,
+                upload: self.settings.auto_upload,
+            }];
+        }
         self.jobs.row_or_insert(key, &request.prompt);
         self.jobs.select_last();
         self.prompt.input.reset();

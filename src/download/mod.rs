@@ -103,10 +103,10 @@ pub async fn download(
                 record.bytes = done.bytes;
                 record.request_id = done.request_id;
                 record.outcome = AttemptOutcome::Saved;
-                record.detail = spec.target.display().to_string();
+                record.detail = done.path.display().to_string();
                 let _ = events.send(EngineEvent::DownloadAttempt(record));
                 return Ok(Downloaded {
-                    path: spec.target.clone(),
+                    path: done.path,
                     bytes: done.bytes,
                 });
             }
@@ -180,6 +180,20 @@ struct AttemptDone {
     status: u16,
     bytes: u64,
     request_id: Option<String>,
+    /// The final path: the target, with the extension the bytes call for.
+    path: PathBuf,
+}
+
+/// The target with its extension corrected to what the body is: OpenAI's thumbnail is a WebP
+/// where Azure's is a JPEG, and a file named for the wrong type opens in the wrong viewer.
+pub fn with_sniffed_extension(target: &Path, head: &[u8]) -> PathBuf {
+    let ext = match crate::providers::profile::image_kind(head) {
+        Some(crate::providers::profile::ImageKind::Png) => "png",
+        Some(crate::providers::profile::ImageKind::Webp) => "webp",
+        Some(crate::providers::profile::ImageKind::Jpeg) => "jpg",
+        None => return target.to_path_buf(),
+    };
+    target.with_extension(ext)
 }
 
 enum AttemptError {
@@ -213,7 +227,7 @@ async fn attempt(
         .headers(spec.request.headers.clone())
         .send()
         .await
-        .map_err(|e| AttemptError::Network(crate::providers::azure_sora::error_chain(&e)))?;
+        .map_err(|e| AttemptError::Network(crate::http::error_chain(&e)))?;
     let status = response.status().as_u16();
     let request_id = crate::http::request_id(response.headers());
     if !response.status().is_success() {
@@ -254,7 +268,7 @@ async fn attempt(
                     bytes: written,
                     why: format!(
                         "connection broke after {written} bytes: {}",
-                        crate::providers::azure_sora::error_chain(&e)
+                        crate::http::error_chain(&e)
                     ),
                 });
             }
@@ -298,11 +312,12 @@ async fn attempt(
             ),
         });
     }
-    tokio::fs::rename(&partial, &spec.target)
+    let target = with_sniffed_extension(&spec.target, &head);
+    tokio::fs::rename(&partial, &target)
         .await
         .map_err(|source| {
             AttemptError::Disk(DownloadError::Disk {
-                path: spec.target.clone(),
+                path: target.clone(),
                 source,
             })
         })?;
@@ -310,5 +325,37 @@ async fn attempt(
         status,
         bytes: written,
         request_id,
+        path: target,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_files_sit_beside_the_target() {
+        assert_eq!(
+            partial_path(Path::new("/d/gen_1.mp4")),
+            PathBuf::from("/d/gen_1.mp4.partial")
+        );
+    }
+
+    #[test]
+    fn image_extensions_follow_the_bytes() {
+        let t = Path::new("/d/video_1.thumbnail.jpg");
+        assert_eq!(
+            with_sniffed_extension(t, b"RIFF\0\0\0\0WEBPVP8 "),
+            PathBuf::from("/d/video_1.thumbnail.webp")
+        );
+        assert_eq!(
+            with_sniffed_extension(t, &[0xFF, 0xD8, 0xFF, 0xE0]),
+            t.to_path_buf()
+        );
+        let v = Path::new("/d/gen_1.mp4");
+        assert_eq!(
+            with_sniffed_extension(v, b"\0\0\0\x20ftypisom"),
+            v.to_path_buf()
+        );
+    }
 }

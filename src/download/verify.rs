@@ -8,7 +8,7 @@ pub fn looks_like(variant: ContentVariant, head: &[u8]) -> bool {
     match variant {
         // ISO base media (MP4): a box size, then the `ftyp` box type at offset 4.
         ContentVariant::Video => head.len() >= 8 && &head[4..8] == b"ftyp",
-        ContentVariant::Thumbnail => is_image(head),
+        ContentVariant::Thumbnail | ContentVariant::Spritesheet => is_image(head),
     }
 }
 

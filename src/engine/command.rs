@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::engine::events::JobKey;
-use crate::providers::GenerationRequest;
+use crate::providers::{ContentVariant, GenerationRequest};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -12,6 +12,21 @@ pub enum Command {
     Generate {
         key: JobKey,
         request: GenerationRequest,
+        upload: bool,
+    },
+    /// Make a new video from an existing one and a new prompt (v1 API), then as `Generate`.
+    Remix {
+        key: JobKey,
+        source_id: String,
+        prompt: String,
+        upload: bool,
+    },
+    /// Pick up an existing job (or Azure generation): poll it if needed, then download the
+    /// given renditions of every output.
+    Fetch {
+        key: JobKey,
+        job_id: String,
+        variants: Vec<ContentVariant>,
         upload: bool,
     },
     /// Upload an already downloaded file of a job to the output bucket.

@@ -1,5 +1,5 @@
-//! One generation from prompt to files on disk (and in the bucket): create the job, poll it to a
-//! terminal status, download every output, upload when asked. Each step reports events.
+//! One job from start to files on disk (and in the bucket): create it (or remix, or pick up an
+//! existing one), poll it to a terminal status, download every output, upload when asked.
 
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
@@ -7,18 +7,44 @@ use std::time::{Duration, SystemTime};
 use super::{Ctx, EngineEvent, JobKey};
 use crate::download::{self, DownloadSpec};
 use crate::engine::DownloadKey;
-use crate::providers::{ContentVariant, GenerationRequest, Job, JobStatus, ProviderError};
+use crate::providers::{
+    ContentVariant, GenerationRequest, Job, JobStatus, Output, Provider, ProviderError,
+};
 
 /// Consecutive failed polls tolerated before the job is reported lost (with its id, so the
 /// user can look it up: the job itself keeps running on the service).
 const MAX_POLL_FAILURES: u32 = 8;
 /// Longest wait between polls after errors.
 const MAX_POLL_BACKOFF: Duration = Duration::from_secs(60);
+/// While nothing changes, the poll interval grows by this factor, up to `POLL_SLOWDOWN_CAP`
+/// times the configured interval: long renders are not polled as often as short ones.
+const POLL_GROWTH: f64 = 1.25;
+const POLL_SLOWDOWN_CAP: u32 = 4;
 /// Create requests refused with 429 are retried this many times (a 429 means nothing was created).
 const MAX_CREATE_RATE_LIMITED: u32 = 4;
 
+/// How a job comes to exist.
+#[derive(Debug, Clone)]
+pub(super) enum Start {
+    New(GenerationRequest),
+    Remix {
+        source: String,
+        prompt: String,
+    },
+    /// A job (or, on Azure Sora, a generation) that already exists: poll it and download.
+    Existing {
+        id: String,
+    },
+}
+
 /// Run the whole flow; returns whether every step succeeded.
-pub(super) async fn run(ctx: &Ctx, key: JobKey, request: &GenerationRequest, upload: bool) -> bool {
+pub(super) async fn run(
+    ctx: &Ctx,
+    key: JobKey,
+    start: Start,
+    variants: &[ContentVariant],
+    upload: bool,
+) -> bool {
     let fail = |message: String| {
         ctx.send(EngineEvent::JobFailed {
             key,
@@ -28,19 +54,39 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, request: &GenerationRequest, upl
         false
     };
     let Some(provider) = ctx.services.provider.clone() else {
-        return fail("no video service is configured: set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (or run with --demo)".into());
+        return fail("no video service is configured: set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY, or OPENAI_API_KEY with provider = \"openai\" (or run with --demo)".into());
     };
-    if let Err(e) = provider.validate(request) {
-        return fail(format!("not sent: {e}"));
-    }
+    let (prompt, created) = match &start {
+        Start::New(request) => {
+            if let Err(e) = provider.validate(request) {
+                return fail(format!("not sent: {e}"));
+            }
+            (request.prompt.clone(), None)
+        }
+        Start::Remix { prompt, .. } => (prompt.clone(), None),
+        Start::Existing { id } => (String::new(), Some(id.clone())),
+    };
     ctx.send(EngineEvent::JobSubmitting {
         key,
-        prompt: request.prompt.clone(),
+        prompt,
         at: SystemTime::now(),
     });
-    let job = match create(ctx, &provider, request).await {
+    let first = match (&start, created) {
+        (Start::New(request), _) => create(ctx, &provider, request).await,
+        (Start::Remix { source, prompt }, _) => provider.remix(source, prompt).await,
+        (Start::Existing { .. }, Some(id)) => provider.get(&id).await,
+        (Start::Existing { id }, None) => provider.get(id).await,
+    };
+    let job = match first {
         Ok(job) => job,
-        Err(e) => return fail(format!("could not create the job: {e}")),
+        Err(e) => {
+            let what = match start {
+                Start::New(_) => "could not create the job",
+                Start::Remix { .. } => "could not start the remix",
+                Start::Existing { .. } => "could not look up the job",
+            };
+            return fail(format!("{what}: {e}"));
+        }
     };
     ctx.remember_job_id(key, &job.id);
     ctx.send(EngineEvent::JobCreated {
@@ -56,7 +102,7 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, request: &GenerationRequest, upl
         JobStatus::Succeeded if !job.outputs.is_empty() => {}
         JobStatus::Succeeded => {
             return fail(format!(
-                "job {} succeeded but listed no generations to download",
+                "job {} succeeded but listed nothing to download",
                 job.id
             ));
         }
@@ -66,18 +112,13 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, request: &GenerationRequest, upl
 
     let mut ok = true;
     for output in &job.outputs {
-        let mut variants = vec![ContentVariant::Video];
-        if ctx.settings.thumbnails {
-            variants.push(ContentVariant::Thumbnail);
-        }
-        for variant in variants {
+        for &variant in variants.iter().filter(|v| provider.variants().contains(v)) {
             let dkey = DownloadKey {
                 job: key,
                 output_id: output.id.clone(),
                 variant,
             };
-            let saved = fetch(ctx, &provider, &job, output, dkey).await;
-            match saved {
+            match fetch(ctx, &provider, &job, output, dkey).await {
                 Some(path) if variant == ContentVariant::Video && upload => {
                     ok &= super::upload::run(ctx, key, &path).await;
                 }
@@ -92,7 +133,7 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, request: &GenerationRequest, upl
 
 async fn create(
     ctx: &Ctx,
-    provider: &crate::providers::Provider,
+    provider: &Provider,
     request: &GenerationRequest,
 ) -> Result<Job, ProviderError> {
     let mut refused = 0;
@@ -100,15 +141,13 @@ async fn create(
         match provider.create(request).await {
             // Only a 429 is safe to retry: the service refused before creating anything. Any
             // other failure may have created the job, and a second create would be paid twice.
-            Err(e @ ProviderError::Api { .. })
-                if e.retry_after().is_some()
-                    || matches!(&e, ProviderError::Api { error, .. } if error.status == 429) =>
-            {
+            Err(e @ ProviderError::Api { .. }) if is_rate_limited(&e) => {
                 refused += 1;
                 if refused > MAX_CREATE_RATE_LIMITED {
                     return Err(e);
                 }
                 let wait = e.retry_after().unwrap_or(Duration::from_secs(10));
+                tracing::info!(?wait, "create rate limited; waiting as asked");
                 tokio::select! {
                     () = tokio::time::sleep(wait) => {}
                     () = ctx.cancel.cancelled() => return Err(e),
@@ -119,18 +158,42 @@ async fn create(
     }
 }
 
+fn is_rate_limited(e: &ProviderError) -> bool {
+    matches!(e, ProviderError::Api { error, .. } if error.status == 429)
+}
+
+/// The next poll interval: the service's `openai-poll-after-ms` if it sent one, else the
+/// current interval grown a little (reset to the base whenever something changed).
+pub(super) fn next_interval(
+    base: Duration,
+    current: Duration,
+    changed: bool,
+    asked: Option<Duration>,
+) -> Duration {
+    if let Some(asked) = asked {
+        return asked.clamp(Duration::from_millis(100), MAX_POLL_BACKOFF);
+    }
+    if changed {
+        return base;
+    }
+    current.mul_f64(POLL_GROWTH).min(base * POLL_SLOWDOWN_CAP)
+}
+
 async fn poll_to_end(
     ctx: &Ctx,
-    provider: &crate::providers::Provider,
+    provider: &Provider,
     key: JobKey,
     first: Job,
 ) -> Result<Job, String> {
-    let mut last_status = String::new();
+    let base = ctx.settings.poll_interval;
+    let mut last_seen: Option<(String, Option<u8>)> = None;
     let mut job = first;
-    let mut failures = 0u32;
+    let mut interval = base;
     loop {
-        if job.status_text != last_status {
-            last_status = job.status_text.clone();
+        let seen = (job.status_text.clone(), job.progress);
+        let changed = last_seen.as_ref() != Some(&seen);
+        if changed {
+            last_seen = Some(seen);
             ctx.send(EngineEvent::JobStatusChanged {
                 key,
                 status: job.status,
@@ -143,31 +206,43 @@ async fn poll_to_end(
         if job.status.is_terminal() {
             return Ok(job);
         }
-        let mut wait = provider.poll_hint(ctx.settings.poll_interval);
-        loop {
-            tokio::select! {
-                () = tokio::time::sleep(wait) => {}
-                () = ctx.cancel.cancelled() => return Err(format!("stopped watching job {} (it keeps running on the service)", job.id)),
+        interval = next_interval(base, interval, changed, job.poll_after);
+        job = poll_once(ctx, provider, &job.id, interval).await?;
+    }
+}
+
+/// Wait `wait`, then GET the job; transient failures are retried with capped backoff and
+/// jitter, honouring `Retry-After`.
+async fn poll_once(
+    ctx: &Ctx,
+    provider: &Provider,
+    id: &str,
+    wait: Duration,
+) -> Result<Job, String> {
+    let mut wait = wait;
+    let mut failures = 0u32;
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = ctx.cancel.cancelled() => return Err(format!("stopped watching job {id} (it keeps running on the service)")),
+        }
+        match provider.get(id).await {
+            Ok(job) => return Ok(job),
+            Err(e) if e.is_transient() && failures < MAX_POLL_FAILURES => {
+                failures += 1;
+                let backoff = ctx.settings.poll_interval * 2u32.saturating_pow(failures);
+                let jitter = Duration::from_millis(fastrand::u64(0..500));
+                wait = e
+                    .retry_after()
+                    .unwrap_or(backoff.min(MAX_POLL_BACKOFF) + jitter);
+                tracing::warn!(job = %id, error = %e, ?wait, "poll failed, retrying");
             }
-            match provider.get(&job.id).await {
-                Ok(next) => {
-                    failures = 0;
-                    job = next;
-                    break;
-                }
-                Err(e) if e.is_transient() && failures < MAX_POLL_FAILURES => {
-                    failures += 1;
-                    let backoff = ctx.settings.poll_interval * 2u32.saturating_pow(failures);
-                    let jitter = Duration::from_millis(fastrand::u64(0..500));
-                    wait = e
-                        .retry_after()
-                        .unwrap_or(backoff.min(MAX_POLL_BACKOFF) + jitter);
-                    tracing::warn!(job = %job.id, error = %e, "poll failed, retrying");
-                }
-                Err(e) => {
-                    return Err(format!("lost track of job {}: {e}", job.id));
-                }
+            Err(e) if e.is_transient() => {
+                return Err(format!(
+                    "lost track of job {id} after {failures} failed polls: {e}. The job may still finish: `sora-tui status {id}` shows it."
+                ));
             }
+            Err(e) => return Err(format!("lost track of job {id}: {e}")),
         }
     }
 }
@@ -175,9 +250,9 @@ async fn poll_to_end(
 /// Fetch one rendition; `Some(path)` when it is on disk.
 async fn fetch(
     ctx: &Ctx,
-    provider: &crate::providers::Provider,
+    provider: &Provider,
     job: &Job,
-    output: &crate::providers::Output,
+    output: &Output,
     key: DownloadKey,
 ) -> Option<PathBuf> {
     let failed = |message: String| {
@@ -187,7 +262,7 @@ async fn fetch(
         });
         None
     };
-    let request = match provider.content_request(output, key.variant) {
+    let request = match provider.content_request(output, key.variant).await {
         Ok(r) => r,
         Err(e) => return failed(e.to_string()),
     };
@@ -195,11 +270,12 @@ async fn fetch(
         Ok(h) => h,
         Err(e) => return failed(e.clone()),
     };
-    let file_name = format!(
-        "{}.{}",
-        safe_file_stem(&output.id),
-        key.variant.file_extension()
-    );
+    let stem = safe_file_stem(&output.id);
+    let file_name = match key.variant {
+        ContentVariant::Video => format!("{stem}.mp4"),
+        ContentVariant::Thumbnail => format!("{stem}.thumbnail.jpg"),
+        ContentVariant::Spritesheet => format!("{stem}.spritesheet.jpg"),
+    };
     let spec = DownloadSpec {
         key: key.clone(),
         request,
@@ -246,15 +322,16 @@ fn safe_file_stem(id: &str) -> String {
 /// A failed job, explained with what the user can do about it.
 fn explain_failure(job: &Job) -> String {
     let reason = job.failure_reason.as_deref().unwrap_or("no reason given");
-    let advice = match reason {
-        "input_moderation" => {
-            "the prompt or input image was refused by content moderation: rephrase it (no real people, copyrighted characters or unsafe content)"
-        }
-        "output_moderation" => {
-            "the generated video was withheld by content moderation: try a different prompt"
-        }
-        "internal_error" => "the service failed internally: submitting again usually works",
-        _ => "see the reason above; submitting again may help",
+    let lower = reason.to_ascii_lowercase();
+    let advice = if lower.contains("output_moderation") {
+        "the generated video was withheld by content moderation: try a different prompt"
+    } else if lower.contains("moderation") || lower.contains("blocked") || lower.contains("policy")
+    {
+        "the prompt or input image was refused by content moderation: rephrase it (no real people, copyrighted characters or unsafe content; no faces in reference images)"
+    } else if lower.contains("internal") || lower.contains("server_error") {
+        "the service failed internally: submitting again usually works"
+    } else {
+        "submitting again may help; if it keeps failing, check the reason with the service's documentation"
     };
     format!("job {} failed: {reason} — {advice}", job.id)
 }
@@ -270,23 +347,66 @@ mod tests {
         assert_eq!(safe_file_stem(""), "output");
     }
 
-    #[test]
-    fn moderation_failures_say_what_to_do() {
-        let job = Job {
+    fn failed_job(reason: &str) -> Job {
+        Job {
             id: "task_1".into(),
             status: JobStatus::Failed,
             status_text: "failed".into(),
             progress: None,
+            prompt: None,
+            model: None,
+            size: None,
+            seconds: None,
             created_at: None,
             finished_at: None,
             expires_at: None,
-            failure_reason: Some("input_moderation".into()),
+            failure_reason: Some(reason.into()),
             outputs: vec![],
-        };
-        let text = explain_failure(&job);
+            remixed_from: None,
+            poll_after: None,
+        }
+    }
+
+    #[test]
+    fn moderation_failures_say_what_to_do() {
+        let text = explain_failure(&failed_job("input_moderation"));
         assert!(
             text.contains("input_moderation") && text.contains("rephrase"),
             "{text}"
+        );
+        let text = explain_failure(&failed_job("moderation_blocked: Your request was blocked"));
+        assert!(
+            text.contains("Your request was blocked") && text.contains("rephrase"),
+            "{text}"
+        );
+        let text = explain_failure(&failed_job("output_moderation"));
+        assert!(text.contains("different prompt"), "{text}");
+    }
+
+    #[test]
+    fn polling_slows_down_while_nothing_changes_and_obeys_the_service() {
+        let base = Duration::from_secs(5);
+        let mut i = base;
+        let mut seen = vec![];
+        for _ in 0..10 {
+            i = next_interval(base, i, false, None);
+            seen.push(i);
+        }
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+        assert_eq!(
+            *seen.last().expect("some"),
+            Duration::from_secs(20),
+            "capped at 4x"
+        );
+        assert_eq!(
+            next_interval(base, Duration::from_secs(20), true, None),
+            base,
+            "reset on change"
+        );
+        assert_eq!(
+            next_interval(base, base, false, Some(Duration::from_millis(1500))),
+            Duration::from_millis(1500),
+            "openai-poll-after-ms wins"
         );
     }
 }

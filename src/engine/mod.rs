@@ -18,8 +18,9 @@ pub use command::Command;
 pub use events::{Attempt, AttemptOutcome, DownloadKey, EngineEvent, JobKey};
 
 use crate::download::RetrySchedule;
-use crate::providers::Provider;
+use crate::providers::{ContentVariant, Provider};
 use crate::storage::StorageClient;
+use generate::Start;
 
 /// Knobs of the engine, resolved from the configuration.
 #[derive(Debug, Clone)]
@@ -113,11 +114,28 @@ impl Engine {
                 request,
                 upload,
             } => {
-                tokio::spawn(async move {
-                    let ok = generate::run(&ctx, key, &request, upload).await;
-                    ctx.send(EngineEvent::JobComplete { key, ok });
-                });
+                let variants = self.default_variants();
+                spawn_job(ctx, key, Start::New(request), variants, upload);
             }
+            Command::Remix {
+                key,
+                source_id,
+                prompt,
+                upload,
+            } => {
+                let variants = self.default_variants();
+                let start = Start::Remix {
+                    source: source_id,
+                    prompt,
+                };
+                spawn_job(ctx, key, start, variants, upload);
+            }
+            Command::Fetch {
+                key,
+                job_id,
+                variants,
+                upload,
+            } => spawn_job(ctx, key, Start::Existing { id: job_id }, variants, upload),
             Command::Upload { job, path } => {
                 tokio::spawn(async move {
                     upload::run(&ctx, job, &path).await;
@@ -151,10 +169,32 @@ impl Engine {
         }
     }
 
+    /// The video, plus the thumbnail when the settings ask for it.
+    fn default_variants(&self) -> Vec<ContentVariant> {
+        let mut v = vec![ContentVariant::Video];
+        if self.ctx.settings.thumbnails {
+            v.push(ContentVariant::Thumbnail);
+        }
+        v
+    }
+
     /// Stop every task this engine started (on quit).
     pub fn shutdown(&self) {
         self.ctx.cancel.cancel();
     }
+}
+
+fn spawn_job(
+    ctx: Arc<Ctx>,
+    key: JobKey,
+    start: Start,
+    variants: Vec<ContentVariant>,
+    upload: bool,
+) {
+    tokio::spawn(async move {
+        let ok = generate::run(&ctx, key, start, &variants, upload).await;
+        ctx.send(EngineEvent::JobComplete { key, ok });
+    });
 }
 
 const NO_STORAGE: &str = "Supabase is not configured: set SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY (or run with --demo)";

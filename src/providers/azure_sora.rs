@@ -5,43 +5,18 @@
 //! keyed by the *generation* id from `job.generations[i].id`, never the job id; a bare
 //! `/content` is not a route and answers 404 "Resource not found".
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, RequestBuilder};
 use serde::Deserialize;
 use url::Url;
 
-use super::error::{ApiError, ProviderError, body_excerpt, parse_retry_after};
-use super::{ContentRequest, ContentVariant, GenerationRequest, Job, JobPage, JobStatus, Output};
-use crate::secret::Secret;
+use super::auth::Auth;
+use super::wire::{self, unix_time};
+use super::{
+    ContentRequest, ContentVariant, GenerationRequest, Job, JobPage, JobStatus, ModelProfile,
+    Output, ProviderError, Size,
+};
 
 const SERVICE: &str = "Azure OpenAI (Sora)";
-
-/// How requests to Azure authenticate.
-#[derive(Debug, Clone)]
-pub enum AzureAuth {
-    /// `api-key: <key>`.
-    ApiKey(Secret),
-    /// `Authorization: Bearer <Entra ID token>`.
-    BearerToken(Secret),
-}
-
-impl AzureAuth {
-    fn headers(&self) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        let (name, value) = match self {
-            AzureAuth::ApiKey(k) => ("api-key", k.expose().to_string()),
-            AzureAuth::BearerToken(t) => ("authorization", format!("Bearer {}", t.expose())),
-        };
-        if let Ok(mut v) = HeaderValue::from_str(&value) {
-            // Keeps the value out of reqwest's Debug output.
-            v.set_sensitive(true);
-            headers.insert(name, v);
-        }
-        headers
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct AzureSoraClient {
@@ -50,7 +25,8 @@ pub struct AzureSoraClient {
     base: Url,
     deployment: String,
     api_version: String,
-    auth: AzureAuth,
+    auth: Auth,
+    profile: ModelProfile,
 }
 
 impl AzureSoraClient {
@@ -59,7 +35,8 @@ impl AzureSoraClient {
         base: Url,
         deployment: impl Into<String>,
         api_version: impl Into<String>,
-        auth: AzureAuth,
+        auth: Auth,
+        profile: ModelProfile,
     ) -> Self {
         Self {
             http,
@@ -67,6 +44,7 @@ impl AzureSoraClient {
             deployment: deployment.into(),
             api_version: api_version.into(),
             auth,
+            profile,
         }
     }
 
@@ -76,6 +54,10 @@ impl AzureSoraClient {
             self.deployment,
             self.base.host_str().unwrap_or("?")
         )
+    }
+
+    pub fn profile(&self) -> &ModelProfile {
+        &self.profile
     }
 
     /// `{base}/openai/v1/video/generations/{tail}?api-version=...`
@@ -97,28 +79,91 @@ impl AzureSoraClient {
         Ok(url)
     }
 
-    fn request(&self, method: Method, url: Url) -> RequestBuilder {
-        self.http.request(method, url).headers(self.auth.headers())
+    async fn request(&self, method: Method, url: Url) -> Result<RequestBuilder, ProviderError> {
+        let headers = self.auth.headers().await.map_err(ProviderError::Auth)?;
+        Ok(self.http.request(method, url).headers(headers))
     }
 
+    /// Text to video as JSON; image to video as multipart with `inpaint_items` and `files`.
     pub async fn create_job(&self, request: &GenerationRequest) -> Result<Job, ProviderError> {
         let url = self.url(&["jobs"])?;
-        let body = serde_json::json!({
-            "model": self.deployment,
-            "prompt": request.prompt,
-            "width": request.size.width,
-            "height": request.size.height,
-            "n_seconds": request.seconds,
-            "n_variants": request.variants,
-        });
-        let bytes = send(self.request(Method::POST, url.clone()).json(&body), &url).await?;
-        parse_job(&bytes)
+        let builder = self.request(Method::POST, url.clone()).await?;
+        let builder = match &request.image {
+            None => builder.json(&serde_json::json!({
+                "model": self.deployment,
+                "prompt": request.prompt,
+                "width": request.size.width,
+                "height": request.size.height,
+                "n_seconds": request.seconds,
+                "n_variants": request.variants,
+            })),
+            Some(path) => {
+                let (bytes, name, mime) = wire::read_image(path).await?;
+                // The image is the first frame; crop bounds default to the whole image.
+                let items = serde_json::json!([{
+                    "frame_index": 0,
+                    "type": "image",
+                    "file_name": name,
+                    "crop_bounds": {"left_fraction": 0.0, "top_fraction": 0.0, "right_fraction": 1.0, "bottom_fraction": 1.0},
+                }]);
+                let part = reqwest::multipart::Part::bytes(bytes)
+                    .file_name(name)
+                    .mime_str(mime)
+                    .map_err(|e| ProviderError::Input(e.to_string()))?;
+                let form = reqwest::multipart::Form::new()
+                    .text("model", self.deployment.clone())
+                    .text("prompt", request.prompt.clone())
+                    .text("width", request.size.width.to_string())
+                    .text("height", request.size.height.to_string())
+                    .text("n_seconds", request.seconds.to_string())
+                    .text("n_variants", request.variants.to_string())
+                    .text("inpaint_items", items.to_string())
+                    .part("files", part);
+                builder.multipart(form)
+            }
+        };
+        let answer = wire::send(SERVICE, builder, &url).await?;
+        parse_job(&answer.body)
     }
 
+    /// A job; given a generation id (`gen_…`), the generation's metadata as a succeeded job
+    /// with that one output, so `status` and `download` take either id.
     pub async fn get_job(&self, job_id: &str) -> Result<Job, ProviderError> {
+        if job_id.starts_with("gen_") {
+            return self.get_generation(job_id).await;
+        }
         let url = self.url(&["jobs", job_id])?;
-        let bytes = send(self.request(Method::GET, url.clone()), &url).await?;
-        parse_job(&bytes)
+        let answer =
+            wire::send(SERVICE, self.request(Method::GET, url.clone()).await?, &url).await?;
+        parse_job(&answer.body)
+    }
+
+    async fn get_generation(&self, generation_id: &str) -> Result<Job, ProviderError> {
+        let url = self.url(&[generation_id])?;
+        let answer =
+            wire::send(SERVICE, self.request(Method::GET, url.clone()).await?, &url).await?;
+        let g: WireGenerationMeta = wire::decode(SERVICE, &answer.body)?;
+        let created_at = g.created_at.and_then(unix_time);
+        Ok(Job {
+            status: JobStatus::Succeeded,
+            status_text: "succeeded".into(),
+            progress: None,
+            prompt: g.prompt,
+            model: None,
+            size: g.width.zip(g.height).map(|(w, h)| Size::new(w, h)),
+            seconds: g.n_seconds,
+            created_at,
+            finished_at: created_at,
+            expires_at: created_at.map(|t| t + std::time::Duration::from_secs(24 * 3600)),
+            failure_reason: None,
+            outputs: vec![Output {
+                id: g.id.clone(),
+                index: 0,
+            }],
+            remixed_from: None,
+            poll_after: None,
+            id: g.id,
+        })
     }
 
     pub async fn list_jobs(
@@ -132,18 +177,24 @@ impl AzureSoraClient {
         if let Some(after) = after {
             url.query_pairs_mut().append_pair("after", after);
         }
-        let bytes = send(self.request(Method::GET, url.clone()), &url).await?;
-        parse_job_list(&bytes)
+        let answer =
+            wire::send(SERVICE, self.request(Method::GET, url.clone()).await?, &url).await?;
+        parse_job_list(&answer.body)
     }
 
     pub async fn delete_job(&self, job_id: &str) -> Result<(), ProviderError> {
         let url = self.url(&["jobs", job_id])?;
-        send(self.request(Method::DELETE, url.clone()), &url).await?;
+        wire::send(
+            SERVICE,
+            self.request(Method::DELETE, url.clone()).await?,
+            &url,
+        )
+        .await?;
         Ok(())
     }
 
     /// The request that fetches one rendition of a generation.
-    pub fn content_request(
+    pub async fn content_request(
         &self,
         generation_id: &str,
         variant: ContentVariant,
@@ -151,56 +202,18 @@ impl AzureSoraClient {
         let leaf = match variant {
             ContentVariant::Video => "video",
             ContentVariant::Thumbnail => "thumbnail",
+            ContentVariant::Spritesheet => {
+                return Err(ProviderError::Unsupported(
+                    "Azure Sora offers no spritesheet".into(),
+                ));
+            }
         };
         let url = self.url(&[generation_id, "content", leaf])?;
         Ok(ContentRequest {
             url,
-            headers: self.auth.headers(),
+            headers: self.auth.headers().await.map_err(ProviderError::Auth)?,
         })
     }
-}
-
-/// Send, and turn any non-2xx answer into an [`ApiError`] with the service's message.
-/// Any 2xx is success: the spec says 200 for create, the live service answers 201.
-async fn send(request: RequestBuilder, url: &Url) -> Result<bytes::Bytes, ProviderError> {
-    let response = request.send().await.map_err(|e| ProviderError::Network {
-        service: SERVICE.into(),
-        url: crate::http::redact_url(url),
-        reason: error_chain(&e),
-    })?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(|e| ProviderError::Network {
-        service: SERVICE.into(),
-        url: crate::http::redact_url(url),
-        reason: error_chain(&e),
-    })?;
-    if status.is_success() {
-        return Ok(body);
-    }
-    let mut error = ApiError::from_body(status.as_u16(), &body);
-    error.request_id = crate::http::request_id(&headers);
-    error.retry_after = crate::http::header_text(&headers, "retry-after")
-        .and_then(|v| parse_retry_after(&v, SystemTime::now()));
-    Err(ProviderError::Api {
-        service: SERVICE.into(),
-        error: Box::new(error),
-    })
-}
-
-/// The error and its causes on one line ("error sending request: connection refused").
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let s_text = s.to_string();
-        if !text.contains(&s_text) {
-            text.push_str(": ");
-            text.push_str(&s_text);
-        }
-        source = s.source();
-    }
-    text
 }
 
 #[derive(Debug, Deserialize)]
@@ -217,11 +230,37 @@ struct WireJob {
     failure_reason: Option<serde_json::Value>,
     #[serde(default)]
     generations: Vec<WireGeneration>,
+    #[serde(default)]
+    prompt: Option<String>,
+    #[serde(default)]
+    model: Option<String>,
+    #[serde(default)]
+    width: Option<u32>,
+    #[serde(default)]
+    height: Option<u32>,
+    #[serde(default)]
+    n_seconds: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
 struct WireGeneration {
     id: String,
+}
+
+/// `GET /video/generations/{generation_id}`: a `video.generation`.
+#[derive(Debug, Deserialize)]
+struct WireGenerationMeta {
+    id: String,
+    #[serde(default)]
+    created_at: Option<i64>,
+    #[serde(default)]
+    width: Option<u32>,
+    #[serde(default)]
+    height: Option<u32>,
+    #[serde(default)]
+    n_seconds: Option<u32>,
+    #[serde(default)]
+    prompt: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -236,25 +275,17 @@ struct WireJobList {
 
 /// Parse a `video.generation.job` body. Unknown fields are ignored: the API adds fields.
 pub fn parse_job(body: &[u8]) -> Result<Job, ProviderError> {
-    let wire: WireJob = serde_json::from_slice(body).map_err(|e| decode_error(&e, body))?;
+    let wire: WireJob = wire::decode(SERVICE, body)?;
     Ok(wire.into_job())
 }
 
 pub fn parse_job_list(body: &[u8]) -> Result<JobPage, ProviderError> {
-    let wire: WireJobList = serde_json::from_slice(body).map_err(|e| decode_error(&e, body))?;
+    let wire: WireJobList = wire::decode(SERVICE, body)?;
     Ok(JobPage {
         jobs: wire.data.into_iter().map(WireJob::into_job).collect(),
         has_more: wire.has_more,
         last_id: wire.last_id,
     })
-}
-
-fn decode_error(e: &serde_json::Error, body: &[u8]) -> ProviderError {
-    ProviderError::Decode {
-        service: SERVICE.into(),
-        reason: e.to_string(),
-        excerpt: body_excerpt(body),
-    }
 }
 
 impl WireJob {
@@ -269,13 +300,17 @@ impl WireJob {
             status: status_from_wire(&self.status),
             status_text: self.status,
             progress: None,
+            prompt: self.prompt,
+            model: self.model,
+            size: self.width.zip(self.height).map(|(w, h)| Size::new(w, h)),
+            seconds: self.n_seconds,
             created_at,
             finished_at: self.finished_at.and_then(unix_time),
             // The service keeps content 24 hours after creation; use that when it does not say.
             expires_at: self
                 .expires_at
                 .and_then(unix_time)
-                .or_else(|| created_at.map(|t| t + Duration::from_secs(24 * 3600))),
+                .or_else(|| created_at.map(|t| t + std::time::Duration::from_secs(24 * 3600))),
             failure_reason,
             outputs: self
                 .generations
@@ -283,6 +318,8 @@ impl WireJob {
                 .enumerate()
                 .map(|(index, g)| Output { id: g.id, index })
                 .collect(),
+            remixed_from: None,
+            poll_after: None,
             id: self.id,
         }
     }
@@ -301,15 +338,12 @@ fn status_from_wire(s: &str) -> JobStatus {
     }
 }
 
-fn unix_time(secs: i64) -> Option<SystemTime> {
-    u64::try_from(secs)
-        .ok()
-        .map(|s| UNIX_EPOCH + Duration::from_secs(s))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::providers::Pricing;
+    use crate::secret::Secret;
+    use std::time::{Duration, UNIX_EPOCH};
 
     fn client(endpoint: &str) -> AzureSoraClient {
         AzureSoraClient::new(
@@ -317,15 +351,17 @@ mod tests {
             Url::parse(endpoint).expect("test url"),
             "sora",
             "preview",
-            AzureAuth::ApiKey(Secret::new("test-key-not-real")),
+            Auth::ApiKey(Secret::new("test-key-not-real")),
+            ModelProfile::azure_sora(&Pricing::default()),
         )
     }
 
-    #[test]
-    fn content_url_uses_the_generation_and_the_video_leaf() {
+    #[tokio::test]
+    async fn content_url_uses_the_generation_and_the_video_leaf() {
         let c = client("https://res.openai.azure.com");
         let r = c
             .content_request("gen_01abc", ContentVariant::Video)
+            .await
             .expect("url");
         assert_eq!(
             r.url.as_str(),
@@ -333,10 +369,16 @@ mod tests {
         );
         let t = c
             .content_request("gen_01abc", ContentVariant::Thumbnail)
+            .await
             .expect("url");
         assert!(t.url.path().ends_with("/gen_01abc/content/thumbnail"));
         assert!(r.headers.contains_key("api-key"));
         assert!(!r.display_url().contains("test-key-not-real"));
+        assert!(
+            c.content_request("gen_01abc", ContentVariant::Spritesheet)
+                .await
+                .is_err()
+        );
     }
 
     #[test]
@@ -360,6 +402,7 @@ mod tests {
         let job = parse_job(body).expect("parses");
         assert_eq!(job.status, JobStatus::Succeeded);
         assert_eq!(job.outputs[0].id, "gen_01jy990gaxeayb74aq4hnbn2cp");
+        assert_eq!(job.size, Some(Size::new(1080, 1080)));
         assert_eq!(
             job.expires_at,
             Some(UNIX_EPOCH + Duration::from_secs(1750597021))

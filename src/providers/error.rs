@@ -138,6 +138,15 @@ pub enum ProviderError {
     },
     #[error("{0}")]
     Config(String),
+    /// The operation does not exist for this family (remix on Sora 1, spritesheet on Azure).
+    #[error("{0}")]
+    Unsupported(String),
+    /// A local input (an image file) could not be used.
+    #[error("{0}")]
+    Input(String),
+    /// Credentials could not be obtained (the Azure CLI failed).
+    #[error("cannot authenticate: {0}")]
+    Auth(String),
 }
 
 impl ProviderError {
@@ -148,7 +157,7 @@ impl ProviderError {
                 error.status == 429 || error.status == 408 || error.status >= 500
             }
             ProviderError::Network { .. } => true,
-            ProviderError::Decode { .. } | ProviderError::Config(_) => false,
+            _ => false,
         }
     }
 

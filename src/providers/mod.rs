@@ -2,32 +2,51 @@
 //!
 //! Every family has the same shape: create a job, poll it until a terminal status, then fetch
 //! the content of each output. The download engine only ever sees a [`ContentRequest`], so it
-//! never branches on the family.
+//! never branches on the family; the UI only asks what differs (progress, remix, variants).
 
+pub mod auth;
 pub mod azure_sora;
 pub mod error;
-pub mod validate;
+pub mod profile;
+pub mod videos_v1;
+mod wire;
 
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderMap;
 use url::Url;
 
 pub use error::{ApiError, ProviderError};
+pub use profile::{ModelProfile, Pricing, ValidationError};
 
 /// Which API family a configured provider speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
 pub enum Family {
     /// Azure OpenAI preview "video generation jobs" API (Sora 1).
     #[serde(rename = "azure-sora")]
     AzureSora,
+    /// Azure OpenAI v1 "videos" API (Sora 2 deployments).
+    #[serde(rename = "azure-sora2")]
+    AzureSora2,
+    /// OpenAI's Videos API.
+    #[serde(rename = "openai")]
+    OpenAi,
 }
 
 impl Family {
+    pub const ALL: [Family; 3] = [Family::AzureSora, Family::AzureSora2, Family::OpenAi];
+
     pub fn label(self) -> &'static str {
         match self {
             Family::AzureSora => "azure-sora",
+            Family::AzureSora2 => "azure-sora2",
+            Family::OpenAi => "openai",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.label() == text.trim())
     }
 }
 
@@ -67,10 +86,12 @@ pub struct GenerationRequest {
     pub size: Size,
     pub seconds: u32,
     pub variants: u32,
+    /// Image-to-video: a local JPEG, PNG or WebP used as the first frame.
+    pub image: Option<PathBuf>,
 }
 
-/// Status of a job, normalised across families. `wire` keeps the service's own word, which is
-/// what the timeline shows.
+/// Status of a job, normalised across families. `Job::status_text` keeps the service's own
+/// word, which is what the timeline shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JobStatus {
     Preprocessing,
@@ -102,42 +123,74 @@ pub struct Job {
     pub status_text: String,
     /// Percent complete, where the family reports it.
     pub progress: Option<u8>,
+    pub prompt: Option<String>,
+    /// The model or deployment that runs it.
+    pub model: Option<String>,
+    /// `WxH`, seconds and variants as the service echoed them.
+    pub size: Option<Size>,
+    pub seconds: Option<u32>,
     pub created_at: Option<SystemTime>,
     pub finished_at: Option<SystemTime>,
-    /// When the service deletes the content. Azure Sora: 24 h after creation.
+    /// When the service deletes the content. Azure: 24 h after creation.
     pub expires_at: Option<SystemTime>,
-    /// Why it failed, as the service said (`input_moderation`, ...).
+    /// Why it failed, as the service said (`input_moderation`, `moderation_blocked: ...`).
     pub failure_reason: Option<String>,
     /// The downloadable outputs: one per variant.
     pub outputs: Vec<Output>,
+    /// The video this one remixes, if any.
+    pub remixed_from: Option<String>,
+    /// How long the service asks clients to wait before the next poll.
+    pub poll_after: Option<Duration>,
 }
 
 /// A downloadable result of a job (an Azure Sora generation, a v1 video).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Output {
     pub id: String,
-    /// Index among the job's outputs, for file names (`..._v0.mp4`).
+    /// Index among the job's outputs, for file names.
     pub index: usize,
 }
 
 /// Which rendition of an output to fetch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContentVariant {
     Video,
     Thumbnail,
+    /// A grid of frames (v1 API only).
+    Spritesheet,
 }
 
 impl ContentVariant {
+    pub const ALL: [ContentVariant; 3] = [
+        ContentVariant::Video,
+        ContentVariant::Thumbnail,
+        ContentVariant::Spritesheet,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ContentVariant::Video => "video",
+            ContentVariant::Thumbnail => "thumbnail",
+            ContentVariant::Spritesheet => "spritesheet",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.label() == text.trim())
+    }
+
+    /// The usual file extension; the download engine corrects it from the bytes it receives
+    /// (OpenAI's thumbnail is WebP, Azure's is JPEG).
     pub fn file_extension(self) -> &'static str {
         match self {
             ContentVariant::Video => "mp4",
-            ContentVariant::Thumbnail => "jpg",
+            ContentVariant::Thumbnail | ContentVariant::Spritesheet => "jpg",
         }
     }
 }
 
-/// A ready-to-send GET for content, with auth already applied. `display_url` is safe to show
-/// (it never holds a key: keys travel in headers only).
+/// A ready-to-send GET for content, with auth already applied. The URL never holds a key:
+/// keys travel in headers only, so it is safe to show.
 #[derive(Debug, Clone)]
 pub struct ContentRequest {
     pub url: Url,
@@ -158,17 +211,20 @@ pub struct JobPage {
     pub last_id: Option<String>,
 }
 
-/// The configured service, one variant per family. An enum rather than a trait object keeps
+/// The configured service, one variant per client. An enum rather than a trait object keeps
 /// the futures `Send` without boxing and makes adding a family a compile-checked change.
 #[derive(Debug, Clone)]
 pub enum Provider {
     AzureSora(azure_sora::AzureSoraClient),
+    /// Azure Sora 2 and OpenAI: the same API at different bases.
+    VideosV1(videos_v1::VideosV1Client),
 }
 
 impl Provider {
     pub fn family(&self) -> Family {
         match self {
             Provider::AzureSora(_) => Family::AzureSora,
+            Provider::VideosV1(c) => c.family(),
         }
     }
 
@@ -176,52 +232,96 @@ impl Provider {
     pub fn describe(&self) -> String {
         match self {
             Provider::AzureSora(c) => c.describe(),
+            Provider::VideosV1(c) => c.describe(),
         }
     }
 
-    /// Check the request against the family's documented limits. No request is sent.
-    pub fn validate(&self, request: &GenerationRequest) -> Result<(), validate::ValidationError> {
+    /// What the configured model accepts and costs.
+    pub fn profile(&self) -> &ModelProfile {
         match self {
-            Provider::AzureSora(_) => validate::azure_sora(request),
+            Provider::AzureSora(c) => c.profile(),
+            Provider::VideosV1(c) => c.profile(),
         }
+    }
+
+    /// Check the request against the model's documented limits. No request is sent.
+    pub fn validate(&self, request: &GenerationRequest) -> Result<(), ValidationError> {
+        self.profile().validate(request)
+    }
+
+    /// Renditions this family serves.
+    pub fn variants(&self) -> &'static [ContentVariant] {
+        match self {
+            Provider::AzureSora(_) => &[ContentVariant::Video, ContentVariant::Thumbnail],
+            Provider::VideosV1(_) => &ContentVariant::ALL,
+        }
+    }
+
+    pub fn supports_remix(&self) -> bool {
+        matches!(self, Provider::VideosV1(_))
     }
 
     pub async fn create(&self, request: &GenerationRequest) -> Result<Job, ProviderError> {
         match self {
             Provider::AzureSora(c) => c.create_job(request).await,
+            Provider::VideosV1(c) => c.create(request).await,
         }
     }
 
     pub async fn get(&self, job_id: &str) -> Result<Job, ProviderError> {
         match self {
             Provider::AzureSora(c) => c.get_job(job_id).await,
+            Provider::VideosV1(c) => c.get(job_id).await,
         }
     }
 
+    /// One page of jobs, newest first.
     pub async fn list(&self, limit: u32, after: Option<&str>) -> Result<JobPage, ProviderError> {
         match self {
             Provider::AzureSora(c) => c.list_jobs(limit, after).await,
+            Provider::VideosV1(c) => c.list(limit, after).await,
         }
     }
 
     pub async fn delete(&self, job_id: &str) -> Result<(), ProviderError> {
         match self {
             Provider::AzureSora(c) => c.delete_job(job_id).await,
+            Provider::VideosV1(c) => c.delete(job_id).await,
         }
     }
 
-    pub fn content_request(
+    /// A new video from an existing one and a new prompt (v1 API only).
+    pub async fn remix(&self, source_id: &str, prompt: &str) -> Result<Job, ProviderError> {
+        match self {
+            Provider::AzureSora(c) => Err(ProviderError::Unsupported(format!(
+                "{} cannot remix: remix is a feature of the v1 videos API (provider azure-sora2 or openai)",
+                c.describe()
+            ))),
+            Provider::VideosV1(c) => c.remix(source_id, prompt).await,
+        }
+    }
+
+    /// Where to fetch one rendition of an output, auth included.
+    pub async fn content_request(
         &self,
         output: &Output,
         variant: ContentVariant,
     ) -> Result<ContentRequest, ProviderError> {
-        match self {
-            Provider::AzureSora(c) => c.content_request(&output.id, variant),
+        if !self.variants().contains(&variant) {
+            return Err(ProviderError::Unsupported(format!(
+                "{} offers no {} (it has: {})",
+                self.describe(),
+                variant.label(),
+                self.variants()
+                    .iter()
+                    .map(|v| v.label())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
         }
-    }
-
-    /// How long to wait before the next poll, given what the last answer said.
-    pub fn poll_hint(&self, base: Duration) -> Duration {
-        base
+        match self {
+            Provider::AzureSora(c) => c.content_request(&output.id, variant).await,
+            Provider::VideosV1(c) => c.content_request(&output.id, variant).await,
+        }
     }
 }

@@ -13,7 +13,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, RequestBuilder};
 use url::Url;
 
-use crate::providers::azure_sora::error_chain;
+use crate::http::error_chain;
 use crate::providers::error::body_excerpt;
 use crate::secret::Secret;
 

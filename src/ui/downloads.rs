@@ -89,6 +89,7 @@ fn download_label(key: &DownloadKey) -> String {
     let what = match key.variant {
         ContentVariant::Video => "video",
         ContentVariant::Thumbnail => "thumb",
+        ContentVariant::Spritesheet => "sprites",
     };
     format!("{} {what}", key.job)
 }

@@ -62,6 +62,7 @@ pub enum Action {
     Parent,
     Refresh,
     Upload,
+    Remix,
 }
 
 impl Action {
@@ -94,6 +95,7 @@ impl Action {
             Action::Parent => "parent folder",
             Action::Refresh => "refresh",
             Action::Upload => "upload selected job",
+            Action::Remix => "remix selected job",
         }
     }
 }
@@ -335,6 +337,7 @@ impl Default for KeyMap {
             (Scope::Jobs, Action::Top, vec![plain(Home)]),
             (Scope::Jobs, Action::Bottom, vec![plain(End)]),
             (Scope::Jobs, Action::Upload, vec![ch('u')]),
+            (Scope::Jobs, Action::Remix, vec![ch('m')]),
             (Scope::Downloads, Action::Up, vec![plain(Up), ch('k')]),
             (Scope::Downloads, Action::Down, vec![plain(Down), ch('j')]),
             (Scope::Downloads, Action::PageUp, vec![plain(PageUp)]),

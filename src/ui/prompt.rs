@@ -48,6 +48,16 @@ pub fn render_prompt(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, ty
 
 fn parameters_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
     let prompt = app.prompt();
+    if let Some(source) = &prompt.remix_of {
+        return Line::from(vec![
+            Span::styled("remix of ", theme.dim),
+            Span::styled(source.clone(), theme.accent),
+            Span::styled(
+                "  ·  describe the change, Enter sends it, Esc cancels",
+                theme.dim,
+            ),
+        ]);
+    }
     let keymap = app.keymap();
     let keys = |action| format!(" ({})", keymap.keys_label(Scope::Prompt, action));
     let variants = if prompt.variants == 1 {
@@ -60,7 +70,21 @@ fn parameters_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
     } else {
         "upload with u".to_string()
     };
+    let cost = match app
+        .settings()
+        .profile
+        .estimate(&crate::providers::GenerationRequest {
+            prompt: String::new(),
+            size: prompt.size,
+            seconds: prompt.seconds,
+            variants: prompt.variants,
+            image: None,
+        }) {
+        Some(dollars) => format!("≈ ${dollars:.2}"),
+        None => "price unknown".to_string(),
+    };
     Line::from(vec![
+        Span::styled(format!("{} ", app.settings().profile.model), theme.dim),
         Span::styled("size ", theme.dim),
         Span::styled(prompt.size.to_string(), theme.accent),
         Span::styled(keys(Action::NextSize), theme.dim),
@@ -70,6 +94,8 @@ fn parameters_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
         Span::styled("  ·  ", theme.dim),
         Span::styled(variants, theme.accent),
         Span::styled(keys(Action::MoreVariants), theme.dim),
+        Span::styled("  ·  ", theme.dim),
+        Span::styled(cost, theme.accent),
         Span::styled("  ·  ", theme.dim),
         Span::styled(upload, theme.dim),
     ])

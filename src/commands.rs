@@ -1,0 +1,166 @@
+//! The headless subcommands besides `generate`: thin shells over the provider and the engine
+//! that print for people (one line each) or for programs (`--json`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use tokio::sync::mpsc;
+
+use crate::cli::{DeleteArgs, DownloadArgs, JobsArgs, RemixArgs, StatusArgs};
+use sora_tui::config::Config;
+use sora_tui::engine::{Command, Engine, Services};
+use sora_tui::providers::{ContentVariant, Provider};
+use sora_tui::{headless, setup};
+
+fn provider(config: &Config) -> Result<Provider> {
+    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    Ok(setup::provider(config, &http)?)
+}
+
+/// An engine for one headless job; storage is required only when uploading.
+pub fn engine(
+    config: &Config,
+    provider: Provider,
+    upload: bool,
+    out: Option<PathBuf>,
+) -> Result<(
+    Engine,
+    mpsc::UnboundedReceiver<sora_tui::engine::EngineEvent>,
+)> {
+    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    let storage = if upload {
+        Some(setup::storage(config, &http)?)
+    } else {
+        setup::storage(config, &http).ok()
+    };
+    let mut settings = setup::engine_settings(config);
+    if let Some(out) = out {
+        settings.download_dir = out;
+    }
+    let (tx, rx) = mpsc::unbounded_channel();
+    let engine = Engine::new(
+        Services {
+            provider: Some(provider),
+            storage,
+        },
+        settings,
+        tx,
+    );
+    Ok((engine, rx))
+}
+
+/// Run one job command to the end; exit 0 only when every step worked.
+pub async fn finish(
+    (engine, rx): (
+        Engine,
+        mpsc::UnboundedReceiver<sora_tui::engine::EngineEvent>,
+    ),
+    command: Command,
+) -> Result<ExitCode> {
+    let outcome = headless::run_job(&engine, rx, command).await;
+    Ok(if outcome.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+pub async fn jobs(config: &Config, args: &JobsArgs) -> Result<ExitCode> {
+    let provider = provider(config)?;
+    let page = provider
+        .list(args.limit, None)
+        .await
+        .context("cannot list jobs")?;
+    if args.json {
+        let all: Vec<_> = page.jobs.iter().map(headless::job_json).collect();
+        println!("{}", serde_json::to_string_pretty(&all)?);
+    } else if page.jobs.is_empty() {
+        println!("no jobs on {}", provider.describe());
+    } else {
+        for job in &page.jobs {
+            println!("{}", headless::job_line(job));
+        }
+        if page.has_more {
+            println!("… more: --limit {}", (args.limit * 2).min(100));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn status(config: &Config, args: &StatusArgs) -> Result<ExitCode> {
+    let provider = provider(config)?;
+    let job = provider
+        .get(&args.id)
+        .await
+        .with_context(|| format!("cannot look up {}", args.id))?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&headless::job_json(&job))?
+        );
+    } else {
+        println!("{}", headless::job_line(&job));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn delete(config: &Config, args: &DeleteArgs) -> Result<ExitCode> {
+    let provider = provider(config)?;
+    provider
+        .delete(&args.id)
+        .await
+        .with_context(|| format!("cannot delete {}", args.id))?;
+    println!("deleted {}", args.id);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn download(config: Config, args: DownloadArgs) -> Result<ExitCode> {
+    let provider = provider(&config)?;
+    let variants = if args.variant.trim() == "all" {
+        provider.variants().to_vec()
+    } else {
+        let v = ContentVariant::parse(&args.variant).with_context(|| {
+            format!(
+                "--variant `{}` is not one of video, thumbnail, spritesheet, all",
+                args.variant
+            )
+        })?;
+        anyhow::ensure!(
+            provider.variants().contains(&v),
+            "{} offers no {} (it has: {})",
+            provider.describe(),
+            v.label(),
+            provider
+                .variants()
+                .iter()
+                .map(|v| v.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        vec![v]
+    };
+    let command = Command::Fetch {
+        key: headless::HEADLESS_JOB,
+        job_id: args.id,
+        variants,
+        upload: args.upload,
+    };
+    finish(engine(&config, provider, args.upload, args.out)?, command).await
+}
+
+pub async fn remix(config: Config, args: RemixArgs) -> Result<ExitCode> {
+    let provider = provider(&config)?;
+    anyhow::ensure!(
+        provider.supports_remix(),
+        "{} cannot remix: remix is part of the v1 videos API (set provider to \"azure-sora2\" or \"openai\")",
+        provider.describe()
+    );
+    let command = Command::Remix {
+        key: headless::HEADLESS_JOB,
+        source_id: args.id,
+        prompt: args.prompt,
+        upload: args.upload,
+    };
+    finish(engine(&config, provider, args.upload, args.out)?, command).await
+}
