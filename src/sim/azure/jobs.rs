@@ -1,11 +1,14 @@
 //! Sora jobs: the create-request validation, the time-driven status walk, and the JSON shapes
 //! (`video.generation.job`, `video.generation`, the list page).
 
+use std::time::Duration;
+
 use serde_json::{Map, Value, json};
 
 use super::AzureError;
 use crate::sim::SimConfig;
 use crate::sim::clock::{Clock, SimInstant};
+use crate::sim::faults;
 
 /// Sizes the docs allow (width, height) with the most variants each may ask for:
 /// 1 at 1080p, 2 at 720p, 4 otherwise.
@@ -59,6 +62,10 @@ pub(crate) struct Job {
     pub(crate) generation_ids: Vec<String>,
     /// `Some(reason)` when the job is going to fail.
     pub(crate) failure_reason: Option<&'static str>,
+    /// How long the content lags behind `succeeded` (the `[lag]` prompt tag lengthens it).
+    pub(crate) content_delay: Duration,
+    /// The validated items of a multipart (image/video to video) create, echoed in the job.
+    pub(crate) inpaint_items: Option<Value>,
 }
 
 /// Where a job stands at a moment.
@@ -87,16 +94,24 @@ impl Job {
         generation_ids: Vec<String>,
         config: &SimConfig,
     ) -> Self {
-        let moderated = config
-            .fail_prompts_containing
-            .as_deref()
-            .is_some_and(|needle| request.prompt.contains(needle));
+        let moderated = request.prompt.contains(faults::TAG_MODERATION)
+            || config
+                .fail_prompts_containing
+                .as_deref()
+                .is_some_and(|needle| request.prompt.contains(needle));
+        let content_delay = if request.prompt.contains(faults::TAG_LAG) {
+            faults::DEMO_LAG
+        } else {
+            config.content_delay
+        };
         Job {
             id,
             request,
             created,
             generation_ids,
             failure_reason: moderated.then_some("input_moderation"),
+            content_delay,
+            inpaint_items: None,
         }
     }
 
@@ -134,7 +149,7 @@ impl Job {
     /// Content is served from `succeeded + content_delay` until expiry.
     pub(crate) fn content_ready(&self, now: SimInstant, config: &SimConfig) -> bool {
         self.phase(now, config) == Phase::Succeeded
-            && now >= self.finished(config).after(config.content_delay)
+            && now >= self.finished(config).after(self.content_delay)
             && !self.expired(now, config)
     }
 
@@ -155,7 +170,7 @@ impl Job {
             Phase::Failed(reason) => Some(reason),
             _ => None,
         };
-        json!({
+        let mut job = json!({
             "object": "video.generation.job",
             "id": self.id,
             "status": phase.status(),
@@ -170,7 +185,11 @@ impl Job {
             "height": self.request.height,
             "width": self.request.width,
             "failure_reason": failure_reason,
-        })
+        });
+        if let (Some(items), Some(fields)) = (&self.inpaint_items, job.as_object_mut()) {
+            fields.insert("inpaint_items".to_string(), items.clone());
+        }
+        job
     }
 
     pub(crate) fn generation_json(
@@ -203,6 +222,14 @@ pub(crate) fn validate_create(body: &[u8], config: &SimConfig) -> Result<JobRequ
             None,
         ));
     };
+    validate_fields(fields, config)
+}
+
+/// Checks the create fields (from JSON, or text parts of a multipart body as strings).
+pub(crate) fn validate_fields(
+    fields: &Map<String, Value>,
+    config: &SimConfig,
+) -> Result<JobRequest, AzureError> {
     let model = required_string(fields, "model")?;
     if config
         .retired_models
@@ -297,10 +324,114 @@ fn integer(fields: &Map<String, Value>, field: &str) -> Result<Option<i64>, Azur
     }
 }
 
+const INPAINT_TYPES: [&str; 2] = ["image", "video"];
+const CROP_FIELDS: [(&str, f64); 4] = [
+    ("left_fraction", 0.0),
+    ("top_fraction", 0.0),
+    ("right_fraction", 1.0),
+    ("bottom_fraction", 1.0),
+];
+
+/// Checks the `inpaint_items` text part (a JSON-encoded array) against the uploaded `files`
+/// filenames, and returns the items as the job echoes them (crop bounds completed with their
+/// defaults).
+pub(crate) fn validate_inpaint_items(
+    raw: Option<String>,
+    file_names: &[String],
+) -> Result<Value, AzureError> {
+    let param = Some("inpaint_items");
+    let invalid = |message: String| AzureError::invalid_request(message, param);
+    let raw = raw.ok_or_else(|| missing("inpaint_items"))?;
+    let items: Value = serde_json::from_str(&raw).map_err(|error| {
+        invalid(format!(
+            "'inpaint_items' must be a JSON-encoded array: {error}"
+        ))
+    })?;
+    let Some(items) = items.as_array().filter(|items| !items.is_empty()) else {
+        return Err(invalid(
+            "'inpaint_items' must be a non-empty array of inpaint items.".to_string(),
+        ));
+    };
+    let mut echoed = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let Some(item) = item.as_object() else {
+            return Err(invalid(format!("inpaint_items[{i}] must be an object.")));
+        };
+        let frame_index = match item.get("frame_index") {
+            None | Some(Value::Null) => 0,
+            Some(value) => value.as_u64().ok_or_else(|| {
+                invalid(format!(
+                    "inpaint_items[{i}].frame_index must be a non-negative integer."
+                ))
+            })?,
+        };
+        let kind = match item.get("type").and_then(Value::as_str) {
+            Some(kind) if INPAINT_TYPES.contains(&kind) => kind,
+            _ => {
+                return Err(invalid(format!(
+                    "inpaint_items[{i}].type must be one of: image, video."
+                )));
+            }
+        };
+        let Some(file_name) = item.get("file_name").and_then(Value::as_str) else {
+            return Err(invalid(format!(
+                "inpaint_items[{i}].file_name is required."
+            )));
+        };
+        if !file_names.iter().any(|name| name == file_name) {
+            let uploaded = if file_names.is_empty() {
+                "none".to_string()
+            } else {
+                file_names.join(", ")
+            };
+            return Err(invalid(format!(
+                "inpaint_items[{i}].file_name '{file_name}' does not match any uploaded file. Uploaded files: {uploaded}."
+            )));
+        }
+        let mut echo = json!({"frame_index": frame_index, "type": kind, "file_name": file_name});
+        if let Some(bounds) = item.get("crop_bounds").filter(|b| !b.is_null()) {
+            echo["crop_bounds"] = crop_bounds(bounds, i)?;
+        }
+        echoed.push(echo);
+    }
+    Ok(Value::Array(echoed))
+}
+
+fn crop_bounds(bounds: &Value, i: usize) -> Result<Value, AzureError> {
+    let invalid = |message: String| AzureError::invalid_request(message, Some("inpaint_items"));
+    let Some(bounds) = bounds.as_object() else {
+        return Err(invalid(format!(
+            "inpaint_items[{i}].crop_bounds must be an object."
+        )));
+    };
+    let mut out = Map::new();
+    for (name, default) in CROP_FIELDS {
+        let value = match bounds.get(name) {
+            None | Some(Value::Null) => default,
+            Some(value) => value
+                .as_f64()
+                .filter(|v| (0.0..=1.0).contains(v))
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "inpaint_items[{i}].crop_bounds.{name} must be a number between 0.0 and 1.0."
+                    ))
+                })?,
+        };
+        out.insert(name.to_string(), json!(value));
+    }
+    let get = |name: &str| out.get(name).and_then(Value::as_f64).unwrap_or_default();
+    if get("left_fraction") >= get("right_fraction")
+        || get("top_fraction") >= get("bottom_fraction")
+    {
+        return Err(invalid(format!(
+            "inpaint_items[{i}].crop_bounds must have left_fraction < right_fraction and top_fraction < bottom_fraction."
+        )));
+    }
+    Ok(Value::Object(out))
+}
+
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     fn request(prompt: &str) -> JobRequest {

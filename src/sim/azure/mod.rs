@@ -4,6 +4,11 @@
 //! Checks run in the order a client meets them on the real service: the gateway's key check
 //! (401), then route matching (the generic 404 "Resource not found", which is also what the
 //! original bug — `/content` without `/video` — got), then the operation's own checks.
+//!
+//! Create takes JSON, or multipart/form-data for image/video to video: the scalar fields as text
+//! parts, `inpaint_items` a JSON-encoded array of `{frame_index, type, file_name, crop_bounds?}`,
+//! and `files` parts whose filenames the items name. The multipart route needs `inpaint_items`
+//! (the JSON route is there for text-only jobs); the job echoes the items.
 
 mod jobs;
 
@@ -11,8 +16,9 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use super::faults::{self, Family, RetryAfter, Route};
 use super::wire::{self, SimRequest};
-use super::{Sim, assets};
+use super::{Sim, assets, multipart};
 use jobs::{Job, STATUSES};
 
 const PREFIX: &str = "/openai/v1/video/generations";
@@ -29,7 +35,7 @@ pub(crate) struct AzureState {
 #[derive(Debug)]
 pub(crate) struct AzureError {
     pub(crate) status: StatusCode,
-    body: Value,
+    pub(crate) body: Value,
 }
 
 impl AzureError {
@@ -44,7 +50,7 @@ impl AzureError {
 
     /// What the gateway answers for a path it has no operation for, and what the content routes
     /// answer for content that does not exist (yet, or any more).
-    fn resource_not_found() -> Self {
+    pub(crate) fn resource_not_found() -> Self {
         Self {
             status: StatusCode::NOT_FOUND,
             body: json!({"error": {"code": "404", "message": "Resource not found"}}),
@@ -70,7 +76,7 @@ impl AzureError {
         }
     }
 
-    fn unauthorized() -> Self {
+    pub(crate) fn unauthorized() -> Self {
         Self {
             status: StatusCode::UNAUTHORIZED,
             body: json!({"error": {"code": "401", "message": "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource."}}),
@@ -88,7 +94,7 @@ impl AzureError {
         }
     }
 
-    fn into_response(self) -> Response {
+    pub(crate) fn into_response(self) -> Response {
         wire::json_response(self.status, &self.body)
     }
 }
@@ -104,10 +110,9 @@ enum Operation<'a> {
     Thumbnail(&'a str),
 }
 
+/// The dispatcher adds `apim-request-id` (see [`add_request_id`]).
 pub(crate) fn handle(sim: &Sim, request: &SimRequest) -> Response {
-    let mut response = answer(sim, request).unwrap_or_else(AzureError::into_response);
-    add_request_id(&mut response);
-    response
+    answer(sim, request).unwrap_or_else(AzureError::into_response)
 }
 
 /// Every answer of the gateway carries a troubleshooting id.
@@ -180,26 +185,71 @@ fn lock(sim: &Sim) -> std::sync::MutexGuard<'_, AzureState> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// JSON, or multipart/form-data with `inpaint_items` and `files` parts (image/video to video).
 fn create_job(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
-    if request.media_type().as_deref() == Some("multipart/form-data") {
-        return Err(AzureError::invalid_request(
-            "The simulator does not implement multipart job creation (inpainting) yet; send JSON."
-                .to_string(),
-            None,
-        ));
-    }
-    let job_request = jobs::validate_create(&request.body, &sim.config)?;
+    let (job_request, inpaint_items) =
+        if request.media_type().as_deref() == Some("multipart/form-data") {
+            let content_type = request.header("content-type").unwrap_or_default();
+            let form = multipart::parse_request(content_type, &request.body).ok_or_else(|| {
+                AzureError::invalid_request(
+                    "The multipart/form-data body could not be parsed.".to_string(),
+                    None,
+                )
+            })?;
+            let mut fields = serde_json::Map::new();
+            for name in [
+                "model",
+                "prompt",
+                "width",
+                "height",
+                "n_seconds",
+                "n_variants",
+            ] {
+                if let Some(value) = form.field(name) {
+                    fields.insert(name.to_string(), Value::String(value));
+                }
+            }
+            let job_request = jobs::validate_fields(&fields, &sim.config)?;
+            let file_names: Vec<String> = form
+                .all("files")
+                .filter_map(|part| part.filename.clone())
+                .collect();
+            let items = jobs::validate_inpaint_items(form.field("inpaint_items"), &file_names)?;
+            (job_request, Some(items))
+        } else {
+            (jobs::validate_create(&request.body, &sim.config)?, None)
+        };
     let now = sim.clock.now();
     let wall = sim.clock.wall(now);
-    let generation_ids = (0..job_request.n_variants)
+    if sim
+        .faults
+        .demo_refuse_create(Family::AzureSora, &job_request.prompt)
+    {
+        return Ok(faults::status_response(
+            Family::AzureSora,
+            Some(Route::Create),
+            429,
+            Some(&RetryAfter::Secs(2)),
+            None,
+            wall,
+        ));
+    }
+    let generation_ids: Vec<String> = (0..job_request.n_variants)
         .map(|_| wire::ulid_like("gen_", wall))
         .collect();
-    let job = Job::new(
+    let mut job = Job::new(
         wire::ulid_like("task_", wall),
         job_request,
         now,
         generation_ids,
         &sim.config,
+    );
+    job.inpaint_items = inpaint_items;
+    sim.faults.demo_after_create(
+        Family::AzureSora,
+        &job.request.prompt,
+        &job.id,
+        job.generation_ids.first().map(String::as_str),
     );
     let body = job.to_json(now, &sim.config, &sim.clock);
     lock(sim).jobs.push(job);

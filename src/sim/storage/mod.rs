@@ -7,7 +7,6 @@
 mod buckets;
 mod error;
 mod list;
-mod multipart;
 mod objects;
 mod sign;
 
@@ -25,11 +24,6 @@ use super::wire::{self, SimRequest};
 pub(crate) use error::StorageError;
 
 const PREFIX: &str = "/storage/v1";
-
-/// Whether a path belongs to the Storage service.
-pub(crate) fn owns(path: &str) -> bool {
-    path == PREFIX || path.starts_with("/storage/v1/")
-}
 
 #[derive(Debug)]
 pub(crate) struct StorageState {
@@ -160,6 +154,11 @@ fn json_body(request: &SimRequest) -> Result<serde_json::Map<String, Value>, Sto
 /// Object keys arrive percent-encoded in the path.
 fn decode_key(raw: &str) -> Result<String, StorageError> {
     wire::percent_decode(raw).ok_or_else(|| StorageError::invalid_key(raw))
+}
+
+/// What a download answers once its signed URL has expired (the `Expired` fault).
+pub(crate) fn expired_response() -> Response {
+    StorageError::invalid_jwt("jwt expired").into_response()
 }
 
 pub(crate) fn handle(sim: &Sim, request: &SimRequest) -> Response {

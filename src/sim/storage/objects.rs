@@ -6,11 +6,10 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 
 use super::buckets::{NAME_SPECIALS, decode_bucket};
-use super::{
-    Bucket, Caller, StorageError, StorageState, StoredObject, decode_key, lock, multipart,
-};
+use super::{Bucket, Caller, StorageError, StorageState, StoredObject, decode_key, lock};
 use crate::sim::Sim;
 use crate::sim::md5::md5;
+use crate::sim::multipart;
 use crate::sim::wire::{self, RangeAnswer, SimRequest};
 
 /// Which buckets a download or info request may read.
@@ -101,17 +100,15 @@ struct UploadBody {
 fn read_upload(request: &SimRequest) -> Result<UploadBody, StorageError> {
     if request.media_type().as_deref() == Some("multipart/form-data") {
         let content_type = request.header("content-type").unwrap_or_default();
-        let form = multipart::boundary(content_type)
-            .and_then(|boundary| multipart::parse(&request.body, &boundary))
+        let form = multipart::parse_request(content_type, &request.body)
             .ok_or_else(|| StorageError::invalid_request("The multipart body could not be read"))?;
-        let data = form
-            .file
-            .clone()
+        let file = form
+            .first_file()
             .ok_or_else(|| StorageError::invalid_request("No file part in the multipart body"))?;
+        let data = file.data.clone();
         let mimetype = form
             .field("contentType")
-            .map(str::to_string)
-            .or(form.file_content_type.clone())
+            .or(file.content_type.clone())
             .unwrap_or_else(|| "application/octet-stream".to_string());
         // The form field is seconds; the stored header is `max-age=N`.
         let cache_control = form
@@ -119,7 +116,7 @@ fn read_upload(request: &SimRequest) -> Result<UploadBody, StorageError> {
             .map_or_else(|| "no-cache".to_string(), |s| format!("max-age={s}"));
         let user_metadata = form
             .field("metadata")
-            .and_then(|m| serde_json::from_str(m).ok());
+            .and_then(|m| serde_json::from_str(&m).ok());
         return Ok(UploadBody {
             data,
             mimetype,
