@@ -82,7 +82,7 @@ async fn start_demo_sim(config: &mut Config) -> Result<sim::SimHandle> {
         &base,
         &SimulatorKeys {
             azure: &sim_config.azure_api_key,
-            openai: "sim-openai-key", // TEMP until the sim has openai_api_key
+            openai: &sim_config.openai_api_key,
             supabase: &sim_config.supabase_key,
         },
     );

@@ -168,7 +168,7 @@ fn invalid_parameters_are_refused_before_any_request() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("2 variants are not offered at 1920x1080; valid: 1 to 1"),
+        stderr.contains("2 variants are not offered at 1920x1080; valid: 1 only"),
         "{stderr}"
     );
 }
