@@ -210,6 +210,14 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
         output_bucket: config.supabase.output_bucket.value.clone(),
         auto_upload: config.defaults.auto_upload.value,
         supports_remix: config.provider.value != Family::AzureSora,
+        fault_tags: if demo {
+            sim::demo_fault_tags()
+                .iter()
+                .map(|(tag, what)| (tag.to_string(), what.to_string()))
+                .collect()
+        } else {
+            Vec::new()
+        },
     };
     let (tx, rx) = mpsc::unbounded_channel();
     let engine = Engine::new(services, setup::engine_settings(&config), tx);

@@ -395,3 +395,19 @@ fn tiny_terminal_gets_the_too_small_view() {
     assert_hides(&screen, "preprocessing");
     assert_hides(&render(&app, W, H), "too small");
 }
+
+#[test]
+fn the_demo_lists_its_fault_tags_until_the_first_job() {
+    let mut s = settings();
+    s.fault_tags = vec![("[429]".into(), "the create is refused once with 429".into())];
+    let mut app = sora_tui::app::App::new(s);
+    let screen = render(&app, W, H);
+    assert_shows(&screen, "[429]");
+    assert_shows(&screen, "the create is refused once with 429");
+    job_through_all_statuses(&mut app, 1, "a fox");
+    assert_hides(&render(&app, W, H), "[429]");
+    assert_hides(
+        &render(&sora_tui::app::App::new(settings()), W, H),
+        "injects a fault",
+    );
+}

@@ -22,6 +22,8 @@ pub struct AppSettings {
     pub auto_upload: bool,
     /// The provider can make a new video from a finished one (v1 API).
     pub supports_remix: bool,
+    /// In the demo: prompt tags that make the simulator inject a fault, with what each does.
+    pub fault_tags: Vec<(String, String)>,
 }
 
 impl AppSettings {
@@ -37,6 +39,7 @@ impl AppSettings {
             output_bucket: "videos".to_string(),
             auto_upload: false,
             supports_remix: false,
+            fault_tags: Vec::new(),
         }
     }
 

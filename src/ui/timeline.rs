@@ -18,10 +18,23 @@ pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, 
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if jobs.rows.is_empty() {
-        frame.render_widget(
-            Line::styled("No job yet: type a prompt and press Enter.", theme.dim),
-            inner,
-        );
+        let mut lines = vec![Line::styled(
+            "No job yet: type a prompt and press Enter.",
+            theme.dim,
+        )];
+        if !app.settings().fault_tags.is_empty() {
+            lines.push(Line::styled(
+                "The simulator injects a fault when the prompt holds one of these tags:",
+                theme.dim,
+            ));
+            for (tag, what) in &app.settings().fault_tags {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {tag:<13}"), theme.key),
+                    Span::styled(what.clone(), theme.dim),
+                ]));
+            }
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
     let capacity = (usize::from(inner.height) / LINES_PER_JOB).max(1);
