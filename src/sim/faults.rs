@@ -347,6 +347,8 @@ const TAG_RESET: &str = "[reset]";
 /// The content lag of a `[lag]` job.
 pub(crate) const DEMO_LAG: Duration = Duration::from_secs(8);
 const DEMO_RESET_AFTER: u64 = 16 * 1024;
+/// How long a cut body waits, after its last bytes, before it ends.
+const FLUSH_PAUSE: Duration = Duration::from_millis(20);
 
 /// The rules in force, and which `[429]` prompts were already refused.
 #[derive(Debug, Default)]
@@ -612,20 +614,32 @@ pub(crate) async fn break_body(response: Response, fault: &Fault) -> Response {
             .unwrap_or(usize::MAX)
             .min(data.len().saturating_sub(1))
     };
+    // The head goes out before the body ends: hyper sends what it has buffered only while the
+    // body is pending, and drops the buffer when the body fails right away.
+    let then = |end: Option<std::io::Error>| {
+        futures_util::stream::once(async move {
+            tokio::time::sleep(FLUSH_PAUSE).await;
+            end.map(Err::<Bytes, std::io::Error>)
+        })
+        .filter_map(futures_util::future::ready)
+    };
     let body = match fault {
         Fault::ResetMidBody { after_bytes } => {
             let head = data.slice(..cut(*after_bytes));
-            Body::from_stream(futures_util::stream::iter([
-                Ok(head),
-                Err(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionReset,
-                    "simulated connection reset mid-body",
-                )),
-            ]))
+            let reset = std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "simulated connection reset mid-body",
+            );
+            Body::from_stream(
+                futures_util::stream::iter([Ok::<Bytes, std::io::Error>(head)])
+                    .chain(then(Some(reset))),
+            )
         }
         Fault::ShortBody { bytes } => {
             let head = data.slice(..cut(*bytes));
-            Body::from_stream(futures_util::stream::iter([Ok::<_, std::io::Error>(head)]))
+            Body::from_stream(
+                futures_util::stream::iter([Ok::<Bytes, std::io::Error>(head)]).chain(then(None)),
+            )
         }
         Fault::Stall { after_bytes, for_ } => {
             let split = usize::try_from(*after_bytes)

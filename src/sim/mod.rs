@@ -265,16 +265,23 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
 }
 
 /// Lines for a shell (`eval "$(sora-tui sim)"`) that point the clients at the simulator.
-/// `OPENAI_BASE_URL` is the variable the official SDKs read.
 pub fn env_lines(handle: &SimHandle, cfg: &SimConfig) -> Vec<String> {
     let base = handle.base_url();
     vec![
         format!("export AZURE_OPENAI_ENDPOINT={base}"),
         format!("export AZURE_OPENAI_API_KEY={}", cfg.azure_api_key),
-        format!("export OPENAI_BASE_URL={base}/v1"),
-        format!("export OPENAI_API_KEY={}", cfg.openai_api_key),
         format!("export SUPABASE_URL={base}"),
         format!("export SUPABASE_SERVICE_ROLE_KEY={}", cfg.supabase_key),
+    ]
+}
+
+/// Lines for a shell that point OpenAI clients at the simulator's `/v1` base
+/// (`OPENAI_BASE_URL` is the variable the official SDKs read). Kept apart from [`env_lines`],
+/// whose four lines callers parse.
+pub fn openai_env_lines(handle: &SimHandle, cfg: &SimConfig) -> Vec<String> {
+    vec![
+        format!("export OPENAI_BASE_URL={}/v1", handle.base_url()),
+        format!("export OPENAI_API_KEY={}", cfg.openai_api_key),
     ]
 }
 
