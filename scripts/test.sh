@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as README.md gives it. Runs on a fresh machine by itself: it installs
-# what the tests need (nothing beyond the Rust toolchain yet) and never skips a test quietly.
+# what the tests need (the official `openai` Python SDK, into .venv-test/, which proves the
+# simulator speaks the real protocol) and never skips a test quietly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,5 +13,7 @@ fi
 # Tests talk only to servers they start on 127.0.0.1; a proxy setting must not divert them.
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 export no_proxy="$NO_PROXY"
+
+bash scripts/setup-python.sh
 
 cargo test --locked "$@"

@@ -123,7 +123,10 @@ async fn run_sim(args: &SimArgs) -> Result<ExitCode> {
         out,
         "# point a client at it (these keys are the simulator's, not secrets):"
     );
-    for line in sim::env_lines(&handle, &sim_config) {
+    for line in sim::env_lines(&handle, &sim_config)
+        .into_iter()
+        .chain(sim::openai_env_lines(&handle, &sim_config))
+    {
         let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out, "# Ctrl-C stops it.");

@@ -63,11 +63,11 @@ impl Form {
 }
 
 trait MultipartExt {
-    fn multipart(self, form: Form) -> Self;
+    fn hand_multipart(self, form: Form) -> Self;
 }
 
 impl MultipartExt for RequestBuilder {
-    fn multipart(self, form: Form) -> Self {
+    fn hand_multipart(self, form: Form) -> Self {
         let boundary = "sim-test-boundary-7MA4YWxkTrZu0gW";
         let mut body = Vec::new();
         for (name, file, data) in form.parts {
@@ -209,7 +209,10 @@ async fn create_by_multipart_and_json_on_both_bases() {
                     .expect("mime"),
             );
         let (status, video) = sim
-            .send(base, sim.client.post(sim.url(base, "")).multipart(form))
+            .send(
+                base,
+                sim.client.post(sim.url(base, "")).hand_multipart(form),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{video}");
         let id = video["id"].as_str().expect("id");
@@ -262,7 +265,10 @@ async fn create_by_multipart_and_json_on_both_bases() {
                 .expect("mime"),
         );
         let (status, body) = sim
-            .send(base, sim.client.post(sim.url(base, "")).multipart(wrong))
+            .send(
+                base,
+                sim.client.post(sim.url(base, "")).hand_multipart(wrong),
+            )
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(
@@ -277,7 +283,10 @@ async fn create_by_multipart_and_json_on_both_bases() {
                 .expect("mime"),
         );
         let (status, body) = sim
-            .send(base, sim.client.post(sim.url(base, "")).multipart(text))
+            .send(
+                base,
+                sim.client.post(sim.url(base, "")).hand_multipart(text),
+            )
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(body["error"]["param"], "input_reference");
@@ -703,7 +712,7 @@ async fn azure_sora_inpaint_multipart() {
         .client
         .post(azure_jobs_url(&sim))
         .header("api-key", AZURE_KEY)
-        .multipart(inpaint_form(&items, "cat.png"))
+        .hand_multipart(inpaint_form(&items, "cat.png"))
         .send()
         .await
         .expect("answer");
@@ -717,7 +726,7 @@ async fn azure_sora_inpaint_multipart() {
         .client
         .post(azure_jobs_url(&sim))
         .header("api-key", AZURE_KEY)
-        .multipart(inpaint_form(&items, "dog.png"))
+        .hand_multipart(inpaint_form(&items, "dog.png"))
         .send()
         .await
         .expect("answer");
@@ -735,7 +744,7 @@ async fn azure_sora_inpaint_multipart() {
         .client
         .post(azure_jobs_url(&sim))
         .header("api-key", AZURE_KEY)
-        .multipart(inpaint_form(&bad_type, "cat.png"))
+        .hand_multipart(inpaint_form(&bad_type, "cat.png"))
         .send()
         .await
         .expect("answer");
