@@ -45,6 +45,27 @@ pub enum Cmd {
     Delete(DeleteArgs),
     /// Make a new video from a finished one and a new prompt (azure-sora2 and openai), and download it.
     Remix(RemixArgs),
+    /// Past jobs from the journal: prompt, parameters, status, cost estimate, files, bucket paths.
+    History(HistoryArgs),
+    /// Finish what an earlier run left: poll, download and upload the journal's unfinished jobs.
+    Resume,
+    /// Check the configuration and every service it names; exit non-zero when a check fails.
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Also upload and delete a tiny probe object in the output bucket.
+    #[arg(long)]
+    pub probe: bool,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

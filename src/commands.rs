@@ -7,9 +7,14 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use tokio::sync::mpsc;
 
-use crate::cli::{DeleteArgs, DownloadArgs, JobsArgs, RemixArgs, StatusArgs};
+use std::sync::Arc;
+
+use crate::cli::{
+    DeleteArgs, DoctorArgs, DownloadArgs, HistoryArgs, JobsArgs, RemixArgs, StatusArgs,
+};
 use sora_tui::config::Config;
 use sora_tui::engine::{Command, Engine, Services};
+use sora_tui::journal::{self, Journal, NextStep};
 use sora_tui::providers::{ContentVariant, Provider};
 use sora_tui::{headless, setup};
 
@@ -18,7 +23,19 @@ fn provider(config: &Config) -> Result<Provider> {
     Ok(setup::provider(config, &http)?)
 }
 
-/// An engine for one headless job; storage is required only when uploading.
+/// Open the journal for a run that creates or resumes jobs; a second instance is refused.
+pub fn open_journal() -> Result<Arc<Journal>> {
+    let dir = journal::default_dir()
+        .context("no data directory for the journal: set SORA_TUI_DATA_DIR")?;
+    let (journal, loaded) = Journal::open(&dir)?;
+    for warning in loaded.warnings {
+        eprintln!("journal {}: {warning}", journal.path().display());
+    }
+    Ok(Arc::new(journal))
+}
+
+/// An engine for one headless job, recording in the journal; storage is required only when
+/// uploading.
 pub fn engine(
     config: &Config,
     provider: Provider,
@@ -29,6 +46,7 @@ pub fn engine(
     mpsc::UnboundedReceiver<sora_tui::engine::EngineEvent>,
 )> {
     let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    let journal = open_journal()?;
     let storage = if upload {
         Some(setup::storage(config, &http)?)
     } else {
@@ -39,13 +57,14 @@ pub fn engine(
         settings.download_dir = out;
     }
     let (tx, rx) = mpsc::unbounded_channel();
-    let engine = Engine::new(
+    let engine = Engine::with_journal(
         Services {
             provider: Some(provider),
             storage,
         },
         settings,
         tx,
+        Some(journal),
     );
     Ok((engine, rx))
 }
@@ -163,4 +182,92 @@ pub async fn remix(config: Config, args: RemixArgs) -> Result<ExitCode> {
         upload: args.upload,
     };
     finish(engine(&config, provider, args.upload, args.out)?, command).await
+}
+
+pub async fn history(args: &HistoryArgs) -> Result<ExitCode> {
+    let dir = journal::default_dir().context("no data directory: set SORA_TUI_DATA_DIR")?;
+    let loaded = Journal::read_only(&dir)?;
+    for warning in &loaded.warnings {
+        eprintln!("journal: {warning}");
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&loaded.records)?);
+    } else if loaded.records.is_empty() {
+        println!(
+            "no jobs recorded yet ({})",
+            dir.join("journal.jsonl").display()
+        );
+    } else {
+        for record in loaded.records.iter().rev() {
+            println!("{}", headless::history_line(record));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn resume(config: Config) -> Result<ExitCode> {
+    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    let journal = open_journal()?;
+    let unfinished: Vec<_> = journal
+        .records()
+        .into_iter()
+        .filter(|r| r.next_step() != NextStep::Done)
+        .collect();
+    if unfinished.is_empty() {
+        println!("nothing to resume: every recorded job is finished");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let provider = setup::provider(&config, &http)?;
+    let (tx, rx) = mpsc::unbounded_channel();
+    let engine = Engine::with_journal(
+        Services {
+            provider: Some(provider),
+            storage: setup::storage(&config, &http).ok(),
+        },
+        setup::engine_settings(&config),
+        tx,
+        Some(journal),
+    );
+    let commands = unfinished
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            println!(
+                "resuming {} ({:?}): \"{}\"",
+                r.job_id.as_deref().unwrap_or(&r.id),
+                r.next_step(),
+                r.request.prompt
+            );
+            Command::Resume {
+                key: sora_tui::engine::JobKey(i as u64 + 1),
+                journal_id: r.id.clone(),
+            }
+        })
+        .collect();
+    let outcome = headless::run_jobs(&engine, rx, commands).await;
+    Ok(if outcome.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+pub async fn doctor(config: &Config, args: &DoctorArgs) -> Result<ExitCode> {
+    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    let report = sora_tui::doctor::run(
+        config,
+        &http,
+        sora_tui::doctor::Options { probe: args.probe },
+    )
+    .await;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.to_text());
+    }
+    Ok(if report.failed() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

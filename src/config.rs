@@ -82,6 +82,8 @@ pub struct Config {
 pub struct AzureConfig {
     /// The resource base derived from what the user gave (any Sora URL of the resource).
     pub endpoint: Option<Setting<Url>>,
+    /// The endpoint exactly as given, for `doctor` to point out a pasted content URL.
+    pub endpoint_input: Option<String>,
     pub api_key: Option<Setting<Secret>>,
     /// An Entra ID token given directly (`AZURE_OPENAI_AD_TOKEN`).
     pub ad_token: Option<Setting<Secret>>,
@@ -323,10 +325,12 @@ impl Config {
             None => Setting::new(Family::AzureSora, Source::Default),
         };
 
-        let endpoint = pick(
+        let endpoint_picked = pick(
             &["AZURE_OPENAI_ENDPOINT", "AZURE_SORA_ENDPOINT"],
             file.azure.endpoint.clone(),
-        )
+        );
+        let endpoint_input = endpoint_picked.as_ref().map(|(v, _)| v.clone());
+        let endpoint = endpoint_picked
         .map(|(v, source)| {
             derive_resource_base(&v)
                 .map(|u| Setting::new(u, source.clone()))
@@ -524,6 +528,7 @@ impl Config {
             provider,
             azure: AzureConfig {
                 endpoint,
+                endpoint_input,
                 api_key,
                 ad_token,
                 auth,

@@ -44,22 +44,44 @@ pub fn describe_request(request: &GenerationRequest, profile: &ModelProfile) -> 
 /// job keeps running on the service.
 pub async fn run_job(
     engine: &Engine,
-    mut events: UnboundedReceiver<EngineEvent>,
+    events: UnboundedReceiver<EngineEvent>,
     command: Command,
 ) -> Outcome {
-    engine.dispatch(command);
+    run_jobs(engine, events, vec![command]).await
+}
+
+/// Run several job commands at once; `ok` only when every one of them completed well.
+pub async fn run_jobs(
+    engine: &Engine,
+    mut events: UnboundedReceiver<EngineEvent>,
+    commands: Vec<Command>,
+) -> Outcome {
+    let mut pending = commands.len();
+    let mut outcome = Outcome {
+        ok: true,
+        ..Outcome::default()
+    };
+    if pending == 0 {
+        return outcome;
+    }
+    for command in commands {
+        engine.dispatch(command);
+    }
     let started = SystemTime::now();
-    let mut outcome = Outcome::default();
     loop {
         let event = tokio::select! {
             e = events.recv() => e,
             _ = tokio::signal::ctrl_c() => {
                 engine.shutdown();
-                eprintln!("interrupted: stopped watching (a job already created keeps running on the service)");
+                eprintln!("interrupted: stopped watching (a job already created keeps running on the service; `sora-tui resume` picks it up)");
+                outcome.ok = false;
                 return outcome;
             }
         };
-        let Some(event) = event else { return outcome };
+        let Some(event) = event else {
+            outcome.ok = false;
+            return outcome;
+        };
         match &event {
             EngineEvent::DownloadFinished { path, key, .. }
                 if key.variant == ContentVariant::Video =>
@@ -81,10 +103,47 @@ pub async fn run_job(
             }
         }
         if let EngineEvent::JobComplete { ok, .. } = event {
-            outcome.ok = ok;
-            return outcome;
+            outcome.ok &= ok;
+            pending -= 1;
+            if pending == 0 {
+                return outcome;
+            }
         }
     }
+}
+
+/// A journal record as one line for `history`.
+pub fn history_line(r: &crate::journal::JobRecord) -> String {
+    let when = humantime::format_rfc3339_seconds(
+        SystemTime::UNIX_EPOCH + Duration::from_millis(r.started_at),
+    );
+    let state = match (&r.failure, r.status.as_deref()) {
+        (Some(f), _) => format!("failed: {f}"),
+        (None, Some(s)) => s.to_string(),
+        (None, None) => "not created yet".to_string(),
+    };
+    let mut line = format!(
+        "{when}  {}  {}  {}",
+        r.job_id.as_deref().unwrap_or("(no job id)"),
+        quote(&r.request.prompt),
+        state
+    );
+    if !r.request.size.is_empty() {
+        line.push_str(&format!(
+            "  {} {}s x{}",
+            r.request.size, r.request.seconds, r.request.variants
+        ));
+    }
+    if let Some(cost) = r.cost_estimate {
+        line.push_str(&format!("  ≈${cost:.2}"));
+    }
+    for d in r.downloads.iter().filter(|d| d.variant == "video") {
+        line.push_str(&format!("\n    file {}", d.path));
+    }
+    for u in &r.uploads {
+        line.push_str(&format!("\n    stored {}/{}", u.bucket, u.object_path));
+    }
+    line
 }
 
 /// A job as one line for `jobs` and `status`.
@@ -251,6 +310,7 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
                 format!("job {key}: finished with errors")
             }
         }
+        EngineEvent::Warning { message, .. } => format!("warning: {message}"),
         EngineEvent::BucketsListed(_) | EngineEvent::ObjectsListed { .. } => return None,
     })
 }

@@ -10,10 +10,12 @@
 
 pub mod app;
 pub mod config;
+pub mod doctor;
 pub mod download;
 pub mod engine;
 pub mod headless;
 pub mod http;
+pub mod journal;
 pub mod providers;
 pub mod secret;
 pub mod setup;

@@ -68,6 +68,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Some(Cmd::Delete(args)) => commands::delete(&config, &args).await,
         Some(Cmd::Download(args)) => commands::download(config, args).await,
         Some(Cmd::Remix(args)) => commands::remix(config, args).await,
+        Some(Cmd::History(args)) => commands::history(&args).await,
+        Some(Cmd::Resume) => commands::resume(config).await,
+        Some(Cmd::Doctor(args)) => commands::doctor(&config, &args).await,
     }
 }
 

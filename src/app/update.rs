@@ -346,6 +346,10 @@ impl App {
                 row.ended_at = Some(at);
                 self.warn(format!("{key} failed: {message}"));
             }
+            EngineEvent::Warning { key, message } => match key {
+                Some(key) => self.warn(format!("{key}: {message}")),
+                None => self.warn(message),
+            },
             EngineEvent::JobComplete { key, ok } => {
                 let row = self.jobs.row_or_insert(key, "");
                 // A failure already recorded says more than "not ok": keep it.

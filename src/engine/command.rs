@@ -29,6 +29,12 @@ pub enum Command {
         variants: Vec<ContentVariant>,
         upload: bool,
     },
+    /// Pick up a job recorded in the journal where it stopped: reconcile an uncertain create
+    /// by listing, poll, download what is missing, upload what was wanted.
+    Resume {
+        key: JobKey,
+        journal_id: String,
+    },
     /// Upload an already downloaded file of a job to the output bucket.
     Upload {
         job: JobKey,

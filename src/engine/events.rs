@@ -134,4 +134,10 @@ pub enum EngineEvent {
         key: JobKey,
         ok: bool,
     },
+    /// Something the person should know that is not a failure of a step (content about to
+    /// expire, a journal that could not be written).
+    Warning {
+        key: Option<JobKey>,
+        message: String,
+    },
 }

@@ -66,6 +66,17 @@ pub(super) async fn run(
         Start::Remix { prompt, .. } => (prompt.clone(), None),
         Start::Existing { id } => (String::new(), Some(id.clone())),
     };
+    // The intent is on disk before the request goes out: if the process dies in between,
+    // the next start reconciles by listing the service's jobs instead of sending again.
+    if let (Some(journal), false) = (&ctx.journal, matches!(start, Start::Existing { .. })) {
+        let id = crate::journal::new_id();
+        if let Err(e) = journal.append(&id, intent_entry(&provider, &start, upload)) {
+            return fail(format!(
+                "not sent: the job could not be recorded first ({e})"
+            ));
+        }
+        ctx.set_journal_id(key, Some(id));
+    }
     ctx.send(EngineEvent::JobSubmitting {
         key,
         prompt,
@@ -85,6 +96,19 @@ pub(super) async fn run(
                 Start::Remix { .. } => "could not start the remix",
                 Start::Existing { .. } => "could not look up the job",
             };
+            if matches!(e, ProviderError::Network { .. })
+                && !matches!(start, Start::Existing { .. })
+            {
+                // The request may have reached the service: keep the intent open (not
+                // failed) so the next start looks for the job instead of sending it again.
+                let reconcile = if ctx.journal.is_some() {
+                    " It may have been created anyway: the next start looks it up in the service's job list (it is never sent twice)."
+                } else {
+                    " It may have been created anyway: check `sora-tui jobs` before sending it again."
+                };
+                ctx.set_journal_id(key, None);
+                return fail(format!("{what}: {e}.{reconcile}"));
+            }
             return fail(format!("{what}: {e}"));
         }
     };
@@ -262,6 +286,15 @@ async fn fetch(
         });
         None
     };
+    if let Some((path, bytes)) = ctx.recorded_download(&key) {
+        // Already on disk from before a restart: report it, do not fetch (or record) again.
+        let _ = ctx.events.send(EngineEvent::DownloadFinished {
+            key,
+            path: path.clone(),
+            bytes,
+        });
+        return Some(path);
+    }
     let request = match provider.content_request(output, key.variant).await {
         Ok(r) => r,
         Err(e) => return failed(e.to_string()),
@@ -300,6 +333,53 @@ async fn fetch(
             Some(done.path)
         }
         Err(e) => failed(e.to_string()),
+    }
+}
+
+/// The journal line that says a job is about to be created.
+fn intent_entry(provider: &Provider, start: &Start, upload: bool) -> crate::journal::Event {
+    let (request, remix_of, cost_estimate) = match start {
+        Start::New(r) => (
+            crate::journal::RequestRecord {
+                prompt: r.prompt.clone(),
+                size: r.size.to_string(),
+                seconds: r.seconds,
+                variants: r.variants,
+                image: r.image.as_ref().map(|p| p.display().to_string()),
+            },
+            None,
+            provider.profile().estimate(r),
+        ),
+        Start::Remix { source, prompt } => (
+            crate::journal::RequestRecord {
+                prompt: prompt.clone(),
+                size: String::new(),
+                seconds: 0,
+                variants: 1,
+                image: None,
+            },
+            Some(source.clone()),
+            None,
+        ),
+        Start::Existing { id } => (
+            crate::journal::RequestRecord {
+                prompt: String::new(),
+                size: String::new(),
+                seconds: 0,
+                variants: 1,
+                image: None,
+            },
+            Some(id.clone()),
+            None,
+        ),
+    };
+    crate::journal::Event::Intent {
+        family: provider.family().label().to_string(),
+        provider: provider.describe(),
+        request,
+        upload,
+        cost_estimate,
+        remix_of,
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod command;
 pub mod events;
 mod generate;
+mod resume;
 mod upload;
 
 use std::collections::HashMap;
@@ -18,6 +19,8 @@ pub use command::Command;
 pub use events::{Attempt, AttemptOutcome, DownloadKey, EngineEvent, JobKey};
 
 use crate::download::RetrySchedule;
+use crate::journal::{Event as JournalEvent, JobState, Journal};
+use crate::providers::JobStatus;
 use crate::providers::{ContentVariant, Provider};
 use crate::storage::StorageClient;
 use generate::Start;
@@ -53,12 +56,131 @@ struct Ctx {
     http: Result<reqwest::Client, String>,
     /// Service job ids by local key, so an upload can be filed under its job.
     job_ids: Mutex<HashMap<JobKey, String>>,
+    /// Where every job is recorded, when the front end keeps a journal.
+    journal: Option<Arc<Journal>>,
+    /// Journal ids by local key: only jobs with one are recorded.
+    journal_ids: Mutex<HashMap<JobKey, String>>,
 }
 
 impl Ctx {
+    /// Record the event in the journal (on disk before anyone hears of it), then report it.
     fn send(&self, event: EngineEvent) {
+        if let Some((id, entry)) = self.journal_entry(&event) {
+            self.record(&id, entry);
+        }
         // A closed channel means the front end is gone; there is no one left to tell.
         let _ = self.events.send(event);
+    }
+
+    /// Append to the journal; a failure is logged and reported, the work goes on (the files
+    /// themselves are safe: only the record of them is missing).
+    fn record(&self, id: &str, entry: JournalEvent) {
+        if let Some(journal) = &self.journal {
+            if let Err(e) = journal.append(id, entry) {
+                tracing::error!(error = %e, "journal write failed");
+                let _ = self.events.send(EngineEvent::Warning {
+                    key: None,
+                    message: format!("could not record progress: {e}"),
+                });
+            }
+        }
+    }
+
+    fn journal_entry(&self, event: &EngineEvent) -> Option<(String, JournalEvent)> {
+        self.journal.as_ref()?;
+        let id_of = |key: &JobKey| self.journal_id(*key);
+        let (key, entry) = match event {
+            EngineEvent::JobCreated { key, job_id, .. } => (
+                key,
+                JournalEvent::Created {
+                    job_id: job_id.clone(),
+                },
+            ),
+            EngineEvent::JobStatusChanged {
+                key,
+                status,
+                status_text,
+                expires_at,
+                ..
+            } => (
+                key,
+                JournalEvent::Status {
+                    status: status_text.clone(),
+                    state: match status {
+                        JobStatus::Succeeded => JobState::Succeeded,
+                        JobStatus::Failed => JobState::Failed,
+                        JobStatus::Cancelled => JobState::Cancelled,
+                        _ => JobState::Active,
+                    },
+                    expires_at: expires_at
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map(|d| d.as_secs()),
+                    outputs: Vec::new(),
+                },
+            ),
+            EngineEvent::JobFailed { key, message, .. } => (
+                key,
+                JournalEvent::Failed {
+                    message: message.clone(),
+                },
+            ),
+            EngineEvent::DownloadFinished {
+                key: dkey,
+                path,
+                bytes,
+            } => (
+                &dkey.job,
+                JournalEvent::Downloaded {
+                    output_id: dkey.output_id.clone(),
+                    variant: dkey.variant.label().to_string(),
+                    path: path.display().to_string(),
+                    bytes: *bytes,
+                },
+            ),
+            EngineEvent::UploadFinished {
+                job,
+                path,
+                bucket,
+                object_path,
+                public_url,
+                ..
+            } => (
+                job,
+                JournalEvent::Uploaded {
+                    path: path.display().to_string(),
+                    bucket: bucket.clone(),
+                    object_path: object_path.clone(),
+                    public_url: public_url.clone(),
+                },
+            ),
+            _ => return None,
+        };
+        Some((id_of(key)?, entry))
+    }
+
+    /// A download this job's journal already records, whose file is still complete on disk:
+    /// a resumed job does not fetch it again.
+    fn recorded_download(&self, key: &DownloadKey) -> Option<(PathBuf, u64)> {
+        let record = self.journal.as_ref()?.record(&self.journal_id(key.job)?)?;
+        let done = record
+            .downloads
+            .iter()
+            .find(|d| d.output_id == key.output_id && d.variant == key.variant.label())?;
+        let len = std::fs::metadata(&done.path).ok()?.len();
+        (len == done.bytes).then(|| (PathBuf::from(&done.path), done.bytes))
+    }
+
+    fn journal_id(&self, key: JobKey) -> Option<String> {
+        self.journal_ids.lock().ok()?.get(&key).cloned()
+    }
+
+    fn set_journal_id(&self, key: JobKey, id: Option<String>) {
+        if let Ok(mut map) = self.journal_ids.lock() {
+            match id {
+                Some(id) => map.insert(key, id),
+                None => map.remove(&key),
+            };
+        }
     }
 
     fn remember_job_id(&self, key: JobKey, id: &str) {
@@ -84,6 +206,16 @@ impl Engine {
         settings: EngineSettings,
         events: UnboundedSender<EngineEvent>,
     ) -> Self {
+        Self::with_journal(services, settings, events, None)
+    }
+
+    /// An engine that records every job in `journal` and can resume what it recorded.
+    pub fn with_journal(
+        services: Services,
+        settings: EngineSettings,
+        events: UnboundedSender<EngineEvent>,
+        journal: Option<Arc<Journal>>,
+    ) -> Self {
         Self {
             ctx: Arc::new(Ctx {
                 services,
@@ -92,6 +224,8 @@ impl Engine {
                 cancel: CancellationToken::new(),
                 http: crate::http::client(),
                 job_ids: Mutex::new(HashMap::new()),
+                journal,
+                journal_ids: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -136,6 +270,12 @@ impl Engine {
                 variants,
                 upload,
             } => spawn_job(ctx, key, Start::Existing { id: job_id }, variants, upload),
+            Command::Resume { key, journal_id } => {
+                tokio::spawn(async move {
+                    let ok = resume::run(&ctx, key, &journal_id).await;
+                    ctx.send(EngineEvent::JobComplete { key, ok });
+                });
+            }
             Command::Upload { job, path } => {
                 tokio::spawn(async move {
                     upload::run(&ctx, job, &path).await;

@@ -241,6 +241,14 @@ impl StorageClient {
         Self::decode(&body)
     }
 
+    /// Delete one object (`DELETE /object/{bucket}/{path}`).
+    pub async fn delete_object(&self, bucket: &str, object_path: &str) -> Result<(), StorageError> {
+        let url = self.url(&["object", bucket, object_path])?;
+        self.send(self.request(Method::DELETE, url.clone()), &url)
+            .await
+            .map(|_| ())
+    }
+
     /// The URL anyone can open while the bucket is public (no request is made).
     pub fn public_url(&self, bucket: &str, object_path: &str) -> String {
         self.url(&["object", "public", bucket, object_path])

@@ -1,0 +1,262 @@
+//! The journal file: append-only JSON lines, each written whole and fsynced before the step it
+//! records goes ahead, behind an exclusive lock so two instances cannot interleave lines.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::record::{Entry, Event, FORMAT, Header, JobRecord, VERSION, fold};
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error(
+        "another sora-tui is running with the journal {path}{holder}. Close it first (only one instance may record jobs), or point this one elsewhere with SORA_TUI_DATA_DIR."
+    )]
+    Locked { path: PathBuf, holder: String },
+    #[error(
+        "the journal {path} was written by a newer sora-tui (format version {found}; this build reads {VERSION}). It was left untouched: upgrade sora-tui, or move the file away to start a new journal."
+    )]
+    NewerVersion { path: PathBuf, found: u32 },
+    #[error(
+        "{path} is not a sora-tui journal (its first line is not the journal header). It was left untouched: move it away to start a new journal."
+    )]
+    Foreign { path: PathBuf },
+    #[error("cannot use the journal {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What opening found: the records, and any damage that was skipped.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub records: Vec<JobRecord>,
+    /// One warning per damaged line ("line 7: not valid JSON, skipped").
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    inner: Mutex<Inner>,
+    /// Held for the journal's lifetime; dropping it releases the lock.
+    _lock: File,
+}
+
+#[derive(Debug)]
+struct Inner {
+    file: File,
+    next_seq: u64,
+    entries: Vec<Entry>,
+}
+
+impl Journal {
+    /// Open (or create) the journal in `dir`: take the lock, read and recover every line.
+    pub fn open(dir: &Path) -> Result<(Journal, Loaded), JournalError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| JournalError::Io { path, source }
+        };
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let path = dir.join("journal.jsonl");
+        let lock_path = dir.join("journal.lock");
+        let mut lock = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .map_err(io(&lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(&lock_path)
+                    .ok()
+                    .and_then(|s| s.trim().parse::<u32>().ok())
+                    .map(|pid| format!(" (process {pid})"))
+                    .unwrap_or_default();
+                return Err(JournalError::Locked { path, holder });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(&lock_path)(e)),
+        }
+        // Who holds it, for the message a second instance prints.
+        let _ = lock.set_len(0);
+        let _ = write!(lock, "{}", std::process::id());
+        let _ = lock.sync_all();
+
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(&path)
+            .map_err(io(&path))?;
+        let (entries, warnings, needs_header, ends_cleanly) = read_entries(&path, &file)?;
+        if needs_header {
+            let header = serde_json::to_string(&Header::current()).unwrap_or_default();
+            writeln!(file, "{header}").map_err(io(&path))?;
+            file.sync_all().map_err(io(&path))?;
+        } else if !ends_cleanly {
+            // A torn last line: start the next one on a line of its own.
+            writeln!(file).map_err(io(&path))?;
+            file.sync_all().map_err(io(&path))?;
+        }
+        let next_seq = entries.iter().map(|e| e.seq).max().unwrap_or(0) + 1;
+        let loaded = Loaded {
+            records: fold(&entries),
+            warnings,
+        };
+        Ok((
+            Journal {
+                path,
+                inner: Mutex::new(Inner {
+                    file,
+                    next_seq,
+                    entries,
+                }),
+                _lock: lock,
+            },
+            loaded,
+        ))
+    }
+
+    /// Read the journal without locking or writing it (for `history` while a dashboard runs).
+    pub fn read_only(dir: &Path) -> Result<Loaded, JournalError> {
+        let path = dir.join("journal.jsonl");
+        let file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Loaded::default()),
+            Err(source) => return Err(JournalError::Io { path, source }),
+        };
+        let (entries, warnings, _, _) = read_entries(&path, &file)?;
+        Ok(Loaded {
+            records: fold(&entries),
+            warnings,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Append one fact and fsync it. Returns when it is on disk: the caller may then act.
+    pub fn append(&self, id: &str, event: Event) -> Result<(), JournalError> {
+        let mut inner = self.inner.lock().map_err(|_| JournalError::Io {
+            path: self.path.clone(),
+            source: std::io::Error::other("journal lock poisoned"),
+        })?;
+        let entry = Entry {
+            seq: inner.next_seq,
+            at: now_ms(),
+            id: id.to_string(),
+            event,
+        };
+        let mut line = serde_json::to_string(&entry).map_err(|e| JournalError::Io {
+            path: self.path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        line.push('\n');
+        // One write of the whole line: a crash leaves it whole or torn at the end, never
+        // interleaved, and a torn last line is skipped on the next open.
+        let io = |source| JournalError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        inner.file.write_all(line.as_bytes()).map_err(io)?;
+        inner.file.sync_data().map_err(io)?;
+        inner.next_seq += 1;
+        inner.entries.push(entry);
+        Ok(())
+    }
+
+    /// The jobs as recorded so far, oldest first.
+    pub fn records(&self) -> Vec<JobRecord> {
+        self.inner
+            .lock()
+            .map(|inner| fold(&inner.entries))
+            .unwrap_or_default()
+    }
+
+    pub fn record(&self, id: &str) -> Option<JobRecord> {
+        self.records().into_iter().find(|r| r.id == id)
+    }
+}
+
+/// Read every line; a line that does not parse is skipped with a warning.
+fn read_entries(
+    path: &Path,
+    file: &File,
+) -> Result<(Vec<Entry>, Vec<String>, bool, bool), JournalError> {
+    let io = |source| JournalError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut reader = BufReader::new(file.try_clone().map_err(io)?);
+    reader.seek(SeekFrom::Start(0)).map_err(io)?;
+    let mut entries = Vec::new();
+    let mut warnings = Vec::new();
+    let mut first = true;
+    let mut saw_header = false;
+    let mut ends_cleanly = true;
+    let mut raw = Vec::new();
+    let mut number = 0usize;
+    loop {
+        raw.clear();
+        let n = reader.read_until(b'\n', &mut raw).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        number += 1;
+        ends_cleanly = raw.last() == Some(&b'\n');
+        let text = String::from_utf8_lossy(&raw);
+        let line = text.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if first {
+            first = false;
+            match serde_json::from_str::<Header>(line) {
+                Ok(h) if h.format == FORMAT && h.version > VERSION => {
+                    return Err(JournalError::NewerVersion {
+                        path: path.to_path_buf(),
+                        found: h.version,
+                    });
+                }
+                Ok(h) if h.format == FORMAT => {
+                    saw_header = true;
+                    continue;
+                }
+                _ => {
+                    return Err(JournalError::Foreign {
+                        path: path.to_path_buf(),
+                    });
+                }
+            }
+        }
+        match serde_json::from_str::<Entry>(line) {
+            Ok(entry) => entries.push(entry),
+            Err(e) if !ends_cleanly => {
+                warnings.push(format!(
+                    "line {number}: cut short (the process stopped while writing it), skipped: {e}"
+                ));
+            }
+            Err(e) => warnings.push(format!("line {number}: damaged, skipped: {e}")),
+        }
+    }
+    Ok((entries, warnings, !saw_header, ends_cleanly))
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+/// A new journal id for a job: time-ordered and unique enough across restarts.
+pub fn new_id() -> String {
+    format!("j{}-{:04x}", now_ms(), fastrand::u16(..))
+}
