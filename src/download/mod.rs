@@ -291,14 +291,14 @@ async fn attempt(
     file.flush().await.map_err(disk)?;
     file.sync_all().await.map_err(disk)?;
     drop(file);
-    if let Some(total) = total {
-        if written != total {
-            return Err(AttemptError::Body {
-                status,
-                bytes: written,
-                why: format!("body ended after {written} of {total} bytes"),
-            });
-        }
+    if let Some(total) = total
+        && written != total
+    {
+        return Err(AttemptError::Body {
+            status,
+            bytes: written,
+            why: format!("body ended after {written} of {total} bytes"),
+        });
     }
     if !looks_like(spec.key.variant, &head) {
         let _ = tokio::fs::remove_file(&partial).await;

@@ -75,14 +75,14 @@ impl Ctx {
     /// Append to the journal; a failure is logged and reported, the work goes on (the files
     /// themselves are safe: only the record of them is missing).
     fn record(&self, id: &str, entry: JournalEvent) {
-        if let Some(journal) = &self.journal {
-            if let Err(e) = journal.append(id, entry) {
-                tracing::error!(error = %e, "journal write failed");
-                let _ = self.events.send(EngineEvent::Warning {
-                    key: None,
-                    message: format!("could not record progress: {e}"),
-                });
-            }
+        if let Some(journal) = &self.journal
+            && let Err(e) = journal.append(id, entry)
+        {
+            tracing::error!(error = %e, "journal write failed");
+            let _ = self.events.send(EngineEvent::Warning {
+                key: None,
+                message: format!("could not record progress: {e}"),
+            });
         }
     }
 

@@ -71,10 +71,10 @@ impl AzCliToken {
 
     pub async fn token(&self) -> Result<Secret, String> {
         let mut cached = self.cached.lock().await;
-        if let Some((token, expires)) = cached.as_ref() {
-            if SystemTime::now() + REFRESH_MARGIN < *expires {
-                return Ok(token.clone());
-            }
+        if let Some((token, expires)) = cached.as_ref()
+            && SystemTime::now() + REFRESH_MARGIN < *expires
+        {
+            return Ok(token.clone());
         }
         let output = tokio::process::Command::new(&self.program)
             .args([

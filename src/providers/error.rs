@@ -71,10 +71,10 @@ impl ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "HTTP {}", self.status)?;
-        if let Some(code) = &self.code {
-            if code != &self.status.to_string() {
-                write!(f, " {code}")?;
-            }
+        if let Some(code) = &self.code
+            && code != &self.status.to_string()
+        {
+            write!(f, " {code}")?;
         }
         if !self.message.is_empty() {
             write!(f, ": {}", self.message)?;

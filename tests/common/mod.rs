@@ -79,10 +79,10 @@ impl SimProcess {
         // The env lines end with the "# Ctrl-C stops it." line.
         while Instant::now() < deadline {
             let Some(Ok(line)) = lines.next() else { break };
-            if let Some(rest) = line.strip_prefix("export ") {
-                if let Some((k, v)) = rest.split_once('=') {
-                    env.push((k.to_string(), v.to_string()));
-                }
+            if let Some(rest) = line.strip_prefix("export ")
+                && let Some((k, v)) = rest.split_once('=')
+            {
+                env.push((k.to_string(), v.to_string()));
             }
             if line.starts_with("# Ctrl-C") {
                 break;
