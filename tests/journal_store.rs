@@ -17,6 +17,7 @@ fn intent() -> Event {
         upload: true,
         cost_estimate: Some(0.5),
         remix_of: None,
+        download_dir: None,
     }
 }
 

@@ -70,7 +70,10 @@ pub(super) async fn run(
     // the next start reconciles by listing the service's jobs instead of sending again.
     if let (Some(journal), false) = (&ctx.journal, matches!(start, Start::Existing { .. })) {
         let id = crate::journal::new_id();
-        if let Err(e) = journal.append(&id, intent_entry(&provider, &start, upload)) {
+        if let Err(e) = journal.append(
+            &id,
+            intent_entry(&provider, &start, upload, &ctx.download_dir(key)),
+        ) {
             return fail(format!(
                 "not sent: the job could not be recorded first ({e})"
             ));
@@ -312,7 +315,7 @@ async fn fetch(
     let spec = DownloadSpec {
         key: key.clone(),
         request,
-        target: ctx.settings.download_dir.join(file_name),
+        target: ctx.download_dir(key.job).join(file_name),
         expires_at: job.expires_at,
     };
     match download::download(
@@ -337,7 +340,12 @@ async fn fetch(
 }
 
 /// The journal line that says a job is about to be created.
-fn intent_entry(provider: &Provider, start: &Start, upload: bool) -> crate::journal::Event {
+fn intent_entry(
+    provider: &Provider,
+    start: &Start,
+    upload: bool,
+    download_dir: &std::path::Path,
+) -> crate::journal::Event {
     let (request, remix_of, cost_estimate) = match start {
         Start::New(r) => (
             crate::journal::RequestRecord {
@@ -380,6 +388,7 @@ fn intent_entry(provider: &Provider, start: &Start, upload: bool) -> crate::jour
         upload,
         cost_estimate,
         remix_of,
+        download_dir: Some(download_dir.display().to_string()),
     }
 }
 

@@ -60,6 +60,8 @@ struct Ctx {
     journal: Option<Arc<Journal>>,
     /// Journal ids by local key: only jobs with one are recorded.
     journal_ids: Mutex<HashMap<JobKey, String>>,
+    /// Download directories of resumed jobs that differ from the settings' one.
+    download_dirs: Mutex<HashMap<JobKey, PathBuf>>,
 }
 
 impl Ctx {
@@ -170,6 +172,21 @@ impl Ctx {
         (len == done.bytes).then(|| (PathBuf::from(&done.path), done.bytes))
     }
 
+    /// Where this job's files go: its recorded directory when resumed, else the settings'.
+    fn download_dir(&self, key: JobKey) -> PathBuf {
+        self.download_dirs
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+            .unwrap_or_else(|| self.settings.download_dir.clone())
+    }
+
+    fn set_download_dir(&self, key: JobKey, dir: PathBuf) {
+        if let Ok(mut map) = self.download_dirs.lock() {
+            map.insert(key, dir);
+        }
+    }
+
     fn journal_id(&self, key: JobKey) -> Option<String> {
         self.journal_ids.lock().ok()?.get(&key).cloned()
     }
@@ -226,6 +243,7 @@ impl Engine {
                 job_ids: Mutex::new(HashMap::new()),
                 journal,
                 journal_ids: Mutex::new(HashMap::new()),
+                download_dirs: Mutex::new(HashMap::new()),
             }),
         }
     }

@@ -32,6 +32,9 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
         at: SystemTime::now(),
     });
     ctx.set_journal_id(key, Some(record.id.clone()));
+    if let Some(dir) = &record.download_dir {
+        ctx.set_download_dir(key, dir.into());
+    }
     let Some(provider) = ctx.services.provider.clone() else {
         ctx.send(EngineEvent::JobFailed {
             key,

@@ -60,6 +60,9 @@ pub enum Event {
         /// Set for a remix: the source video.
         #[serde(default)]
         remix_of: Option<String>,
+        /// Where the files go, so a resumed download lands where the first run would have.
+        #[serde(default)]
+        download_dir: Option<String>,
     },
     /// The service accepted the job (or a reconcile found it).
     Created {
@@ -132,6 +135,7 @@ pub struct JobRecord {
     pub upload: bool,
     pub cost_estimate: Option<f64>,
     pub remix_of: Option<String>,
+    pub download_dir: Option<String>,
     pub job_id: Option<String>,
     pub status: Option<String>,
     pub state: JobState,
@@ -163,12 +167,18 @@ impl JobRecord {
             (JobState::Active, None) => NextStep::Reconcile,
             (JobState::Active, Some(_)) => NextStep::Poll,
             (JobState::Succeeded, _) => {
-                let missing = self.outputs.iter().any(|o| {
-                    !self
-                        .downloads
-                        .iter()
-                        .any(|d| &d.output_id == o && d.variant == "video")
-                });
+                let videos = self.video_paths().count();
+                // The outputs are known when recorded; else one video per requested variant.
+                let missing = if self.outputs.is_empty() {
+                    videos < self.request.variants.max(1) as usize
+                } else {
+                    self.outputs.iter().any(|o| {
+                        !self
+                            .downloads
+                            .iter()
+                            .any(|d| &d.output_id == o && d.variant == "video")
+                    })
+                };
                 if missing {
                     return NextStep::Download;
                 }
@@ -212,6 +222,7 @@ pub fn fold(entries: &[Entry]) -> Vec<JobRecord> {
             upload,
             cost_estimate,
             remix_of,
+            download_dir,
         } = &entry.event
         {
             if !records.iter().any(|r| r.id == entry.id) {
@@ -225,6 +236,7 @@ pub fn fold(entries: &[Entry]) -> Vec<JobRecord> {
                     upload: *upload,
                     cost_estimate: *cost_estimate,
                     remix_of: remix_of.clone(),
+                    download_dir: download_dir.clone(),
                     job_id: None,
                     status: None,
                     state: JobState::Active,
@@ -325,6 +337,7 @@ mod tests {
             upload,
             cost_estimate: Some(0.5),
             remix_of: None,
+            download_dir: None,
         }
     }
 
@@ -376,6 +389,30 @@ mod tests {
             },
         ));
         assert_eq!(fold(&lines)[0].next_step(), NextStep::Done);
+    }
+
+    #[test]
+    fn a_success_without_recorded_outputs_still_needs_its_videos() {
+        let status = Event::Status {
+            status: "succeeded".into(),
+            state: JobState::Succeeded,
+            expires_at: None,
+            outputs: vec![],
+        };
+        let mut lines = vec![
+            entry(1, "a", intent(true)),
+            entry(
+                2,
+                "a",
+                Event::Created {
+                    job_id: "task_1".into(),
+                },
+            ),
+            entry(3, "a", status),
+        ];
+        assert_eq!(fold(&lines)[0].next_step(), NextStep::Download);
+        lines.push(entry(4, "a", downloaded()));
+        assert!(matches!(fold(&lines)[0].next_step(), NextStep::Upload(_)));
     }
 
     #[test]

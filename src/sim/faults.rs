@@ -251,7 +251,8 @@ pub enum Fault {
     /// `Content-Length` says the full length, but the body ends after `bytes` and the
     /// connection closes.
     ShortBody { bytes: u64 },
-    /// `after_bytes` of the body, then nothing for `for_` (JSON `for_ms`), then the rest.
+    /// `after_bytes` of the body, then nothing for `for_` (JSON `for_ms`), then the rest. On a
+    /// Storage upload: the answer comes `for_` late.
     Stall {
         after_bytes: u64,
         #[serde(rename = "for_ms", with = "millis")]
@@ -407,6 +408,7 @@ impl FaultEngine {
             let fits = match (&rule.fault, phase) {
                 (Fault::Status { .. }, Phase::Before) => true,
                 (Fault::HtmlOk | Fault::Expired, Phase::Before) => Route::has_content(route),
+                (Fault::Stall { .. }, Phase::Before) => route == Some(Route::StorageUpload),
                 (fault, Phase::Body) => fault.is_body_fault() && Route::has_content(route),
                 _ => false,
             };

@@ -308,13 +308,20 @@ async fn dispatch(State(sim): State<Arc<Sim>>, request: Request) -> Response {
         return control::handle(&sim, &request);
     }
     let route = Route::classify(family, &request.method, &request.path);
+    let serve = |sim: &Sim| match family {
+        Family::Storage => storage::handle(sim, &request),
+        Family::AzureV1 | Family::OpenAI => videos::handle(sim, family, &request),
+        Family::AzureSora => azure::handle(sim, &request),
+    };
     let mut response = match sim.faults.take(Phase::Before, family, route, &request.path) {
+        // A slow upload: the body was received, the answer comes late (a client killed or
+        // cut off meanwhile never learns whether it was stored).
+        Some(Fault::Stall { for_, .. }) => {
+            tokio::time::sleep(for_).await;
+            serve(&sim)
+        }
         Some(fault) => fault_response(&sim, family, route, &request, &fault),
-        None => match family {
-            Family::Storage => storage::handle(&sim, &request),
-            Family::AzureV1 | Family::OpenAI => videos::handle(&sim, family, &request),
-            Family::AzureSora => azure::handle(&sim, &request),
-        },
+        None => serve(&sim),
     };
     if request.method == Method::GET
         && response.status().is_success()
