@@ -39,12 +39,13 @@ pub fn engine(
         settings.download_dir = out;
     }
     let (tx, rx) = mpsc::unbounded_channel();
-    let engine = Engine::new(
+    let engine = Engine::with_limits(
         Services {
             provider: Some(provider),
             storage,
         },
         settings,
+        setup::download_limits(config),
         tx,
     );
     Ok((engine, rx))

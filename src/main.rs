@@ -220,7 +220,8 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
         },
     };
     let (tx, rx) = mpsc::unbounded_channel();
-    let engine = Engine::new(services, setup::engine_settings(&config), tx);
+    let limits = setup::download_limits(&config);
+    let engine = Engine::with_limits(services, setup::engine_settings(&config), limits, tx);
     sora_tui::tui::run(engine, rx, settings).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -11,13 +11,14 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 pub use command::Command;
 pub use events::{Attempt, AttemptOutcome, DownloadKey, EngineEvent, JobKey};
 
-use crate::download::RetrySchedule;
+use crate::download::{DownloadOptions, RetrySchedule};
 use crate::providers::{ContentVariant, Provider};
 use crate::storage::StorageClient;
 use generate::Start;
@@ -37,6 +38,23 @@ pub struct EngineSettings {
     pub thumbnails: bool,
 }
 
+/// How downloads run: how many at once, and how each transfer behaves.
+#[derive(Debug, Clone)]
+pub struct DownloadLimits {
+    /// Downloads running at the same time; the others wait for a slot ("waiting").
+    pub max_concurrent: usize,
+    pub options: DownloadOptions,
+}
+
+impl Default for DownloadLimits {
+    fn default() -> Self {
+        Self {
+            max_concurrent: 3,
+            options: DownloadOptions::default(),
+        }
+    }
+}
+
 /// The services the engine talks to; either may be missing (not configured).
 #[derive(Debug, Clone)]
 pub struct Services {
@@ -53,6 +71,11 @@ struct Ctx {
     http: Result<reqwest::Client, String>,
     /// Service job ids by local key, so an upload can be filed under its job.
     job_ids: Mutex<HashMap<JobKey, String>>,
+    limits: DownloadLimits,
+    /// One permit per running download.
+    download_slots: Arc<Semaphore>,
+    /// The cancel token of each download in flight (child of `cancel`).
+    downloads: Mutex<HashMap<DownloadKey, CancellationToken>>,
 }
 
 impl Ctx {
@@ -84,6 +107,17 @@ impl Engine {
         settings: EngineSettings,
         events: UnboundedSender<EngineEvent>,
     ) -> Self {
+        Self::with_limits(services, settings, DownloadLimits::default(), events)
+    }
+
+    /// [`Engine::new`] with explicit download limits (`download.max_concurrent`,
+    /// `download.stall_timeout_secs`).
+    pub fn with_limits(
+        services: Services,
+        settings: EngineSettings,
+        limits: DownloadLimits,
+        events: UnboundedSender<EngineEvent>,
+    ) -> Self {
         Self {
             ctx: Arc::new(Ctx {
                 services,
@@ -92,6 +126,9 @@ impl Engine {
                 cancel: CancellationToken::new(),
                 http: crate::http::client(),
                 job_ids: Mutex::new(HashMap::new()),
+                download_slots: Arc::new(Semaphore::new(limits.max_concurrent.max(1))),
+                limits,
+                downloads: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -140,6 +177,11 @@ impl Engine {
                 tokio::spawn(async move {
                     upload::run(&ctx, job, &path).await;
                 });
+            }
+            Command::CancelDownload { key } => {
+                if let Some(token) = ctx.downloads.lock().ok().and_then(|m| m.get(&key).cloned()) {
+                    token.cancel();
+                }
             }
             Command::ListBuckets => {
                 tokio::spawn(async move {
