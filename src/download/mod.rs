@@ -56,6 +56,10 @@ pub struct DownloadOptions {
     pub progress_every: Duration,
     /// Received chunks are coalesced into writes of this size.
     pub write_buffer: usize,
+    /// `fsync` the file before renaming it into place, so a crash right after "saved" cannot
+    /// leave a truncated video under the final name. Costs the time to write the page cache
+    /// out (seconds for a GiB on a slow disk).
+    pub sync: bool,
 }
 
 impl Default for DownloadOptions {
@@ -65,6 +69,7 @@ impl Default for DownloadOptions {
             jitter: true,
             progress_every: Duration::from_millis(250),
             write_buffer: 1 << 20,
+            sync: true,
         }
     }
 }
@@ -539,7 +544,9 @@ async fn attempt(
     if let Some(why) = broken {
         return Err(AttemptError::Body(why));
     }
-    file.sync_all().await.map_err(disk(&partial))?;
+    if options.sync {
+        file.sync_all().await.map_err(disk(&partial))?;
+    }
     drop(file);
     finish(spec, written, total).await
 }
