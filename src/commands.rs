@@ -13,8 +13,8 @@ use crate::cli::{
     DeleteArgs, DoctorArgs, DownloadArgs, HistoryArgs, JobsArgs, RemixArgs, StatusArgs,
 };
 use sora_tui::config::Config;
-use sora_tui::engine::{Command, Engine, Services};
-use sora_tui::journal::{self, Journal, NextStep};
+use sora_tui::engine::{Command, Engine, EngineExtras, Services};
+use sora_tui::journal::{Journal, NextStep};
 use sora_tui::providers::{ContentVariant, Provider};
 use sora_tui::{headless, setup};
 
@@ -24,10 +24,8 @@ fn provider(config: &Config) -> Result<Provider> {
 }
 
 /// Open the journal for a run that creates or resumes jobs; a second instance is refused.
-pub fn open_journal() -> Result<Arc<Journal>> {
-    let dir = journal::default_dir()
-        .context("no data directory for the journal: set SORA_TUI_DATA_DIR")?;
-    let (journal, loaded) = Journal::open(&dir)?;
+pub fn open_journal(config: &Config) -> Result<Arc<Journal>> {
+    let (journal, loaded) = Journal::open(&config.data_dir.value)?;
     for warning in loaded.warnings {
         eprintln!("journal {}: {warning}", journal.path().display());
     }
@@ -46,7 +44,7 @@ pub fn engine(
     mpsc::UnboundedReceiver<sora_tui::engine::EngineEvent>,
 )> {
     let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
-    let journal = open_journal()?;
+    let journal = open_journal(config)?;
     let storage = if upload {
         Some(setup::storage(config, &http)?)
     } else {
@@ -57,14 +55,17 @@ pub fn engine(
         settings.download_dir = out;
     }
     let (tx, rx) = mpsc::unbounded_channel();
-    let engine = Engine::with_journal(
+    let engine = Engine::with_extras(
         Services {
             provider: Some(provider),
             storage,
         },
         settings,
         tx,
-        Some(journal),
+        EngineExtras {
+            limits: setup::download_limits(config),
+            journal: Some(journal),
+        },
     );
     Ok((engine, rx))
 }
@@ -184,9 +185,9 @@ pub async fn remix(config: Config, args: RemixArgs) -> Result<ExitCode> {
     finish(engine(&config, provider, args.upload, args.out)?, command).await
 }
 
-pub async fn history(args: &HistoryArgs) -> Result<ExitCode> {
-    let dir = journal::default_dir().context("no data directory: set SORA_TUI_DATA_DIR")?;
-    let loaded = Journal::read_only(&dir)?;
+pub async fn history(config: &Config, args: &HistoryArgs) -> Result<ExitCode> {
+    let dir = &config.data_dir.value;
+    let loaded = Journal::read_only(dir)?;
     for warning in &loaded.warnings {
         eprintln!("journal: {warning}");
     }
@@ -207,7 +208,7 @@ pub async fn history(args: &HistoryArgs) -> Result<ExitCode> {
 
 pub async fn resume(config: Config) -> Result<ExitCode> {
     let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
-    let journal = open_journal()?;
+    let journal = open_journal(&config)?;
     let unfinished: Vec<_> = journal
         .records()
         .into_iter()
@@ -219,14 +220,17 @@ pub async fn resume(config: Config) -> Result<ExitCode> {
     }
     let provider = setup::provider(&config, &http)?;
     let (tx, rx) = mpsc::unbounded_channel();
-    let engine = Engine::with_journal(
+    let engine = Engine::with_extras(
         Services {
             provider: Some(provider),
             storage: setup::storage(&config, &http).ok(),
         },
         setup::engine_settings(&config),
         tx,
-        Some(journal),
+        EngineExtras {
+            limits: setup::download_limits(&config),
+            journal: Some(journal),
+        },
     );
     let commands = unfinished
         .iter()

@@ -76,6 +76,9 @@ pub struct Config {
     pub supabase: SupabaseConfig,
     pub download: DownloadConfig,
     pub defaults: Defaults,
+    /// Where the journal (and its lock) live: `SORA_TUI_DATA_DIR`, else the platform data
+    /// directory. `--demo` uses a directory of its own, so simulated jobs never mix with real ones.
+    pub data_dir: Setting<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +130,10 @@ pub struct DownloadConfig {
     pub retry_schedule: Setting<RetrySchedule>,
     pub poll_interval: Setting<Duration>,
     pub thumbnails: Setting<bool>,
+    /// No byte for this long abandons an attempt (it resumes on the next one).
+    pub stall_timeout: Setting<Duration>,
+    /// Downloads running at once.
+    pub max_concurrent: Setting<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +210,8 @@ struct FileDownload {
     retry_schedule_secs: Option<Vec<u64>>,
     poll_interval_secs: Option<f64>,
     thumbnails: Option<bool>,
+    stall_timeout_secs: Option<u64>,
+    max_concurrent: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -492,6 +501,32 @@ impl Config {
                 Setting::new(b, from_file())
             });
 
+        // Download limits: a stall timeout and how many downloads run at once.
+        let stall_timeout = match file.download.stall_timeout_secs {
+            Some(s) if !(1..=3600).contains(&s) => {
+                return Err(ConfigError::Invalid {
+                    key: "download.stall_timeout_secs",
+                    from: from_file(),
+                    problem: format!("{s} is outside 1 to 3600"),
+                    example: "30",
+                });
+            }
+            Some(s) => Setting::new(Duration::from_secs(s), from_file()),
+            None => Setting::new(Duration::from_secs(30), Source::Default),
+        };
+        let max_concurrent = match file.download.max_concurrent {
+            Some(n) if !(1..=32).contains(&n) => {
+                return Err(ConfigError::Invalid {
+                    key: "download.max_concurrent",
+                    from: from_file(),
+                    problem: format!("{n} is outside 1 to 32"),
+                    example: "3",
+                });
+            }
+            Some(n) => Setting::new(n, from_file()),
+            None => Setting::new(3, Source::Default),
+        };
+
         let size = match &file.defaults.size {
             Some(s) => Setting::new(
                 Size::parse(s).ok_or_else(|| ConfigError::Invalid {
@@ -523,7 +558,17 @@ impl Config {
                 Setting::new(v, from_file())
             });
 
+        let data_dir = match env_first(&["SORA_TUI_DATA_DIR"]) {
+            Some((d, s)) => Setting::new(PathBuf::from(d), s),
+            None => Setting::new(
+                directories::ProjectDirs::from("", "", "sora-tui")
+                    .map(|d| d.data_dir().to_path_buf())
+                    .unwrap_or_else(|| PathBuf::from(".sora-tui")),
+                Source::Default,
+            ),
+        };
         Ok(Config {
+            data_dir,
             file: path,
             provider,
             azure: AzureConfig {
@@ -553,6 +598,8 @@ impl Config {
                 retry_schedule,
                 poll_interval,
                 thumbnails,
+                stall_timeout,
+                max_concurrent,
             },
             defaults: Defaults {
                 size,

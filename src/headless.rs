@@ -236,14 +236,23 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
         }
         EngineEvent::JobStatusChanged {
             key,
+            status,
             status_text,
             progress,
             at,
-            ..
-        } => match progress {
-            Some(p) => format!("job {key}: status {status_text} {p}% ({})", since(at)),
-            None => format!("job {key}: status {status_text} ({})", since(at)),
-        },
+            expires_at,
+        } => {
+            let mut line = match progress {
+                Some(p) => format!("job {key}: status {status_text} {p}% ({})", since(at)),
+                None => format!("job {key}: status {status_text} ({})", since(at)),
+            };
+            if *status == crate::providers::JobStatus::Succeeded
+                && let Some(expires) = expires_at
+            {
+                line.push_str(&format!(" · {}", expiry_text(*expires, *at)));
+            }
+            line
+        }
         EngineEvent::JobFailed { key, message, .. } => format!("job {key}: FAILED: {message}"),
         EngineEvent::DownloadAttempt(a) => {
             let status = a.status.map_or("no answer".to_string(), |s| s.to_string());
@@ -254,14 +263,27 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
                 }
                 (AttemptOutcome::WillRetry, None) => format!("retrying: {}", a.detail),
                 (AttemptOutcome::GaveUp, _) => format!("gave up: {}", a.detail),
+                (AttemptOutcome::Cancelled, _) => format!("cancelled: {}", a.detail),
+                (AttemptOutcome::Diagnostic, _) => a.detail.clone(),
             };
             let rid = a
                 .request_id
                 .as_ref()
                 .map(|r| format!(" [request id {r}]"))
                 .unwrap_or_default();
+            let headers: Vec<String> = a
+                .headers
+                .iter()
+                .filter(|(k, _)| !k.ends_with("request-id"))
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect();
+            let headers = if headers.is_empty() {
+                String::new()
+            } else {
+                format!(" {{{}}}", headers.join("; "))
+            };
             format!(
-                "download {} {}: attempt {} {} {} → {status} ({}, {} ms) {tail}{rid}",
+                "download {} {}: attempt {} {} {} → {status} ({}, {} ms) {tail}{rid}{headers}",
                 a.key.output_id,
                 variant_word(a.key.variant),
                 a.number,
@@ -272,6 +294,16 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             )
         }
         EngineEvent::DownloadProgress { .. } => return None,
+        EngineEvent::DownloadQueued { key } => format!(
+            "download {} {}: waiting for a free download slot",
+            key.output_id,
+            variant_word(key.variant)
+        ),
+        EngineEvent::DownloadCancelled { key } => format!(
+            "download {} {}: cancelled; the partial file is kept and the next download resumes it",
+            key.output_id,
+            variant_word(key.variant)
+        ),
         EngineEvent::DownloadFinished { key, path, bytes } => format!(
             "saved {} {} → {} ({})",
             key.output_id,
@@ -313,6 +345,17 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
         EngineEvent::Warning { message, .. } => format!("warning: {message}"),
         EngineEvent::BucketsListed(_) | EngineEvent::ObjectsListed { .. } => return None,
     })
+}
+
+/// "content expires in 23h 59m" (or "content expired"), as seen at `now`.
+pub fn expiry_text(expires: SystemTime, now: SystemTime) -> String {
+    match expires.duration_since(now) {
+        Ok(left) => {
+            let m = left.as_secs() / 60;
+            format!("content expires in {}h {:02}m", m / 60, m % 60)
+        }
+        Err(_) => "content expired: it can no longer be downloaded".to_string(),
+    }
 }
 
 fn variant_word(v: ContentVariant) -> &'static str {
@@ -381,12 +424,23 @@ mod tests {
             detail: "404: content not there (yet?)".into(),
             next_retry_in: Some(Duration::from_secs(5)),
             request_id: Some("abc-123".into()),
+            headers: vec![],
         };
         let line = format_event(&EngineEvent::DownloadAttempt(attempt), start).expect("a line");
         assert_eq!(
             line,
             "download gen_1 video: attempt 1 GET http://127.0.0.1:1/openai/v1/video/generations/gen_1/content/video?api-version=preview → 404 (56 B, 3 ms) retry in 5s: 404: content not there (yet?) [request id abc-123]"
         );
+    }
+
+    #[test]
+    fn expiry_reads_in_hours_and_minutes() {
+        let now = SystemTime::UNIX_EPOCH;
+        assert_eq!(
+            expiry_text(now + Duration::from_secs(24 * 3600 - 30), now),
+            "content expires in 23h 59m"
+        );
+        assert!(expiry_text(now, now + Duration::from_secs(1)).contains("expired"));
     }
 
     #[test]

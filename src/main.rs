@@ -14,7 +14,8 @@ use tokio::sync::mpsc;
 
 use cli::{Cli, Cmd, GenerateArgs, SimArgs};
 use sora_tui::config::{Config, Overrides, Setting, SimulatorKeys, Source};
-use sora_tui::engine::{Command, Engine};
+use sora_tui::engine::{Command, Engine, EngineExtras};
+use sora_tui::journal::NextStep;
 use sora_tui::providers::{Family, GenerationRequest, ModelProfile, Size};
 use sora_tui::{app, headless, setup, sim};
 
@@ -68,7 +69,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Some(Cmd::Delete(args)) => commands::delete(&config, &args).await,
         Some(Cmd::Download(args)) => commands::download(config, args).await,
         Some(Cmd::Remix(args)) => commands::remix(config, args).await,
-        Some(Cmd::History(args)) => commands::history(&args).await,
+        Some(Cmd::History(args)) => commands::history(&config, &args).await,
         Some(Cmd::Resume) => commands::resume(config).await,
         Some(Cmd::Doctor(args)) => commands::doctor(&config, &args).await,
     }
@@ -89,6 +90,10 @@ async fn start_demo_sim(config: &mut Config) -> Result<sim::SimHandle> {
             supabase: &sim_config.supabase_key,
         },
     );
+    // Simulated jobs get a journal of their own: they cannot be resumed against real services
+    // (nor against the next demo's fresh simulator).
+    let demo_dir = std::env::temp_dir().join(format!("sora-tui-demo-{}", std::process::id()));
+    config.data_dir = Setting::new(demo_dir, Source::Demo);
     // The simulator moves a job on every second; poll as often unless the user chose otherwise.
     if config.download.poll_interval.source == Source::Default {
         config.download.poll_interval = Setting::new(Duration::from_secs(1), Source::Demo);
@@ -204,6 +209,8 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
             Ok(_) => "no video service".into(),
         },
     };
+    // A second instance stops here, before it touches the terminal, with the lock's message.
+    let journal = commands::open_journal(&config)?;
     let profile = setup::profile(&config)?;
     let (default_size, default_seconds, default_variants) = setup::defaults_for(&config, &profile);
     let settings = app::AppSettings {
@@ -224,9 +231,23 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
         } else {
             Vec::new()
         },
+        resume: journal
+            .records()
+            .into_iter()
+            .filter(|r| r.next_step() != NextStep::Done)
+            .map(|r| (r.id, r.request.prompt))
+            .collect(),
     };
     let (tx, rx) = mpsc::unbounded_channel();
-    let engine = Engine::new(services, setup::engine_settings(&config), tx);
+    let engine = Engine::with_extras(
+        services,
+        setup::engine_settings(&config),
+        tx,
+        EngineExtras {
+            limits: setup::download_limits(&config),
+            journal: Some(journal),
+        },
+    );
     sora_tui::tui::run(engine, rx, settings).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -177,3 +177,13 @@ pub fn engine_settings(config: &Config) -> EngineSettings {
         thumbnails: config.download.thumbnails.value,
     }
 }
+
+/// Download limits from `[download]`: concurrency and the stall timeout.
+pub fn download_limits(config: &Config) -> crate::engine::DownloadLimits {
+    let mut limits = crate::engine::DownloadLimits {
+        max_concurrent: config.download.max_concurrent.value,
+        ..Default::default()
+    };
+    limits.options.stall_timeout = config.download.stall_timeout.value;
+    limits
+}

@@ -70,10 +70,14 @@ fn generate_downloads_a_byte_identical_video_and_uploads_it() {
         first_404 < saved_200,
         "404 retried before the 200:\n{stdout}"
     );
-    assert!(
-        stdout.contains("retry in 1s"),
-        "the next retry time is shown:\n{stdout}"
-    );
+    // 1 s on the schedule, ±20 % jitter: the shown wait is 0.8 s to 1.2 s.
+    let wait: f64 = stdout
+        .split("retry in ")
+        .nth(1)
+        .and_then(|rest| rest.split('s').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("the next retry time is shown:\n{stdout}"));
+    assert!((0.75..=1.25).contains(&wait), "retry in {wait}s:\n{stdout}");
     assert!(
         stdout.contains("/content/video?api-version=preview"),
         "the documented route:\n{stdout}"

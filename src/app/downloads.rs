@@ -67,12 +67,62 @@ impl LogEntry {
     }
 }
 
-/// Bytes so far of a download that has not finished.
+/// Weight of the newest sample in the smoothed rate.
+const RATE_SMOOTHING: f64 = 0.3;
+
+/// Bytes so far of a download that has not finished, and how fast they come.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActiveDownload {
     pub key: DownloadKey,
     pub bytes: u64,
     pub total: Option<u64>,
+    /// Queued behind `download.max_concurrent` running downloads.
+    pub waiting: bool,
+    /// Smoothed bytes per second (exponentially weighted), once two samples are known.
+    pub rate: Option<f64>,
+    /// The previous sample: when, how many bytes.
+    last_sample: Option<(SystemTime, u64)>,
+}
+
+impl ActiveDownload {
+    fn new(key: DownloadKey) -> Self {
+        Self {
+            key,
+            bytes: 0,
+            total: None,
+            waiting: false,
+            rate: None,
+            last_sample: None,
+        }
+    }
+
+    /// Seconds left at the current rate, when both the total and a rate are known.
+    pub fn eta_secs(&self) -> Option<u64> {
+        let total = self.total?;
+        let rate = self.rate.filter(|r| *r > 0.0)?;
+        Some((total.saturating_sub(self.bytes) as f64 / rate).ceil() as u64)
+    }
+
+    fn sample(&mut self, bytes: u64, now: SystemTime) {
+        match self.last_sample {
+            Some((at, before)) => {
+                let Ok(dt) = now.duration_since(at) else {
+                    return;
+                };
+                // Several events in one batch share a clock reading: wait for time to pass.
+                if dt.as_secs_f64() < 0.05 {
+                    return;
+                }
+                let instant = bytes.saturating_sub(before) as f64 / dt.as_secs_f64();
+                self.rate = Some(match self.rate {
+                    Some(r) => RATE_SMOOTHING * instant + (1.0 - RATE_SMOOTHING) * r,
+                    None => instant,
+                });
+                self.last_sample = Some((now, bytes));
+            }
+            None => self.last_sample = Some((now, bytes)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -81,6 +131,10 @@ pub struct DownloadLog {
     pub active: Vec<ActiveDownload>,
     /// Lines between the last entry and the bottom of the view: 0 follows the tail.
     pub scroll_from_bottom: usize,
+    /// When each job's content expires on the service, as reported.
+    pub expires: Vec<(JobKey, SystemTime)>,
+    /// The download a first `c` asked to cancel; a second `c` confirms.
+    pub cancel_armed: Option<DownloadKey>,
 }
 
 impl DownloadLog {
@@ -115,18 +169,52 @@ impl DownloadLog {
         }
     }
 
-    pub fn progress(&mut self, key: DownloadKey, bytes: u64, total: Option<u64>) {
-        match self.active.iter_mut().find(|a| a.key == key) {
-            Some(active) => {
-                active.bytes = bytes;
-                active.total = total;
+    pub fn progress(&mut self, key: DownloadKey, bytes: u64, total: Option<u64>, now: SystemTime) {
+        let active = self.active_entry(key);
+        active.waiting = false;
+        active.bytes = bytes;
+        active.total = total;
+        active.sample(bytes, now);
+    }
+
+    /// The download waits for a slot.
+    pub fn queued(&mut self, key: DownloadKey) {
+        self.active_entry(key).waiting = true;
+    }
+
+    fn active_entry(&mut self, key: DownloadKey) -> &mut ActiveDownload {
+        let index = match self.active.iter().position(|a| a.key == key) {
+            Some(i) => i,
+            None => {
+                self.active.push(ActiveDownload::new(key));
+                self.active.len() - 1
             }
-            None => self.active.push(ActiveDownload { key, bytes, total }),
-        }
+        };
+        &mut self.active[index]
     }
 
     pub fn end_download(&mut self, key: &DownloadKey) {
         self.active.retain(|a| a.key != *key);
+        if self.cancel_armed.as_ref() == Some(key) {
+            self.cancel_armed = None;
+        }
+    }
+
+    pub fn set_expiry(&mut self, job: JobKey, at: SystemTime) {
+        self.expires.retain(|(j, _)| *j != job);
+        self.expires.push((job, at));
+    }
+
+    pub fn expiry_of(&self, job: JobKey) -> Option<SystemTime> {
+        self.expires
+            .iter()
+            .find(|(j, _)| *j == job)
+            .map(|(_, t)| *t)
+    }
+
+    /// The download `c` acts on: the newest one still running or waiting.
+    pub fn cancel_candidate(&self) -> Option<&DownloadKey> {
+        self.active.last().map(|a| &a.key)
     }
 
     pub fn scroll_up(&mut self, lines: usize) {

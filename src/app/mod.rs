@@ -131,9 +131,24 @@ impl App {
     }
 
     /// Commands to dispatch once at start: list the buckets.
+    /// The commands to run on start: list the buckets, and resume what an earlier run left.
     pub fn init(&mut self) -> Vec<Command> {
         self.buckets.buckets = Remote::Loading;
-        vec![Command::ListBuckets]
+        let mut commands = vec![Command::ListBuckets];
+        let resume = std::mem::take(&mut self.settings.resume);
+        if !resume.is_empty() {
+            self.inform(format!(
+                "Resuming {} unfinished job(s) from the journal",
+                resume.len()
+            ));
+        }
+        for (journal_id, prompt) in resume {
+            let key = JobKey(self.next_job);
+            self.next_job += 1;
+            self.jobs.row_or_insert(key, &prompt);
+            commands.push(Command::Resume { key, journal_id });
+        }
+        commands
     }
 
     pub fn should_quit(&self) -> bool {

@@ -24,6 +24,8 @@ pub struct AppSettings {
     pub supports_remix: bool,
     /// In the demo: prompt tags that make the simulator inject a fault, with what each does.
     pub fault_tags: Vec<(String, String)>,
+    /// Journaled jobs an earlier run left unfinished: (journal id, prompt). Resumed on start.
+    pub resume: Vec<(String, String)>,
 }
 
 impl AppSettings {
@@ -40,6 +42,7 @@ impl AppSettings {
             auto_upload: false,
             supports_remix: false,
             fault_tags: Vec::new(),
+            resume: Vec::new(),
         }
     }
 

@@ -113,6 +113,7 @@ impl App {
                 self.prompt.step_variants(max, forward);
             }
             Action::Upload => return self.upload_selected_job(),
+            Action::CancelDownload => return self.cancel_download(),
             Action::Remix => self.start_remix(),
             Action::Refresh => return self.refresh_buckets(),
             Action::Open => return self.open_in_buckets(),
@@ -244,6 +245,27 @@ impl App {
         commands
     }
 
+    /// `c` in the downloads panel: the first press names the download, the second cancels it.
+    fn cancel_download(&mut self) -> Vec<Command> {
+        let Some(key) = self.downloads.cancel_candidate().cloned() else {
+            self.downloads.cancel_armed = None;
+            self.warn("No download is running: nothing to cancel.");
+            return Vec::new();
+        };
+        if self.downloads.cancel_armed.as_ref() == Some(&key) {
+            self.downloads.cancel_armed = None;
+            self.inform(format!("Cancelling {} {}…", key.job, key.variant.label()));
+            return vec![Command::CancelDownload { key }];
+        }
+        self.inform(format!(
+            "Cancel the {} download of {}? Press c again to confirm (the partial file is kept).",
+            key.variant.label(),
+            key.job
+        ));
+        self.downloads.cancel_armed = Some(key);
+        Vec::new()
+    }
+
     fn refresh_buckets(&mut self) -> Vec<Command> {
         // Keep showing the old list while the new one is on its way.
         if self.buckets.buckets.loaded().is_none() {
@@ -322,7 +344,7 @@ impl App {
                 status_text,
                 progress,
                 at,
-                ..
+                expires_at,
             } => {
                 let row = self.jobs.row_or_insert(key, "");
                 let repeated = row
@@ -337,6 +359,9 @@ impl App {
                     });
                 }
                 row.progress = progress.or(row.progress);
+                if let Some(expires) = expires_at {
+                    self.downloads.set_expiry(key, expires);
+                }
             }
             EngineEvent::JobFailed { key, message, at } => {
                 let row = self.jobs.row_or_insert(key, "");
@@ -375,7 +400,15 @@ impl App {
                 });
             }
             EngineEvent::DownloadProgress { key, bytes, total } => {
-                self.downloads.progress(key, bytes, total);
+                self.downloads.progress(key, bytes, total, now);
+            }
+            EngineEvent::DownloadQueued { key } => self.downloads.queued(key),
+            EngineEvent::DownloadCancelled { key } => {
+                self.downloads.end_download(&key);
+                self.inform(format!(
+                    "{} download cancelled: the partial file is kept; fetching it again resumes it.",
+                    key.job
+                ));
             }
             EngineEvent::DownloadFinished { key, path, bytes } => {
                 self.downloads.end_download(&key);

@@ -4,17 +4,24 @@
 //! The body streams to `<target>.partial` beside the target (same filesystem, so the final
 //! `rename` is atomic) and is renamed only once it is complete and verified.
 
+pub mod diagnose;
+mod resume;
 mod schedule;
 mod verify;
 
-pub use schedule::{RetrySchedule, Verdict, explain_persistent_404, judge_status};
+pub use diagnose::{diagnostic_urls, find_url_fields};
+pub use resume::{ContentRange, Resume, decide as decide_resume, parse_content_range};
+pub use schedule::{
+    RetrySchedule, Verdict, explain_persistent_404, jittered, judge_status, says_expired,
+};
 pub use verify::looks_like;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
-use tokio::io::AsyncWriteExt;
+use reqwest::header::HeaderMap;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
@@ -22,8 +29,11 @@ use crate::engine::{Attempt, AttemptOutcome, DownloadKey, EngineEvent};
 use crate::providers::ContentRequest;
 use crate::providers::error::parse_retry_after;
 
-/// Progress events are sent at most this often, so a fast transfer cannot flood the UI.
-const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+/// A server asking to wait longer than this is not waited for: the download gives up and says
+/// when to try again.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(15 * 60);
+/// Bytes of the body checked against the media signature.
+const HEAD_LEN: usize = 16;
 
 /// One piece of content to fetch.
 #[derive(Debug, Clone)]
@@ -35,20 +45,65 @@ pub struct DownloadSpec {
     pub expires_at: Option<SystemTime>,
 }
 
+/// How the transfer itself behaves; the defaults suit real services.
+#[derive(Debug, Clone)]
+pub struct DownloadOptions {
+    /// An attempt that receives no byte for this long is abandoned (and resumed).
+    pub stall_timeout: Duration,
+    /// Add ±20 % jitter to the schedule's waits.
+    pub jitter: bool,
+    /// Progress events are sent at most this often, so a fast transfer cannot flood the UI.
+    pub progress_every: Duration,
+    /// Received chunks are coalesced into writes of this size.
+    pub write_buffer: usize,
+    /// `fsync` the file before renaming it into place, so a crash right after "saved" cannot
+    /// leave a truncated video under the final name. Costs the time to write the page cache
+    /// out (seconds for a GiB on a slow disk).
+    pub sync: bool,
+}
+
+impl Default for DownloadOptions {
+    fn default() -> Self {
+        Self {
+            stall_timeout: Duration::from_secs(30),
+            jitter: true,
+            progress_every: Duration::from_millis(250),
+            write_buffer: 1 << 20,
+            sync: true,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DownloadError {
     #[error("download of {url} failed: {why}")]
-    GaveUp { url: String, why: String },
-    #[error(
-        "cannot write {path}: {source}. Check free space and permissions of the download directory."
-    )]
+    GaveUp {
+        url: String,
+        why: String,
+        /// The HTTP status of the last attempt, if one answered.
+        last_status: Option<u16>,
+    },
+    #[error("cannot write {path}: {source}. {hint}", hint = disk_hint(.source))]
     Disk {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("download cancelled")]
+    #[error("download cancelled; the partial file is kept and the next download resumes it")]
     Cancelled,
+}
+
+/// What to do about a disk error, said plainly.
+pub fn disk_hint(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::StorageFull => {
+            "The disk is full: free some space, then download again; the bytes received so far are kept in the .partial file and the transfer resumes from there."
+        }
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+            "Permission denied: choose a download directory you can write to (download.dir or --download-dir)."
+        }
+        _ => "Check free space and permissions of the download directory.",
+    }
 }
 
 /// What a finished download produced.
@@ -60,9 +115,45 @@ pub struct Downloaded {
 
 /// The partial file that receives the body while it streams.
 pub fn partial_path(target: &Path) -> PathBuf {
+    sibling(target, ".partial")
+}
+
+/// Beside the partial: the validator (`ETag`/`Last-Modified`) of the response it holds, so a
+/// later run can resume it safely with `If-Range`.
+fn validator_path(target: &Path) -> PathBuf {
+    sibling(target, ".partial.validator")
+}
+
+fn sibling(target: &Path, suffix: &str) -> PathBuf {
     let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push(".partial");
+    name.push(suffix);
     target.with_file_name(name)
+}
+
+/// The headers worth showing in an attempt log: what the body is, how long, which part, which
+/// version, when to come back, and the ids a support ticket asks for.
+pub fn useful_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    const USEFUL: [&str; 12] = [
+        "content-type",
+        "content-length",
+        "content-range",
+        "accept-ranges",
+        "etag",
+        "last-modified",
+        "retry-after",
+        "apim-request-id",
+        "x-request-id",
+        "x-ms-request-id",
+        "sb-request-id",
+        "openai-processing-ms",
+    ];
+    USEFUL
+        .iter()
+        .filter_map(|name| {
+            let value = headers.get(*name)?.to_str().ok()?;
+            Some(((*name).to_string(), value.chars().take(200).collect()))
+        })
+        .collect()
 }
 
 /// Fetch `spec` with retries on `schedule`, reporting every attempt on `events`.
@@ -73,37 +164,79 @@ pub async fn download(
     events: &UnboundedSender<EngineEvent>,
     cancel: &CancellationToken,
 ) -> Result<Downloaded, DownloadError> {
+    download_with(
+        http,
+        spec,
+        schedule,
+        &DownloadOptions::default(),
+        events,
+        cancel,
+    )
+    .await
+}
+
+/// What one attempt saw, filled in as it goes, so a cancelled or failed attempt still reports it.
+#[derive(Debug, Default)]
+struct Seen {
+    status: Option<u16>,
+    headers: Vec<(String, String)>,
+    request_id: Option<String>,
+    /// Body bytes received by this attempt.
+    bytes: u64,
+    /// The attempt continued a partial of this many bytes.
+    resumed_from: Option<u64>,
+}
+
+/// [`download`] with explicit transfer options.
+pub async fn download_with(
+    http: &reqwest::Client,
+    spec: &DownloadSpec,
+    schedule: &RetrySchedule,
+    options: &DownloadOptions,
+    events: &UnboundedSender<EngineEvent>,
+    cancel: &CancellationToken,
+) -> Result<Downloaded, DownloadError> {
     let url_text = spec.request.display_url();
     let mut retries = 0usize;
     loop {
         let number = u32::try_from(retries + 1).unwrap_or(u32::MAX);
         let started_at = SystemTime::now();
         let clock = Instant::now();
+        let mut seen = Seen::default();
         let result = tokio::select! {
-            r = attempt(http, spec, events) => r,
-            () = cancel.cancelled() => return Err(DownloadError::Cancelled),
+            r = attempt(http, spec, options, events, &mut seen) => Some(r),
+            () = cancel.cancelled() => None,
         };
         let mut record = Attempt {
             key: spec.key.clone(),
             number,
             method: "GET",
             url: url_text.clone(),
-            status: None,
-            bytes: 0,
+            status: seen.status,
+            bytes: seen.bytes,
             started_at,
             duration: clock.elapsed(),
             outcome: AttemptOutcome::GaveUp,
             detail: String::new(),
             next_retry_in: None,
-            request_id: None,
+            request_id: seen.request_id.take(),
+            headers: std::mem::take(&mut seen.headers),
         };
+        let resumed = seen
+            .resumed_from
+            .map(|n| format!(" (resumed at byte {n})"))
+            .unwrap_or_default();
+        let Some(result) = result else {
+            record.outcome = AttemptOutcome::Cancelled;
+            record.detail = format!("cancelled; partial kept for resume{resumed}");
+            let _ = events.send(EngineEvent::DownloadAttempt(record));
+            return Err(DownloadError::Cancelled);
+        };
+        let expired_by_clock = spec.expires_at.is_some_and(|t| SystemTime::now() >= t);
         let (verdict, retry_after) = match result {
             Ok(done) => {
-                record.status = Some(done.status);
-                record.bytes = done.bytes;
-                record.request_id = done.request_id;
                 record.outcome = AttemptOutcome::Saved;
-                record.detail = done.path.display().to_string();
+                record.detail = format!("{} verified{resumed}", done.path.display());
                 let _ = events.send(EngineEvent::DownloadAttempt(record));
                 return Ok(Downloaded {
                     path: done.path,
@@ -117,15 +250,10 @@ pub async fn download(
             }
             Err(AttemptError::Http {
                 status,
-                bytes,
-                request_id,
                 retry_after,
                 body,
             }) => {
-                record.status = Some(status);
-                record.bytes = bytes;
-                record.request_id = request_id;
-                let expired = spec.expires_at.is_some_and(|t| SystemTime::now() >= t);
+                let expired = expired_by_clock || (status == 404 && says_expired(&body));
                 let mut verdict = judge_status(status, expired);
                 let (Verdict::Retry { why } | Verdict::Stop { why }) = &mut verdict;
                 if !body.is_empty() {
@@ -133,37 +261,60 @@ pub async fn download(
                 }
                 (verdict, retry_after)
             }
-            Err(AttemptError::Body { status, bytes, why }) => {
-                record.status = Some(status);
-                record.bytes = bytes;
-                (Verdict::Retry { why }, None)
-            }
+            Err(AttemptError::Body(why)) => (
+                Verdict::Retry {
+                    why: why + &resumed,
+                },
+                None,
+            ),
             Err(AttemptError::Network(why)) => (Verdict::Retry { why }, None),
         };
         let why = match verdict {
             Verdict::Stop { why } => {
                 record.detail = why.clone();
                 let _ = events.send(EngineEvent::DownloadAttempt(record));
-                return Err(DownloadError::GaveUp { url: url_text, why });
+                return Err(DownloadError::GaveUp {
+                    url: url_text,
+                    why,
+                    last_status: seen.status,
+                });
             }
             Verdict::Retry { why } => why,
         };
+        let give_up = |record: &mut Attempt, final_why: String| {
+            record.detail = final_why.clone();
+            let _ = events.send(EngineEvent::DownloadAttempt(record.clone()));
+            Err(DownloadError::GaveUp {
+                url: url_text.clone(),
+                why: final_why,
+                last_status: seen.status,
+            })
+        };
         let Some(delay) = schedule.delay(retries) else {
-            let expired = spec.expires_at.is_some_and(|t| SystemTime::now() >= t);
             let final_why = if record.status == Some(404) {
-                explain_persistent_404(spec.request.url.path(), expired)
+                explain_persistent_404(spec.request.url.path(), expired_by_clock)
             } else {
                 format!("{why}; gave up after {number} attempts")
             };
-            record.detail = final_why.clone();
-            let _ = events.send(EngineEvent::DownloadAttempt(record));
-            return Err(DownloadError::GaveUp {
-                url: url_text,
-                why: final_why,
-            });
+            return give_up(&mut record, final_why);
+        };
+        let delay = if options.jitter {
+            jittered(delay, fastrand::f64())
+        } else {
+            delay
         };
         // The server's Retry-After wins when it asks for longer than the schedule.
-        let delay = retry_after.map_or(delay, |ra| ra.max(delay));
+        let delay = match retry_after {
+            Some(ra) if ra > MAX_RETRY_AFTER => {
+                let final_why = format!(
+                    "{why}; the service asks to wait {}s, longer than sora-tui waits: run the download again later",
+                    ra.as_secs()
+                );
+                return give_up(&mut record, final_why);
+            }
+            Some(ra) => ra.max(delay),
+            None => delay,
+        };
         record.outcome = AttemptOutcome::WillRetry;
         record.detail = why;
         record.next_retry_in = Some(delay);
@@ -177,9 +328,7 @@ pub async fn download(
 }
 
 struct AttemptDone {
-    status: u16,
     bytes: u64,
-    request_id: Option<String>,
     /// The final path: the target, with the extension the bytes call for.
     path: PathBuf,
 }
@@ -202,84 +351,185 @@ enum AttemptError {
     /// An error status; `body` is a short excerpt of what the service said.
     Http {
         status: u16,
-        bytes: u64,
-        request_id: Option<String>,
         retry_after: Option<Duration>,
         body: String,
     },
-    /// A 2xx whose body was cut short or is not the media we asked for.
-    Body {
-        status: u16,
-        bytes: u64,
-        why: String,
-    },
+    /// A 2xx whose body was cut short, stalled, or is not the media we asked for.
+    Body(String),
     Disk(DownloadError),
 }
 
-/// One GET: stream a 2xx body into the partial file, verify it, rename it into place.
+/// At most this much of an error body is read (an error page is small; a wrong route could
+/// stream anything).
+const ERROR_BODY_MAX: usize = 16 * 1024;
+
+async fn error_excerpt(response: reqwest::Response) -> Vec<u8> {
+    let mut body = Vec::new();
+    let mut stream = response.bytes_stream();
+    while let Ok(Some(Ok(chunk))) =
+        tokio::time::timeout(Duration::from_secs(10), stream.next()).await
+    {
+        let room = ERROR_BODY_MAX.saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= ERROR_BODY_MAX {
+            break;
+        }
+    }
+    body
+}
+
+async fn file_len(path: &Path) -> u64 {
+    tokio::fs::metadata(path).await.map_or(0, |m| m.len())
+}
+
+/// The validator saved beside a partial, if both exist.
+async fn saved_validator(target: &Path) -> Option<String> {
+    if file_len(&partial_path(target)).await == 0 {
+        return None;
+    }
+    let text = tokio::fs::read_to_string(validator_path(target))
+        .await
+        .ok()?;
+    let text = text.trim();
+    (!text.is_empty() && text.len() < 512).then(|| text.to_string())
+}
+
+async fn discard_partial(target: &Path) {
+    let _ = tokio::fs::remove_file(partial_path(target)).await;
+    let _ = tokio::fs::remove_file(validator_path(target)).await;
+}
+
+/// One GET: stream a 2xx body into the partial file (appending when the server continues a
+/// partial), verify it, rename it into place.
 async fn attempt(
     http: &reqwest::Client,
     spec: &DownloadSpec,
+    options: &DownloadOptions,
     events: &UnboundedSender<EngineEvent>,
+    seen: &mut Seen,
 ) -> Result<AttemptDone, AttemptError> {
-    let response = http
+    let partial = partial_path(&spec.target);
+    let disk = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| AttemptError::Disk(DownloadError::Disk { path, source })
+    };
+    // Resume only what can be checked: a partial with the validator of the answer it came from.
+    let validator = saved_validator(&spec.target).await;
+    let have = match &validator {
+        Some(_) => file_len(&partial).await,
+        None => 0,
+    };
+    let mut request = http
         .get(spec.request.url.clone())
-        .headers(spec.request.headers.clone())
+        .headers(spec.request.headers.clone());
+    if let (Some(v), true) = (&validator, have > 0) {
+        request = request
+            .header(reqwest::header::RANGE, format!("bytes={have}-"))
+            .header(reqwest::header::IF_RANGE, v.as_str());
+    }
+    let response = request
         .send()
         .await
         .map_err(|e| AttemptError::Network(crate::http::error_chain(&e)))?;
     let status = response.status().as_u16();
-    let request_id = crate::http::request_id(response.headers());
-    if !response.status().is_success() {
+    seen.status = Some(status);
+    seen.headers = useful_headers(response.headers());
+    seen.request_id = crate::http::request_id(response.headers());
+    let content_range = crate::http::header_text(response.headers(), "content-range");
+    if !response.status().is_success() && status != 416 {
         let retry_after = crate::http::header_text(response.headers(), "retry-after")
             .and_then(|v| parse_retry_after(&v, SystemTime::now()));
-        let body = response.bytes().await.unwrap_or_default();
+        let body = error_excerpt(response).await;
+        seen.bytes = body.len() as u64;
         let api = crate::providers::ApiError::from_body(status, &body);
         return Err(AttemptError::Http {
             status,
-            bytes: body.len() as u64,
-            request_id,
             retry_after,
             body: api.message,
         });
     }
-    let total = response.content_length();
-    let partial = partial_path(&spec.target);
-    let disk = |source| {
-        AttemptError::Disk(DownloadError::Disk {
-            path: partial.clone(),
-            source,
-        })
-    };
-    if let Some(dir) = spec.target.parent() {
-        tokio::fs::create_dir_all(dir).await.map_err(disk)?;
-    }
-    let mut file = tokio::fs::File::create(&partial).await.map_err(disk)?;
-    let mut stream = response.bytes_stream();
-    let mut written: u64 = 0;
-    let mut head: Vec<u8> = Vec::with_capacity(16);
-    let mut last_progress = Instant::now();
-    while let Some(chunk) = stream.next().await {
-        let chunk = match chunk {
-            Ok(c) => c,
-            Err(e) => {
-                return Err(AttemptError::Body {
-                    status,
-                    bytes: written,
-                    why: format!(
-                        "connection broke after {written} bytes: {}",
-                        crate::http::error_chain(&e)
-                    ),
-                });
-            }
-        };
-        if head.len() < 16 {
-            let take = (16 - head.len()).min(chunk.len());
-            head.extend_from_slice(&chunk[..take]);
+    let decision = resume::decide(
+        status,
+        content_range.as_deref(),
+        response.content_length(),
+        have,
+    );
+    let (mut file, mut written, total) = match decision {
+        resume::Resume::AlreadyComplete => {
+            seen.resumed_from = Some(have);
+            return finish(spec, have, Some(have)).await;
         }
-        file.write_all(&chunk).await.map_err(disk)?;
+        resume::Resume::Discard { why } => {
+            discard_partial(&spec.target).await;
+            return Err(AttemptError::Body(format!("{why}; starting over")));
+        }
+        resume::Resume::Append { total } => {
+            seen.resumed_from = Some(have);
+            let file = tokio::fs::OpenOptions::new()
+                .append(true)
+                .open(&partial)
+                .await
+                .map_err(disk(&partial))?;
+            (file, have, total)
+        }
+        resume::Resume::StartOver { total } => {
+            if let Some(dir) = spec.target.parent() {
+                tokio::fs::create_dir_all(dir).await.map_err(disk(dir))?;
+            }
+            let file = tokio::fs::File::create(&partial)
+                .await
+                .map_err(disk(&partial))?;
+            // Remember what this partial is a prefix of, for a later `If-Range`.
+            let vpath = validator_path(&spec.target);
+            match resume::validator(response.headers()) {
+                Some(v) => tokio::fs::write(&vpath, v).await.map_err(disk(&vpath))?,
+                None => {
+                    let _ = tokio::fs::remove_file(&vpath).await;
+                }
+            }
+            (file, 0, total)
+        }
+    };
+    let from_start = written == 0;
+    let mut out = tokio::io::BufWriter::with_capacity(options.write_buffer, &mut file);
+    let mut stream = response.bytes_stream();
+    let mut head: Vec<u8> = Vec::with_capacity(HEAD_LEN);
+    let mut head_checked = !from_start;
+    let mut last_progress = Instant::now();
+    let broken = loop {
+        let chunk = match tokio::time::timeout(options.stall_timeout, stream.next()).await {
+            Err(_) => {
+                break Some(format!(
+                    "stalled: no byte for {}s after {written} bytes",
+                    options.stall_timeout.as_secs_f64()
+                ));
+            }
+            Ok(None) => break None,
+            Ok(Some(Err(e))) => {
+                break Some(format!(
+                    "connection broke after {written} bytes: {}",
+                    crate::http::error_chain(&e)
+                ));
+            }
+            Ok(Some(Ok(c))) => c,
+        };
+        if !head_checked {
+            let take = (HEAD_LEN - head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..take]);
+            if head.len() >= HEAD_LEN {
+                head_checked = true;
+                if !looks_like(spec.key.variant, &head) {
+                    drop(out);
+                    drop(file);
+                    discard_partial(&spec.target).await;
+                    return Err(not_media(spec, &head, &seen.headers));
+                }
+            }
+        }
+        out.write_all(&chunk).await.map_err(disk(&partial))?;
         written += chunk.len() as u64;
-        if last_progress.elapsed() >= PROGRESS_EVERY {
+        seen.bytes += chunk.len() as u64;
+        if last_progress.elapsed() >= options.progress_every {
             last_progress = Instant::now();
             let _ = events.send(EngineEvent::DownloadProgress {
                 key: spec.key.clone(),
@@ -287,30 +537,54 @@ async fn attempt(
                 total,
             });
         }
+    };
+    // Whatever arrived stays on disk, so the next attempt continues from it.
+    out.flush().await.map_err(disk(&partial))?;
+    drop(out);
+    if let Some(why) = broken {
+        return Err(AttemptError::Body(why));
     }
-    file.flush().await.map_err(disk)?;
-    file.sync_all().await.map_err(disk)?;
+    if options.sync {
+        file.sync_all().await.map_err(disk(&partial))?;
+    }
     drop(file);
-    if let Some(total) = total
-        && written != total
-    {
-        return Err(AttemptError::Body {
-            status,
-            bytes: written,
-            why: format!("body ended after {written} of {total} bytes"),
-        });
+    finish(spec, written, total).await
+}
+
+/// The answer is complete on disk: check its length and kind, then give it its final name.
+async fn finish(
+    spec: &DownloadSpec,
+    written: u64,
+    total: Option<u64>,
+) -> Result<AttemptDone, AttemptError> {
+    let partial = partial_path(&spec.target);
+    if let Some(total) = total {
+        if written < total {
+            return Err(AttemptError::Body(format!(
+                "body ended after {written} of {total} bytes"
+            )));
+        }
+        if written > total {
+            discard_partial(&spec.target).await;
+            return Err(AttemptError::Body(format!(
+                "got {written} bytes where {total} were announced; starting over"
+            )));
+        }
     }
+    let mut head = vec![0u8; HEAD_LEN];
+    let n = match tokio::fs::File::open(&partial).await {
+        Ok(mut f) => f.read(&mut head).await.unwrap_or(0),
+        Err(source) => {
+            return Err(AttemptError::Disk(DownloadError::Disk {
+                path: partial,
+                source,
+            }));
+        }
+    };
+    head.truncate(n);
     if !looks_like(spec.key.variant, &head) {
-        let _ = tokio::fs::remove_file(&partial).await;
-        return Err(AttemptError::Body {
-            status,
-            bytes: written,
-            why: format!(
-                "the body is not a {} file (starts with {:?}): an error page served as 200?",
-                spec.key.variant.file_extension(),
-                String::from_utf8_lossy(&head)
-            ),
-        });
+        discard_partial(&spec.target).await;
+        return Err(not_media(spec, &head, &[]));
     }
     let target = with_sniffed_extension(&spec.target, &head);
     tokio::fs::rename(&partial, &target)
@@ -321,12 +595,24 @@ async fn attempt(
                 source,
             })
         })?;
+    let _ = tokio::fs::remove_file(validator_path(&spec.target)).await;
     Ok(AttemptDone {
-        status,
         bytes: written,
-        request_id,
         path: target,
     })
+}
+
+fn not_media(spec: &DownloadSpec, head: &[u8], headers: &[(String, String)]) -> AttemptError {
+    let ctype = headers
+        .iter()
+        .find(|(k, _)| k == "content-type")
+        .map(|(_, v)| format!(" (content-type {v})"))
+        .unwrap_or_default();
+    AttemptError::Body(format!(
+        "the body is not a {} file{ctype}, it starts with {:?}: an error page served as 200? Nothing was saved",
+        spec.key.variant.file_extension(),
+        String::from_utf8_lossy(head)
+    ))
 }
 
 #[cfg(test)]

@@ -31,6 +31,28 @@ impl RetrySchedule {
     }
 }
 
+/// Spread of the jitter added to scheduled waits: ±20 %, so many clients that failed together
+/// do not retry together.
+pub const JITTER: f64 = 0.2;
+
+/// `delay` scaled by a factor in `1 ± JITTER`; `unit` is a random number in `[0, 1)` (injected,
+/// so tests can pin it).
+pub fn jittered(delay: Duration, unit: f64) -> Duration {
+    let unit = if unit.is_finite() {
+        unit.clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
+    delay.mul_f64(1.0 - JITTER + 2.0 * JITTER * unit)
+}
+
+/// Did the service's error text say the content expired (the Videos API says so in words;
+/// Azure Sora only says "not found", so there only `expires_at` tells)?
+pub fn says_expired(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("expired") || m.contains("no longer available")
+}
+
 /// What to do after an attempt that did not save the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -102,6 +124,23 @@ mod tests {
         assert_eq!(secs, vec![5, 10, 30, 60]);
         assert_eq!(s.delay(4), None);
         assert_eq!(s.max_attempts(), 5);
+    }
+
+    #[test]
+    fn jitter_stays_within_twenty_percent() {
+        let d = Duration::from_secs(10);
+        assert_eq!(jittered(d, 0.0), Duration::from_secs(8));
+        assert_eq!(jittered(d, 0.5), Duration::from_secs(10));
+        assert_eq!(jittered(d, 1.0), Duration::from_secs(12));
+        assert_eq!(jittered(d, f64::NAN), d);
+        for _ in 0..100 {
+            let j = jittered(d, fastrand::f64());
+            assert!(j >= Duration::from_secs(8) && j <= Duration::from_secs(12));
+        }
+        assert!(says_expired(
+            "The content of video 'v' has expired and can no longer be downloaded."
+        ));
+        assert!(!says_expired("Resource not found"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::engine::events::JobKey;
+use crate::engine::events::{DownloadKey, JobKey};
 use crate::providers::{ContentVariant, GenerationRequest};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +39,10 @@ pub enum Command {
     Upload {
         job: JobKey,
         path: PathBuf,
+    },
+    /// Stop one download; its partial file is kept, so fetching again resumes it.
+    CancelDownload {
+        key: DownloadKey,
     },
     ListBuckets,
     ListObjects {

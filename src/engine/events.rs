@@ -35,6 +35,11 @@ pub enum AttemptOutcome {
     WillRetry,
     /// Failed and will not be retried (bad key, retired deployment, schedule exhausted...).
     GaveUp,
+    /// Stopped by the user; the partial file is kept so a later download resumes it.
+    Cancelled,
+    /// A diagnostic request (job or metadata re-fetched to look for another URL): it informs,
+    /// it does not fetch the content itself.
+    Diagnostic,
 }
 
 /// One HTTP attempt at fetching content, as the attempt log shows it.
@@ -58,6 +63,9 @@ pub struct Attempt {
     pub next_retry_in: Option<Duration>,
     /// `apim-request-id` / `x-request-id` of the answer, for support tickets.
     pub request_id: Option<String>,
+    /// The answer's useful headers only (content-type, content-length, content-range, etag,
+    /// last-modified, retry-after, request ids), in the order received.
+    pub headers: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -90,10 +98,19 @@ pub enum EngineEvent {
         at: SystemTime,
     },
     DownloadAttempt(Attempt),
+    /// Sent at most a few times a second per download (coalesced by the engine).
     DownloadProgress {
         key: DownloadKey,
         bytes: u64,
         total: Option<u64>,
+    },
+    /// The download waits for a free slot (`download.max_concurrent` are running).
+    DownloadQueued {
+        key: DownloadKey,
+    },
+    /// The user stopped the download; its partial file is kept for a later resume.
+    DownloadCancelled {
+        key: DownloadKey,
     },
     DownloadFinished {
         key: DownloadKey,

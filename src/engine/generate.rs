@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use super::{Ctx, EngineEvent, JobKey};
-use crate::download::{self, DownloadSpec};
+use crate::download::{self, DownloadError, DownloadSpec};
 use crate::engine::DownloadKey;
 use crate::providers::{
-    ContentVariant, GenerationRequest, Job, JobStatus, Output, Provider, ProviderError,
+    ContentRequest, ContentVariant, GenerationRequest, Job, JobStatus, Output, Provider,
+    ProviderError,
 };
 
 /// Consecutive failed polls tolerated before the job is reported lost (with its id, so the
@@ -318,15 +319,15 @@ async fn fetch(
         target: ctx.download_dir(key.job).join(file_name),
         expires_at: job.expires_at,
     };
-    match download::download(
-        http,
-        &spec,
-        &ctx.settings.retry_schedule,
-        &ctx.events,
-        &ctx.cancel,
-    )
-    .await
-    {
+    let token = ctx.cancel.child_token();
+    if let Ok(mut map) = ctx.downloads.lock() {
+        map.insert(key.clone(), token.clone());
+    }
+    let result = fetch_in_slot(ctx, http, &spec, &job.id, &token).await;
+    if let Ok(mut map) = ctx.downloads.lock() {
+        map.remove(&key);
+    }
+    match result {
         Ok(done) => {
             ctx.send(EngineEvent::DownloadFinished {
                 key,
@@ -334,6 +335,10 @@ async fn fetch(
                 bytes: done.bytes,
             });
             Some(done.path)
+        }
+        Err(DownloadError::Cancelled) => {
+            ctx.send(EngineEvent::DownloadCancelled { key });
+            None
         }
         Err(e) => failed(e.to_string()),
     }
@@ -390,6 +395,74 @@ fn intent_entry(
         remix_of,
         download_dir: Some(download_dir.display().to_string()),
     }
+}
+
+/// Wait for a download slot (saying so when all are taken), then download; when the documented
+/// URL keeps answering 404 before expiry, run the diagnostics and try what they find.
+async fn fetch_in_slot(
+    ctx: &Ctx,
+    http: &reqwest::Client,
+    spec: &DownloadSpec,
+    job_id: &str,
+    token: &tokio_util::sync::CancellationToken,
+) -> Result<download::Downloaded, DownloadError> {
+    let slots = std::sync::Arc::clone(&ctx.download_slots);
+    let _permit = match std::sync::Arc::clone(&slots).try_acquire_owned() {
+        Ok(p) => p,
+        Err(_) => {
+            ctx.send(EngineEvent::DownloadQueued {
+                key: spec.key.clone(),
+            });
+            tokio::select! {
+                p = slots.acquire_owned() => p.map_err(|_| DownloadError::Cancelled)?,
+                () = token.cancelled() => return Err(DownloadError::Cancelled),
+            }
+        }
+    };
+    let options = &ctx.limits.options;
+    let schedule = &ctx.settings.retry_schedule;
+    let first = download::download_with(http, spec, schedule, options, &ctx.events, token).await;
+    let expired = spec.expires_at.is_some_and(|t| SystemTime::now() >= t);
+    let Err(DownloadError::GaveUp {
+        last_status: Some(404),
+        ..
+    }) = &first
+    else {
+        return first;
+    };
+    if expired {
+        return first;
+    }
+    let number = u32::try_from(schedule.max_attempts() + 1).unwrap_or(u32::MAX);
+    let found = download::diagnose::run(
+        http,
+        &spec.key,
+        &spec.request,
+        Some(job_id),
+        number,
+        &ctx.events,
+    )
+    .await;
+    for url in found {
+        // Credentials go only where they came from.
+        let same_origin = url.origin() == spec.request.url.origin();
+        let mut alt = spec.clone();
+        alt.request = ContentRequest {
+            headers: if same_origin {
+                spec.request.headers.clone()
+            } else {
+                reqwest::header::HeaderMap::new()
+            },
+            url,
+        };
+        let once = download::RetrySchedule(Vec::new());
+        if let Ok(done) =
+            download::download_with(http, &alt, &once, options, &ctx.events, token).await
+        {
+            return Ok(done);
+        }
+    }
+    first
 }
 
 /// An id as a file name: only characters safe on every filesystem.

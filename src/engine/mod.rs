@@ -12,13 +12,14 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 pub use command::Command;
 pub use events::{Attempt, AttemptOutcome, DownloadKey, EngineEvent, JobKey};
 
-use crate::download::RetrySchedule;
+use crate::download::{DownloadOptions, RetrySchedule};
 use crate::journal::{Event as JournalEvent, JobState, Journal};
 use crate::providers::JobStatus;
 use crate::providers::{ContentVariant, Provider};
@@ -38,6 +39,31 @@ pub struct EngineSettings {
     pub output_bucket: String,
     /// Also fetch each output's thumbnail.
     pub thumbnails: bool,
+}
+
+/// How downloads run: how many at once, and how each transfer behaves.
+#[derive(Debug, Clone)]
+pub struct DownloadLimits {
+    /// Downloads running at the same time; the others wait for a slot ("waiting").
+    pub max_concurrent: usize,
+    pub options: DownloadOptions,
+}
+
+impl Default for DownloadLimits {
+    fn default() -> Self {
+        Self {
+            max_concurrent: 3,
+            options: DownloadOptions::default(),
+        }
+    }
+}
+
+/// What a front end may add to an engine beyond its services and settings.
+#[derive(Debug, Default)]
+pub struct EngineExtras {
+    pub limits: DownloadLimits,
+    /// Record every job here (and resume from it).
+    pub journal: Option<Arc<Journal>>,
 }
 
 /// The services the engine talks to; either may be missing (not configured).
@@ -62,6 +88,11 @@ struct Ctx {
     journal_ids: Mutex<HashMap<JobKey, String>>,
     /// Download directories of resumed jobs that differ from the settings' one.
     download_dirs: Mutex<HashMap<JobKey, PathBuf>>,
+    limits: DownloadLimits,
+    /// One permit per running download.
+    download_slots: Arc<Semaphore>,
+    /// The cancel token of each download in flight (child of `cancel`).
+    downloads: Mutex<HashMap<DownloadKey, CancellationToken>>,
 }
 
 impl Ctx {
@@ -223,16 +254,18 @@ impl Engine {
         settings: EngineSettings,
         events: UnboundedSender<EngineEvent>,
     ) -> Self {
-        Self::with_journal(services, settings, events, None)
+        Self::with_extras(services, settings, events, EngineExtras::default())
     }
 
-    /// An engine that records every job in `journal` and can resume what it recorded.
-    pub fn with_journal(
+    /// [`Engine::new`] with download limits (`download.max_concurrent`,
+    /// `download.stall_timeout_secs`) and a journal that records every job.
+    pub fn with_extras(
         services: Services,
         settings: EngineSettings,
         events: UnboundedSender<EngineEvent>,
-        journal: Option<Arc<Journal>>,
+        extras: EngineExtras,
     ) -> Self {
+        let EngineExtras { limits, journal } = extras;
         Self {
             ctx: Arc::new(Ctx {
                 services,
@@ -244,6 +277,9 @@ impl Engine {
                 journal,
                 journal_ids: Mutex::new(HashMap::new()),
                 download_dirs: Mutex::new(HashMap::new()),
+                download_slots: Arc::new(Semaphore::new(limits.max_concurrent.max(1))),
+                limits,
+                downloads: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -298,6 +334,11 @@ impl Engine {
                 tokio::spawn(async move {
                     upload::run(&ctx, job, &path).await;
                 });
+            }
+            Command::CancelDownload { key } => {
+                if let Some(token) = ctx.downloads.lock().ok().and_then(|m| m.get(&key).cloned()) {
+                    token.cancel();
+                }
             }
             Command::ListBuckets => {
                 tokio::spawn(async move {

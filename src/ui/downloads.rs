@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Gauge, Paragraph};
 
 use super::{Theme, format, panel};
 use crate::app::downloads::seconds_until;
@@ -13,7 +13,6 @@ use crate::app::{ActiveDownload, App, LogEntry};
 use crate::engine::{Attempt, AttemptOutcome, DownloadKey};
 use crate::providers::ContentVariant;
 
-const BAR_WIDTH: usize = 20;
 /// Longer URLs are cut from the left, keeping the `/content/video?…` tail.
 const URL_MAX: usize = 100;
 const URL_MIN: usize = 20;
@@ -23,7 +22,7 @@ const CONTINUATION: &str = "         ↳ ";
 pub fn render_downloads(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
     let log = app.downloads();
     let scrolled = log.scroll_from_bottom > 0;
-    let title = if scrolled {
+    let mut title = if scrolled {
         format!(
             " Downloads & uploads (UTC) — scrolled up {}, End follows ",
             log.scroll_from_bottom
@@ -31,6 +30,13 @@ pub fn render_downloads(app: &App, theme: &Theme, frame: &mut Frame, area: Rect,
     } else {
         " Downloads & uploads (UTC) ".to_string()
     };
+    // The newest job's content retention: what is left to fetch it.
+    if let Some((job, at)) = log.expires.last() {
+        title.push_str(&format!(
+            "— {job} {} ",
+            crate::headless::expiry_text(*at, app.now())
+        ));
+    }
     let block = panel(title, focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -53,13 +59,15 @@ pub fn render_downloads(app: &App, theme: &Theme, frame: &mut Frame, area: Rect,
         frame.render_widget(Paragraph::new(lines), log_area);
     }
 
-    let active: Vec<Line> = log
-        .active
-        .iter()
-        .take(usize::from(pinned))
-        .map(|a| progress_line(a, theme))
-        .collect();
-    frame.render_widget(Paragraph::new(active), active_area);
+    // One gauge per running download; only the rows that fit are drawn.
+    for (i, active) in log.active.iter().take(usize::from(pinned)).enumerate() {
+        let row = Rect {
+            y: active_area.y + i as u16,
+            height: 1,
+            ..active_area
+        };
+        render_progress(active, theme, frame, row);
+    }
 }
 
 /// The lines of the entries that end `scroll_from_bottom` entries above the tail, built from
@@ -192,6 +200,8 @@ fn attempt_lines<'a>(
         AttemptOutcome::Saved => ("saved", theme.ok),
         AttemptOutcome::WillRetry => ("retry", theme.warning),
         AttemptOutcome::GaveUp => ("gave up", theme.error),
+        AttemptOutcome::Cancelled => ("cancelled", theme.warning),
+        AttemptOutcome::Diagnostic => ("diagnostic", theme.info),
     };
     let mut facts = vec![
         time(attempt.started_at, theme),
@@ -216,7 +226,19 @@ fn attempt_lines<'a>(
         Span::styled(format!("{} ", attempt.method), theme.dim),
         Span::styled(format::shorten_url(&attempt.url, url_budget), theme.text),
     ]);
-    vec![Line::from(facts), request]
+    let mut lines = vec![Line::from(facts), request];
+    if !attempt.headers.is_empty() {
+        let text: Vec<String> = attempt
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(CONTINUATION, theme.dim),
+            Span::styled(text.join(" · "), theme.dim),
+        ]));
+    }
+    lines
 }
 
 fn status_style(code: u16, theme: &Theme) -> Style {
@@ -227,31 +249,62 @@ fn status_style(code: u16, theme: &Theme) -> Style {
     }
 }
 
-fn progress_line<'a>(active: &ActiveDownload, theme: &Theme) -> Line<'a> {
-    let mut spans = vec![
-        Span::styled("⇣ ", theme.accent),
-        Span::styled(format!("{} ", download_label(&active.key)), theme.key),
-    ];
+const LABEL_WIDTH: u16 = 16;
+
+fn render_progress(active: &ActiveDownload, theme: &Theme, frame: &mut Frame, row: Rect) {
+    let [label_area, gauge_area] =
+        Layout::horizontal([Constraint::Length(LABEL_WIDTH), Constraint::Fill(1)]).areas(row);
+    frame.render_widget(
+        Line::from(vec![
+            Span::styled("⇣ ", theme.accent),
+            Span::styled(download_label(&active.key), theme.key),
+        ]),
+        label_area,
+    );
+    let (ratio, text) = progress_text(active);
+    let gauge = Gauge::default()
+        .ratio(ratio)
+        .label(Span::styled(text, theme.text))
+        .gauge_style(if active.waiting {
+            theme.dim
+        } else {
+            theme.accent
+        })
+        .use_unicode(true);
+    frame.render_widget(gauge, gauge_area);
+}
+
+/// The fill ratio and the words on a gauge: bytes, total, rate and time left.
+pub fn progress_text(active: &ActiveDownload) -> (f64, String) {
+    if active.waiting {
+        return (0.0, "waiting for a free download slot".to_string());
+    }
+    let rate = active
+        .rate
+        .map(|r| format!(" · {}/s", format::bytes(r as u64)))
+        .unwrap_or_default();
+    let eta = active
+        .eta_secs()
+        .map(|s| {
+            format!(
+                " · ETA {}",
+                format::short_duration(std::time::Duration::from_secs(s))
+            )
+        })
+        .unwrap_or_default();
     match active.total.filter(|t| *t > 0) {
         Some(total) => {
             let ratio = (active.bytes as f64 / total as f64).clamp(0.0, 1.0);
-            let filled = (ratio * BAR_WIDTH as f64).round() as usize;
-            spans.push(Span::styled("█".repeat(filled), theme.accent));
-            spans.push(Span::styled("░".repeat(BAR_WIDTH - filled), theme.dim));
-            spans.push(Span::styled(
+            (
+                ratio,
                 format!(
-                    " {} / {} {:.0}%",
+                    "{} / {} {:.0}%{rate}{eta}",
                     format::bytes(active.bytes),
                     format::bytes(total),
                     ratio * 100.0
                 ),
-                theme.text,
-            ));
+            )
         }
-        None => spans.push(Span::styled(
-            format!("{} so far", format::bytes(active.bytes)),
-            theme.text,
-        )),
+        None => (0.0, format!("{} so far{rate}", format::bytes(active.bytes))),
     }
-    Line::from(spans)
 }

@@ -63,6 +63,7 @@ pub enum Action {
     Refresh,
     Upload,
     Remix,
+    CancelDownload,
 }
 
 impl Action {
@@ -96,6 +97,7 @@ impl Action {
             Action::Refresh => "refresh",
             Action::Upload => "upload selected job",
             Action::Remix => "remix selected job",
+            Action::CancelDownload => "cancel the newest download (press twice)",
         }
     }
 }
@@ -345,6 +347,7 @@ impl Default for KeyMap {
             (Scope::Downloads, Action::Top, vec![plain(Home)]),
             (Scope::Downloads, Action::Bottom, vec![plain(End), ch('G')]),
             (Scope::Downloads, Action::Upload, vec![ch('u')]),
+            (Scope::Downloads, Action::CancelDownload, vec![ch('c')]),
             (Scope::Buckets, Action::Up, vec![plain(Up), ch('k')]),
             (Scope::Buckets, Action::Down, vec![plain(Down), ch('j')]),
             (Scope::Buckets, Action::Left, vec![plain(Left), ch('h')]),

@@ -137,6 +137,7 @@ pub fn attempt(
         detail: detail.to_string(),
         next_retry_in,
         request_id: Some("req-1".to_string()),
+        headers: Vec::new(),
     })
 }
 
