@@ -65,6 +65,7 @@ pub fn engine(
         EngineExtras {
             limits: setup::download_limits(config),
             journal: Some(journal),
+            config: None,
         },
     );
     Ok((engine, rx))
@@ -230,6 +231,7 @@ pub async fn resume(config: Config) -> Result<ExitCode> {
         EngineExtras {
             limits: setup::download_limits(&config),
             journal: Some(journal),
+            config: None,
         },
     );
     let commands = unfinished

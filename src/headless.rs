@@ -343,6 +343,8 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             }
         }
         EngineEvent::Warning { message, .. } => format!("warning: {message}"),
+        EngineEvent::Info(message) => message.clone(),
+        EngineEvent::History(_) | EngineEvent::Doctor(_) => return None,
         EngineEvent::BucketsListed(_) | EngineEvent::ObjectsListed { .. } => return None,
     })
 }

@@ -5,6 +5,7 @@
 pub mod buckets;
 pub mod downloads;
 pub mod jobs;
+pub mod pages;
 pub mod prompt;
 pub mod settings;
 mod update;
@@ -16,6 +17,7 @@ use crossterm::event::KeyEvent;
 pub use buckets::{BucketsPane, BucketsState, ObjectsLocation, Remote};
 pub use downloads::{ActiveDownload, DownloadLog, LogEntry};
 pub use jobs::{DownloadedFile, JobEnd, JobRow, JobsState, StatusStep, UploadState};
+pub use pages::{Confirm, DoctorState, HistoryState, Page};
 pub use prompt::PromptState;
 pub use settings::AppSettings;
 
@@ -106,6 +108,10 @@ pub struct App {
     jobs: JobsState,
     downloads: DownloadLog,
     buckets: BucketsState,
+    page: Page,
+    history: HistoryState,
+    doctor: DoctorState,
+    confirm: Option<Confirm>,
 }
 
 impl App {
@@ -127,6 +133,10 @@ impl App {
             jobs: JobsState::default(),
             downloads: DownloadLog::default(),
             buckets: BucketsState::default(),
+            page: Page::Dashboard,
+            history: HistoryState::default(),
+            doctor: DoctorState::default(),
+            confirm: None,
         }
     }
 
@@ -149,6 +159,22 @@ impl App {
             commands.push(Command::Resume { key, journal_id });
         }
         commands
+    }
+
+    pub fn page(&self) -> Page {
+        self.page
+    }
+
+    pub fn history(&self) -> &HistoryState {
+        &self.history
+    }
+
+    pub fn doctor(&self) -> &DoctorState {
+        &self.doctor
+    }
+
+    pub fn confirm(&self) -> Option<&Confirm> {
+        self.confirm.as_ref()
     }
 
     pub fn should_quit(&self) -> bool {

@@ -8,7 +8,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::buckets::{BucketsPane, ObjectsLocation, Remote, join_folder, parent_folder};
 use super::downloads::LogEntry;
 use super::jobs::{DownloadedFile, JobEnd, StatusStep, UploadState};
-use super::{App, Focus, Msg};
+use super::{App, Focus, Msg, Page};
 use crate::engine::{Command, EngineEvent, JobKey};
 use crate::storage::{Bucket, ObjectEntry};
 use crate::ui::keymap::{Action, Scope};
@@ -40,6 +40,16 @@ impl App {
             return Vec::new();
         }
         let global = self.keymap.action_in(Scope::Global, &key);
+        if self.confirm.is_some() {
+            // A question is open: only its answers (and Ctrl-C) count.
+            return match global {
+                Some(Action::Quit) => self.perform(Action::Quit),
+                _ => match self.keymap.action_in(Scope::Confirm, &key) {
+                    Some(action) => self.perform(action),
+                    None => Vec::new(),
+                },
+            };
+        }
         if self.help_visible {
             return match global {
                 Some(Action::Quit) => self.perform(Action::Quit),
@@ -48,6 +58,13 @@ impl App {
                     Some(action) => self.perform(action),
                     None => Vec::new(),
                 },
+            };
+        }
+        if let Some(scope) = self.page_scope() {
+            let action = global.or_else(|| self.keymap.action_in(scope, &key));
+            return match action {
+                Some(action) => self.perform(action),
+                None => Vec::new(),
             };
         }
         let typing = self.focus == Focus::Prompt;
@@ -79,7 +96,30 @@ impl App {
         }
     }
 
+    /// The keymap scope of the page on screen, unless it is the dashboard.
+    fn page_scope(&self) -> Option<Scope> {
+        match self.page {
+            Page::Dashboard => None,
+            Page::History => Some(Scope::History),
+            Page::Doctor => Some(Scope::Doctor),
+        }
+    }
+
     fn perform(&mut self, action: Action) -> Vec<Command> {
+        if self.page == Page::History {
+            match action {
+                Action::Up => {
+                    self.history.move_selection(-1);
+                    return Vec::new();
+                }
+                Action::Down => {
+                    self.history.move_selection(1);
+                    return Vec::new();
+                }
+                Action::Refresh => return vec![Command::LoadHistory],
+                _ => {}
+            }
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::NextFocus => self.focus = self.focus.next(),
@@ -115,6 +155,28 @@ impl App {
             Action::Upload => return self.upload_selected_job(),
             Action::CancelDownload => return self.cancel_download(),
             Action::Remix => self.start_remix(),
+            Action::ShowHistory => {
+                self.page = Page::History;
+                self.history.records = Remote::Loading;
+                return vec![Command::LoadHistory];
+            }
+            Action::ShowDoctor => {
+                self.page = Page::Doctor;
+                return self.run_doctor(false);
+            }
+            Action::Back => self.page = Page::Dashboard,
+            Action::RunDoctor => return self.run_doctor(false),
+            Action::RunDoctorProbe => return self.run_doctor(true),
+            Action::Rerun => self.rerun_selected(),
+            Action::RemoveEntry => self.ask_remove(false),
+            Action::RemoveEverything => self.ask_remove(true),
+            Action::ConfirmYes => {
+                return self.confirm.take().map(|c| c.on_yes).unwrap_or_default();
+            }
+            Action::ConfirmNo => {
+                self.confirm = None;
+                self.inform("Nothing was changed.");
+            }
             Action::Refresh => return self.refresh_buckets(),
             Action::Open => return self.open_in_buckets(),
             Action::Parent => return self.open_parent_folder(),
@@ -151,6 +213,60 @@ impl App {
                 _ => self.downloads.scroll_down(step.unsigned_abs()),
             },
         }
+    }
+
+    fn run_doctor(&mut self, probe: bool) -> Vec<Command> {
+        self.doctor.report = Remote::Loading;
+        self.doctor.probed = probe;
+        vec![Command::RunDoctor { probe }]
+    }
+
+    /// Copy the selected entry's prompt and parameters into the prompt, ready to send again.
+    fn rerun_selected(&mut self) {
+        let Some(record) = self.history.selected_record() else {
+            return;
+        };
+        let request = record.request.clone();
+        self.prompt.input = tui_input::Input::new(request.prompt.clone());
+        if let Some(size) = crate::providers::Size::parse(&request.size) {
+            self.prompt.size = size;
+        }
+        if request.seconds > 0 {
+            self.prompt.seconds = request.seconds;
+            self.prompt.variants = request.variants.max(1);
+        }
+        self.prompt.remix_of = None;
+        self.page = Page::Dashboard;
+        self.focus = Focus::Prompt;
+        self.inform(
+            "Prompt and parameters copied from the history: Enter sends it (a new, paid job).",
+        );
+    }
+
+    fn ask_remove(&mut self, everything: bool) {
+        let Some(record) = self.history.selected_record() else {
+            return;
+        };
+        let who = record
+            .job_id
+            .clone()
+            .unwrap_or_else(|| format!("\"{}\"", record.request.prompt));
+        let question = if everything {
+            format!(
+                "Remove {who} from the history, delete its {} file(s) and delete the job on the service? (y/n)",
+                record.downloads.len()
+            )
+        } else {
+            format!("Remove {who} from the history? Files and the remote job stay. (y/n)")
+        };
+        self.confirm = Some(super::Confirm {
+            question,
+            on_yes: vec![Command::RemoveHistory {
+                journal_id: record.id.clone(),
+                files: everything,
+                remote: everything,
+            }],
+        });
     }
 
     /// Turn the prompt into a remix of the selected job's video.
@@ -371,6 +487,20 @@ impl App {
                 row.ended_at = Some(at);
                 self.warn(format!("{key} failed: {message}"));
             }
+            EngineEvent::History(result) => match result {
+                Ok(records) => self.history.set(records),
+                Err(e) => self.history.records = Remote::Failed(e),
+            },
+            EngineEvent::Doctor(report) => {
+                let failed = report.failed();
+                self.doctor.report = Remote::Loaded(report);
+                if failed {
+                    self.warn("The doctor found problems: see the fixes on the Doctor page (F6).");
+                } else {
+                    self.inform("Doctor: every check passed.");
+                }
+            }
+            EngineEvent::Info(message) => self.inform(message),
             EngineEvent::Warning { key, message } => match key {
                 Some(key) => self.warn(format!("{key}: {message}")),
                 None => self.warn(message),

@@ -35,6 +35,19 @@ pub enum Command {
         key: JobKey,
         journal_id: String,
     },
+    /// Read the journal's records (answered with `EngineEvent::History`).
+    LoadHistory,
+    /// Remove a journal entry; with `files` also its downloaded files, with `remote` also the
+    /// job on the service (its content goes with it).
+    RemoveHistory {
+        journal_id: String,
+        files: bool,
+        remote: bool,
+    },
+    /// Check the configuration and the services (answered with `EngineEvent::Doctor`).
+    RunDoctor {
+        probe: bool,
+    },
     /// Upload an already downloaded file of a job to the output bucket.
     Upload {
         job: JobKey,

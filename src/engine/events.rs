@@ -151,6 +151,12 @@ pub enum EngineEvent {
         key: JobKey,
         ok: bool,
     },
+    /// The journal's records, oldest first.
+    History(Result<Vec<crate::journal::JobRecord>, String>),
+    /// The doctor's findings.
+    Doctor(crate::doctor::Report),
+    /// A one-line outcome for the person ("removed …").
+    Info(String),
     /// Something the person should know that is not a failure of a step (content about to
     /// expire, a journal that could not be written).
     Warning {

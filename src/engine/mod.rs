@@ -4,6 +4,7 @@
 pub mod command;
 pub mod events;
 mod generate;
+mod history;
 mod resume;
 mod upload;
 
@@ -64,6 +65,8 @@ pub struct EngineExtras {
     pub limits: DownloadLimits,
     /// Record every job here (and resume from it).
     pub journal: Option<Arc<Journal>>,
+    /// The configuration, for the doctor.
+    pub config: Option<Arc<crate::config::Config>>,
 }
 
 /// The services the engine talks to; either may be missing (not configured).
@@ -84,6 +87,7 @@ struct Ctx {
     job_ids: Mutex<HashMap<JobKey, String>>,
     /// Where every job is recorded, when the front end keeps a journal.
     journal: Option<Arc<Journal>>,
+    config: Option<Arc<crate::config::Config>>,
     /// Journal ids by local key: only jobs with one are recorded.
     journal_ids: Mutex<HashMap<JobKey, String>>,
     /// Download directories of resumed jobs that differ from the settings' one.
@@ -265,7 +269,11 @@ impl Engine {
         events: UnboundedSender<EngineEvent>,
         extras: EngineExtras,
     ) -> Self {
-        let EngineExtras { limits, journal } = extras;
+        let EngineExtras {
+            limits,
+            journal,
+            config,
+        } = extras;
         Self {
             ctx: Arc::new(Ctx {
                 services,
@@ -275,6 +283,7 @@ impl Engine {
                 http: crate::http::client(),
                 job_ids: Mutex::new(HashMap::new()),
                 journal,
+                config,
                 journal_ids: Mutex::new(HashMap::new()),
                 download_dirs: Mutex::new(HashMap::new()),
                 download_slots: Arc::new(Semaphore::new(limits.max_concurrent.max(1))),
@@ -329,6 +338,21 @@ impl Engine {
                     let ok = resume::run(&ctx, key, &journal_id).await;
                     ctx.send(EngineEvent::JobComplete { key, ok });
                 });
+            }
+            Command::LoadHistory => {
+                tokio::spawn(async move { history::load(&ctx) });
+            }
+            Command::RemoveHistory {
+                journal_id,
+                files,
+                remote,
+            } => {
+                tokio::spawn(
+                    async move { history::remove(&ctx, &journal_id, files, remote).await },
+                );
+            }
+            Command::RunDoctor { probe } => {
+                tokio::spawn(async move { history::doctor(&ctx, probe).await });
             }
             Command::Upload { job, path } => {
                 tokio::spawn(async move {

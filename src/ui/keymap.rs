@@ -18,6 +18,9 @@ pub enum Scope {
     Downloads,
     Buckets,
     Help,
+    History,
+    Doctor,
+    Confirm,
 }
 
 impl Scope {
@@ -30,6 +33,9 @@ impl Scope {
             Scope::Downloads => "Downloads",
             Scope::Buckets => "Buckets",
             Scope::Help => "Help",
+            Scope::History => "History",
+            Scope::Doctor => "Doctor",
+            Scope::Confirm => "Question",
         }
     }
 }
@@ -64,6 +70,16 @@ pub enum Action {
     Upload,
     Remix,
     CancelDownload,
+    ShowHistory,
+    ShowDoctor,
+    Back,
+    Rerun,
+    RemoveEntry,
+    RemoveEverything,
+    RunDoctor,
+    RunDoctorProbe,
+    ConfirmYes,
+    ConfirmNo,
 }
 
 impl Action {
@@ -97,6 +113,16 @@ impl Action {
             Action::Refresh => "refresh",
             Action::Upload => "upload selected job",
             Action::Remix => "remix selected job",
+            Action::ShowHistory => "history",
+            Action::ShowDoctor => "doctor",
+            Action::Back => "back to the dashboard",
+            Action::Rerun => "re-run: copy prompt and parameters",
+            Action::RemoveEntry => "remove entry",
+            Action::RemoveEverything => "remove entry, files and remote job",
+            Action::RunDoctor => "run the checks again",
+            Action::RunDoctorProbe => "run with an upload/delete probe",
+            Action::ConfirmYes => "yes",
+            Action::ConfirmNo => "no",
             Action::CancelDownload => "cancel the newest download (press twice)",
         }
     }
@@ -307,9 +333,13 @@ impl Default for KeyMap {
             (Scope::Global, Action::NextFocus, vec![plain(Tab)]),
             (Scope::Global, Action::PrevFocus, vec![plain(BackTab)]),
             (Scope::Global, Action::ToggleHelp, vec![plain(F(1))]),
+            (Scope::Global, Action::ShowHistory, vec![plain(F(5))]),
+            (Scope::Global, Action::ShowDoctor, vec![plain(F(6))]),
             (Scope::Browse, Action::Quit, vec![ch('q')]),
             (Scope::Browse, Action::ToggleHelp, vec![ch('?')]),
             (Scope::Browse, Action::FocusPrompt, vec![ch('i')]),
+            (Scope::Browse, Action::ShowHistory, vec![ch('H')]),
+            (Scope::Browse, Action::ShowDoctor, vec![ch('D')]),
             (Scope::Prompt, Action::Submit, vec![plain(Enter)]),
             (Scope::Prompt, Action::LeavePrompt, vec![plain(Esc)]),
             (Scope::Prompt, Action::NextSize, vec![alt('s'), plain(F(2))]),
@@ -355,6 +385,18 @@ impl Default for KeyMap {
             (Scope::Buckets, Action::Open, vec![plain(Enter)]),
             (Scope::Buckets, Action::Parent, vec![plain(Backspace)]),
             (Scope::Buckets, Action::Refresh, vec![ch('r')]),
+            (Scope::History, Action::Up, vec![plain(Up), ch('k')]),
+            (Scope::History, Action::Down, vec![plain(Down), ch('j')]),
+            (Scope::History, Action::Rerun, vec![plain(Enter)]),
+            (Scope::History, Action::RemoveEntry, vec![ch('x')]),
+            (Scope::History, Action::RemoveEverything, vec![ch('X')]),
+            (Scope::History, Action::Refresh, vec![ch('r')]),
+            (Scope::History, Action::Back, vec![plain(Esc), ch('q')]),
+            (Scope::Doctor, Action::RunDoctor, vec![ch('r')]),
+            (Scope::Doctor, Action::RunDoctorProbe, vec![ch('p')]),
+            (Scope::Doctor, Action::Back, vec![plain(Esc), ch('q')]),
+            (Scope::Confirm, Action::ConfirmYes, vec![ch('y')]),
+            (Scope::Confirm, Action::ConfirmNo, vec![ch('n'), plain(Esc)]),
             (
                 Scope::Help,
                 Action::CloseHelp,

@@ -7,6 +7,7 @@ pub mod downloads;
 pub mod format;
 pub mod help;
 pub mod keymap;
+pub mod pages;
 pub mod prompt;
 pub mod theme;
 pub mod timeline;
@@ -19,7 +20,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 pub use theme::Theme;
 
-use crate::app::{App, Focus, NoticeLevel};
+use crate::app::{App, Focus, NoticeLevel, Page};
 use keymap::{KeyMap, Scope};
 
 /// Below this the panels cannot show a useful line each, so a notice replaces them.
@@ -54,6 +55,29 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     .areas(area);
 
     render_header(app, theme, frame, header);
+    if app.page() != Page::Dashboard {
+        let [_, page_area, notice, hints] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        match app.page() {
+            Page::History => pages::render_history(app, theme, frame, page_area),
+            Page::Doctor => pages::render_doctor(app, theme, frame, page_area),
+            Page::Dashboard => {}
+        }
+        render_notice(app, theme, frame, notice);
+        let scope = if app.page() == Page::History {
+            Scope::History
+        } else {
+            Scope::Doctor
+        };
+        render_scope_hints(app.keymap(), &[scope, Scope::Global], theme, frame, hints);
+        overlays(app, theme, frame, area);
+        return;
+    }
     let focus = app.focus();
     let typing = focus == Focus::Prompt && !app.help_visible();
     prompt::render_prompt(app, theme, frame, prompt_area, typing);
@@ -62,8 +86,16 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     buckets::render_buckets(app, theme, frame, buckets_area, focus == Focus::Buckets);
     render_notice(app, theme, frame, notice);
     render_hints(app.keymap(), focus, app.help_visible(), theme, frame, hints);
+    overlays(app, theme, frame, area);
+}
+
+/// Help and the question box, over whatever page is drawn.
+fn overlays(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if app.help_visible() {
         help::render_help(app.keymap(), theme, frame, area);
+    }
+    if let Some(confirm) = app.confirm() {
+        pages::render_confirm(&confirm.question, theme, frame, area);
     }
 }
 
@@ -136,6 +168,16 @@ fn render_hints(
     } else {
         &[focus.scope(), Scope::Browse, Scope::Global]
     };
+    render_scope_hints(keymap, scopes, theme, frame, area);
+}
+
+fn render_scope_hints(
+    keymap: &KeyMap,
+    scopes: &[Scope],
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let mut spans = Vec::new();
     for binding in scopes.iter().flat_map(|scope| keymap.bindings_in(*scope)) {
         if !spans.is_empty() {

@@ -1,0 +1,241 @@
+//! The History and Doctor pages, and the yes/no question box. Pure functions of state.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::{Theme, panel};
+use crate::app::{App, Remote};
+use crate::doctor::Mark;
+use crate::journal::{JobRecord, JobState};
+
+pub fn render_history(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let history = app.history();
+    let records = match &history.records {
+        Remote::Loaded(r) => r,
+        Remote::Failed(e) => {
+            let block = panel(" History ", true, theme);
+            frame.render_widget(
+                Paragraph::new(Line::styled(e.clone(), theme.error)).block(block),
+                area,
+            );
+            return;
+        }
+        _ => {
+            let block = panel(" History ", true, theme);
+            frame.render_widget(
+                Paragraph::new(Line::styled("Reading the journal…", theme.dim)).block(block),
+                area,
+            );
+            return;
+        }
+    };
+    let title = format!(" History ({} job(s), newest first) ", records.len());
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Fill(3), Constraint::Length(8)]).areas(area);
+    let block = panel(title, true, theme);
+    let inner = block.inner(list_area);
+    frame.render_widget(block, list_area);
+    if records.is_empty() {
+        frame.render_widget(Line::styled("No job recorded yet.", theme.dim), inner);
+        return;
+    }
+    // Only the visible window: the selection stays in view.
+    let rows = usize::from(inner.height).max(1);
+    let first = history.selected.saturating_sub(rows - 1);
+    let lines: Vec<Line> = records
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, r)| history_row(r, i == history.selected, theme))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+
+    let block = panel(" Selected ", false, theme);
+    let inner = block.inner(detail_area);
+    frame.render_widget(block, detail_area);
+    if let Some(r) = history.selected_record() {
+        frame.render_widget(
+            Paragraph::new(details(r, theme)).wrap(Wrap { trim: true }),
+            inner,
+        );
+    }
+}
+
+fn history_row<'a>(r: &JobRecord, selected: bool, theme: &Theme) -> Line<'a> {
+    let (mark, style) = match (r.state, r.failure.is_some()) {
+        (_, true) | (JobState::Failed, _) => ("✗", theme.error),
+        (JobState::Cancelled, _) => ("⊘", theme.warning),
+        (JobState::Succeeded, _) => ("✓", theme.ok),
+        (JobState::Active, _) => ("…", theme.info),
+    };
+    let when = humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_millis(r.started_at))
+        .to_string()
+        .replace('T', " ")
+        .trim_end_matches('Z')
+        .to_string();
+    let params = if r.request.size.is_empty() {
+        r.remix_of
+            .as_ref()
+            .map_or(String::new(), |s| format!("remix of {s}"))
+    } else {
+        format!(
+            "{} {}s x{}",
+            r.request.size, r.request.seconds, r.request.variants
+        )
+    };
+    let cost = r
+        .cost_estimate
+        .map_or(String::new(), |c| format!("≈${c:.2}"));
+    let prompt: String = r.request.prompt.chars().take(60).collect();
+    let base = if selected { theme.selected } else { theme.text };
+    Line::from(vec![
+        Span::styled(if selected { "▸ " } else { "  " }, base),
+        Span::styled(format!("{mark} "), style),
+        Span::styled(format!("{when}  "), theme.dim),
+        Span::styled(format!("{prompt:<60}  "), base),
+        Span::styled(format!("{params:<18} "), theme.dim),
+        Span::styled(format!("{cost:>7}  "), theme.accent),
+        Span::styled(
+            r.status.clone().unwrap_or_else(|| "not created".into()),
+            theme.dim,
+        ),
+    ])
+}
+
+fn details<'a>(r: &JobRecord, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::from(vec![
+        Span::styled("prompt ", theme.dim),
+        Span::styled(r.request.prompt.clone(), theme.text),
+    ])];
+    lines.push(Line::from(vec![
+        Span::styled("job ", theme.dim),
+        Span::styled(
+            r.job_id.clone().unwrap_or_else(|| "(no job id)".into()),
+            theme.accent,
+        ),
+        Span::styled(format!("  on {}", r.provider), theme.dim),
+    ]));
+    if let Some(f) = &r.failure {
+        lines.push(Line::styled(format!("failed: {f}"), theme.error));
+    }
+    if let Some(expires) = r.expires_at {
+        let at = UNIX_EPOCH + Duration::from_secs(expires);
+        let text = match at.duration_since(SystemTime::UNIX_EPOCH) {
+            Ok(_) => format!("content expires {}", humantime::format_rfc3339_seconds(at)),
+            Err(_) => String::new(),
+        };
+        lines.push(Line::styled(text, theme.dim));
+    }
+    for d in &r.downloads {
+        lines.push(Line::styled(
+            format!("file  {} ({} bytes)", d.path, d.bytes),
+            theme.text,
+        ));
+    }
+    for u in &r.uploads {
+        let url = u.public_url.clone().unwrap_or_default();
+        lines.push(Line::styled(
+            format!("stored {}/{}  {url}", u.bucket, u.object_path),
+            theme.text,
+        ));
+    }
+    lines
+}
+
+pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let doctor = app.doctor();
+    let title = if doctor.probed {
+        " Doctor (with upload probe) "
+    } else {
+        " Doctor "
+    };
+    let block = panel(title, true, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let report = match &doctor.report {
+        Remote::Loaded(r) => r,
+        Remote::Failed(e) => {
+            frame.render_widget(Line::styled(e.clone(), theme.error), inner);
+            return;
+        }
+        _ => {
+            frame.render_widget(Line::styled("Checking…", theme.dim), inner);
+            return;
+        }
+    };
+    let mut lines = vec![Line::styled("Settings", theme.title)];
+    let kw = report
+        .settings
+        .iter()
+        .map(|s| s.key.len())
+        .max()
+        .unwrap_or(0);
+    for s in &report.settings {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<kw$}  ", s.key), theme.dim),
+            Span::styled(s.value.clone(), theme.text),
+            Span::styled(format!("   ({})", s.source), theme.dim),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Checks", theme.title));
+    let cw = report
+        .checks
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0);
+    for c in &report.checks {
+        let style = match c.mark {
+            Mark::Pass => theme.ok,
+            Mark::Warn => theme.warning,
+            Mark::Fail => theme.error,
+            Mark::Skip => theme.dim,
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {} ", c.mark.symbol()), style),
+            Span::styled(format!("{:<cw$}  ", c.name), theme.text),
+            Span::styled(c.detail.clone(), theme.dim),
+        ]));
+        if let Some(fix) = &c.fix {
+            lines.push(Line::from(vec![
+                Span::raw(format!("    {:<cw$}  ", "")),
+                Span::styled("fix: ", theme.key),
+                Span::styled(fix.clone(), theme.text),
+            ]));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The question box over everything else.
+pub fn render_confirm(question: &str, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = (question.chars().count() as u16 + 4).clamp(30, area.width.min(90));
+    let [popup] = Layout::vertical([Constraint::Length(5)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(popup);
+    frame.render_widget(Clear, popup);
+    let block = panel(" Confirm ", true, theme);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::styled(question.to_string(), theme.warning),
+            Line::from(vec![
+                Span::styled("y", theme.key),
+                Span::styled(" yes   ", theme.dim),
+                Span::styled("n/Esc", theme.key),
+                Span::styled(" no", theme.dim),
+            ]),
+        ])
+        .wrap(Wrap { trim: true })
+        .block(block),
+        popup,
+    );
+}
