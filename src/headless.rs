@@ -251,6 +251,13 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
                 format!("job {key}: finished with errors")
             }
         }
+        EngineEvent::Storage { result, .. } => match result {
+            Ok(done) => match &done.url {
+                Some(url) => format!("{}\n{url}", done.message),
+                None => done.message.clone(),
+            },
+            Err(failure) => format!("storage FAILED: {}", failure.message),
+        },
         EngineEvent::BucketsListed(_) | EngineEvent::ObjectsListed { .. } => return None,
     })
 }

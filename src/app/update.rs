@@ -39,6 +39,10 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
+        // An open text field or question of the bucket browser takes every key.
+        if let Some(commands) = self.modal_key(&key) {
+            return commands;
+        }
         let global = self.keymap.action_in(Scope::Global, &key);
         if self.help_visible {
             return match global {
@@ -69,6 +73,9 @@ impl App {
     }
 
     fn on_paste(&mut self, text: &str) {
+        if self.paste_into_modal(text) {
+            return;
+        }
         if self.focus != Focus::Prompt || self.help_visible {
             return;
         }
@@ -124,7 +131,12 @@ impl App {
             | Action::PageUp
             | Action::PageDown
             | Action::Top
-            | Action::Bottom => self.navigate(action),
+            | Action::Bottom => {
+                self.navigate(action);
+                return self.next_page();
+            }
+            // The bucket browser's actions and its modals' keys.
+            _ => return self.bucket_action(action),
         }
         Vec::new()
     }
@@ -299,11 +311,12 @@ impl App {
         vec![self.list_objects(location)]
     }
 
-    fn list_objects(&mut self, location: ObjectsLocation) -> Command {
-        self.buckets.begin_listing(location.clone());
+    pub(super) fn list_objects(&mut self, location: ObjectsLocation) -> Command {
+        let query = self.buckets.begin_listing(location.clone());
         Command::ListObjects {
             bucket: location.bucket,
             prefix: location.prefix,
+            query,
         }
     }
 
@@ -457,8 +470,10 @@ impl App {
             EngineEvent::ObjectsListed {
                 bucket,
                 prefix,
+                query,
                 result,
-            } => self.on_objects_listed(bucket, prefix, result),
+            } => return self.on_objects_listed(bucket, prefix, &query, result),
+            EngineEvent::Storage { op, result } => return self.on_storage_event(op, result),
         }
         Vec::new()
     }
@@ -492,6 +507,7 @@ impl App {
         };
         let previously_selected = self.buckets.selected_bucket_name().map(str::to_string);
         self.buckets.buckets = Remote::Loaded(list);
+        self.check_configured_buckets();
         self.buckets.selected_bucket = 0;
         if let Some(name) =
             previously_selected.or_else(|| self.buckets.shown.as_ref().map(|s| s.bucket.clone()))
@@ -510,8 +526,13 @@ impl App {
                 self.warn("Storage has no bucket yet.");
                 return Vec::new();
             };
+            let also = self
+                .notice()
+                .filter(|_| self.notice_is_error())
+                .map(|n| format!(" {}", n.text))
+                .unwrap_or_default();
             self.warn(format!(
-                "Output bucket '{output}' not found; showing '{first}'."
+                "Output bucket '{output}' not found; showing '{first}'.{also}"
             ));
             first
         };
@@ -525,23 +546,36 @@ impl App {
         &mut self,
         bucket: String,
         prefix: String,
+        query: &crate::engine::ListQuery,
         result: Result<Vec<ObjectEntry>, String>,
-    ) {
+    ) -> Vec<Command> {
         let answered = ObjectsLocation {
             bucket,
             prefix: prefix.trim_end_matches('/').to_string(),
         };
-        // A late answer for a listing the user already left must not replace the current one.
-        if self.buckets.shown.as_ref() != Some(&answered) {
-            return;
+        // A late answer for a listing the user already left (another folder, sort or filter)
+        // must not replace the current one.
+        if self.buckets.shown.as_ref() != Some(&answered)
+            || query.generation != self.buckets.query.generation
+        {
+            return Vec::new();
         }
-        self.buckets.objects = match result {
-            Ok(objects) => {
-                let last = objects.len().saturating_sub(1);
-                self.buckets.selected_object = self.buckets.selected_object.min(last);
-                Remote::Loaded(objects)
+        match result {
+            Ok(page) => {
+                if self.buckets.accept_page(query, page) {
+                    // The selection may already sit near the end (End pressed while loading).
+                    return self.next_page();
+                }
             }
-            Err(message) => Remote::Failed(message),
-        };
+            Err(message) => {
+                self.buckets.page_pending = None;
+                if query.offset == 0 {
+                    self.buckets.objects = Remote::Failed(message);
+                } else {
+                    self.warn(format!("Loading more entries failed: {message}"));
+                }
+            }
+        }
+        Vec::new()
     }
 }
