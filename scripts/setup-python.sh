@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Creates .venv-test/ with the pinned official `openai` Python SDK, which tests/python/ uses to
-# prove the simulator speaks the real wire format (run by tests/sim_openai_sdk.rs).
-# Idempotent: does nothing when the pinned version is already installed. Fails loudly when
+# Creates .venv-test/ with the pinned official `openai` Python SDK and Supabase's `storage3`
+# client, which tests/python/ uses to prove the simulator speaks the real wire formats (run by
+# tests/sim_openai_sdk.rs and tests/storage3_sdk.rs).
+# Idempotent: does nothing when the pinned versions are already installed. Fails loudly when
 # python3, venv or pip is missing: the test suite must never skip this check quietly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OPENAI_VERSION="3.57.0"
+# The storage3 version docs/supabase-storage.md was checked with.
+STORAGE3_VERSION="2.34.1"
 VENV=".venv-test"
 
 fail() {
@@ -26,12 +29,16 @@ fi
 "$VENV/bin/python" -m pip --version >/dev/null 2>&1 ||
   fail "pip is missing in $VENV; install it (Debian/Ubuntu: apt-get install python3-pip), then delete $VENV and rerun"
 
-installed="$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("openai"))' 2>/dev/null || true)"
-if [ "$installed" = "$OPENAI_VERSION" ]; then
-  echo "scripts/setup-python.sh: $VENV already has openai==$OPENAI_VERSION"
+version_of() {
+  "$VENV/bin/python" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || true
+}
+
+if [ "$(version_of openai)" = "$OPENAI_VERSION" ] && [ "$(version_of storage3)" = "$STORAGE3_VERSION" ]; then
+  echo "scripts/setup-python.sh: $VENV already has openai==$OPENAI_VERSION storage3==$STORAGE3_VERSION"
   exit 0
 fi
 
-"$VENV/bin/python" -m pip install --disable-pip-version-check --quiet "openai==$OPENAI_VERSION" ||
-  fail "pip could not install openai==$OPENAI_VERSION"
-echo "scripts/setup-python.sh: installed openai==$OPENAI_VERSION into $VENV"
+"$VENV/bin/python" -m pip install --disable-pip-version-check --quiet \
+  "openai==$OPENAI_VERSION" "storage3==$STORAGE3_VERSION" ||
+  fail "pip could not install openai==$OPENAI_VERSION storage3==$STORAGE3_VERSION"
+echo "scripts/setup-python.sh: installed openai==$OPENAI_VERSION storage3==$STORAGE3_VERSION into $VENV"

@@ -51,6 +51,18 @@ pub enum Cmd {
     Resume,
     /// Check the configuration and every service it names; exit non-zero when a check fails.
     Doctor(DoctorArgs),
+    /// List the Supabase Storage buckets (public flag, size limit, allowed types).
+    Buckets(BucketsArgs),
+    /// List a folder of a bucket: BUCKET or BUCKET/PREFIX (every page).
+    Ls(LsArgs),
+    /// Upload a local file (streamed; resumable above supabase.resumable_threshold_mib).
+    Upload(UploadArgs),
+    /// Download an object to a file.
+    Get(GetArgs),
+    /// Print an object's public URL, or a signed one with --signed SECONDS.
+    Url(UrlArgs),
+    /// Delete objects: BUCKET/PATH...
+    Rm(RmArgs),
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +78,55 @@ pub struct DoctorArgs {
     pub probe: bool,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BucketsArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    /// BUCKET or BUCKET/PREFIX.
+    pub location: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UploadArgs {
+    pub file: PathBuf,
+    /// BUCKET/PATH of the object.
+    pub target: String,
+    /// Overwrite an existing object.
+    #[arg(long)]
+    pub upsert: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// BUCKET/PATH of the object.
+    pub object: String,
+    /// File to write (default: the object's name in the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct UrlArgs {
+    /// BUCKET/PATH of the object.
+    pub object: String,
+    /// A signed URL valid this many seconds instead of the public URL.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub signed: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// BUCKET/PATH of each object.
+    #[arg(required = true)]
+    pub objects: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -132,6 +193,9 @@ pub struct SimArgs {
     /// Jobs whose prompt contains this text fail with `input_moderation`.
     #[arg(long, value_name = "TEXT")]
     pub fail_prompts_containing: Option<String>,
+    /// Keep Storage's buckets and objects in this directory across restarts.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

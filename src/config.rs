@@ -122,6 +122,10 @@ pub struct SupabaseConfig {
     pub service_role_key: Option<Setting<Secret>>,
     pub input_bucket: Setting<String>,
     pub output_bucket: Setting<String>,
+    /// Files larger than this go through the resumable (TUS) endpoint (bytes; MiB in the file).
+    pub resumable_threshold: Setting<u64>,
+    /// Objects are shared by public URL, so the configured buckets should be public.
+    pub public_urls: Setting<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -201,6 +205,8 @@ struct FileSupabase {
     service_role_key: Option<Secret>,
     input_bucket: Option<String>,
     output_bucket: Option<String>,
+    resumable_threshold_mib: Option<f64>,
+    public_urls: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -459,6 +465,24 @@ impl Config {
         for b in [&input_bucket, &output_bucket] {
             check_bucket_name(b)?;
         }
+        let resumable_threshold = match file.supabase.resumable_threshold_mib {
+            None => Setting::new(6 * 1024 * 1024, Source::Default),
+            Some(mib) if mib.is_finite() && (0.0..=500.0).contains(&mib) => {
+                Setting::new((mib * 1024.0 * 1024.0) as u64, from_file())
+            }
+            Some(mib) => {
+                return Err(ConfigError::Invalid {
+                    key: "supabase.resumable_threshold_mib",
+                    from: from_file(),
+                    problem: format!("{mib} is not between 0 and 500"),
+                    example: "6",
+                });
+            }
+        };
+        let public_urls = file.supabase.public_urls.map_or_else(
+            || Setting::new(true, Source::Default),
+            |v| Setting::new(v, from_file()),
+        );
 
         let dir = match (
             &overrides.download_dir,
@@ -592,6 +616,8 @@ impl Config {
                 service_role_key,
                 input_bucket,
                 output_bucket,
+                resumable_threshold,
+                public_urls,
             },
             download: DownloadConfig {
                 dir,

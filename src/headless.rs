@@ -345,6 +345,13 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
         EngineEvent::Warning { message, .. } => format!("warning: {message}"),
         EngineEvent::Info(message) => message.clone(),
         EngineEvent::History(_) | EngineEvent::Doctor(_) => return None,
+        EngineEvent::Storage { result, .. } => match result {
+            Ok(done) => match &done.url {
+                Some(url) => format!("{}\n{url}", done.message),
+                None => done.message.clone(),
+            },
+            Err(failure) => format!("storage FAILED: {}", failure.message),
+        },
         EngineEvent::BucketsListed(_) | EngineEvent::ObjectsListed { .. } => return None,
     })
 }

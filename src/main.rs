@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod storage_commands;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -72,6 +73,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Some(Cmd::History(args)) => commands::history(&config, &args).await,
         Some(Cmd::Resume) => commands::resume(config).await,
         Some(Cmd::Doctor(args)) => commands::doctor(&config, &args).await,
+        Some(Cmd::Buckets(args)) => storage_commands::buckets(&config, &args).await,
+        Some(Cmd::Ls(args)) => storage_commands::ls(&config, &args).await,
+        Some(Cmd::Upload(args)) => storage_commands::upload(&config, &args).await,
+        Some(Cmd::Get(args)) => storage_commands::get(&config, &args).await,
+        Some(Cmd::Url(args)) => storage_commands::url(&config, &args).await,
+        Some(Cmd::Rm(args)) => storage_commands::rm(&config, &args).await,
     }
 }
 
@@ -115,6 +122,7 @@ async fn run_sim(args: &SimArgs) -> Result<ExitCode> {
         status_step: secs(args.status_step, "status-step")?,
         content_delay: secs(args.content_delay, "content-delay")?,
         fail_prompts_containing: args.fail_prompts_containing.clone(),
+        data_dir: args.data.clone(),
         ..sim::SimConfig::default()
     };
     let handle = sim::start(sim_config.clone(), args.addr)
@@ -221,6 +229,14 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
         default_variants,
         profile,
         output_bucket: config.supabase.output_bucket.value.clone(),
+        input_bucket: config.supabase.input_bucket.value.clone(),
+        public_urls: config.supabase.public_urls.value,
+        storage_base: config
+            .supabase
+            .url
+            .as_ref()
+            .map(|u| format!("{}/storage/v1", u.value.as_str().trim_end_matches('/'))),
+        download_dir: config.download.dir.value.clone(),
         auto_upload: config.defaults.auto_upload.value,
         supports_remix: config.provider.value != Family::AzureSora,
         fault_tags: if demo {

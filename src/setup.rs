@@ -131,11 +131,10 @@ pub fn storage(config: &Config, http: &reqwest::Client) -> Result<StorageClient,
             key: "supabase.service_role_key",
             how: "Set SUPABASE_SERVICE_ROLE_KEY (Supabase dashboard → Project Settings → API keys).",
         })?;
-    Ok(StorageClient::new(
-        http.clone(),
-        url.value.clone(),
-        key.value.clone(),
-    ))
+    Ok(
+        StorageClient::new(http.clone(), url.value.clone(), key.value.clone())
+            .with_resumable_threshold(config.supabase.resumable_threshold.value),
+    )
 }
 
 /// Services for the dashboard: whatever is configured; what is missing is reported by the

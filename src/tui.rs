@@ -35,7 +35,11 @@ pub async fn run(
             return Err(anyhow::Error::new(error).context("cannot set up the terminal"));
         }
     };
-    let dispatch = |command| engine.dispatch(command);
+    // The clipboard is the terminal's (OSC 52); everything else is the engine's.
+    let dispatch = |command| match command {
+        Command::CopyToClipboard(text) => copy_to_clipboard(&text),
+        other => engine.dispatch(other),
+    };
     let result = drive(
         &mut terminal,
         EventStream::new(),
@@ -48,6 +52,15 @@ pub async fn run(
     engine.shutdown();
     ratatui::restore();
     result
+}
+
+/// Ask the terminal to put `text` on the clipboard (OSC 52). Terminals without OSC 52 ignore it;
+/// the text is on screen as well.
+fn copy_to_clipboard(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(crate::storage::base64::osc52(text).as_bytes());
+    let _ = out.flush();
 }
 
 /// The loop behind [`run`], over any backend and input stream, so it can be driven headless

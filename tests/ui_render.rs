@@ -317,11 +317,13 @@ fn buckets_panel_lists_buckets_and_objects() {
         &mut app,
         EngineEvent::BucketsListed(Ok(vec![bucket("thumbs", false), bucket("videos", true)])),
     );
+    let query = app.buckets().query.clone();
     feed(
         &mut app,
         EngineEvent::ObjectsListed {
             bucket: "videos".to_string(),
             prefix: String::new(),
+            query: query.clone(),
             result: Ok(vec![
                 folder("sora"),
                 object("fox.mp4", 3 * MIB, "2026-05-01T12:34:56.789Z"),

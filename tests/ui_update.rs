@@ -320,9 +320,10 @@ fn bucket_listing_opens_the_output_bucket() {
         EngineEvent::BucketsListed(Ok(vec![bucket("thumbs", false), bucket("videos", true)])),
     );
     assert_eq!(
-        commands,
+        without_generation(commands),
         vec![Command::ListObjects {
             bucket: "videos".to_string(),
+            query: first_page(),
             prefix: String::new(),
         }]
     );
@@ -344,9 +345,10 @@ fn missing_output_bucket_falls_back_to_the_first_and_says_so() {
         EngineEvent::BucketsListed(Ok(vec![bucket("media", false)])),
     );
     assert_eq!(
-        commands,
+        without_generation(commands),
         vec![Command::ListObjects {
             bucket: "media".to_string(),
+            query: first_page(),
             prefix: String::new(),
         }]
     );
@@ -379,9 +381,10 @@ fn finished_upload_lists_its_folder_so_the_object_shows() {
         },
     );
     assert_eq!(
-        commands,
+        without_generation(commands),
         vec![Command::ListObjects {
             bucket: "videos".to_string(),
+            query: first_page(),
             prefix: "sora/2026-05-01".to_string(),
         }]
     );
@@ -394,11 +397,13 @@ fn stale_object_listings_are_dropped() {
         &mut app,
         EngineEvent::BucketsListed(Ok(vec![bucket("thumbs", false), bucket("videos", true)])),
     );
+    let query = app.buckets().query.clone();
     feed(
         &mut app,
         EngineEvent::ObjectsListed {
             bucket: "thumbs".to_string(),
             prefix: String::new(),
+            query: query.clone(),
             result: Ok(vec![object("old.jpg", 1, "2026-01-01T00:00:00Z")]),
         },
     );
@@ -406,11 +411,13 @@ fn stale_object_listings_are_dropped() {
         app.buckets().objects.loaded().is_none(),
         "thumbs was not asked for"
     );
+    let query = app.buckets().query.clone();
     feed(
         &mut app,
         EngineEvent::ObjectsListed {
             bucket: "videos".to_string(),
             prefix: String::new(),
+            query: query.clone(),
             result: Ok(vec![object("cat.mp4", 1, "2026-01-01T00:00:00Z")]),
         },
     );
@@ -430,18 +437,20 @@ fn enter_lists_the_selected_bucket_and_r_refreshes() {
     assert_eq!(app.focus(), Focus::Buckets);
     press(&mut app, KeyCode::Up);
     assert_eq!(
-        press(&mut app, KeyCode::Enter),
+        without_generation(press(&mut app, KeyCode::Enter)),
         vec![Command::ListObjects {
             bucket: "thumbs".to_string(),
+            query: first_page(),
             prefix: String::new(),
         }]
     );
     assert_eq!(
-        press(&mut app, KeyCode::Char('r')),
+        without_generation(press(&mut app, KeyCode::Char('r'))),
         vec![
             Command::ListBuckets,
             Command::ListObjects {
                 bucket: "thumbs".to_string(),
+                query: first_page(),
                 prefix: String::new(),
             }
         ]
@@ -455,11 +464,13 @@ fn enter_on_a_folder_opens_it_and_backspace_goes_up() {
         &mut app,
         EngineEvent::BucketsListed(Ok(vec![bucket("videos", true)])),
     );
+    let query = app.buckets().query.clone();
     feed(
         &mut app,
         EngineEvent::ObjectsListed {
             bucket: "videos".to_string(),
             prefix: String::new(),
+            query: query.clone(),
             result: Ok(vec![folder("sora")]),
         },
     );
@@ -468,16 +479,18 @@ fn enter_on_a_folder_opens_it_and_backspace_goes_up() {
     }
     press(&mut app, KeyCode::Right);
     assert_eq!(
-        press(&mut app, KeyCode::Enter),
+        without_generation(press(&mut app, KeyCode::Enter)),
         vec![Command::ListObjects {
             bucket: "videos".to_string(),
+            query: first_page(),
             prefix: "sora".to_string(),
         }]
     );
     assert_eq!(
-        press(&mut app, KeyCode::Backspace),
+        without_generation(press(&mut app, KeyCode::Backspace)),
         vec![Command::ListObjects {
             bucket: "videos".to_string(),
+            query: first_page(),
             prefix: String::new(),
         }]
     );

@@ -17,7 +17,7 @@ use crossterm::event::KeyEvent;
 pub use buckets::{BucketsPane, BucketsState, ObjectsLocation, Remote};
 pub use downloads::{ActiveDownload, DownloadLog, LogEntry};
 pub use jobs::{DownloadedFile, JobEnd, JobRow, JobsState, StatusStep, UploadState};
-pub use pages::{Confirm, DoctorState, HistoryState, Page};
+pub use pages::{DoctorState, HistoryState, Page};
 pub use prompt::PromptState;
 pub use settings::AppSettings;
 
@@ -111,7 +111,6 @@ pub struct App {
     page: Page,
     history: HistoryState,
     doctor: DoctorState,
-    confirm: Option<Confirm>,
 }
 
 impl App {
@@ -136,7 +135,6 @@ impl App {
             page: Page::Dashboard,
             history: HistoryState::default(),
             doctor: DoctorState::default(),
-            confirm: None,
         }
     }
 
@@ -171,10 +169,6 @@ impl App {
 
     pub fn doctor(&self) -> &DoctorState {
         &self.doctor
-    }
-
-    pub fn confirm(&self) -> Option<&Confirm> {
-        self.confirm.as_ref()
     }
 
     pub fn should_quit(&self) -> bool {

@@ -1,8 +1,7 @@
-//! The full-screen pages besides the dashboard — the job history (from the journal) and the
-//! doctor's report — and the yes/no question asked before anything destructive.
+//! The full-screen pages besides the dashboard: the job history (from the journal) and the
+//! doctor's report.
 
 use crate::doctor::Report;
-use crate::engine::Command;
 use crate::journal::JobRecord;
 
 use super::Remote;
@@ -48,11 +47,4 @@ pub struct DoctorState {
     pub report: Remote<Report>,
     /// The last run included the upload/delete probe.
     pub probed: bool,
-}
-
-/// A question that must be answered `y` before `on_yes` runs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Confirm {
-    pub question: String,
-    pub on_yes: Vec<Command>,
 }

@@ -18,6 +18,14 @@ pub struct AppSettings {
     pub profile: ModelProfile,
     /// Bucket shown first in the buckets panel (and where the engine uploads).
     pub output_bucket: String,
+    /// Bucket for the input images of image-to-video; checked on start with the output bucket.
+    pub input_bucket: String,
+    /// Objects are shared by public URL: warn when a configured bucket is private.
+    pub public_urls: bool,
+    /// `{SUPABASE_URL}/storage/v1`, to build public URLs without a request; None without Supabase.
+    pub storage_base: Option<String>,
+    /// Where the bucket browser's downloads go.
+    pub download_dir: std::path::PathBuf,
     /// Ask the engine to upload each finished video.
     pub auto_upload: bool,
     /// The provider can make a new video from a finished one (v1 API).
@@ -39,6 +47,10 @@ impl AppSettings {
             default_variants: 1,
             profile: ModelProfile::azure_sora(&Pricing::default()),
             output_bucket: "videos".to_string(),
+            input_bucket: "input-images".to_string(),
+            public_urls: true,
+            storage_base: None,
+            download_dir: std::path::PathBuf::from("downloads"),
             auto_upload: false,
             supports_remix: false,
             fault_tags: Vec::new(),

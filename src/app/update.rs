@@ -39,17 +39,11 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        let global = self.keymap.action_in(Scope::Global, &key);
-        if self.confirm.is_some() {
-            // A question is open: only its answers (and Ctrl-C) count.
-            return match global {
-                Some(Action::Quit) => self.perform(Action::Quit),
-                _ => match self.keymap.action_in(Scope::Confirm, &key) {
-                    Some(action) => self.perform(action),
-                    None => Vec::new(),
-                },
-            };
+        // An open text field or question (the bucket browser's, or the history's) takes every key.
+        if let Some(commands) = self.modal_key(&key) {
+            return commands;
         }
+        let global = self.keymap.action_in(Scope::Global, &key);
         if self.help_visible {
             return match global {
                 Some(Action::Quit) => self.perform(Action::Quit),
@@ -86,6 +80,9 @@ impl App {
     }
 
     fn on_paste(&mut self, text: &str) {
+        if self.paste_into_modal(text) {
+            return;
+        }
         if self.focus != Focus::Prompt || self.help_visible {
             return;
         }
@@ -170,13 +167,7 @@ impl App {
             Action::Rerun => self.rerun_selected(),
             Action::RemoveEntry => self.ask_remove(false),
             Action::RemoveEverything => self.ask_remove(true),
-            Action::ConfirmYes => {
-                return self.confirm.take().map(|c| c.on_yes).unwrap_or_default();
-            }
-            Action::ConfirmNo => {
-                self.confirm = None;
-                self.inform("Nothing was changed.");
-            }
+
             Action::Refresh => return self.refresh_buckets(),
             Action::Open => return self.open_in_buckets(),
             Action::Parent => return self.open_parent_folder(),
@@ -187,7 +178,12 @@ impl App {
             | Action::PageUp
             | Action::PageDown
             | Action::Top
-            | Action::Bottom => self.navigate(action),
+            | Action::Bottom => {
+                self.navigate(action);
+                return self.next_page();
+            }
+            // The bucket browser's actions and its modals' keys.
+            _ => return self.bucket_action(action),
         }
         Vec::new()
     }
@@ -259,14 +255,12 @@ impl App {
         } else {
             format!("Remove {who} from the history? Files and the remote job stay. (y/n)")
         };
-        self.confirm = Some(super::Confirm {
-            question,
-            on_yes: vec![Command::RemoveHistory {
-                journal_id: record.id.clone(),
-                files: everything,
-                remote: everything,
-            }],
-        });
+        let on_yes = vec![Command::RemoveHistory {
+            journal_id: record.id.clone(),
+            files: everything,
+            remote: everything,
+        }];
+        self.confirm(question, on_yes);
     }
 
     /// Turn the prompt into a remix of the selected job's video.
@@ -437,11 +431,12 @@ impl App {
         vec![self.list_objects(location)]
     }
 
-    fn list_objects(&mut self, location: ObjectsLocation) -> Command {
-        self.buckets.begin_listing(location.clone());
+    pub(super) fn list_objects(&mut self, location: ObjectsLocation) -> Command {
+        let query = self.buckets.begin_listing(location.clone());
         Command::ListObjects {
             bucket: location.bucket,
             prefix: location.prefix,
+            query,
         }
     }
 
@@ -624,8 +619,10 @@ impl App {
             EngineEvent::ObjectsListed {
                 bucket,
                 prefix,
+                query,
                 result,
-            } => self.on_objects_listed(bucket, prefix, result),
+            } => return self.on_objects_listed(bucket, prefix, &query, result),
+            EngineEvent::Storage { op, result } => return self.on_storage_event(op, result),
         }
         Vec::new()
     }
@@ -659,6 +656,7 @@ impl App {
         };
         let previously_selected = self.buckets.selected_bucket_name().map(str::to_string);
         self.buckets.buckets = Remote::Loaded(list);
+        self.check_configured_buckets();
         self.buckets.selected_bucket = 0;
         if let Some(name) =
             previously_selected.or_else(|| self.buckets.shown.as_ref().map(|s| s.bucket.clone()))
@@ -677,8 +675,13 @@ impl App {
                 self.warn("Storage has no bucket yet.");
                 return Vec::new();
             };
+            let also = self
+                .notice()
+                .filter(|_| self.notice_is_error())
+                .map(|n| format!(" {}", n.text))
+                .unwrap_or_default();
             self.warn(format!(
-                "Output bucket '{output}' not found; showing '{first}'."
+                "Output bucket '{output}' not found; showing '{first}'.{also}"
             ));
             first
         };
@@ -692,23 +695,36 @@ impl App {
         &mut self,
         bucket: String,
         prefix: String,
+        query: &crate::engine::ListQuery,
         result: Result<Vec<ObjectEntry>, String>,
-    ) {
+    ) -> Vec<Command> {
         let answered = ObjectsLocation {
             bucket,
             prefix: prefix.trim_end_matches('/').to_string(),
         };
-        // A late answer for a listing the user already left must not replace the current one.
-        if self.buckets.shown.as_ref() != Some(&answered) {
-            return;
+        // A late answer for a listing the user already left (another folder, sort or filter)
+        // must not replace the current one.
+        if self.buckets.shown.as_ref() != Some(&answered)
+            || query.generation != self.buckets.query.generation
+        {
+            return Vec::new();
         }
-        self.buckets.objects = match result {
-            Ok(objects) => {
-                let last = objects.len().saturating_sub(1);
-                self.buckets.selected_object = self.buckets.selected_object.min(last);
-                Remote::Loaded(objects)
+        match result {
+            Ok(page) => {
+                if self.buckets.accept_page(query, page) {
+                    // The selection may already sit near the end (End pressed while loading).
+                    return self.next_page();
+                }
             }
-            Err(message) => Remote::Failed(message),
-        };
+            Err(message) => {
+                self.buckets.page_pending = None;
+                if query.offset == 0 {
+                    self.buckets.objects = Remote::Failed(message);
+                } else {
+                    self.warn(format!("Loading more entries failed: {message}"));
+                }
+            }
+        }
+        Vec::new()
     }
 }

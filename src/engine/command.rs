@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::engine::events::{DownloadKey, JobKey};
 use crate::providers::{ContentVariant, GenerationRequest};
+use crate::storage::SortColumn;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -58,8 +59,88 @@ pub enum Command {
         key: DownloadKey,
     },
     ListBuckets,
+    /// One page of a folder; the answer (`ObjectsListed`) echoes `query`.
     ListObjects {
         bucket: String,
         prefix: String,
+        query: ListQuery,
     },
+    /// A bucket or object action of the bucket browser; answered by `EngineEvent::Storage`.
+    Storage(StorageOp),
+    /// Put text on the clipboard (OSC 52); the terminal runtime does it, not the engine.
+    CopyToClipboard(String),
+}
+
+/// Objects per page of a folder listing.
+pub const PAGE_SIZE: u32 = 100;
+
+/// Which page of a folder listing, in which order, with which filter. `generation` changes
+/// whenever the listing is restarted (another folder, sort or filter), so late pages of an old
+/// listing can be recognised and dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListQuery {
+    pub offset: u32,
+    pub sort: SortColumn,
+    pub descending: bool,
+    /// Starts-with filter on entry names (the server's `search`); empty for none.
+    pub search: String,
+    pub generation: u64,
+}
+
+/// Bucket browser actions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageOp {
+    CreateBucket {
+        name: String,
+        public: bool,
+    },
+    SetBucketPublic {
+        bucket: String,
+        public: bool,
+    },
+    DeleteBucket {
+        bucket: String,
+    },
+    /// Upload a local file (streamed; resumable above the configured threshold).
+    UploadFile {
+        path: PathBuf,
+        bucket: String,
+        object_path: String,
+        upsert: bool,
+    },
+    DownloadObject {
+        bucket: String,
+        object_path: String,
+        out: PathBuf,
+    },
+    SignUrl {
+        bucket: String,
+        object_path: String,
+        expires_in: u64,
+    },
+    MoveObject {
+        bucket: String,
+        from: String,
+        to: String,
+    },
+    DeleteObjects {
+        bucket: String,
+        paths: Vec<String>,
+    },
+}
+
+impl StorageOp {
+    /// The bucket the action touches.
+    pub fn bucket(&self) -> &str {
+        match self {
+            StorageOp::CreateBucket { name, .. } => name,
+            StorageOp::SetBucketPublic { bucket, .. }
+            | StorageOp::DeleteBucket { bucket }
+            | StorageOp::UploadFile { bucket, .. }
+            | StorageOp::DownloadObject { bucket, .. }
+            | StorageOp::SignUrl { bucket, .. }
+            | StorageOp::MoveObject { bucket, .. }
+            | StorageOp::DeleteObjects { bucket, .. } => bucket,
+        }
+    }
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
+use crate::engine::command::{ListQuery, StorageOp};
 use crate::providers::{ContentVariant, JobStatus};
 use crate::storage::{Bucket, ObjectEntry};
 
@@ -144,7 +145,13 @@ pub enum EngineEvent {
     ObjectsListed {
         bucket: String,
         prefix: String,
+        query: ListQuery,
         result: Result<Vec<ObjectEntry>, String>,
+    },
+    /// A bucket browser action ended.
+    Storage {
+        op: StorageOp,
+        result: Result<StorageDone, StorageFailure>,
     },
     /// Every step of a job is done (downloads and, when asked, uploads).
     JobComplete {
@@ -163,4 +170,45 @@ pub enum EngineEvent {
         key: Option<JobKey>,
         message: String,
     },
+}
+
+/// What a finished storage action produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageDone {
+    /// One line for the person.
+    pub message: String,
+    /// A URL to show and copy (signed URL, or the public URL of an upload).
+    pub url: Option<String>,
+}
+
+/// A failed storage action: the server's message with what to do, and what kind of failure it
+/// was, so the dashboard can offer the fix (create the bucket, overwrite).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageFailure {
+    pub message: String,
+    pub missing_bucket: bool,
+    /// 409 on an object: an overwrite (upsert) would succeed.
+    pub conflict: bool,
+    pub too_large: bool,
+}
+
+impl StorageFailure {
+    pub fn from_error(error: &crate::storage::StorageError) -> Self {
+        let api = error.api();
+        Self {
+            message: error.to_string(),
+            missing_bucket: api.is_some_and(crate::storage::StorageApiError::is_missing_bucket),
+            conflict: api.is_some_and(crate::storage::StorageApiError::is_conflict),
+            too_large: api.is_some_and(crate::storage::StorageApiError::is_too_large),
+        }
+    }
+
+    pub fn plain(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            missing_bucket: false,
+            conflict: false,
+            too_large: false,
+        }
+    }
 }

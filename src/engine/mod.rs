@@ -6,6 +6,7 @@ pub mod events;
 mod generate;
 mod history;
 mod resume;
+mod storage_ops;
 mod upload;
 
 use std::collections::HashMap;
@@ -17,8 +18,10 @@ use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-pub use command::Command;
-pub use events::{Attempt, AttemptOutcome, DownloadKey, EngineEvent, JobKey};
+pub use command::{Command, ListQuery, PAGE_SIZE, StorageOp};
+pub use events::{
+    Attempt, AttemptOutcome, DownloadKey, EngineEvent, JobKey, StorageDone, StorageFailure,
+};
 
 use crate::download::{DownloadOptions, RetrySchedule};
 use crate::journal::{Event as JournalEvent, JobState, Journal};
@@ -373,22 +376,29 @@ impl Engine {
                     ctx.send(EngineEvent::BucketsListed(result));
                 });
             }
-            Command::ListObjects { bucket, prefix } => {
+            Command::ListObjects {
+                bucket,
+                prefix,
+                query,
+            } => {
                 tokio::spawn(async move {
-                    let result = match &ctx.services.storage {
-                        Some(s) => s
-                            .list_objects(&bucket, &prefix, 100, 0)
-                            .await
-                            .map_err(|e| e.to_string()),
-                        None => Err(NO_STORAGE.into()),
-                    };
+                    let result = storage_ops::list_page(&ctx, &bucket, &prefix, &query).await;
                     ctx.send(EngineEvent::ObjectsListed {
                         bucket,
                         prefix,
+                        query,
                         result,
                     });
                 });
             }
+            Command::Storage(op) => {
+                tokio::spawn(async move {
+                    let result = storage_ops::run(&ctx, &op).await;
+                    ctx.send(EngineEvent::Storage { op, result });
+                });
+            }
+            // The terminal runtime writes the clipboard escape; a headless engine has no terminal.
+            Command::CopyToClipboard(_) => {}
         }
     }
 

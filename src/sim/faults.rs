@@ -95,6 +95,8 @@ pub enum Route {
     StorageUpload,
     /// A Storage object download (authenticated, public or signed).
     StorageDownload,
+    /// A chunk of a resumable (TUS) upload: `PATCH /upload/resumable/{id}`.
+    StorageResumable,
     /// Every request (body faults still only on content and download routes).
     Any,
 }
@@ -156,6 +158,9 @@ impl Route {
                 }
             }
             Family::Storage => {
+                if path.starts_with("/storage/v1/upload/resumable/") && method == Method::PATCH {
+                    return Some(Route::StorageResumable);
+                }
                 let s = segments("/storage/v1/object");
                 if !path.starts_with("/storage/v1/object/") {
                     return None;
@@ -263,6 +268,10 @@ pub enum Fault {
     /// The content answers as expired: Azure Sora's 404 "Resource not found", the Videos API's
     /// 404 "expired" error, Storage's `jwt expired`.
     Expired,
+    /// A resumable upload chunk (`StorageResumable`) whose connection is lost after
+    /// `after_bytes` of its body arrived: the server keeps those bytes and answers 500, so the
+    /// client must ask (`HEAD`) where to go on from.
+    CutUpload { after_bytes: u64 },
 }
 
 impl Fault {
@@ -409,6 +418,7 @@ impl FaultEngine {
                 (Fault::Status { .. }, Phase::Before) => true,
                 (Fault::HtmlOk | Fault::Expired, Phase::Before) => Route::has_content(route),
                 (Fault::Stall { .. }, Phase::Before) => route == Some(Route::StorageUpload),
+                (Fault::CutUpload { .. }, Phase::Before) => route == Some(Route::StorageResumable),
                 (fault, Phase::Body) => fault.is_body_fault() && Route::has_content(route),
                 _ => false,
             };
@@ -657,7 +667,9 @@ pub(crate) async fn break_body(response: Response, fault: &Fault) -> Response {
                 futures_util::stream::iter([Ok::<Bytes, std::io::Error>(head)]).chain(rest),
             )
         }
-        Fault::Status { .. } | Fault::HtmlOk | Fault::Expired => Body::from(data),
+        Fault::Status { .. } | Fault::HtmlOk | Fault::Expired | Fault::CutUpload { .. } => {
+            Body::from(data)
+        }
     };
     Response::from_parts(parts, body)
 }

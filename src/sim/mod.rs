@@ -115,6 +115,9 @@ pub struct SimConfig {
     pub buckets: Vec<(String, bool)>,
     /// Fault rules in force from the start (see [`faults`]).
     pub faults: Vec<FaultRule>,
+    /// Keep Storage's buckets and objects in this directory and reload them on start
+    /// (`sora-tui sim --data DIR`); `None` keeps everything in memory.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for SimConfig {
@@ -135,6 +138,7 @@ impl Default for SimConfig {
                 ("output-videos".to_string(), true),
             ],
             faults: Vec::new(),
+            data_dir: None,
         }
     }
 }
@@ -206,6 +210,18 @@ impl SimHandle {
         self.sim.clock.advance(by);
     }
 
+    /// Puts `count` small objects (`{prefix}/obj-000000.bin`...) straight into `bucket` (created,
+    /// public, when missing), without HTTP: for paging tests and benchmarks with huge folders.
+    pub fn seed_objects(&self, bucket: &str, prefix: &str, count: usize) {
+        let now = self.sim.clock.wall(self.sim.clock.now());
+        self.sim
+            .storage
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .seed(bucket, prefix, count, now);
+        storage::persist_now(&self.sim);
+    }
+
     /// Stops accepting connections and waits for the open ones to finish.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -230,7 +246,11 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let clock = Clock::new();
-    let storage = storage::StorageState::new(&config.buckets, clock.wall(clock.now()));
+    let storage = storage::StorageState::open(
+        &config.buckets,
+        clock.wall(clock.now()),
+        config.data_dir.as_deref(),
+    )?;
     let faults = FaultEngine::new(config.faults.clone());
     let sim = Arc::new(Sim {
         config,
@@ -356,6 +376,7 @@ fn fault_response(
             sim.clock.wall(sim.clock.now()),
         ),
         Fault::HtmlOk => faults::html_ok_response(),
+        Fault::CutUpload { after_bytes } => storage::cut_upload(sim, request, *after_bytes),
         Fault::Expired => match family {
             Family::AzureSora => azure::AzureError::resource_not_found().into_response(),
             Family::AzureV1 | Family::OpenAI => videos::expired_response(&request.path),

@@ -3,8 +3,13 @@
 //! Uploads stream from disk (the file is never held in memory), so a 1 GiB video costs a few
 //! buffers, not a gigabyte.
 
+pub mod base64;
+mod ops;
+pub mod tus;
 pub mod types;
 
+pub use ops::{ListOptions, SortColumn};
+pub use tus::{ResumableUpload, TUS_CHUNK};
 pub use types::{Bucket, ObjectEntry, ObjectMetadata, UploadAnswer};
 
 use std::path::Path;
@@ -26,6 +31,8 @@ pub struct StorageApiError {
     pub error: Option<String>,
     pub code: Option<String>,
     pub message: String,
+    /// Which key was sent, without revealing it (filled in on an access error).
+    pub key_used: Option<String>,
 }
 
 impl StorageApiError {
@@ -44,25 +51,72 @@ impl StorageApiError {
             error: text("error"),
             code: text("code"),
             message: text("message").unwrap_or_else(|| body_excerpt(body)),
+            key_used: None,
         }
+    }
+
+    /// The status the server meant: `statusCode` of the JSON body, else the HTTP status (TUS
+    /// errors are plain text with the real status).
+    pub fn status(&self) -> u16 {
+        self.status_code
+            .as_deref()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(self.http_status)
+    }
+
+    pub fn is_missing_bucket(&self) -> bool {
+        self.code.as_deref() == Some("NoSuchBucket")
+            || (self.code.is_none() && self.message == "Bucket not found")
+    }
+
+    /// The object (or bucket) exists already: an upload with upsert would overwrite it.
+    pub fn is_conflict(&self) -> bool {
+        self.status() == 409
+            && !matches!(
+                self.code.as_deref(),
+                Some("ResourceNotEmpty" | "BucketAlreadyExists")
+            )
+            && self.message != "Upload-Offset conflict"
+    }
+
+    pub fn is_too_large(&self) -> bool {
+        self.status() == 413 || self.code.as_deref() == Some("EntityTooLarge")
     }
 
     /// What to do about it, for the person.
     pub fn hint(&self) -> &'static str {
-        match (self.code.as_deref(), self.status_code.as_deref()) {
-            (Some("NoSuchBucket"), _) => {
-                "create the bucket (Supabase dashboard → Storage) or set `supabase.output_bucket` to an existing one"
+        let status = self.status();
+        match self.code.as_deref() {
+            _ if self.is_missing_bucket() => {
+                "create the bucket (dashboard: key c in the bucket panel; `supabase.input_bucket`/`supabase.output_bucket` name the ones sora-tui uses)"
             }
-            (Some("KeyAlreadyExists" | "ResourceAlreadyExists"), _) => {
-                "an object with that path exists: upload with upsert to overwrite it"
+            Some("ResourceNotEmpty") => "delete the bucket's objects first, then the bucket",
+            Some("BucketAlreadyExists") => "a bucket with that name exists: pick another name",
+            Some("KeyAlreadyExists" | "ResourceAlreadyExists") => {
+                "an object with that path exists: overwrite it (upload with --upsert, or confirm overwrite) or choose another path"
             }
-            (Some("EntityTooLarge"), _) | (_, Some("413")) => {
-                "the file is larger than the bucket's or the project's upload limit"
+            _ if self.message == "Upload-Offset conflict" => {
+                "the resumable upload moved on elsewhere: retry, it resumes from the server's offset"
             }
-            (Some("AccessDenied"), _) | (_, Some("403")) => {
-                "the key was refused: SUPABASE_SERVICE_ROLE_KEY must be this project's service-role key"
+            _ if self.is_too_large() => {
+                "the file is over the bucket's file_size_limit or the project's upload limit (50 MiB standard uploads on default configs): raise the bucket's limit, or send it through the resumable endpoint (files above `supabase.resumable_threshold_mib` go there)"
             }
-            (Some("InvalidMimeType"), _) => "the bucket does not allow this file type",
+            Some("AccessDenied" | "InvalidJWT") => {
+                "the key was refused: the service-role key (SUPABASE_SERVICE_ROLE_KEY or supabase.service_role_key) must belong to this project"
+            }
+            _ if status == 403 || status == 401 => {
+                "the key was refused: the service-role key (SUPABASE_SERVICE_ROLE_KEY or supabase.service_role_key) must belong to this project"
+            }
+            Some("InvalidMimeType") => {
+                "the bucket does not allow this file type: add it to the bucket's allowed_mime_types"
+            }
+            Some("NoSuchKey") => "the object is gone: refresh the listing (r)",
+            Some("InvalidBucketName") => {
+                "bucket names are 1-100 characters of A-Z a-z 0-9 and _!.*'() &$=@;:+,?-"
+            }
+            Some("InvalidKey") => {
+                "object paths may use ASCII letters, digits, / and _!.*'() &$=@;:+,?-"
+            }
             _ => "",
         }
     }
@@ -83,14 +137,27 @@ impl std::fmt::Display for StorageApiError {
         if !hint.is_empty() {
             write!(f, " — {hint}")?;
         }
+        if let Some(key) = &self.key_used {
+            write!(f, " (key used: {key})")?;
+        }
         Ok(())
+    }
+}
+
+impl StorageError {
+    /// The server's error answer, if this is one.
+    pub fn api(&self) -> Option<&StorageApiError> {
+        match self {
+            StorageError::Api(e) => Some(e),
+            _ => None,
+        }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("Supabase Storage answered {0}")]
-    Api(StorageApiError),
+    Api(Box<StorageApiError>),
     #[error(
         "could not reach Supabase Storage at {url}: {reason}. Check SUPABASE_URL and your network."
     )]
@@ -105,6 +172,12 @@ pub enum StorageError {
     },
     #[error("{0}")]
     Config(String),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -113,11 +186,72 @@ pub struct StorageClient {
     /// The project URL, e.g. `https://abc.supabase.co`.
     base: Url,
     key: Secret,
+    /// Chunk size of resumable uploads (6 MiB; smaller in tests).
+    tus_chunk: u64,
+    /// [`StorageClient::upload`] goes resumable above this many bytes.
+    resumable_threshold: u64,
 }
 
 impl StorageClient {
     pub fn new(http: reqwest::Client, base: Url, key: Secret) -> Self {
-        Self { http, base, key }
+        Self {
+            http,
+            base,
+            key,
+            tus_chunk: TUS_CHUNK,
+            resumable_threshold: TUS_CHUNK,
+        }
+    }
+
+    /// Files above `bytes` go through the resumable endpoint (default 6 MiB).
+    pub fn with_resumable_threshold(mut self, bytes: u64) -> Self {
+        self.resumable_threshold = bytes;
+        self
+    }
+
+    pub fn resumable_threshold(&self) -> u64 {
+        self.resumable_threshold
+    }
+
+    /// Resumable uploads send chunks of this many bytes (default [`TUS_CHUNK`], 6 MiB).
+    pub fn with_tus_chunk(mut self, bytes: u64) -> Self {
+        self.tus_chunk = bytes.max(1);
+        self
+    }
+
+    /// Which key is sent, for error messages, without revealing it: its kind (a JWT's `role`
+    /// claim, or the `sb_secret_`/`sb_publishable_` prefix) and a masked hint.
+    pub fn key_description(&self) -> String {
+        let key = self.key.expose();
+        let kind = if key.starts_with("sb_secret_") {
+            "a secret key (sb_secret_…)".to_string()
+        } else if key.starts_with("sb_publishable_") {
+            "a publishable key (sb_publishable_…): Storage needs the service-role/secret key"
+                .to_string()
+        } else {
+            let role = key
+                .split('.')
+                .nth(1)
+                .and_then(base64::decode)
+                .and_then(|payload| serde_json::from_slice::<serde_json::Value>(&payload).ok())
+                .and_then(|claims| {
+                    claims
+                        .get("role")
+                        .and_then(|r| r.as_str())
+                        .map(str::to_string)
+                });
+            match role {
+                Some(role) if role == "service_role" => "a JWT with role service_role".to_string(),
+                Some(role) => {
+                    format!("a JWT with role {role}: Storage management needs service_role")
+                }
+                None => "not a JWT".to_string(),
+            }
+        };
+        format!(
+            "SUPABASE_SERVICE_ROLE_KEY / supabase.service_role_key, {kind}, {}",
+            self.key.masked_hint()
+        )
     }
 
     pub fn describe(&self) -> String {
@@ -170,10 +304,28 @@ impl StorageClient {
         if status.is_success() {
             Ok(body)
         } else {
-            Err(StorageError::Api(StorageApiError::from_body(
-                status.as_u16(),
-                &body,
-            )))
+            Err(self.api_error(status.as_u16(), &body))
+        }
+    }
+
+    /// An error answer, with the key described when the key was the problem.
+    fn api_error(&self, http_status: u16, body: &[u8]) -> StorageError {
+        let mut error = StorageApiError::from_body(http_status, body);
+        let status = error.status();
+        if status == 401
+            || status == 403
+            || matches!(error.code.as_deref(), Some("AccessDenied" | "InvalidJWT"))
+            || error.message.contains("authorization")
+        {
+            error.key_used = Some(self.key_description());
+        }
+        StorageError::Api(Box::new(error))
+    }
+
+    fn network(url: &Url, e: &reqwest::Error) -> StorageError {
+        StorageError::Network {
+            url: crate::http::redact_url(url),
+            reason: error_chain(e),
         }
     }
 
@@ -192,7 +344,7 @@ impl StorageClient {
         Self::decode(&body)
     }
 
-    /// One page of one folder level. `prefix` "" is the bucket root.
+    /// One page of one folder level, by name. `prefix` "" is the bucket root.
     pub async fn list_objects(
         &self,
         bucket: &str,
@@ -200,20 +352,16 @@ impl StorageClient {
         limit: u32,
         offset: u32,
     ) -> Result<Vec<ObjectEntry>, StorageError> {
-        let url = self.url(&["object", "list", bucket])?;
-        let body = serde_json::json!({
-            "prefix": prefix,
-            "limit": limit,
-            "offset": offset,
-            "sortBy": {"column": "name", "order": "asc"},
-        });
-        let bytes = self
-            .send(self.request(Method::POST, url.clone()).json(&body), &url)
-            .await?;
-        Self::decode(&bytes)
+        let options = ListOptions {
+            limit,
+            offset,
+            ..ListOptions::default()
+        };
+        self.list_objects_with(bucket, prefix, &options).await
     }
 
-    /// Stream a local file to `bucket/object_path`. The body is read from disk as it is sent.
+    /// Stream a local file to `bucket/object_path` with one `POST` (`PUT`-less, `x-upsert`
+    /// decides about overwriting). The body is read from disk as it is sent.
     pub async fn upload_file(
         &self,
         bucket: &str,

@@ -3,11 +3,15 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, format, panel};
+use crate::app::buckets::{Modal, SortMode, encode_path, join_folder};
 use crate::app::{App, BucketsPane, Remote};
-use crate::storage::ObjectEntry;
+use crate::storage::{Bucket, ObjectEntry};
+
+/// Width of the details column beside the object table, when the panel is wide enough.
+const DETAILS_WIDTH: u16 = 42;
 
 pub fn render_buckets(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
     let block = panel(" Buckets ", focused, theme);
@@ -60,11 +64,13 @@ fn render_bucket_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, f
             };
             let selected = index == state.selected_bucket;
             let pointer = if selected { "▸ " } else { "  " };
-            let line = Line::from(vec![
+            let mut spans = vec![
                 Span::styled(pointer, theme.key),
                 Span::raw(format!("{} ", bucket.name)),
                 Span::styled(mark, mark_style),
-            ]);
+            ];
+            spans.extend(bucket_limits(bucket).map(|t| Span::styled(format!(" {t}"), theme.dim)));
+            let line = Line::from(spans);
             if selected && active {
                 line.style(theme.selected)
             } else {
@@ -77,46 +83,65 @@ fn render_bucket_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, f
 
 fn render_objects(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
     let state = app.buckets();
-    let [heading_area, table_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let [heading_area, status_area, body_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
     let Some(shown) = &state.shown else {
-        frame.render_widget(Line::styled("no bucket open", theme.dim), heading_area);
+        frame.render_widget(
+            Line::styled("no bucket open (Enter on a bucket)", theme.dim),
+            heading_area,
+        );
         return;
     };
-    let folder = if shown.prefix.is_empty() {
-        "/".to_string()
-    } else {
-        format!("/{}/", shown.prefix)
-    };
-    frame.render_widget(
-        Line::from(vec![
-            Span::styled(shown.bucket.clone(), theme.title),
-            Span::styled(folder, theme.text),
-        ]),
-        heading_area,
-    );
+    // Breadcrumb: bucket › folder › sub.
+    let mut crumbs = vec![Span::styled(shown.bucket.clone(), theme.title)];
+    for part in shown.prefix.split('/').filter(|p| !p.is_empty()) {
+        crumbs.push(Span::styled(" › ", theme.dim));
+        crumbs.push(Span::styled(part.to_string(), theme.text));
+    }
+    frame.render_widget(Line::from(crumbs), heading_area);
+    frame.render_widget(listing_status(app, theme), status_area);
+
     let objects = match &state.objects {
         Remote::Loaded(list) => list,
         other => {
-            frame.render_widget(status_line(other, "objects", theme), table_area);
+            frame.render_widget(status_line(other, "objects", theme), body_area);
             return;
         }
     };
     if objects.is_empty() {
-        frame.render_widget(Line::styled("empty", theme.dim), table_area);
+        let text = if state.query.search.is_empty() {
+            "empty (u uploads a file here)".to_string()
+        } else {
+            format!("nothing starts with '{}'", state.query.search)
+        };
+        frame.render_widget(Line::styled(text, theme.dim), body_area);
         return;
     }
+    let (table_area, details_area) = if body_area.width >= DETAILS_WIDTH * 2 {
+        let [table, details] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(DETAILS_WIDTH)])
+                .spacing(1)
+                .areas(body_area);
+        (table, Some(details))
+    } else {
+        (body_area, None)
+    };
     let active = focused && state.pane == BucketsPane::Objects;
+    // Only the visible window is turned into rows: the cost of a frame does not grow with the
+    // number of entries loaded.
     let height = usize::from(table_area.height);
     let first = window_start(state.selected_object, height);
-    let rows: Vec<Row> = objects
+    let end = (first + height).min(objects.len());
+    let rows: Vec<Row> = objects[first.min(end)..end]
         .iter()
         .enumerate()
-        .skip(first)
-        .take(height)
-        .map(|(index, object)| {
+        .map(|(offset, object)| {
             let row = object_row(object, theme);
-            if index == state.selected_object && active {
+            if first + offset == state.selected_object && active {
                 row.style(theme.selected)
             } else {
                 row
@@ -133,6 +158,139 @@ fn render_objects(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focus
     )
     .column_spacing(1);
     frame.render_widget(table, table_area);
+    if let Some(details_area) = details_area {
+        render_details(app, theme, frame, details_area);
+    }
+}
+
+/// `name ↑ · filter 'x' · 300 loaded, more…` (and "sorted locally" for size).
+fn listing_status<'a>(app: &App, theme: &Theme) -> Line<'a> {
+    let state = app.buckets();
+    let arrow = if state.query.descending { "↓" } else { "↑" };
+    let mut text = format!("by {} {arrow}", state.sort.label());
+    let loaded = state.loaded_len();
+    if state.sort == SortMode::Size {
+        text.push_str(&format!(" (sorted locally, {loaded} loaded)"));
+    }
+    if !state.query.search.is_empty() {
+        text.push_str(&format!(" · filter '{}'", state.query.search));
+    }
+    if state.objects.loaded().is_some() {
+        text.push_str(&format!(" · {loaded} loaded"));
+        if state.page_pending.is_some() {
+            text.push_str(", loading more…");
+        } else if state.more {
+            text.push_str(", more below");
+        }
+    }
+    Line::styled(text, theme.dim)
+}
+
+fn render_details(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let state = app.buckets();
+    let (Some(object), Some(shown)) = (state.selected_object(), state.shown.as_ref()) else {
+        return;
+    };
+    let label = |k: &str| Span::styled(format!("{k:<8}"), theme.dim);
+    let path = join_folder(&shown.prefix, &object.name);
+    let mut lines = vec![Line::styled(path.clone(), theme.title)];
+    if object.is_folder() {
+        lines.push(Line::styled("folder: Enter opens it", theme.dim));
+    } else {
+        let meta = object.metadata.as_ref();
+        let size = object
+            .size()
+            .map(format::bytes)
+            .unwrap_or_else(|| "?".into());
+        let mime = meta.and_then(|m| m.mimetype.clone()).unwrap_or_default();
+        let etag = meta.and_then(|m| m.e_tag.clone()).unwrap_or_default();
+        let updated = object
+            .updated_at
+            .as_deref()
+            .map(format::timestamp)
+            .unwrap_or_default();
+        lines.push(Line::from(vec![label("size"), Span::raw(size)]));
+        lines.push(Line::from(vec![label("type"), Span::raw(mime)]));
+        lines.push(Line::from(vec![label("updated"), Span::raw(updated)]));
+        lines.push(Line::from(vec![label("eTag"), Span::raw(etag)]));
+        let public = state.bucket_named(&shown.bucket).is_some_and(|b| b.public);
+        match (&app.settings().storage_base, public) {
+            (Some(base), true) => {
+                lines.push(Line::from(label("URL")));
+                lines.push(Line::raw(format!(
+                    "{base}/object/public/{}/{}",
+                    shown.bucket,
+                    encode_path(&path)
+                )));
+            }
+            (_, false) => lines.push(Line::styled("private bucket: g signs a URL", theme.dim)),
+            (None, true) => {}
+        }
+    }
+    if let Some(url) = &state.last_url {
+        lines.push(Line::from(label("last URL")));
+        lines.push(Line::styled(url.clone(), theme.info));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// Size limit and allowed types of a bucket, when set.
+fn bucket_limits(bucket: &Bucket) -> impl Iterator<Item = String> {
+    let limit = bucket.file_size_limit.as_ref().and_then(|v| match v {
+        serde_json::Value::Number(n) => n.as_u64().map(format::bytes),
+        serde_json::Value::String(s) => Some(s.clone()),
+        _ => None,
+    });
+    let types = bucket
+        .allowed_mime_types
+        .as_ref()
+        .filter(|t| !t.is_empty())
+        .map(|t| t.join(","));
+    limit.into_iter().chain(types)
+}
+
+/// The open text field or question, centred over `area`.
+pub fn render_modal(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(modal) = &app.buckets().modal else {
+        return;
+    };
+    let width = area.width.saturating_sub(4).min(90);
+    let height = 5.min(area.height);
+    let rect = Rect::new(
+        area.x + (area.width.saturating_sub(width)) / 2,
+        area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    );
+    frame.render_widget(Clear, rect);
+    let keymap = app.keymap();
+    let scope = modal.scope();
+    let keys = |action| keymap.keys_label(scope, action);
+    let (title, body, hint) = match modal {
+        Modal::Input { purpose, input } => (
+            purpose.title(),
+            Line::raw(format!("{}▏", input.value())),
+            format!(
+                "{} confirm · {} cancel",
+                keys(crate::ui::keymap::Action::Confirm),
+                keys(crate::ui::keymap::Action::Cancel)
+            ),
+        ),
+        Modal::Confirm { question, .. } => (
+            "Confirm".to_string(),
+            Line::styled(question.clone(), theme.warning),
+            format!(
+                "{} yes · {} no",
+                keys(crate::ui::keymap::Action::Confirm),
+                keys(crate::ui::keymap::Action::Cancel)
+            ),
+        ),
+    };
+    let block = panel(format!(" {title} "), true, theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let lines = vec![body, Line::styled(hint, theme.dim)];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 fn object_row<'a>(object: &ObjectEntry, theme: &Theme) -> Row<'a> {

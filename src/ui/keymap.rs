@@ -17,10 +17,13 @@ pub enum Scope {
     Jobs,
     Downloads,
     Buckets,
+    /// A text field of the bucket browser (upload path, bucket name, rename, expiry, filter).
+    Input,
+    /// A yes/no question before something is destroyed or changed.
+    Confirm,
     Help,
     History,
     Doctor,
-    Confirm,
 }
 
 impl Scope {
@@ -32,10 +35,11 @@ impl Scope {
             Scope::Jobs => "Jobs",
             Scope::Downloads => "Downloads",
             Scope::Buckets => "Buckets",
+            Scope::Input => "Text field",
+            Scope::Confirm => "Question",
             Scope::Help => "Help",
             Scope::History => "History",
             Scope::Doctor => "Doctor",
-            Scope::Confirm => "Question",
         }
     }
 }
@@ -78,8 +82,23 @@ pub enum Action {
     RemoveEverything,
     RunDoctor,
     RunDoctorProbe,
-    ConfirmYes,
-    ConfirmNo,
+    // Bucket browser.
+    Filter,
+    Sort,
+    ReverseOrder,
+    CreateBucket,
+    CreatePublicBucket,
+    TogglePublic,
+    Delete,
+    UploadFile,
+    DownloadObject,
+    CopyPublicUrl,
+    SignedUrl,
+    Rename,
+    FixBuckets,
+    // Modals.
+    Confirm,
+    Cancel,
 }
 
 impl Action {
@@ -121,9 +140,22 @@ impl Action {
             Action::RemoveEverything => "remove entry, files and remote job",
             Action::RunDoctor => "run the checks again",
             Action::RunDoctorProbe => "run with an upload/delete probe",
-            Action::ConfirmYes => "yes",
-            Action::ConfirmNo => "no",
             Action::CancelDownload => "cancel the newest download (press twice)",
+            Action::Filter => "filter by name",
+            Action::Sort => "sort: name/updated/created/size",
+            Action::ReverseOrder => "reverse order",
+            Action::CreateBucket => "new private bucket",
+            Action::CreatePublicBucket => "new public bucket",
+            Action::TogglePublic => "make public/private",
+            Action::Delete => "delete bucket/object",
+            Action::UploadFile => "upload a file here",
+            Action::DownloadObject => "download object",
+            Action::CopyPublicUrl => "copy public URL",
+            Action::SignedUrl => "signed URL",
+            Action::Rename => "rename/move",
+            Action::FixBuckets => "fix configured buckets",
+            Action::Confirm => "confirm",
+            Action::Cancel => "cancel",
         }
     }
 }
@@ -221,6 +253,7 @@ fn named_key(name: &str) -> Option<KeyCode> {
         "pageup" | "pgup" => KeyCode::PageUp,
         "pagedown" | "pgdn" => KeyCode::PageDown,
         "space" => KeyCode::Char(' '),
+        "del" | "delete" => KeyCode::Delete,
         _ => KeyCode::F(lower.strip_prefix('f')?.parse().ok()?),
     };
     Some(code)
@@ -254,6 +287,7 @@ impl fmt::Display for KeyBinding {
             KeyCode::End => f.write_str("End"),
             KeyCode::PageUp => f.write_str("PgUp"),
             KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::Delete => f.write_str("Del"),
             other => write!(f, "{other:?}"),
         }
     }
@@ -395,8 +429,31 @@ impl Default for KeyMap {
             (Scope::Doctor, Action::RunDoctor, vec![ch('r')]),
             (Scope::Doctor, Action::RunDoctorProbe, vec![ch('p')]),
             (Scope::Doctor, Action::Back, vec![plain(Esc), ch('q')]),
-            (Scope::Confirm, Action::ConfirmYes, vec![ch('y')]),
-            (Scope::Confirm, Action::ConfirmNo, vec![ch('n'), plain(Esc)]),
+            (Scope::Buckets, Action::PageUp, vec![plain(PageUp)]),
+            (Scope::Buckets, Action::PageDown, vec![plain(PageDown)]),
+            (Scope::Buckets, Action::Top, vec![plain(Home)]),
+            (Scope::Buckets, Action::Bottom, vec![plain(End)]),
+            (Scope::Buckets, Action::Filter, vec![ch('/')]),
+            (Scope::Buckets, Action::Sort, vec![ch('s')]),
+            (Scope::Buckets, Action::ReverseOrder, vec![ch('o')]),
+            (Scope::Buckets, Action::UploadFile, vec![ch('u')]),
+            (Scope::Buckets, Action::DownloadObject, vec![ch('d')]),
+            (Scope::Buckets, Action::CopyPublicUrl, vec![ch('y')]),
+            (Scope::Buckets, Action::SignedUrl, vec![ch('g')]),
+            (Scope::Buckets, Action::Rename, vec![ch('m')]),
+            (
+                Scope::Buckets,
+                Action::Delete,
+                vec![ch('x'), plain(KeyCode::Delete)],
+            ),
+            (Scope::Buckets, Action::CreateBucket, vec![ch('c')]),
+            (Scope::Buckets, Action::CreatePublicBucket, vec![ch('C')]),
+            (Scope::Buckets, Action::TogglePublic, vec![ch('p')]),
+            (Scope::Buckets, Action::FixBuckets, vec![ch('f')]),
+            (Scope::Input, Action::Confirm, vec![plain(Enter)]),
+            (Scope::Input, Action::Cancel, vec![plain(Esc)]),
+            (Scope::Confirm, Action::Confirm, vec![ch('y'), plain(Enter)]),
+            (Scope::Confirm, Action::Cancel, vec![ch('n'), plain(Esc)]),
             (
                 Scope::Help,
                 Action::CloseHelp,

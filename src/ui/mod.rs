@@ -85,17 +85,24 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     downloads::render_downloads(app, theme, frame, downloads_area, focus == Focus::Downloads);
     buckets::render_buckets(app, theme, frame, buckets_area, focus == Focus::Buckets);
     render_notice(app, theme, frame, notice);
-    render_hints(app.keymap(), focus, app.help_visible(), theme, frame, hints);
+    let modal_scope = app.buckets().modal.as_ref().map(|m| m.scope());
+    render_hints(
+        app.keymap(),
+        focus,
+        app.help_visible(),
+        modal_scope,
+        theme,
+        frame,
+        hints,
+    );
     overlays(app, theme, frame, area);
 }
 
-/// Help and the question box, over whatever page is drawn.
+/// Help, text fields and questions, over whatever page is drawn.
 fn overlays(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    buckets::render_modal(app, theme, frame, area);
     if app.help_visible() {
         help::render_help(app.keymap(), theme, frame, area);
-    }
-    if let Some(confirm) = app.confirm() {
-        pages::render_confirm(&confirm.question, theme, frame, area);
     }
 }
 
@@ -157,12 +164,16 @@ fn render_hints(
     keymap: &KeyMap,
     focus: Focus,
     help_visible: bool,
+    modal: Option<Scope>,
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
 ) {
+    let modal = modal.map(|scope| [scope, Scope::Global]);
     let scopes: &[Scope] = if help_visible {
         &[Scope::Help]
+    } else if let Some(modal) = &modal {
+        modal
     } else if focus == Focus::Prompt {
         &[Scope::Prompt, Scope::Global]
     } else {

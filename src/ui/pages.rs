@@ -1,11 +1,11 @@
-//! The History and Doctor pages, and the yes/no question box. Pure functions of state.
+//! The History and Doctor pages. Pure functions of state.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Theme, panel};
 use crate::app::{App, Remote};
@@ -211,31 +211,4 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-}
-
-/// The question box over everything else.
-pub fn render_confirm(question: &str, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let width = (question.chars().count() as u16 + 4).clamp(30, area.width.min(90));
-    let [popup] = Layout::vertical([Constraint::Length(5)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(popup);
-    frame.render_widget(Clear, popup);
-    let block = panel(" Confirm ", true, theme);
-    frame.render_widget(
-        Paragraph::new(vec![
-            Line::styled(question.to_string(), theme.warning),
-            Line::from(vec![
-                Span::styled("y", theme.key),
-                Span::styled(" yes   ", theme.dim),
-                Span::styled("n/Esc", theme.key),
-                Span::styled(" no", theme.dim),
-            ]),
-        ])
-        .wrap(Wrap { trim: true })
-        .block(block),
-        popup,
-    );
 }

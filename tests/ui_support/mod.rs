@@ -222,3 +222,30 @@ pub fn assert_hides(screen: &str, unexpected: &str) {
         "did not expect {unexpected:?} on screen:\n{screen}"
     );
 }
+
+/// The query of a first page, as tests compare commands (see [`without_generation`]).
+pub fn first_page() -> sora_tui::engine::ListQuery {
+    sora_tui::engine::ListQuery::default()
+}
+
+/// Listing commands with their generation zeroed: it is a counter, not part of what is asked.
+pub fn without_generation(commands: Vec<Command>) -> Vec<Command> {
+    commands
+        .into_iter()
+        .map(|c| match c {
+            Command::ListObjects {
+                bucket,
+                prefix,
+                mut query,
+            } => {
+                query.generation = 0;
+                Command::ListObjects {
+                    bucket,
+                    prefix,
+                    query,
+                }
+            }
+            other => other,
+        })
+        .collect()
+}

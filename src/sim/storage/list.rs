@@ -131,7 +131,7 @@ pub(super) fn list(
 
     if column == "name" {
         // Folders interleave with files.
-        entries.sort_by(|a, b| by_name(a.name(), b.name()));
+        entries.sort_by_cached_key(|e| (e.name().to_lowercase(), e.name().to_string()));
         if descending {
             entries.reverse();
         }

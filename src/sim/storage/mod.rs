@@ -8,9 +8,11 @@ mod buckets;
 mod error;
 mod list;
 mod objects;
+mod persist;
 mod sign;
+mod tus;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{MutexGuard, PoisonError};
 use std::time::SystemTime;
 
@@ -31,6 +33,10 @@ pub(crate) struct StorageState {
     buckets: Vec<Bucket>,
     /// Signed-URL tokens by token text.
     signed: HashMap<String, sign::SignedToken>,
+    /// Resumable (TUS) uploads in progress, by upload id.
+    uploads: HashMap<String, tus::TusUpload>,
+    /// Object versions already written to the data directory (persistence only).
+    saved: HashSet<String>,
 }
 
 #[derive(Debug)]
@@ -65,9 +71,68 @@ impl StorageState {
             .iter()
             .map(|(name, public)| Bucket::new(name.clone(), name.clone(), *public, now))
             .collect();
+        Self::from_buckets(buckets)
+    }
+
+    fn from_buckets(buckets: Vec<Bucket>) -> Self {
         Self {
             buckets,
             signed: HashMap::new(),
+            uploads: HashMap::new(),
+            saved: HashSet::new(),
+        }
+    }
+
+    /// The state saved in `data_dir` when there is one, else the configured buckets.
+    pub(crate) fn open(
+        buckets: &[(String, bool)],
+        now: SystemTime,
+        data_dir: Option<&std::path::Path>,
+    ) -> std::io::Result<Self> {
+        if let Some(dir) = data_dir
+            && let Some(state) = persist::load(dir)?
+        {
+            return Ok(state);
+        }
+        Ok(Self::new(buckets, now))
+    }
+
+    /// Put `count` small objects `{prefix}/obj-00001.bin`... straight into a bucket (created,
+    /// public, when missing): benchmarks and paging tests need folders far larger than uploading
+    /// one by one would allow.
+    pub(crate) fn seed(&mut self, bucket: &str, prefix: &str, count: usize, now: SystemTime) {
+        if self.bucket(bucket).is_none() {
+            self.buckets.push(Bucket::new(
+                bucket.to_string(),
+                bucket.to_string(),
+                true,
+                now,
+            ));
+        }
+        let Some(target) = self.bucket_mut(bucket) else {
+            return;
+        };
+        let folder = match prefix.trim_matches('/') {
+            "" => String::new(),
+            p => format!("{p}/"),
+        };
+        for i in 0..count {
+            let data = Bytes::from(format!("object {i}\n"));
+            let md5 = wire::hex(&super::md5::md5(&data));
+            target.objects.insert(
+                format!("{folder}obj-{i:06}.bin"),
+                StoredObject {
+                    id: wire::uuid_v4(),
+                    version: wire::uuid_v4(),
+                    data,
+                    mimetype: "application/octet-stream".to_string(),
+                    cache_control: "no-cache".to_string(),
+                    md5,
+                    user_metadata: None,
+                    created_at: now,
+                    updated_at: now,
+                },
+            );
         }
     }
 
@@ -162,7 +227,30 @@ pub(crate) fn expired_response() -> Response {
 }
 
 pub(crate) fn handle(sim: &Sim, request: &SimRequest) -> Response {
-    answer(sim, request).unwrap_or_else(StorageError::into_response)
+    let response = answer(sim, request).unwrap_or_else(StorageError::into_response);
+    let changes = !matches!(request.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if changes && response.status().is_success() {
+        persist_now(sim);
+    }
+    response
+}
+
+/// With a data directory, write the state after a change (errors are logged: the answer has
+/// already been decided).
+pub(crate) fn persist_now(sim: &Sim) {
+    if let Some(dir) = &sim.config.data_dir {
+        let mut state = lock(sim);
+        if let Err(error) = persist::save(dir, &mut state) {
+            tracing::warn!(%error, dir = %dir.display(), "simulator cannot save its storage state");
+        }
+    }
+}
+
+/// The `CutUpload` fault: a TUS `PATCH` whose connection is lost after `after_bytes` of its
+/// body reached the server (they are kept, as the real server keeps what it received).
+pub(crate) fn cut_upload(sim: &Sim, request: &SimRequest, after_bytes: u64) -> Response {
+    let id = request.path.rsplit('/').next().unwrap_or_default();
+    tus::patch(sim, request, id, Some(after_bytes))
 }
 
 fn answer(sim: &Sim, request: &SimRequest) -> Result<Response, StorageError> {
@@ -190,6 +278,19 @@ fn answer(sim: &Sim, request: &SimRequest) -> Result<Response, StorageError> {
     let get_or_head = method == Method::GET || method == Method::HEAD;
 
     match segments.as_slice() {
+        ["upload", "resumable"] if method == Method::OPTIONS => Ok(tus::options()),
+        ["upload", "resumable"] if method == Method::POST => {
+            authorized().map(|()| tus::create(sim, request))
+        }
+        ["upload", "resumable", id] if method == Method::PATCH => {
+            authorized().map(|()| tus::patch(sim, request, id, None))
+        }
+        ["upload", "resumable", id] if method == Method::HEAD => {
+            authorized().map(|()| tus::head(sim, id))
+        }
+        ["upload", "resumable", id] if method == Method::DELETE => {
+            authorized().map(|()| tus::delete(sim, id))
+        }
         ["bucket"] if method == Method::GET => {
             authorized().and_then(|()| buckets::list(sim, request))
         }

@@ -1,0 +1,284 @@
+//! Bucket management and object operations of [`StorageClient`]: listing with paging, sort and
+//! search; create/update/delete bucket; download to disk; signed URLs; move; delete.
+
+use std::path::Path;
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use tokio::io::AsyncWriteExt;
+
+use super::{Bucket, ObjectEntry, StorageClient, StorageError, UploadAnswer};
+
+/// The columns `POST /object/list` sorts by (the server has no size column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortColumn {
+    #[default]
+    Name,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl SortColumn {
+    pub fn wire(self) -> &'static str {
+        match self {
+            SortColumn::Name => "name",
+            SortColumn::CreatedAt => "created_at",
+            SortColumn::UpdatedAt => "updated_at",
+        }
+    }
+}
+
+/// One page request of a folder listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListOptions {
+    /// 1..=1500 (the server caps it); 100 is the server's default.
+    pub limit: u32,
+    /// Counts folders and files together.
+    pub offset: u32,
+    pub sort: SortColumn,
+    pub descending: bool,
+    /// Case-insensitive starts-with on the entry name; empty for none.
+    pub search: String,
+}
+
+impl Default for ListOptions {
+    fn default() -> Self {
+        Self {
+            limit: 100,
+            offset: 0,
+            sort: SortColumn::Name,
+            descending: false,
+            search: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct SignedAnswer {
+    #[serde(rename = "signedURL")]
+    signed_url: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct DeletedRow {
+    name: String,
+}
+
+impl StorageClient {
+    /// One page of one folder level. `prefix` "" is the bucket root.
+    pub async fn list_objects_with(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        options: &ListOptions,
+    ) -> Result<Vec<ObjectEntry>, StorageError> {
+        let url = self.url(&["object", "list", bucket])?;
+        let mut body = serde_json::json!({
+            "prefix": prefix,
+            "limit": options.limit.clamp(1, 1500),
+            "offset": options.offset,
+            "sortBy": {
+                "column": options.sort.wire(),
+                "order": if options.descending { "desc" } else { "asc" },
+            },
+        });
+        if !options.search.is_empty()
+            && let Some(fields) = body.as_object_mut()
+        {
+            fields.insert("search".into(), options.search.clone().into());
+        }
+        let bytes = self
+            .send(self.request(Method::POST, url.clone()).json(&body), &url)
+            .await?;
+        Self::decode(&bytes)
+    }
+
+    pub async fn get_bucket(&self, id: &str) -> Result<Bucket, StorageError> {
+        let url = self.url(&["bucket", id])?;
+        let body = self
+            .send(self.request(Method::GET, url.clone()), &url)
+            .await?;
+        Self::decode(&body)
+    }
+
+    /// `POST /bucket {name, public}` (the id defaults to the name).
+    pub async fn create_bucket(&self, name: &str, public: bool) -> Result<(), StorageError> {
+        let url = self.url(&["bucket"])?;
+        let body = serde_json::json!({"name": name, "id": name, "public": public});
+        self.send(self.request(Method::POST, url.clone()).json(&body), &url)
+            .await
+            .map(drop)
+    }
+
+    /// `PUT /bucket/{id} {public}`.
+    pub async fn set_bucket_public(&self, id: &str, public: bool) -> Result<(), StorageError> {
+        let url = self.url(&["bucket", id])?;
+        let body = serde_json::json!({"public": public});
+        self.send(self.request(Method::PUT, url.clone()).json(&body), &url)
+            .await
+            .map(drop)
+    }
+
+    /// `DELETE /bucket/{id}`; the server refuses a bucket that still holds objects.
+    pub async fn delete_bucket(&self, id: &str) -> Result<(), StorageError> {
+        let url = self.url(&["bucket", id])?;
+        self.send(self.request(Method::DELETE, url.clone()), &url)
+            .await
+            .map(drop)
+    }
+
+    /// Stream an object to `out`: written to `out.partial`, renamed once complete. Returns the
+    /// bytes written.
+    pub async fn download_to(
+        &self,
+        bucket: &str,
+        object_path: &str,
+        out: &Path,
+    ) -> Result<u64, StorageError> {
+        use futures_util::StreamExt;
+        let url = self.url(&["object", "authenticated", bucket, object_path])?;
+        let response = self
+            .request(Method::GET, url.clone())
+            .send()
+            .await
+            .map_err(|e| Self::network(&url, &e))?;
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.bytes().await.unwrap_or_default();
+            return Err(self.api_error(status.as_u16(), &body));
+        }
+        let partial = out.with_extension(match out.extension() {
+            Some(ext) => format!("{}.partial", ext.to_string_lossy()),
+            None => "partial".to_string(),
+        });
+        let write_err = |source| StorageError::Write {
+            path: partial.display().to_string(),
+            source,
+        };
+        let mut file = tokio::fs::File::create(&partial).await.map_err(write_err)?;
+        let mut written = 0u64;
+        let mut stream = response.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    drop(file);
+                    let _ = tokio::fs::remove_file(&partial).await;
+                    return Err(Self::network(&url, &e));
+                }
+            };
+            file.write_all(&chunk).await.map_err(write_err)?;
+            written += chunk.len() as u64;
+        }
+        file.flush().await.map_err(write_err)?;
+        file.sync_all().await.map_err(write_err)?;
+        drop(file);
+        tokio::fs::rename(&partial, out)
+            .await
+            .map_err(|source| StorageError::Write {
+                path: out.display().to_string(),
+                source,
+            })?;
+        Ok(written)
+    }
+
+    /// A URL that serves the object without a key for `expires_in` seconds (absolute).
+    pub async fn signed_url(
+        &self,
+        bucket: &str,
+        object_path: &str,
+        expires_in: u64,
+    ) -> Result<String, StorageError> {
+        let url = self.url(&["object", "sign", bucket, object_path])?;
+        let body = serde_json::json!({"expiresIn": expires_in.max(1)});
+        let bytes = self
+            .send(self.request(Method::POST, url.clone()).json(&body), &url)
+            .await?;
+        let answer: SignedAnswer = Self::decode(&bytes)?;
+        // Relative to `/storage/v1` (as storage3 resolves it).
+        let mut base = self.url(&[])?;
+        let relative = answer.signed_url.trim_start_matches('/');
+        base.set_path(&format!("{}/", base.path().trim_end_matches('/')));
+        base.join(relative)
+            .map(|u| u.to_string())
+            .map_err(|e| StorageError::Decode {
+                reason: e.to_string(),
+                excerpt: answer.signed_url.clone(),
+            })
+    }
+
+    /// `POST /object/move` within a bucket (rename is a move).
+    pub async fn move_object(
+        &self,
+        bucket: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<(), StorageError> {
+        let url = self.url(&["object", "move"])?;
+        let body = serde_json::json!({"bucketId": bucket, "sourceKey": from, "destinationKey": to});
+        self.send(self.request(Method::POST, url.clone()).json(&body), &url)
+            .await
+            .map(drop)
+    }
+
+    /// `DELETE /object/{bucket} {prefixes}`: the keys actually deleted (missing ones are absent).
+    pub async fn delete_objects(
+        &self,
+        bucket: &str,
+        paths: &[String],
+    ) -> Result<Vec<String>, StorageError> {
+        let url = self.url(&["object", bucket])?;
+        let mut deleted = Vec::new();
+        for batch in paths.chunks(1000) {
+            let body = serde_json::json!({"prefixes": batch});
+            let bytes = self
+                .send(self.request(Method::DELETE, url.clone()).json(&body), &url)
+                .await?;
+            let rows: Vec<DeletedRow> = Self::decode(&bytes)?;
+            deleted.extend(rows.into_iter().map(|r| r.name));
+        }
+        Ok(deleted)
+    }
+
+    /// Upload a local file, streamed from disk: above `the threshold through the
+    /// resumable (TUS) endpoint (`with_resumable_threshold`), which resumes an interrupted upload
+    /// of the same file.
+    pub async fn upload(
+        &self,
+        bucket: &str,
+        object_path: &str,
+        file: &Path,
+        content_type: &str,
+        upsert: bool,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> Result<UploadAnswer, StorageError> {
+        let len = tokio::fs::metadata(file)
+            .await
+            .map_err(|source| StorageError::File {
+                path: file.display().to_string(),
+                source,
+            })?
+            .len();
+        if len > self.resumable_threshold {
+            let upload = super::ResumableUpload {
+                bucket,
+                object_path,
+                file,
+                content_type,
+                upsert,
+            };
+            self.upload_resumable(&upload, progress).await?;
+            Ok(UploadAnswer {
+                key: format!("{bucket}/{object_path}"),
+                id: None,
+            })
+        } else {
+            let answer = self
+                .upload_file(bucket, object_path, file, content_type, upsert)
+                .await?;
+            progress(len, len);
+            Ok(answer)
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! Resumable uploads through Storage's TUS 1.0.0 endpoint (`/storage/v1/upload/resumable`).
+//!
+//! `POST` creates the upload (metadata: bucket, object, content type, cache control) and answers
+//! `201` with its URL; `PATCH`es send 6 MiB chunks streamed from disk, each answered `204` with
+//! the new `Upload-Offset`. When a chunk fails, `HEAD` tells where the server is and the upload
+//! goes on from there. The upload URL is kept in a sidecar file next to the local file
+//! (`<file>.sora-tus`, removed once the object exists), so an upload interrupted by a crash or a
+//! closed laptop resumes on the next try instead of starting over. If the sidecar cannot be
+//! written (read-only folder), resuming works only within the one call.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, UNIX_EPOCH};
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use url::Url;
+
+use super::{StorageClient, StorageError, base64};
+
+/// Supabase's clients send 6 MiB chunks.
+pub const TUS_CHUNK: u64 = 6 * 1024 * 1024;
+
+/// Waits before each retry of a failed chunk; after the last, the upload stops (the sidecar
+/// stays, so the next call resumes).
+const RETRY_WAITS: [Duration; 3] = [
+    Duration::from_millis(200),
+    Duration::from_millis(800),
+    Duration::from_secs(2),
+];
+
+/// What to upload where.
+#[derive(Debug, Clone, Copy)]
+pub struct ResumableUpload<'a> {
+    pub bucket: &'a str,
+    pub object_path: &'a str,
+    pub file: &'a Path,
+    pub content_type: &'a str,
+    pub upsert: bool,
+}
+
+/// The sidecar: which upload URL holds this file's bytes for which object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Sidecar {
+    url: String,
+    bucket: String,
+    object_path: String,
+    size: u64,
+    modified_secs: u64,
+}
+
+/// `<file>.sora-tus`.
+pub fn sidecar_path(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".sora-tus");
+    PathBuf::from(name)
+}
+
+fn header_u64(response: &reqwest::Response, name: &str) -> Option<u64> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+impl StorageClient {
+    fn tus_endpoint(&self) -> Result<Url, StorageError> {
+        self.url(&["upload", "resumable"])
+    }
+
+    fn tus_request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
+        self.request(method, url).header("tus-resumable", "1.0.0")
+    }
+
+    /// Upload through TUS, resuming from a sidecar when it matches this file and object.
+    /// `progress(sent, total)` is called after each chunk.
+    pub async fn upload_resumable(
+        &self,
+        upload: &ResumableUpload<'_>,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> Result<(), StorageError> {
+        let file_err = |source| StorageError::File {
+            path: upload.file.display().to_string(),
+            source,
+        };
+        let meta = tokio::fs::metadata(upload.file).await.map_err(file_err)?;
+        let size = meta.len();
+        let modified_secs = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs());
+        let sidecar_file = sidecar_path(upload.file);
+        let wanted = |url: String| Sidecar {
+            url,
+            bucket: upload.bucket.to_string(),
+            object_path: upload.object_path.to_string(),
+            size,
+            modified_secs,
+        };
+
+        // Resume when the sidecar describes this very upload and the server still knows it.
+        let mut resumed = None;
+        if let Ok(text) = tokio::fs::read(&sidecar_file).await
+            && let Ok(saved) = serde_json::from_slice::<Sidecar>(&text)
+            && saved == wanted(saved.url.clone())
+            && let Ok(url) = Url::parse(&saved.url)
+            && let Ok(Some(offset)) = self.tus_offset(&url).await
+        {
+            tracing::info!(offset, "resuming upload from the server's offset");
+            resumed = Some((url, offset));
+        }
+        let (url, mut offset) = match resumed {
+            Some(found) => found,
+            None => {
+                let url = self.tus_create(upload, size).await?;
+                let record = wanted(url.to_string());
+                if let Ok(text) = serde_json::to_vec(&record)
+                    && let Err(error) = tokio::fs::write(&sidecar_file, text).await
+                {
+                    tracing::warn!(%error, "cannot keep the resumable upload's URL next to the file");
+                }
+                (url, 0)
+            }
+        };
+        progress(offset, size);
+
+        let mut failures = 0usize;
+        while offset < size {
+            match self.tus_patch(&url, upload.file, offset, size).await {
+                Ok(next) => {
+                    failures = 0;
+                    offset = next;
+                    progress(offset, size);
+                }
+                Err(error) => {
+                    // Errors the server will repeat are final; the rest are retried from
+                    // wherever the server got to.
+                    let permanent = error.api().is_some_and(|e| {
+                        let status = e.status();
+                        (400..500).contains(&status) && status != 409 && status != 408
+                    });
+                    let Some(wait) = RETRY_WAITS.get(failures).filter(|_| !permanent) else {
+                        return Err(error);
+                    };
+                    failures += 1;
+                    tracing::info!(%error, "resumable chunk failed; asking the server for its offset");
+                    tokio::time::sleep(*wait).await;
+                    match self.tus_offset(&url).await {
+                        Ok(Some(server)) => offset = server,
+                        Ok(None) => return Err(error),
+                        Err(_) => {}
+                    }
+                }
+            }
+        }
+        let _ = tokio::fs::remove_file(&sidecar_file).await;
+        Ok(())
+    }
+
+    /// `POST` → the upload URL.
+    async fn tus_create(
+        &self,
+        upload: &ResumableUpload<'_>,
+        size: u64,
+    ) -> Result<Url, StorageError> {
+        let endpoint = self.tus_endpoint()?;
+        let metadata = [
+            ("bucketName", upload.bucket),
+            ("objectName", upload.object_path),
+            ("contentType", upload.content_type),
+            ("cacheControl", "3600"),
+        ]
+        .iter()
+        .map(|(k, v)| format!("{k} {}", base64::encode(v.as_bytes())))
+        .collect::<Vec<_>>()
+        .join(",");
+        let response = self
+            .tus_request(Method::POST, endpoint.clone())
+            .header("upload-length", size)
+            .header("upload-metadata", metadata)
+            .header("x-upsert", if upload.upsert { "true" } else { "false" })
+            .send()
+            .await
+            .map_err(|e| Self::network(&endpoint, &e))?;
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        if status.as_u16() != 201 {
+            let body = response.bytes().await.unwrap_or_default();
+            return Err(self.api_error(status.as_u16(), &body));
+        }
+        let location = location.ok_or_else(|| StorageError::Decode {
+            reason: "201 without a Location header".into(),
+            excerpt: String::new(),
+        })?;
+        endpoint.join(&location).map_err(|e| StorageError::Decode {
+            reason: format!("Location is not a URL: {e}"),
+            excerpt: location,
+        })
+    }
+
+    /// `HEAD` → the server's offset; `None` when the upload is gone (404/410).
+    async fn tus_offset(&self, url: &Url) -> Result<Option<u64>, StorageError> {
+        let response = self
+            .tus_request(Method::HEAD, url.clone())
+            .send()
+            .await
+            .map_err(|e| Self::network(url, &e))?;
+        let status = response.status().as_u16();
+        if status == 404 || status == 410 {
+            return Ok(None);
+        }
+        if !response.status().is_success() {
+            return Err(self.api_error(status, b""));
+        }
+        Ok(header_u64(&response, "upload-offset"))
+    }
+
+    /// One chunk from `offset`, streamed from disk → the new offset.
+    async fn tus_patch(
+        &self,
+        url: &Url,
+        file: &Path,
+        offset: u64,
+        size: u64,
+    ) -> Result<u64, StorageError> {
+        let file_err = |source| StorageError::File {
+            path: file.display().to_string(),
+            source,
+        };
+        let mut handle = tokio::fs::File::open(file).await.map_err(file_err)?;
+        handle
+            .seek(std::io::SeekFrom::Start(offset))
+            .await
+            .map_err(file_err)?;
+        let len = self.tus_chunk.min(size - offset);
+        let stream = tokio_util::io::ReaderStream::with_capacity(handle.take(len), 256 * 1024);
+        let response = self
+            .tus_request(Method::PATCH, url.clone())
+            .header("upload-offset", offset)
+            .header("content-type", "application/offset+octet-stream")
+            .header("content-length", len)
+            .body(reqwest::Body::wrap_stream(stream))
+            .send()
+            .await
+            .map_err(|e| Self::network(url, &e))?;
+        let status = response.status().as_u16();
+        if status != 204 && status != 200 {
+            let body = response.bytes().await.unwrap_or_default();
+            return Err(self.api_error(status, &body));
+        }
+        header_u64(&response, "upload-offset").ok_or_else(|| StorageError::Decode {
+            reason: "PATCH answer without Upload-Offset".into(),
+            excerpt: String::new(),
+        })
+    }
+}

@@ -1,0 +1,195 @@
+//! Headless Supabase Storage commands: `buckets`, `ls`, `upload`, `get`, `url`, `rm`. Each is one
+//! call of the storage client; errors carry the server's message and what to do.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{BucketsArgs, GetArgs, LsArgs, RmArgs, UploadArgs, UrlArgs};
+use sora_tui::config::Config;
+use sora_tui::setup;
+use sora_tui::storage::{ListOptions, StorageClient, content_type_for};
+
+fn client(config: &Config) -> Result<StorageClient> {
+    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    Ok(setup::storage(config, &http)?)
+}
+
+/// `BUCKET/PATH` → (bucket, path); the path may be empty when `allow_empty`.
+fn split(target: &str, allow_empty: bool) -> Result<(String, String)> {
+    let target = target.trim_start_matches('/');
+    let (bucket, path) = target.split_once('/').unwrap_or((target, ""));
+    let path = path.trim_matches('/');
+    anyhow::ensure!(
+        !bucket.is_empty(),
+        "`{target}` names no bucket: write BUCKET/PATH"
+    );
+    anyhow::ensure!(
+        allow_empty || !path.is_empty(),
+        "`{target}` names no object: write BUCKET/PATH"
+    );
+    Ok((bucket.to_string(), path.to_string()))
+}
+
+pub async fn buckets(config: &Config, args: &BucketsArgs) -> Result<ExitCode> {
+    let list = client(config)?
+        .list_buckets()
+        .await
+        .context("cannot list buckets")?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if list.is_empty() {
+        println!("no buckets");
+    }
+    for b in &list {
+        let limit = match &b.file_size_limit {
+            Some(serde_json::Value::Number(n)) => format!("limit {n} B"),
+            Some(serde_json::Value::String(s)) => format!("limit {s}"),
+            _ => "no limit".to_string(),
+        };
+        let types = b
+            .allowed_mime_types
+            .as_ref()
+            .filter(|t| !t.is_empty())
+            .map_or_else(|| "any type".to_string(), |t| t.join(","));
+        let public = if b.public { "public" } else { "private" };
+        println!("{}\t{public}\t{limit}\t{types}", b.name);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn ls(config: &Config, args: &LsArgs) -> Result<ExitCode> {
+    let storage = client(config)?;
+    let (bucket, prefix) = split(&args.location, true)?;
+    let mut all = Vec::new();
+    let mut options = ListOptions {
+        limit: 1000,
+        ..ListOptions::default()
+    };
+    loop {
+        let page = storage
+            .list_objects_with(&bucket, &prefix, &options)
+            .await
+            .with_context(|| format!("cannot list {}", args.location))?;
+        let n = page.len();
+        all.extend(page);
+        if n < options.limit as usize {
+            break;
+        }
+        options.offset += options.limit;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&all)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for e in &all {
+        if e.is_folder() {
+            println!("{}/", e.name);
+        } else {
+            let updated = e.updated_at.as_deref().unwrap_or("");
+            println!("{}\t{}\t{updated}", e.name, e.size().unwrap_or(0));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn upload(config: &Config, args: &UploadArgs) -> Result<ExitCode> {
+    let storage = client(config)?;
+    let (bucket, path) = split(&args.target, false)?;
+    let resumable = std::fs::metadata(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?
+        .len()
+        > storage.resumable_threshold();
+    let answer = storage
+        .upload(
+            &bucket,
+            &path,
+            &args.file,
+            content_type_for(&args.file),
+            args.upsert,
+            &|sent, total| {
+                if resumable {
+                    eprintln!("uploaded {sent} of {total} bytes");
+                }
+            },
+        )
+        .await
+        .with_context(|| format!("cannot upload {} to {bucket}/{path}", args.file.display()))?;
+    println!("uploaded {}", answer.key);
+    println!("public URL: {}", storage.public_url(&bucket, &path));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn get(config: &Config, args: &GetArgs) -> Result<ExitCode> {
+    let storage = client(config)?;
+    let (bucket, path) = split(&args.object, false)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(path.rsplit('/').next().unwrap_or(path.as_str())));
+    let bytes = storage
+        .download_to(&bucket, &path, &out)
+        .await
+        .with_context(|| format!("cannot download {bucket}/{path}"))?;
+    println!("saved {} ({bytes} bytes)", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn url(config: &Config, args: &UrlArgs) -> Result<ExitCode> {
+    let storage = client(config)?;
+    let (bucket, path) = split(&args.object, false)?;
+    match args.signed {
+        Some(secs) => {
+            let url = storage
+                .signed_url(&bucket, &path, secs)
+                .await
+                .with_context(|| format!("cannot sign a URL for {bucket}/{path}"))?;
+            println!("{url}");
+        }
+        None => {
+            let public = storage.get_bucket(&bucket).await.map(|b| b.public);
+            println!("{}", storage.public_url(&bucket, &path));
+            if let Ok(false) = public {
+                eprintln!(
+                    "note: bucket {bucket} is private, so this URL answers 'Bucket not found'; use --signed SECONDS"
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn rm(config: &Config, args: &RmArgs) -> Result<ExitCode> {
+    let storage = client(config)?;
+    let mut by_bucket: Vec<(String, Vec<String>)> = Vec::new();
+    for target in &args.objects {
+        let (bucket, path) = split(target, false)?;
+        match by_bucket.iter_mut().find(|(b, _)| *b == bucket) {
+            Some((_, paths)) => paths.push(path),
+            None => by_bucket.push((bucket, vec![path])),
+        }
+    }
+    let mut missing = 0;
+    for (bucket, paths) in by_bucket {
+        let deleted = storage
+            .delete_objects(&bucket, &paths)
+            .await
+            .with_context(|| format!("cannot delete from {bucket}"))?;
+        for path in &paths {
+            if deleted.contains(path) {
+                println!("deleted {bucket}/{path}");
+            } else {
+                missing += 1;
+                eprintln!("not found: {bucket}/{path}");
+            }
+        }
+    }
+    Ok(if missing == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
