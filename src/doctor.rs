@@ -155,7 +155,14 @@ pub async fn run(config: &Config, http: &reqwest::Client, options: Options) -> R
                     "set the key named above",
                 )),
                 Ok(_) if !reachable => checks.push(Check::skip("auth and listing jobs", "the endpoint is not reachable")),
-                Ok(provider) => checks.push(list_jobs(&provider, config).await),
+                Ok(provider) => {
+                    let listed = list_jobs(&provider, config).await;
+                    let auth_ok = listed.mark == Mark::Pass;
+                    checks.push(listed);
+                    if auth_ok {
+                        checks.push(deployment(&provider, config).await);
+                    }
+                }
             }
         }
         None => checks.push(Check::fail(
@@ -443,6 +450,27 @@ async fn list_jobs(provider: &Provider, config: &Config) -> Check {
                 provider.describe(),
                 page.jobs.len()
             ),
+        ),
+        Err(e) => classify_list_error(provider.family(), &e, config),
+    }
+}
+
+/// Listing does not name the deployment: an impossible create does, at no cost.
+async fn deployment(provider: &Provider, config: &Config) -> Check {
+    let name = "deployment";
+    let which = match config.provider.value {
+        Family::OpenAi => format!("model {}", config.openai.model.value),
+        _ => format!("deployment {}", crate::setup::deployment(config)),
+    };
+    match provider.probe_deployment().await {
+        Ok(crate::providers::DeploymentProbe::Exists) => Check::pass(
+            name,
+            format!("{which} exists (an impossible request was refused for its parameters)"),
+        ),
+        Ok(crate::providers::DeploymentProbe::AcceptedAndDeleted(id)) => Check::warn(
+            name,
+            format!("{which} accepted a 0-second 1x1 request ({id}, deleted at once)"),
+            "report this: the service does not check parameters as documented",
         ),
         Err(e) => classify_list_error(provider.family(), &e, config),
     }

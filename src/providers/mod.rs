@@ -211,6 +211,15 @@ pub struct JobPage {
     pub last_id: Option<String>,
 }
 
+/// What the deployment probe learned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeploymentProbe {
+    /// The service refused the impossible request for its parameters: the deployment exists.
+    Exists,
+    /// The service accepted it (it should not have); the job was deleted.
+    AcceptedAndDeleted(String),
+}
+
 /// The configured service, one variant per client. An enum rather than a trait object keeps
 /// the futures `Send` without boxing and makes adding a family a compile-checked change.
 #[derive(Debug, Clone)]
@@ -287,6 +296,32 @@ impl Provider {
         match self {
             Provider::AzureSora(c) => c.delete_job(job_id).await,
             Provider::VideosV1(c) => c.delete(job_id).await,
+        }
+    }
+
+    /// Ask whether the configured deployment or model exists without making a video: send a
+    /// create that no service accepts (0 s at 1x1). A 400 about the parameters means the
+    /// deployment exists; its 404 comes back as the error. Should a service ever accept it, the
+    /// job is deleted at once.
+    pub async fn probe_deployment(&self) -> Result<DeploymentProbe, ProviderError> {
+        let impossible = GenerationRequest {
+            prompt: "sora-tui doctor: deployment probe (invalid on purpose)".into(),
+            size: Size::new(1, 1),
+            seconds: 0,
+            variants: 1,
+            image: None,
+        };
+        match self.create(&impossible).await {
+            Err(ProviderError::Api { error, .. })
+                if error.status == 400 && !error.looks_like_missing_deployment() =>
+            {
+                Ok(DeploymentProbe::Exists)
+            }
+            Err(e) => Err(e),
+            Ok(job) => {
+                let _ = self.delete(&job.id).await;
+                Ok(DeploymentProbe::AcceptedAndDeleted(job.id))
+            }
         }
     }
 
