@@ -22,6 +22,9 @@ use sora_tui::{app, headless, setup, sim};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, None | Some(Cmd::Sim(_))) {
+        restore_default_sigpipe();
+    }
     let _log_guard = init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -267,6 +270,18 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
     );
     sora_tui::tui::run(engine, rx, settings).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`sora-tui jobs | head -1`) would
+/// panic. Headless commands behave like other command-line tools instead: they end quietly.
+/// The dashboard (a terminal, not a pipe) and the simulator (which must outlive a reader that
+/// stops after the env lines) keep Rust's default.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called at the start of main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 /// Logs go to a file in the platform data directory, never to the terminal the UI owns.
