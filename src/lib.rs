@@ -9,6 +9,7 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod app;
+pub mod base64;
 pub mod config;
 pub mod doctor;
 pub mod download;

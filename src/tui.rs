@@ -59,7 +59,7 @@ pub async fn run(
 fn copy_to_clipboard(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(crate::storage::base64::osc52(text).as_bytes());
+    let _ = out.write_all(crate::base64::osc52(text).as_bytes());
     let _ = out.flush();
 }
 

@@ -3,7 +3,6 @@
 //! Uploads stream from disk (the file is never held in memory), so a 1 GiB video costs a few
 //! buffers, not a gigabyte.
 
-pub mod base64;
 mod ops;
 pub mod tus;
 pub mod types;
@@ -232,7 +231,7 @@ impl StorageClient {
             let role = key
                 .split('.')
                 .nth(1)
-                .and_then(base64::decode)
+                .and_then(crate::base64::decode)
                 .and_then(|payload| serde_json::from_slice::<serde_json::Value>(&payload).ok())
                 .and_then(|claims| {
                     claims

@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use url::Url;
 
-use super::{StorageClient, StorageError, base64};
+use super::{StorageClient, StorageError};
+use crate::base64;
 
 /// Supabase's clients send 6 MiB chunks.
 pub const TUS_CHUNK: u64 = 6 * 1024 * 1024;

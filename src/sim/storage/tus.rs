@@ -10,10 +10,10 @@ use axum::response::Response;
 use bytes::Bytes;
 
 use super::{StorageState, StoredObject, lock};
+use crate::base64::decode as storage_base64_decode;
 use crate::sim::Sim;
 use crate::sim::md5::md5;
 use crate::sim::wire::{self, SimRequest};
-use crate::storage::base64::decode as storage_base64_decode;
 
 /// `Tus-Max-Size` of the sample configs: 500 MiB.
 pub(crate) const TUS_MAX_SIZE: u64 = 500 * 1024 * 1024;

@@ -1,9 +1,21 @@
-//! Standard base64 (RFC 4648, with padding): TUS `Upload-Metadata` values and the OSC 52
-//! clipboard escape need nothing more, so no dependency.
+//! Base64 (RFC 4648): standard with padding for TUS `Upload-Metadata` and the OSC 52 clipboard
+//! escape, URL-safe without padding for the simulator's JWT-shaped tokens. Small enough that a
+//! dependency would cost more than it saves.
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const URL_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+/// Standard base64 with `=` padding.
 pub fn encode(data: &[u8]) -> String {
+    encode_with(data, ALPHABET, true)
+}
+
+/// URL-safe base64 without padding (the JWT encoding).
+pub fn encode_url_unpadded(data: &[u8]) -> String {
+    encode_with(data, URL_ALPHABET, false)
+}
+
+fn encode_with(data: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
         let b = [
@@ -14,8 +26,8 @@ pub fn encode(data: &[u8]) -> String {
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
+                out.push(char::from(alphabet[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else if pad {
                 out.push('=');
             }
         }
