@@ -133,6 +133,7 @@ async fn main() {
             poll_interval: Duration::from_secs(1),
             retry_schedule: RetrySchedule::default(),
             output_bucket: "videos".into(),
+            input_bucket: "input-images".into(),
             thumbnails: false,
         },
         tx,

@@ -173,6 +173,7 @@ pub fn engine_settings(config: &Config) -> EngineSettings {
         poll_interval: config.download.poll_interval.value,
         retry_schedule: config.download.retry_schedule.value.clone(),
         output_bucket: config.supabase.output_bucket.value.clone(),
+        input_bucket: config.supabase.input_bucket.value.clone(),
         thumbnails: config.download.thumbnails.value,
     }
 }

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use crate::cli::{BucketsArgs, GetArgs, LsArgs, RmArgs, UploadArgs, UrlArgs};
 use sora_tui::config::Config;
 use sora_tui::setup;
-use sora_tui::storage::{ListOptions, StorageClient, content_type_for};
+use sora_tui::storage::{ListOptions, StorageApiError, StorageClient, content_type_for};
 
 fn client(config: &Config) -> Result<StorageClient> {
     let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
@@ -81,6 +81,14 @@ pub async fn ls(config: &Config, args: &LsArgs) -> Result<ExitCode> {
         }
         options.offset += options.limit;
     }
+    // Storage lists a missing bucket as empty: ask for the bucket itself, so a mistyped or
+    // never-created bucket is an error that says what to do, not a silent empty listing.
+    if all.is_empty()
+        && let Err(e) = storage.get_bucket(&bucket).await
+        && e.api().is_some_and(StorageApiError::is_missing_bucket)
+    {
+        return Err(anyhow::Error::new(e).context(format!("cannot list {}", args.location)));
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&all)?);
         return Ok(ExitCode::SUCCESS);
@@ -130,6 +138,9 @@ pub async fn get(config: &Config, args: &GetArgs) -> Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(path.rsplit('/').next().unwrap_or(path.as_str())));
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
     let bytes = storage
         .download_to(&bucket, &path, &out)
         .await

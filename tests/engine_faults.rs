@@ -63,6 +63,7 @@ async fn generate(
             poll_interval: Duration::from_millis(80),
             retry_schedule: sora_tui::download::RetrySchedule(vec![Duration::from_millis(100); 3]),
             output_bucket: "output-videos".into(),
+            input_bucket: "input-images".into(),
             thumbnails: false,
         },
         tx,

@@ -358,7 +358,7 @@ async fn control_route() {
 
 #[tokio::test]
 async fn demo_prompt_tags() {
-    assert_eq!(sim::demo_fault_tags().len(), 5);
+    assert_eq!(sim::demo_fault_tags().len(), 8);
     let config = SimConfig {
         content_delay: Duration::ZERO,
         ..fast()
@@ -437,4 +437,90 @@ async fn demo_prompt_tags() {
     let second = get(&client, &content_url(&handle, &reset)).await;
     assert_eq!(&second.bytes().await.expect("body")[..], SAMPLE_MP4);
     handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn demo_download_tags_stall_html_and_expired() {
+    let tags: Vec<&str> = sim::demo_fault_tags().iter().map(|(t, _)| *t).collect();
+    for tag in ["[stall]", "[html]", "[expired]"] {
+        assert!(
+            tags.contains(&tag),
+            "{tag} is listed for the dashboard: {tags:?}"
+        );
+    }
+    let (handle, client) = start(fast()).await;
+
+    // [html]: the first download is a 200 HTML page, the second the video.
+    let html = completed_video(&handle, &client, "x [html]").await;
+    let plain = completed_video(&handle, &client, "plain").await;
+    let first = get(&client, &content_url(&handle, &html)).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    assert!(
+        first.headers()["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/html")
+    );
+    assert!(first.text().await.expect("text").contains("<html>"));
+    let other = get(&client, &content_url(&handle, &plain)).await;
+    assert_eq!(
+        &other.bytes().await.expect("body")[..],
+        SAMPLE_MP4,
+        "only that job"
+    );
+    let second = get(&client, &content_url(&handle, &html)).await;
+    assert_eq!(&second.bytes().await.expect("body")[..], SAMPLE_MP4);
+
+    // [expired]: every download of the job's content answers expired, and keeps doing so.
+    let expired = completed_video(&handle, &client, "x [expired]").await;
+    for _ in 0..3 {
+        let response = get(&client, &content_url(&handle, &expired)).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let body: Value = response.json().await.expect("json");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("expired"),
+            "{body}"
+        );
+    }
+    let poll = get(
+        &client,
+        &format!("{}/v1/videos/{expired}", handle.base_url()),
+    )
+    .await;
+    assert_eq!(
+        poll.status(),
+        StatusCode::OK,
+        "the job itself still answers"
+    );
+
+    // [stall]: 16 KiB, then nothing for longer than a second (35 s in all); the next download
+    // is whole.
+    let stalled = completed_video(&handle, &client, "x [stall]").await;
+    let mut response = get(&client, &content_url(&handle, &stalled)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.content_length(),
+        Some(SAMPLE_MP4.len() as u64),
+        "the full length is announced"
+    );
+    let mut got = 0usize;
+    while got < 16 * 1024 {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), response.chunk())
+            .await
+            .expect("the first 16 KiB arrive at once")
+            .expect("no error")
+            .expect("not the end yet");
+        got += chunk.len();
+    }
+    assert_eq!(got, 16 * 1024, "exactly 16 KiB before the stall");
+    let waited = tokio::time::timeout(Duration::from_secs(1), response.chunk()).await;
+    assert!(waited.is_err(), "nothing more within a second: {waited:?}");
+    drop(response);
+    let whole = get(&client, &content_url(&handle, &stalled)).await;
+    assert_eq!(&whole.bytes().await.expect("body")[..], SAMPLE_MP4);
+    // Not `shutdown`: it would wait out the stalled connection.
+    drop(handle);
 }

@@ -413,3 +413,45 @@ fn the_demo_lists_its_fault_tags_until_the_first_job() {
         "injects a fault",
     );
 }
+
+#[test]
+fn a_running_download_gauge_shows_bytes_rate_and_time_left() {
+    let mut app = app();
+    feed(
+        &mut app,
+        EngineEvent::DownloadProgress {
+            key: video(1),
+            bytes: MIB,
+            total: Some(4 * MIB),
+        },
+    );
+    let screen = render(&app, W, H);
+    // One sample: no rate yet, so no ETA either.
+    assert_shows(&screen, "1.0 MiB / 4.0 MiB 25%");
+    assert_hides(&screen, "ETA");
+
+    // Two seconds later (pinned clock), 1 MiB more: 512 KiB/s, 2 MiB left → 4 s.
+    clock(&mut app, 2.0);
+    feed(
+        &mut app,
+        EngineEvent::DownloadProgress {
+            key: video(1),
+            bytes: 2 * MIB,
+            total: Some(4 * MIB),
+        },
+    );
+    let screen = render(&app, W, H);
+    assert_shows(&screen, "2.0 MiB / 4.0 MiB 50% · 512.0 KiB/s · ETA 4.0s");
+    assert_shows(&screen, "⇣ ");
+
+    // A second download waiting for a slot says so on its own gauge.
+    feed(&mut app, EngineEvent::DownloadQueued { key: video(2) });
+    let screen = render(&app, W, H);
+    assert_shows(&screen, "waiting for a free download slot");
+    assert_shows(&screen, "2.0 MiB / 4.0 MiB 50%");
+
+    // Cancelled: the gauge goes.
+    feed(&mut app, EngineEvent::DownloadCancelled { key: video(1) });
+    let screen = render(&app, W, H);
+    assert_hides(&screen, "50%");
+}

@@ -588,3 +588,76 @@ fn remix_is_refused_where_the_provider_has_none_and_esc_cancels_it() {
         "{commands:?}"
     );
 }
+
+#[test]
+fn c_in_the_downloads_panel_asks_then_cancels_the_newest_running_download() {
+    let mut app = app();
+    feed(
+        &mut app,
+        EngineEvent::DownloadProgress {
+            key: video(1),
+            bytes: 1000,
+            total: Some(10_000),
+        },
+    );
+    feed(
+        &mut app,
+        EngineEvent::DownloadProgress {
+            key: video(2),
+            bytes: 500,
+            total: Some(10_000),
+        },
+    );
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus(), Focus::Downloads);
+
+    // The first press names the download and sends nothing.
+    assert!(press(&mut app, KeyCode::Char('c')).is_empty());
+    let asked = notice_text(&app);
+    assert!(
+        asked.contains("Press c again") && asked.contains(&format!("of {}?", JobKey(2))),
+        "{asked}"
+    );
+    // The second cancels the newest one.
+    assert_eq!(
+        press(&mut app, KeyCode::Char('c')),
+        vec![Command::CancelDownload { key: video(2) }]
+    );
+    feed(&mut app, EngineEvent::DownloadCancelled { key: video(2) });
+    assert!(
+        notice_text(&app).contains("partial file is kept"),
+        "{}",
+        notice_text(&app)
+    );
+
+    // Now the other one is the newest: it needs its own confirmation.
+    assert!(press(&mut app, KeyCode::Char('c')).is_empty());
+    assert_eq!(
+        press(&mut app, KeyCode::Char('c')),
+        vec![Command::CancelDownload { key: video(1) }]
+    );
+    feed(&mut app, EngineEvent::DownloadCancelled { key: video(1) });
+    assert!(press(&mut app, KeyCode::Char('c')).is_empty());
+    assert!(
+        notice_text(&app).contains("nothing to cancel"),
+        "{}",
+        notice_text(&app)
+    );
+}
+
+#[test]
+fn c_in_the_prompt_is_text_not_a_cancel() {
+    let mut app = app();
+    feed(
+        &mut app,
+        EngineEvent::DownloadProgress {
+            key: video(1),
+            bytes: 1000,
+            total: Some(10_000),
+        },
+    );
+    assert_eq!(app.focus(), Focus::Prompt);
+    type_text(&mut app, "cc");
+    assert_eq!(app.prompt().text(), "cc");
+}

@@ -114,6 +114,7 @@ async fn check_family(
             poll_interval: Duration::from_millis(50),
             retry_schedule: Default::default(),
             output_bucket: "output-videos".into(),
+            input_bucket: "input-images".into(),
             thumbnails: false,
         },
         tx,

@@ -122,7 +122,19 @@ pub(super) async fn run(
         job_id: job.id.clone(),
         at: SystemTime::now(),
     });
-    let job = match poll_to_end(ctx, &provider, key, job).await {
+    // The reference image goes to the input bucket while the job renders: filed under the
+    // job id, so what the video was made from stays next to it.
+    let image = match &start {
+        Start::New(request) => request.image.as_deref(),
+        _ => None,
+    };
+    let store_image = async {
+        if let Some(image) = image {
+            super::upload::input_image(ctx, key, image).await;
+        }
+    };
+    let (polled, ()) = tokio::join!(poll_to_end(ctx, &provider, key, job), store_image);
+    let job = match polled {
         Ok(job) => job,
         Err(message) => return fail(message),
     };

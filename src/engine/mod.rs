@@ -41,6 +41,9 @@ pub struct EngineSettings {
     pub retry_schedule: RetrySchedule,
     /// Bucket that receives generated videos.
     pub output_bucket: String,
+    /// Bucket that receives the reference images of image-to-video jobs
+    /// (`<input bucket>/<job id>/<file name>`).
+    pub input_bucket: String,
     /// Also fetch each output's thumbnail.
     pub thumbnails: bool,
 }

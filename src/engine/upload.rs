@@ -1,19 +1,16 @@
-//! Upload of a downloaded file to the output bucket, streamed from disk.
+//! Uploads, streamed from disk through [`StorageClient::upload`](crate::storage::StorageClient::upload)
+//! (plain `POST`, or the resumable TUS endpoint above `supabase.resumable_threshold_mib`):
+//! downloaded videos to the output bucket, reference images to the input bucket.
 
 use std::path::Path;
 
 use super::{Ctx, EngineEvent, JobKey};
-use crate::storage::content_type_for;
+use crate::storage::{StorageClient, StorageError, content_type_for};
 
 /// Upload `path` to `<output bucket>/<job id>/<file name>`; returns whether it worked.
 pub(super) async fn run(ctx: &Ctx, job: JobKey, path: &Path) -> bool {
     let bucket = ctx.settings.output_bucket.clone();
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "video.mp4".into());
-    let folder = ctx.job_id(job).unwrap_or_else(|| "uploads".into());
-    let object_path = format!("{folder}/{file_name}");
+    let object_path = object_path(ctx, job, path, "video.mp4");
     let failed = |message: String| {
         ctx.send(EngineEvent::UploadFailed {
             job,
@@ -23,38 +20,97 @@ pub(super) async fn run(ctx: &Ctx, job: JobKey, path: &Path) -> bool {
         false
     };
     let Some(storage) = ctx.services.storage.clone() else {
-        return failed("Supabase is not configured: set SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY (or run with --demo)".into());
+        return failed(super::NO_STORAGE.into());
     };
-    ctx.send(EngineEvent::UploadStarted {
-        job,
-        path: path.to_path_buf(),
-        bucket: bucket.clone(),
-        object_path: object_path.clone(),
-    });
-    let bytes = tokio::fs::metadata(path)
-        .await
-        .map(|m| m.len())
-        .unwrap_or(0);
-    let upload = storage.upload_file(&bucket, &object_path, path, content_type_for(path), true);
-    let result = tokio::select! {
-        r = upload => r,
-        () = ctx.cancel.cancelled() => return failed("upload cancelled".into()),
-    };
-    match result {
-        Ok(_) => {
-            ctx.send(EngineEvent::UploadFinished {
-                job,
-                path: path.to_path_buf(),
-                bucket: bucket.clone(),
-                public_url: Some(storage.public_url(&bucket, &object_path)),
-                object_path,
-                bytes,
-            });
-            true
-        }
+    match store(ctx, &storage, job, path, &bucket, &object_path).await {
+        Ok(()) => true,
+        Err(UploadError::Cancelled) => failed("upload cancelled".into()),
         Err(e) => failed(format!(
             "upload of {} to {bucket}/{object_path} failed: {e}",
             path.display()
         )),
     }
+}
+
+/// Store a job's reference image at `<input bucket>/<job id>/<file name>`. Only a warning when
+/// it fails: the job does not need the stored copy, the service already has the image.
+/// Without storage configured there is nothing to do.
+pub(super) async fn input_image(ctx: &Ctx, job: JobKey, image: &Path) {
+    let Some(storage) = ctx.services.storage.clone() else {
+        tracing::debug!("no storage configured: the input image is not stored");
+        return;
+    };
+    let bucket = ctx.settings.input_bucket.clone();
+    let object_path = object_path(ctx, job, image, "input-image");
+    if let Err(e) = store(ctx, &storage, job, image, &bucket, &object_path).await {
+        ctx.send(EngineEvent::Warning {
+            key: Some(job),
+            message: format!(
+                "the input image {} was not stored in {bucket}/{object_path}: {e} (the job goes on)",
+                image.display()
+            ),
+        });
+    }
+}
+
+/// `<job id>/<file name>` (`uploads/…` while the job id is unknown).
+fn object_path(ctx: &Ctx, job: JobKey, path: &Path, fallback_name: &str) -> String {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| fallback_name.into());
+    let folder = ctx.job_id(job).unwrap_or_else(|| "uploads".into());
+    format!("{folder}/{file_name}")
+}
+
+/// One upload reported as `UploadStarted` and, when it worked, `UploadFinished`; the caller
+/// decides how a failure is reported.
+async fn store(
+    ctx: &Ctx,
+    storage: &StorageClient,
+    job: JobKey,
+    path: &Path,
+    bucket: &str,
+    object_path: &str,
+) -> Result<(), UploadError> {
+    ctx.send(EngineEvent::UploadStarted {
+        job,
+        path: path.to_path_buf(),
+        bucket: bucket.to_string(),
+        object_path: object_path.to_string(),
+    });
+    let bytes = tokio::fs::metadata(path)
+        .await
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let upload = storage.upload(
+        bucket,
+        object_path,
+        path,
+        content_type_for(path),
+        true,
+        &|_, _| {},
+    );
+    let result = tokio::select! {
+        r = upload => r,
+        () = ctx.cancel.cancelled() => return Err(UploadError::Cancelled),
+    };
+    result.map_err(UploadError::Storage)?;
+    ctx.send(EngineEvent::UploadFinished {
+        job,
+        path: path.to_path_buf(),
+        bucket: bucket.to_string(),
+        public_url: Some(storage.public_url(bucket, object_path)),
+        object_path: object_path.to_string(),
+        bytes,
+    });
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+enum UploadError {
+    #[error("upload cancelled")]
+    Cancelled,
+    #[error("{0}")]
+    Storage(StorageError),
 }

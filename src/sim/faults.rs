@@ -346,6 +346,18 @@ pub fn demo_fault_tags() -> &'static [(&'static str, &'static str)] {
             TAG_RESET,
             "the first download of the job's video is cut after 16 KiB (connection reset)",
         ),
+        (
+            TAG_STALL,
+            "the first download of the job's video stalls for 35 s after 16 KiB (past the engine's default 30 s stall timeout: it drops that connection and resumes from the bytes it has)",
+        ),
+        (
+            TAG_HTML,
+            "the first download of the job's video answers 200 with a text/html page (a proxy or captive portal) instead of the video",
+        ),
+        (
+            TAG_EXPIRED,
+            "the job's content answers as expired (Azure Sora: 404 Resource not found; Videos API: 404 expired) on every download",
+        ),
     ]
 }
 
@@ -354,6 +366,12 @@ const TAG_5XX: &str = "[5xx]";
 pub(crate) const TAG_MODERATION: &str = "[moderation]";
 pub(crate) const TAG_LAG: &str = "[lag]";
 const TAG_RESET: &str = "[reset]";
+const TAG_STALL: &str = "[stall]";
+const TAG_HTML: &str = "[html]";
+const TAG_EXPIRED: &str = "[expired]";
+/// How long a `[stall]` download sends nothing: longer than the engine's default 30 s stall
+/// timeout, so the demo shows the timeout firing.
+pub(crate) const DEMO_STALL: Duration = Duration::from_secs(35);
 /// The content lag of a `[lag]` job.
 pub(crate) const DEMO_LAG: Duration = Duration::from_secs(8);
 const DEMO_RESET_AFTER: u64 = 16 * 1024;
@@ -443,7 +461,7 @@ impl FaultEngine {
                 .insert((family, prompt.to_string()))
     }
 
-    /// `[5xx]` and `[reset]`: rules scoped to a job just created. `poll_id` is in the path of its
+    /// `[5xx]`, `[reset]`, `[stall]`, `[html]` and `[expired]`: rules scoped to a job just created. `poll_id` is in the path of its
     /// status route, `content_id` in the path of its content route.
     pub(crate) fn demo_after_create(
         &self,
@@ -478,6 +496,30 @@ impl FaultEngine {
                     after_bytes: DEMO_RESET_AFTER,
                 },
             ));
+        }
+        let Some(content_id) = content_id else {
+            return;
+        };
+        let content = || {
+            FaultTarget::new(Route::Content)
+                .family(family)
+                .path_contains(content_id)
+        };
+        if prompt.contains(TAG_STALL) {
+            self.inject(FaultRule::new(
+                content(),
+                Fault::Stall {
+                    after_bytes: DEMO_RESET_AFTER,
+                    for_: DEMO_STALL,
+                },
+            ));
+        }
+        if prompt.contains(TAG_HTML) {
+            self.inject(FaultRule::new(content(), Fault::HtmlOk));
+        }
+        if prompt.contains(TAG_EXPIRED) {
+            // For good: expired content never comes back.
+            self.inject(FaultRule::new(content(), Fault::Expired).times(u32::MAX));
         }
     }
 }

@@ -22,6 +22,9 @@
 //! | `[moderation]` | the job fails with the moderation failure |
 //! | `[lag]` | the job's content answers 404 for 8 s after it completes |
 //! | `[reset]` | the first download of the job's video is reset after 16 KiB |
+//! | `[stall]` | the first download of the job's video stalls for 35 s after 16 KiB |
+//! | `[html]` | the first download of the job's video answers 200 `text/html` |
+//! | `[expired]` | the job's content answers as expired, every time |
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
