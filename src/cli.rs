@@ -134,6 +134,9 @@ pub struct JobsArgs {
     /// How many jobs to show.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub limit: u32,
+    /// Start after this job id (the `last_id` of the previous page).
+    #[arg(long, value_name = "ID")]
+    pub after: Option<String>,
     /// One JSON array instead of lines.
     #[arg(long)]
     pub json: bool,

@@ -90,7 +90,7 @@ pub async fn finish(
 pub async fn jobs(config: &Config, args: &JobsArgs) -> Result<ExitCode> {
     let provider = provider(config)?;
     let page = provider
-        .list(args.limit, None)
+        .list(args.limit, args.after.as_deref())
         .await
         .context("cannot list jobs")?;
     if args.json {
@@ -102,8 +102,8 @@ pub async fn jobs(config: &Config, args: &JobsArgs) -> Result<ExitCode> {
         for job in &page.jobs {
             println!("{}", headless::job_line(job));
         }
-        if page.has_more {
-            println!("… more: --limit {}", (args.limit * 2).min(100));
+        if let (true, Some(last)) = (page.has_more, &page.last_id) {
+            println!("… more: sora-tui jobs --after {last}");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -252,3 +252,42 @@ fn missing_credentials_fail_the_check_that_needs_them() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_clock_hours_off_the_servers_fails_the_clock_check() {
+    let cfg = sora_tui::sim::SimConfig::default();
+    let sim = sora_tui::sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
+    // The server is two hours ahead: this machine is two hours behind.
+    sim.advance_clock(std::time::Duration::from_secs(2 * 3600));
+    let base = sim.base_url();
+    let env = move |k: &str| match k {
+        "AZURE_OPENAI_ENDPOINT" | "SUPABASE_URL" => Some(base.clone()),
+        "AZURE_OPENAI_API_KEY" => Some(cfg.azure_api_key.clone()),
+        "SUPABASE_SERVICE_ROLE_KEY" => Some(cfg.supabase_key.clone()),
+        _ => None,
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("config.toml");
+    std::fs::write(&file, "").expect("config");
+    let config =
+        sora_tui::config::Config::load(Some(&file), &env, &Default::default()).expect("config");
+    let http = sora_tui::http::client().expect("http");
+    let report = sora_tui::doctor::run(&config, &http, Default::default()).await;
+    let clock = report
+        .checks
+        .iter()
+        .find(|c| c.name == "clock")
+        .expect("a clock check");
+    assert_eq!(clock.mark, sora_tui::doctor::Mark::Fail, "{clock:?}");
+    assert!(
+        clock.detail.contains("2h00m behind") || clock.detail.contains("1h59m behind"),
+        "{clock:?}"
+    );
+    assert!(
+        clock.fix.as_deref().is_some_and(|f| f.contains("NTP")),
+        "{clock:?}"
+    );
+    assert!(report.failed());
+}

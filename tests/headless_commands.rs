@@ -177,3 +177,42 @@ fn remix_makes_a_new_video_from_a_finished_one_and_sora_1_says_it_cannot() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("cannot remix"));
 }
+
+#[test]
+fn jobs_pages_with_after() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &["--status-step", "0.05", "--content-delay", "0"]);
+    let out = sandbox.path().join("out");
+    let mut ids = Vec::new();
+    for prompt in ["fox one", "fox two", "fox three"] {
+        let generated = ok(&run(
+            &sandbox,
+            &sim,
+            "azure-sora",
+            &["generate", prompt, "--out", out.to_str().expect("utf-8")],
+        ));
+        ids.push(created_id(&generated));
+    }
+    let first = ok(&run(
+        &sandbox,
+        &sim,
+        "azure-sora",
+        &["jobs", "--limit", "2"],
+    ));
+    assert!(
+        first.starts_with(&ids[2]) && first.contains(&ids[1]) && !first.contains(&ids[0]),
+        "{first}"
+    );
+    let hint = format!("sora-tui jobs --after {}", ids[1]);
+    assert!(first.contains(&hint), "{first}");
+    let second = ok(&run(
+        &sandbox,
+        &sim,
+        "azure-sora",
+        &["jobs", "--limit", "2", "--after", &ids[1]],
+    ));
+    assert!(
+        second.starts_with(&ids[0]) && !second.contains("--after"),
+        "{second}"
+    );
+}

@@ -353,6 +353,10 @@ async fn dispatch(State(sim): State<Arc<Sim>>, request: Request) -> Response {
         response = faults::break_body(response, &fault).await;
     }
     add_family_headers(family, &mut response);
+    // The server's clock as clients see it: moved with `advance_clock`, so a client's skew
+    // check can be tested.
+    let date = httpdate::fmt_http_date(sim.clock.wall(sim.clock.now()));
+    wire::insert_header(response.headers_mut(), axum::http::header::DATE, &date);
     sim.recorder.record(&request, response.status().as_u16());
     response
 }
