@@ -58,12 +58,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(Cmd::Sim(args)) = &cli.command {
         return run_sim(args).await;
     }
-    // Keep the simulator alive for the whole run.
+    // Keep the simulator alive for the whole run; the demo's journal goes with it.
     let _sim = if cli.demo {
         Some(start_demo_sim(&mut config).await?)
     } else {
         None
     };
+    let _demo_journal = cli.demo.then(|| RemoveOnDrop(config.data_dir.value.clone()));
     match cli.command {
         None => run_dashboard(config, cli.demo).await,
         Some(Cmd::Sim(_)) => Ok(ExitCode::SUCCESS),
@@ -270,6 +271,15 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
     );
     sora_tui::tui::run(engine, rx, settings).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Deletes a directory when dropped: the demo's journal lives only as long as its simulator.
+struct RemoveOnDrop(std::path::PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Rust ignores SIGPIPE, so printing into a closed pipe (`sora-tui jobs | head -1`) would
