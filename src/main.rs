@@ -64,7 +64,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     } else {
         None
     };
-    let _demo_journal = cli.demo.then(|| RemoveOnDrop(config.data_dir.value.clone()));
+    let _demo_journal = cli
+        .demo
+        .then(|| RemoveOnDrop(config.data_dir.value.clone()));
     match cli.command {
         None => run_dashboard(config, cli.demo).await,
         Some(Cmd::Sim(_)) => Ok(ExitCode::SUCCESS),

@@ -215,7 +215,6 @@ async fn cancel_download_ends_it_cancelled_keeping_the_partial_and_nothing_at_th
 /// to `write_buffer` (1 MiB) of received bytes still in its write buffer, so the partial that
 /// the log calls "kept for resume" is empty and the next download starts over.
 #[tokio::test]
-#[ignore = "bug in src/download: a cancelled attempt drops its write buffer, the partial stays empty"]
 async fn cancel_download_keeps_the_bytes_already_received_in_the_partial() {
     let (kept, received) = cancel_a_stalled_download().await;
     assert!(received >= 16 * 1024, "{received}");

@@ -8,6 +8,7 @@ pub mod diagnose;
 mod resume;
 mod schedule;
 mod verify;
+mod writer;
 
 pub use diagnose::{diagnostic_urls, find_url_fields};
 pub use resume::{ContentRange, Resume, decide as decide_resume, parse_content_range};
@@ -21,7 +22,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
 use reqwest::header::HeaderMap;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
@@ -54,11 +55,14 @@ pub struct DownloadOptions {
     pub jitter: bool,
     /// Progress events are sent at most this often, so a fast transfer cannot flood the UI.
     pub progress_every: Duration,
-    /// Received chunks are coalesced into writes of this size.
+    /// Received chunks are coalesced into writes of at most this size; whatever has arrived is
+    /// handed to the disk writer as soon as the network has nothing more, so a stalled
+    /// transfer keeps every received byte in the partial.
     pub write_buffer: usize,
-    /// `fsync` the file before renaming it into place, so a crash right after "saved" cannot
-    /// leave a truncated video under the final name. Costs the time to write the page cache
-    /// out (seconds for a GiB on a slow disk).
+    /// `fdatasync` the file before renaming it into place, so a crash right after "saved"
+    /// cannot leave a truncated video under the final name. On Linux, writeback is also started
+    /// every few MiB during the transfer (`sync_file_range`), so the final sync has little left
+    /// and the transfer runs at the speed of the slower of network and disk, not their sum.
     pub sync: bool,
 }
 
@@ -185,6 +189,9 @@ struct Seen {
     bytes: u64,
     /// The attempt continued a partial of this many bytes.
     resumed_from: Option<u64>,
+    /// The attempt's disk writer, awaited even when the attempt is dropped (cancel), so the
+    /// partial is closed, and no write lands, after the attempt is over.
+    writer: Option<tokio::task::JoinHandle<writer::Written>>,
 }
 
 /// [`download`] with explicit transfer options.
@@ -207,6 +214,10 @@ pub async fn download_with(
             r = attempt(http, spec, options, events, &mut seen) => Some(r),
             () = cancel.cancelled() => None,
         };
+        if let Some(w) = seen.writer.take() {
+            // Cancelled mid-body: the feeder is gone, the writer drains what was handed over.
+            let _ = w.await;
+        }
         let mut record = Attempt {
             key: spec.key.clone(),
             number,
@@ -454,7 +465,7 @@ async fn attempt(
         response.content_length(),
         have,
     );
-    let (mut file, mut written, total) = match decision {
+    let (file, mut written, total) = match decision {
         resume::Resume::AlreadyComplete => {
             seen.resumed_from = Some(have);
             return finish(spec, have, Some(have)).await;
@@ -490,28 +501,60 @@ async fn attempt(
             (file, 0, total)
         }
     };
+    let start_len = written;
     let from_start = written == 0;
-    let mut out = tokio::io::BufWriter::with_capacity(options.write_buffer, &mut file);
+    let file = file.into_std().await;
+    let (mut feeder, handle) = writer::spawn(file, written, options.write_buffer, options.sync);
+    seen.writer = Some(handle);
     let mut stream = response.bytes_stream();
     let mut head: Vec<u8> = Vec::with_capacity(HEAD_LEN);
     let mut head_checked = !from_start;
     let mut last_progress = Instant::now();
+    // One stall timer for the whole body, pushed back only when it fires: no timer
+    // registration per chunk.
+    let stall = tokio::time::sleep(options.stall_timeout);
+    tokio::pin!(stall);
     let broken = loop {
-        let chunk = match tokio::time::timeout(options.stall_timeout, stream.next()).await {
-            Err(_) => {
+        let next: Option<Result<bytes::Bytes, Broke>> =
+            match futures_util::FutureExt::now_or_never(stream.next()) {
+                Some(next) => next.map(|r| r.map_err(Broke::Http)),
+                None => {
+                    // The network has nothing right now: hand the gathered bytes to the disk.
+                    if feeder.flush().await.is_err() {
+                        break None;
+                    }
+                    let waiting_since = tokio::time::Instant::now();
+                    loop {
+                        tokio::select! {
+                            biased;
+                            next = stream.next() => break next.map(|r| r.map_err(Broke::Http)),
+                            () = &mut stall => {
+                                let quiet_until = waiting_since + options.stall_timeout;
+                                if tokio::time::Instant::now() < quiet_until {
+                                    stall.as_mut().reset(quiet_until);
+                                } else {
+                                    break Some(Err(Broke::Stalled));
+                                }
+                            }
+                        }
+                    }
+                }
+            };
+        let chunk = match next {
+            None => break None,
+            Some(Err(Broke::Stalled)) => {
                 break Some(format!(
                     "stalled: no byte for {}s after {written} bytes",
                     options.stall_timeout.as_secs_f64()
                 ));
             }
-            Ok(None) => break None,
-            Ok(Some(Err(e))) => {
+            Some(Err(Broke::Http(e))) => {
                 break Some(format!(
                     "connection broke after {written} bytes: {}",
                     crate::http::error_chain(&e)
                 ));
             }
-            Ok(Some(Ok(c))) => c,
+            Some(Ok(c)) => c,
         };
         if !head_checked {
             let take = (HEAD_LEN - head.len()).min(chunk.len());
@@ -519,16 +562,21 @@ async fn attempt(
             if head.len() >= HEAD_LEN {
                 head_checked = true;
                 if !looks_like(spec.key.variant, &head) {
-                    drop(out);
-                    drop(file);
+                    drop(feeder);
+                    if let Some(w) = seen.writer.take() {
+                        let _ = w.await;
+                    }
                     discard_partial(&spec.target).await;
                     return Err(not_media(spec, &head, &seen.headers));
                 }
             }
         }
-        out.write_all(&chunk).await.map_err(disk(&partial))?;
-        written += chunk.len() as u64;
-        seen.bytes += chunk.len() as u64;
+        let len = chunk.len() as u64;
+        if feeder.push(chunk).await.is_err() {
+            break None;
+        }
+        written += len;
+        seen.bytes += len;
         if last_progress.elapsed() >= options.progress_every {
             last_progress = Instant::now();
             let _ = events.send(EngineEvent::DownloadProgress {
@@ -539,16 +587,38 @@ async fn attempt(
         }
     };
     // Whatever arrived stays on disk, so the next attempt continues from it.
-    out.flush().await.map_err(disk(&partial))?;
-    drop(out);
+    let _ = feeder.flush().await;
+    drop(feeder);
+    let done = match seen.writer.take() {
+        Some(w) => w.await.map_err(|e| std::io::Error::other(e.to_string())),
+        None => Err(std::io::Error::other("the disk writer is gone")),
+    };
+    let done = done.map_err(disk(&partial))?;
+    if let Some(e) = done.error {
+        return Err(disk(&partial)(e));
+    }
+    let on_disk = start_len + done.bytes;
     if let Some(why) = broken {
         return Err(AttemptError::Body(why));
     }
     if options.sync {
-        file.sync_all().await.map_err(disk(&partial))?;
+        // fdatasync: the data and the size; writeback already ran during the transfer.
+        let file = done.file;
+        tokio::task::spawn_blocking(move || file.sync_data())
+            .await
+            .map_err(|e| std::io::Error::other(e.to_string()))
+            .and_then(|r| r)
+            .map_err(disk(&partial))?;
+    } else {
+        drop(done.file);
     }
-    drop(file);
-    finish(spec, written, total).await
+    finish(spec, on_disk, total).await
+}
+
+/// Why the body stopped before its end.
+enum Broke {
+    Stalled,
+    Http(reqwest::Error),
 }
 
 /// The answer is complete on disk: check its length and kind, then give it its final name.
