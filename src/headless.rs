@@ -68,10 +68,13 @@ pub async fn run_jobs(
         engine.dispatch(command);
     }
     let started = SystemTime::now();
+    // One listener for the whole run: a Ctrl-C between two events is not missed.
+    let interrupted = tokio::signal::ctrl_c();
+    tokio::pin!(interrupted);
     loop {
         let event = tokio::select! {
             e = events.recv() => e,
-            _ = tokio::signal::ctrl_c() => {
+            _ = &mut interrupted => {
                 engine.shutdown();
                 eprintln!("interrupted: stopped watching (a job already created keeps running on the service; `sora-tui resume` picks it up)");
                 outcome.ok = false;
@@ -115,7 +118,9 @@ pub async fn run_jobs(
 /// A journal record as one line for `history`.
 pub fn history_line(r: &crate::journal::JobRecord) -> String {
     let when = humantime::format_rfc3339_seconds(
-        SystemTime::UNIX_EPOCH + Duration::from_millis(r.started_at),
+        SystemTime::UNIX_EPOCH
+            .checked_add(Duration::from_millis(r.started_at))
+            .unwrap_or(SystemTime::UNIX_EPOCH),
     );
     let state = match (&r.failure, r.status.as_deref()) {
         (Some(f), _) => format!("failed: {f}"),

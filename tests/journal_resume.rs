@@ -352,3 +352,38 @@ fn an_intent_without_a_job_id_is_reconciled_by_listing_never_resent() {
     // The unreachable intent is closed: a second resume has nothing to do.
     assert!(h.resume().contains("nothing to resume"));
 }
+
+#[test]
+fn interrupted_with_ctrl_c_while_polling_the_job_is_resumed_not_forgotten() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &["--status-step", "0.5", "--content-delay", "0"]);
+    let config = sandbox.fast_config();
+    let h = Harness {
+        sandbox,
+        sim,
+        config,
+        runtime: tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime"),
+    };
+    let out = h.sandbox.path().join("out");
+    let (mut child, lines) = h.spawn_generate("a fox at night", &out);
+    let job = job_id_of(&wait_for_line(&lines, "created task_"));
+    wait_for_line(&lines, "status running");
+    let interrupt = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("send SIGINT");
+    assert!(interrupt.success());
+    let status = child.wait().expect("generate ends on Ctrl-C");
+    assert!(!status.success(), "an interrupted run is not a success");
+    assert!(mp4_in(&out).is_none());
+    let resumed = h.resume();
+    assert!(resumed.contains(&format!("resuming {job}")), "{resumed}");
+    assert_eq!(
+        std::fs::read(mp4_in(&out).expect("video after resume")).expect("read"),
+        SAMPLE_MP4
+    );
+    assert_eq!(h.jobs_on_service().len(), 1, "never sent twice");
+}

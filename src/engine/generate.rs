@@ -23,6 +23,8 @@ const POLL_GROWTH: f64 = 1.25;
 const POLL_SLOWDOWN_CAP: u32 = 4;
 /// Create requests refused with 429 are retried this many times (a 429 means nothing was created).
 const MAX_CREATE_RATE_LIMITED: u32 = 4;
+/// A rate-limited create waits at most this long for its next try.
+const MAX_CREATE_WAIT: Duration = Duration::from_secs(15 * 60);
 
 /// How a job comes to exist.
 #[derive(Debug, Clone)]
@@ -53,6 +55,12 @@ pub(super) async fn run(
             at: SystemTime::now(),
         });
         false
+    };
+    // This run stops, but the job may live on (or may have been created): the journal keeps
+    // it open, so the next start picks it up instead of forgetting a paid job.
+    let detach = |message: String| {
+        ctx.set_journal_id(key, None);
+        fail(message)
     };
     let Some(provider) = ctx.services.provider.clone() else {
         return fail("no video service is configured: set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY, or OPENAI_API_KEY with provider = \"openai\" (or run with --demo)".into());
@@ -100,9 +108,8 @@ pub(super) async fn run(
                 Start::Remix { .. } => "could not start the remix",
                 Start::Existing { .. } => "could not look up the job",
             };
-            if matches!(e, ProviderError::Network { .. })
-                && !matches!(start, Start::Existing { .. })
-            {
+            let existing = matches!(start, Start::Existing { .. });
+            if !existing && may_have_created(&e) {
                 // The request may have reached the service: keep the intent open (not
                 // failed) so the next start looks for the job instead of sending it again.
                 let reconcile = if ctx.journal.is_some() {
@@ -110,8 +117,13 @@ pub(super) async fn run(
                 } else {
                     " It may have been created anyway: check `sora-tui jobs` before sending it again."
                 };
-                ctx.set_journal_id(key, None);
-                return fail(format!("{what}: {e}.{reconcile}"));
+                return detach(format!("{what}: {e}.{reconcile}"));
+            }
+            if existing && !is_gone(&e) {
+                // Offline, a rotated key, a busy service: the job itself is untouched.
+                return detach(format!(
+                    "{what}: {e}. It stays in the journal for the next `resume`."
+                ));
             }
             return fail(format!("{what}: {e}"));
         }
@@ -136,8 +148,26 @@ pub(super) async fn run(
     let (polled, ()) = tokio::join!(poll_to_end(ctx, &provider, key, job), store_image);
     let job = match polled {
         Ok(job) => job,
-        Err(message) => return fail(message),
+        Err(PollEnd::Gone(message)) => return fail(message),
+        Err(PollEnd::Detached(message)) => return detach(message),
     };
+    if job.status == JobStatus::Succeeded
+        && let Some(id) = ctx.journal_id(key)
+    {
+        // What resume needs to know is still to download.
+        ctx.record(
+            &id,
+            crate::journal::Event::Status {
+                status: job.status_text.clone(),
+                state: crate::journal::JobState::Succeeded,
+                expires_at: job
+                    .expires_at
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map(|d| d.as_secs()),
+                outputs: job.outputs.iter().map(|o| o.id.clone()).collect(),
+            },
+        );
+    }
     match job.status {
         JobStatus::Succeeded if !job.outputs.is_empty() => {}
         JobStatus::Succeeded => {
@@ -187,6 +217,10 @@ async fn create(
                     return Err(e);
                 }
                 let wait = e.retry_after().unwrap_or(Duration::from_secs(10));
+                if wait > MAX_CREATE_WAIT {
+                    // Not sent; waiting a day in silence would look like a hang.
+                    return Err(e);
+                }
                 tracing::info!(?wait, "create rate limited; waiting as asked");
                 tokio::select! {
                     () = tokio::time::sleep(wait) => {}
@@ -224,7 +258,7 @@ async fn poll_to_end(
     provider: &Provider,
     key: JobKey,
     first: Job,
-) -> Result<Job, String> {
+) -> Result<Job, PollEnd> {
     let base = ctx.settings.poll_interval;
     let mut last_seen: Option<(String, Option<u8>)> = None;
     let mut job = first;
@@ -258,33 +292,70 @@ async fn poll_once(
     provider: &Provider,
     id: &str,
     wait: Duration,
-) -> Result<Job, String> {
+) -> Result<Job, PollEnd> {
     let mut wait = wait;
     let mut failures = 0u32;
     loop {
-        tokio::select! {
-            () = tokio::time::sleep(wait) => {}
-            () = ctx.cancel.cancelled() => return Err(format!("stopped watching job {id} (it keeps running on the service)")),
-        }
-        match provider.get(id).await {
+        let answer = tokio::select! {
+            answer = async {
+                tokio::time::sleep(wait).await;
+                provider.get(id).await
+            } => answer,
+            () = ctx.cancel.cancelled() => return Err(PollEnd::Detached(format!(
+                "stopped watching job {id} (it keeps running on the service; `sora-tui resume` picks it up)"
+            ))),
+        };
+        match answer {
             Ok(job) => return Ok(job),
             Err(e) if e.is_transient() && failures < MAX_POLL_FAILURES => {
                 failures += 1;
                 let backoff = ctx.settings.poll_interval * 2u32.saturating_pow(failures);
                 let jitter = Duration::from_millis(fastrand::u64(0..500));
+                // The service's Retry-After is honoured, up to the longest backoff.
                 wait = e
                     .retry_after()
-                    .unwrap_or(backoff.min(MAX_POLL_BACKOFF) + jitter);
+                    .map_or(backoff.min(MAX_POLL_BACKOFF) + jitter, |ra| {
+                        ra.min(MAX_POLL_BACKOFF)
+                    });
                 tracing::warn!(job = %id, error = %e, ?wait, "poll failed, retrying");
             }
-            Err(e) if e.is_transient() => {
-                return Err(format!(
-                    "lost track of job {id} after {failures} failed polls: {e}. The job may still finish: `sora-tui status {id}` shows it."
-                ));
+            Err(e) if is_gone(&e) => {
+                return Err(PollEnd::Gone(format!(
+                    "job {id} is gone from the service: {e}"
+                )));
             }
-            Err(e) => return Err(format!("lost track of job {id}: {e}")),
+            Err(e) => {
+                return Err(PollEnd::Detached(format!(
+                    "lost track of job {id} after {} failed poll(s): {e}. The job may still finish: `sora-tui status {id}` shows it, `sora-tui resume` picks it up.",
+                    failures + 1
+                )));
+            }
         }
     }
+}
+
+/// Why polling ended without a terminal status.
+pub(super) enum PollEnd {
+    /// The service says the job no longer exists (deleted, expired).
+    Gone(String),
+    /// This run stopped watching (cancelled, offline, refused key): the job may live on.
+    Detached(String),
+}
+
+/// A create that failed this way may still have created the job: no answer, an answer that
+/// could not be read, or a server error or timeout after the request arrived. Only a 4xx
+/// (429 included) is a refusal before anything was made.
+fn may_have_created(e: &ProviderError) -> bool {
+    match e {
+        ProviderError::Network { .. } | ProviderError::Decode { .. } => true,
+        ProviderError::Api { error, .. } => error.status >= 500 || error.status == 408,
+        _ => false,
+    }
+}
+
+/// The job does not exist on the service (any more).
+fn is_gone(e: &ProviderError) -> bool {
+    matches!(e, ProviderError::Api { error, .. } if error.status == 404 || error.status == 410)
 }
 
 /// Fetch one rendition; `Some(path)` when it is on disk.

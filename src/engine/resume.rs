@@ -12,6 +12,8 @@ use crate::providers::{ContentVariant, Job, Provider};
 /// How far apart the recorded intent and the service's `created_at` may be for a listed job
 /// to be taken as the one this process sent (clock skew and queueing included).
 const RECONCILE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// How much earlier than the recorded intent the service's clock may date the job.
+const CLOCK_SLACK: Duration = Duration::from_secs(60);
 /// Pages of the job list searched when reconciling.
 const RECONCILE_PAGES: usize = 4;
 /// Content expiring sooner than this is called out when a download resumes.
@@ -36,6 +38,7 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
         ctx.set_download_dir(key, dir.into());
     }
     let Some(provider) = ctx.services.provider.clone() else {
+        ctx.set_journal_id(key, None);
         ctx.send(EngineEvent::JobFailed {
             key,
             message: "cannot resume: no video service is configured".into(),
@@ -43,10 +46,25 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
         });
         return false;
     };
+    if record.family != provider.family().label() {
+        // Another service recorded it: asking this one would only get a 404. Left untouched.
+        ctx.set_journal_id(key, None);
+        ctx.send(EngineEvent::JobFailed {
+            key,
+            message: format!(
+                "not resumed: recorded on {} ({}), but {} is configured now; it stays in the journal",
+                record.family,
+                record.provider,
+                provider.family().label()
+            ),
+            at: SystemTime::now(),
+        });
+        return false;
+    }
     let variants = resume_variants(ctx);
     match record.next_step() {
         NextStep::Done => true,
-        NextStep::Reconcile => match reconcile(&provider, &record).await {
+        NextStep::Reconcile => match reconcile(&provider, &record, &claimed_ids(ctx)).await {
             Ok(Some(job)) => {
                 tracing::info!(journal = %record.id, job = %job.id, "reconciled an uncertain create");
                 generate::run(
@@ -113,6 +131,14 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
     }
 }
 
+/// Job ids other journal records already own: a reconcile must not take one of them.
+fn claimed_ids(ctx: &Ctx) -> Vec<String> {
+    ctx.journal
+        .as_ref()
+        .map(|j| j.records().into_iter().filter_map(|r| r.job_id).collect())
+        .unwrap_or_default()
+}
+
 fn resume_variants(ctx: &Ctx) -> Vec<ContentVariant> {
     let mut v = vec![ContentVariant::Video];
     if ctx.settings.thumbnails {
@@ -124,7 +150,7 @@ fn resume_variants(ctx: &Ctx) -> Vec<ContentVariant> {
 fn warn_if_expiring(ctx: &Ctx, key: JobKey, record: &JobRecord) {
     let Some(expires) = record
         .expires_at
-        .map(|s| UNIX_EPOCH + Duration::from_secs(s))
+        .and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)))
     else {
         return;
     };
@@ -150,20 +176,32 @@ fn warn_if_expiring(ctx: &Ctx, key: JobKey, record: &JobRecord) {
 
 /// Find the job an interrupted create may have made: same prompt, created close to when the
 /// intent was recorded, and (where the service echoes them) the same size and length.
-async fn reconcile(provider: &Provider, record: &JobRecord) -> Result<Option<Job>, String> {
-    let intent_at = UNIX_EPOCH + Duration::from_millis(record.started_at);
+async fn reconcile(
+    provider: &Provider,
+    record: &JobRecord,
+    claimed: &[String],
+) -> Result<Option<Job>, String> {
+    let intent_at = UNIX_EPOCH
+        .checked_add(Duration::from_millis(record.started_at))
+        .unwrap_or(UNIX_EPOCH);
     let mut after: Option<String> = None;
     for _ in 0..RECONCILE_PAGES {
         let page = provider
             .list(50, after.as_deref())
             .await
             .map_err(|e| e.to_string())?;
-        if let Some(job) = page.jobs.iter().find(|j| matches(j, record, intent_at)) {
+        if let Some(job) = page
+            .jobs
+            .iter()
+            .find(|j| !claimed.contains(&j.id) && matches(j, record, intent_at))
+        {
             return Ok(Some(job.clone()));
         }
-        // Newest first: once a page ends before the intent, older pages cannot match.
+        // Newest first: once a page reaches back before the intent, older pages cannot match.
         let oldest = page.jobs.iter().filter_map(|j| j.created_at).min();
-        if !page.has_more || oldest.is_some_and(|t| t + RECONCILE_WINDOW < intent_at) {
+        let before_intent =
+            oldest.is_some_and(|t| t.checked_add(CLOCK_SLACK).is_some_and(|t| t < intent_at));
+        if !page.has_more || before_intent {
             return Ok(None);
         }
         after = page.last_id.clone();
@@ -176,12 +214,12 @@ pub fn matches(job: &Job, record: &JobRecord, intent_at: SystemTime) -> bool {
         .prompt
         .as_deref()
         .is_some_and(|p| p == record.request.prompt);
-    let time_ok = job.created_at.is_none_or(|t| {
-        let gap = t
-            .duration_since(intent_at)
-            .or_else(|e| Ok::<_, ()>(e.duration()))
-            .unwrap_or_default();
-        gap <= RECONCILE_WINDOW
+    // Created after the intent was recorded (give or take a minute of clock skew) and not long
+    // after: an earlier job with the same prompt is another job, not this one.
+    let time_ok = job.created_at.is_some_and(|t| {
+        let earliest = intent_at.checked_sub(CLOCK_SLACK).unwrap_or(intent_at);
+        let latest = intent_at.checked_add(RECONCILE_WINDOW).unwrap_or(intent_at);
+        t >= earliest && t <= latest
     });
     let size_ok = job
         .size
@@ -190,4 +228,90 @@ pub fn matches(job: &Job, record: &JobRecord, intent_at: SystemTime) -> bool {
         .seconds
         .is_none_or(|s| record.request.seconds == 0 || s == record.request.seconds);
     prompt_ok && time_ok && size_ok && seconds_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{JobState, RequestRecord};
+    use crate::providers::{JobStatus, Size};
+
+    fn record(started_ms: u64) -> JobRecord {
+        JobRecord {
+            id: "j1".into(),
+            started_at: started_ms,
+            updated_at: started_ms,
+            family: "azure-sora".into(),
+            provider: "test".into(),
+            request: RequestRecord {
+                prompt: "a fox".into(),
+                size: "480x480".into(),
+                seconds: 5,
+                variants: 1,
+                image: None,
+            },
+            upload: false,
+            cost_estimate: None,
+            remix_of: None,
+            download_dir: None,
+            job_id: None,
+            status: None,
+            state: JobState::Active,
+            expires_at: None,
+            outputs: vec![],
+            failure: None,
+            downloads: vec![],
+            uploads: vec![],
+        }
+    }
+
+    fn job(created_secs: Option<u64>, prompt: &str) -> Job {
+        Job {
+            id: "task_1".into(),
+            status: JobStatus::Queued,
+            status_text: "queued".into(),
+            progress: None,
+            prompt: Some(prompt.into()),
+            model: None,
+            size: Some(Size::new(480, 480)),
+            seconds: Some(5),
+            created_at: created_secs.map(|s| UNIX_EPOCH + Duration::from_secs(s)),
+            finished_at: None,
+            expires_at: None,
+            failure_reason: None,
+            outputs: vec![],
+            remixed_from: None,
+            poll_after: None,
+        }
+    }
+
+    #[test]
+    fn only_a_job_made_just_after_the_intent_is_taken_for_it() {
+        let intent = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let r = record(1_000_000_000);
+        assert!(
+            matches(&job(Some(1_000_002), "a fox"), &r, intent),
+            "seconds after"
+        );
+        assert!(
+            matches(&job(Some(999_970), "a fox"), &r, intent),
+            "clock skew"
+        );
+        assert!(
+            !matches(&job(Some(999_000), "a fox"), &r, intent),
+            "an earlier run of the same prompt"
+        );
+        assert!(
+            !matches(&job(Some(1_000_000 + 3600), "a fox"), &r, intent),
+            "much later"
+        );
+        assert!(
+            !matches(&job(None, "a fox"), &r, intent),
+            "no creation time, no proof"
+        );
+        assert!(
+            !matches(&job(Some(1_000_002), "a cat"), &r, intent),
+            "another prompt"
+        );
+    }
 }

@@ -154,7 +154,8 @@ impl AzureSoraClient {
             seconds: g.n_seconds,
             created_at,
             finished_at: created_at,
-            expires_at: created_at.map(|t| t + std::time::Duration::from_secs(24 * 3600)),
+            expires_at: created_at
+                .and_then(|t| t.checked_add(std::time::Duration::from_secs(24 * 3600))),
             failure_reason: None,
             outputs: vec![Output {
                 id: g.id.clone(),
@@ -307,10 +308,9 @@ impl WireJob {
             created_at,
             finished_at: self.finished_at.and_then(unix_time),
             // The service keeps content 24 hours after creation; use that when it does not say.
-            expires_at: self
-                .expires_at
-                .and_then(unix_time)
-                .or_else(|| created_at.map(|t| t + std::time::Duration::from_secs(24 * 3600))),
+            expires_at: self.expires_at.and_then(unix_time).or_else(|| {
+                created_at.and_then(|t| t.checked_add(std::time::Duration::from_secs(24 * 3600)))
+            }),
             failure_reason,
             outputs: self
                 .generations

@@ -9,6 +9,9 @@ use url::Url;
 
 use super::error::{ApiError, ProviderError, body_excerpt, parse_retry_after};
 
+/// Longest wait for a whole JSON answer (create, poll, list, delete).
+pub const API_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// A successful answer's headers and body.
 pub struct Answer {
     pub headers: HeaderMap,
@@ -36,7 +39,8 @@ pub async fn send(
         url: crate::http::redact_url(url),
         reason: crate::http::error_chain(&e),
     };
-    let response = request.send().await.map_err(network)?;
+    // JSON calls are small: a server that accepts and then goes quiet must not hang a job.
+    let response = request.timeout(API_TIMEOUT).send().await.map_err(network)?;
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(network)?;
@@ -70,11 +74,13 @@ pub fn decode<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// Unix seconds to a time; negative or absurd values are dropped.
+/// Unix seconds to a time; negative or absurd values (after the year 9999) are dropped.
 pub fn unix_time(secs: i64) -> Option<SystemTime> {
+    const LATEST: u64 = 253_402_300_799; // 9999-12-31T23:59:59Z
     u64::try_from(secs)
         .ok()
-        .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s))
+        .filter(|s| *s <= LATEST)
+        .and_then(|s| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(s)))
 }
 
 /// Read a reference image for upload: its bytes, file name and MIME type from its content.

@@ -107,6 +107,8 @@ impl StorageClient {
             && let Ok(saved) = serde_json::from_slice::<Sidecar>(&text)
             && saved == wanted(saved.url.clone())
             && let Ok(url) = Url::parse(&saved.url)
+            && let Ok(endpoint) = self.tus_endpoint()
+            && url.origin() == endpoint.origin()
             && let Ok(Some(offset)) = self.tus_offset(&url).await
         {
             tracing::info!(offset, "resuming upload from the server's offset");
@@ -130,10 +132,24 @@ impl StorageClient {
         let mut failures = 0usize;
         while offset < size {
             match self.tus_patch(&url, upload.file, offset, size).await {
-                Ok(next) => {
+                // Progress is only progress when the offset moved forward, within the file;
+                // anything else is a failed chunk (so a confused server cannot loop us forever).
+                Ok(next) if next > offset && next <= size => {
                     failures = 0;
                     offset = next;
                     progress(offset, size);
+                }
+                Ok(next) => {
+                    let Some(wait) = RETRY_WAITS.get(failures) else {
+                        return Err(StorageError::Decode {
+                            reason: format!(
+                                "the server kept answering Upload-Offset {next} to a chunk at {offset} of {size}"
+                            ),
+                            excerpt: String::new(),
+                        });
+                    };
+                    failures += 1;
+                    tokio::time::sleep(*wait).await;
                 }
                 Err(error) => {
                     // Errors the server will repeat are final; the rest are retried from
@@ -199,10 +215,18 @@ impl StorageClient {
             reason: "201 without a Location header".into(),
             excerpt: String::new(),
         })?;
-        endpoint.join(&location).map_err(|e| StorageError::Decode {
+        let url = endpoint.join(&location).map_err(|e| StorageError::Decode {
             reason: format!("Location is not a URL: {e}"),
-            excerpt: location,
-        })
+            excerpt: location.clone(),
+        })?;
+        // The service-role key goes with every chunk: only ever to the project's own host.
+        if url.origin() != endpoint.origin() {
+            return Err(StorageError::Decode {
+                reason: "the upload URL points at another host; not sending the key there".into(),
+                excerpt: crate::http::redact_url(&url),
+            });
+        }
+        Ok(url)
     }
 
     /// `HEAD` → the server's offset; `None` when the upload is gone (404/410).

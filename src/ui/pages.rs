@@ -1,6 +1,6 @@
 //! The History and Doctor pages. Pure functions of state.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -73,11 +73,15 @@ fn history_row<'a>(r: &JobRecord, selected: bool, theme: &Theme) -> Line<'a> {
         (JobState::Succeeded, _) => ("✓", theme.ok),
         (JobState::Active, _) => ("…", theme.info),
     };
-    let when = humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_millis(r.started_at))
-        .to_string()
-        .replace('T', " ")
-        .trim_end_matches('Z')
-        .to_string();
+    let when = humantime::format_rfc3339_seconds(
+        UNIX_EPOCH
+            .checked_add(Duration::from_millis(r.started_at))
+            .unwrap_or(UNIX_EPOCH),
+    )
+    .to_string()
+    .replace('T', " ")
+    .trim_end_matches('Z')
+    .to_string();
     let params = if r.request.size.is_empty() {
         r.remix_of
             .as_ref()
@@ -123,13 +127,16 @@ fn details<'a>(r: &JobRecord, theme: &Theme) -> Vec<Line<'a>> {
     if let Some(f) = &r.failure {
         lines.push(Line::styled(format!("failed: {f}"), theme.error));
     }
-    if let Some(expires) = r.expires_at {
-        let at = UNIX_EPOCH + Duration::from_secs(expires);
-        let text = match at.duration_since(SystemTime::UNIX_EPOCH) {
-            Ok(_) => format!("content expires {}", humantime::format_rfc3339_seconds(at)),
-            Err(_) => String::new(),
-        };
-        lines.push(Line::styled(text, theme.dim));
+    // A damaged journal value must not take the screen down: shown only when it is a time.
+    if let Some(at) = r
+        .expires_at
+        .filter(|s| *s < 253_402_300_800)
+        .and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)))
+    {
+        lines.push(Line::styled(
+            format!("content expires {}", humantime::format_rfc3339_seconds(at)),
+            theme.dim,
+        ));
     }
     for d in &r.downloads {
         lines.push(Line::styled(
