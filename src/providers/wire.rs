@@ -12,6 +12,28 @@ use super::error::{ApiError, ProviderError, body_excerpt, parse_retry_after};
 /// Longest wait for a whole JSON answer (create, poll, list, delete).
 pub const API_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The largest JSON answer read: a wrong endpoint streaming a large file must not fill memory.
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// The body, cut at `max` bytes (enough for any job, list or error answer).
+async fn read_capped(
+    response: reqwest::Response,
+    max: usize,
+) -> Result<bytes::Bytes, reqwest::Error> {
+    use futures_util::StreamExt;
+    let mut stream = response.bytes_stream();
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        let room = max.saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= max {
+            break;
+        }
+    }
+    Ok(body.freeze())
+}
+
 /// A successful answer's headers and body.
 pub struct Answer {
     pub headers: HeaderMap,
@@ -43,7 +65,7 @@ pub async fn send(
     let response = request.timeout(API_TIMEOUT).send().await.map_err(network)?;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(network)?;
+    let body = read_capped(response, MAX_BODY).await.map_err(network)?;
     if status.is_success() {
         return Ok(Answer { headers, body });
     }
