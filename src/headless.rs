@@ -298,7 +298,7 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
                 a.duration.as_millis(),
             )
         }
-        EngineEvent::DownloadProgress { .. } => return None,
+        EngineEvent::DownloadProgress { .. } | EngineEvent::UploadProgress { .. } => return None,
         EngineEvent::DownloadQueued { key } => format!(
             "download {} {}: waiting for a free download slot",
             key.output_id,

@@ -333,6 +333,23 @@ async fn a_video_above_the_resumable_threshold_is_uploaded_through_tus_byte_iden
     assert_eq!(uploaded.len(), 1, "{uploaded:?}");
     let (bucket, object_path) = &uploaded[0];
     assert_eq!(bucket, "output-videos");
+    // The upload reported its progress, ending at the whole file.
+    let progress: Vec<(u64, u64)> = run
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            sora_tui::engine::EngineEvent::UploadProgress { bytes, total, .. } => {
+                Some((*bytes, *total))
+            }
+            _ => None,
+        })
+        .collect();
+    let total = common::SAMPLE_MP4.len() as u64;
+    assert_eq!(progress.last(), Some(&(total, total)), "{progress:?}");
+    assert!(
+        progress.windows(2).all(|w| w[0].0 <= w[1].0),
+        "{progress:?}"
+    );
     assert!(
         object_path.starts_with(&format!("{job_id}/")) && object_path.ends_with(".mp4"),
         "{object_path}"

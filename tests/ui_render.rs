@@ -455,3 +455,31 @@ fn a_running_download_gauge_shows_bytes_rate_and_time_left() {
     let screen = render(&app, W, H);
     assert_hides(&screen, "50%");
 }
+
+#[test]
+fn an_upload_in_flight_shows_how_far_it_got() {
+    let mut app = app();
+    job_through_all_statuses(&mut app, 1, "a fox");
+    feed(
+        &mut app,
+        EngineEvent::UploadStarted {
+            job: JobKey(1),
+            path: "/videos/gen_1.mp4".into(),
+            bucket: "output-videos".into(),
+            object_path: "task_1/gen_1.mp4".into(),
+        },
+    );
+    assert_hides(&render(&app, W, H), "50%");
+    feed(
+        &mut app,
+        EngineEvent::UploadProgress {
+            job: JobKey(1),
+            object_path: "task_1/gen_1.mp4".into(),
+            bytes: 3 * 1024 * 1024,
+            total: 6 * 1024 * 1024,
+        },
+    );
+    let screen = render(&app, W, H);
+    assert_shows(&screen, "uploading to output-videos/task_1/gen_1.mp4");
+    assert_shows(&screen, "50% (3.0 MiB / 6.0 MiB)");
+}

@@ -33,6 +33,8 @@ pub enum LogEntry {
         job: JobKey,
         bucket: String,
         object_path: String,
+        /// Bytes sent and total, once the upload reports progress.
+        progress: Option<(u64, u64)>,
     },
     UploadFinished {
         at: SystemTime,
@@ -152,6 +154,22 @@ impl DownloadLog {
             self.entries.drain(..excess);
         }
         self.clamp_scroll();
+    }
+
+    /// The newest "uploading" line of this object takes the progress.
+    pub fn upload_progress(&mut self, job: JobKey, object_path: &str, bytes: u64, total: u64) {
+        let line = self.entries.iter_mut().rev().find_map(|e| match e {
+            LogEntry::UploadStarted {
+                job: j,
+                object_path: p,
+                progress,
+                ..
+            } if *j == job && p == object_path => Some(progress),
+            _ => None,
+        });
+        if let Some(progress) = line {
+            *progress = Some((bytes, total));
+        }
     }
 
     /// Newer news about `key` arrived: its earlier retry promises are no longer counting down.

@@ -574,8 +574,17 @@ impl App {
                     job,
                     bucket,
                     object_path,
+                    progress: None,
                 });
             }
+            EngineEvent::UploadProgress {
+                job,
+                object_path,
+                bytes,
+                total,
+            } => self
+                .downloads
+                .upload_progress(job, &object_path, bytes, total),
             EngineEvent::UploadFinished {
                 job,
                 path,

@@ -128,6 +128,13 @@ pub enum EngineEvent {
         bucket: String,
         object_path: String,
     },
+    /// Bytes of an upload the server has taken (coalesced: at most a few per second).
+    UploadProgress {
+        job: JobKey,
+        object_path: String,
+        bytes: u64,
+        total: u64,
+    },
     UploadFinished {
         job: JobKey,
         path: PathBuf,

@@ -83,13 +83,30 @@ async fn store(
         .await
         .map(|m| m.len())
         .unwrap_or(0);
+    // Progress at most every 250 ms, so a fast upload cannot flood the front end.
+    let last_report = std::sync::Mutex::new(None::<std::time::Instant>);
+    let report = |sent: u64, total: u64| {
+        let Ok(mut last) = last_report.lock() else {
+            return;
+        };
+        let due = last.is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(250));
+        if due || sent == total {
+            *last = Some(std::time::Instant::now());
+            let _ = ctx.events.send(EngineEvent::UploadProgress {
+                job,
+                object_path: object_path.to_string(),
+                bytes: sent,
+                total,
+            });
+        }
+    };
     let upload = storage.upload(
         bucket,
         object_path,
         path,
         content_type_for(path),
         true,
-        &|_, _| {},
+        &report,
     );
     let result = tokio::select! {
         r = upload => r,

@@ -137,12 +137,31 @@ fn entry_lines<'a>(app: &App, entry: &LogEntry, url_budget: usize, theme: &Theme
             job,
             bucket,
             object_path,
-        } => vec![Line::from(vec![
-            time(*at, theme),
-            Span::styled(format!("{job} "), theme.key),
-            Span::styled("⇡ uploading to ", theme.info),
-            Span::styled(format!("{bucket}/{object_path}"), theme.text),
-        ])],
+            progress,
+        } => {
+            let mut spans = vec![
+                time(*at, theme),
+                Span::styled(format!("{job} "), theme.key),
+                Span::styled("⇡ uploading to ", theme.info),
+                Span::styled(format!("{bucket}/{object_path}"), theme.text),
+            ];
+            if let Some((sent, total)) = progress {
+                let pct = if *total == 0 {
+                    100
+                } else {
+                    sent.saturating_mul(100) / total
+                };
+                spans.push(Span::styled(
+                    format!(
+                        "  {pct}% ({} / {})",
+                        format::bytes(*sent),
+                        format::bytes(*total)
+                    ),
+                    theme.accent,
+                ));
+            }
+            vec![Line::from(spans)]
+        }
         LogEntry::UploadFinished {
             at,
             job,
