@@ -133,7 +133,8 @@ pub fn storage(config: &Config, http: &reqwest::Client) -> Result<StorageClient,
         })?;
     Ok(
         StorageClient::new(http.clone(), url.value.clone(), key.value.clone())
-            .with_resumable_threshold(config.supabase.resumable_threshold.value),
+            .with_resumable_threshold(config.supabase.resumable_threshold.value)
+            .with_public_urls(config.supabase.public_urls.value),
     )
 }
 

@@ -213,3 +213,33 @@ fn missing_credentials_name_the_key_and_how_to_set_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn with_public_urls_off_an_upload_prints_no_public_url() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &["--status-step", "0.05", "--content-delay", "0"]);
+    let config = sandbox.path().join("private.toml");
+    std::fs::write(
+        &config,
+        "[download]\npoll_interval_secs = 0.1\nthumbnails = false\n[supabase]\npublic_urls = false\n",
+    )
+    .expect("config");
+    let out = sandbox.path().join("out");
+    let mut cmd = sandbox.command();
+    cmd.arg("--config")
+        .arg(&config)
+        .args(["generate", "a private fox", "--upload", "--out"])
+        .arg(&out);
+    for (k, v) in &sim.env {
+        cmd.env(k, v);
+    }
+    let output = cmd.output().expect("run");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("uploaded output-videos/"), "{stdout}");
+    assert!(!stdout.contains("public URL:"), "{stdout}");
+}

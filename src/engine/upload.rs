@@ -117,7 +117,7 @@ async fn store(
         job,
         path: path.to_path_buf(),
         bucket: bucket.to_string(),
-        public_url: Some(storage.public_url(bucket, object_path)),
+        public_url: storage.wanted_public_url(bucket, object_path),
         object_path: object_path.to_string(),
         bytes,
     });

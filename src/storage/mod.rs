@@ -189,6 +189,8 @@ pub struct StorageClient {
     tus_chunk: u64,
     /// [`StorageClient::upload`] goes resumable above this many bytes.
     resumable_threshold: u64,
+    /// Report public URLs for stored objects (`supabase.public_urls`).
+    public_urls: bool,
 }
 
 impl StorageClient {
@@ -199,6 +201,7 @@ impl StorageClient {
             key,
             tus_chunk: TUS_CHUNK,
             resumable_threshold: TUS_CHUNK,
+            public_urls: true,
         }
     }
 
@@ -210,6 +213,18 @@ impl StorageClient {
 
     pub fn resumable_threshold(&self) -> u64 {
         self.resumable_threshold
+    }
+
+    /// Whether stored objects are reported with their public URL (off for private buckets).
+    pub fn with_public_urls(mut self, on: bool) -> Self {
+        self.public_urls = on;
+        self
+    }
+
+    /// The public URL of an object, when public URLs are wanted.
+    pub fn wanted_public_url(&self, bucket: &str, object_path: &str) -> Option<String> {
+        self.public_urls
+            .then(|| self.public_url(bucket, object_path))
     }
 
     /// Resumable uploads send chunks of this many bytes (default [`TUS_CHUNK`], 6 MiB).
