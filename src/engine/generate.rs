@@ -79,7 +79,8 @@ pub(super) async fn run(
     // the next start reconciles by listing the service's jobs instead of sending again.
     if let (Some(journal), false) = (&ctx.journal, matches!(start, Start::Existing { .. })) {
         let id = crate::journal::new_id();
-        if let Err(e) = journal.append(
+        if let Err(e) = super::append_off_the_runtime(
+            journal,
             &id,
             intent_entry(&provider, &start, upload, &ctx.download_dir(key)),
         ) {

@@ -65,6 +65,22 @@ impl Default for DownloadLimits {
     }
 }
 
+/// Append to the journal without stalling the runtime's other tasks: the fsync is blocking
+/// I/O, so on a multi-threaded runtime this worker hands its other tasks over while it waits.
+fn append_off_the_runtime(
+    journal: &Journal,
+    id: &str,
+    entry: JournalEvent,
+) -> Result<(), crate::journal::JournalError> {
+    let flavor = tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor());
+    match flavor {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => {
+            tokio::task::block_in_place(|| journal.append(id, entry))
+        }
+        _ => journal.append(id, entry),
+    }
+}
+
 /// What a front end may add to an engine beyond its services and settings.
 #[derive(Debug, Default)]
 pub struct EngineExtras {
@@ -119,7 +135,7 @@ impl Ctx {
     /// themselves are safe: only the record of them is missing).
     fn record(&self, id: &str, entry: JournalEvent) {
         if let Some(journal) = &self.journal
-            && let Err(e) = journal.append(id, entry)
+            && let Err(e) = append_off_the_runtime(journal, id, entry)
         {
             tracing::error!(error = %e, "journal write failed");
             let _ = self.events.send(EngineEvent::Warning {
