@@ -10,12 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 use sha2::{Digest, Sha256};
 use sora_tui::download::{self, DownloadError, DownloadOptions, DownloadSpec, RetrySchedule};
 use sora_tui::engine::{Attempt, AttemptOutcome, DownloadKey, EngineEvent, JobKey};
-use sora_tui::providers::auth::Auth;
-use sora_tui::providers::azure_sora::AzureSoraClient;
-use sora_tui::providers::{
-    ContentVariant, GenerationRequest, JobStatus, ModelProfile, Pricing, Size,
-};
-use sora_tui::secret::Secret;
+use sora_tui::providers::ContentVariant;
 use sora_tui::sim::{
     self, Fault, FaultRoute as Route, FaultRule, FaultTarget, RetryAfter, SimConfig, SimHandle,
 };
@@ -42,34 +37,8 @@ async fn setup(content_delay: Duration) -> Setup {
     let sim = sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
         .await
         .expect("sim");
-    let client = AzureSoraClient::new(
-        sora_tui::http::client().expect("http"),
-        url::Url::parse(&sim.base_url()).expect("url"),
-        "sora",
-        "preview",
-        Auth::ApiKey(Secret::new(&cfg.azure_api_key)),
-        ModelProfile::azure_sora(&Pricing::default()),
-    );
-    let job = client
-        .create_job(&GenerationRequest {
-            prompt: "a red fox".into(),
-            size: Size::new(480, 480),
-            seconds: 5,
-            variants: 1,
-            image: None,
-        })
-        .await
-        .expect("create");
-    let mut gen_id = None;
-    for _ in 0..200 {
-        let j = client.get_job(&job.id).await.expect("poll");
-        if j.status == JobStatus::Succeeded {
-            gen_id = Some(j.outputs[0].id.clone());
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let gen_id = gen_id.expect("succeeded within 4 s");
+    let client = common::azure::client(&sim.base_url(), &cfg.azure_api_key);
+    let (_, gen_id) = common::azure::succeeded_generation(&client).await;
     let dir = tempfile::tempdir().expect("tmp");
     let spec = DownloadSpec {
         key: DownloadKey {

@@ -7,12 +7,7 @@ use std::time::Duration;
 
 use sora_tui::download::{self, DownloadSpec, RetrySchedule};
 use sora_tui::engine::{AttemptOutcome, DownloadKey, EngineEvent, JobKey};
-use sora_tui::providers::auth::Auth;
-use sora_tui::providers::azure_sora::AzureSoraClient;
-use sora_tui::providers::{
-    ContentRequest, ContentVariant, GenerationRequest, JobStatus, ModelProfile, Pricing, Size,
-};
-use sora_tui::secret::Secret;
+use sora_tui::providers::{ContentRequest, ContentVariant};
 use sora_tui::sim::{self, SimConfig};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -25,37 +20,7 @@ fn fast_sim() -> SimConfig {
     }
 }
 
-async fn succeeded_generation(client: &AzureSoraClient) -> (String, String) {
-    let job = client
-        .create_job(&GenerationRequest {
-            prompt: "a red fox".into(),
-            size: Size::new(480, 480),
-            seconds: 5,
-            variants: 1,
-            image: None,
-        })
-        .await
-        .expect("create");
-    for _ in 0..100 {
-        let j = client.get_job(&job.id).await.expect("poll");
-        if j.status == JobStatus::Succeeded {
-            return (j.id, j.outputs[0].id.clone());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("job did not succeed within 5 s");
-}
-
-fn client(base: &str, key: &str) -> AzureSoraClient {
-    AzureSoraClient::new(
-        sora_tui::http::client().expect("http"),
-        url::Url::parse(base).expect("url"),
-        "sora",
-        "preview",
-        Auth::ApiKey(Secret::new(key)),
-        ModelProfile::azure_sora(&Pricing::default()),
-    )
-}
+use common::azure::{client, succeeded_generation};
 
 fn attempts(rx: &mut mpsc::UnboundedReceiver<EngineEvent>) -> Vec<sora_tui::engine::Attempt> {
     let mut out = Vec::new();

@@ -21,6 +21,26 @@ struct Harness {
 }
 
 impl Harness {
+    /// A sandbox and `sora-tui sim` moving each job on every `status_step` seconds, with
+    /// content available as soon as a job succeeds.
+    fn start(status_step: &str) -> Self {
+        let sandbox = Sandbox::new();
+        let sim = SimProcess::start(
+            &sandbox,
+            &["--status-step", status_step, "--content-delay", "0"],
+        );
+        let config = sandbox.fast_config();
+        Self {
+            sandbox,
+            sim,
+            config,
+            runtime: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime"),
+        }
+    }
+
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = self.sandbox.command();
         cmd.arg("--config").arg(&self.config).args(args);
@@ -159,18 +179,7 @@ fn job_id_of(line: &str) -> String {
 
 #[test]
 fn killed_while_polling_mid_download_and_mid_upload_resume_finishes_everything_once() {
-    let sandbox = Sandbox::new();
-    let sim = SimProcess::start(&sandbox, &["--status-step", "0.5", "--content-delay", "0"]);
-    let config = sandbox.fast_config();
-    let h = Harness {
-        sandbox,
-        sim,
-        config,
-        runtime: tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime"),
-    };
+    let h = Harness::start("0.5");
 
     // 1. Killed while the job is still running on the service.
     let out1 = h.sandbox.path().join("out1");
@@ -276,18 +285,7 @@ fn killed_while_polling_mid_download_and_mid_upload_resume_finishes_everything_o
 
 #[test]
 fn an_intent_without_a_job_id_is_reconciled_by_listing_never_resent() {
-    let sandbox = Sandbox::new();
-    let sim = SimProcess::start(&sandbox, &["--status-step", "0.2", "--content-delay", "0"]);
-    let config = sandbox.fast_config();
-    let h = Harness {
-        sandbox,
-        sim,
-        config,
-        runtime: tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime"),
-    };
+    let h = Harness::start("0.2");
     // A job that reached the service, but whose answer the client never recorded: create it
     // behind sora-tui's back, then write the journal as a killed process would have left it.
     let created: serde_json::Value = h.runtime.block_on(async {
@@ -355,18 +353,7 @@ fn an_intent_without_a_job_id_is_reconciled_by_listing_never_resent() {
 
 #[test]
 fn interrupted_with_ctrl_c_while_polling_the_job_is_resumed_not_forgotten() {
-    let sandbox = Sandbox::new();
-    let sim = SimProcess::start(&sandbox, &["--status-step", "0.5", "--content-delay", "0"]);
-    let config = sandbox.fast_config();
-    let h = Harness {
-        sandbox,
-        sim,
-        config,
-        runtime: tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime"),
-    };
+    let h = Harness::start("0.5");
     let out = h.sandbox.path().join("out");
     let (mut child, lines) = h.spawn_generate("a fox at night", &out);
     let job = job_id_of(&wait_for_line(&lines, "created task_"));
