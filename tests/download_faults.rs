@@ -9,8 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use sha2::{Digest, Sha256};
 use sora_tui::download::{self, DownloadError, DownloadOptions, DownloadSpec, RetrySchedule};
-use sora_tui::engine::{Attempt, AttemptOutcome, DownloadKey, EngineEvent, JobKey};
-use sora_tui::providers::ContentVariant;
+use sora_tui::engine::{Attempt, AttemptOutcome, EngineEvent};
 use sora_tui::sim::{
     self, Fault, FaultRoute as Route, FaultRule, FaultTarget, RetryAfter, SimConfig, SimHandle,
 };
@@ -40,19 +39,8 @@ async fn setup(content_delay: Duration) -> Setup {
     let client = common::azure::client(&sim.base_url(), &cfg.azure_api_key);
     let (_, gen_id) = common::azure::succeeded_generation(&client).await;
     let dir = tempfile::tempdir().expect("tmp");
-    let spec = DownloadSpec {
-        key: DownloadKey {
-            job: JobKey(1),
-            output_id: gen_id.clone(),
-            variant: ContentVariant::Video,
-        },
-        request: client
-            .content_request(&gen_id, ContentVariant::Video)
-            .await
-            .expect("request"),
-        target: dir.path().join("video.mp4"),
-        expires_at: None,
-    };
+    let request = common::azure::video_request(&client, &gen_id).await;
+    let spec = common::azure::video_spec(&gen_id, request, dir.path().join("video.mp4"));
     sim.clear_requests();
     Setup {
         sim,

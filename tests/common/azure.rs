@@ -41,3 +41,58 @@ pub async fn succeeded_generation(client: &AzureSoraClient) -> (String, String) 
     }
     panic!("job did not succeed within 5 s");
 }
+
+/// A download of `generation_id`'s video to `target` through `request`.
+pub fn video_spec(
+    generation_id: &str,
+    request: sora_tui::providers::ContentRequest,
+    target: std::path::PathBuf,
+) -> sora_tui::download::DownloadSpec {
+    sora_tui::download::DownloadSpec {
+        key: sora_tui::engine::DownloadKey {
+            job: sora_tui::engine::JobKey(1),
+            output_id: generation_id.to_string(),
+            variant: sora_tui::providers::ContentVariant::Video,
+        },
+        request,
+        target,
+        expires_at: None,
+    }
+}
+
+/// The documented request for a generation's video.
+pub async fn video_request(
+    client: &AzureSoraClient,
+    generation_id: &str,
+) -> sora_tui::providers::ContentRequest {
+    client
+        .content_request(generation_id, sora_tui::providers::ContentVariant::Video)
+        .await
+        .expect("content request")
+}
+
+/// Run one download on `schedule`; the outcome and every attempt it reported.
+pub async fn download_with_log(
+    spec: &sora_tui::download::DownloadSpec,
+    schedule: &sora_tui::download::RetrySchedule,
+) -> (
+    Result<sora_tui::download::Downloaded, sora_tui::download::DownloadError>,
+    Vec<sora_tui::engine::Attempt>,
+) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let result = sora_tui::download::download(
+        &sora_tui::http::client().expect("http"),
+        spec,
+        schedule,
+        &tx,
+        &tokio_util::sync::CancellationToken::new(),
+    )
+    .await;
+    let mut attempts = Vec::new();
+    while let Ok(event) = rx.try_recv() {
+        if let sora_tui::engine::EngineEvent::DownloadAttempt(a) = event {
+            attempts.push(a);
+        }
+    }
+    (result, attempts)
+}

@@ -89,6 +89,19 @@ fn readable_bucket<'a>(
         .ok_or_else(StorageError::no_such_bucket)
 }
 
+/// An object the caller may read: its bucket is readable this way and the key exists.
+fn readable_object<'a>(
+    state: &'a StorageState,
+    bucket: &str,
+    key: &str,
+    access: Access,
+) -> Result<&'a StoredObject, StorageError> {
+    readable_bucket(state, bucket, access)?
+        .objects
+        .get(key)
+        .ok_or_else(StorageError::no_such_key)
+}
+
 /// What an upload carries besides the bytes.
 struct UploadBody {
     data: Bytes,
@@ -295,10 +308,7 @@ pub(super) fn download(
     let bucket_id = decode_bucket(bucket)?;
     let key = decode_key(key)?;
     let state = lock(sim);
-    let object = readable_bucket(&state, &bucket_id, access)?
-        .objects
-        .get(&key)
-        .ok_or_else(StorageError::no_such_key)?;
+    let object = readable_object(&state, &bucket_id, &key, access)?;
     Ok(object_response(request, &key, object, Caching::Stored))
 }
 
@@ -311,10 +321,7 @@ pub(super) fn info(
     let bucket_id = decode_bucket(bucket)?;
     let key = decode_key(key)?;
     let state = lock(sim);
-    let object = readable_bucket(&state, &bucket_id, access)?
-        .objects
-        .get(&key)
-        .ok_or_else(StorageError::no_such_key)?;
+    let object = readable_object(&state, &bucket_id, &key, access)?;
     let body = json!({
         "id": object.id,
         "name": key,
