@@ -66,7 +66,7 @@ pub fn engine(
         EngineExtras {
             limits: setup::download_limits(config),
             journal: Some(journal),
-            config: None,
+            doctor: None,
         },
     );
     Ok((engine, rx))
@@ -232,7 +232,7 @@ pub async fn resume(config: Config) -> Result<ExitCode> {
         EngineExtras {
             limits: setup::download_limits(&config),
             journal: Some(journal),
-            config: None,
+            doctor: None,
         },
     );
     let commands = unfinished

@@ -185,7 +185,7 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
         EngineExtras {
             limits: setup::download_limits(&config),
             journal: Some(journal),
-            config: Some(std::sync::Arc::new(config.clone())),
+            doctor: Some(setup::doctor(std::sync::Arc::new(config.clone()), http)),
         },
     );
     sora_tui::tui::run(engine, rx, settings).await?;

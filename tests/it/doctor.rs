@@ -291,3 +291,69 @@ async fn a_clock_hours_off_the_servers_fails_the_clock_check() {
     );
     assert!(report.failed());
 }
+
+/// The dashboard's Doctor page: the engine answers `RunDoctor` with the runner the composition
+/// root gave it, and without one says where the doctor is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engine_runs_the_doctor_it_was_given() {
+    let cfg = sora_sim::SimConfig::default();
+    let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
+    let base = sim.base_url();
+    let env = move |k: &str| match k {
+        "AZURE_OPENAI_ENDPOINT" | "SUPABASE_URL" => Some(base.clone()),
+        "AZURE_OPENAI_API_KEY" => Some(cfg.azure_api_key.clone()),
+        "SUPABASE_SERVICE_ROLE_KEY" => Some(cfg.supabase_key.clone()),
+        _ => None,
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("config.toml");
+    std::fs::write(&file, "").expect("config");
+    let config =
+        sora_core::config::Config::load(Some(&file), &env, &Default::default()).expect("config");
+    let http = sora_core::http::client().expect("http");
+    let engine_with = |doctor| {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let engine = sora_core::engine::Engine::with_extras(
+            sora_core::setup::services(&config, &http),
+            sora_core::setup::engine_settings(&config),
+            tx,
+            sora_core::engine::EngineExtras {
+                doctor,
+                ..Default::default()
+            },
+        );
+        (engine, rx)
+    };
+    let runner = sora_core::setup::doctor(std::sync::Arc::new(config.clone()), http.clone());
+    let (engine, mut rx) = engine_with(Some(runner));
+    engine.dispatch(sora_core::engine::Command::RunDoctor { probe: true });
+    let event = tokio::time::timeout(std::time::Duration::from_secs(20), rx.recv())
+        .await
+        .expect("an answer in time")
+        .expect("an event");
+    let sora_core::engine::EngineEvent::Doctor(report) = event else {
+        panic!("expected the doctor's report, got {event:?}");
+    };
+    assert!(!report.failed(), "{}", report.to_text());
+    assert!(
+        report
+            .checks
+            .iter()
+            .any(|c| c.name == "upload/delete probe" && c.mark == sora_core::doctor::Mark::Pass),
+        "the probe asked for ran: {}",
+        report.to_text()
+    );
+
+    let (engine, mut rx) = engine_with(None);
+    engine.dispatch(sora_core::engine::Command::RunDoctor { probe: false });
+    let event = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())
+        .await
+        .expect("an answer in time")
+        .expect("an event");
+    assert!(
+        matches!(&event, sora_core::engine::EngineEvent::Warning { message, .. } if message.contains("sora-tui doctor")),
+        "{event:?}"
+    );
+}

@@ -1,4 +1,5 @@
-//! Turns a resolved [`Config`] into the engine's services and settings.
+//! The composition root: turns a resolved [`Config`] into the engine's services, settings and
+//! doctor. Nothing below it imports it but the doctor, which diagnoses what it builds.
 
 use std::sync::Arc;
 
@@ -187,4 +188,15 @@ pub fn download_limits(config: &Config) -> crate::engine::DownloadLimits {
     };
     limits.options.stall_timeout = config.download.stall_timeout.value;
     limits
+}
+
+/// The doctor runner the engine answers `Command::RunDoctor` with: the checks of this
+/// configuration, over this client.
+pub fn doctor(config: Arc<Config>, http: reqwest::Client) -> crate::engine::DoctorFn {
+    Arc::new(move |probe| {
+        let (config, http) = (Arc::clone(&config), http.clone());
+        Box::pin(async move {
+            crate::doctor::run(&config, &http, crate::doctor::Options { probe }).await
+        })
+    })
 }

@@ -1,5 +1,5 @@
-//! The history and doctor commands: reading and pruning the journal, and running the checks,
-//! answered with events like everything else.
+//! The history commands: reading and pruning the journal, answered with events like everything
+//! else.
 
 use super::{Ctx, EngineEvent};
 use crate::journal::Event as JournalEvent;
@@ -58,16 +58,4 @@ pub(super) async fn remove(ctx: &Ctx, journal_id: &str, files: bool, remote: boo
         });
     }
     load(ctx);
-}
-
-pub(super) async fn doctor(ctx: &Ctx, probe: bool) {
-    let (Some(config), Ok(http)) = (&ctx.config, &ctx.http) else {
-        ctx.send(EngineEvent::Warning {
-            key: None,
-            message: "the doctor needs the configuration; run `sora-tui doctor`".into(),
-        });
-        return;
-    };
-    let report = crate::doctor::run(config, http, crate::doctor::Options { probe }).await;
-    ctx.send(EngineEvent::Doctor(report));
 }

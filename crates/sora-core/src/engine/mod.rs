@@ -81,14 +81,30 @@ fn append_off_the_runtime(
     }
 }
 
+/// Runs the doctor (`true`: with the upload/delete probe). The engine does not know how to
+/// diagnose a setup; the composition root (`setup::doctor`) hands it this runner.
+pub type DoctorFn = Arc<
+    dyn Fn(bool) -> futures_util::future::BoxFuture<'static, crate::doctor::Report> + Send + Sync,
+>;
+
 /// What a front end may add to an engine beyond its services and settings.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct EngineExtras {
     pub limits: DownloadLimits,
     /// Record every job here (and resume from it).
     pub journal: Option<Arc<Journal>>,
-    /// The configuration, for the doctor.
-    pub config: Option<Arc<crate::config::Config>>,
+    /// Answers `Command::RunDoctor`; without it the engine says to run `sora-tui doctor`.
+    pub doctor: Option<DoctorFn>,
+}
+
+impl std::fmt::Debug for EngineExtras {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineExtras")
+            .field("limits", &self.limits)
+            .field("journal", &self.journal)
+            .field("doctor", &self.doctor.as_ref().map(|_| "DoctorFn"))
+            .finish()
+    }
 }
 
 /// The services the engine talks to; either may be missing (not configured).
@@ -109,7 +125,7 @@ struct Ctx {
     job_ids: Mutex<HashMap<JobKey, String>>,
     /// Where every job is recorded, when the front end keeps a journal.
     journal: Option<Arc<Journal>>,
-    config: Option<Arc<crate::config::Config>>,
+    doctor: Option<DoctorFn>,
     /// Journal ids by local key: only jobs with one are recorded.
     journal_ids: Mutex<HashMap<JobKey, String>>,
     /// Download directories of resumed jobs that differ from the settings' one.
@@ -294,7 +310,7 @@ impl Engine {
         let EngineExtras {
             limits,
             journal,
-            config,
+            doctor,
         } = extras;
         Self {
             ctx: Arc::new(Ctx {
@@ -305,7 +321,7 @@ impl Engine {
                 http: crate::http::client(),
                 job_ids: Mutex::new(HashMap::new()),
                 journal,
-                config,
+                doctor,
                 journal_ids: Mutex::new(HashMap::new()),
                 download_dirs: Mutex::new(HashMap::new()),
                 download_slots: Arc::new(Semaphore::new(limits.max_concurrent.max(1))),
@@ -373,9 +389,19 @@ impl Engine {
                     async move { history::remove(&ctx, &journal_id, files, remote).await },
                 );
             }
-            Command::RunDoctor { probe } => {
-                tokio::spawn(async move { history::doctor(&ctx, probe).await });
-            }
+            Command::RunDoctor { probe } => match ctx.doctor.clone() {
+                Some(doctor) => {
+                    tokio::spawn(async move {
+                        let report = doctor(probe).await;
+                        ctx.send(EngineEvent::Doctor(report));
+                    });
+                }
+                None => ctx.send(EngineEvent::Warning {
+                    key: None,
+                    message: "the doctor needs the configuration; run `sora-tui doctor`".into(),
+                }),
+            },
+            Command::CopyToClipboard(_) => {}
             Command::Upload { job, path } => {
                 tokio::spawn(async move {
                     upload::run(&ctx, job, &path).await;
@@ -415,9 +441,7 @@ impl Engine {
                     let result = storage_ops::run(&ctx, &op).await;
                     ctx.send(EngineEvent::Storage { op, result });
                 });
-            }
-            // The terminal runtime writes the clipboard escape; a headless engine has no terminal.
-            Command::CopyToClipboard(_) => {}
+            } // The terminal runtime writes the clipboard escape; a headless engine has no terminal.
         }
     }
 

@@ -1,0 +1,123 @@
+//! `sora-tui doctor` and the doctor panel: which settings are in force and from where (secrets
+//! masked), and a check of each thing that has to work — endpoint form, DNS/TLS/reachability,
+//! auth, deployment and API family, listing jobs, the buckets, clock skew — each with a mark
+//! and, for a problem, what to do about it.
+
+mod clock;
+mod report;
+mod service;
+mod settings;
+mod storage;
+
+use std::time::{Duration, SystemTime};
+
+use crate::config::Config;
+use crate::providers::Family;
+
+pub use clock::clock_skew;
+pub use report::{Check, Mark, Report, SettingLine};
+pub use service::{classify_list_error, content_trap};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Also upload and delete a tiny probe object in the output bucket.
+    pub probe: bool,
+}
+
+/// The longest any one network step of a check may take.
+const STEP_TIMEOUT: Duration = Duration::from_secs(15);
+
+pub async fn run(config: &Config, http: &reqwest::Client, options: Options) -> Report {
+    let mut report = Report {
+        settings: settings::settings(config),
+        checks: Vec::new(),
+    };
+    let checks = &mut report.checks;
+    checks.push(match &config.file {
+        Some(p) => Check::pass("config file", p.display().to_string()),
+        None => Check::pass("config file", "none (defaults and environment)"),
+    });
+    let service_date = video_service(config, http, checks).await;
+    let storage_date = storage(config, http, options, checks).await;
+    let server_date = service_date.or(storage_date);
+    checks.push(clock::check(server_date.as_deref(), SystemTime::now()));
+    report
+}
+
+/// The video service's checks; returns its `Date` header, if it answered.
+async fn video_service(
+    config: &Config,
+    http: &reqwest::Client,
+    checks: &mut Vec<Check>,
+) -> Option<String> {
+    let family = config.provider.value;
+    let endpoint = match family {
+        Family::OpenAi => Some(config.openai.base_url.value.clone()),
+        _ => config.azure.endpoint.as_ref().map(|e| e.value.clone()),
+    };
+    if family != Family::OpenAi {
+        checks.push(service::endpoint_form(config));
+    }
+    let Some(url) = &endpoint else {
+        checks.push(Check::fail(
+            "video service",
+            "no endpoint is configured",
+            "set AZURE_OPENAI_ENDPOINT (or provider = \"openai\" with OPENAI_API_KEY), or try `sora-tui --demo`",
+        ));
+        return None;
+    };
+    let (check, date) = service::reachability("video service reachable", url, http).await;
+    let reachable = check.mark == Mark::Pass;
+    checks.push(check);
+    match crate::setup::provider(config, http) {
+        Err(e) => checks.push(Check::fail(
+            "credentials",
+            e.to_string(),
+            "set the key named above",
+        )),
+        Ok(_) if !reachable => checks.push(Check::skip(
+            "auth and listing jobs",
+            "the endpoint is not reachable",
+        )),
+        Ok(provider) => {
+            let listed = service::list_jobs(&provider, config).await;
+            let auth_ok = listed.mark == Mark::Pass;
+            checks.push(listed);
+            if auth_ok {
+                checks.push(service::deployment(&provider, config).await);
+            }
+        }
+    }
+    date
+}
+
+/// Supabase Storage's checks; returns its `Date` header, if it answered.
+async fn storage(
+    config: &Config,
+    http: &reqwest::Client,
+    options: Options,
+    checks: &mut Vec<Check>,
+) -> Option<String> {
+    let storage = match crate::setup::storage(config, http) {
+        Ok(storage) => storage,
+        Err(e) => {
+            checks.push(Check::warn(
+                "storage",
+                format!("not configured ({e})"),
+                "set SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY to store videos in Supabase",
+            ));
+            return None;
+        }
+    };
+    let url = config.supabase.url.as_ref()?;
+    let (check, date) = service::reachability("storage reachable", &url.value, http).await;
+    let reachable = check.mark == Mark::Pass;
+    checks.push(check);
+    if reachable {
+        let ok = storage::buckets(&storage, config, checks).await;
+        if options.probe && ok {
+            checks.push(storage::probe(&storage, &config.supabase.output_bucket.value).await);
+        }
+    }
+    date
+}

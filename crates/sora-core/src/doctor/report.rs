@@ -1,0 +1,111 @@
+//! The doctor's findings as plain data: which settings are in force and from where, and one
+//! mark per check with, for a problem, what to do. Built by `doctor::run`, read by both faces
+//! (the `doctor` command prints [`Report::to_text`], the dashboard's Doctor page draws it); it
+//! depends on nothing else of the engine, so the engine can carry it without running the doctor.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mark {
+    Pass,
+    Warn,
+    Fail,
+    /// Not checked, because something it needs failed or is not configured.
+    Skip,
+}
+
+impl Mark {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Mark::Pass => "✓",
+            Mark::Warn => "!",
+            Mark::Fail => "✗",
+            Mark::Skip => "-",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Check {
+    pub name: String,
+    pub mark: Mark,
+    pub detail: String,
+    pub fix: Option<String>,
+}
+
+impl Check {
+    pub(super) fn new(
+        name: &str,
+        mark: Mark,
+        detail: impl Into<String>,
+        fix: Option<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            mark,
+            detail: detail.into(),
+            fix,
+        }
+    }
+    pub(super) fn pass(name: &str, detail: impl Into<String>) -> Self {
+        Self::new(name, Mark::Pass, detail, None)
+    }
+    pub(super) fn fail(name: &str, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self::new(name, Mark::Fail, detail, Some(fix.into()))
+    }
+    pub(super) fn warn(name: &str, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self::new(name, Mark::Warn, detail, Some(fix.into()))
+    }
+    pub(super) fn skip(name: &str, detail: impl Into<String>) -> Self {
+        Self::new(name, Mark::Skip, detail, None)
+    }
+}
+
+/// One setting as the doctor shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SettingLine {
+    pub key: String,
+    pub value: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Report {
+    pub settings: Vec<SettingLine>,
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    pub fn failed(&self) -> bool {
+        self.checks.iter().any(|c| c.mark == Mark::Fail)
+    }
+
+    /// The report as a table for the terminal.
+    pub fn to_text(&self) -> String {
+        let mut out = String::from("Settings\n");
+        let w = self.settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
+        for s in &self.settings {
+            out.push_str(&format!("  {:<w$}  {}   ({})\n", s.key, s.value, s.source));
+        }
+        out.push_str("\nChecks\n");
+        let w = self.checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
+        for c in &self.checks {
+            out.push_str(&format!(
+                "  {} {:<w$}  {}\n",
+                c.mark.symbol(),
+                c.name,
+                c.detail
+            ));
+            if let Some(fix) = &c.fix {
+                out.push_str(&format!("    {:<w$}  fix: {fix}\n", ""));
+            }
+        }
+        let failed = self.checks.iter().filter(|c| c.mark == Mark::Fail).count();
+        let warned = self.checks.iter().filter(|c| c.mark == Mark::Warn).count();
+        out.push_str(&match (failed, warned) {
+            (0, 0) => "\nAll checks passed.\n".to_string(),
+            (0, w) => format!("\nNo failures; {w} warning(s).\n"),
+            (f, w) => format!("\n{f} check(s) failed, {w} warning(s).\n"),
+        });
+        out
+    }
+}

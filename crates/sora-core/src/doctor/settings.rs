@@ -1,0 +1,82 @@
+//! The settings table of the report: each value in force, where it came from, secrets masked.
+
+use super::report::SettingLine;
+use crate::config::{Config, Setting};
+use crate::providers::Family;
+
+pub(super) fn settings(config: &Config) -> Vec<SettingLine> {
+    fn line<T>(key: &str, s: &Setting<T>, show: impl Fn(&T) -> String) -> SettingLine {
+        SettingLine {
+            key: key.into(),
+            value: show(&s.value),
+            source: s.source.to_string(),
+        }
+    }
+    fn missing(key: &str) -> SettingLine {
+        SettingLine {
+            key: key.into(),
+            value: "(not set)".into(),
+            source: "-".into(),
+        }
+    }
+    let mut out = vec![line("provider", &config.provider, |f| {
+        f.label().to_string()
+    })];
+    match config.provider.value {
+        Family::OpenAi => {
+            out.push(line("openai.base_url", &config.openai.base_url, |u| {
+                u.to_string()
+            }));
+            out.push(line("openai.model", &config.openai.model, String::clone));
+            out.push(config.openai.api_key.as_ref().map_or_else(
+                || missing("openai.api_key"),
+                |k| line("openai.api_key", k, |s| s.masked_hint()),
+            ));
+        }
+        _ => {
+            out.push(config.azure.endpoint.as_ref().map_or_else(
+                || missing("azure.endpoint"),
+                |e| line("azure.endpoint", e, |u| u.to_string()),
+            ));
+            out.push(SettingLine {
+                key: "azure.deployment".into(),
+                value: crate::setup::deployment(config),
+                source: config
+                    .azure
+                    .deployment
+                    .as_ref()
+                    .map_or("built-in default".into(), |d| d.source.to_string()),
+            });
+            out.push(line("azure.auth", &config.azure.auth, |a| format!("{a:?}")));
+            out.push(config.azure.api_key.as_ref().map_or_else(
+                || missing("azure.api_key"),
+                |k| line("azure.api_key", k, |s| s.masked_hint()),
+            ));
+            if let Some(t) = &config.azure.ad_token {
+                out.push(line("AZURE_OPENAI_AD_TOKEN", t, |s| s.masked_hint()));
+            }
+        }
+    }
+    out.push(config.supabase.url.as_ref().map_or_else(
+        || missing("supabase.url"),
+        |u| line("supabase.url", u, |u| u.to_string()),
+    ));
+    out.push(config.supabase.service_role_key.as_ref().map_or_else(
+        || missing("supabase.service_role_key"),
+        |k| line("supabase.service_role_key", k, |s| s.masked_hint()),
+    ));
+    out.push(line(
+        "supabase.input_bucket",
+        &config.supabase.input_bucket,
+        String::clone,
+    ));
+    out.push(line(
+        "supabase.output_bucket",
+        &config.supabase.output_bucket,
+        String::clone,
+    ));
+    out.push(line("download.dir", &config.download.dir, |d| {
+        d.display().to_string()
+    }));
+    out
+}
