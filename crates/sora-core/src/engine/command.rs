@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::engine::events::{DownloadKey, JobKey};
+use crate::engine::keys::{DownloadKey, JobKey};
 use crate::providers::{ContentVariant, GenerationRequest};
 use crate::storage::SortColumn;
 

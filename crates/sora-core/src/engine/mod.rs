@@ -5,6 +5,7 @@ pub mod command;
 pub mod events;
 mod generate;
 mod history;
+pub mod keys;
 mod resume;
 mod storage_ops;
 mod upload;
@@ -19,9 +20,8 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 pub use command::{Command, ListQuery, PAGE_SIZE, StorageOp};
-pub use events::{
-    Attempt, AttemptOutcome, DownloadKey, EngineEvent, JobKey, StorageDone, StorageFailure,
-};
+pub use events::{Attempt, AttemptOutcome, EngineEvent, StorageDone, StorageFailure};
+pub use keys::{DownloadKey, JobKey};
 
 use crate::download::{DownloadOptions, RetrySchedule};
 use crate::journal::{Event as JournalEvent, JobState, Journal};
