@@ -14,7 +14,7 @@ use ratatui::backend::TestBackend;
 use sora_core::download::RetrySchedule;
 use sora_core::engine::{Command, Engine, EngineEvent, EngineSettings, Services};
 use sora_core::storage::{Bucket, ObjectEntry, ObjectMetadata, StorageClient};
-use sora_tui::app::{App, AppSettings, Msg};
+use sora_tui::app::{App, AppSettings, Effect, Msg};
 use sora_tui::ui::{self, Theme};
 
 const DRAWS: usize = 200;
@@ -157,10 +157,14 @@ async fn main() {
             crossterm::event::KeyCode::Enter,
         )));
         assert!(
-            matches!(&commands[..], [Command::ListObjects { .. }]),
+            matches!(&commands[..], [Effect::Engine(Command::ListObjects { .. })]),
             "{commands:?}"
         );
-        commands.into_iter().for_each(|c| engine.dispatch(c));
+        for effect in commands {
+            if let Effect::Engine(command) = effect {
+                engine.dispatch(command);
+            }
+        }
         let event = rx.recv().await.expect("event");
         app.update(Msg::Engine(event));
         terminal

@@ -1,4 +1,4 @@
-//! The dashboard's runtime: terminal in, engine events in, commands out, frames drawn.
+//! The dashboard's runtime: terminal in, engine events in, effects out, frames drawn.
 //!
 //! The loop sleeps in `select!` until a key, an engine event or (only while something on screen
 //! moves) an animation tick arrives. It then drains whatever else is already queued, updates the
@@ -13,9 +13,9 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::MissedTickBehavior;
 
-use crate::app::{App, AppSettings, Msg};
+use crate::app::{App, AppSettings, Effect, Msg};
 use crate::ui::{self, Theme};
-use sora_core::engine::{Command, Engine, EngineEvent};
+use sora_core::engine::{Engine, EngineEvent};
 
 /// Spinners and countdowns move four times a second; nothing else needs a clock.
 const ANIMATION_PERIOD: Duration = Duration::from_millis(250);
@@ -35,10 +35,10 @@ pub async fn run(
             return Err(anyhow::Error::new(error).context("cannot set up the terminal"));
         }
     };
-    // The clipboard is the terminal's (OSC 52); everything else is the engine's.
-    let dispatch = |command| match command {
-        Command::CopyToClipboard(text) => copy_to_clipboard(&text),
-        other => engine.dispatch(other),
+    // The clipboard is the terminal's (OSC 52); commands are the engine's.
+    let dispatch = |effect| match effect {
+        Effect::Clipboard(text) => copy_to_clipboard(&text),
+        Effect::Engine(command) => engine.dispatch(command),
     };
     let result = drive(
         &mut terminal,
@@ -65,14 +65,14 @@ fn copy_to_clipboard(text: &str) {
 
 /// The loop behind [`run`], over any backend and input stream, so it can be driven headless
 /// (TestBackend and a scripted key stream). Returns when the app quits or input ends; `dispatch`
-/// receives every command `update` produces, the initial ones first.
+/// receives every effect `update` produces, the initial ones first.
 pub async fn drive<B, I>(
     terminal: &mut Terminal<B>,
     mut input: I,
     mut events: UnboundedReceiver<EngineEvent>,
     mut app: App,
     theme: &Theme,
-    mut dispatch: impl FnMut(Command),
+    mut dispatch: impl FnMut(Effect),
 ) -> anyhow::Result<()>
 where
     B: Backend,

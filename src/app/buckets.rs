@@ -8,7 +8,7 @@ use crossterm::event::{Event, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::{App, Focus, NoticeLevel};
+use super::{App, Effect, Focus, NoticeLevel};
 use crate::ui::keymap::{Action, Scope};
 use sora_core::engine::{Command, ListQuery, PAGE_SIZE, StorageDone, StorageFailure, StorageOp};
 use sora_core::storage::{Bucket, ObjectEntry, SortColumn};
@@ -134,7 +134,7 @@ pub enum Modal {
     Confirm {
         question: String,
         /// Sent when the answer is yes.
-        on_yes: Vec<Command>,
+        on_yes: Vec<Effect>,
     },
 }
 
@@ -342,7 +342,7 @@ pub const DEFAULT_SIGNED_SECS: u64 = 3600;
 
 impl App {
     /// Keys while a modal is open: it takes them all (Ctrl-C still quits). `None` when no modal.
-    pub(super) fn modal_key(&mut self, key: &KeyEvent) -> Option<Vec<Command>> {
+    pub(super) fn modal_key(&mut self, key: &KeyEvent) -> Option<Vec<Effect>> {
         let scope = self.buckets.modal.as_ref()?.scope();
         if self.keymap.action_in(Scope::Global, key) == Some(Action::Quit) {
             self.quit = true;
@@ -392,12 +392,12 @@ impl App {
         });
     }
 
-    pub(super) fn confirm(&mut self, question: String, on_yes: Vec<Command>) {
+    pub(super) fn confirm(&mut self, question: String, on_yes: Vec<Effect>) {
         self.buckets.modal = Some(Modal::Confirm { question, on_yes });
     }
 
     /// The bucket browser's own actions (keys of `Scope::Buckets` beyond navigation).
-    pub(super) fn bucket_action(&mut self, action: Action) -> Vec<Command> {
+    pub(super) fn bucket_action(&mut self, action: Action) -> Vec<Effect> {
         if self.focus != Focus::Buckets && action != Action::FixBuckets {
             return Vec::new();
         }
@@ -444,7 +444,7 @@ impl App {
                     bucket: bucket.name,
                     public,
                 };
-                self.confirm(question, vec![Command::Storage(op)]);
+                self.confirm(question, vec![Effect::Engine(Command::Storage(op))]);
             }
             Action::Delete if in_objects => {
                 let Some((bucket, path)) = self.buckets.selected_file_path() else {
@@ -453,10 +453,10 @@ impl App {
                 };
                 self.confirm(
                     format!("Delete {bucket}/{path}? This cannot be undone."),
-                    vec![Command::Storage(StorageOp::DeleteObjects {
+                    vec![Effect::Engine(Command::Storage(StorageOp::DeleteObjects {
                         bucket,
                         paths: vec![path],
-                    })],
+                    }))],
                 );
             }
             Action::Delete => {
@@ -465,7 +465,9 @@ impl App {
                 };
                 self.confirm(
                     format!("Delete bucket {bucket}? Only an empty bucket can be deleted."),
-                    vec![Command::Storage(StorageOp::DeleteBucket { bucket })],
+                    vec![Effect::Engine(Command::Storage(StorageOp::DeleteBucket {
+                        bucket,
+                    }))],
                 );
             }
             Action::UploadFile => {
@@ -530,7 +532,9 @@ impl App {
                 let ops = std::mem::take(&mut self.buckets.pending_fix);
                 self.confirm(
                     format!("Fix the configured buckets: {what}?"),
-                    ops.into_iter().map(Command::Storage).collect(),
+                    ops.into_iter()
+                        .map(|op| Effect::Engine(Command::Storage(op)))
+                        .collect(),
                 );
             }
             _ => {}
@@ -538,7 +542,7 @@ impl App {
         Vec::new()
     }
 
-    fn copy_public_url(&mut self) -> Vec<Command> {
+    fn copy_public_url(&mut self) -> Vec<Effect> {
         let Some((bucket, path)) = self.buckets.selected_file_path() else {
             self.warn("Select a file to copy its public URL.");
             return Vec::new();
@@ -560,10 +564,10 @@ impl App {
             self.inform(format!("Copied public URL: {url}"));
         }
         self.buckets.last_url = Some(url.clone());
-        vec![Command::CopyToClipboard(url)]
+        vec![Effect::Clipboard(url)]
     }
 
-    fn input_done(&mut self, purpose: InputPurpose, value: &str) -> Vec<Command> {
+    fn input_done(&mut self, purpose: InputPurpose, value: &str) -> Vec<Effect> {
         let shown = self.buckets.shown.clone();
         let bucket = shown.as_ref().map(|s| s.bucket.clone()).unwrap_or_default();
         match purpose {
@@ -573,10 +577,10 @@ impl App {
             }
             _ if value.is_empty() => self.warn("Nothing typed: cancelled."),
             InputPurpose::NewBucket { public } => {
-                return vec![Command::Storage(StorageOp::CreateBucket {
+                return vec![Effect::Engine(Command::Storage(StorageOp::CreateBucket {
                     name: value.to_string(),
                     public,
-                })];
+                }))];
             }
             InputPurpose::UploadPath => {
                 let path = PathBuf::from(expand_home(value));
@@ -585,50 +589,56 @@ impl App {
                     return Vec::new();
                 };
                 let prefix = shown.map(|s| s.prefix).unwrap_or_default();
-                return vec![Command::Storage(StorageOp::UploadFile {
+                return vec![Effect::Engine(Command::Storage(StorageOp::UploadFile {
                     path,
                     bucket,
                     object_path: join_folder(&prefix, &name),
                     upsert: false,
-                })];
+                }))];
             }
             InputPurpose::Rename { from } => {
                 let to = value.trim_start_matches('/').to_string();
                 if to != from {
-                    return vec![Command::Storage(StorageOp::MoveObject { bucket, from, to })];
+                    return vec![Effect::Engine(Command::Storage(StorageOp::MoveObject {
+                        bucket,
+                        from,
+                        to,
+                    }))];
                 }
             }
             InputPurpose::SignedExpiry { object_path } => match value.parse::<u64>() {
                 Ok(secs) if secs >= 1 => {
-                    return vec![Command::Storage(StorageOp::SignUrl {
+                    return vec![Effect::Engine(Command::Storage(StorageOp::SignUrl {
                         bucket,
                         object_path,
                         expires_in: secs,
-                    })];
+                    }))];
                 }
                 _ => self.warn(format!("`{value}` is not a number of seconds (1 or more).")),
             },
             InputPurpose::DownloadTo { object_path } => {
-                return vec![Command::Storage(StorageOp::DownloadObject {
-                    bucket,
-                    object_path,
-                    out: PathBuf::from(expand_home(value)),
-                })];
+                return vec![Effect::Engine(Command::Storage(
+                    StorageOp::DownloadObject {
+                        bucket,
+                        object_path,
+                        out: PathBuf::from(expand_home(value)),
+                    },
+                ))];
             }
         }
         Vec::new()
     }
 
     /// Restart the listing on screen (sort, order or filter changed, or after a change).
-    pub(super) fn relist(&mut self) -> Vec<Command> {
+    pub(super) fn relist(&mut self) -> Vec<Effect> {
         match self.buckets.shown.clone() {
-            Some(location) => vec![self.list_objects(location)],
+            Some(location) => vec![Effect::Engine(self.list_objects(location))],
             None => Vec::new(),
         }
     }
 
     /// The next page, when the selection moved near the end of what is loaded.
-    pub(super) fn next_page(&mut self) -> Vec<Command> {
+    pub(super) fn next_page(&mut self) -> Vec<Effect> {
         let Some(shown) = self.buckets.shown.clone() else {
             return Vec::new();
         };
@@ -636,11 +646,11 @@ impl App {
             return Vec::new();
         }
         match self.buckets.next_page_query() {
-            Some(query) => vec![Command::ListObjects {
+            Some(query) => vec![Effect::Engine(Command::ListObjects {
                 bucket: shown.bucket,
                 prefix: shown.prefix,
                 query,
-            }],
+            })],
             None => Vec::new(),
         }
     }
@@ -693,7 +703,7 @@ impl App {
         &mut self,
         op: StorageOp,
         result: Result<StorageDone, StorageFailure>,
-    ) -> Vec<Command> {
+    ) -> Vec<Effect> {
         match result {
             Ok(done) => {
                 let text = match &done.url {
@@ -703,7 +713,7 @@ impl App {
                 self.inform(text);
                 let mut commands = Vec::new();
                 if let (StorageOp::SignUrl { .. }, Some(url)) = (&op, &done.url) {
-                    commands.push(Command::CopyToClipboard(url.clone()));
+                    commands.push(Effect::Clipboard(url.clone()));
                     if let Some(notice) = &mut self.notice {
                         notice.text.push_str(" (copied)");
                     }
@@ -725,7 +735,7 @@ impl App {
                             self.buckets.shown = None;
                             self.buckets.objects = Remote::NotLoaded;
                         }
-                        commands.push(Command::ListBuckets);
+                        commands.push(Effect::Engine(Command::ListBuckets));
                     }
                     StorageOp::UploadFile { .. }
                     | StorageOp::MoveObject { .. }
@@ -754,12 +764,12 @@ impl App {
                     } if failure.conflict => {
                         self.confirm(
                             format!("{bucket}/{object_path} exists. Overwrite it?"),
-                            vec![Command::Storage(StorageOp::UploadFile {
+                            vec![Effect::Engine(Command::Storage(StorageOp::UploadFile {
                                 path,
                                 bucket,
                                 object_path,
                                 upsert: true,
-                            })],
+                            }))],
                         );
                     }
                     op if failure.missing_bucket => {
@@ -769,10 +779,10 @@ impl App {
                                 "Bucket {name} does not exist. Create it (public: {})?",
                                 self.settings.public_urls
                             ),
-                            vec![Command::Storage(StorageOp::CreateBucket {
+                            vec![Effect::Engine(Command::Storage(StorageOp::CreateBucket {
                                 name,
                                 public: self.settings.public_urls,
-                            })],
+                            }))],
                         );
                     }
                     _ => {}

@@ -1,9 +1,11 @@
 //! The dashboard's state and its only way to change: [`App::update`] takes a [`Msg`] (a key, a
-//! resize, the clock, or an engine event) and returns the [`Command`]s for the engine. It never
-//! awaits and never touches the terminal; `ui::render` draws whatever state it leaves.
+//! resize, the clock, or an engine event) and returns the [`Effect`]s: [`Command`]s for the
+//! engine, and what only the terminal can do (the clipboard). It never awaits and never touches
+//! the terminal; `ui::render` draws whatever state it leaves.
 
 pub mod buckets;
 pub mod downloads;
+mod effect;
 pub mod jobs;
 pub mod pages;
 pub mod prompt;
@@ -16,6 +18,7 @@ use crossterm::event::KeyEvent;
 
 pub use buckets::{BucketsPane, BucketsState, ObjectsLocation, Remote};
 pub use downloads::{ActiveDownload, DownloadLog, LogEntry};
+pub use effect::Effect;
 pub use jobs::{DownloadedFile, JobEnd, JobRow, JobsState, StatusStep, UploadState};
 pub use pages::{DoctorState, HistoryState, Page};
 pub use prompt::PromptState;
@@ -138,11 +141,10 @@ impl App {
         }
     }
 
-    /// Commands to dispatch once at start: list the buckets.
-    /// The commands to run on start: list the buckets, and resume what an earlier run left.
-    pub fn init(&mut self) -> Vec<Command> {
+    /// The effects to run on start: list the buckets, and resume what an earlier run left.
+    pub fn init(&mut self) -> Vec<Effect> {
         self.buckets.buckets = Remote::Loading;
-        let mut commands = vec![Command::ListBuckets];
+        let mut commands = vec![Effect::Engine(Command::ListBuckets)];
         let resume = std::mem::take(&mut self.settings.resume);
         if !resume.is_empty() {
             self.inform(format!(
@@ -154,7 +156,7 @@ impl App {
             let key = JobKey(self.next_job);
             self.next_job += 1;
             self.jobs.row_or_insert(key, &prompt);
-            commands.push(Command::Resume { key, journal_id });
+            commands.push(Effect::Engine(Command::Resume { key, journal_id }));
         }
         commands
     }

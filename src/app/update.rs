@@ -1,5 +1,6 @@
 //! `App::update`: the one place state changes. Keys resolve to actions through the keymap;
-//! engine events reduce into the panels' state. Returns the commands for the engine.
+//! engine events reduce into the panels' state. Returns the effects: commands for the engine,
+//! and what only the terminal can do.
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use tui_input::InputRequest;
@@ -8,7 +9,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::buckets::{BucketsPane, ObjectsLocation, Remote, join_folder, parent_folder};
 use super::downloads::LogEntry;
 use super::jobs::{DownloadedFile, JobEnd, StatusStep, UploadState};
-use super::{App, Focus, Msg, Page};
+use super::{App, Effect, Focus, Msg, Page};
 use crate::ui::keymap::{Action, Scope};
 use sora_core::engine::{Command, EngineEvent, JobKey};
 use sora_core::storage::{Bucket, ObjectEntry};
@@ -17,7 +18,7 @@ use sora_core::storage::{Bucket, ObjectEntry};
 const PAGE_LINES: usize = 10;
 
 impl App {
-    pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Paste(text) => {
@@ -34,7 +35,7 @@ impl App {
         }
     }
 
-    fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         // Windows also reports releases; act on presses (and auto-repeat) only.
         if key.kind == KeyEventKind::Release {
             return Vec::new();
@@ -102,7 +103,7 @@ impl App {
         }
     }
 
-    fn perform(&mut self, action: Action) -> Vec<Command> {
+    fn perform(&mut self, action: Action) -> Vec<Effect> {
         if self.page == Page::History {
             match action {
                 Action::Up => {
@@ -113,7 +114,7 @@ impl App {
                     self.history.move_selection(1);
                     return Vec::new();
                 }
-                Action::Refresh => return vec![Command::LoadHistory],
+                Action::Refresh => return vec![Effect::Engine(Command::LoadHistory)],
                 _ => {}
             }
         }
@@ -155,7 +156,7 @@ impl App {
             Action::ShowHistory => {
                 self.page = Page::History;
                 self.history.records = Remote::Loading;
-                return vec![Command::LoadHistory];
+                return vec![Effect::Engine(Command::LoadHistory)];
             }
             Action::ShowDoctor => {
                 self.page = Page::Doctor;
@@ -211,10 +212,10 @@ impl App {
         }
     }
 
-    fn run_doctor(&mut self, probe: bool) -> Vec<Command> {
+    fn run_doctor(&mut self, probe: bool) -> Vec<Effect> {
         self.doctor.report = Remote::Loading;
         self.doctor.probed = probe;
-        vec![Command::RunDoctor { probe }]
+        vec![Effect::Engine(Command::RunDoctor { probe })]
     }
 
     /// Copy the selected entry's prompt and parameters into the prompt, ready to send again.
@@ -255,11 +256,11 @@ impl App {
         } else {
             format!("Remove {who} from the history? Files and the remote job stay. (y/n)")
         };
-        let on_yes = vec![Command::RemoveHistory {
+        let on_yes = vec![Effect::Engine(Command::RemoveHistory {
             journal_id: record.id.clone(),
             files: everything,
             remote: everything,
-        }];
+        })];
         self.confirm(question, on_yes);
     }
 
@@ -291,7 +292,7 @@ impl App {
         self.focus = Focus::Prompt;
     }
 
-    fn submit(&mut self) -> Vec<Command> {
+    fn submit(&mut self) -> Vec<Effect> {
         let Some(request) = self.prompt.request() else {
             self.warn("The prompt is empty: type what the video should show, then Enter.");
             return Vec::new();
@@ -303,12 +304,12 @@ impl App {
             self.jobs.select_last();
             self.prompt.input.reset();
             self.inform(format!("{key} submitted: remix of {source_id}"));
-            return vec![Command::Remix {
+            return vec![Effect::Engine(Command::Remix {
                 key,
                 source_id,
                 prompt: request.prompt,
                 upload: self.settings.auto_upload,
-            }];
+            })];
         }
         self.jobs.row_or_insert(key, &request.prompt);
         self.jobs.select_last();
@@ -317,14 +318,14 @@ impl App {
             "{key} submitted: {}, {}s, {} variant(s)",
             request.size, request.seconds, request.variants
         ));
-        vec![Command::Generate {
+        vec![Effect::Engine(Command::Generate {
             key,
             request,
             upload: self.settings.auto_upload,
-        }]
+        })]
     }
 
-    fn upload_selected_job(&mut self) -> Vec<Command> {
+    fn upload_selected_job(&mut self) -> Vec<Effect> {
         let Some(row) = self.jobs.rows.get_mut(self.jobs.selected) else {
             self.warn("No job to upload: submit a prompt first.");
             return Vec::new();
@@ -334,10 +335,10 @@ impl App {
         for file in row.files.iter_mut().filter(|f| f.needs_upload()) {
             // Marked now, not when the engine answers, so a second `u` cannot upload twice.
             file.upload = UploadState::Uploading;
-            commands.push(Command::Upload {
+            commands.push(Effect::Engine(Command::Upload {
                 job: key,
                 path: file.path.clone(),
-            });
+            }));
         }
         let downloaded = row.files.len();
         match (commands.len(), downloaded) {
@@ -356,7 +357,7 @@ impl App {
     }
 
     /// `c` in the downloads panel: the first press names the download, the second cancels it.
-    fn cancel_download(&mut self) -> Vec<Command> {
+    fn cancel_download(&mut self) -> Vec<Effect> {
         let Some(key) = self.downloads.cancel_candidate().cloned() else {
             self.downloads.cancel_armed = None;
             self.warn("No download is running: nothing to cancel.");
@@ -365,7 +366,7 @@ impl App {
         if self.downloads.cancel_armed.as_ref() == Some(&key) {
             self.downloads.cancel_armed = None;
             self.inform(format!("Cancelling {} {}…", key.job, key.variant.label()));
-            return vec![Command::CancelDownload { key }];
+            return vec![Effect::Engine(Command::CancelDownload { key })];
         }
         self.inform(format!(
             "Cancel the {} download of {}? Press c again to confirm (the partial file is kept).",
@@ -376,28 +377,28 @@ impl App {
         Vec::new()
     }
 
-    fn refresh_buckets(&mut self) -> Vec<Command> {
+    fn refresh_buckets(&mut self) -> Vec<Effect> {
         // Keep showing the old list while the new one is on its way.
         if self.buckets.buckets.loaded().is_none() {
             self.buckets.buckets = Remote::Loading;
         }
-        let mut commands = vec![Command::ListBuckets];
+        let mut commands = vec![Effect::Engine(Command::ListBuckets)];
         if let Some(location) = self.buckets.shown.clone() {
-            commands.push(self.list_objects(location));
+            commands.push(Effect::Engine(self.list_objects(location)));
         }
         commands
     }
 
-    fn open_in_buckets(&mut self) -> Vec<Command> {
+    fn open_in_buckets(&mut self) -> Vec<Effect> {
         match self.buckets.pane {
             BucketsPane::Buckets => {
                 let Some(bucket) = self.buckets.selected_bucket_name().map(str::to_string) else {
                     return Vec::new();
                 };
-                vec![self.list_objects(ObjectsLocation {
+                vec![Effect::Engine(self.list_objects(ObjectsLocation {
                     bucket,
                     prefix: String::new(),
-                })]
+                }))]
             }
             BucketsPane::Objects => {
                 let (Some(object), Some(shown)) =
@@ -412,12 +413,12 @@ impl App {
                     bucket: shown.bucket.clone(),
                     prefix: join_folder(&shown.prefix, &object.name),
                 };
-                vec![self.list_objects(location)]
+                vec![Effect::Engine(self.list_objects(location))]
             }
         }
     }
 
-    fn open_parent_folder(&mut self) -> Vec<Command> {
+    fn open_parent_folder(&mut self) -> Vec<Effect> {
         let Some(shown) = self.buckets.shown.as_ref() else {
             return Vec::new();
         };
@@ -428,7 +429,7 @@ impl App {
             bucket: shown.bucket.clone(),
             prefix: parent_folder(&shown.prefix).to_string(),
         };
-        vec![self.list_objects(location)]
+        vec![Effect::Engine(self.list_objects(location))]
     }
 
     pub(super) fn list_objects(&mut self, location: ObjectsLocation) -> Command {
@@ -440,7 +441,7 @@ impl App {
         }
     }
 
-    fn on_engine_event(&mut self, event: EngineEvent) -> Vec<Command> {
+    fn on_engine_event(&mut self, event: EngineEvent) -> Vec<Effect> {
         let now = self.now;
         match event {
             EngineEvent::JobSubmitting { key, prompt, at } => {
@@ -647,15 +648,15 @@ impl App {
     }
 
     /// Point the buckets panel at the folder of a fresh upload so the new object shows.
-    fn show_uploaded_object(&mut self, bucket: String, object_path: &str) -> Vec<Command> {
+    fn show_uploaded_object(&mut self, bucket: String, object_path: &str) -> Vec<Effect> {
         self.buckets.select_bucket_named(&bucket);
-        vec![self.list_objects(ObjectsLocation {
+        vec![Effect::Engine(self.list_objects(ObjectsLocation {
             bucket,
             prefix: parent_folder(object_path).to_string(),
-        })]
+        }))]
     }
 
-    fn on_buckets_listed(&mut self, result: Result<Vec<Bucket>, String>) -> Vec<Command> {
+    fn on_buckets_listed(&mut self, result: Result<Vec<Bucket>, String>) -> Vec<Effect> {
         let list = match result {
             Ok(list) => list,
             Err(message) => {
@@ -694,10 +695,10 @@ impl App {
             ));
             first
         };
-        vec![self.list_objects(ObjectsLocation {
+        vec![Effect::Engine(self.list_objects(ObjectsLocation {
             bucket,
             prefix: String::new(),
-        })]
+        }))]
     }
 
     fn on_objects_listed(
@@ -706,7 +707,7 @@ impl App {
         prefix: String,
         query: &sora_core::engine::ListQuery,
         result: Result<Vec<ObjectEntry>, String>,
-    ) -> Vec<Command> {
+    ) -> Vec<Effect> {
         let answered = ObjectsLocation {
             bucket,
             prefix: prefix.trim_end_matches('/').to_string(),

@@ -6,11 +6,14 @@ use crate::ui_support as support;
 
 use crossterm::event::KeyCode;
 use sora_core::engine::{Command, EngineEvent, ListQuery, StorageFailure, StorageOp};
-use sora_tui::app::Focus;
+use sora_tui::app::{Effect, Focus};
 use support::*;
 
 fn open_big_folder(count: usize) -> sora_tui::app::App {
-    let mut app = app();
+    open_big_folder_in(app(), count)
+}
+
+fn open_big_folder_in(mut app: sora_tui::app::App, count: usize) -> sora_tui::app::App {
     feed(
         &mut app,
         EngineEvent::BucketsListed(Ok(vec![bucket("videos", true)])),
@@ -56,7 +59,7 @@ fn scrolling_near_the_end_asks_for_the_next_page_once() {
     let pages: Vec<&ListQuery> = commands
         .iter()
         .filter_map(|c| match c {
-            Command::ListObjects { query, .. } => Some(query),
+            Effect::Engine(Command::ListObjects { query, .. }) => Some(query),
             _ => None,
         })
         .collect();
@@ -116,11 +119,43 @@ fn deleting_asks_first_and_only_yes_sends() {
     let commands = press(&mut app, KeyCode::Char('y'));
     assert_eq!(
         commands,
-        vec![Command::Storage(StorageOp::DeleteObjects {
+        vec![Effect::Engine(Command::Storage(StorageOp::DeleteObjects {
             bucket: "videos".into(),
             paths: vec!["obj-000000.mp4".into()],
-        })]
+        }))]
     );
+}
+
+#[test]
+fn copied_urls_go_to_the_clipboard_and_never_to_the_engine() {
+    let mut settings = support::settings();
+    settings.storage_base = Some("https://proj.supabase.co/storage/v1".into());
+    let mut start = sora_tui::app::App::new(settings);
+    start.update(sora_tui::app::Msg::Clock(at(0.0)));
+    let mut app = open_big_folder_in(start, 3);
+    let url = "https://proj.supabase.co/storage/v1/object/public/videos/obj-000000.mp4";
+    assert_eq!(
+        press(&mut app, KeyCode::Char('y')),
+        vec![Effect::Clipboard(url.into())]
+    );
+    // A signed URL the engine made is copied when it arrives.
+    let op = StorageOp::SignUrl {
+        bucket: "videos".into(),
+        object_path: "obj-000000.mp4".into(),
+        expires_in: 3600,
+    };
+    let signed = "https://proj.supabase.co/storage/v1/object/sign/videos/obj-000000.mp4?token=t";
+    let effects = feed(
+        &mut app,
+        EngineEvent::Storage {
+            op,
+            result: Ok(sora_core::engine::StorageDone {
+                message: "signed".into(),
+                url: Some(signed.into()),
+            }),
+        },
+    );
+    assert_eq!(effects, vec![Effect::Clipboard(signed.into())]);
 }
 
 #[test]
@@ -129,7 +164,9 @@ fn filter_and_rename_use_a_text_field() {
     press(&mut app, KeyCode::Char('/'));
     press(&mut app, KeyCode::Char('o'));
     let commands = without_generation(press(&mut app, KeyCode::Enter));
-    assert!(matches!(&commands[..], [Command::ListObjects { query, .. }] if query.search == "o"));
+    assert!(
+        matches!(&commands[..], [Effect::Engine(Command::ListObjects { query, .. })] if query.search == "o")
+    );
 
     let mut app = open_big_folder(3);
     press(&mut app, KeyCode::Char('m'));
@@ -142,11 +179,11 @@ fn filter_and_rename_use_a_text_field() {
     }
     assert_eq!(
         press(&mut app, KeyCode::Enter),
-        vec![Command::Storage(StorageOp::MoveObject {
+        vec![Effect::Engine(Command::Storage(StorageOp::MoveObject {
             bucket: "videos".into(),
             from: "obj-000000.mp4".into(),
             to: "obj-000000.bin".into(),
-        })]
+        }))]
     );
 }
 
@@ -168,14 +205,14 @@ fn missing_or_private_configured_buckets_are_reported_with_a_fix() {
     assert_eq!(
         press(&mut app, KeyCode::Char('y')),
         vec![
-            Command::Storage(StorageOp::CreateBucket {
+            Effect::Engine(Command::Storage(StorageOp::CreateBucket {
                 name: "input-images".into(),
                 public: true
-            }),
-            Command::Storage(StorageOp::SetBucketPublic {
+            })),
+            Effect::Engine(Command::Storage(StorageOp::SetBucketPublic {
                 bucket: "videos".into(),
                 public: true
-            }),
+            })),
         ]
     );
 }
@@ -203,7 +240,10 @@ fn an_upload_conflict_offers_to_overwrite() {
     let commands = press(&mut app, KeyCode::Char('y'));
     assert!(matches!(
         &commands[..],
-        [Command::Storage(StorageOp::UploadFile { upsert: true, .. })]
+        [Effect::Engine(Command::Storage(StorageOp::UploadFile {
+            upsert: true,
+            ..
+        }))]
     ));
 }
 

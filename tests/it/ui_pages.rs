@@ -8,7 +8,7 @@ use sora_core::doctor::{Check, Mark, Report, SettingLine};
 use sora_core::engine::{Command, EngineEvent};
 use sora_core::journal::{DownloadRecord, JobRecord, JobState, RequestRecord, UploadRecord};
 use sora_core::providers::Size;
-use sora_tui::app::{Focus, Page};
+use sora_tui::app::{Effect, Focus, Page};
 use support::*;
 
 fn record(id: &str, prompt: &str, state: JobState, failure: Option<&str>) -> JobRecord {
@@ -76,7 +76,7 @@ fn history_app() -> sora_tui::app::App {
 fn f5_opens_the_history_newest_first_with_what_each_job_cost_and_left() {
     let mut app = app();
     let commands = press(&mut app, KeyCode::F(5));
-    assert_eq!(commands, vec![Command::LoadHistory]);
+    assert_eq!(commands, vec![Effect::Engine(Command::LoadHistory)]);
     assert_eq!(app.page(), Page::History);
     assert_shows(&render(&app, 140, 40), "Reading the journal");
     let app = history_app();
@@ -109,7 +109,7 @@ fn enter_copies_the_prompt_and_parameters_back_for_a_rerun() {
     assert_eq!((app.prompt().seconds, app.prompt().variants), (8, 2));
     let commands = press(&mut app, KeyCode::Enter);
     assert!(
-        matches!(commands.as_slice(), [Command::Generate { request, .. }] if request.prompt == "an old fox")
+        matches!(commands.as_slice(), [Effect::Engine(Command::Generate { request, .. })] if request.prompt == "an old fox")
     );
 }
 
@@ -132,11 +132,11 @@ fn removing_asks_first_and_says_what_goes() {
     let commands = press(&mut app, KeyCode::Char('y'));
     assert_eq!(
         commands,
-        vec![Command::RemoveHistory {
+        vec![Effect::Engine(Command::RemoveHistory {
             journal_id: "new".into(),
             files: true,
             remote: true
-        }]
+        })]
     );
     // Esc leaves the page.
     press(&mut app, KeyCode::Esc);
@@ -147,7 +147,10 @@ fn removing_asks_first_and_says_what_goes() {
 fn f6_runs_the_doctor_and_shows_marks_and_fixes() {
     let mut app = app();
     let commands = press(&mut app, KeyCode::F(6));
-    assert_eq!(commands, vec![Command::RunDoctor { probe: false }]);
+    assert_eq!(
+        commands,
+        vec![Effect::Engine(Command::RunDoctor { probe: false })]
+    );
     assert_eq!(app.page(), Page::Doctor);
     assert_shows(&render(&app, 140, 40), "Checking…");
     feed(
@@ -182,7 +185,10 @@ fn f6_runs_the_doctor_and_shows_marks_and_fixes() {
     assert_shows(&screen, "fix: use a key of this resource");
     assert_shows(&screen, "The doctor found problems");
     let commands = press(&mut app, KeyCode::Char('p'));
-    assert_eq!(commands, vec![Command::RunDoctor { probe: true }]);
+    assert_eq!(
+        commands,
+        vec![Effect::Engine(Command::RunDoctor { probe: true })]
+    );
     assert_shows(&render(&app, 140, 40), "Doctor (with upload probe)");
 }
 
@@ -192,10 +198,10 @@ fn unfinished_jobs_from_the_journal_resume_on_start() {
     s.resume = vec![("j1".into(), "a fox left running".into())];
     let mut app = sora_tui::app::App::new(s);
     let commands = app.init();
-    assert!(commands.contains(&Command::ListBuckets));
+    assert!(commands.contains(&Effect::Engine(Command::ListBuckets)));
     let resume: Vec<_> = commands
         .iter()
-        .filter(|c| matches!(c, Command::Resume { .. }))
+        .filter(|c| matches!(c, Effect::Engine(Command::Resume { .. })))
         .collect();
     assert_eq!(resume.len(), 1, "{commands:?}");
     assert_eq!(app.jobs().rows.len(), 1);

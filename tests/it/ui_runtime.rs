@@ -10,7 +10,7 @@ use futures_util::{StreamExt, stream};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sora_core::engine::{Command, EngineEvent};
-use sora_tui::app::App;
+use sora_tui::app::{App, Effect};
 use sora_tui::tui::drive;
 use sora_tui::ui::Theme;
 use support::{bucket, settings};
@@ -57,21 +57,23 @@ async fn loop_dispatches_commands_draws_and_quits_on_q() {
 
     assert_eq!(
         commands.first(),
-        Some(&Command::ListBuckets),
+        Some(&Effect::Engine(Command::ListBuckets)),
         "{commands:?}"
     );
     assert!(
         commands
             .iter()
-            .any(|c| matches!(c, Command::Generate { request, .. } if request.prompt == "hi")),
+            .any(|c| matches!(c, Effect::Engine(Command::Generate { request, .. }) if request.prompt == "hi")),
         "{commands:?}"
     );
     assert!(
-        support::without_generation(commands.clone()).contains(&Command::ListObjects {
-            bucket: "videos".to_string(),
-            query: support::first_page(),
-            prefix: String::new(),
-        }),
+        support::without_generation(commands.clone()).contains(&Effect::Engine(
+            Command::ListObjects {
+                bucket: "videos".to_string(),
+                query: support::first_page(),
+                prefix: String::new(),
+            }
+        )),
         "{commands:?}"
     );
     let shown = screen(&terminal);

@@ -11,7 +11,7 @@ use ratatui::backend::TestBackend;
 use sora_core::engine::{Attempt, AttemptOutcome, Command, DownloadKey, EngineEvent, JobKey};
 use sora_core::providers::{ContentVariant, JobStatus};
 use sora_core::storage::{Bucket, ObjectEntry, ObjectMetadata};
-use sora_tui::app::{App, AppSettings, Msg};
+use sora_tui::app::{App, AppSettings, Effect, Msg};
 use sora_tui::ui::{self, Theme};
 
 pub const VIDEO_URL: &str = "https://sora-test.openai.azure.com/openai/v1/video/generations/gen_01abc/content/video?api-version=preview";
@@ -34,11 +34,11 @@ pub fn app() -> App {
     app
 }
 
-pub fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
+pub fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
-pub fn press_with(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Command> {
+pub fn press_with(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
     app.update(Msg::Key(KeyEvent::new(code, modifiers)))
 }
 
@@ -51,7 +51,7 @@ pub fn type_text(app: &mut App, text: &str) {
     }
 }
 
-pub fn feed(app: &mut App, event: EngineEvent) -> Vec<Command> {
+pub fn feed(app: &mut App, event: EngineEvent) -> Vec<Effect> {
     app.update(Msg::Engine(event))
 }
 
@@ -229,21 +229,21 @@ pub fn first_page() -> sora_core::engine::ListQuery {
 }
 
 /// Listing commands with their generation zeroed: it is a counter, not part of what is asked.
-pub fn without_generation(commands: Vec<Command>) -> Vec<Command> {
-    commands
+pub fn without_generation(effects: Vec<Effect>) -> Vec<Effect> {
+    effects
         .into_iter()
-        .map(|c| match c {
-            Command::ListObjects {
+        .map(|e| match e {
+            Effect::Engine(Command::ListObjects {
                 bucket,
                 prefix,
                 mut query,
-            } => {
+            }) => {
                 query.generation = 0;
-                Command::ListObjects {
+                Effect::Engine(Command::ListObjects {
                     bucket,
                     prefix,
                     query,
-                }
+                })
             }
             other => other,
         })

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use crossterm::event::{KeyCode, KeyModifiers};
 use sora_core::engine::{Command, EngineEvent, JobKey};
 use sora_core::providers::{GenerationRequest, Size};
-use sora_tui::app::{Focus, NoticeLevel};
+use sora_tui::app::{Effect, Focus, NoticeLevel};
 use support::*;
 
 fn notice_text(app: &sora_tui::app::App) -> String {
@@ -18,7 +18,7 @@ fn notice_text(app: &sora_tui::app::App) -> String {
 #[test]
 fn init_asks_for_the_bucket_list() {
     let mut app = app();
-    assert_eq!(app.init(), vec![Command::ListBuckets]);
+    assert_eq!(app.init(), vec![Effect::Engine(Command::ListBuckets)]);
 }
 
 #[test]
@@ -28,7 +28,7 @@ fn enter_submits_the_typed_prompt_with_current_parameters_and_a_fresh_key() {
     let commands = press(&mut app, KeyCode::Enter);
     assert_eq!(
         commands,
-        vec![Command::Generate {
+        vec![Effect::Engine(Command::Generate {
             key: JobKey(1),
             request: GenerationRequest {
                 prompt: "a red fox running through snow".to_string(),
@@ -38,7 +38,7 @@ fn enter_submits_the_typed_prompt_with_current_parameters_and_a_fresh_key() {
                 image: None,
             },
             upload: false,
-        }]
+        })]
     );
     assert_eq!(app.prompt().text(), "", "the input is cleared after submit");
     assert_eq!(
@@ -49,7 +49,7 @@ fn enter_submits_the_typed_prompt_with_current_parameters_and_a_fresh_key() {
 
     type_text(&mut app, "second");
     let second = press(&mut app, KeyCode::Enter);
-    let [Command::Generate { key, .. }] = second.as_slice() else {
+    let [Effect::Engine(Command::Generate { key, .. })] = second.as_slice() else {
         panic!("expected one Generate, got {second:?}");
     };
     assert_eq!(*key, JobKey(2), "each submit gets a new key");
@@ -64,7 +64,7 @@ fn auto_upload_setting_is_passed_to_generate() {
     let commands = press(&mut app, KeyCode::Enter);
     assert!(matches!(
         commands.as_slice(),
-        [Command::Generate { upload: true, .. }]
+        [Effect::Engine(Command::Generate { upload: true, .. })]
     ));
 }
 
@@ -136,7 +136,7 @@ fn parameter_keys_step_through_allowed_values_and_reach_the_request() {
     step_to_size(&mut app, Size::new(480, 854));
     type_text(&mut app, "x");
     let commands = press(&mut app, KeyCode::Enter);
-    let [Command::Generate { request, .. }] = commands.as_slice() else {
+    let [Effect::Engine(Command::Generate { request, .. })] = commands.as_slice() else {
         panic!("expected one Generate, got {commands:?}");
     };
     assert_eq!(request.size, allowed[1]);
@@ -275,10 +275,10 @@ fn u_uploads_only_downloaded_files_not_yet_uploaded() {
     let commands = press(&mut app, KeyCode::Char('u'));
     assert_eq!(
         commands,
-        vec![Command::Upload {
+        vec![Effect::Engine(Command::Upload {
             job: JobKey(1),
             path: PathBuf::from("/tmp/out/job1_v0.jpg"),
-        }]
+        })]
     );
     assert!(
         press(&mut app, KeyCode::Char('u')).is_empty(),
@@ -321,11 +321,11 @@ fn bucket_listing_opens_the_output_bucket() {
     );
     assert_eq!(
         without_generation(commands),
-        vec![Command::ListObjects {
+        vec![Effect::Engine(Command::ListObjects {
             bucket: "videos".to_string(),
             query: first_page(),
             prefix: String::new(),
-        }]
+        })]
     );
     assert_eq!(app.buckets().selected_bucket_name(), Some("videos"));
 
@@ -346,11 +346,11 @@ fn missing_output_bucket_falls_back_to_the_first_and_says_so() {
     );
     assert_eq!(
         without_generation(commands),
-        vec![Command::ListObjects {
+        vec![Effect::Engine(Command::ListObjects {
             bucket: "media".to_string(),
             query: first_page(),
             prefix: String::new(),
-        }]
+        })]
     );
     assert!(
         notice_text(&app).contains("'videos' not found"),
@@ -382,11 +382,11 @@ fn finished_upload_lists_its_folder_so_the_object_shows() {
     );
     assert_eq!(
         without_generation(commands),
-        vec![Command::ListObjects {
+        vec![Effect::Engine(Command::ListObjects {
             bucket: "videos".to_string(),
             query: first_page(),
             prefix: "sora/2026-05-01".to_string(),
-        }]
+        })]
     );
 }
 
@@ -438,21 +438,21 @@ fn enter_lists_the_selected_bucket_and_r_refreshes() {
     press(&mut app, KeyCode::Up);
     assert_eq!(
         without_generation(press(&mut app, KeyCode::Enter)),
-        vec![Command::ListObjects {
+        vec![Effect::Engine(Command::ListObjects {
             bucket: "thumbs".to_string(),
             query: first_page(),
             prefix: String::new(),
-        }]
+        })]
     );
     assert_eq!(
         without_generation(press(&mut app, KeyCode::Char('r'))),
         vec![
-            Command::ListBuckets,
-            Command::ListObjects {
+            Effect::Engine(Command::ListBuckets),
+            Effect::Engine(Command::ListObjects {
                 bucket: "thumbs".to_string(),
                 query: first_page(),
                 prefix: String::new(),
-            }
+            })
         ]
     );
 }
@@ -480,19 +480,19 @@ fn enter_on_a_folder_opens_it_and_backspace_goes_up() {
     press(&mut app, KeyCode::Right);
     assert_eq!(
         without_generation(press(&mut app, KeyCode::Enter)),
-        vec![Command::ListObjects {
+        vec![Effect::Engine(Command::ListObjects {
             bucket: "videos".to_string(),
             query: first_page(),
             prefix: "sora".to_string(),
-        }]
+        })]
     );
     assert_eq!(
         without_generation(press(&mut app, KeyCode::Backspace)),
-        vec![Command::ListObjects {
+        vec![Effect::Engine(Command::ListObjects {
             bucket: "videos".to_string(),
             query: first_page(),
             prefix: String::new(),
-        }]
+        })]
     );
 }
 
@@ -545,18 +545,21 @@ fn m_on_a_finished_job_turns_the_prompt_into_a_remix_of_it() {
     let commands = press(&mut app, KeyCode::Enter);
     assert_eq!(
         commands,
-        vec![Command::Remix {
+        vec![Effect::Engine(Command::Remix {
             key: JobKey(1),
             source_id: job_id,
             prompt: "now in the rain".into(),
             upload: false,
-        }]
+        })]
     );
     // The next prompt is a new video again.
     type_text(&mut app, "a cat");
     let commands = press(&mut app, KeyCode::Enter);
     assert!(
-        matches!(commands.as_slice(), [Command::Generate { .. }]),
+        matches!(
+            commands.as_slice(),
+            [Effect::Engine(Command::Generate { .. })]
+        ),
         "{commands:?}"
     );
 }
@@ -584,7 +587,10 @@ fn remix_is_refused_where_the_provider_has_none_and_esc_cancels_it() {
     type_text(&mut app, "x");
     let commands = press(&mut app, KeyCode::Enter);
     assert!(
-        matches!(commands.as_slice(), [Command::Generate { .. }]),
+        matches!(
+            commands.as_slice(),
+            [Effect::Engine(Command::Generate { .. })]
+        ),
         "{commands:?}"
     );
 }
@@ -622,7 +628,7 @@ fn c_in_the_downloads_panel_asks_then_cancels_the_newest_running_download() {
     // The second cancels the newest one.
     assert_eq!(
         press(&mut app, KeyCode::Char('c')),
-        vec![Command::CancelDownload { key: video(2) }]
+        vec![Effect::Engine(Command::CancelDownload { key: video(2) })]
     );
     feed(&mut app, EngineEvent::DownloadCancelled { key: video(2) });
     assert!(
@@ -635,7 +641,7 @@ fn c_in_the_downloads_panel_asks_then_cancels_the_newest_running_download() {
     assert!(press(&mut app, KeyCode::Char('c')).is_empty());
     assert_eq!(
         press(&mut app, KeyCode::Char('c')),
-        vec![Command::CancelDownload { key: video(1) }]
+        vec![Effect::Engine(Command::CancelDownload { key: video(1) })]
     );
     feed(&mut app, EngineEvent::DownloadCancelled { key: video(1) });
     assert!(press(&mut app, KeyCode::Char('c')).is_empty());

@@ -1,5 +1,5 @@
-//! What a front end asks the engine to do. `App::update` returns these; the engine's
-//! dispatcher turns each into a background task.
+//! What a front end asks the engine to do: engine work only (a terminal effect such as the
+//! clipboard is the front end's own). The engine's dispatcher turns each into a background task.
 
 use std::path::PathBuf;
 
@@ -67,8 +67,6 @@ pub enum Command {
     },
     /// A bucket or object action of the bucket browser; answered by `EngineEvent::Storage`.
     Storage(StorageOp),
-    /// Put text on the clipboard (OSC 52); the terminal runtime does it, not the engine.
-    CopyToClipboard(String),
 }
 
 /// Objects per page of a folder listing.

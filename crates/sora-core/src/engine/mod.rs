@@ -401,7 +401,6 @@ impl Engine {
                     message: "the doctor needs the configuration; run `sora-tui doctor`".into(),
                 }),
             },
-            Command::CopyToClipboard(_) => {}
             Command::Upload { job, path } => {
                 tokio::spawn(async move {
                     upload::run(&ctx, job, &path).await;
