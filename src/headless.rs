@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use sora_core::engine::{AttemptOutcome, Command, Engine, EngineEvent, JobKey};
+use sora_core::present;
 use sora_core::providers::{ContentVariant, GenerationRequest, Job, ModelProfile};
 
 /// What a finished headless run saw, for the exit status and the summary.
@@ -170,13 +171,10 @@ pub fn job_line(job: &Job) -> String {
         ));
     }
     if let Some(expires) = job.expires_at {
-        match expires.duration_since(SystemTime::now()) {
-            Ok(left) => line.push_str(&format!(
-                "  content expires in {}",
-                human_duration(Duration::from_secs(left.as_secs()))
-            )),
-            Err(_) => line.push_str("  content expired"),
-        }
+        line.push_str(&format!(
+            "  {}",
+            present::expiry_text(expires, SystemTime::now())
+        ));
     }
     if let Some(from) = &job.remixed_from {
         line.push_str(&format!("  remix of {from}"));
@@ -230,7 +228,7 @@ fn is_failure(event: &EngineEvent) -> bool {
 pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> {
     let since = |at: &SystemTime| {
         let d = at.duration_since(started).unwrap_or_default();
-        format!("+{:.1}s", d.as_secs_f64())
+        format!("+{}", present::duration(d))
     };
     Some(match event {
         EngineEvent::JobSubmitting { key, at, .. } => {
@@ -254,7 +252,7 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             if *status == sora_core::providers::JobStatus::Succeeded
                 && let Some(expires) = expires_at
             {
-                line.push_str(&format!(" · {}", expiry_text(*expires, *at)));
+                line.push_str(&format!(" · {}", present::expiry_text(*expires, *at)));
             }
             line
         }
@@ -264,7 +262,7 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             let tail = match (&a.outcome, a.next_retry_in) {
                 (AttemptOutcome::Saved, _) => "saved".to_string(),
                 (AttemptOutcome::WillRetry, Some(d)) => {
-                    format!("retry in {}: {}", human_duration(d), a.detail)
+                    format!("retry in {}: {}", present::duration(d), a.detail)
                 }
                 (AttemptOutcome::WillRetry, None) => format!("retrying: {}", a.detail),
                 (AttemptOutcome::GaveUp, _) => format!("gave up: {}", a.detail),
@@ -288,14 +286,14 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
                 format!(" {{{}}}", headers.join("; "))
             };
             format!(
-                "download {} {}: attempt {} {} {} → {status} ({}, {} ms) {tail}{rid}{headers}",
+                "download {} {}: attempt {} {} {} → {status} ({}, {}) {tail}{rid}{headers}",
                 a.key.output_id,
                 variant_word(a.key.variant),
                 a.number,
                 a.method,
                 a.url,
-                human_bytes(a.bytes),
-                a.duration.as_millis(),
+                present::bytes(a.bytes),
+                present::short_duration(a.duration),
             )
         }
         EngineEvent::DownloadProgress { .. } | EngineEvent::UploadProgress { .. } => return None,
@@ -314,7 +312,7 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             key.output_id,
             variant_word(key.variant),
             path.display(),
-            human_bytes(*bytes)
+            present::bytes(*bytes)
         ),
         EngineEvent::DownloadFailed { key, message } => format!(
             "download {} {} FAILED: {message}",
@@ -333,7 +331,10 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             bytes,
             ..
         } => {
-            let mut line = format!("uploaded {bucket}/{object_path} ({})", human_bytes(*bytes));
+            let mut line = format!(
+                "uploaded {bucket}/{object_path} ({})",
+                present::bytes(*bytes)
+            );
             if let Some(url) = public_url {
                 line.push_str(&format!("\npublic URL: {url}"));
             }
@@ -361,17 +362,6 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
     })
 }
 
-/// "content expires in 23h 59m" (or "content expired"), as seen at `now`.
-pub fn expiry_text(expires: SystemTime, now: SystemTime) -> String {
-    match expires.duration_since(now) {
-        Ok(left) => {
-            let m = left.as_secs() / 60;
-            format!("content expires in {}h {:02}m", m / 60, m % 60)
-        }
-        Err(_) => "content expired: it can no longer be downloaded".to_string(),
-    }
-}
-
 fn variant_word(v: ContentVariant) -> &'static str {
     v.label()
 }
@@ -382,34 +372,6 @@ fn quote(prompt: &str) -> String {
         format!("\"{short}…\"")
     } else {
         format!("\"{short}\"")
-    }
-}
-
-/// `1.5 MB`-style sizes (decimal units, as file managers show them).
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut unit = 0;
-    while v >= 1000.0 && unit < UNITS.len() - 1 {
-        v /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
-    }
-}
-
-/// `5s`, `1m30s`.
-pub fn human_duration(d: Duration) -> String {
-    let s = d.as_secs();
-    if s >= 60 {
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else if d.subsec_millis() > 0 && s < 10 {
-        format!("{:.1}s", d.as_secs_f64())
-    } else {
-        format!("{s}s")
     }
 }
 
@@ -443,26 +405,49 @@ mod tests {
         let line = format_event(&EngineEvent::DownloadAttempt(attempt), start).expect("a line");
         assert_eq!(
             line,
-            "download gen_1 video: attempt 1 GET http://127.0.0.1:1/openai/v1/video/generations/gen_1/content/video?api-version=preview → 404 (56 B, 3 ms) retry in 5s: 404: content not there (yet?) [request id abc-123]"
+            "download gen_1 video: attempt 1 GET http://127.0.0.1:1/openai/v1/video/generations/gen_1/content/video?api-version=preview → 404 (56 B, 3ms) retry in 5.0s: 404: content not there (yet?) [request id abc-123]"
         );
     }
 
+    /// The CLI and the dashboard show the same size for the same file (binary units).
     #[test]
-    fn expiry_reads_in_hours_and_minutes() {
-        let now = SystemTime::UNIX_EPOCH;
+    fn saved_files_are_sized_as_the_dashboard_sizes_them() {
+        let event = EngineEvent::DownloadFinished {
+            key: DownloadKey {
+                job: JobKey(1),
+                output_id: "gen_1".into(),
+                variant: ContentVariant::Video,
+            },
+            path: "/videos/gen_1.mp4".into(),
+            bytes: 3 * 1024 * 1024,
+        };
         assert_eq!(
-            expiry_text(now + Duration::from_secs(24 * 3600 - 30), now),
-            "content expires in 23h 59m"
+            format_event(&event, SystemTime::UNIX_EPOCH).as_deref(),
+            Some("saved gen_1 video → /videos/gen_1.mp4 (3.0 MiB)")
         );
-        assert!(expiry_text(now, now + Duration::from_secs(1)).contains("expired"));
     }
 
+    /// `status` says how long the content lasts in hours and minutes, as the job line does.
     #[test]
-    fn sizes_and_durations_read_well() {
-        assert_eq!(human_bytes(999), "999 B");
-        assert_eq!(human_bytes(45_123), "45.1 kB");
-        assert_eq!(human_bytes(1_500_000_000), "1.5 GB");
-        assert_eq!(human_duration(Duration::from_secs(90)), "1m30s");
-        assert_eq!(human_duration(Duration::from_secs(5)), "5s");
+    fn job_lines_give_the_expiry_in_hours_and_minutes() {
+        let job = Job {
+            id: "task_1".into(),
+            status: sora_core::providers::JobStatus::Succeeded,
+            status_text: "succeeded".into(),
+            progress: None,
+            prompt: None,
+            model: None,
+            size: None,
+            seconds: None,
+            created_at: None,
+            finished_at: None,
+            expires_at: Some(SystemTime::now() + Duration::from_secs(24 * 3600 - 30)),
+            failure_reason: None,
+            outputs: vec![],
+            remixed_from: None,
+            poll_after: None,
+        };
+        let line = job_line(&job);
+        assert!(line.contains("content expires in 23h 59m"), "{line}");
     }
 }

@@ -34,7 +34,7 @@ pub fn render_downloads(app: &App, theme: &Theme, frame: &mut Frame, area: Rect,
     if let Some((job, at)) = log.expires.last() {
         title.push_str(&format!(
             "— {job} {} ",
-            crate::headless::expiry_text(*at, app.now())
+            sora_core::present::expiry_text(*at, app.now())
         ));
     }
     let block = panel(title, focused, theme);

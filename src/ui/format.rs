@@ -1,45 +1,9 @@
-//! Small text helpers shared by the panels: sizes, durations, clock times, shortening.
+//! Small text helpers shared by the panels: clock times, shortening, the spinner. Sizes and
+//! durations are `sora_core::present`'s, the same text the headless printer uses.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
-/// `0 B`, `512 B`, `1.5 KiB`, `3.2 MiB`.
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
-    if n < 1024 {
-        return format!("{n} B");
-    }
-    let mut value = n as f64 / 1024.0;
-    let mut unit = UNITS[0];
-    for next in &UNITS[1..] {
-        if value < 1024.0 {
-            break;
-        }
-        value /= 1024.0;
-        unit = next;
-    }
-    format!("{value:.1} {unit}")
-}
-
-/// `0.4s`, `12.0s`, `2m05s`, `1h02m`: short and steady in width for timelines.
-pub fn duration(d: Duration) -> String {
-    let secs = d.as_secs();
-    if secs < 60 {
-        format!("{:.1}s", d.as_secs_f64())
-    } else if secs < 3600 {
-        format!("{}m{:02}s", secs / 60, secs % 60)
-    } else {
-        format!("{}h{:02}m", secs / 3600, (secs % 3600) / 60)
-    }
-}
-
-/// An HTTP attempt's length: `85ms` under a second, else like [`duration`].
-pub fn short_duration(d: Duration) -> String {
-    if d < Duration::from_secs(1) {
-        format!("{}ms", d.as_millis())
-    } else {
-        duration(d)
-    }
-}
+pub use sora_core::present::{bytes, duration, short_duration};
 
 /// `HH:MM:SS` in UTC.
 pub fn clock(at: SystemTime) -> String {
@@ -95,21 +59,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bytes_are_humanized() {
-        assert_eq!(bytes(0), "0 B");
-        assert_eq!(bytes(1023), "1023 B");
-        assert_eq!(bytes(1536), "1.5 KiB");
-        assert_eq!(bytes(3 * 1024 * 1024), "3.0 MiB");
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(Duration::from_millis(400)), "0.4s");
-        assert_eq!(duration(Duration::from_secs(125)), "2m05s");
-        assert_eq!(short_duration(Duration::from_millis(85)), "85ms");
-    }
-
-    #[test]
     fn long_urls_keep_their_tail() {
         let url = "https://my-resource.openai.azure.com/openai/v1/video/generations/gen_0123456789/content/video?api-version=preview";
         let short = shorten_url(url, 50);
@@ -124,6 +73,7 @@ mod tests {
 
     #[test]
     fn clock_and_timestamps() {
+        use std::time::Duration;
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(3600 + 2 * 60 + 3);
         assert_eq!(clock(at), "01:02:03");
         assert_eq!(timestamp("2026-05-01T12:34:56.789Z"), "2026-05-01 12:34");

@@ -282,7 +282,7 @@ async fn a_clock_hours_off_the_servers_fails_the_clock_check() {
         .expect("a clock check");
     assert_eq!(clock.mark, sora_core::doctor::Mark::Fail, "{clock:?}");
     assert!(
-        clock.detail.contains("2h00m behind") || clock.detail.contains("1h59m behind"),
+        clock.detail.contains("2h 00m behind") || clock.detail.contains("1h 59m behind"),
         "{clock:?}"
     );
     assert!(

@@ -81,7 +81,7 @@ fn timeline_shows_every_status_with_its_time_since_submit() {
     let screen = render(&app, W, H);
     assert_shows(&screen, "✓ downloaded 1 file");
     assert_shows(&screen, "8.0s"); // frozen at completion, not 60 s
-    assert_hides(&screen, "1m00s");
+    assert_hides(&screen, "1m 00s");
 }
 
 #[test]

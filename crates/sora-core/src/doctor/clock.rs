@@ -36,12 +36,7 @@ pub fn clock_skew(date_header: &str, now: SystemTime) -> Option<f64> {
 }
 
 fn describe_skew(skew: f64) -> String {
-    let secs = skew.abs().round() as u64;
-    let amount = if secs >= 3600 {
-        format!("{}h{:02}m", secs / 3600, (secs % 3600) / 60)
-    } else {
-        format!("{}m{:02}s", secs / 60, secs % 60)
-    };
+    let amount = crate::present::duration(Duration::from_secs(skew.abs().round() as u64));
     if skew > 0.0 {
         format!("{amount} ahead")
     } else {
@@ -60,8 +55,8 @@ mod tests {
         assert_eq!(clock_skew(&behind, now), Some(-600.0));
         let ahead = httpdate::fmt_http_date(now - Duration::from_secs(7200));
         assert_eq!(clock_skew(&ahead, now), Some(7200.0));
-        assert_eq!(describe_skew(7200.0), "2h00m ahead");
-        assert_eq!(describe_skew(-600.0), "10m00s behind");
+        assert_eq!(describe_skew(7200.0), "2h 00m ahead");
+        assert_eq!(describe_skew(-600.0), "10m 00s behind");
         assert_eq!(clock_skew("yesterday", now), None);
     }
 }
