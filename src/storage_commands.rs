@@ -9,11 +9,18 @@ use anyhow::{Context, Result};
 use crate::cli::{BucketsArgs, GetArgs, LsArgs, RmArgs, UploadArgs, UrlArgs};
 use sora_tui::config::Config;
 use sora_tui::setup;
-use sora_tui::storage::{ListOptions, StorageApiError, StorageClient, content_type_for};
+use sora_tui::storage::{
+    ListOptions, StorageApiError, StorageClient, check_bucket, check_object_path, check_prefix,
+    content_type_for,
+};
 
+/// The storage client, once its key is known to be one that can manage Storage: an anon key
+/// would make the project look empty, so that is said before anything is asked.
 fn client(config: &Config) -> Result<StorageClient> {
     let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
-    Ok(setup::storage(config, &http)?)
+    let storage = setup::storage(config, &http)?;
+    storage.check_key()?;
+    Ok(storage)
 }
 
 /// `BUCKET/PATH` → (bucket, path); the path may be empty when `allow_empty`.
@@ -29,6 +36,12 @@ fn split(target: &str, allow_empty: bool) -> Result<(String, String)> {
         allow_empty || !path.is_empty(),
         "`{target}` names no object: write BUCKET/PATH"
     );
+    check_bucket(bucket)?;
+    if allow_empty {
+        check_prefix(path)?;
+    } else {
+        check_object_path(path)?;
+    }
     Ok((bucket.to_string(), path.to_string()))
 }
 

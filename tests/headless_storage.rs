@@ -439,3 +439,98 @@ fn a_large_upload_goes_resumable_and_reports_its_progress() {
         "the resume sidecar is removed once the object exists"
     );
 }
+
+/// Like [`run`], with `SUPABASE_SERVICE_ROLE_KEY` set to `key`.
+fn run_with_key(sandbox: &Sandbox, sim: &SimProcess, key: &str, args: &[&str]) -> Output {
+    let mut cmd = sandbox.command();
+    cmd.args(args);
+    for (k, v) in &sim.env {
+        cmd.env(k, v);
+    }
+    cmd.env("SUPABASE_SERVICE_ROLE_KEY", key);
+    cmd.output().expect("run sora-tui")
+}
+
+#[test]
+fn an_anon_key_is_named_first_by_every_storage_command() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let config = sora_tui::sim::SimConfig::default();
+    let file = sandbox.path().join("clip.mp4");
+    std::fs::write(&file, pattern(1000, 2)).expect("write");
+    let file_arg = file.to_str().expect("utf-8");
+    for (key, what) in [
+        (
+            &config.supabase_anon_key,
+            "this is the anon key (role anon)",
+        ),
+        (
+            &config.supabase_publishable_key,
+            "this is the publishable key (sb_publishable_…)",
+        ),
+    ] {
+        for args in [
+            vec!["buckets"],
+            vec!["ls", "output-videos"],
+            vec!["upload", file_arg, "output-videos/clip.mp4"],
+        ] {
+            let output = run_with_key(&sandbox, &sim, key, &args);
+            let stderr = failed(&output);
+            assert!(
+                stderr.starts_with(&format!("sora-tui: {what}: use the service-role key")),
+                "{args:?}:\n{stderr}"
+            );
+            assert!(!stderr.contains(key.as_str()), "the key is never printed");
+            assert!(
+                text(&output.stdout).is_empty(),
+                "nothing else is said: {args:?}"
+            );
+        }
+    }
+    // The newer secret form is the service role.
+    let listed = ok(&run_with_key(
+        &sandbox,
+        &sim,
+        &config.supabase_secret_key,
+        &["buckets"],
+    ));
+    assert!(listed.contains("output-videos\t"), "{listed}");
+}
+
+#[test]
+fn object_paths_with_dot_or_empty_parts_are_refused_at_every_size() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let config = sandbox.path().join("config.toml");
+    std::fs::write(&config, "[supabase]\nresumable_threshold_mib = 0.01\n").expect("config");
+    let small = sandbox.path().join("small.mp4");
+    std::fs::write(&small, pattern(1000, 3)).expect("write");
+    let big = sandbox.path().join("big.mp4");
+    std::fs::write(&big, pattern(100 * 1024, 4)).expect("write");
+    for target in [
+        "output-videos/a/../b.mp4",
+        "output-videos/./b.mp4",
+        "output-videos/a//b.mp4",
+        "../b.mp4",
+    ] {
+        let mut messages = Vec::new();
+        for file in [&small, &big] {
+            let stderr = failed(&run(
+                &sandbox,
+                &sim,
+                Some(&config),
+                &["upload", file.to_str().expect("utf-8"), target],
+            ));
+            assert!(stderr.contains("is not a usable"), "{target}:\n{stderr}");
+            messages.push(stderr);
+        }
+        assert_eq!(messages[0], messages[1], "the same refusal at both sizes");
+    }
+    let listing = json(&ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["ls", "output-videos", "--json"],
+    )));
+    assert_eq!(listing, serde_json::json!([]), "nothing was stored");
+}

@@ -73,7 +73,8 @@ impl StorageClient {
         prefix: &str,
         options: &ListOptions,
     ) -> Result<Vec<ObjectEntry>, StorageError> {
-        let url = self.url(&["object", "list", bucket])?;
+        super::check_prefix(prefix)?;
+        let url = self.bucket_url(&["object", "list"], bucket)?;
         let mut body = serde_json::json!({
             "prefix": prefix,
             "limit": options.limit.clamp(1, 1500),
@@ -95,7 +96,7 @@ impl StorageClient {
     }
 
     pub async fn get_bucket(&self, id: &str) -> Result<Bucket, StorageError> {
-        let url = self.url(&["bucket", id])?;
+        let url = self.bucket_url(&["bucket"], id)?;
         let body = self
             .send(self.request(Method::GET, url.clone()), &url)
             .await?;
@@ -104,6 +105,7 @@ impl StorageClient {
 
     /// `POST /bucket {name, public}` (the id defaults to the name).
     pub async fn create_bucket(&self, name: &str, public: bool) -> Result<(), StorageError> {
+        super::check_bucket(name)?;
         let url = self.url(&["bucket"])?;
         let body = serde_json::json!({"name": name, "id": name, "public": public});
         self.send(self.request(Method::POST, url.clone()).json(&body), &url)
@@ -113,7 +115,7 @@ impl StorageClient {
 
     /// `PUT /bucket/{id} {public}`.
     pub async fn set_bucket_public(&self, id: &str, public: bool) -> Result<(), StorageError> {
-        let url = self.url(&["bucket", id])?;
+        let url = self.bucket_url(&["bucket"], id)?;
         let body = serde_json::json!({"public": public});
         self.send(self.request(Method::PUT, url.clone()).json(&body), &url)
             .await
@@ -122,7 +124,7 @@ impl StorageClient {
 
     /// `DELETE /bucket/{id}`; the server refuses a bucket that still holds objects.
     pub async fn delete_bucket(&self, id: &str) -> Result<(), StorageError> {
-        let url = self.url(&["bucket", id])?;
+        let url = self.bucket_url(&["bucket"], id)?;
         self.send(self.request(Method::DELETE, url.clone()), &url)
             .await
             .map(drop)
@@ -137,7 +139,7 @@ impl StorageClient {
         out: &Path,
     ) -> Result<u64, StorageError> {
         use futures_util::StreamExt;
-        let url = self.url(&["object", "authenticated", bucket, object_path])?;
+        let url = self.object_url(&["authenticated"], bucket, object_path)?;
         let response = self
             .request(Method::GET, url.clone())
             .send()
@@ -190,7 +192,7 @@ impl StorageClient {
         object_path: &str,
         expires_in: u64,
     ) -> Result<String, StorageError> {
-        let url = self.url(&["object", "sign", bucket, object_path])?;
+        let url = self.object_url(&["sign"], bucket, object_path)?;
         let body = serde_json::json!({"expiresIn": expires_in.max(1)});
         let bytes = self
             .send(self.request(Method::POST, url.clone()).json(&body), &url)
@@ -215,6 +217,9 @@ impl StorageClient {
         from: &str,
         to: &str,
     ) -> Result<(), StorageError> {
+        super::check_bucket(bucket)?;
+        super::check_object_path(from)?;
+        super::check_object_path(to)?;
         let url = self.url(&["object", "move"])?;
         let body = serde_json::json!({"bucketId": bucket, "sourceKey": from, "destinationKey": to});
         self.send(self.request(Method::POST, url.clone()).json(&body), &url)
@@ -228,7 +233,10 @@ impl StorageClient {
         bucket: &str,
         paths: &[String],
     ) -> Result<Vec<String>, StorageError> {
-        let url = self.url(&["object", bucket])?;
+        for path in paths {
+            super::check_object_path(path)?;
+        }
+        let url = self.bucket_url(&["object"], bucket)?;
         let mut deleted = Vec::new();
         for batch in paths.chunks(1000) {
             let body = serde_json::json!({"prefixes": batch});
@@ -253,6 +261,9 @@ impl StorageClient {
         upsert: bool,
         progress: &(dyn Fn(u64, u64) + Send + Sync),
     ) -> Result<UploadAnswer, StorageError> {
+        // Refused the same way whichever endpoint the size picks.
+        super::check_bucket(bucket)?;
+        super::check_object_path(object_path)?;
         let len = tokio::fs::metadata(file)
             .await
             .map_err(|source| StorageError::File {
