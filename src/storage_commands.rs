@@ -147,10 +147,23 @@ pub async fn upload(config: &Config, args: &UploadArgs) -> Result<ExitCode> {
 pub async fn get(config: &Config, args: &GetArgs) -> Result<ExitCode> {
     let storage = client(config)?;
     let (bucket, path) = split(&args.object, false)?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(path.rsplit('/').next().unwrap_or(path.as_str())));
+    let name = path.rsplit('/').next().unwrap_or(path.as_str());
+    // An existing folder is where the file goes, under the object's name.
+    let out = match &args.out {
+        Some(out) if out.is_dir() => out.join(name),
+        Some(out) => out.clone(),
+        None => PathBuf::from(name),
+    };
+    anyhow::ensure!(
+        !out.is_dir(),
+        "{} is a folder: give --out the file to write",
+        out.display()
+    );
+    anyhow::ensure!(
+        args.force || !out.exists(),
+        "{} exists and was left as it is: add --force to replace it, or --out FILE to save elsewhere",
+        out.display()
+    );
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }

@@ -238,7 +238,13 @@ fn upload_ls_get_url_rm_round_trip() {
         &sandbox,
         &sim,
         None,
-        &["get", "output-videos/tests/clip.mp4", "--out", copy_arg],
+        &[
+            "get",
+            "output-videos/tests/clip.mp4",
+            "--out",
+            copy_arg,
+            "--force",
+        ],
     ));
     assert_eq!(
         std::fs::read(&copy).expect("read"),
@@ -260,7 +266,13 @@ fn upload_ls_get_url_rm_round_trip() {
         &sandbox,
         &sim,
         None,
-        &["get", "output-videos/tests/clip.mp4", "--out", copy_arg],
+        &[
+            "get",
+            "output-videos/tests/clip.mp4",
+            "--out",
+            copy_arg,
+            "--force",
+        ],
     ));
     assert_eq!(std::fs::read(&copy).expect("read"), changed, "overwritten");
 
@@ -533,4 +545,77 @@ fn object_paths_with_dot_or_empty_parts_are_refused_at_every_size() {
         &["ls", "output-videos", "--json"],
     )));
     assert_eq!(listing, serde_json::json!([]), "nothing was stored");
+}
+
+#[test]
+fn get_keeps_an_existing_file_unless_forced_and_saves_into_a_folder() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let file = sandbox.path().join("clip.mp4");
+    let original = pattern(5000, 6);
+    std::fs::write(&file, &original).expect("write");
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &[
+            "upload",
+            file.to_str().expect("utf-8"),
+            "output-videos/f/clip.mp4",
+        ],
+    ));
+    let mine = sandbox.path().join("mine.mp4");
+    std::fs::write(&mine, b"my own file").expect("write");
+    let mine_arg = mine.to_str().expect("utf-8");
+    let refused = failed(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["get", "output-videos/f/clip.mp4", "--out", mine_arg],
+    ));
+    assert!(
+        refused.contains("exists") && refused.contains("--force"),
+        "{refused}"
+    );
+    assert_eq!(
+        std::fs::read(&mine).expect("read"),
+        b"my own file",
+        "left alone"
+    );
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &[
+            "get",
+            "output-videos/f/clip.mp4",
+            "--out",
+            mine_arg,
+            "--force",
+        ],
+    ));
+    assert_eq!(std::fs::read(&mine).expect("read"), original, "replaced");
+
+    let folder = sandbox.path().join("downloads");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let saved = ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &[
+            "get",
+            "output-videos/f/clip.mp4",
+            "--out",
+            folder.to_str().expect("utf-8"),
+        ],
+    ));
+    assert!(saved.contains("clip.mp4"), "{saved}");
+    assert_eq!(
+        std::fs::read(folder.join("clip.mp4")).expect("read"),
+        original
+    );
+    assert!(
+        !sandbox.path().join("downloads.partial").exists(),
+        "no partial file beside the folder"
+    );
 }

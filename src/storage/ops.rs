@@ -130,16 +130,25 @@ impl StorageClient {
             .map(drop)
     }
 
-    /// Stream an object to `out`: written to `out.partial`, renamed once complete. Returns the
-    /// bytes written.
+    /// Stream an object to `out`: written to `out.partial`, renamed once complete; a failed
+    /// download leaves neither behind. `out` must name a file, not a folder. Returns the bytes
+    /// written.
     pub async fn download_to(
         &self,
         bucket: &str,
         object_path: &str,
         out: &Path,
     ) -> Result<u64, StorageError> {
-        use futures_util::StreamExt;
         let url = self.object_url(&["authenticated"], bucket, object_path)?;
+        if tokio::fs::metadata(out).await.is_ok_and(|m| m.is_dir()) {
+            return Err(StorageError::Write {
+                path: out.display().to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "it is a folder: name the file to write in it",
+                ),
+            });
+        }
         let response = self
             .request(Method::GET, url.clone())
             .send()
@@ -154,34 +163,44 @@ impl StorageClient {
             Some(ext) => format!("{}.partial", ext.to_string_lossy()),
             None => "partial".to_string(),
         });
+        let written = match Self::write_body(response, &url, &partial).await {
+            Ok(written) => written,
+            Err(error) => {
+                let _ = tokio::fs::remove_file(&partial).await;
+                return Err(error);
+            }
+        };
+        if let Err(source) = tokio::fs::rename(&partial, out).await {
+            let _ = tokio::fs::remove_file(&partial).await;
+            return Err(StorageError::Write {
+                path: out.display().to_string(),
+                source,
+            });
+        }
+        Ok(written)
+    }
+
+    /// The answer's body into `partial`, synced to disk.
+    async fn write_body(
+        response: reqwest::Response,
+        url: &url::Url,
+        partial: &Path,
+    ) -> Result<u64, StorageError> {
+        use futures_util::StreamExt;
         let write_err = |source| StorageError::Write {
             path: partial.display().to_string(),
             source,
         };
-        let mut file = tokio::fs::File::create(&partial).await.map_err(write_err)?;
+        let mut file = tokio::fs::File::create(partial).await.map_err(write_err)?;
         let mut written = 0u64;
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
-            let chunk = match chunk {
-                Ok(chunk) => chunk,
-                Err(e) => {
-                    drop(file);
-                    let _ = tokio::fs::remove_file(&partial).await;
-                    return Err(Self::network(&url, &e));
-                }
-            };
+            let chunk = chunk.map_err(|e| Self::network(url, &e))?;
             file.write_all(&chunk).await.map_err(write_err)?;
             written += chunk.len() as u64;
         }
         file.flush().await.map_err(write_err)?;
         file.sync_all().await.map_err(write_err)?;
-        drop(file);
-        tokio::fs::rename(&partial, out)
-            .await
-            .map_err(|source| StorageError::Write {
-                path: out.display().to_string(),
-                source,
-            })?;
         Ok(written)
     }
 
