@@ -102,6 +102,9 @@ pub struct UploadArgs {
     /// Overwrite an existing object.
     #[arg(long)]
     pub upsert: bool,
+    /// The object's content type (default: guessed from the file name).
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
 }
 
 #[derive(Debug, Args)]

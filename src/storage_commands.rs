@@ -129,7 +129,9 @@ pub async fn upload(config: &Config, args: &UploadArgs) -> Result<ExitCode> {
             &bucket,
             &path,
             &args.file,
-            content_type_for(&args.file),
+            args.content_type
+                .as_deref()
+                .unwrap_or_else(|| content_type_for(&args.file)),
             args.upsert,
             &|sent, total| {
                 if resumable {
@@ -186,14 +188,20 @@ pub async fn url(config: &Config, args: &UrlArgs) -> Result<ExitCode> {
                 .with_context(|| format!("cannot sign a URL for {bucket}/{path}"))?;
             println!("{url}");
         }
+        // Checked first: a URL that answers 404 is no answer.
         None => {
-            let public = storage.get_bucket(&bucket).await.map(|b| b.public);
+            let what = || format!("no public URL for {bucket}/{path}");
+            let found = storage.get_bucket(&bucket).await.with_context(what)?;
+            anyhow::ensure!(
+                found.public,
+                "{}: bucket {bucket} is private, so its public URL answers 'Bucket not found'; use --signed SECONDS, or make the bucket public",
+                what()
+            );
+            storage
+                .check_object(&bucket, &path)
+                .await
+                .with_context(what)?;
             println!("{}", storage.public_url(&bucket, &path));
-            if let Ok(false) = public {
-                eprintln!(
-                    "note: bucket {bucket} is private, so this URL answers 'Bucket not found'; use --signed SECONDS"
-                );
-            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -218,8 +226,23 @@ pub async fn rm(config: &Config, args: &RmArgs) -> Result<ExitCode> {
         for path in &paths {
             if deleted.contains(path) {
                 println!("deleted {bucket}/{path}");
+                continue;
+            }
+            missing += 1;
+            // Folders exist only through their objects: a folder name deletes nothing.
+            let inside = ListOptions {
+                limit: 1,
+                ..ListOptions::default()
+            };
+            let folder = storage
+                .list_objects_with(&bucket, path, &inside)
+                .await
+                .is_ok_and(|entries| !entries.is_empty());
+            if folder {
+                eprintln!(
+                    "{bucket}/{path} is a folder, not an object: rm deletes objects by name; delete everything in it with the recursive delete (`sora-tui rm -r {bucket}/{path}`), or see what it holds with `sora-tui ls {bucket}/{path}`"
+                );
             } else {
-                missing += 1;
                 eprintln!("not found: {bucket}/{path}");
             }
         }

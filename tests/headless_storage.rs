@@ -619,3 +619,158 @@ fn get_keeps_an_existing_file_unless_forced_and_saves_into_a_folder() {
         "no partial file beside the folder"
     );
 }
+
+/// Make a private bucket in the running simulator (bounded: 10 s).
+fn create_private_bucket(sim: &SimProcess, name: &str) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let storage = sora_tui::storage::StorageClient::new(
+            sora_tui::http::client().expect("client"),
+            url::Url::parse(sim.var("SUPABASE_URL")).expect("url"),
+            sora_tui::secret::Secret::new(sim.var("SUPABASE_SERVICE_ROLE_KEY")),
+        );
+        tokio::time::timeout(Duration::from_secs(10), storage.create_bucket(name, false))
+            .await
+            .expect("an answer within 10 s")
+            .expect("bucket created");
+    });
+}
+
+#[test]
+fn url_checks_first_and_prints_no_url_that_would_not_open() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    create_private_bucket(&sim, "secret-stuff");
+    let file = sandbox.path().join("clip.mp4");
+    std::fs::write(&file, pattern(1000, 7)).expect("write");
+    let file_arg = file.to_str().expect("utf-8");
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", file_arg, "secret-stuff/clip.mp4"],
+    ));
+    for (object, says) in [
+        ("output-videos/no-such.mp4", "Object not found"),
+        ("no-such-bucket/clip.mp4", "Bucket not found"),
+        ("secret-stuff/clip.mp4", "--signed"),
+    ] {
+        let output = run(&sandbox, &sim, None, &["url", object]);
+        let stderr = failed(&output);
+        assert!(stderr.contains(says), "{object}:\n{stderr}");
+        assert!(
+            text(&output.stdout).is_empty(),
+            "no URL printed for {object}"
+        );
+    }
+    let signed = ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["url", "secret-stuff/clip.mp4", "--signed", "60"],
+    ));
+    assert!(signed.contains("token="), "{signed}");
+}
+
+#[test]
+fn rm_of_a_folder_says_it_is_a_folder() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let file = sandbox.path().join("clip.mp4");
+    std::fs::write(&file, pattern(1000, 8)).expect("write");
+    let file_arg = file.to_str().expect("utf-8");
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", file_arg, "output-videos/folder/clip.mp4"],
+    ));
+    let stderr = failed(&run(&sandbox, &sim, None, &["rm", "output-videos/folder"]));
+    assert!(
+        stderr.contains("output-videos/folder is a folder") && stderr.contains("rm -r"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not found"), "{stderr}");
+    let stderr = failed(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["rm", "output-videos/nothing-here"],
+    ));
+    assert!(
+        stderr.contains("not found: output-videos/nothing-here"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn content_types_come_from_the_file_name_or_the_flag() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let notes = sandbox.path().join("notes.txt");
+    std::fs::write(&notes, "hello").expect("write");
+    let clip = sandbox.path().join("clip.webm");
+    std::fs::write(&clip, pattern(100, 9)).expect("write");
+    let raw = sandbox.path().join("data.bin");
+    std::fs::write(&raw, pattern(100, 10)).expect("write");
+    let arg = |p: &Path| p.to_str().expect("utf-8").to_string();
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", &arg(&notes), "output-videos/t/notes.txt"],
+    ));
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", &arg(&clip), "output-videos/t/clip.webm"],
+    ));
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &[
+            "upload",
+            &arg(&raw),
+            "output-videos/t/data.bin",
+            "--content-type",
+            "application/json",
+        ],
+    ));
+    let listed = json(&ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["ls", "output-videos/t", "--json"],
+    )));
+    let types: Vec<(String, String)> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap_or_default().to_string(),
+                e["metadata"]["mimetype"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        types.contains(&("notes.txt".into(), "text/plain".into())),
+        "{types:?}"
+    );
+    assert!(
+        types.contains(&("clip.webm".into(), "video/webm".into())),
+        "{types:?}"
+    );
+    assert!(
+        types.contains(&("data.bin".into(), "application/json".into())),
+        "{types:?}"
+    );
+}

@@ -475,20 +475,12 @@ impl StorageClient {
     }
 }
 
-/// Content type from a file name, for the few kinds sora-tui stores.
+/// Content type from a file name, from the maintained `mime_guess` table (buckets with
+/// `allowed_mime_types` refuse `application/octet-stream`); that when the name says nothing.
 pub fn content_type_for(path: &Path) -> &'static str {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("mp4") => "video/mp4",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("png") => "image/png",
-        Some("webp") => "image/webp",
-        _ => "application/octet-stream",
-    }
+    mime_guess::from_path(path)
+        .first_raw()
+        .unwrap_or("application/octet-stream")
 }
 
 #[cfg(test)]

@@ -204,6 +204,15 @@ impl StorageClient {
         Ok(written)
     }
 
+    /// Whether the object exists (`GET /object/info/authenticated/...`): `Err` with NoSuchKey
+    /// when it does not.
+    pub async fn check_object(&self, bucket: &str, object_path: &str) -> Result<(), StorageError> {
+        let url = self.object_url(&["info", "authenticated"], bucket, object_path)?;
+        self.send(self.request(Method::GET, url.clone()), &url)
+            .await
+            .map(drop)
+    }
+
     /// A URL that serves the object without a key for `expires_in` seconds (absolute).
     pub async fn signed_url(
         &self,
