@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use crate::cli::{BucketsArgs, GetArgs, LsArgs, RmArgs, UploadArgs, UrlArgs};
-use sora_tui::config::Config;
-use sora_tui::setup;
-use sora_tui::storage::{
+use sora_core::config::Config;
+use sora_core::setup;
+use sora_core::storage::{
     ListOptions, StorageApiError, StorageClient, check_bucket, check_object_path, check_prefix,
     content_type_for,
 };
@@ -17,7 +17,7 @@ use sora_tui::storage::{
 /// The storage client, once its key is known to be one that can manage Storage: an anon key
 /// would make the project look empty, so that is said before anything is asked.
 fn client(config: &Config) -> Result<StorageClient> {
-    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
     let storage = setup::storage(config, &http)?;
     storage.check_key()?;
     Ok(storage)
