@@ -109,6 +109,15 @@ async fn storage(
             return None;
         }
     };
+    // An anon key lists no bucket: said first, before an empty answer can mislead.
+    if let Err(e) = storage.check_key() {
+        checks.push(Check::fail(
+            "storage key",
+            e.to_string(),
+            "set SUPABASE_SERVICE_ROLE_KEY to the service_role (or sb_secret_…) key: Project Settings → API keys",
+        ));
+        return None;
+    }
     let url = config.supabase.url.as_ref()?;
     let (check, date) = service::reachability("storage reachable", &url.value, http).await;
     let reachable = check.mark == Mark::Pass;
