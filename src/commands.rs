@@ -261,7 +261,7 @@ pub async fn resume(config: Config) -> Result<ExitCode> {
 
 pub async fn doctor(config: &Config, args: &DoctorArgs) -> Result<ExitCode> {
     let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
-    let report = sora_core::doctor::run(
+    let report = setup::run_doctor(
         config,
         &http,
         sora_core::doctor::Options { probe: args.probe },

@@ -274,7 +274,7 @@ async fn a_clock_hours_off_the_servers_fails_the_clock_check() {
     let config =
         sora_core::config::Config::load(Some(&file), &env, &Default::default()).expect("config");
     let http = sora_core::http::client().expect("http");
-    let report = sora_core::doctor::run(&config, &http, Default::default()).await;
+    let report = sora_core::setup::run_doctor(&config, &http, Default::default()).await;
     let clock = report
         .checks
         .iter()

@@ -1,5 +1,5 @@
 //! The composition root: turns a resolved [`Config`] into the engine's services, settings and
-//! doctor. Nothing below it imports it but the doctor, which diagnoses what it builds.
+//! doctor. Nothing in the crate imports it; the front ends call it.
 
 use std::sync::Arc;
 
@@ -190,13 +190,28 @@ pub fn download_limits(config: &Config) -> crate::engine::DownloadLimits {
     limits
 }
 
+/// Diagnose `config`: what the doctor needs is built here, the composition root, so the
+/// doctor never imports it.
+pub async fn run_doctor(
+    config: &Config,
+    http: &reqwest::Client,
+    options: crate::doctor::Options,
+) -> crate::doctor::Report {
+    let subject = crate::doctor::Subject {
+        config,
+        http,
+        provider: provider(config, http),
+        storage: storage(config, http),
+        deployment: deployment(config),
+    };
+    crate::doctor::run(subject, options).await
+}
+
 /// The doctor runner the engine answers `Command::RunDoctor` with: the checks of this
 /// configuration, over this client.
 pub fn doctor(config: Arc<Config>, http: reqwest::Client) -> crate::engine::DoctorFn {
     Arc::new(move |probe| {
         let (config, http) = (Arc::clone(&config), http.clone());
-        Box::pin(async move {
-            crate::doctor::run(&config, &http, crate::doctor::Options { probe }).await
-        })
+        Box::pin(async move { run_doctor(&config, &http, crate::doctor::Options { probe }).await })
     })
 }

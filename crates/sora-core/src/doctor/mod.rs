@@ -4,19 +4,32 @@
 //! and, for a problem, what to do about it.
 
 mod clock;
-mod report;
+pub mod report;
 mod service;
 mod settings;
 mod storage;
 
 use std::time::{Duration, SystemTime};
 
-use crate::config::Config;
-use crate::providers::Family;
+use crate::config::{Config, ConfigError};
+use crate::providers::{Family, Provider};
+use crate::storage::StorageClient;
 
 pub use clock::clock_skew;
 pub use report::{Check, Mark, Report, SettingLine};
-pub use service::{classify_list_error, content_trap};
+pub use service::content_trap;
+
+/// What the doctor examines: a configuration, the client to probe with, and what the
+/// composition root built from that configuration (or why it could not). `setup::run_doctor`
+/// fills it in, so the doctor itself never builds a service.
+pub struct Subject<'a> {
+    pub config: &'a Config,
+    pub http: &'a reqwest::Client,
+    pub provider: Result<Provider, ConfigError>,
+    pub storage: Result<StorageClient, ConfigError>,
+    /// The deployment in force (Azure): configured, or the family's usual one.
+    pub deployment: String,
+}
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -27,9 +40,10 @@ pub struct Options {
 /// The longest any one network step of a check may take.
 const STEP_TIMEOUT: Duration = Duration::from_secs(15);
 
-pub async fn run(config: &Config, http: &reqwest::Client, options: Options) -> Report {
+pub async fn run(subject: Subject<'_>, options: Options) -> Report {
+    let config = subject.config;
     let mut report = Report {
-        settings: settings::settings(config),
+        settings: settings::settings(config, &subject.deployment),
         checks: Vec::new(),
     };
     let checks = &mut report.checks;
@@ -37,19 +51,16 @@ pub async fn run(config: &Config, http: &reqwest::Client, options: Options) -> R
         Some(p) => Check::pass("config file", p.display().to_string()),
         None => Check::pass("config file", "none (defaults and environment)"),
     });
-    let service_date = video_service(config, http, checks).await;
-    let storage_date = storage(config, http, options, checks).await;
+    let service_date = video_service(&subject, checks).await;
+    let storage_date = storage(&subject, options, checks).await;
     let server_date = service_date.or(storage_date);
     checks.push(clock::check(server_date.as_deref(), SystemTime::now()));
     report
 }
 
 /// The video service's checks; returns its `Date` header, if it answered.
-async fn video_service(
-    config: &Config,
-    http: &reqwest::Client,
-    checks: &mut Vec<Check>,
-) -> Option<String> {
+async fn video_service(subject: &Subject<'_>, checks: &mut Vec<Check>) -> Option<String> {
+    let (config, http) = (subject.config, subject.http);
     let family = config.provider.value;
     let endpoint = match family {
         Family::OpenAi => Some(config.openai.base_url.value.clone()),
@@ -69,7 +80,7 @@ async fn video_service(
     let (check, date) = service::reachability("video service reachable", url, http).await;
     let reachable = check.mark == Mark::Pass;
     checks.push(check);
-    match crate::setup::provider(config, http) {
+    match &subject.provider {
         Err(e) => checks.push(Check::fail(
             "credentials",
             e.to_string(),
@@ -80,11 +91,11 @@ async fn video_service(
             "the endpoint is not reachable",
         )),
         Ok(provider) => {
-            let listed = service::list_jobs(&provider, config).await;
+            let listed = service::list_jobs(provider, subject).await;
             let auth_ok = listed.mark == Mark::Pass;
             checks.push(listed);
             if auth_ok {
-                checks.push(service::deployment(&provider, config).await);
+                checks.push(service::deployment(provider, subject).await);
             }
         }
     }
@@ -93,12 +104,12 @@ async fn video_service(
 
 /// Supabase Storage's checks; returns its `Date` header, if it answered.
 async fn storage(
-    config: &Config,
-    http: &reqwest::Client,
+    subject: &Subject<'_>,
     options: Options,
     checks: &mut Vec<Check>,
 ) -> Option<String> {
-    let storage = match crate::setup::storage(config, http) {
+    let (config, http) = (subject.config, subject.http);
+    let storage = match &subject.storage {
         Ok(storage) => storage,
         Err(e) => {
             checks.push(Check::warn(
@@ -123,9 +134,9 @@ async fn storage(
     let reachable = check.mark == Mark::Pass;
     checks.push(check);
     if reachable {
-        let ok = storage::buckets(&storage, config, checks).await;
+        let ok = storage::buckets(storage, config, checks).await;
         if options.probe && ok {
-            checks.push(storage::probe(&storage, &config.supabase.output_bucket.value).await);
+            checks.push(storage::probe(storage, &config.supabase.output_bucket.value).await);
         }
     }
     date

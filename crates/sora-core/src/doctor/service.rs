@@ -1,8 +1,8 @@
 //! Checks of the video service and of any endpoint: the endpoint's form, DNS/TLS/reachability,
 //! auth and listing jobs, the deployment and the API family.
 
-use super::STEP_TIMEOUT;
 use super::report::Check;
+use super::{STEP_TIMEOUT, Subject};
 use crate::config::Config;
 use crate::providers::{Family, Provider, ProviderError};
 
@@ -147,7 +147,7 @@ pub(super) async fn reachability(
 }
 
 /// List one job: proves the key, the deployment and the API family in one request.
-pub(super) async fn list_jobs(provider: &Provider, config: &Config) -> Check {
+pub(super) async fn list_jobs(provider: &Provider, subject: &Subject<'_>) -> Check {
     let name = "auth and listing jobs";
     match provider.list(1, None).await {
         Ok(page) => Check::pass(
@@ -158,16 +158,16 @@ pub(super) async fn list_jobs(provider: &Provider, config: &Config) -> Check {
                 page.jobs.len()
             ),
         ),
-        Err(e) => classify_list_error(provider.family(), &e, config),
+        Err(e) => classify_list_error(provider.family(), &e, subject),
     }
 }
 
 /// Listing does not name the deployment: an impossible create does, at no cost.
-pub(super) async fn deployment(provider: &Provider, config: &Config) -> Check {
+pub(super) async fn deployment(provider: &Provider, subject: &Subject<'_>) -> Check {
     let name = "deployment";
-    let which = match config.provider.value {
-        Family::OpenAi => format!("model {}", config.openai.model.value),
-        _ => format!("deployment {}", crate::setup::deployment(config)),
+    let which = match subject.config.provider.value {
+        Family::OpenAi => format!("model {}", subject.config.openai.model.value),
+        _ => format!("deployment {}", subject.deployment),
     };
     match provider.probe_deployment().await {
         Ok(crate::providers::DeploymentProbe::Exists) => Check::pass(
@@ -179,12 +179,17 @@ pub(super) async fn deployment(provider: &Provider, config: &Config) -> Check {
             format!("{which} accepted a 0-second 1x1 request ({id}, deleted at once)"),
             "report this: the service does not check parameters as documented",
         ),
-        Err(e) => classify_list_error(provider.family(), &e, config),
+        Err(e) => classify_list_error(provider.family(), &e, subject),
     }
 }
 
 /// What a failed job listing says about the setup: bad key, unknown deployment, wrong family.
-pub fn classify_list_error(family: Family, error: &ProviderError, config: &Config) -> Check {
+pub(super) fn classify_list_error(
+    family: Family,
+    error: &ProviderError,
+    subject: &Subject<'_>,
+) -> Check {
+    let config = subject.config;
     let name = "auth and listing jobs";
     let ProviderError::Api { error: api, .. } = error else {
         return Check::fail(
@@ -217,7 +222,7 @@ pub fn classify_list_error(family: Family, error: &ProviderError, config: &Confi
             format!("unknown deployment or model: {}", api.message),
             match family {
                 Family::OpenAi => "set openai.model to a model your account has (sora-2, sora-2-pro); Sora models are being retired".to_string(),
-                _ => format!("set azure.deployment to a deployment of this resource (now `{}`); a retired deployment will not come back", crate::setup::deployment(config)),
+                _ => format!("set azure.deployment to a deployment of this resource (now `{}`); a retired deployment will not come back", subject.deployment),
             },
         ),
         404 => Check::fail(

@@ -4,7 +4,7 @@ use super::report::SettingLine;
 use crate::config::{Config, Setting};
 use crate::providers::Family;
 
-pub(super) fn settings(config: &Config) -> Vec<SettingLine> {
+pub(super) fn settings(config: &Config, deployment: &str) -> Vec<SettingLine> {
     fn line<T>(key: &str, s: &Setting<T>, show: impl Fn(&T) -> String) -> SettingLine {
         SettingLine {
             key: key.into(),
@@ -40,7 +40,7 @@ pub(super) fn settings(config: &Config) -> Vec<SettingLine> {
             ));
             out.push(SettingLine {
                 key: "azure.deployment".into(),
-                value: crate::setup::deployment(config),
+                value: deployment.to_string(),
                 source: config
                     .azure
                     .deployment

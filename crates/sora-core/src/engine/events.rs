@@ -150,7 +150,7 @@ pub enum EngineEvent {
     /// The journal's records, oldest first.
     History(Result<Vec<crate::journal::JobRecord>, String>),
     /// The doctor's findings.
-    Doctor(crate::doctor::Report),
+    Doctor(crate::doctor::report::Report),
     /// A one-line outcome for the person ("removed …").
     Info(String),
     /// Something the person should know that is not a failure of a step (content about to

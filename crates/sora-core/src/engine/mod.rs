@@ -84,7 +84,9 @@ fn append_off_the_runtime(
 /// Runs the doctor (`true`: with the upload/delete probe). The engine does not know how to
 /// diagnose a setup; the composition root (`setup::doctor`) hands it this runner.
 pub type DoctorFn = Arc<
-    dyn Fn(bool) -> futures_util::future::BoxFuture<'static, crate::doctor::Report> + Send + Sync,
+    dyn Fn(bool) -> futures_util::future::BoxFuture<'static, crate::doctor::report::Report>
+        + Send
+        + Sync,
 >;
 
 /// What a front end may add to an engine beyond its services and settings.
