@@ -168,7 +168,7 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
             .map(|u| format!("{}/storage/v1", u.value.as_str().trim_end_matches('/'))),
         download_dir: config.download.dir.value.clone(),
         auto_upload: config.defaults.auto_upload.value,
-        supports_remix: config.provider.value != Family::AzureSora,
+        supports_remix: config.provider.value.supports_remix(),
         fault_tags: if demo { demo::fault_tags() } else { Vec::new() },
         resume: journal
             .records()

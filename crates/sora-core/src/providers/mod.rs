@@ -48,6 +48,12 @@ impl Family {
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|f| f.label() == text.trim())
     }
+
+    /// Remix (a new video from a finished one and a new prompt) is part of the v1 videos API;
+    /// Azure's Sora 1 jobs API has none.
+    pub fn supports_remix(self) -> bool {
+        !matches!(self, Family::AzureSora)
+    }
 }
 
 /// Output frame size in pixels.
@@ -267,7 +273,7 @@ impl Provider {
     }
 
     pub fn supports_remix(&self) -> bool {
-        matches!(self, Provider::VideosV1(_))
+        self.family().supports_remix()
     }
 
     pub async fn create(&self, request: &GenerationRequest) -> Result<Job, ProviderError> {

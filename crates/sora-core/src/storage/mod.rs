@@ -5,13 +5,13 @@
 
 mod key;
 mod ops;
-mod paths;
+pub mod path;
 pub mod tus;
 pub mod types;
 
 pub use key::KeyKind;
 pub use ops::{ListOptions, SortColumn};
-pub use paths::{check_bucket, check_object_path, check_prefix};
+pub use path::{check_bucket, check_object_path, check_prefix};
 pub use tus::{ResumableUpload, TUS_CHUNK};
 pub use types::{Bucket, ObjectEntry, ObjectMetadata, UploadAnswer};
 
@@ -328,8 +328,8 @@ impl StorageClient {
         bucket: &str,
         object_path: &str,
     ) -> Result<Url, StorageError> {
-        paths::check_bucket(bucket)?;
-        paths::check_object_path(object_path)?;
+        path::check_bucket(bucket)?;
+        path::check_object_path(object_path)?;
         let mut segments = vec!["object"];
         segments.extend_from_slice(route);
         segments.extend([bucket, object_path]);
@@ -338,7 +338,7 @@ impl StorageClient {
 
     /// `{base}/storage/v1/{route}/{bucket}` (bucket routes, listing, delete many).
     fn bucket_url(&self, route: &[&str], bucket: &str) -> Result<Url, StorageError> {
-        paths::check_bucket(bucket)?;
+        path::check_bucket(bucket)?;
         let mut segments = route.to_vec();
         segments.push(bucket);
         self.url(&segments)
@@ -469,9 +469,7 @@ impl StorageClient {
 
     /// The URL anyone can open while the bucket is public (no request is made).
     pub fn public_url(&self, bucket: &str, object_path: &str) -> String {
-        self.path_url(&["object", "public", bucket, object_path])
-            .map(|u| u.to_string())
-            .unwrap_or_default()
+        path::public_url(&self.base, bucket, object_path)
     }
 }
 
