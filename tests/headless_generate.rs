@@ -243,3 +243,58 @@ fn with_public_urls_off_an_upload_prints_no_public_url() {
     assert!(stdout.contains("uploaded output-videos/"), "{stdout}");
     assert!(!stdout.contains("public URL:"), "{stdout}");
 }
+
+#[test]
+fn an_invalid_default_in_the_config_is_refused_naming_the_key_and_the_file() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let cases = [
+        (
+            "variants = 9",
+            "`defaults.variants`",
+            "9 variants are not offered at 480x480; valid: 1 to 4",
+        ),
+        (
+            "seconds = 50",
+            "`defaults.seconds`",
+            "50 s is not offered by sora",
+        ),
+    ];
+    for (line, key, problem) in cases {
+        let config = sandbox.path().join("defaults.toml");
+        std::fs::write(&config, format!("[defaults]\n{line}\n")).expect("config");
+        // As a headless default: refused before anything is sent, as the flag would be.
+        let mut cmd = sandbox.command();
+        cmd.arg("--config")
+            .arg(&config)
+            .args(["generate", "a red fox"]);
+        for (k, v) in &sim.env {
+            cmd.env(k, v);
+        }
+        let output = cmd.output().expect("run generate");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{line}: {stdout}");
+        for expected in [key, problem, &config.display().to_string()] {
+            assert!(
+                stderr.contains(expected),
+                "{line}: `{expected}` in {stderr}"
+            );
+        }
+        assert!(!stdout.contains("job #1"), "{line}: nothing sent: {stdout}");
+        // As the dashboard's starting values: refused before the terminal is touched.
+        let output = sandbox
+            .command()
+            .arg("--config")
+            .arg(&config)
+            .arg("--demo")
+            .output()
+            .expect("run the dashboard");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success());
+        assert!(
+            stderr.contains(key) && stderr.contains(problem),
+            "{line}: dashboard: {stderr}"
+        );
+    }
+}
