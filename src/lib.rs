@@ -20,6 +20,7 @@ pub mod journal;
 pub mod providers;
 pub mod secret;
 pub mod setup;
+pub mod signals;
 pub mod sim;
 pub mod storage;
 pub mod tui;

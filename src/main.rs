@@ -278,8 +278,11 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
             config: Some(std::sync::Arc::new(config.clone())),
         },
     );
-    sora_tui::tui::run(engine, rx, settings).await?;
-    Ok(ExitCode::SUCCESS)
+    // Returning (rather than exiting) lets the demo's simulator and journal dir clean up.
+    Ok(match sora_tui::tui::run(engine, rx, settings).await? {
+        None => ExitCode::SUCCESS,
+        Some(signal) => ExitCode::from(signal.exit_code()),
+    })
 }
 
 /// Deletes a directory when dropped: the demo's journal lives only as long as its simulator.

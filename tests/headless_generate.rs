@@ -298,3 +298,51 @@ fn an_invalid_default_in_the_config_is_refused_naming_the_key_and_the_file() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_signal_stops_watching_exits_128_plus_its_number_and_cleans_up_the_demo() {
+    use std::io::{BufRead, BufReader};
+    for (signal, name, code) in [
+        (libc::SIGINT, "SIGINT", 130),
+        (libc::SIGTERM, "SIGTERM", 143),
+    ] {
+        let sandbox = Sandbox::new();
+        let tmp = sandbox.path().join("tmp");
+        std::fs::create_dir_all(&tmp).expect("tmp");
+        let mut child = sandbox
+            .command()
+            .env("TMPDIR", &tmp)
+            .args(["--demo", "generate", "a slow fox"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start generate");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        // Bounded: the demo prints the created job within seconds, or the output ends.
+        let created = lines
+            .by_ref()
+            .take(50)
+            .map_while(Result::ok)
+            .any(|line| line.contains("status queued"));
+        assert!(created, "{name}: the job was created first");
+        let demo_dir = tmp.join(format!("sora-tui-demo-{}", child.id()));
+        assert!(
+            demo_dir.is_dir(),
+            "{name}: the demo journal is in {demo_dir:?}"
+        );
+
+        let pid = i32::try_from(child.id()).expect("pid");
+        // SAFETY: kill(2) on the child this test spawned and has not reaped.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "send {name}");
+        let output = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("interrupted ({name})")),
+            "{name}: says it stopped: {stderr}"
+        );
+        assert!(!demo_dir.exists(), "{name}: the demo's dir is gone");
+    }
+}
