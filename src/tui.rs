@@ -17,9 +17,9 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::MissedTickBehavior;
 
 use crate::app::{App, AppSettings, Msg};
-use crate::engine::{Command, Engine, EngineEvent};
 use crate::signals::{Signal, Signals};
 use crate::ui::{self, Theme};
+use sora_core::engine::{Command, Engine, EngineEvent};
 
 /// Spinners and countdowns move four times a second; nothing else needs a clock.
 const ANIMATION_PERIOD: Duration = Duration::from_millis(250);
@@ -85,7 +85,7 @@ fn restore_terminal() {
 fn copy_to_clipboard(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(crate::base64::osc52(text).as_bytes());
+    let _ = out.write_all(sora_core::base64::osc52(text).as_bytes());
     let _ = out.flush();
 }
 

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use super::modal::{Asked, OnYes};
 use super::{App, Focus, NoticeLevel};
-use crate::engine::{Command, ListQuery, PAGE_SIZE, StorageDone, StorageFailure, StorageOp};
-use crate::storage::{Bucket, ObjectEntry, SortColumn};
 use crate::ui::keymap::{Action, Scope};
+use sora_core::engine::{Command, ListQuery, PAGE_SIZE, StorageDone, StorageFailure, StorageOp};
+use sora_core::storage::{Bucket, ObjectEntry, SortColumn};
 
 /// Ask for the next page when the selection is this close to the end of the loaded entries
 /// (more than a screen of any terminal).

@@ -18,8 +18,8 @@ use tui_input::backend::crossterm::EventHandler;
 use super::App;
 use super::buckets::InputPurpose;
 use super::prompt::Submission;
-use crate::engine::Command;
 use crate::ui::keymap::{Action, Scope};
+use sora_core::engine::Command;
 
 /// Keys are ignored this long after a question the user asked for (by a key) opens: long
 /// enough to drop typed-ahead keys and the rest of a burst, shorter than anyone reads it.

@@ -7,8 +7,8 @@ use tui_input::Input;
 
 use super::modal::{Asked, OnYes};
 use crate::app::{App, AppSettings};
-use crate::engine::{Command, JobKey};
-use crate::providers::{GenerationRequest, Size};
+use sora_core::engine::{Command, JobKey};
+use sora_core::providers::{GenerationRequest, Size};
 
 /// A submit this soon after the previous one is no person typing a new prompt: most likely
 /// pasted lines arriving as Enter presses (a terminal without bracketed paste). It asks first.
