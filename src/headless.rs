@@ -262,6 +262,14 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
         EngineEvent::JobCreated { key, job_id, at } => {
             format!("job {key}: created {job_id} ({})", since(at))
         }
+        EngineEvent::JobRetrying(retry) => {
+            format!(
+                "job {}: {} ({})",
+                retry.key,
+                retry.describe(),
+                since(&retry.at)
+            )
+        }
         EngineEvent::JobStatusChanged {
             key,
             status,

@@ -436,6 +436,10 @@ impl App {
                     self.downloads.set_expiry(key, expires);
                 }
             }
+            EngineEvent::JobRetrying(retry) => {
+                self.inform(format!("{}: {}", retry.key, retry.describe()));
+                self.jobs.row_or_insert(retry.key, "").retries.push(retry);
+            }
             EngineEvent::JobFailed { key, message, at } => {
                 let row = self.jobs.row_or_insert(key, "");
                 row.end = Some(JobEnd::Failed {

@@ -346,3 +346,38 @@ fn a_signal_stops_watching_exits_128_plus_its_number_and_cleans_up_the_demo() {
         assert!(!demo_dir.exists(), "{name}: the demo's dir is gone");
     }
 }
+
+#[test]
+fn every_retry_of_a_create_or_a_poll_is_printed_with_the_answer_and_the_next_try() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &["--status-step", "0.2", "--content-delay", "0"]);
+    // [429]: the create is refused once with Retry-After: 2; [5xx]: two polls answer 503.
+    let output = run_generate(&sandbox, &sim, &["a fox [429] [5xx]"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let line = |needle: &str| {
+        stdout
+            .lines()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("a line with `{needle}` in:\n{stdout}"))
+    };
+    let refused = line("job #1: create refused: HTTP 429");
+    assert!(
+        stdout
+            .lines()
+            .nth(refused)
+            .is_some_and(|l| l.contains("Retry-After 2.0 s, next try in 2.0 s (retry 1 of 4)")),
+        "{stdout}"
+    );
+    assert!(refused < line("job #1: created"), "before the job exists");
+    let first = line("job #1: status poll failed: HTTP 503");
+    let second = line("(retry 2 of 8)");
+    assert!(
+        first < second && second < line("status succeeded"),
+        "{stdout}"
+    );
+}

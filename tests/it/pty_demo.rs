@@ -356,3 +356,24 @@ fn sigterm_and_sighup_restore_the_terminal_and_remove_the_demo_dir() {
         );
     }
 }
+
+#[test]
+fn a_rate_limited_create_shows_in_the_timeline_while_it_waits() {
+    let mut demo = Demo::start();
+    demo.wait_for_dashboard();
+    // [429]: the simulator refuses the create once, with Retry-After: 2.
+    demo.type_keys(b"a fox [429]\r");
+    let screen = demo.screen.wait_for(
+        "the refused create in the timeline",
+        Duration::from_secs(10),
+        |s| s.contains("⟳ create 429 · Retry-After 2.0s"),
+    );
+    assert!(screen.contains("create refused: HTTP 429"), "{screen}");
+    demo.screen.wait_for(
+        "the job, created by the retry",
+        Duration::from_secs(20),
+        |s| s.contains("⟳ create 429 · Retry-After 2.0s · retried") && s.contains("queued"),
+    );
+    demo.type_keys(b"\x03"); // Ctrl-C
+    demo.wait_exit("Ctrl-C");
+}
