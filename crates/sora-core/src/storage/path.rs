@@ -143,7 +143,12 @@ mod tests {
     #[test]
     fn public_urls_encode_as_request_urls_do() {
         let project = url::Url::parse("http://127.0.0.1:5/").expect("url");
-        for name in ["a b/c.mp4", "x\\y`{}|^[]!'()*+,;=:@&$~.mp4", "ü/ß?.png", "100%.mp4"] {
+        for name in [
+            "a b/c.mp4",
+            "x\\y`{}|^[]!'()*+,;=:@&$~.mp4",
+            "ü/ß?.png",
+            "100%.mp4",
+        ] {
             let mut built = project.clone();
             built
                 .path_segments_mut()
