@@ -370,7 +370,7 @@ fn every_retry_of_a_create_or_a_poll_is_printed_with_the_answer_and_the_next_try
         stdout
             .lines()
             .nth(refused)
-            .is_some_and(|l| l.contains("Retry-After 2.0 s, next try in 2.0 s (retry 1 of 4)")),
+            .is_some_and(|l| l.contains("Retry-After 2.0s, next try in 2.0s (retry 1 of 4)")),
         "{stdout}"
     );
     assert!(refused < line("job #1: created"), "before the job exists");

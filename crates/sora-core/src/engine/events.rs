@@ -118,8 +118,8 @@ impl Retry {
     }
 
     /// One line for a person: what failed, what the service asked for, when the next try goes
-    /// out. "create refused: HTTP 429: Rate limit is exceeded. — Retry-After 2.0 s, next try in
-    /// 2.0 s (retry 1 of 4)".
+    /// out. "create refused: HTTP 429: Rate limit is exceeded. — Retry-After 2.0s, next try in
+    /// 2.0s (retry 1 of 4)".
     pub fn describe(&self) -> String {
         let what = match self.step {
             // A 429 is a refusal before anything was made: nothing is paid twice.
@@ -128,13 +128,13 @@ impl Retry {
         };
         let asked = self
             .retry_after
-            .map(|ra| format!("Retry-After {:.1} s, ", ra.as_secs_f64()))
+            .map(|ra| format!("Retry-After {}, ", crate::present::duration(ra)))
             .unwrap_or_default();
         format!(
-            "{} {what}: {} — {asked}next try in {:.1} s (retry {} of {})",
+            "{} {what}: {} — {asked}next try in {} (retry {} of {})",
             self.step.label(),
             self.reason,
-            self.next_try_in.as_secs_f64(),
+            crate::present::duration(self.next_try_in),
             self.retry,
             self.max
         )
