@@ -60,7 +60,7 @@ fn app_with(n: usize) -> App {
 fn app_with_entries(entries: Vec<ObjectEntry>) -> App {
     let mut settings = AppSettings::azure_sora_defaults("bench");
     settings.output_bucket = "videos".into();
-    settings.storage_base = Some("http://127.0.0.1:1/storage/v1".into());
+    settings.supabase_url = Some(url::Url::parse("http://127.0.0.1:1").expect("url"));
     let mut app = App::new(settings);
     app.update(Msg::Engine(EngineEvent::BucketsListed(Ok(vec![bucket(
         "videos",

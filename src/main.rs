@@ -168,11 +168,7 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
         output_bucket: config.supabase.output_bucket.value.clone(),
         input_bucket: config.supabase.input_bucket.value.clone(),
         public_urls: config.supabase.public_urls.value,
-        storage_base: config
-            .supabase
-            .url
-            .as_ref()
-            .map(|u| format!("{}/storage/v1", u.value.as_str().trim_end_matches('/'))),
+        supabase_url: config.supabase.url.as_ref().map(|u| u.value.clone()),
         download_dir: config.download.dir.value.clone(),
         auto_upload: config.defaults.auto_upload.value,
         supports_remix: config.provider.value.supports_remix(),

@@ -8,6 +8,7 @@ use super::modal::{Asked, OnYes};
 use super::{App, Effect, Focus, NoticeLevel};
 use crate::ui::keymap::{Action, Scope};
 use sora_core::engine::{Command, ListQuery, PAGE_SIZE, StorageDone, StorageFailure, StorageOp};
+use sora_core::storage::path::join_folder;
 use sora_core::storage::{Bucket, ObjectEntry, SortColumn};
 
 /// Ask for the next page when the selection is this close to the end of the loaded entries
@@ -292,24 +293,6 @@ fn moved(index: usize, delta: isize, len: usize) -> usize {
         .min(len.saturating_sub(1))
 }
 
-/// The folder part of an object path: `a/b/c.mp4` → `a/b`, `c.mp4` → ``.
-pub fn parent_folder(object_path: &str) -> &str {
-    object_path
-        .trim_end_matches('/')
-        .rsplit_once('/')
-        .map_or("", |(folder, _)| folder)
-}
-
-/// `prefix` + `name` as a folder path.
-pub fn join_folder(prefix: &str, name: &str) -> String {
-    let name = name.trim_end_matches('/');
-    if prefix.is_empty() {
-        name.to_string()
-    } else {
-        format!("{prefix}/{name}")
-    }
-}
-
 /// Default validity of a signed URL, offered in its text field.
 pub const DEFAULT_SIGNED_SECS: u64 = 3600;
 
@@ -466,11 +449,10 @@ impl App {
             self.warn("Select a file to copy its public URL.");
             return Vec::new();
         };
-        let Some(base) = self.settings.storage_base.clone() else {
+        let Some(url) = self.settings.public_url(&bucket, &path) else {
             self.warn("Supabase is not configured: no public URL.");
             return Vec::new();
         };
-        let url = format!("{base}/object/public/{bucket}/{}", encode_path(&path));
         let private = self
             .buckets
             .bucket_named(&bucket)
@@ -722,35 +704,10 @@ impl App {
     }
 }
 
-/// Percent-encode an object path for a URL, keeping its slashes.
-pub fn encode_path(path: &str) -> String {
-    path.split('/')
-        .map(|segment| {
-            url::form_urlencoded::byte_serialize(segment.as_bytes())
-                .collect::<String>()
-                .replace('+', "%20")
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// `~/x` → `$HOME/x`.
 fn expand_home(path: &str) -> String {
     match (path.strip_prefix("~/"), std::env::var("HOME")) {
         (Some(rest), Ok(home)) => format!("{home}/{rest}"),
         _ => path.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn folders_of_object_paths() {
-        assert_eq!(parent_folder("sora/2026/v.mp4"), "sora/2026");
-        assert_eq!(parent_folder("v.mp4"), "");
-        assert_eq!(join_folder("", "sora/"), "sora");
-        assert_eq!(join_folder("sora", "2026"), "sora/2026");
     }
 }

@@ -22,8 +22,9 @@ pub struct AppSettings {
     pub input_bucket: String,
     /// Objects are shared by public URL: warn when a configured bucket is private.
     pub public_urls: bool,
-    /// `{SUPABASE_URL}/storage/v1`, to build public URLs without a request; None without Supabase.
-    pub storage_base: Option<String>,
+    /// The Supabase project URL (`SUPABASE_URL`), to show public URLs without a request; None
+    /// without Supabase.
+    pub supabase_url: Option<url::Url>,
     /// Where the bucket browser's downloads go.
     pub download_dir: std::path::PathBuf,
     /// Ask the engine to upload each finished video.
@@ -49,13 +50,23 @@ impl AppSettings {
             output_bucket: "videos".to_string(),
             input_bucket: "input-images".to_string(),
             public_urls: true,
-            storage_base: None,
+            supabase_url: None,
             download_dir: std::path::PathBuf::from("downloads"),
             auto_upload: false,
             supports_remix: false,
             fault_tags: Vec::new(),
             resume: Vec::new(),
         }
+    }
+
+    /// The public URL of an object, laid out as Storage lays it out; None without Supabase.
+    pub fn public_url(&self, bucket: &str, object_path: &str) -> Option<String> {
+        let project = self.supabase_url.as_ref()?;
+        Some(sora_core::storage::path::public_url(
+            project,
+            bucket,
+            object_path,
+        ))
     }
 
     pub fn allowed_sizes(&self) -> Vec<Size> {

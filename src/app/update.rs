@@ -5,12 +5,13 @@
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use tui_input::backend::crossterm::EventHandler;
 
-use super::buckets::{BucketsPane, ObjectsLocation, Remote, join_folder, parent_folder};
+use super::buckets::{BucketsPane, ObjectsLocation, Remote};
 use super::downloads::LogEntry;
 use super::jobs::{DownloadedFile, JobEnd, StatusStep, UploadState};
 use super::{App, Effect, Focus, Msg, Page};
 use crate::ui::keymap::{Action, Scope};
 use sora_core::engine::{Command, EngineEvent, JobKey};
+use sora_core::storage::path::{join_folder, parent_folder};
 use sora_core::storage::{Bucket, ObjectEntry};
 
 /// How far PgUp/PgDn move the log; the view height is a render concern, so use a fixed step.

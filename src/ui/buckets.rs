@@ -6,8 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, format, panel};
-use crate::app::buckets::{SortMode, encode_path, join_folder};
+use crate::app::buckets::SortMode;
 use crate::app::{App, BucketsPane, Remote};
+use sora_core::storage::path::join_folder;
 use sora_core::storage::{Bucket, ObjectEntry};
 
 /// Width of the details column beside the object table, when the panel is wide enough.
@@ -214,14 +215,10 @@ fn render_details(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(vec![label("updated"), Span::raw(updated)]));
         lines.push(Line::from(vec![label("eTag"), Span::raw(etag)]));
         let public = state.bucket_named(&shown.bucket).is_some_and(|b| b.public);
-        match (&app.settings().storage_base, public) {
-            (Some(base), true) => {
+        match (app.settings().public_url(&shown.bucket, &path), public) {
+            (Some(url), true) => {
                 lines.push(Line::from(label("URL")));
-                lines.push(Line::raw(format!(
-                    "{base}/object/public/{}/{}",
-                    shown.bucket,
-                    encode_path(&path)
-                )));
+                lines.push(Line::raw(url));
             }
             (_, false) => lines.push(Line::styled("private bucket: g signs a URL", theme.dim)),
             (None, true) => {}

@@ -129,7 +129,7 @@ fn deleting_asks_first_and_only_yes_sends() {
 #[test]
 fn copied_urls_go_to_the_clipboard_and_never_to_the_engine() {
     let mut settings = support::settings();
-    settings.storage_base = Some("https://proj.supabase.co/storage/v1".into());
+    settings.supabase_url = Some(url::Url::parse("https://proj.supabase.co").expect("url"));
     let mut start = sora_tui::app::App::new(settings);
     start.update(sora_tui::app::Msg::Clock(at(0.0)));
     let mut app = open_big_folder_in(start, 3);
