@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
+use super::keymap::{Action, Scope};
 use super::modal::{Asked, OnYes};
 use super::{App, Effect, Focus, NoticeLevel};
-use crate::ui::keymap::{Action, Scope};
 use sora_core::engine::{Command, ListQuery, PAGE_SIZE, StorageDone, StorageFailure, StorageOp};
 use sora_core::storage::path::join_folder;
 use sora_core::storage::{Bucket, ObjectEntry, SortColumn};

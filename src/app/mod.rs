@@ -7,6 +7,7 @@ pub mod buckets;
 pub mod downloads;
 mod effect;
 pub mod jobs;
+pub mod keymap;
 pub mod modal;
 pub mod pages;
 pub mod prompt;
@@ -26,7 +27,7 @@ pub use pages::{DoctorState, HistoryState, Page};
 pub use prompt::{PromptState, Submission};
 pub use settings::AppSettings;
 
-use crate::ui::keymap::{KeyMap, Scope};
+use keymap::{KeyMap, Scope};
 use sora_core::engine::{Command, EngineEvent, JobKey};
 
 /// Everything that can change the dashboard.

@@ -16,9 +16,9 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::buckets::InputPurpose;
+use super::keymap::{Action, Scope};
 use super::prompt::Submission;
 use super::{App, Effect};
-use crate::ui::keymap::{Action, Scope};
 use sora_core::engine::Command;
 
 /// Keys are ignored this long after a question the user asked for (by a key) opens: long

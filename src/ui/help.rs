@@ -5,8 +5,8 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::keymap::{KeyMap, Scope};
 use super::{Theme, panel};
+use crate::app::keymap::{KeyMap, Scope};
 
 const LEFT_SCOPES: [Scope; 4] = [Scope::Global, Scope::Browse, Scope::Prompt, Scope::Help];
 const RIGHT_SCOPES: [Scope; 3] = [Scope::Jobs, Scope::Downloads, Scope::Buckets];
@@ -48,7 +48,7 @@ fn scope_lines<'a>(
         lines.push(Line::styled(scope.title(), theme.title));
         for binding in keymap.bindings_in(*scope) {
             lines.push(key_line(
-                super::keymap::join_keys(&binding.keys),
+                crate::app::keymap::join_keys(&binding.keys),
                 binding.action.description(),
                 theme,
             ));

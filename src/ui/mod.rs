@@ -6,7 +6,6 @@ pub mod buckets;
 pub mod downloads;
 pub mod format;
 pub mod help;
-pub mod keymap;
 pub mod modal;
 pub mod pages;
 pub mod prompt;
@@ -21,8 +20,8 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 pub use theme::Theme;
 
+use crate::app::keymap::{self, KeyMap, Scope};
 use crate::app::{App, Focus, NoticeLevel, Page};
-use keymap::{KeyMap, Scope};
 
 /// Below this the panels cannot show a useful line each, so a notice replaces them.
 pub const MIN_WIDTH: u16 = 60;

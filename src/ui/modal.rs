@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::keymap::Action;
 use super::{Theme, panel};
+use crate::app::keymap::Action;
 use crate::app::{App, Modal};
 
 /// The modal, centred over `area`, tall enough for its wrapped question.

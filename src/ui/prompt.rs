@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::keymap::{Action, Scope};
 use super::{Theme, panel};
 use crate::app::App;
+use crate::app::keymap::{Action, Scope};
 
 const PROMPT_MARK: &str = "› ";
 
