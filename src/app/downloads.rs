@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use sora_core::engine::{Attempt, AttemptOutcome, DownloadKey, JobKey};
+use super::{App, Effect};
+use sora_core::engine::{Attempt, AttemptOutcome, Command, DownloadKey, JobKey};
 
 /// Older lines are dropped past this, so a long session keeps bounded memory.
 const MAX_LOG_LINES: usize = 5_000;
@@ -266,6 +267,29 @@ impl DownloadLog {
             .rev()
             .filter_map(LogEntry::retry_due)
             .any(|due| due > now)
+    }
+}
+
+impl App {
+    /// `c` in the downloads panel: the first press names the download, the second cancels it.
+    pub(super) fn cancel_download(&mut self) -> Vec<Effect> {
+        let Some(key) = self.downloads.cancel_candidate().cloned() else {
+            self.downloads.cancel_armed = None;
+            self.warn("No download is running: nothing to cancel.");
+            return Vec::new();
+        };
+        if self.downloads.cancel_armed.as_ref() == Some(&key) {
+            self.downloads.cancel_armed = None;
+            self.inform(format!("Cancelling {} {}…", key.job, key.variant.label()));
+            return vec![Effect::Engine(Command::CancelDownload { key })];
+        }
+        self.inform(format!(
+            "Cancel the {} download of {}? Press c again to confirm (the partial file is kept).",
+            key.variant.label(),
+            key.job
+        ));
+        self.downloads.cancel_armed = Some(key);
+        Vec::new()
     }
 }
 

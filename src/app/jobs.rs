@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use sora_core::engine::{JobKey, Retry};
+use super::{App, Effect};
+use sora_core::engine::{Command, EngineEvent, JobKey, Retry};
 use sora_core::providers::{ContentVariant, JobStatus};
 
 /// A status the job passed through, with when the engine saw it.
@@ -148,5 +149,108 @@ impl JobsState {
 
     pub fn any_active(&self) -> bool {
         self.rows.iter().any(JobRow::is_active)
+    }
+}
+
+impl App {
+    /// A job's lifecycle: its row in the timeline, and the notice about it.
+    pub(super) fn on_job_event(&mut self, event: EngineEvent) {
+        let now = self.now;
+        match event {
+            EngineEvent::JobSubmitting { key, prompt, at } => {
+                self.jobs.row_or_insert(key, &prompt).submitted_at = Some(at);
+            }
+            EngineEvent::JobCreated { key, job_id, .. } => {
+                self.jobs.row_or_insert(key, "").job_id = Some(job_id);
+            }
+            EngineEvent::JobStatusChanged {
+                key,
+                status,
+                status_text,
+                progress,
+                at,
+                expires_at,
+            } => {
+                let row = self.jobs.row_or_insert(key, "");
+                let repeated = row
+                    .steps
+                    .last()
+                    .is_some_and(|s| s.status == status && s.text == status_text);
+                if !repeated {
+                    row.steps.push(StatusStep {
+                        status,
+                        text: status_text,
+                        at,
+                    });
+                }
+                row.progress = progress.or(row.progress);
+                if let Some(expires) = expires_at {
+                    self.downloads.set_expiry(key, expires);
+                }
+            }
+            EngineEvent::JobRetrying(retry) => {
+                self.inform(format!("{}: {}", retry.key, retry.describe()));
+                self.jobs.row_or_insert(retry.key, "").retries.push(retry);
+            }
+            EngineEvent::JobFailed { key, message, at } => {
+                let row = self.jobs.row_or_insert(key, "");
+                row.end = Some(JobEnd::Failed {
+                    message: message.clone(),
+                });
+                row.ended_at = Some(at);
+                self.warn(format!("{key} failed: {message}"));
+            }
+            EngineEvent::JobComplete { key, ok } => {
+                let row = self.jobs.row_or_insert(key, "");
+                // A failure already recorded says more than "not ok": keep it.
+                if !matches!(row.end, Some(JobEnd::Failed { .. })) {
+                    row.end = Some(JobEnd::Completed { ok });
+                    row.ended_at = Some(now);
+                }
+                if ok {
+                    self.inform(format!("{key} done"));
+                } else {
+                    let reason = row.last_error.clone().unwrap_or_default();
+                    self.warn(
+                        format!("{key} finished with errors {reason}")
+                            .trim_end()
+                            .to_string(),
+                    );
+                }
+            }
+            // Routed elsewhere by `on_engine_event`.
+            _ => {}
+        }
+    }
+
+    pub(super) fn upload_selected_job(&mut self) -> Vec<Effect> {
+        let Some(row) = self.jobs.rows.get_mut(self.jobs.selected) else {
+            self.warn("No job to upload: submit a prompt first.");
+            return Vec::new();
+        };
+        let key = row.key;
+        let mut commands = Vec::new();
+        for file in row.files.iter_mut().filter(|f| f.needs_upload()) {
+            // Marked now, not when the engine answers, so a second `u` cannot upload twice.
+            file.upload = UploadState::Uploading;
+            commands.push(Effect::Engine(Command::Upload {
+                job: key,
+                path: file.path.clone(),
+            }));
+        }
+        let downloaded = row.files.len();
+        match (commands.len(), downloaded) {
+            (0, 0) => self.warn(format!(
+                "{key} has no downloaded file yet: nothing to upload."
+            )),
+            (0, _) => self.inform(format!(
+                "Every file of {key} is already uploaded or uploading."
+            )),
+            (n, _) => self.inform(format!(
+                "Uploading {n} file(s) of {key} to {}",
+                self.settings.output_bucket
+            )),
+        }
+        commands
     }
 }

@@ -6,25 +6,29 @@
 pub mod buckets;
 pub mod downloads;
 mod effect;
+mod input;
 pub mod jobs;
 pub mod keymap;
 pub mod modal;
 pub mod pages;
 pub mod prompt;
+mod remote;
 pub mod settings;
+mod transfers;
 mod update;
 
 use std::time::SystemTime;
 
 use crossterm::event::KeyEvent;
 
-pub use buckets::{BucketsPane, BucketsState, ObjectsLocation, Remote};
+pub use buckets::{BucketsPane, BucketsState, ObjectsLocation, SortMode};
 pub use downloads::{ActiveDownload, DownloadLog, LogEntry};
 pub use effect::Effect;
 pub use jobs::{DownloadedFile, JobEnd, JobRow, JobsState, StatusStep, UploadState};
-pub use modal::{Asked, Modal, OnYes, Question};
+pub use modal::{Asked, InputPurpose, Modal, OnYes, Question, Submission};
 pub use pages::{DoctorState, HistoryState, Page};
-pub use prompt::{PromptState, Submission};
+pub use prompt::PromptState;
+pub use remote::Remote;
 pub use settings::AppSettings;
 
 use keymap::{KeyMap, Scope};
@@ -238,6 +242,12 @@ impl App {
     /// The key the next submitted prompt will get.
     pub fn next_job_key(&self) -> JobKey {
         JobKey(self.next_job)
+    }
+
+    pub fn notice_is_error(&self) -> bool {
+        self.notice
+            .as_ref()
+            .is_some_and(|n| n.level == NoticeLevel::Error)
     }
 
     fn inform(&mut self, text: impl Into<String>) {

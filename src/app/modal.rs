@@ -15,11 +15,10 @@ use crossterm::event::{Event, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::buckets::InputPurpose;
 use super::keymap::{Action, Scope};
-use super::prompt::Submission;
 use super::{App, Effect};
 use sora_core::engine::Command;
+use sora_core::providers::GenerationRequest;
 
 /// Keys are ignored this long after a question the user asked for (by a key) opens: long
 /// enough to drop typed-ahead keys and the rest of a burst, shorter than anyone reads it.
@@ -27,6 +26,46 @@ pub const READ_TIME: Duration = Duration::from_millis(300);
 /// The same for a question that appeared by itself: the keyboard must rest this long (no key
 /// at all) before the question takes one, so it cannot catch keys meant for something else.
 pub const UNASKED_READ_TIME: Duration = Duration::from_millis(1000);
+
+/// What a text field is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputPurpose {
+    /// Local file to upload into the shown folder.
+    UploadPath,
+    NewBucket {
+        public: bool,
+    },
+    /// New path of an object (rename or move within the bucket).
+    Rename {
+        from: String,
+    },
+    /// Seconds a signed URL stays valid.
+    SignedExpiry {
+        object_path: String,
+    },
+    /// Where to save a download.
+    DownloadTo {
+        object_path: String,
+    },
+    /// Starts-with filter on names.
+    Filter,
+}
+
+impl InputPurpose {
+    pub fn title(&self) -> String {
+        match self {
+            InputPurpose::UploadPath => "Upload a local file (path)".into(),
+            InputPurpose::NewBucket { public: true } => "New public bucket (name)".into(),
+            InputPurpose::NewBucket { public: false } => "New private bucket (name)".into(),
+            InputPurpose::Rename { from } => format!("Rename/move {from} to"),
+            InputPurpose::SignedExpiry { object_path } => {
+                format!("Signed URL for {object_path}: valid for (seconds)")
+            }
+            InputPurpose::DownloadTo { object_path } => format!("Download {object_path} to"),
+            InputPurpose::Filter => "Filter: names starting with (empty: all)".into(),
+        }
+    }
+}
 
 /// Who raised a question; decides how long keys are ignored after it opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +83,13 @@ impl Asked {
             Asked::Unasked => UNASKED_READ_TIME,
         }
     }
+}
+
+/// A prompt ready to go: a new video, or a remix of a finished one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    pub request: GenerationRequest,
+    pub remix_of: Option<String>,
 }
 
 /// What a yes does.

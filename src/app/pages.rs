@@ -4,7 +4,8 @@
 use sora_core::doctor::Report;
 use sora_core::journal::JobRecord;
 
-use super::Remote;
+use super::{App, Effect, Focus, Remote};
+use sora_core::engine::{Command, EngineEvent};
 
 /// What fills the screen between the header and the hint bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -47,4 +48,79 @@ pub struct DoctorState {
     pub report: Remote<Report>,
     /// The last run included the upload/delete probe.
     pub probed: bool,
+}
+
+impl App {
+    /// The history's records and the doctor's report.
+    pub(super) fn on_page_event(&mut self, event: EngineEvent) {
+        match event {
+            EngineEvent::History(result) => match result {
+                Ok(records) => self.history.set(records),
+                Err(e) => self.history.records = Remote::Failed(e),
+            },
+            EngineEvent::Doctor(report) => {
+                let failed = report.failed();
+                self.doctor.report = Remote::Loaded(report);
+                if failed {
+                    self.warn("The doctor found problems: see the fixes on the Doctor page (F6).");
+                } else {
+                    self.inform("Doctor: every check passed.");
+                }
+            }
+            // Routed elsewhere by `on_engine_event`.
+            _ => {}
+        }
+    }
+
+    pub(super) fn run_doctor(&mut self, probe: bool) -> Vec<Effect> {
+        self.doctor.report = Remote::Loading;
+        self.doctor.probed = probe;
+        vec![Effect::Engine(Command::RunDoctor { probe })]
+    }
+
+    /// Copy the selected entry's prompt and parameters into the prompt, ready to send again.
+    pub(super) fn rerun_selected(&mut self) {
+        let Some(record) = self.history.selected_record() else {
+            return;
+        };
+        let request = record.request.clone();
+        self.prompt.input = tui_input::Input::new(request.prompt.clone());
+        if let Some(size) = sora_core::providers::Size::parse(&request.size) {
+            self.prompt.size = size;
+        }
+        if request.seconds > 0 {
+            self.prompt.seconds = request.seconds;
+            self.prompt.variants = request.variants.max(1);
+        }
+        self.prompt.remix_of = None;
+        self.page = Page::Dashboard;
+        self.focus = Focus::Prompt;
+        self.inform(
+            "Prompt and parameters copied from the history: Enter sends it (a new, paid job).",
+        );
+    }
+
+    pub(super) fn ask_remove(&mut self, everything: bool) {
+        let Some(record) = self.history.selected_record() else {
+            return;
+        };
+        let who = record
+            .job_id
+            .clone()
+            .unwrap_or_else(|| format!("\"{}\"", record.request.prompt));
+        let question = if everything {
+            format!(
+                "Remove {who} from the history, delete its {} file(s) and delete the job on the service? (y/n)",
+                record.downloads.len()
+            )
+        } else {
+            format!("Remove {who} from the history? Files and the remote job stay. (y/n)")
+        };
+        let on_yes = vec![Command::RemoveHistory {
+            journal_id: record.id.clone(),
+            files: everything,
+            remote: everything,
+        }];
+        self.confirm(question, on_yes);
+    }
 }

@@ -6,21 +6,14 @@ use std::time::Duration;
 use tui_input::Input;
 
 use super::Effect;
-use super::modal::{Asked, OnYes};
-use crate::app::{App, AppSettings};
+use super::modal::{Asked, OnYes, Submission};
+use crate::app::{App, AppSettings, Focus};
 use sora_core::engine::{Command, JobKey};
 use sora_core::providers::{GenerationRequest, Size};
 
 /// A submit this soon after the previous one is no person typing a new prompt: most likely
 /// pasted lines arriving as Enter presses (a terminal without bracketed paste). It asks first.
 pub const RAPID_SUBMIT: Duration = Duration::from_secs(1);
-
-/// A prompt ready to go: a new video, or a remix of a finished one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Submission {
-    pub request: GenerationRequest,
-    pub remix_of: Option<String>,
-}
 
 #[derive(Debug, Clone)]
 pub struct PromptState {
@@ -186,6 +179,34 @@ impl App {
             request,
             upload: self.settings.auto_upload,
         })]
+    }
+
+    /// Turn the prompt into a remix of the selected job's video.
+    pub(super) fn start_remix(&mut self) {
+        if !self.settings.supports_remix {
+            self.warn("This provider cannot remix: remix is part of the v1 videos API (azure-sora2 or openai).");
+            return;
+        }
+        let Some(row) = self.jobs.selected_row() else {
+            self.warn("No job to remix: generate a video first.");
+            return;
+        };
+        let done = row
+            .steps
+            .last()
+            .is_some_and(|s| s.status == sora_core::providers::JobStatus::Succeeded);
+        let Some(id) = row.job_id.clone().filter(|_| done) else {
+            self.warn(format!(
+                "{} has not finished: only a finished video can be remixed.",
+                row.key
+            ));
+            return;
+        };
+        self.inform(format!(
+            "Remix of {id}: type what to change, Enter sends it, Esc cancels."
+        ));
+        self.prompt.remix_of = Some(id);
+        self.focus = Focus::Prompt;
     }
 
     /// Pasted text goes into the prompt as one prompt: its line breaks become spaces (the

@@ -1,0 +1,173 @@
+//! The bucket browser's state: the bucket list, the folder on screen with its loaded pages, the
+//! sort and filter, and the selection. Pure: no command is built here.
+
+use sora_core::engine::{ListQuery, PAGE_SIZE, StorageOp};
+use sora_core::storage::path::join_folder;
+use sora_core::storage::{Bucket, ObjectEntry};
+
+use super::{BucketsPane, ObjectsLocation, PAGE_LOOKAHEAD, SortMode};
+use crate::app::remote::Remote;
+
+#[derive(Debug, Clone, Default)]
+pub struct BucketsState {
+    pub buckets: Remote<Vec<Bucket>>,
+    pub selected_bucket: usize,
+    /// The listing on screen (or requested): answers for any other bucket/prefix are stale.
+    pub shown: Option<ObjectsLocation>,
+    /// Every entry loaded so far (pages appended); the view draws only its visible window.
+    pub objects: Remote<Vec<ObjectEntry>>,
+    pub selected_object: usize,
+    pub pane: BucketsPane,
+    /// Sort, order, filter and generation of the listing on screen.
+    pub query: ListQuery,
+    pub sort: SortMode,
+    /// The server may hold more entries than are loaded.
+    pub more: bool,
+    /// Offset of the page on its way, if any (one at a time).
+    pub page_pending: Option<u32>,
+    /// The last URL shown (signed or public), as text to read and copy.
+    pub last_url: Option<String>,
+    /// Fixes for the configured buckets found missing or private on start.
+    pub pending_fix: Vec<StorageOp>,
+    /// The configured buckets were checked once (on the first bucket list).
+    pub checked_config: bool,
+}
+
+impl BucketsState {
+    pub fn bucket_names(&self) -> Vec<&str> {
+        self.buckets
+            .loaded()
+            .map(|list| list.iter().map(|b| b.name.as_str()).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn selected_bucket_name(&self) -> Option<&str> {
+        self.buckets
+            .loaded()?
+            .get(self.selected_bucket)
+            .map(|b| b.name.as_str())
+    }
+
+    pub fn select_bucket_named(&mut self, name: &str) -> bool {
+        match self.bucket_names().iter().position(|n| *n == name) {
+            Some(index) => {
+                self.selected_bucket = index;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Remember that `location` is now asked for from its first page; the old listing gives way
+    /// to "loading", and a new generation makes every late page of it stale.
+    pub fn begin_listing(&mut self, location: ObjectsLocation) -> ListQuery {
+        if self.shown.as_ref() != Some(&location) {
+            self.selected_object = 0;
+            self.query.search.clear();
+        }
+        self.shown = Some(location);
+        self.objects = Remote::Loading;
+        self.more = false;
+        self.page_pending = Some(0);
+        self.query.generation += 1;
+        self.query.offset = 0;
+        self.query.sort = self.sort.column();
+        self.query.clone()
+    }
+
+    /// Number of entries loaded.
+    pub fn loaded_len(&self) -> usize {
+        self.objects.loaded().map_or(0, Vec::len)
+    }
+
+    /// The next page, when the selection is near the end of what is loaded and more exists.
+    pub fn next_page_query(&mut self) -> Option<ListQuery> {
+        let len = self.loaded_len();
+        if !self.more || self.page_pending.is_some() || self.selected_object + PAGE_LOOKAHEAD < len
+        {
+            return None;
+        }
+        let offset = u32::try_from(len).ok()?;
+        self.page_pending = Some(offset);
+        Some(ListQuery {
+            offset,
+            ..self.query.clone()
+        })
+    }
+
+    /// A page arrived for the listing on screen: append it (first page replaces).
+    pub fn accept_page(&mut self, query: &ListQuery, page: Vec<ObjectEntry>) -> bool {
+        if query.generation != self.query.generation || self.page_pending != Some(query.offset) {
+            return false;
+        }
+        self.page_pending = None;
+        self.more = page.len() >= PAGE_SIZE as usize;
+        match &mut self.objects {
+            Remote::Loaded(list) if query.offset as usize == list.len() => list.extend(page),
+            _ => self.objects = Remote::Loaded(page),
+        }
+        if self.sort == SortMode::Size {
+            self.sort_locally();
+        }
+        let last = self.loaded_len().saturating_sub(1);
+        self.selected_object = self.selected_object.min(last);
+        true
+    }
+
+    /// Size is no server column: order the loaded entries (folders first).
+    pub fn sort_locally(&mut self) {
+        let descending = self.query.descending;
+        if let Remote::Loaded(list) = &mut self.objects {
+            list.sort_by(|a, b| {
+                let key = |e: &ObjectEntry| (!e.is_folder(), e.size().unwrap_or(0));
+                let order = key(a).cmp(&key(b));
+                if descending && a.is_folder() == b.is_folder() {
+                    order.reverse()
+                } else {
+                    order
+                }
+            });
+        }
+    }
+
+    /// `bucket/prefix/name` of the selected file, or None for a folder or nothing.
+    pub fn selected_file_path(&self) -> Option<(String, String)> {
+        let shown = self.shown.as_ref()?;
+        let object = self.selected_object().filter(|o| !o.is_folder())?;
+        Some((
+            shown.bucket.clone(),
+            join_folder(&shown.prefix, &object.name),
+        ))
+    }
+
+    pub fn bucket_named(&self, name: &str) -> Option<&Bucket> {
+        self.buckets.loaded()?.iter().find(|b| b.name == name)
+    }
+
+    pub fn selected_object(&self) -> Option<&ObjectEntry> {
+        self.objects.loaded()?.get(self.selected_object)
+    }
+
+    pub fn move_selection(&mut self, delta: isize) {
+        self.move_selection_in_pane(delta);
+    }
+
+    fn move_selection_in_pane(&mut self, delta: isize) {
+        match self.pane {
+            BucketsPane::Buckets => {
+                let len = self.bucket_names().len();
+                self.selected_bucket = moved(self.selected_bucket, delta, len);
+            }
+            BucketsPane::Objects => {
+                let len = self.objects.loaded().map_or(0, Vec::len);
+                self.selected_object = moved(self.selected_object, delta, len);
+            }
+        }
+    }
+}
+
+fn moved(index: usize, delta: isize, len: usize) -> usize {
+    index
+        .saturating_add_signed(delta)
+        .min(len.saturating_sub(1))
+}

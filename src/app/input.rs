@@ -1,0 +1,190 @@
+//! Keys and pastes: a key goes to an open modal first, then resolves through the keymap (global
+//! keys, the page's or the focused panel's scope, then the browse keys) to an [`Action`], which
+//! `perform` routes to the slice it concerns; unbound keys are text in the prompt.
+
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
+use tui_input::backend::crossterm::EventHandler;
+
+use super::buckets::BucketsPane;
+use super::keymap::{Action, Scope};
+use super::remote::Remote;
+use super::{App, Effect, Focus, Page};
+use sora_core::engine::Command;
+
+/// How far PgUp/PgDn move the log; the view height is a render concern, so use a fixed step.
+const PAGE_LINES: usize = 10;
+
+impl App {
+    pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        // Windows also reports releases; act on presses (and auto-repeat) only.
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        // An open text field or question takes every key, whoever raised it.
+        if let Some(commands) = self.modal_key(&key) {
+            return commands;
+        }
+        let global = self.keymap.action_in(Scope::Global, &key);
+        if self.help_visible {
+            return match global {
+                Some(Action::Quit) => self.perform(Action::Quit),
+                Some(Action::ToggleHelp) => self.perform(Action::CloseHelp),
+                _ => match self.keymap.action_in(Scope::Help, &key) {
+                    Some(action) => self.perform(action),
+                    None => Vec::new(),
+                },
+            };
+        }
+        if let Some(scope) = self.page_scope() {
+            let action = global.or_else(|| self.keymap.action_in(scope, &key));
+            return match action {
+                Some(action) => self.perform(action),
+                None => Vec::new(),
+            };
+        }
+        let typing = self.focus == Focus::Prompt;
+        let action = global
+            .or_else(|| self.keymap.action_in(self.focus.scope(), &key))
+            .or_else(|| {
+                (!typing)
+                    .then(|| self.keymap.action_in(Scope::Browse, &key))
+                    .flatten()
+            });
+        match action {
+            Some(action) => self.perform(action),
+            None if typing => {
+                self.prompt.input.handle_event(&Event::Key(key));
+                Vec::new()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    pub(super) fn on_paste(&mut self, text: &str) {
+        if self.paste_into_modal(text) {
+            return;
+        }
+        if self.focus != Focus::Prompt || self.help_visible || self.page != Page::Dashboard {
+            return;
+        }
+        self.paste_into_prompt(text);
+    }
+
+    /// The keymap scope of the page on screen, unless it is the dashboard.
+    fn page_scope(&self) -> Option<Scope> {
+        match self.page {
+            Page::Dashboard => None,
+            Page::History => Some(Scope::History),
+            Page::Doctor => Some(Scope::Doctor),
+        }
+    }
+
+    fn perform(&mut self, action: Action) -> Vec<Effect> {
+        if self.page == Page::History {
+            match action {
+                Action::Up => {
+                    self.history.move_selection(-1);
+                    return Vec::new();
+                }
+                Action::Down => {
+                    self.history.move_selection(1);
+                    return Vec::new();
+                }
+                Action::Refresh => return vec![Effect::Engine(Command::LoadHistory)],
+                _ => {}
+            }
+        }
+        match action {
+            Action::Quit => self.quit = true,
+            Action::NextFocus => self.focus = self.focus.next(),
+            Action::PrevFocus => self.focus = self.focus.previous(),
+            Action::ToggleHelp => self.help_visible = !self.help_visible,
+            Action::CloseHelp => self.help_visible = false,
+            Action::FocusPrompt => self.focus = Focus::Prompt,
+            Action::LeavePrompt => {
+                if self.prompt.remix_of.take().is_some() {
+                    self.inform("Remix cancelled: Enter now generates a new video.");
+                }
+                self.focus = Focus::Jobs;
+            }
+            Action::Submit => return self.submit(),
+            Action::NextSize | Action::PrevSize => {
+                let forward = action == Action::NextSize;
+                self.prompt
+                    .step_size(&self.settings.allowed_sizes(), forward);
+                // A smaller limit at the new size pulls the variant count down with it.
+                let max = self.settings.max_variants_at(self.prompt.size);
+                self.prompt.variants = self.prompt.variants.min(max);
+            }
+            Action::MoreSeconds | Action::FewerSeconds => {
+                let forward = action == Action::MoreSeconds;
+                self.prompt
+                    .step_seconds(&self.settings.profile.seconds, forward);
+            }
+            Action::MoreVariants | Action::FewerVariants => {
+                let forward = action == Action::MoreVariants;
+                let max = self.settings.max_variants_at(self.prompt.size);
+                self.prompt.step_variants(max, forward);
+            }
+            Action::Upload => return self.upload_selected_job(),
+            Action::CancelDownload => return self.cancel_download(),
+            Action::Remix => self.start_remix(),
+            Action::ShowHistory => {
+                self.page = Page::History;
+                self.history.records = Remote::Loading;
+                return vec![Effect::Engine(Command::LoadHistory)];
+            }
+            Action::ShowDoctor => {
+                self.page = Page::Doctor;
+                return self.run_doctor(false);
+            }
+            Action::Back => self.page = Page::Dashboard,
+            Action::RunDoctor => return self.run_doctor(false),
+            Action::RunDoctorProbe => return self.run_doctor(true),
+            Action::Rerun => self.rerun_selected(),
+            Action::RemoveEntry => self.ask_remove(false),
+            Action::RemoveEverything => self.ask_remove(true),
+
+            Action::Refresh => return self.refresh_buckets(),
+            Action::Open => return self.open_in_buckets(),
+            Action::Parent => return self.open_parent_folder(),
+            Action::Left => self.buckets.pane = BucketsPane::Buckets,
+            Action::Right => self.buckets.pane = BucketsPane::Objects,
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => {
+                self.navigate(action);
+                return self.next_page();
+            }
+            // The bucket browser's actions and its modals' keys.
+            _ => return self.bucket_action(action),
+        }
+        Vec::new()
+    }
+
+    fn navigate(&mut self, action: Action) {
+        let step: isize = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -(PAGE_LINES as isize),
+            Action::PageDown => PAGE_LINES as isize,
+            Action::Top => isize::MIN,
+            _ => isize::MAX,
+        };
+        match self.focus {
+            Focus::Prompt => {}
+            Focus::Jobs => self.jobs.move_selection(step),
+            Focus::Buckets => self.buckets.move_selection(step),
+            Focus::Downloads => match action {
+                Action::Top => self.downloads.scroll_to_top(),
+                Action::Bottom => self.downloads.follow_tail(),
+                // The log counts from the bottom: "up" means further from the tail.
+                _ if step < 0 => self.downloads.scroll_up(step.unsigned_abs()),
+                _ => self.downloads.scroll_down(step.unsigned_abs()),
+            },
+        }
+    }
+}
