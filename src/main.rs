@@ -129,6 +129,7 @@ async fn run_sim(args: &SimArgs) -> Result<ExitCode> {
         content_delay: secs(args.content_delay, "content-delay")?,
         fail_prompts_containing: args.fail_prompts_containing.clone(),
         data_dir: args.data.clone(),
+        list_lag: secs(args.list_lag, "list-lag")?,
         ..sim::SimConfig::default()
     };
     let handle = sim::start(sim_config.clone(), args.addr)
