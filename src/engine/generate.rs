@@ -65,6 +65,16 @@ pub(super) async fn run(
     let Some(provider) = ctx.services.provider.clone() else {
         return fail("no video service is configured: set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY, or OPENAI_API_KEY with provider = \"openai\" (or run with --demo)".into());
     };
+    // Where the files go is checked before anything is paid for (and before a resume polls).
+    if let Err(e) = download::files::check_dir_async(&ctx.download_dir(key)).await {
+        return match &start {
+            Start::Existing { id } if ctx.journal_id(key).is_some() => detach(format!(
+                "cannot download {id} yet: {e}. It stays in the journal for the next `sora-tui resume`"
+            )),
+            Start::Existing { id } => fail(format!("cannot download {id}: {e}")),
+            _ => fail(format!("not sent: {e}")),
+        };
+    }
     let (prompt, created) = match &start {
         Start::New(request) => {
             if let Err(e) = provider.validate(request) {
@@ -391,7 +401,7 @@ async fn fetch(
         Ok(h) => h,
         Err(e) => return failed(e.clone()),
     };
-    let stem = safe_file_stem(&output.id);
+    let stem = download::files::safe_file_stem(&output.id);
     let file_name = match key.variant {
         ContentVariant::Video => format!("{stem}.mp4"),
         ContentVariant::Thumbnail => format!("{stem}.thumbnail.jpg"),
@@ -549,22 +559,6 @@ async fn fetch_in_slot(
     first
 }
 
-/// An id as a file name: only characters safe on every filesystem.
-fn safe_file_stem(id: &str) -> String {
-    let s: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(100)
-        .collect();
-    if s.is_empty() { "output".into() } else { s }
-}
-
 /// A failed job, explained with what the user can do about it.
 fn explain_failure(job: &Job) -> String {
     let reason = job.failure_reason.as_deref().unwrap_or("no reason given");
@@ -585,13 +579,6 @@ fn explain_failure(job: &Job) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_stems_are_safe() {
-        assert_eq!(safe_file_stem("gen_01abc"), "gen_01abc");
-        assert_eq!(safe_file_stem("../../etc/passwd"), "______etc_passwd");
-        assert_eq!(safe_file_stem(""), "output");
-    }
 
     fn failed_job(reason: &str) -> Job {
         Job {
