@@ -18,6 +18,7 @@ fn intent() -> Event {
         cost_estimate: Some(0.5),
         remix_of: None,
         download_dir: None,
+        renditions: vec![],
     }
 }
 

@@ -92,7 +92,7 @@ pub(super) async fn run(
         if let Err(e) = super::append_off_the_runtime(
             journal,
             &id,
-            intent_entry(&provider, &start, upload, &ctx.download_dir(key)),
+            intent_entry(&provider, &start, upload, &ctx.download_dir(key), variants),
         ) {
             return fail(format!(
                 "not sent: the job could not be recorded first ({e})"
@@ -200,7 +200,11 @@ pub(super) async fn run(
                 variant,
             };
             match fetch(ctx, &provider, &job, output, dkey).await {
-                Some(path) if variant == ContentVariant::Video && upload => {
+                Some(path)
+                    if variant == ContentVariant::Video
+                        && upload
+                        && !ctx.recorded_upload(key, &path) =>
+                {
                     ok &= super::upload::run(ctx, key, &path).await;
                 }
                 Some(_) => {}
@@ -444,6 +448,7 @@ fn intent_entry(
     start: &Start,
     upload: bool,
     download_dir: &std::path::Path,
+    variants: &[ContentVariant],
 ) -> crate::journal::Event {
     let (request, remix_of, cost_estimate) = match start {
         Start::New(r) => (
@@ -488,6 +493,11 @@ fn intent_entry(
         cost_estimate,
         remix_of,
         download_dir: Some(download_dir.display().to_string()),
+        renditions: variants
+            .iter()
+            .filter(|v| provider.variants().contains(v))
+            .map(|v| v.label().to_string())
+            .collect(),
     }
 }
 
