@@ -569,3 +569,43 @@ fn interrupted_with_ctrl_c_while_polling_the_job_is_resumed_not_forgotten() {
     );
     assert_eq!(h.jobs_on_service().len(), 1, "never sent twice");
 }
+
+#[test]
+fn resume_checks_the_download_directory_before_it_polls_and_keeps_the_job_open() {
+    let h = Harness::start("0.2");
+    let job = h.create_behind_the_back("a fox with nowhere to go");
+    h.write_intent("j-nowhere", "a fox with nowhere to go");
+    let (journal, _) = sora_tui::journal::Journal::open(&h.data_dir()).expect("journal");
+    journal
+        .append(
+            "j-nowhere",
+            sora_tui::journal::Event::Created {
+                job_id: job.clone(),
+            },
+        )
+        .expect("append");
+    drop(journal);
+    // The recorded download directory is now a file.
+    std::fs::write(h.sandbox.path().join("out"), b"not a directory").expect("write");
+    h.take_requests();
+    let output = h.command(&["resume"]).output().expect("resume");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains(&format!("cannot download {job} yet"))
+            && stderr.contains("not a directory"),
+        "{stderr}"
+    );
+    assert!(
+        h.take_requests().is_empty(),
+        "nothing is asked of the service before the files have somewhere to go"
+    );
+    let record = h
+        .history()
+        .into_iter()
+        .find(|r| r["id"] == "j-nowhere")
+        .expect("record");
+    assert_eq!(record["state"], "active", "still open: {record:#}");
+    std::fs::remove_file(h.sandbox.path().join("out")).expect("remove");
+    assert!(h.resume().contains("saved"));
+}
