@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use sora_core::download::RetrySchedule;
+use sora_core::engine::{Command, Engine, EngineEvent, EngineSettings, Services};
+use sora_core::storage::{Bucket, ObjectEntry, ObjectMetadata, StorageClient};
 use sora_tui::app::{App, AppSettings, Msg};
-use sora_tui::download::RetrySchedule;
-use sora_tui::engine::{Command, Engine, EngineEvent, EngineSettings, Services};
-use sora_tui::storage::{Bucket, ObjectEntry, ObjectMetadata, StorageClient};
 use sora_tui::ui::{self, Theme};
 
 const DRAWS: usize = 200;
@@ -112,15 +112,15 @@ async fn main() {
     }
 
     println!("## folder of 100,000 objects: opened -> first page drawn (simulator)");
-    let config = sora_tui::sim::SimConfig::default();
-    let handle = sora_tui::sim::start(config.clone(), ([127, 0, 0, 1], 0).into())
+    let config = sora_sim::SimConfig::default();
+    let handle = sora_sim::start(config.clone(), ([127, 0, 0, 1], 0).into())
         .await
         .expect("sim");
     handle.seed_objects("videos", "big", 100_000);
     let storage = StorageClient::new(
-        sora_tui::http::client().expect("http"),
+        sora_core::http::client().expect("http"),
         url::Url::parse(&handle.base_url()).expect("url"),
-        sora_tui::secret::Secret::new(config.supabase_key.clone()),
+        sora_core::secret::Secret::new(config.supabase_key.clone()),
     );
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let engine = Engine::new(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates .venv-test/ with the pinned official `openai` Python SDK and Supabase's `storage3`
-# client, which tests/python/ uses to prove the simulator speaks the real wire formats (run by
-# tests/sim_openai_sdk.rs and tests/storage3_sdk.rs).
+# client, which crates/sora-sim/tests/python/ uses to prove the simulator speaks the real wire formats
+# (run by the sora-sim test modules sim_openai_sdk and storage3_sdk).
 # Idempotent: does nothing when the pinned versions are already installed. Fails loudly when
 # python3, venv or pip is missing: the test suite must never skip this check quietly.
 set -euo pipefail

@@ -16,4 +16,4 @@ export no_proxy="$NO_PROXY"
 
 bash scripts/setup-python.sh
 
-cargo test --locked "$@"
+cargo test --workspace --locked "$@"

@@ -12,14 +12,15 @@ use std::sync::Arc;
 use crate::cli::{
     DeleteArgs, DoctorArgs, DownloadArgs, HistoryArgs, JobsArgs, RemixArgs, StatusArgs,
 };
-use sora_tui::config::Config;
-use sora_tui::engine::{Command, Engine, EngineExtras, Services};
-use sora_tui::journal::{Journal, NextStep};
-use sora_tui::providers::{ContentVariant, Provider};
-use sora_tui::{headless, setup};
+use sora_core::config::Config;
+use sora_core::engine::{Command, Engine, EngineExtras, Services};
+use sora_core::journal::{Journal, NextStep};
+use sora_core::providers::{ContentVariant, Provider};
+use sora_core::setup;
+use sora_tui::headless;
 
 fn provider(config: &Config) -> Result<Provider> {
-    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
     Ok(setup::provider(config, &http)?)
 }
 
@@ -41,9 +42,9 @@ pub fn engine(
     out: Option<PathBuf>,
 ) -> Result<(
     Engine,
-    mpsc::UnboundedReceiver<sora_tui::engine::EngineEvent>,
+    mpsc::UnboundedReceiver<sora_core::engine::EngineEvent>,
 )> {
-    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
     let journal = open_journal(config)?;
     let storage = if upload {
         Some(setup::storage(config, &http)?)
@@ -75,7 +76,7 @@ pub fn engine(
 pub async fn finish(
     (engine, rx): (
         Engine,
-        mpsc::UnboundedReceiver<sora_tui::engine::EngineEvent>,
+        mpsc::UnboundedReceiver<sora_core::engine::EngineEvent>,
     ),
     command: Command,
 ) -> Result<ExitCode> {
@@ -208,7 +209,7 @@ pub async fn history(config: &Config, args: &HistoryArgs) -> Result<ExitCode> {
 }
 
 pub async fn resume(config: Config) -> Result<ExitCode> {
-    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
     let journal = open_journal(&config)?;
     let unfinished: Vec<_> = journal
         .records()
@@ -245,7 +246,7 @@ pub async fn resume(config: Config) -> Result<ExitCode> {
                 r.request.prompt
             );
             Command::Resume {
-                key: sora_tui::engine::JobKey(i as u64 + 1),
+                key: sora_core::engine::JobKey(i as u64 + 1),
                 journal_id: r.id.clone(),
             }
         })
@@ -259,11 +260,11 @@ pub async fn resume(config: Config) -> Result<ExitCode> {
 }
 
 pub async fn doctor(config: &Config, args: &DoctorArgs) -> Result<ExitCode> {
-    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
-    let report = sora_tui::doctor::run(
+    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
+    let report = sora_core::doctor::run(
         config,
         &http,
-        sora_tui::doctor::Options { probe: args.probe },
+        sora_core::doctor::Options { probe: args.probe },
     )
     .await;
     if args.json {

@@ -5,8 +5,8 @@ use std::time::{Duration, SystemTime};
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::engine::{AttemptOutcome, Command, Engine, EngineEvent, JobKey};
-use crate::providers::{ContentVariant, GenerationRequest, Job, ModelProfile};
+use sora_core::engine::{AttemptOutcome, Command, Engine, EngineEvent, JobKey};
+use sora_core::providers::{ContentVariant, GenerationRequest, Job, ModelProfile};
 
 /// What a finished headless run saw, for the exit status and the summary.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -116,7 +116,7 @@ pub async fn run_jobs(
 }
 
 /// A journal record as one line for `history`.
-pub fn history_line(r: &crate::journal::JobRecord) -> String {
+pub fn history_line(r: &sora_core::journal::JobRecord) -> String {
     let when = humantime::format_rfc3339_seconds(
         SystemTime::UNIX_EPOCH
             .checked_add(Duration::from_millis(r.started_at))
@@ -251,7 +251,7 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
                 Some(p) => format!("job {key}: status {status_text} {p}% ({})", since(at)),
                 None => format!("job {key}: status {status_text} ({})", since(at)),
             };
-            if *status == crate::providers::JobStatus::Succeeded
+            if *status == sora_core::providers::JobStatus::Succeeded
                 && let Some(expires) = expires_at
             {
                 line.push_str(&format!(" · {}", expiry_text(*expires, *at)));
@@ -416,7 +416,7 @@ pub fn human_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Attempt, DownloadKey};
+    use sora_core::engine::{Attempt, DownloadKey};
 
     #[test]
     fn attempt_lines_show_status_bytes_outcome_and_next_retry() {

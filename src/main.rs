@@ -3,22 +3,22 @@
 
 mod cli;
 mod commands;
+mod demo;
 mod storage_commands;
 
-use std::io::Write;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 use tokio::sync::mpsc;
 
-use cli::{Cli, Cmd, GenerateArgs, SimArgs};
-use sora_tui::config::{Config, Overrides, Setting, SimulatorKeys, Source};
-use sora_tui::engine::{Command, Engine, EngineExtras};
-use sora_tui::journal::NextStep;
-use sora_tui::providers::{Family, GenerationRequest, ModelProfile, Size};
-use sora_tui::{app, headless, setup, sim};
+use cli::{Cli, Cmd, GenerateArgs};
+use sora_core::config::{Config, Overrides, Setting, Source};
+use sora_core::engine::{Command, Engine, EngineExtras};
+use sora_core::journal::NextStep;
+use sora_core::providers::{Family, GenerationRequest, ModelProfile, Size};
+use sora_core::setup;
+use sora_tui::{app, headless};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -56,17 +56,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         &overrides,
     )?;
     if let Some(Cmd::Sim(args)) = &cli.command {
-        return run_sim(args).await;
+        return demo::run_sim(args).await;
     }
     // Keep the simulator alive for the whole run; the demo's journal goes with it.
-    let _sim = if cli.demo {
-        Some(start_demo_sim(&mut config).await?)
+    let _demo = if cli.demo {
+        Some(demo::start(&mut config).await?)
     } else {
         None
     };
-    let _demo_journal = cli
-        .demo
-        .then(|| RemoveOnDrop(config.data_dir.value.clone()));
     match cli.command {
         None => run_dashboard(config, cli.demo).await,
         Some(Cmd::Sim(_)) => Ok(ExitCode::SUCCESS),
@@ -86,80 +83,6 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Some(Cmd::Url(args)) => storage_commands::url(&config, &args).await,
         Some(Cmd::Rm(args)) => storage_commands::rm(&config, &args).await,
     }
-}
-
-/// Start the simulator in-process on a free loopback port and point the config at it.
-async fn start_demo_sim(config: &mut Config) -> Result<sim::SimHandle> {
-    let sim_config = sim::SimConfig::default();
-    let handle = sim::start(sim_config.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .context("cannot start the built-in simulator")?;
-    let base = url::Url::parse(&handle.base_url()).context("simulator address")?;
-    config.use_simulator(
-        &base,
-        &SimulatorKeys {
-            azure: &sim_config.azure_api_key,
-            openai: &sim_config.openai_api_key,
-            supabase: &sim_config.supabase_key,
-        },
-    );
-    // Simulated jobs get a journal of their own: they cannot be resumed against real services
-    // (nor against the next demo's fresh simulator).
-    let demo_dir = std::env::temp_dir().join(format!("sora-tui-demo-{}", std::process::id()));
-    config.data_dir = Setting::new(demo_dir, Source::Demo);
-    // The simulator moves a job on every second; poll as often unless the user chose otherwise.
-    if config.download.poll_interval.source == Source::Default {
-        config.download.poll_interval = Setting::new(Duration::from_secs(1), Source::Demo);
-    }
-    Ok(handle)
-}
-
-async fn run_sim(args: &SimArgs) -> Result<ExitCode> {
-    let secs = |v: f64, name: &str| {
-        if v.is_finite() && (0.0..=3600.0).contains(&v) {
-            Ok(Duration::from_secs_f64(v))
-        } else {
-            Err(anyhow::anyhow!(
-                "--{name} must be between 0 and 3600 seconds, got {v}"
-            ))
-        }
-    };
-    let sim_config = sim::SimConfig {
-        status_step: secs(args.status_step, "status-step")?,
-        content_delay: secs(args.content_delay, "content-delay")?,
-        fail_prompts_containing: args.fail_prompts_containing.clone(),
-        data_dir: args.data.clone(),
-        list_lag: secs(args.list_lag, "list-lag")?,
-        ..sim::SimConfig::default()
-    };
-    let handle = sim::start(sim_config.clone(), args.addr)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.addr))?;
-    // Written with errors ignored: whoever started us may stop reading after the env lines.
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "# sora-tui simulator of Azure OpenAI (Sora, Sora 2), OpenAI (Videos) and Supabase Storage, listening on {}",
-        handle.base_url()
-    );
-    let _ = writeln!(
-        out,
-        "# point a client at it (these keys are the simulator's, not secrets):"
-    );
-    for line in sim::env_lines(&handle, &sim_config)
-        .into_iter()
-        .chain(sim::openai_env_lines(&handle, &sim_config))
-    {
-        let _ = writeln!(out, "{line}");
-    }
-    let _ = writeln!(out, "# Ctrl-C stops it.");
-    let _ = out.flush();
-    drop(out);
-    tokio::signal::ctrl_c()
-        .await
-        .context("waiting for Ctrl-C")?;
-    handle.shutdown().await;
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `--model` names the model on OpenAI and the deployment on Azure; a known Sora 2 model name
@@ -184,7 +107,7 @@ async fn run_generate(mut config: Config, args: GenerateArgs) -> Result<ExitCode
     if let Some(model) = &args.model {
         apply_model_flag(&mut config, model);
     }
-    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
     let provider = setup::provider(&config, &http)?;
     let (size, seconds, variants) = setup::defaults_for(&config, provider.profile());
     let size = match &args.size {
@@ -215,7 +138,7 @@ async fn run_generate(mut config: Config, args: GenerateArgs) -> Result<ExitCode
 }
 
 async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
-    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
     let services = setup::services(&config, &http);
     let provider_description = match &services.provider {
         Some(p) => p.describe(),
@@ -246,14 +169,7 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
         download_dir: config.download.dir.value.clone(),
         auto_upload: config.defaults.auto_upload.value,
         supports_remix: config.provider.value != Family::AzureSora,
-        fault_tags: if demo {
-            sim::demo_fault_tags()
-                .iter()
-                .map(|(tag, what)| (tag.to_string(), what.to_string()))
-                .collect()
-        } else {
-            Vec::new()
-        },
+        fault_tags: if demo { demo::fault_tags() } else { Vec::new() },
         resume: journal
             .records()
             .into_iter()
@@ -274,15 +190,6 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
     );
     sora_tui::tui::run(engine, rx, settings).await?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Deletes a directory when dropped: the demo's journal lives only as long as its simulator.
-struct RemoveOnDrop(std::path::PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// Rust ignores SIGPIPE, so printing into a closed pipe (`sora-tui jobs | head -1`) would
@@ -306,7 +213,7 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let appender = tracing_appender::rolling::never(dir, "sora-tui.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = tracing_subscriber::EnvFilter::try_from_env("SORA_TUI_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("sora_tui=info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("sora_tui=info,sora_core=info"));
     tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)

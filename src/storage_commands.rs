@@ -7,12 +7,12 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use crate::cli::{BucketsArgs, GetArgs, LsArgs, RmArgs, UploadArgs, UrlArgs};
-use sora_tui::config::Config;
-use sora_tui::setup;
-use sora_tui::storage::{ListOptions, StorageApiError, StorageClient, content_type_for};
+use sora_core::config::Config;
+use sora_core::setup;
+use sora_core::storage::{ListOptions, StorageApiError, StorageClient, content_type_for};
 
 fn client(config: &Config) -> Result<StorageClient> {
-    let http = sora_tui::http::client().map_err(anyhow::Error::msg)?;
+    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
     Ok(setup::storage(config, &http)?)
 }
 

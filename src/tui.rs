@@ -14,8 +14,8 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::MissedTickBehavior;
 
 use crate::app::{App, AppSettings, Msg};
-use crate::engine::{Command, Engine, EngineEvent};
 use crate::ui::{self, Theme};
+use sora_core::engine::{Command, Engine, EngineEvent};
 
 /// Spinners and countdowns move four times a second; nothing else needs a clock.
 const ANIMATION_PERIOD: Duration = Duration::from_millis(250);
@@ -59,7 +59,7 @@ pub async fn run(
 fn copy_to_clipboard(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(crate::base64::osc52(text).as_bytes());
+    let _ = out.write_all(sora_core::base64::osc52(text).as_bytes());
     let _ = out.flush();
 }
 

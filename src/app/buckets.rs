@@ -9,9 +9,9 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::{App, Focus, NoticeLevel};
-use crate::engine::{Command, ListQuery, PAGE_SIZE, StorageDone, StorageFailure, StorageOp};
-use crate::storage::{Bucket, ObjectEntry, SortColumn};
 use crate::ui::keymap::{Action, Scope};
+use sora_core::engine::{Command, ListQuery, PAGE_SIZE, StorageDone, StorageFailure, StorageOp};
+use sora_core::storage::{Bucket, ObjectEntry, SortColumn};
 
 /// Ask for the next page when the selection is this close to the end of the loaded entries
 /// (more than a screen of any terminal).

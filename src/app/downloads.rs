@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use crate::engine::{Attempt, AttemptOutcome, DownloadKey, JobKey};
+use sora_core::engine::{Attempt, AttemptOutcome, DownloadKey, JobKey};
 
 /// Older lines are dropped past this, so a long session keeps bounded memory.
 const MAX_LOG_LINES: usize = 5_000;

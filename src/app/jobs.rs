@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use crate::engine::JobKey;
-use crate::providers::{ContentVariant, JobStatus};
+use sora_core::engine::JobKey;
+use sora_core::providers::{ContentVariant, JobStatus};
 
 /// A status the job passed through, with when the engine saw it.
 #[derive(Debug, Clone, PartialEq)]

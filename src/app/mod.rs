@@ -21,8 +21,8 @@ pub use pages::{DoctorState, HistoryState, Page};
 pub use prompt::PromptState;
 pub use settings::AppSettings;
 
-use crate::engine::{Command, EngineEvent, JobKey};
 use crate::ui::keymap::{KeyMap, Scope};
+use sora_core::engine::{Command, EngineEvent, JobKey};
 
 /// Everything that can change the dashboard.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,8 +1,8 @@
 //! The full-screen pages besides the dashboard: the job history (from the journal) and the
 //! doctor's report.
 
-use crate::doctor::Report;
-use crate::journal::JobRecord;
+use sora_core::doctor::Report;
+use sora_core::journal::JobRecord;
 
 use super::Remote;
 

@@ -3,7 +3,7 @@
 use tui_input::Input;
 
 use crate::app::AppSettings;
-use crate::providers::{GenerationRequest, Size};
+use sora_core::providers::{GenerationRequest, Size};
 
 #[derive(Debug, Clone)]
 pub struct PromptState {

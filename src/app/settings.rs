@@ -1,7 +1,7 @@
 //! What the dashboard needs to know from the configuration. Plain data: the engine's own
 //! validation stays authoritative (a request it rejects comes back as `JobFailed`).
 
-use crate::providers::{ModelProfile, Pricing, Size};
+use sora_core::providers::{ModelProfile, Pricing, Size};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppSettings {

@@ -9,9 +9,9 @@ use super::buckets::{BucketsPane, ObjectsLocation, Remote, join_folder, parent_f
 use super::downloads::LogEntry;
 use super::jobs::{DownloadedFile, JobEnd, StatusStep, UploadState};
 use super::{App, Focus, Msg, Page};
-use crate::engine::{Command, EngineEvent, JobKey};
-use crate::storage::{Bucket, ObjectEntry};
 use crate::ui::keymap::{Action, Scope};
+use sora_core::engine::{Command, EngineEvent, JobKey};
+use sora_core::storage::{Bucket, ObjectEntry};
 
 /// How far PgUp/PgDn move the log; the view height is a render concern, so use a fixed step.
 const PAGE_LINES: usize = 10;
@@ -224,7 +224,7 @@ impl App {
         };
         let request = record.request.clone();
         self.prompt.input = tui_input::Input::new(request.prompt.clone());
-        if let Some(size) = crate::providers::Size::parse(&request.size) {
+        if let Some(size) = sora_core::providers::Size::parse(&request.size) {
             self.prompt.size = size;
         }
         if request.seconds > 0 {
@@ -276,7 +276,7 @@ impl App {
         let done = row
             .steps
             .last()
-            .is_some_and(|s| s.status == crate::providers::JobStatus::Succeeded);
+            .is_some_and(|s| s.status == sora_core::providers::JobStatus::Succeeded);
         let Some(id) = row.job_id.clone().filter(|_| done) else {
             self.warn(format!(
                 "{} has not finished: only a finished video can be remixed.",
@@ -704,7 +704,7 @@ impl App {
         &mut self,
         bucket: String,
         prefix: String,
-        query: &crate::engine::ListQuery,
+        query: &sora_core::engine::ListQuery,
         result: Result<Vec<ObjectEntry>, String>,
     ) -> Vec<Command> {
         let answered = ObjectsLocation {

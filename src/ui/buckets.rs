@@ -8,7 +8,7 @@ use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table, Wrap};
 use super::{Theme, format, panel};
 use crate::app::buckets::{Modal, SortMode, encode_path, join_folder};
 use crate::app::{App, BucketsPane, Remote};
-use crate::storage::{Bucket, ObjectEntry};
+use sora_core::storage::{Bucket, ObjectEntry};
 
 /// Width of the details column beside the object table, when the panel is wide enough.
 const DETAILS_WIDTH: u16 = 42;

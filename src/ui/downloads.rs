@@ -10,8 +10,8 @@ use ratatui::widgets::{Gauge, Paragraph};
 use super::{Theme, format, panel};
 use crate::app::downloads::seconds_until;
 use crate::app::{ActiveDownload, App, LogEntry};
-use crate::engine::{Attempt, AttemptOutcome, DownloadKey};
-use crate::providers::ContentVariant;
+use sora_core::engine::{Attempt, AttemptOutcome, DownloadKey};
+use sora_core::providers::ContentVariant;
 
 /// Longer URLs are cut from the left, keeping the `/content/video?…` tail.
 const URL_MAX: usize = 100;

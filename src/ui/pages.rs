@@ -9,8 +9,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Theme, panel};
 use crate::app::{App, Remote};
-use crate::doctor::Mark;
-use crate::journal::{JobRecord, JobState};
+use sora_core::doctor::Mark;
+use sora_core::journal::{JobRecord, JobState};
 
 pub fn render_history(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let history = app.history();

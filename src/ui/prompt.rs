@@ -73,7 +73,7 @@ fn parameters_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
     let cost = match app
         .settings()
         .profile
-        .estimate(&crate::providers::GenerationRequest {
+        .estimate(&sora_core::providers::GenerationRequest {
             prompt: String::new(),
             size: prompt.size,
             seconds: prompt.seconds,

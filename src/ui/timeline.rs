@@ -92,14 +92,15 @@ fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme) -> [Line<'a>; 2] {
         if i > 0 {
             steps.push(Span::styled(" → ", theme.dim));
         }
-        let style =
-            if step.status.is_terminal() && step.status != crate::providers::JobStatus::Succeeded {
-                theme.error
-            } else if step.status.is_terminal() {
-                theme.ok
-            } else {
-                theme.text
-            };
+        let style = if step.status.is_terminal()
+            && step.status != sora_core::providers::JobStatus::Succeeded
+        {
+            theme.error
+        } else if step.status.is_terminal() {
+            theme.ok
+        } else {
+            theme.text
+        };
         steps.push(Span::styled(step.text.clone(), style));
         if let Some(offset) = row.offset(step.at) {
             steps.push(Span::styled(

@@ -1,0 +1,20 @@
+//! sora-core: the engine of sora-tui, usable without a terminal.
+//!
+//! It does all network and disk work: the video services (`providers`), reliable downloads
+//! (`download`), Supabase Storage (`storage`), the crash-safe journal (`journal`), the job engine
+//! that ties them together (`engine`), the configuration (`config`), the diagnosis of a setup
+//! (`doctor`) and the composition root that builds the services from the configuration (`setup`).
+//! It knows nothing of the terminal: the front ends (the dashboard and the headless printer in the
+//! `sora-tui` package) send it `Command`s and read back `EngineEvent`s.
+
+pub mod base64;
+pub mod config;
+pub mod doctor;
+pub mod download;
+pub mod engine;
+pub mod http;
+pub mod journal;
+pub mod providers;
+pub mod secret;
+pub mod setup;
+pub mod storage;

@@ -1,0 +1,227 @@
+//! The journal on disk: survives restarts, recovers from a torn or damaged line with a warning,
+//! refuses a newer format without touching it, and keeps a second instance out.
+
+use sora_core::journal::{Event, JobState, Journal, JournalError, NextStep, RequestRecord};
+
+fn intent() -> Event {
+    Event::Intent {
+        family: "azure-sora".into(),
+        provider: "Azure Sora · sora · test".into(),
+        request: RequestRecord {
+            prompt: "a red fox".into(),
+            size: "480x480".into(),
+            seconds: 5,
+            variants: 1,
+            image: None,
+        },
+        upload: true,
+        cost_estimate: Some(0.5),
+        remix_of: None,
+        download_dir: None,
+        renditions: vec![],
+    }
+}
+
+fn write_two_jobs(dir: &std::path::Path) {
+    let (journal, loaded) = Journal::open(dir).expect("open");
+    assert!(loaded.records.is_empty() && loaded.warnings.is_empty());
+    journal.append("a", intent()).expect("append");
+    journal
+        .append(
+            "a",
+            Event::Created {
+                job_id: "task_1".into(),
+            },
+        )
+        .expect("append");
+    journal.append("b", intent()).expect("append");
+    journal
+        .append(
+            "b",
+            Event::Status {
+                status: "running".into(),
+                state: JobState::Active,
+                expires_at: None,
+                outputs: vec![],
+            },
+        )
+        .expect("append");
+}
+
+#[test]
+fn records_survive_a_restart() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write_two_jobs(dir.path());
+    let (journal, loaded) = Journal::open(dir.path()).expect("reopen");
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(loaded.records.len(), 2);
+    assert_eq!(loaded.records[0].job_id.as_deref(), Some("task_1"));
+    assert_eq!(loaded.records[0].next_step(), NextStep::Poll);
+    assert_eq!(loaded.records[1].next_step(), NextStep::Reconcile);
+    // Sequence numbers continue after a restart.
+    journal
+        .append(
+            "a",
+            Event::Failed {
+                message: "x".into(),
+            },
+        )
+        .expect("append");
+    let text = std::fs::read_to_string(journal.path()).expect("read");
+    assert!(
+        text.starts_with(r#"{"format":"sora-tui-journal","version":1}"#),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .last()
+            .expect("a line")
+            .starts_with(r#"{"seq":5,"#),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_torn_last_line_is_skipped_with_a_warning_and_writing_goes_on() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write_two_jobs(dir.path());
+    let path = dir.path().join("journal.jsonl");
+    let mut bytes = std::fs::read(&path).expect("read");
+    // The process died in the middle of writing the last line.
+    let cut = bytes.len() - 20;
+    bytes.truncate(cut);
+    std::fs::write(&path, &bytes).expect("write");
+
+    let (journal, loaded) = Journal::open(dir.path()).expect("recovers");
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    assert!(
+        loaded.warnings[0].contains("cut short"),
+        "{:?}",
+        loaded.warnings
+    );
+    assert_eq!(
+        loaded.records.len(),
+        2,
+        "everything before the torn line is kept"
+    );
+    assert_eq!(
+        loaded.records[1].status, None,
+        "the torn status line is gone"
+    );
+    journal
+        .append(
+            "b",
+            Event::Failed {
+                message: "gone".into(),
+            },
+        )
+        .expect("append");
+    drop(journal);
+    let (_journal, loaded) = Journal::open(dir.path()).expect("reopen");
+    assert_eq!(
+        loaded.warnings.len(),
+        1,
+        "only the old torn line: {:?}",
+        loaded.warnings
+    );
+    assert_eq!(loaded.records[1].failure.as_deref(), Some("gone"));
+}
+
+#[test]
+fn a_damaged_middle_line_is_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write_two_jobs(dir.path());
+    let path = dir.path().join("journal.jsonl");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(2, "{\"seq\":99,\"garbage");
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write");
+    let (_journal, loaded) = Journal::open(dir.path()).expect("recovers");
+    assert_eq!(loaded.records.len(), 2);
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.contains("line 3: damaged")),
+        "{:?}",
+        loaded.warnings
+    );
+}
+
+#[test]
+fn a_journal_from_a_newer_version_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("journal.jsonl");
+    let newer = "{\"format\":\"sora-tui-journal\",\"version\":2}\n{\"seq\":1,\"new\":\"shape\"}\n";
+    std::fs::write(&path, newer).expect("write");
+    let err = Journal::open(dir.path()).expect_err("refused");
+    assert!(
+        matches!(err, JournalError::NewerVersion { found: 2, .. }),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("newer sora-tui") && text.contains("left untouched"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        newer,
+        "not overwritten"
+    );
+
+    std::fs::write(&path, "name,size\nfox.mp4,1\n").expect("write");
+    let err = Journal::open(dir.path()).expect_err("foreign");
+    assert!(matches!(err, JournalError::Foreign { .. }), "{err}");
+}
+
+#[test]
+fn a_second_instance_is_kept_out_with_a_clear_message() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (first, _) = Journal::open(dir.path()).expect("first");
+    let err = Journal::open(dir.path()).expect_err("second is refused");
+    let text = err.to_string();
+    assert!(text.contains("another sora-tui is running"), "{text}");
+    assert!(
+        text.contains(&format!("process {}", std::process::id())),
+        "{text}"
+    );
+    first
+        .append("a", intent())
+        .expect("the first keeps writing");
+    drop(first);
+    let (_second, loaded) = Journal::open(dir.path()).expect("free again");
+    assert_eq!(loaded.records.len(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_journal_is_private_and_never_written_through_a_planted_symlink() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("data/sora-tui");
+    write_two_jobs(&dir);
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(
+        mode(&dir.join("journal.jsonl")),
+        0o600,
+        "prompts are private"
+    );
+    assert_eq!(mode(&dir), 0o700);
+
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).expect("dir");
+    let victim = tmp.path().join("precious.txt");
+    std::fs::write(&victim, b"someone else's file").expect("write");
+    std::os::unix::fs::symlink(&victim, other.join("journal.jsonl")).expect("plant symlink");
+    let err = Journal::open(&other).expect_err("refused");
+    assert!(
+        err.to_string().contains("journal.jsonl"),
+        "names the path: {err}"
+    );
+    assert_eq!(
+        std::fs::read(&victim).expect("read"),
+        b"someone else's file"
+    );
+}

@@ -1,0 +1,13 @@
+//! Integration tests of the engine against the simulator: downloads and their faults, the job engine, storage, the journal, every provider's wire format, validation.
+//! One test binary for the crate: each module below was a test file of its own.
+
+mod common;
+mod download_faults;
+mod engine_download;
+mod engine_download_features;
+mod engine_faults;
+mod engine_storage;
+mod journal_store;
+mod providers_sim;
+mod storage_actions;
+mod validation_matrix;

@@ -1,0 +1,432 @@
+//! A simulator of the services sora-tui talks to, on one local HTTP listener:
+//! - Azure OpenAI's Sora preview jobs API under `/openai/v1/video/generations/...` ([`azure`]);
+//! - Azure OpenAI's Sora 2 Videos API under `/openai/v1/videos...` and OpenAI's Videos API under
+//!   `/v1/videos...` ([`videos`]);
+//! - Supabase Storage under `/storage/v1/...` ([`storage`]);
+//! - its own control routes under `/__sim/...` ([`control`]).
+//!
+//! It follows the real wire formats (paths, query parameters, headers, JSON shapes, status codes,
+//! error bodies; see `docs/sora-api*.md` and `docs/supabase-storage.md`), so a client that works
+//! here works unchanged against the real services (`tests/python/test_openai_sdk.py` proves it
+//! with the official `openai` SDK). Used by `sora-tui sim`, `sora-tui --demo` and the tests.
+//!
+//! Faults are data: [`FaultRule`]s (see [`faults`]) given in [`SimConfig::faults`], injected with
+//! [`SimHandle::inject`] or `POST /__sim/faults`. Besides, [`SimConfig::content_delay`] and
+//! [`SimConfig::fail_prompts_containing`] act on every job, and `--demo` users can type tags in
+//! a prompt ([`demo_fault_tags`]):
+//!
+//! | tag | effect |
+//! |---|---|
+//! | `[429]` | the create is refused once with 429 and `Retry-After: 2`; its retry goes through |
+//! | `[5xx]` | the job's next two status polls answer 503 |
+//! | `[moderation]` | the job fails with the moderation failure |
+//! | `[lag]` | the job's content answers 404 for 8 s after it completes |
+//! | `[reset]` | the first download of the job's video is reset after 16 KiB |
+//! | `[stall]` | the first download of the job's video stalls for 35 s after 16 KiB |
+//! | `[html]` | the first download of the job's video answers 200 `text/html` |
+//! | `[expired]` | the job's content answers as expired, every time |
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use std::time::Duration;
+//! use sora_sim::SimConfig;
+//!
+//! let config = SimConfig { status_step: Duration::from_millis(100), ..SimConfig::default() };
+//! let handle = sora_sim::start(config.clone(), ([127, 0, 0, 1], 0).into()).await?;
+//! // Both AZURE_OPENAI_ENDPOINT and SUPABASE_URL:
+//! let base = handle.base_url();
+//! # let _ = base;
+//! for line in sora_sim::env_lines(&handle, &config) {
+//!     println!("{line}");
+//! }
+//! let seen = handle.requests(); // what clients sent, with the status each got
+//! # let _ = seen;
+//! handle.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod assets;
+mod azure;
+mod clock;
+mod control;
+mod corrupt;
+pub mod faults;
+mod md5;
+mod multipart;
+mod record;
+mod storage;
+mod videos;
+mod wire;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use assets::{SAMPLE_MP4, SPRITESHEET_JPG, THUMBNAIL_JPG, THUMBNAIL_WEBP};
+pub use faults::{
+    Family, Fault, FaultRule, FaultTarget, RetryAfter, Route as FaultRoute, demo_fault_tags,
+};
+pub use record::{RECORDED_BODY_LIMIT, RecordedRequest};
+
+use clock::Clock;
+use faults::{FaultEngine, Phase, Route};
+use record::Recorder;
+use wire::SimRequest;
+
+/// Largest request body the simulator reads (uploads are held in memory).
+const MAX_BODY_BYTES: usize = 2 * 1024 * 1024 * 1024;
+
+/// What the simulated services accept and which faults they inject.
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    /// Key the Azure routes (Sora jobs and Sora 2 videos) accept, as `api-key: <key>` or
+    /// `Authorization: Bearer <key>`.
+    pub azure_api_key: String,
+    /// Key the OpenAI routes (`/v1/videos`) accept, as `Authorization: Bearer <key>`.
+    pub openai_api_key: String,
+    /// Deployments the Azure Sora 2 routes (`/openai/v1/videos`) know; a create naming another
+    /// answers Azure's 404 "The API deployment ... does not exist".
+    pub azure_v1_deployments: Vec<String>,
+    /// Token the Storage routes accept as `Authorization: Bearer <key>` (a service-role key).
+    pub supabase_key: String,
+    /// Time a job spends in each non-terminal status.
+    pub status_step: Duration,
+    /// Fault "content lags": after `succeeded`/`completed`, the content routes answer 404 for
+    /// this long.
+    pub content_delay: Duration,
+    /// Jobs, generations and their content are gone this long after the job's creation (Azure
+    /// keeps them 24 hours); afterwards every route for them answers 404.
+    pub content_ttl: Duration,
+    /// Fault "moderation": jobs whose prompt contains this end `failed` (`input_moderation` on
+    /// Azure Sora, `error.code` `moderation_blocked` on the Videos API).
+    pub fail_prompts_containing: Option<String>,
+    /// Deployments (and OpenAI models) that no longer exist: creating a job with one answers
+    /// Azure's 404 "The API deployment ... does not exist" (what a retired `sora` deployment
+    /// looks like), or OpenAI's 404 `model_not_found`.
+    pub retired_models: Vec<String>,
+    /// Largest object a standard (non-resumable) upload may store; a bucket's own
+    /// `file_size_limit` can lower it. The sample server configs use 50 MiB.
+    pub max_upload_bytes: u64,
+    /// Buckets present at start: (name, public).
+    pub buckets: Vec<(String, bool)>,
+    /// Fault rules in force from the start (see [`faults`]).
+    pub faults: Vec<FaultRule>,
+    /// Keep Storage's buckets and objects in this directory and reload them on start
+    /// (`sora-tui sim --data DIR`); `None` keeps everything in memory.
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Full (`200`) content and Storage downloads carry checksums of the whole file
+    /// (`Repr-Digest: sha-256=…` and `Content-MD5`), as storage behind a CDN often adds. Off by
+    /// default: the video services document none, so a client must not need them.
+    pub content_digests: bool,
+    /// A new job shows in the job lists only this long after it was created (a list that lags
+    /// behind, as a busy service's may); `get` finds it at once.
+    pub list_lag: Duration,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            azure_api_key: "sim-azure-key".to_string(),
+            openai_api_key: "sim-openai-key".to_string(),
+            azure_v1_deployments: vec!["sora-2".to_string()],
+            supabase_key: "sim-service-role-key".to_string(),
+            status_step: Duration::from_secs(1),
+            content_delay: Duration::from_secs(3),
+            content_ttl: Duration::from_secs(24 * 60 * 60),
+            fail_prompts_containing: None,
+            retired_models: Vec::new(),
+            max_upload_bytes: 50 * 1024 * 1024,
+            buckets: vec![
+                ("input-images".to_string(), true),
+                ("output-videos".to_string(), true),
+            ],
+            faults: Vec::new(),
+            data_dir: None,
+            content_digests: false,
+            list_lag: Duration::ZERO,
+        }
+    }
+}
+
+/// The state every handler sees.
+#[derive(Debug)]
+pub(crate) struct Sim {
+    pub(crate) config: SimConfig,
+    pub(crate) clock: Clock,
+    pub(crate) recorder: Recorder,
+    pub(crate) azure: Mutex<azure::AzureState>,
+    pub(crate) videos: Mutex<videos::VideosState>,
+    pub(crate) storage: Mutex<storage::StorageState>,
+    pub(crate) faults: FaultEngine,
+}
+
+/// A running simulator. Dropping it stops the server (without waiting); [`SimHandle::shutdown`]
+/// stops it and waits for open connections to finish.
+#[derive(Debug)]
+pub struct SimHandle {
+    addr: SocketAddr,
+    sim: Arc<Sim>,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+}
+
+impl SimHandle {
+    /// The address the listener is bound to.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`: both `AZURE_OPENAI_ENDPOINT` and `SUPABASE_URL`. An unspecified
+    /// bind address (`0.0.0.0`) is shown as loopback, the address a local client can reach.
+    pub fn base_url(&self) -> String {
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        }
+        format!("http://{addr}")
+    }
+
+    /// Every request answered so far (oldest first; the oldest are dropped after 10 000).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.sim.recorder.snapshot()
+    }
+
+    pub fn clear_requests(&self) {
+        self.sim.recorder.clear();
+    }
+
+    /// Adds a fault rule; it fires on the next `rule.times` matching requests.
+    pub fn inject(&self, rule: FaultRule) {
+        self.sim.faults.inject(rule);
+    }
+
+    /// The rules not yet used up, oldest first.
+    pub fn faults(&self) -> Vec<FaultRule> {
+        self.sim.faults.rules()
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        self.sim.faults.clear();
+    }
+
+    /// Moves the simulator's clock forward, e.g. past `content_ttl` to see content expire.
+    pub fn advance_clock(&self, by: Duration) {
+        self.sim.clock.advance(by);
+    }
+
+    /// Puts `count` small objects (`{prefix}/obj-000000.bin`...) straight into `bucket` (created,
+    /// public, when missing), without HTTP: for paging tests and benchmarks with huge folders.
+    pub fn seed_objects(&self, bucket: &str, prefix: &str, count: usize) {
+        let now = self.sim.clock.wall(self.sim.clock.now());
+        self.sim
+            .storage
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .seed(bucket, prefix, count, now);
+        storage::persist_now(&self.sim);
+    }
+
+    /// Stops accepting connections and waits for the open ones to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Starts the simulator on `addr` (port 0 picks a free port) and returns once it listens.
+pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHandle> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let clock = Clock::new();
+    let storage = storage::StorageState::open(
+        &config.buckets,
+        clock.wall(clock.now()),
+        config.data_dir.as_deref(),
+    )?;
+    let faults = FaultEngine::new(config.faults.clone());
+    let sim = Arc::new(Sim {
+        config,
+        clock,
+        recorder: Recorder::default(),
+        azure: Mutex::new(azure::AzureState::default()),
+        videos: Mutex::new(videos::VideosState::default()),
+        storage: Mutex::new(storage),
+        faults,
+    });
+    // One fallback handler routes by hand: it keeps every answer, including unknown routes and
+    // wrong methods, in the real services' exact shapes (axum's own 404/405 would not be).
+    let app = Router::new()
+        .fallback(dispatch)
+        .with_state(Arc::clone(&sim));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        });
+        if let Err(error) = serve.await {
+            tracing::warn!(%error, "simulator server stopped with an error");
+        }
+    });
+    tracing::info!(%addr, "simulator listening");
+    Ok(SimHandle {
+        addr,
+        sim,
+        stop: Some(stop),
+        server: Some(server),
+    })
+}
+
+/// Lines for a shell (`eval "$(sora-tui sim)"`) that point the clients at the simulator.
+pub fn env_lines(handle: &SimHandle, cfg: &SimConfig) -> Vec<String> {
+    let base = handle.base_url();
+    vec![
+        format!("export AZURE_OPENAI_ENDPOINT={base}"),
+        format!("export AZURE_OPENAI_API_KEY={}", cfg.azure_api_key),
+        format!("export SUPABASE_URL={base}"),
+        format!("export SUPABASE_SERVICE_ROLE_KEY={}", cfg.supabase_key),
+    ]
+}
+
+/// Lines for a shell that point OpenAI clients at the simulator's `/v1` base
+/// (`OPENAI_BASE_URL` is the variable the official SDKs read). Kept apart from [`env_lines`],
+/// whose four lines callers parse.
+pub fn openai_env_lines(handle: &SimHandle, cfg: &SimConfig) -> Vec<String> {
+    vec![
+        format!("export OPENAI_BASE_URL={}/v1", handle.base_url()),
+        format!("export OPENAI_API_KEY={}", cfg.openai_api_key),
+    ]
+}
+
+async fn dispatch(State(sim): State<Arc<Sim>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let family = Family::of(parts.uri.path());
+    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::debug!(%error, "simulator could not read a request body");
+            let mut response = wire::empty_response(StatusCode::PAYLOAD_TOO_LARGE);
+            add_family_headers(family, &mut response);
+            return response;
+        }
+    };
+    let request = SimRequest {
+        method: parts.method,
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().map(str::to_string),
+        headers: parts.headers,
+        body,
+    };
+    if control::owns(&request.path) {
+        return control::handle(&sim, &request);
+    }
+    let route = Route::classify(family, &request.method, &request.path);
+    let serve = |sim: &Sim| match family {
+        Family::Storage => storage::handle(sim, &request),
+        Family::AzureV1 | Family::OpenAI => videos::handle(sim, family, &request),
+        Family::AzureSora => azure::handle(sim, &request),
+    };
+    let mut response = match sim.faults.take(Phase::Before, family, route, &request.path) {
+        // A slow upload: the body was received, the answer comes late (a client killed or
+        // cut off meanwhile never learns whether it was stored).
+        Some(Fault::Stall { for_, .. }) => {
+            tokio::time::sleep(for_).await;
+            serve(&sim)
+        }
+        Some(fault) => fault_response(&sim, family, route, &request, &fault),
+        None => serve(&sim),
+    };
+    if sim.config.content_digests
+        && request.method == Method::GET
+        && response.status() == StatusCode::OK
+        && matches!(route, Some(Route::Content | Route::StorageDownload))
+    {
+        response = corrupt::with_digests(response).await;
+    }
+    if request.method == Method::GET
+        && response.status().is_success()
+        && let Some(fault) = sim.faults.take(Phase::Body, family, route, &request.path)
+    {
+        response = faults::break_body(response, &fault).await;
+    }
+    add_family_headers(family, &mut response);
+    // The server's clock as clients see it: moved with `advance_clock`, so a client's skew
+    // check can be tested.
+    let date = httpdate::fmt_http_date(sim.clock.wall(sim.clock.now()));
+    wire::insert_header(response.headers_mut(), axum::http::header::DATE, &date);
+    sim.recorder.record(&request, response.status().as_u16());
+    response
+}
+
+/// The answer of a fault that replaces the service's own.
+fn fault_response(
+    sim: &Sim,
+    family: Family,
+    route: Option<Route>,
+    request: &SimRequest,
+    fault: &Fault,
+) -> Response {
+    match fault {
+        Fault::Status {
+            code,
+            retry_after,
+            body,
+        } => faults::status_response(
+            family,
+            route,
+            *code,
+            retry_after.as_ref(),
+            body.as_deref(),
+            sim.clock.wall(sim.clock.now()),
+        ),
+        Fault::HtmlOk => faults::html_ok_response(),
+        Fault::FakeMp4 => corrupt::fake_mp4_response(),
+        Fault::CutUpload { after_bytes } => storage::cut_upload(sim, request, *after_bytes),
+        Fault::Expired => match family {
+            Family::AzureSora => azure::AzureError::resource_not_found().into_response(),
+            Family::AzureV1 | Family::OpenAI => videos::expired_response(&request.path),
+            Family::Storage => storage::expired_response(),
+        },
+        // Body faults are taken only after a successful answer.
+        Fault::ResetMidBody { .. }
+        | Fault::ShortBody { .. }
+        | Fault::Stall { .. }
+        | Fault::UnderReportedLength { .. }
+        | Fault::NoLength { .. }
+        | Fault::ChangedBytes => wire::empty_response(StatusCode::INTERNAL_SERVER_ERROR),
+    }
+}
+
+/// The troubleshooting id each service puts on every answer: Azure's `apim-request-id`,
+/// OpenAI's `x-request-id`.
+fn add_family_headers(family: Family, response: &mut Response) {
+    match family {
+        Family::AzureSora | Family::AzureV1 => azure::add_request_id(response),
+        Family::OpenAI => wire::insert_header(
+            response.headers_mut(),
+            axum::http::HeaderName::from_static("x-request-id"),
+            &format!("req_{}", wire::hex(&fastrand::u128(..).to_be_bytes())),
+        ),
+        Family::Storage => {}
+    }
+}

@@ -1,0 +1,251 @@
+//! Resumable uploads, TUS 1.0.0 under `/upload/resumable` (`supabase-storage.md`, "Resumable
+//! upload"): `POST` creates (201 + `Location`), `PATCH` appends at `Upload-Offset` (204 + the new
+//! offset), `HEAD` tells the offset, `DELETE` cancels, `OPTIONS` advertises the limits. Errors
+//! are plain text with the real status (auth errors keep the JSON shape, from `require_auth`).
+//! The object appears when the offset reaches `Upload-Length`.
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use bytes::Bytes;
+
+use super::{StorageState, StoredObject, lock};
+use crate::Sim;
+use crate::md5::md5;
+use crate::wire::{self, SimRequest};
+use base64::Engine as _;
+
+/// `Tus-Max-Size` of the sample configs: 500 MiB.
+pub(crate) const TUS_MAX_SIZE: u64 = 500 * 1024 * 1024;
+
+/// An upload in progress.
+#[derive(Debug)]
+pub(crate) struct TusUpload {
+    bucket: String,
+    key: String,
+    length: u64,
+    data: Vec<u8>,
+    mimetype: String,
+    cache_control: String,
+    upsert: bool,
+    user_metadata: Option<serde_json::Value>,
+}
+
+fn text(status: StatusCode, message: &str) -> Response {
+    let mut response = Response::new(Body::from(message.to_string()));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    tus_headers(&mut response);
+    response
+}
+
+fn tus_headers(response: &mut Response) {
+    response.headers_mut().insert(
+        header::HeaderName::from_static("tus-resumable"),
+        HeaderValue::from_static("1.0.0"),
+    );
+}
+
+fn set(response: &mut Response, name: &'static str, value: &str) {
+    wire::insert_header(
+        response.headers_mut(),
+        header::HeaderName::from_static(name),
+        value,
+    );
+}
+
+/// `key base64(value)` pairs, comma-separated.
+fn metadata(value: &str) -> Vec<(String, String)> {
+    value
+        .split(',')
+        .filter_map(|pair| {
+            let mut parts = pair.trim().splitn(2, ' ');
+            let key = parts.next()?.to_string();
+            let raw = parts.next().unwrap_or("");
+            let decoded = base64::engine::general_purpose::STANDARD.decode(raw).ok()?;
+            Some((key, String::from_utf8_lossy(&decoded).into_owned()))
+        })
+        .collect()
+}
+
+pub(super) fn options() -> Response {
+    let mut response = wire::empty_response(StatusCode::NO_CONTENT);
+    tus_headers(&mut response);
+    set(&mut response, "tus-version", "1.0.0");
+    set(&mut response, "tus-max-size", &TUS_MAX_SIZE.to_string());
+    set(
+        &mut response,
+        "tus-extension",
+        "creation,creation-with-upload,creation-defer-length,termination,expiration",
+    );
+    response
+}
+
+pub(super) fn create(sim: &Sim, request: &SimRequest) -> Response {
+    let fields = metadata(request.header("upload-metadata").unwrap_or(""));
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let (Some(bucket_id), Some(key)) = (get("bucketName"), get("objectName")) else {
+        return text(StatusCode::BAD_REQUEST, "Metadata header is required");
+    };
+    let Some(length) = request
+        .header("upload-length")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    else {
+        return text(
+            StatusCode::BAD_REQUEST,
+            "Upload-Length or Upload-Defer-Length header required",
+        );
+    };
+    let upsert = request
+        .header("x-upsert")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let mut state = lock(sim);
+    let Some(bucket) = state.bucket(&bucket_id) else {
+        return text(StatusCode::NOT_FOUND, "Bucket not found");
+    };
+    let limit = bucket
+        .file_size_limit
+        .map_or(TUS_MAX_SIZE, |l| l.min(TUS_MAX_SIZE));
+    if length > limit {
+        return text(StatusCode::PAYLOAD_TOO_LARGE, "Maximum size exceeded");
+    }
+    if !upsert && bucket.objects.contains_key(&key) {
+        return text(StatusCode::CONFLICT, "The resource already exists");
+    }
+    let id = wire::base64url(format!("{bucket_id}/{key}/{}", wire::uuid_v4()).as_bytes());
+    let cache_control =
+        get("cacheControl").map_or_else(|| "no-cache".to_string(), |s| format!("max-age={s}"));
+    state.uploads.insert(
+        id.clone(),
+        TusUpload {
+            bucket: bucket_id,
+            key,
+            length,
+            data: Vec::new(),
+            mimetype: get("contentType").unwrap_or_else(|| "application/octet-stream".into()),
+            cache_control,
+            upsert,
+            user_metadata: get("metadata").and_then(|m| serde_json::from_str(&m).ok()),
+        },
+    );
+    drop(state);
+    let host = request.header("host").unwrap_or("127.0.0.1");
+    let mut response = wire::empty_response(StatusCode::CREATED);
+    tus_headers(&mut response);
+    set(
+        &mut response,
+        "location",
+        &format!("http://{host}/storage/v1/upload/resumable/{id}"),
+    );
+    response
+}
+
+pub(super) fn head(sim: &Sim, id: &str) -> Response {
+    let state = lock(sim);
+    let Some(upload) = state.uploads.get(id) else {
+        let mut response = wire::empty_response(StatusCode::NOT_FOUND);
+        tus_headers(&mut response);
+        return response;
+    };
+    let mut response = wire::empty_response(StatusCode::OK);
+    tus_headers(&mut response);
+    set(
+        &mut response,
+        "upload-offset",
+        &upload.data.len().to_string(),
+    );
+    set(&mut response, "upload-length", &upload.length.to_string());
+    set(&mut response, "cache-control", "no-store");
+    response
+}
+
+pub(super) fn delete(sim: &Sim, id: &str) -> Response {
+    match lock(sim).uploads.remove(id) {
+        Some(_) => {
+            let mut response = wire::empty_response(StatusCode::NO_CONTENT);
+            tus_headers(&mut response);
+            response
+        }
+        None => text(StatusCode::NOT_FOUND, "Not found"),
+    }
+}
+
+/// `PATCH`; with `keep` set (the `CutUpload` fault) only that many bytes of the body arrive
+/// before the connection is lost, and the answer is a 500.
+pub(super) fn patch(sim: &Sim, request: &SimRequest, id: &str, keep: Option<u64>) -> Response {
+    if request.media_type().as_deref() != Some("application/offset+octet-stream") {
+        return text(StatusCode::BAD_REQUEST, "Invalid content-type");
+    }
+    let Some(offset) = request
+        .header("upload-offset")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    else {
+        return text(StatusCode::FORBIDDEN, "Upload-Offset header required");
+    };
+    let now = sim.clock.wall(sim.clock.now());
+    let mut state = lock(sim);
+    let Some(upload) = state.uploads.get_mut(id) else {
+        return text(StatusCode::NOT_FOUND, "Not found");
+    };
+    if offset != upload.data.len() as u64 {
+        return text(StatusCode::CONFLICT, "Upload-Offset conflict");
+    }
+    let room = usize::try_from(upload.length - offset).unwrap_or(usize::MAX);
+    let mut body: &[u8] = &request.body;
+    if let Some(keep) = keep {
+        body = &body[..usize::try_from(keep).unwrap_or(usize::MAX).min(body.len())];
+    }
+    if body.len() > room {
+        return text(StatusCode::PAYLOAD_TOO_LARGE, "Maximum size exceeded");
+    }
+    upload.data.extend_from_slice(body);
+    let new_offset = upload.data.len() as u64;
+    if keep.is_some() {
+        return text(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal Server Error (simulated: connection lost mid-chunk)",
+        );
+    }
+    if new_offset == upload.length
+        && let Some(response) = finish(&mut state, id, now)
+    {
+        return response;
+    }
+    let mut response = wire::empty_response(StatusCode::NO_CONTENT);
+    tus_headers(&mut response);
+    set(&mut response, "upload-offset", &new_offset.to_string());
+    response
+}
+
+/// The upload is complete: store the object. `Some` answer on a refusal.
+fn finish(state: &mut StorageState, id: &str, now: std::time::SystemTime) -> Option<Response> {
+    let upload = state.uploads.remove(id)?;
+    let Some(bucket) = state.bucket_mut(&upload.bucket) else {
+        return Some(text(StatusCode::NOT_FOUND, "Bucket not found"));
+    };
+    let existing = bucket.objects.get(&upload.key);
+    if existing.is_some() && !upload.upsert {
+        return Some(text(StatusCode::CONFLICT, "The resource already exists"));
+    }
+    let data = Bytes::from(upload.data);
+    let object = StoredObject {
+        id: existing.map_or_else(wire::uuid_v4, |o| o.id.clone()),
+        version: wire::uuid_v4(),
+        md5: wire::hex(&md5(&data)),
+        data,
+        mimetype: upload.mimetype,
+        cache_control: upload.cache_control,
+        user_metadata: upload.user_metadata,
+        created_at: existing.map_or(now, |o| o.created_at),
+        updated_at: now,
+    };
+    bucket.objects.insert(upload.key, object);
+    None
+}

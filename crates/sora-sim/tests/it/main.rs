@@ -1,0 +1,10 @@
+//! Tests of the simulator: every service's wire format, the faults, and the official clients against it.
+//! One test binary for the crate: each module below was a test file of its own.
+
+mod common;
+mod sim_azure;
+mod sim_faults;
+mod sim_openai_sdk;
+mod sim_storage;
+mod sim_v1;
+mod storage3_sdk;

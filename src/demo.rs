@@ -1,0 +1,148 @@
+//! The built-in simulator: `--demo` runs the dashboard against it in-process, `sim` serves it for
+//! other processes. Compiled only with the default feature `demo`; without it both say so.
+
+#[cfg(feature = "demo")]
+pub use with_simulator::{fault_tags, run_sim, start};
+#[cfg(not(feature = "demo"))]
+pub use without_simulator::{fault_tags, run_sim, start};
+
+#[cfg(feature = "demo")]
+mod with_simulator {
+    use std::io::Write;
+    use std::process::ExitCode;
+    use std::time::Duration;
+
+    use anyhow::{Context, Result};
+    use sora_core::config::{Config, Setting, SimulatorKeys, Source};
+
+    use crate::cli::SimArgs;
+
+    /// What a demo keeps alive for the whole run: the simulator, and the demo's own journal
+    /// directory, removed when the run ends.
+    pub struct Demo {
+        _sim: sora_sim::SimHandle,
+        _journal_dir: RemoveOnDrop,
+    }
+
+    /// The demo's fault tags with what each does, for the empty jobs panel.
+    pub fn fault_tags() -> Vec<(String, String)> {
+        sora_sim::demo_fault_tags()
+            .iter()
+            .map(|(tag, what)| (tag.to_string(), what.to_string()))
+            .collect()
+    }
+
+    /// Start the simulator in-process on a free loopback port and point the config at it.
+    pub async fn start(config: &mut Config) -> Result<Demo> {
+        let sim_config = sora_sim::SimConfig::default();
+        let handle = sora_sim::start(sim_config.clone(), ([127, 0, 0, 1], 0).into())
+            .await
+            .context("cannot start the built-in simulator")?;
+        let base = url::Url::parse(&handle.base_url()).context("simulator address")?;
+        config.use_simulator(
+            &base,
+            &SimulatorKeys {
+                azure: &sim_config.azure_api_key,
+                openai: &sim_config.openai_api_key,
+                supabase: &sim_config.supabase_key,
+            },
+        );
+        // Simulated jobs get a journal of their own: they cannot be resumed against real services
+        // (nor against the next demo's fresh simulator).
+        let demo_dir = std::env::temp_dir().join(format!("sora-tui-demo-{}", std::process::id()));
+        config.data_dir = Setting::new(demo_dir, Source::Demo);
+        // The simulator moves a job on every second; poll as often unless the user chose otherwise.
+        if config.download.poll_interval.source == Source::Default {
+            config.download.poll_interval = Setting::new(Duration::from_secs(1), Source::Demo);
+        }
+        let journal_dir = RemoveOnDrop(config.data_dir.value.clone());
+        Ok(Demo {
+            _sim: handle,
+            _journal_dir: journal_dir,
+        })
+    }
+
+    pub async fn run_sim(args: &SimArgs) -> Result<ExitCode> {
+        let secs = |v: f64, name: &str| {
+            if v.is_finite() && (0.0..=3600.0).contains(&v) {
+                Ok(Duration::from_secs_f64(v))
+            } else {
+                Err(anyhow::anyhow!(
+                    "--{name} must be between 0 and 3600 seconds, got {v}"
+                ))
+            }
+        };
+        let sim_config = sora_sim::SimConfig {
+            status_step: secs(args.status_step, "status-step")?,
+            content_delay: secs(args.content_delay, "content-delay")?,
+            fail_prompts_containing: args.fail_prompts_containing.clone(),
+            data_dir: args.data.clone(),
+            list_lag: secs(args.list_lag, "list-lag")?,
+            ..sora_sim::SimConfig::default()
+        };
+        let handle = sora_sim::start(sim_config.clone(), args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        // Written with errors ignored: whoever started us may stop reading after the env lines.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "# sora-tui simulator of Azure OpenAI (Sora, Sora 2), OpenAI (Videos) and Supabase Storage, listening on {}",
+            handle.base_url()
+        );
+        let _ = writeln!(
+            out,
+            "# point a client at it (these keys are the simulator's, not secrets):"
+        );
+        for line in sora_sim::env_lines(&handle, &sim_config)
+            .into_iter()
+            .chain(sora_sim::openai_env_lines(&handle, &sim_config))
+        {
+            let _ = writeln!(out, "{line}");
+        }
+        let _ = writeln!(out, "# Ctrl-C stops it.");
+        let _ = out.flush();
+        drop(out);
+        tokio::signal::ctrl_c()
+            .await
+            .context("waiting for Ctrl-C")?;
+        handle.shutdown().await;
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// Deletes a directory when dropped: the demo's journal lives only as long as its simulator.
+    struct RemoveOnDrop(std::path::PathBuf);
+
+    impl Drop for RemoveOnDrop {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+#[cfg(not(feature = "demo"))]
+mod without_simulator {
+    use std::process::ExitCode;
+
+    use anyhow::{Result, bail};
+    use sora_core::config::Config;
+
+    use crate::cli::SimArgs;
+
+    const NO_SIMULATOR: &str = "this sora-tui was built without the simulator (the `demo` feature); \
+        install it with `cargo install --path .` (the feature is on by default), or configure a real service";
+
+    pub enum Demo {}
+
+    pub fn fault_tags() -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    pub async fn start(_config: &mut Config) -> Result<Demo> {
+        bail!("--demo: {NO_SIMULATOR}")
+    }
+
+    pub async fn run_sim(_args: &SimArgs) -> Result<ExitCode> {
+        bail!("sim: {NO_SIMULATOR}")
+    }
+}

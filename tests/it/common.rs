@@ -1,0 +1,109 @@
+//! Helpers shared by the integration tests: a temporary home so no test touches the user's
+//! config, data or downloads, and the simulator's own assets to compare downloads against.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const SAMPLE_MP4: &[u8] = include_bytes!("../../assets/sample.mp4");
+pub const THUMBNAIL_JPG: &[u8] = include_bytes!("../../assets/thumbnail.jpg");
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_sora-tui")
+}
+
+/// A sandbox: HOME and the XDG dirs point inside a temporary directory.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A config file with fast timings, so tests take seconds, not minutes.
+    pub fn fast_config(&self) -> PathBuf {
+        let path = self.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[download]\npoll_interval_secs = 0.2\nretry_schedule_secs = [1, 1, 1, 2, 2]\nthumbnails = true\n",
+        )
+        .expect("write config");
+        path
+    }
+
+    /// A command for the binary with a clean environment pointing into the sandbox.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(bin());
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.path())
+            .env("XDG_CONFIG_HOME", self.path().join("config"))
+            .env("XDG_DATA_HOME", self.path().join("data"))
+            .env("XDG_DOWNLOAD_DIR", self.path().join("Downloads"))
+            .env("NO_PROXY", "127.0.0.1,localhost");
+        cmd
+    }
+}
+
+/// `sora-tui sim` as a child process on a free port; the env lines it prints tell where.
+pub struct SimProcess {
+    pub child: Child,
+    pub env: Vec<(String, String)>,
+}
+
+impl SimProcess {
+    pub fn start(sandbox: &Sandbox, extra_args: &[&str]) -> Self {
+        let mut child = sandbox
+            .command()
+            .args(["sim", "--addr", "127.0.0.1:0"])
+            .args(extra_args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start sora-tui sim");
+        let stdout = child.stdout.take().expect("sim stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let mut env = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        // The env lines end with the "# Ctrl-C stops it." line.
+        while Instant::now() < deadline {
+            let Some(Ok(line)) = lines.next() else { break };
+            if let Some(rest) = line.strip_prefix("export ")
+                && let Some((k, v)) = rest.split_once('=')
+            {
+                env.push((k.to_string(), v.to_string()));
+            }
+            if line.starts_with("# Ctrl-C") {
+                break;
+            }
+        }
+        assert!(env.len() >= 4, "sim printed its env lines: {env:?}");
+        Self { child, env }
+    }
+
+    pub fn var(&self, name: &str) -> &str {
+        self.env
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("sim printed no {name}"))
+    }
+}
+
+impl Drop for SimProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

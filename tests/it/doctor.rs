@@ -1,0 +1,293 @@
+//! `sora-tui doctor` against `sora-tui sim`: configured right, every check passes; configured
+//! wrong in each way the issue names, the failing check says what and how to fix it, and the
+//! exit status is non-zero. Secrets are never printed.
+
+use crate::common;
+
+use std::process::Output;
+
+use common::{Sandbox, SimProcess};
+
+fn doctor(
+    sandbox: &Sandbox,
+    sim: &SimProcess,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (bool, String) {
+    let config = sandbox.fast_config();
+    let mut cmd = sandbox.command();
+    cmd.arg("--config").arg(&config).arg("doctor").args(args);
+    for (k, v) in &sim.env {
+        cmd.env(k, v);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let output: Output = cmd.output().expect("run doctor");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for (_, secret) in sim.env.iter().filter(|(k, _)| k.ends_with("_KEY")) {
+        assert!(
+            !text.contains(secret.as_str()),
+            "a key was printed:\n{text}"
+        );
+    }
+    (output.status.success(), text)
+}
+
+fn http(sim: &SimProcess, method: &str, path: &str, body: Option<serde_json::Value>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    runtime.block_on(async {
+        let client = sora_core::http::client().expect("http");
+        let url = format!("{}{path}", sim.var("SUPABASE_URL"));
+        let mut req = client.request(method.parse().expect("method"), url).header(
+            "authorization",
+            format!("Bearer {}", sim.var("SUPABASE_SERVICE_ROLE_KEY")),
+        );
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let status = req.send().await.expect("send").status();
+        assert!(status.is_success(), "{method} {path}: {status}");
+    });
+}
+
+/// The line of a check, by its name.
+fn check<'a>(text: &'a str, name: &str) -> &'a str {
+    text.lines()
+        .find(|l| {
+            // "  ✓ name  detail": skip the mark.
+            let mut chars = l.trim_start().chars();
+            chars.next();
+            chars.as_str().trim_start().starts_with(name)
+        })
+        .unwrap_or_else(|| panic!("no `{name}` check in:\n{text}"))
+}
+
+#[test]
+fn configured_right_every_check_passes_and_the_probe_round_trips() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let (ok, text) = doctor(&sandbox, &sim, &[], &["--probe"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("All checks passed."), "{text}");
+    assert!(
+        check(&text, "auth and listing jobs").contains('✓'),
+        "{text}"
+    );
+    assert!(
+        check(&text, "bucket output-videos").contains("exists, public"),
+        "{text}"
+    );
+    assert!(
+        check(&text, "upload/delete probe").contains("uploaded and deleted"),
+        "{text}"
+    );
+    assert!(check(&text, "clock").contains('✓'), "{text}");
+    // Settings with their sources, keys masked.
+    assert!(
+        text.contains("azure.api_key") && text.contains("chars"),
+        "{text}"
+    );
+    assert!(
+        text.contains("environment variable AZURE_OPENAI_ENDPOINT"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bad_key_is_named_with_its_source() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let (ok, text) = doctor(
+        &sandbox,
+        &sim,
+        &[("AZURE_OPENAI_API_KEY", "not-the-right-key-1234")],
+        &[],
+    );
+    assert!(!ok);
+    let line = check(&text, "auth");
+    assert!(line.contains('✗') && line.contains("bad key"), "{text}");
+    assert!(
+        line.contains("AZURE_OPENAI_API_KEY") && line.contains("ends 1234"),
+        "{text}"
+    );
+    assert!(!text.contains("not-the-right-key-1234"));
+    let (ok, text) = doctor(
+        &sandbox,
+        &sim,
+        &[("SUPABASE_SERVICE_ROLE_KEY", "wrong-storage-key-5678")],
+        &[],
+    );
+    assert!(!ok);
+    assert!(check(&text, "storage auth").contains("bad key"), "{text}");
+}
+
+#[test]
+fn an_unknown_deployment_is_told_apart_from_a_wrong_api_family() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let (ok, text) = doctor(
+        &sandbox,
+        &sim,
+        &[
+            ("SORA_TUI_PROVIDER", "azure-sora2"),
+            ("AZURE_OPENAI_DEPLOYMENT", "no-such-deployment"),
+        ],
+        &[],
+    );
+    assert!(!ok);
+    let line = check(&text, "deployment");
+    assert!(
+        line.contains("unknown deployment") && line.contains("no-such-deployment"),
+        "{text}"
+    );
+
+    // The resource answers the route itself with the gateway's 404: wrong family or endpoint.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    runtime.block_on(async {
+        let rule = serde_json::json!({
+            "target": {"route": "list", "family": "azure_sora"},
+            "fault": {"kind": "status", "code": 404, "body": "{\"error\":{\"code\":\"404\",\"message\":\"Resource not found\"}}"},
+            "times": 1
+        });
+        let base = sim.var("AZURE_OPENAI_ENDPOINT");
+        let client = sora_core::http::client().expect("http");
+        let status = client.post(format!("{base}/__sim/faults")).json(&rule).send().await.expect("inject").status();
+        assert!(status.is_success());
+    });
+    let (ok, text) = doctor(&sandbox, &sim, &[], &[]);
+    assert!(!ok);
+    let line = check(&text, "API family");
+    assert!(line.contains("no azure-sora route"), "{text}");
+    assert!(
+        text.contains("azure-sora2"),
+        "the fix names the other family:\n{text}"
+    );
+}
+
+#[test]
+fn missing_and_private_buckets_are_reported_with_the_fix() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    http(&sim, "DELETE", "/storage/v1/bucket/output-videos", None);
+    http(
+        &sim,
+        "PUT",
+        "/storage/v1/bucket/input-images",
+        Some(serde_json::json!({"public": false})),
+    );
+    let (ok, text) = doctor(&sandbox, &sim, &[], &[]);
+    assert!(!ok);
+    let missing = check(&text, "bucket output-videos");
+    assert!(
+        missing.contains('✗') && missing.contains("missing"),
+        "{text}"
+    );
+    assert!(text.contains("create it as a public bucket"), "{text}");
+    let private = check(&text, "bucket input-images");
+    assert!(
+        private.contains('!') && private.contains("private"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unreachable_endpoint_and_a_pasted_content_url_are_explained() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let (ok, text) = doctor(
+        &sandbox,
+        &sim,
+        &[("AZURE_OPENAI_ENDPOINT", "http://127.0.0.1:1")],
+        &[],
+    );
+    assert!(!ok);
+    let line = check(&text, "video service reachable");
+    assert!(line.contains('✗'), "{text}");
+    assert!(
+        text.contains("nothing listens there") || text.contains("check the URL"),
+        "{text}"
+    );
+    assert!(
+        check(&text, "auth and listing jobs").contains("not reachable"),
+        "{text}"
+    );
+
+    let pasted = format!(
+        "{}/openai/v1/video/generations/gen_01abc/content?api-version=preview",
+        sim.var("AZURE_OPENAI_ENDPOINT")
+    );
+    let (ok, text) = doctor(
+        &sandbox,
+        &sim,
+        &[("AZURE_OPENAI_ENDPOINT", pasted.as_str())],
+        &[],
+    );
+    assert!(ok, "only a warning: the base is derived right:\n{text}");
+    let line = check(&text, "endpoint form");
+    assert!(
+        line.contains('!') && line.contains("/content/video"),
+        "{text}"
+    );
+}
+
+#[test]
+fn missing_credentials_fail_the_check_that_needs_them() {
+    let sandbox = Sandbox::new();
+    let output = sandbox.command().arg("doctor").output().expect("run");
+    assert!(!output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("no endpoint is configured") && text.contains("--demo"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_clock_hours_off_the_servers_fails_the_clock_check() {
+    let cfg = sora_sim::SimConfig::default();
+    let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
+    // The server is two hours ahead: this machine is two hours behind.
+    sim.advance_clock(std::time::Duration::from_secs(2 * 3600));
+    let base = sim.base_url();
+    let env = move |k: &str| match k {
+        "AZURE_OPENAI_ENDPOINT" | "SUPABASE_URL" => Some(base.clone()),
+        "AZURE_OPENAI_API_KEY" => Some(cfg.azure_api_key.clone()),
+        "SUPABASE_SERVICE_ROLE_KEY" => Some(cfg.supabase_key.clone()),
+        _ => None,
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("config.toml");
+    std::fs::write(&file, "").expect("config");
+    let config =
+        sora_core::config::Config::load(Some(&file), &env, &Default::default()).expect("config");
+    let http = sora_core::http::client().expect("http");
+    let report = sora_core::doctor::run(&config, &http, Default::default()).await;
+    let clock = report
+        .checks
+        .iter()
+        .find(|c| c.name == "clock")
+        .expect("a clock check");
+    assert_eq!(clock.mark, sora_core::doctor::Mark::Fail, "{clock:?}");
+    assert!(
+        clock.detail.contains("2h00m behind") || clock.detail.contains("1h59m behind"),
+        "{clock:?}"
+    );
+    assert!(
+        clock.fix.as_deref().is_some_and(|f| f.contains("NTP")),
+        "{clock:?}"
+    );
+    assert!(report.failed());
+}

@@ -1,0 +1,16 @@
+//! Integration tests of the sora-tui binary and its faces: the dashboard, the headless commands, doctor, resume, the demo in a pseudo-terminal.
+//! One test binary for the crate: each module below was a test file of its own.
+
+mod common;
+mod doctor;
+mod headless_commands;
+mod headless_generate;
+mod headless_storage;
+mod journal_resume;
+mod pty_demo;
+mod storage_browser;
+mod ui_pages;
+mod ui_render;
+mod ui_runtime;
+mod ui_support;
+mod ui_update;

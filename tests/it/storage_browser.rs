@@ -1,0 +1,254 @@
+//! The bucket browser in the dashboard: `App::update` with keys and engine events (paging as the
+//! selection nears the end, stale pages dropped, confirmation before destroying, the start-up
+//! bucket check, overwrite offer on 409), and `TestBackend` renders (breadcrumb, details, modal).
+
+use crate::ui_support as support;
+
+use crossterm::event::KeyCode;
+use sora_core::engine::{Command, EngineEvent, ListQuery, StorageFailure, StorageOp};
+use sora_tui::app::Focus;
+use support::*;
+
+fn open_big_folder(count: usize) -> sora_tui::app::App {
+    let mut app = app();
+    feed(
+        &mut app,
+        EngineEvent::BucketsListed(Ok(vec![bucket("videos", true)])),
+    );
+    let query = app.buckets().query.clone();
+    let page: Vec<_> = (0..count)
+        .map(|i| {
+            object(
+                &format!("obj-{i:06}.mp4"),
+                1000 + i as u64,
+                "2026-05-01T12:00:00Z",
+            )
+        })
+        .collect();
+    feed(
+        &mut app,
+        EngineEvent::ObjectsListed {
+            bucket: "videos".into(),
+            prefix: String::new(),
+            query,
+            result: Ok(page),
+        },
+    );
+    while app.focus() != Focus::Buckets {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Right);
+    app
+}
+
+#[test]
+fn scrolling_near_the_end_asks_for_the_next_page_once() {
+    let mut app = open_big_folder(100);
+    assert!(app.buckets().more, "a full page means more may follow");
+    assert!(
+        press(&mut app, KeyCode::Down).is_empty(),
+        "far from the end"
+    );
+    let commands = press(&mut app, KeyCode::PageDown);
+    let commands = [commands, press(&mut app, KeyCode::PageDown)].concat();
+    let commands = [commands, press(&mut app, KeyCode::PageDown)].concat();
+    let commands = [commands, press(&mut app, KeyCode::PageDown)].concat();
+    let pages: Vec<&ListQuery> = commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::ListObjects { query, .. } => Some(query),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pages.len(), 1, "{commands:?}");
+    assert_eq!(pages[0].offset, 100);
+    // The answer appends; a repeat of it (stale) is dropped.
+    let query = pages[0].clone();
+    let next: Vec<_> = (100..150)
+        .map(|i| object(&format!("obj-{i:06}.mp4"), 1, "2026-05-01T12:00:00Z"))
+        .collect();
+    let event = EngineEvent::ObjectsListed {
+        bucket: "videos".into(),
+        prefix: String::new(),
+        query,
+        result: Ok(next),
+    };
+    feed(&mut app, event.clone());
+    assert_eq!(app.buckets().loaded_len(), 150);
+    assert!(!app.buckets().more, "a short page is the last");
+    feed(&mut app, event);
+    assert_eq!(
+        app.buckets().loaded_len(),
+        150,
+        "a repeated page is not appended twice"
+    );
+}
+
+#[test]
+fn a_page_of_a_left_listing_is_dropped() {
+    let mut app = open_big_folder(100);
+    let old = app.buckets().query.clone();
+    press(&mut app, KeyCode::Char('s')); // sort by updated: a new listing
+    assert_ne!(app.buckets().query.generation, old.generation);
+    feed(
+        &mut app,
+        EngineEvent::ObjectsListed {
+            bucket: "videos".into(),
+            prefix: String::new(),
+            query: old,
+            result: Ok(vec![object("late.mp4", 1, "2026-05-01T12:00:00Z")]),
+        },
+    );
+    assert!(
+        app.buckets().objects.loaded().is_none(),
+        "still loading the new listing"
+    );
+}
+
+#[test]
+fn deleting_asks_first_and_only_yes_sends() {
+    let mut app = open_big_folder(3);
+    assert!(press(&mut app, KeyCode::Char('x')).is_empty());
+    assert!(app.buckets().modal.is_some(), "a question is shown");
+    assert!(press(&mut app, KeyCode::Char('n')).is_empty());
+    assert!(app.buckets().modal.is_none());
+    press(&mut app, KeyCode::Char('x'));
+    let commands = press(&mut app, KeyCode::Char('y'));
+    assert_eq!(
+        commands,
+        vec![Command::Storage(StorageOp::DeleteObjects {
+            bucket: "videos".into(),
+            paths: vec!["obj-000000.mp4".into()],
+        })]
+    );
+}
+
+#[test]
+fn filter_and_rename_use_a_text_field() {
+    let mut app = open_big_folder(3);
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('o'));
+    let commands = without_generation(press(&mut app, KeyCode::Enter));
+    assert!(matches!(&commands[..], [Command::ListObjects { query, .. }] if query.search == "o"));
+
+    let mut app = open_big_folder(3);
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    for c in ".bin".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![Command::Storage(StorageOp::MoveObject {
+            bucket: "videos".into(),
+            from: "obj-000000.mp4".into(),
+            to: "obj-000000.bin".into(),
+        })]
+    );
+}
+
+#[test]
+fn missing_or_private_configured_buckets_are_reported_with_a_fix() {
+    let mut app = app();
+    feed(
+        &mut app,
+        EngineEvent::BucketsListed(Ok(vec![bucket("videos", false)])),
+    );
+    let text = app.notice().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(text.contains("'input-images' is missing"), "{text}");
+    assert!(text.contains("'videos' is private"), "{text}");
+    while app.focus() != Focus::Buckets {
+        press(&mut app, KeyCode::Tab);
+    }
+    let commands = press(&mut app, KeyCode::Char('f'));
+    assert!(commands.is_empty(), "asks first");
+    assert_eq!(
+        press(&mut app, KeyCode::Char('y')),
+        vec![
+            Command::Storage(StorageOp::CreateBucket {
+                name: "input-images".into(),
+                public: true
+            }),
+            Command::Storage(StorageOp::SetBucketPublic {
+                bucket: "videos".into(),
+                public: true
+            }),
+        ]
+    );
+}
+
+#[test]
+fn an_upload_conflict_offers_to_overwrite() {
+    let mut app = open_big_folder(1);
+    let op = StorageOp::UploadFile {
+        path: "/tmp/a.mp4".into(),
+        bucket: "videos".into(),
+        object_path: "a.mp4".into(),
+        upsert: false,
+    };
+    let failure = StorageFailure {
+        conflict: true,
+        ..StorageFailure::plain("409 KeyAlreadyExists: The resource already exists")
+    };
+    feed(
+        &mut app,
+        EngineEvent::Storage {
+            op,
+            result: Err(failure),
+        },
+    );
+    let commands = press(&mut app, KeyCode::Char('y'));
+    assert!(matches!(
+        &commands[..],
+        [Command::Storage(StorageOp::UploadFile { upsert: true, .. })]
+    ));
+}
+
+#[test]
+fn the_view_shows_breadcrumb_details_and_modal() {
+    let mut app = app();
+    feed(
+        &mut app,
+        EngineEvent::BucketsListed(Ok(vec![bucket("videos", true)])),
+    );
+    while app.focus() != Focus::Buckets {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Right);
+    let query = app.buckets().query.clone();
+    feed(
+        &mut app,
+        EngineEvent::ObjectsListed {
+            bucket: "videos".into(),
+            prefix: String::new(),
+            query,
+            result: Ok(vec![folder("sora")]),
+        },
+    );
+    press(&mut app, KeyCode::Enter);
+    let query = app.buckets().query.clone();
+    feed(
+        &mut app,
+        EngineEvent::ObjectsListed {
+            bucket: "videos".into(),
+            prefix: "sora".into(),
+            query,
+            result: Ok(vec![object(
+                "fox.mp4",
+                3 * 1024 * 1024,
+                "2026-05-01T12:34:56.789Z",
+            )]),
+        },
+    );
+    let screen = render(&app, 160, 50);
+    assert!(screen.contains("videos › sora"), "{screen}");
+    assert!(screen.contains("fox.mp4"), "{screen}");
+    assert!(screen.contains("eTag"), "details pane: {screen}");
+    assert!(screen.contains("by name ↑"), "{screen}");
+    press(&mut app, KeyCode::Char('x'));
+    let screen = render(&app, 160, 50);
+    assert!(screen.contains("Delete videos/sora/fox.mp4?"), "{screen}");
+}
