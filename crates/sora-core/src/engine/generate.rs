@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use super::{Ctx, EngineEvent, JobKey};
 use crate::download::{self, DownloadError, DownloadSpec};
-use crate::engine::DownloadKey;
+use crate::engine::{DownloadKey, Retry, RetryStep};
 use crate::providers::{
     ContentRequest, ContentVariant, GenerationRequest, Job, JobStatus, Output, Provider,
     ProviderError,
@@ -106,7 +106,7 @@ pub(super) async fn run(
         at: SystemTime::now(),
     });
     let first = match (&start, created) {
-        (Start::New(request), _) => create(ctx, &provider, request).await,
+        (Start::New(request), _) => create(ctx, key, &provider, request).await,
         (Start::Remix { source, prompt }, _) => provider.remix(source, prompt).await,
         (Start::Existing { .. }, Some(id)) => provider.get(&id).await,
         (Start::Existing { id }, None) => provider.get(id).await,
@@ -200,12 +200,10 @@ pub(super) async fn run(
                 variant,
             };
             match fetch(ctx, &provider, &job, output, dkey).await {
-                Some(path)
-                    if variant == ContentVariant::Video
-                        && upload
-                        && !ctx.recorded_upload(key, &path) =>
-                {
-                    ok &= super::upload::run(ctx, key, &path).await;
+                // A video the journal records as stored (a resume) is not sent again.
+                Some(path) if variant == ContentVariant::Video && upload => {
+                    ok &= ctx.recorded_upload(key, &path)
+                        || super::upload::run(ctx, key, &path).await;
                 }
                 Some(_) => {}
                 // A missing thumbnail is a pity, a missing video is a failure.
@@ -218,6 +216,7 @@ pub(super) async fn run(
 
 async fn create(
     ctx: &Ctx,
+    key: JobKey,
     provider: &Provider,
     request: &GenerationRequest,
 ) -> Result<Job, ProviderError> {
@@ -237,6 +236,15 @@ async fn create(
                     return Err(e);
                 }
                 tracing::info!(?wait, "create rate limited; waiting as asked");
+                let retry = Retry::new(
+                    key,
+                    RetryStep::Create,
+                    &e,
+                    wait,
+                    refused,
+                    MAX_CREATE_RATE_LIMITED,
+                );
+                ctx.send(EngineEvent::JobRetrying(retry));
                 tokio::select! {
                     () = tokio::time::sleep(wait) => {}
                     () = ctx.cancel.cancelled() => return Err(e),
@@ -296,7 +304,7 @@ async fn poll_to_end(
             return Ok(job);
         }
         interval = next_interval(base, interval, changed, job.poll_after);
-        job = poll_once(ctx, provider, &job.id, interval).await?;
+        job = poll_once(ctx, provider, key, &job.id, interval).await?;
     }
 }
 
@@ -305,6 +313,7 @@ async fn poll_to_end(
 async fn poll_once(
     ctx: &Ctx,
     provider: &Provider,
+    key: JobKey,
     id: &str,
     wait: Duration,
 ) -> Result<Job, PollEnd> {
@@ -333,6 +342,8 @@ async fn poll_once(
                         ra.min(MAX_POLL_BACKOFF)
                     });
                 tracing::warn!(job = %id, error = %e, ?wait, "poll failed, retrying");
+                let retry = Retry::new(key, RetryStep::Poll, &e, wait, failures, MAX_POLL_FAILURES);
+                ctx.send(EngineEvent::JobRetrying(retry));
             }
             Err(e) if is_gone(&e) => {
                 return Err(PollEnd::Gone(format!(
