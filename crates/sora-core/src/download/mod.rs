@@ -20,7 +20,8 @@ pub use partial::partial_path;
 use partial::{discard_partial, file_len, saved_state, validator_path};
 pub use resume::{ContentRange, Resume, decide as decide_resume, parse_content_range};
 pub use schedule::{
-    RetrySchedule, Verdict, explain_persistent_404, jittered, judge_status, says_expired,
+    RetrySchedule, Verdict, capped_retry_after, explain_persistent_404, jittered, judge_status,
+    says_expired,
 };
 pub use verify::{looks_like, verify_file, with_sniffed_extension};
 

@@ -46,6 +46,20 @@ pub fn jittered(delay: Duration, unit: f64) -> Duration {
     delay.mul_f64(1.0 - JITTER + 2.0 * JITTER * unit)
 }
 
+/// A service's `Retry-After` against the longest wait sora-tui accepts for it: `Ok(Some(d))` to
+/// wait `d`, `Ok(None)` when none was sent, `Err(d)` when it asks for more than `cap` (the caller
+/// gives up and says when to come back, or waits `cap`). The one rule for downloads, creates
+/// and polls.
+pub fn capped_retry_after(
+    retry_after: Option<Duration>,
+    cap: Duration,
+) -> Result<Option<Duration>, Duration> {
+    match retry_after {
+        Some(asked) if asked > cap => Err(asked),
+        asked => Ok(asked),
+    }
+}
+
 /// Did the service's error text say the content expired (the Videos API says so in words;
 /// Azure Sora only says "not found", so there only `expires_at` tells)?
 pub fn says_expired(message: &str) -> bool {

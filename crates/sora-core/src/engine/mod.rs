@@ -3,8 +3,8 @@
 
 pub mod command;
 pub mod events;
-mod generate;
 mod history;
+mod job;
 pub mod keys;
 mod resume;
 mod storage_ops;
@@ -30,7 +30,7 @@ use crate::journal::{Event as JournalEvent, JobState, Journal};
 use crate::providers::JobStatus;
 use crate::providers::{ContentVariant, Provider};
 use crate::storage::StorageClient;
-use generate::Start;
+use job::Start;
 
 /// Knobs of the engine, resolved from the configuration.
 #[derive(Debug, Clone)]
@@ -483,7 +483,7 @@ fn spawn_job(
     upload: bool,
 ) {
     tokio::spawn(async move {
-        let ok = generate::run(&ctx, key, start, &variants, upload).await;
+        let ok = job::run(&ctx, key, start, &variants, upload).await;
         ctx.send(EngineEvent::JobComplete { key, ok });
     });
 }

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::generate::{self, Start};
+use super::job::{self, Start};
 use super::{Ctx, EngineEvent, JobKey};
 use crate::journal::{JobRecord, NextStep};
 use crate::providers::{ContentVariant, Job, Provider};
@@ -72,7 +72,7 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
         NextStep::Reconcile => match reconcile(&provider, &record, &claimed_ids(ctx)).await {
             Ok(Lookup::Found(job)) => {
                 tracing::info!(journal = %record.id, job = %job.id, "reconciled an uncertain create");
-                generate::run(
+                job::run(
                     ctx,
                     key,
                     Start::Existing { id: job.id },
@@ -115,7 +115,7 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
             let Some(id) = record.job_id.clone() else {
                 return false;
             };
-            generate::run(ctx, key, Start::Existing { id }, &variants, record.upload).await
+            job::run(ctx, key, Start::Existing { id }, &variants, record.upload).await
         }
         NextStep::Upload(paths) => {
             if let Some(id) = &record.job_id {

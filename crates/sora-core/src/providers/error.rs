@@ -167,6 +167,27 @@ impl ProviderError {
             _ => None,
         }
     }
+
+    /// A 429: the service refused before creating anything, so a create is safe to send again.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, ProviderError::Api { error, .. } if error.status == 429)
+    }
+
+    /// A create that failed this way may still have created the job: no answer, an answer that
+    /// could not be read, or a server error or timeout after the request arrived. Only a 4xx
+    /// (429 included) is a refusal before anything was made.
+    pub fn may_have_created(&self) -> bool {
+        match self {
+            ProviderError::Network { .. } | ProviderError::Decode { .. } => true,
+            ProviderError::Api { error, .. } => error.status >= 500 || error.status == 408,
+            _ => false,
+        }
+    }
+
+    /// The job does not exist on the service (any more).
+    pub fn is_gone(&self) -> bool {
+        matches!(self, ProviderError::Api { error, .. } if error.status == 404 || error.status == 410)
+    }
 }
 
 /// What to do about an error, appended to its message.

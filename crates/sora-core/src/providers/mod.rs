@@ -149,6 +149,28 @@ pub struct Job {
     pub poll_after: Option<Duration>,
 }
 
+impl Job {
+    /// A failed job, explained with what the user can do about it.
+    pub fn explain_failure(&self) -> String {
+        let job = self;
+        let reason = job.failure_reason.as_deref().unwrap_or("no reason given");
+        let lower = reason.to_ascii_lowercase();
+        let advice = if lower.contains("output_moderation") {
+            "the generated video was withheld by content moderation: try a different prompt"
+        } else if lower.contains("moderation")
+            || lower.contains("blocked")
+            || lower.contains("policy")
+        {
+            "the prompt or input image was refused by content moderation: rephrase it (no real people, copyrighted characters or unsafe content; no faces in reference images)"
+        } else if lower.contains("internal") || lower.contains("server_error") {
+            "the service failed internally: submitting again usually works"
+        } else {
+            "submitting again may help; if it keeps failing, check the reason with the service's documentation"
+        };
+        format!("job {} failed: {reason} — {advice}", job.id)
+    }
+}
+
 /// A downloadable result of a job (an Azure Sora generation, a v1 video).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Output {
@@ -364,5 +386,46 @@ impl Provider {
             Provider::AzureSora(c) => c.content_request(&output.id, variant).await,
             Provider::VideosV1(c) => c.content_request(&output.id, variant).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed_job(reason: &str) -> Job {
+        Job {
+            id: "task_1".into(),
+            status: JobStatus::Failed,
+            status_text: "failed".into(),
+            progress: None,
+            prompt: None,
+            model: None,
+            size: None,
+            seconds: None,
+            created_at: None,
+            finished_at: None,
+            expires_at: None,
+            failure_reason: Some(reason.into()),
+            outputs: vec![],
+            remixed_from: None,
+            poll_after: None,
+        }
+    }
+
+    #[test]
+    fn moderation_failures_say_what_to_do() {
+        let text = failed_job("input_moderation").explain_failure();
+        assert!(
+            text.contains("input_moderation") && text.contains("rephrase"),
+            "{text}"
+        );
+        let text = failed_job("moderation_blocked: Your request was blocked").explain_failure();
+        assert!(
+            text.contains("Your request was blocked") && text.contains("rephrase"),
+            "{text}"
+        );
+        let text = failed_job("output_moderation").explain_failure();
+        assert!(text.contains("different prompt"), "{text}");
     }
 }
