@@ -13,7 +13,8 @@ mod with_simulator {
     use std::time::Duration;
 
     use anyhow::{Context, Result};
-    use sora_core::config::{Config, Setting, SimulatorKeys, Source};
+    use sora_core::config::{AzureAuthMode, Config, Setting, Source};
+    use sora_core::secret::Secret;
 
     use crate::cli::SimArgs;
 
@@ -39,14 +40,7 @@ mod with_simulator {
             .await
             .context("cannot start the built-in simulator")?;
         let base = url::Url::parse(&handle.base_url()).context("simulator address")?;
-        config.use_simulator(
-            &base,
-            &SimulatorKeys {
-                azure: &sim_config.azure_api_key,
-                openai: &sim_config.openai_api_key,
-                supabase: &sim_config.supabase_key,
-            },
-        );
+        point_at(config, &base, &sim_config);
         // Simulated jobs get a journal of their own: they cannot be resumed against real services
         // (nor against the next demo's fresh simulator).
         let demo_dir = std::env::temp_dir().join(format!("sora-tui-demo-{}", std::process::id()));
@@ -61,6 +55,21 @@ mod with_simulator {
             _sim: handle,
             _journal_dir: journal_dir,
         })
+    }
+
+    /// Point every service at the simulator at `base`, with its demo keys. The provider family
+    /// stays as configured: the simulator speaks all of them.
+    fn point_at(config: &mut Config, base: &url::Url, sim: &sora_sim::SimConfig) {
+        config.azure.endpoint = Some(Setting::new(base.clone(), Source::Demo));
+        config.azure.api_key = Some(Setting::new(Secret::new(&sim.azure_api_key), Source::Demo));
+        config.azure.auth = Setting::new(AzureAuthMode::ApiKey, Source::Demo);
+        if let Ok(openai) = base.join("v1") {
+            config.openai.base_url = Setting::new(openai, Source::Demo);
+        }
+        config.openai.api_key = Some(Setting::new(Secret::new(&sim.openai_api_key), Source::Demo));
+        config.supabase.url = Some(Setting::new(base.clone(), Source::Demo));
+        config.supabase.service_role_key =
+            Some(Setting::new(Secret::new(&sim.supabase_key), Source::Demo));
     }
 
     pub async fn run_sim(args: &SimArgs) -> Result<ExitCode> {

@@ -1,0 +1,111 @@
+//! Values derived from what the user gave: the resource base of any pasted Azure URL, the
+//! Supabase project URL, checked bucket names and families, and the default directories.
+
+use std::path::{Path, PathBuf};
+
+use url::Url;
+
+use super::{ConfigError, Setting, Source};
+use crate::providers::Family;
+
+/// Turn whatever the user pasted — the resource URL, a jobs URL with `?api-version=...`, a
+/// content URL — into the resource base: scheme, host, port, and any gateway path before
+/// `/openai`. Query and fragment are dropped.
+pub fn derive_resource_base(input: &str) -> Result<Url, String> {
+    let trimmed = input.trim().trim_matches('"');
+    if trimmed.is_empty() {
+        return Err("it is empty".into());
+    }
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_string()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let mut url = Url::parse(&with_scheme).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("scheme `{}` is not http or https", url.scheme()));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("it has no host".into());
+    }
+    let kept: Vec<String> = url
+        .path_segments()
+        .map(|segs| {
+            segs.take_while(|s| !s.eq_ignore_ascii_case("openai"))
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    url.set_query(None);
+    url.set_fragment(None);
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.set_path(&kept.join("/"));
+    Ok(url)
+}
+
+/// A Supabase project URL: `https://<ref>.supabase.co` (anything after the host, such as a
+/// pasted `/storage/v1/...`, is dropped).
+pub fn derive_supabase_base(input: &str) -> Result<Url, String> {
+    let mut url = derive_resource_base(input)?;
+    let kept: Vec<String> = url
+        .path_segments()
+        .map(|segs| {
+            segs.take_while(|s| {
+                !s.eq_ignore_ascii_case("storage") && !s.eq_ignore_ascii_case("rest")
+            })
+            .map(str::to_owned)
+            .collect()
+        })
+        .unwrap_or_default();
+    url.set_path(&kept.join("/"));
+    Ok(url)
+}
+
+/// The default download directory: the user's Downloads folder, else the data directory.
+pub fn default_download_dir() -> PathBuf {
+    if let Some(d) =
+        directories::UserDirs::new().and_then(|u| u.download_dir().map(Path::to_path_buf))
+    {
+        return d.join("sora-tui");
+    }
+    directories::ProjectDirs::from("", "", "sora-tui")
+        .map(|d| d.data_dir().join("downloads"))
+        .unwrap_or_else(|| PathBuf::from("sora-tui-downloads"))
+}
+
+/// Where the journal lives without `SORA_TUI_DATA_DIR`: the platform data directory.
+pub fn default_data_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "sora-tui")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".sora-tui"))
+}
+
+pub(super) fn parse_family(v: &str, source: Source) -> Result<Family, ConfigError> {
+    Family::parse(v).ok_or_else(|| ConfigError::Invalid {
+        key: "provider",
+        from: source,
+        problem: format!("`{}` is not a provider this build speaks", v.trim()),
+        example: "\"azure-sora\", \"azure-sora2\" or \"openai\"",
+    })
+}
+
+/// Bucket names: 1–100 characters of `A-Za-z0-9_!.*'() &$=@;:+,?-` (storage server limits).
+pub(super) fn check_bucket_name(b: &Setting<String>) -> Result<(), ConfigError> {
+    let ok = !b.value.is_empty()
+        && b.value.len() <= 100
+        && b.value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_!.*'() &$=@;:+,?-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid {
+            key: "supabase.output_bucket / supabase.input_bucket",
+            from: b.source.clone(),
+            problem: format!("`{}` is not a valid bucket name", b.value),
+            example: "\"output-videos\"",
+        })
+    }
+}
