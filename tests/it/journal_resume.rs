@@ -129,22 +129,9 @@ impl Harness {
         journal
             .append(
                 journal_id,
-                sora_core::journal::Event::Intent {
-                    family: "azure-sora".into(),
-                    provider: "test".into(),
-                    request: sora_core::journal::RequestRecord {
-                        prompt: prompt.into(),
-                        size: "480x480".into(),
-                        seconds: 5,
-                        variants: 1,
-                        image: None,
-                    },
-                    upload: false,
-                    cost_estimate: None,
-                    remix_of: None,
-                    download_dir: Some(self.sandbox.path().join("out").display().to_string()),
-                    renditions: vec![],
-                },
+                sora_core::journal::test_support::intent(prompt)
+                    .download_dir(self.sandbox.path().join("out").display().to_string())
+                    .event(),
             )
             .expect("append");
     }

@@ -288,7 +288,7 @@ pub fn matches(job: &Job, record: &JobRecord, intent_at: SystemTime) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::{JobState, RequestRecord};
+    use crate::journal::JobState;
     use crate::providers::{JobStatus, Size};
 
     fn record(started_ms: u64) -> JobRecord {
@@ -298,13 +298,7 @@ mod tests {
             updated_at: started_ms,
             family: "azure-sora".into(),
             provider: "test".into(),
-            request: RequestRecord {
-                prompt: "a fox".into(),
-                size: "480x480".into(),
-                seconds: 5,
-                variants: 1,
-                image: None,
-            },
+            request: crate::journal::test_support::request("a fox"),
             upload: false,
             cost_estimate: None,
             remix_of: None,

@@ -4,6 +4,8 @@
 
 mod record;
 mod store;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_support;
 
 pub use record::{
     DownloadRecord, Entry, Event, Header, JobRecord, JobState, NextStep, RequestRecord,

@@ -350,22 +350,11 @@ mod tests {
     }
 
     fn intent(upload: bool) -> Event {
-        Event::Intent {
-            family: "azure-sora".into(),
-            provider: "Azure Sora · sora · r".into(),
-            request: RequestRecord {
-                prompt: "a fox".into(),
-                size: "480x480".into(),
-                seconds: 5,
-                variants: 1,
-                image: None,
-            },
-            upload,
-            cost_estimate: Some(0.5),
-            remix_of: None,
-            download_dir: None,
-            renditions: vec!["video".into(), "thumbnail".into()],
-        }
+        crate::journal::test_support::intent("a fox")
+            .upload(upload)
+            .cost(0.5)
+            .renditions(&["video", "thumbnail"])
+            .event()
     }
 
     fn succeeded() -> Event {

@@ -1,25 +1,13 @@
 //! The journal on disk: survives restarts, recovers from a torn or damaged line with a warning,
 //! refuses a newer format without touching it, and keeps a second instance out.
 
-use sora_core::journal::{Event, JobState, Journal, JournalError, NextStep, RequestRecord};
+use sora_core::journal::{Event, JobState, Journal, JournalError, NextStep};
 
 fn intent() -> Event {
-    Event::Intent {
-        family: "azure-sora".into(),
-        provider: "Azure Sora · sora · test".into(),
-        request: RequestRecord {
-            prompt: "a red fox".into(),
-            size: "480x480".into(),
-            seconds: 5,
-            variants: 1,
-            image: None,
-        },
-        upload: true,
-        cost_estimate: Some(0.5),
-        remix_of: None,
-        download_dir: None,
-        renditions: vec![],
-    }
+    sora_core::journal::test_support::intent("a red fox")
+        .upload(true)
+        .cost(0.5)
+        .event()
 }
 
 fn write_two_jobs(dir: &std::path::Path) {
