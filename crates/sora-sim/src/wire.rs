@@ -209,22 +209,23 @@ pub(crate) fn base64url(data: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
 }
 
-/// Decodes `%XX` escapes; `None` if an escape is malformed or the result is not UTF-8.
+/// Decodes `%XX` escapes; `None` if an escape is malformed or the result is not UTF-8. The real
+/// servers refuse a malformed escape (`decodeURIComponent` throws), where `percent-encoding`
+/// would pass it through as text, so the escapes are checked first.
 pub(crate) fn percent_decode(raw: &str) -> Option<String> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let digits = raw.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(digits, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let well_formed = raw.split('%').skip(1).all(|after| {
+        after
+            .as_bytes()
+            .get(..2)
+            .is_some_and(|digits| digits.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !well_formed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 /// ISO 8601 with milliseconds and `Z`, as Supabase writes timestamps.
@@ -275,5 +276,15 @@ mod tests {
         assert_eq!(base64url(b"ab"), "YWI");
         assert_eq!(percent_decode("a%20b/c%2Fd").as_deref(), Some("a b/c/d"));
         assert_eq!(percent_decode("bad%2"), None);
+    }
+
+    #[test]
+    fn a_malformed_escape_is_refused() {
+        // `%+1` is no escape (two hex digits must follow `%`); decodeURIComponent refuses it too.
+        assert_eq!(percent_decode("a%+1"), None);
+        assert_eq!(percent_decode("a%-1b"), None);
+        assert_eq!(percent_decode("a%zz"), None);
+        assert_eq!(percent_decode("%E2%82%AC").as_deref(), Some("€"));
+        assert_eq!(percent_decode("%FF"), None);
     }
 }
