@@ -16,7 +16,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::faults::{self, Family, RetryAfter, Route};
+use super::faults::{self, RetryAfter, Route, Service};
 use super::wire::{self, SimRequest};
 use super::{Sim, assets, multipart};
 use jobs::{Job, STATUSES};
@@ -223,10 +223,10 @@ fn create_job(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
     let wall = sim.clock.wall(now);
     if sim
         .faults
-        .demo_refuse_create(Family::AzureSora, &job_request.prompt)
+        .demo_refuse_create(Service::AzureSora, &job_request.prompt)
     {
         return Ok(faults::status_response(
-            Family::AzureSora,
+            Service::AzureSora,
             Some(Route::Create),
             429,
             Some(&RetryAfter::Secs(2)),
@@ -246,7 +246,7 @@ fn create_job(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
     );
     job.inpaint_items = inpaint_items;
     sim.faults.demo_after_create(
-        Family::AzureSora,
+        Service::AzureSora,
         &job.request.prompt,
         &job.id,
         job.generation_ids.first().map(String::as_str),

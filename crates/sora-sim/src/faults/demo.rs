@@ -4,7 +4,7 @@
 use std::sync::PoisonError;
 use std::time::Duration;
 
-use super::{Family, Fault, FaultEngine, FaultRule, FaultTarget, Route};
+use super::{Fault, FaultEngine, FaultRule, FaultTarget, Route, Service};
 
 /// The prompt tags `--demo` users can type, and what each does.
 pub fn demo_fault_tags() -> &'static [(&'static str, &'static str)] {
@@ -58,20 +58,20 @@ const DEMO_RESET_AFTER: u64 = 16 * 1024;
 
 impl FaultEngine {
     /// `[429]`: whether to refuse this create (the first time a prompt with the tag arrives).
-    pub(crate) fn demo_refuse_create(&self, family: Family, prompt: &str) -> bool {
+    pub(crate) fn demo_refuse_create(&self, service: Service, prompt: &str) -> bool {
         prompt.contains(TAG_429)
             && self
                 .refused_prompts
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .insert((family, prompt.to_string()))
+                .insert((service, prompt.to_string()))
     }
 
     /// `[5xx]`, `[reset]`, `[stall]`, `[html]` and `[expired]`: rules scoped to a job just created. `poll_id` is in the path of its
     /// status route, `content_id` in the path of its content route.
     pub(crate) fn demo_after_create(
         &self,
-        family: Family,
+        service: Service,
         prompt: &str,
         poll_id: &str,
         content_id: Option<&str>,
@@ -80,7 +80,7 @@ impl FaultEngine {
             self.inject(
                 FaultRule::new(
                     FaultTarget::new(Route::Poll)
-                        .family(family)
+                        .service(service)
                         .path_contains(poll_id),
                     Fault::Status {
                         code: 503,
@@ -96,7 +96,7 @@ impl FaultEngine {
         {
             self.inject(FaultRule::new(
                 FaultTarget::new(Route::Content)
-                    .family(family)
+                    .service(service)
                     .path_contains(content_id),
                 Fault::ResetMidBody {
                     after_bytes: DEMO_RESET_AFTER,
@@ -108,7 +108,7 @@ impl FaultEngine {
         };
         let content = || {
             FaultTarget::new(Route::Content)
-                .family(family)
+                .service(service)
                 .path_contains(content_id)
         };
         if prompt.contains(TAG_STALL) {

@@ -3,13 +3,13 @@
 use std::collections::HashSet;
 use std::sync::{Mutex, PoisonError};
 
-use super::{Family, Fault, FaultRule, Route};
+use super::{Fault, FaultRule, Route, Service};
 
 /// The rules in force, and which `[429]` prompts were already refused.
 #[derive(Debug, Default)]
 pub(crate) struct FaultEngine {
     rules: Mutex<Vec<FaultRule>>,
-    pub(super) refused_prompts: Mutex<HashSet<(Family, String)>>,
+    pub(super) refused_prompts: Mutex<HashSet<(Service, String)>>,
 }
 
 /// When a fault is looked for.
@@ -53,7 +53,7 @@ impl FaultEngine {
     pub(crate) fn take(
         &self,
         phase: Phase,
-        family: Family,
+        service: Service,
         route: Option<Route>,
         path: &str,
     ) -> Option<Fault> {
@@ -67,7 +67,7 @@ impl FaultEngine {
                 (fault, Phase::Body) => fault.is_body_fault() && Route::has_content(route),
                 _ => false,
             };
-            fits && rule.target.matches(family, route, path)
+            fits && rule.target.matches(service, route, path)
         })?;
         let rule = &mut rules[index];
         let fault = rule.fault.clone();
@@ -88,7 +88,7 @@ mod tests {
     fn rules_are_used_up_in_order() {
         let engine = FaultEngine::new(vec![
             FaultRule::new(
-                FaultTarget::new(Route::Poll).family(Family::OpenAI),
+                FaultTarget::new(Route::Poll).service(Service::OpenAI),
                 Fault::Status {
                     code: 503,
                     retry_after: None,
@@ -97,11 +97,11 @@ mod tests {
             )
             .times(2),
         ]);
-        let take = |family| engine.take(Phase::Before, family, Some(Route::Poll), "/x");
-        assert!(take(Family::AzureV1).is_none());
-        assert!(take(Family::OpenAI).is_some());
-        assert!(take(Family::OpenAI).is_some());
-        assert!(take(Family::OpenAI).is_none());
+        let take = |service| engine.take(Phase::Before, service, Some(Route::Poll), "/x");
+        assert!(take(Service::AzureV1).is_none());
+        assert!(take(Service::OpenAI).is_some());
+        assert!(take(Service::OpenAI).is_some());
+        assert!(take(Service::OpenAI).is_none());
         assert!(engine.rules().is_empty());
     }
 }

@@ -1,5 +1,5 @@
 //! The fault engine: faults are data ([`FaultRule`]s), matched against each request by the
-//! service it is for ([`Family`]) and the kind of route it hits ([`Route`]). A rule fires on the
+//! service it is for ([`Service`]) and the kind of route it hits ([`Route`]). A rule fires on the
 //! next `times` matching requests and is then used up.
 //!
 //! Rules come from [`SimConfig::faults`](super::SimConfig::faults) at start,
@@ -24,10 +24,11 @@
 //! ```
 //!
 //! `route`: `create`, `poll`, `list`, `delete`, `content`, `storage_upload`, `storage_download`,
-//! `any`. `family`: `azure_sora`, `azure_v1`, `openai`, `storage`. `fault.kind`: `status`
-//! (`code`, optional `retry_after` `{"secs": n}` or `{"http_date": n}` — the date n seconds
-//! after the fault fires, and optional `body`), `reset_mid_body` (`after_bytes`), `short_body`
-//! (`bytes`), `stall` (`after_bytes`, `for_ms`), `html_ok`, `expired`.
+//! `storage_resumable`, `any`. `family` (a [`Service`]): `azure_sora`, `azure_v1`, `openai`,
+//! `storage`. `fault.kind`: `status` (`code`, optional `retry_after` `{"secs": n}` or
+//! `{"http_date": n}` — the date n seconds after the fault fires, and optional `body`),
+//! `reset_mid_body` (`after_bytes`), `short_body` (`bytes`), `stall` (`after_bytes`, `for_ms`),
+//! `html_ok`, `expired`, `cut_upload` (`after_bytes`).
 
 mod demo;
 mod engine;
@@ -39,4 +40,4 @@ pub use demo::demo_fault_tags;
 pub(crate) use demo::{DEMO_LAG, TAG_LAG, TAG_MODERATION};
 pub(crate) use engine::{FaultEngine, Phase};
 pub(crate) use respond::{break_body, html_ok_response, status_response};
-pub use rule::{Family, Fault, FaultRule, FaultTarget, RetryAfter, Route};
+pub use rule::{Fault, FaultRule, FaultTarget, RetryAfter, Route, Service};

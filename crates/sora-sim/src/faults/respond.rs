@@ -10,15 +10,15 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 
-use super::{Family, Fault, RetryAfter, Route};
+use super::{Fault, RetryAfter, Route, Service};
 use crate::wire;
 
 /// How long a cut body waits, after its last bytes, before it ends.
 const FLUSH_PAUSE: Duration = Duration::from_millis(20);
 
-/// The error answer of a [`Fault::Status`], in the family's shape.
+/// The error answer of a [`Fault::Status`], in the service's shape.
 pub(crate) fn status_response(
-    family: Family,
+    service: Service,
     route: Option<Route>,
     code: u16,
     retry_after: Option<&RetryAfter>,
@@ -44,7 +44,7 @@ pub(crate) fn status_response(
         },
         None => wire::json_response(
             status,
-            &default_error_body(family, route, status, wait_secs),
+            &default_error_body(service, route, status, wait_secs),
         ),
     };
     *response.status_mut() = status;
@@ -64,7 +64,7 @@ pub(crate) fn status_response(
 
 /// Each service's own error body for a status code (see the module docs of the services).
 fn default_error_body(
-    family: Family,
+    service: Service,
     route: Option<Route>,
     status: StatusCode,
     wait_secs: Option<u64>,
@@ -78,54 +78,54 @@ fn default_error_body(
     let openai = |message: String, kind: &str, error_code: Option<&str>| json!({"error": {"message": message, "type": kind, "param": null, "code": error_code}});
     // Azure API Management's own answers (rate limits), and the Azure services' error shape.
     let azure = |error_code: &str, message: String| json!({"error": {"code": error_code, "message": message}});
-    match (family, code) {
-        (Family::OpenAI, 429) => openai(
+    match (service, code) {
+        (Service::OpenAI, 429) => openai(
             format!("Rate limit reached for requests. {again}"),
             "requests",
             Some("rate_limit_exceeded"),
         ),
-        (Family::AzureV1, 429) if route == Some(Route::Create) => openai(
+        (Service::AzureV1, 429) if route == Some(Route::Create) => openai(
             "Too many running tasks. Wait for a running video job to finish, then try again."
                 .to_string(),
             "video_generation_user_error",
             None,
         ),
-        (Family::AzureSora | Family::AzureV1, 429) => {
+        (Service::AzureSora | Service::AzureV1, 429) => {
             azure("429", format!("Rate limit is exceeded. {again}"))
         }
-        (Family::OpenAI | Family::AzureV1, 500) => openai(
+        (Service::OpenAI | Service::AzureV1, 500) => openai(
             "The server had an error while processing your request. Sorry about that!".to_string(),
             "server_error",
             None,
         ),
-        (Family::OpenAI | Family::AzureV1, 503) => openai(
+        (Service::OpenAI | Service::AzureV1, 503) => openai(
             "The server is overloaded or not ready yet.".to_string(),
             "server_error",
             None,
         ),
-        (Family::OpenAI | Family::AzureV1, 500..) => {
+        (Service::OpenAI | Service::AzureV1, 500..) => {
             openai(format!("{reason}."), "server_error", None)
         }
-        (Family::OpenAI | Family::AzureV1, _) => {
+        (Service::OpenAI | Service::AzureV1, _) => {
             openai(format!("{reason}."), "invalid_request_error", None)
         }
-        (Family::AzureSora, 500) => azure(
+        (Service::AzureSora, 500) => azure(
             "InternalServerError",
             "The server had an error while processing your request.".to_string(),
         ),
-        (Family::AzureSora, 502) => azure("BadGateway", "Bad gateway.".to_string()),
-        (Family::AzureSora, 503) => azure(
+        (Service::AzureSora, 502) => azure("BadGateway", "Bad gateway.".to_string()),
+        (Service::AzureSora, 503) => azure(
             "ServiceUnavailable",
             format!("The service is temporarily unavailable. {again}"),
         ),
-        (Family::AzureSora, _) => azure(&code.to_string(), reason.to_string()),
+        (Service::AzureSora, _) => azure(&code.to_string(), reason.to_string()),
         // Supabase's API gateway (Kong) answers rate limits and upstream failures itself.
-        (Family::Storage, 429) => json!({"message": "API rate limit exceeded"}),
-        (Family::Storage, 502) => {
+        (Service::Storage, 429) => json!({"message": "API rate limit exceeded"}),
+        (Service::Storage, 502) => {
             json!({"message": "An invalid response was received from the upstream server"})
         }
-        (Family::Storage, 503) => json!({"message": "Service Temporarily Unavailable"}),
-        (Family::Storage, _) => json!({
+        (Service::Storage, 503) => json!({"message": "Service Temporarily Unavailable"}),
+        (Service::Storage, _) => json!({
             "statusCode": code.to_string(), "error": reason, "message": reason, "code": "InternalError",
         }),
     }

@@ -2,22 +2,23 @@
 
 use axum::http::Method;
 
-use super::{Family, Route};
+use super::{Route, Service};
 
-impl Family {
-    pub fn of(path: &str) -> Family {
+impl Service {
+    /// The service a request path is for.
+    pub fn of(path: &str) -> Service {
         let under = |base: &str| {
             path.strip_prefix(base)
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         };
         if under("/storage/v1") {
-            Family::Storage
+            Service::Storage
         } else if under("/openai/v1/videos") {
-            Family::AzureV1
+            Service::AzureV1
         } else if under("/v1") {
-            Family::OpenAI
+            Service::OpenAI
         } else {
-            Family::AzureSora
+            Service::AzureSora
         }
     }
 }
@@ -28,7 +29,7 @@ impl Route {
     }
 
     /// The class of a request's route; `None` for routes outside these classes.
-    pub(crate) fn classify(family: Family, method: &Method, path: &str) -> Option<Route> {
+    pub(crate) fn classify(service: Service, method: &Method, path: &str) -> Option<Route> {
         let get = method == Method::GET || method == Method::HEAD;
         let post = method == Method::POST;
         let segments = |base: &str| -> Vec<String> {
@@ -39,8 +40,8 @@ impl Route {
                 .map(str::to_string)
                 .collect()
         };
-        match family {
-            Family::AzureSora => {
+        match service {
+            Service::AzureSora => {
                 let s = segments("/openai/v1/video/generations");
                 let s: Vec<&str> = s.iter().map(String::as_str).collect();
                 match s.as_slice() {
@@ -53,8 +54,8 @@ impl Route {
                     _ => None,
                 }
             }
-            Family::AzureV1 | Family::OpenAI => {
-                let base = if family == Family::OpenAI {
+            Service::AzureV1 | Service::OpenAI => {
+                let base = if service == Service::OpenAI {
                     "/v1/videos"
                 } else {
                     "/openai/v1/videos"
@@ -74,7 +75,7 @@ impl Route {
                     _ => None,
                 }
             }
-            Family::Storage => {
+            Service::Storage => {
                 if path.starts_with("/storage/v1/upload/resumable/") && method == Method::PATCH {
                     return Some(Route::StorageResumable);
                 }
@@ -103,40 +104,48 @@ mod tests {
 
     #[test]
     fn families_and_routes() {
-        assert_eq!(Family::of("/v1/videos"), Family::OpenAI);
-        assert_eq!(Family::of("/openai/v1/videos/video_1"), Family::AzureV1);
+        assert_eq!(Service::of("/v1/videos"), Service::OpenAI);
+        assert_eq!(Service::of("/openai/v1/videos/video_1"), Service::AzureV1);
         assert_eq!(
-            Family::of("/openai/v1/video/generations/jobs"),
-            Family::AzureSora
+            Service::of("/openai/v1/video/generations/jobs"),
+            Service::AzureSora
         );
-        assert_eq!(Family::of("/storage/v1/object/b/k"), Family::Storage);
-        let class = |family, method, path| Route::classify(family, &method, path);
+        assert_eq!(Service::of("/storage/v1/object/b/k"), Service::Storage);
+        let class = |service, method, path| Route::classify(service, &method, path);
         assert_eq!(
-            class(Family::OpenAI, Method::POST, "/v1/videos/video_1/remix"),
+            class(Service::OpenAI, Method::POST, "/v1/videos/video_1/remix"),
             Some(Route::Create)
         );
         assert_eq!(
-            class(Family::AzureV1, Method::GET, "/openai/v1/videos/v/content"),
+            class(Service::AzureV1, Method::GET, "/openai/v1/videos/v/content"),
             Some(Route::Content)
         );
         assert_eq!(
             class(
-                Family::AzureSora,
+                Service::AzureSora,
                 Method::GET,
                 "/openai/v1/video/generations/gen_1/content/video"
             ),
             Some(Route::Content)
         );
         assert_eq!(
-            class(Family::Storage, Method::PUT, "/storage/v1/object/b/a/k.mp4"),
+            class(
+                Service::Storage,
+                Method::PUT,
+                "/storage/v1/object/b/a/k.mp4"
+            ),
             Some(Route::StorageUpload)
         );
         assert_eq!(
-            class(Family::Storage, Method::GET, "/storage/v1/object/sign/b/k"),
+            class(Service::Storage, Method::GET, "/storage/v1/object/sign/b/k"),
             Some(Route::StorageDownload)
         );
         assert_eq!(
-            class(Family::Storage, Method::POST, "/storage/v1/object/sign/b/k"),
+            class(
+                Service::Storage,
+                Method::POST,
+                "/storage/v1/object/sign/b/k"
+            ),
             None
         );
     }

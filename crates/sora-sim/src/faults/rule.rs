@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-/// The service a request is for, from its path.
+/// The service a request is for, from its path (JSON `target.family`). Not the client's
+/// `providers::Family`: the simulator shares no type with the clients it judges.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Family {
+pub enum Service {
     /// Azure OpenAI's Sora preview jobs API, `/openai/v1/video/generations/...` (and every
     /// other path the simulator does not own: the Azure gateway answers those).
     #[serde(rename = "azure_sora")]
@@ -55,9 +56,10 @@ impl Route {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultTarget {
     pub route: Route,
-    /// Only this service's requests (all services when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family: Option<Family>,
+    /// Only this service's requests (all services when absent). JSON `family`, the key's name
+    /// since the first version of `/__sim/faults`.
+    #[serde(default, rename = "family", skip_serializing_if = "Option::is_none")]
+    pub service: Option<Service>,
     /// Only requests whose path contains this text, e.g. one job's or video's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_contains: Option<String>,
@@ -67,13 +69,13 @@ impl FaultTarget {
     pub fn new(route: Route) -> Self {
         Self {
             route,
-            family: None,
+            service: None,
             path_contains: None,
         }
     }
 
-    pub fn family(mut self, family: Family) -> Self {
-        self.family = Some(family);
+    pub fn service(mut self, service: Service) -> Self {
+        self.service = Some(service);
         self
     }
 
@@ -82,9 +84,9 @@ impl FaultTarget {
         self
     }
 
-    pub(super) fn matches(&self, family: Family, route: Option<Route>, path: &str) -> bool {
+    pub(super) fn matches(&self, service: Service, route: Option<Route>, path: &str) -> bool {
         self.route.matches(route)
-            && self.family.is_none_or(|f| f == family)
+            && self.service.is_none_or(|f| f == service)
             && self
                 .path_contains
                 .as_deref()
@@ -209,6 +211,7 @@ mod tests {
             r#"{"target":{"route":"content","family":"openai"},"fault":{"kind":"stall","after_bytes":10,"for_ms":300}}"#,
         )
         .expect("valid rule JSON");
+        assert_eq!(rule.target.service, Some(Service::OpenAI));
         assert_eq!(rule.times, 1);
         assert_eq!(
             rule.fault,
@@ -228,6 +231,11 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&status).expect("serializable"),
             json!({"target":{"route":"create"},"fault":{"kind":"status","code":429,"retry_after":{"http_date":5}},"times":1})
+        );
+        assert_eq!(
+            serde_json::to_value(FaultTarget::new(Route::Poll).service(Service::AzureV1))
+                .expect("serializable"),
+            json!({"route":"poll","family":"azure_v1"})
         );
     }
 }

@@ -30,7 +30,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
-use super::faults::{self, Family, RetryAfter, Route};
+use super::faults::{self, RetryAfter, Route, Service};
 use super::wire::{self, SimRequest};
 use super::{Sim, assets, azure};
 use video::{ContentState, Phase, Video};
@@ -132,22 +132,22 @@ enum Operation<'a> {
     Remix(&'a str),
 }
 
-fn base(family: Family) -> &'static str {
-    if family == Family::OpenAI {
+fn base(service: Service) -> &'static str {
+    if service == Service::OpenAI {
         "/v1/videos"
     } else {
         "/openai/v1/videos"
     }
 }
 
-pub(crate) fn handle(sim: &Sim, family: Family, request: &SimRequest) -> Response {
-    answer(sim, family, request).unwrap_or_else(V1Error::into_response)
+pub(crate) fn handle(sim: &Sim, service: Service, request: &SimRequest) -> Response {
+    answer(sim, service, request).unwrap_or_else(V1Error::into_response)
 }
 
-fn answer(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V1Error> {
-    authorize(sim, family, request)?;
-    let operation = match_route(family, request).ok_or_else(|| unknown_route(family, request))?;
-    if family == Family::AzureV1
+fn answer(sim: &Sim, service: Service, request: &SimRequest) -> Result<Response, V1Error> {
+    authorize(sim, service, request)?;
+    let operation = match_route(service, request).ok_or_else(|| unknown_route(service, request))?;
+    if service == Service::AzureV1
         && let Some(version) = request.query_param("api-version")
         && !AZURE_API_VERSIONS.contains(&version.as_str())
     {
@@ -157,12 +157,12 @@ fn answer(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V
         });
     }
     match operation {
-        Operation::Create => create(sim, family, request),
-        Operation::List => list(sim, family, request),
-        Operation::Retrieve(id) => retrieve(sim, family, id),
-        Operation::Delete(id) => delete(sim, family, id),
-        Operation::Content(id) => content(sim, family, request, id),
-        Operation::Remix(id) => remix(sim, family, request, id),
+        Operation::Create => create(sim, service, request),
+        Operation::List => list(sim, service, request),
+        Operation::Retrieve(id) => retrieve(sim, service, id),
+        Operation::Delete(id) => delete(sim, service, id),
+        Operation::Content(id) => content(sim, service, request, id),
+        Operation::Remix(id) => remix(sim, service, request, id),
     }
 }
 
@@ -181,14 +181,14 @@ fn mask_key(key: &str) -> String {
     masked
 }
 
-fn authorize(sim: &Sim, family: Family, request: &SimRequest) -> Result<(), V1Error> {
+fn authorize(sim: &Sim, service: Service, request: &SimRequest) -> Result<(), V1Error> {
     let bearer = request.header("authorization").map(|v| {
         v.strip_prefix("Bearer ")
             .or_else(|| v.strip_prefix("bearer "))
             .unwrap_or(v)
             .trim()
     });
-    if family == Family::AzureV1 {
+    if service == Service::AzureV1 {
         let key = sim.config.azure_api_key.as_str();
         if request.header("api-key") == Some(key) || bearer == Some(key) {
             return Ok(());
@@ -221,8 +221,8 @@ fn authorize(sim: &Sim, family: Family, request: &SimRequest) -> Result<(), V1Er
     }
 }
 
-fn match_route(family: Family, request: &SimRequest) -> Option<Operation<'_>> {
-    let rest = request.path.strip_prefix(base(family))?;
+fn match_route(service: Service, request: &SimRequest) -> Option<Operation<'_>> {
+    let rest = request.path.strip_prefix(base(service))?;
     let segments: Vec<&str> = if rest.is_empty() {
         Vec::new()
     } else {
@@ -246,8 +246,8 @@ fn match_route(family: Family, request: &SimRequest) -> Option<Operation<'_>> {
     Some(operation)
 }
 
-fn unknown_route(family: Family, request: &SimRequest) -> V1Error {
-    if family == Family::AzureV1 {
+fn unknown_route(service: Service, request: &SimRequest) -> V1Error {
+    if service == Service::AzureV1 {
         return V1Error {
             status: StatusCode::NOT_FOUND,
             body: json!({"detail": "Not Found"}),
@@ -276,24 +276,24 @@ fn new_id(unix_secs: u64) -> String {
     )
 }
 
-fn find<'a>(state: &'a VideosState, family: Family, id: &str) -> Option<&'a Video> {
+fn find<'a>(state: &'a VideosState, service: Service, id: &str) -> Option<&'a Video> {
     state
         .videos
         .iter()
-        .find(|v| v.family == family && v.id == id)
+        .find(|v| v.service == service && v.id == id)
 }
 
 /// Adds the video, applies the prompt's demo tags and answers it (or the `[429]` refusal).
 fn start_video(
     sim: &Sim,
-    family: Family,
+    service: Service,
     request: video::VideoRequest,
     remixed_from: Option<String>,
 ) -> Result<Response, V1Error> {
     let now = sim.clock.now();
-    if sim.faults.demo_refuse_create(family, &request.prompt) {
+    if sim.faults.demo_refuse_create(service, &request.prompt) {
         return Ok(faults::status_response(
-            family,
+            service,
             Some(Route::Create),
             429,
             Some(&RetryAfter::Secs(2)),
@@ -302,20 +302,20 @@ fn start_video(
         ));
     }
     let id = new_id(sim.clock.unix_secs(now));
-    let video = Video::new(id.clone(), family, request, now, remixed_from, &sim.config);
+    let video = Video::new(id.clone(), service, request, now, remixed_from, &sim.config);
     sim.faults
-        .demo_after_create(family, &video.request.prompt, &id, Some(&id));
+        .demo_after_create(service, &video.request.prompt, &id, Some(&id));
     let body = video.to_json(now, &sim.config, &sim.clock);
     lock(sim).videos.push(video);
     Ok(wire::json_response(StatusCode::OK, &body))
 }
 
-fn create(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V1Error> {
-    let video_request = video::validate_create(family, request, &sim.config)?;
-    start_video(sim, family, video_request, None)
+fn create(sim: &Sim, service: Service, request: &SimRequest) -> Result<Response, V1Error> {
+    let video_request = video::validate_create(service, request, &sim.config)?;
+    start_video(sim, service, video_request, None)
 }
 
-fn remix(sim: &Sim, family: Family, request: &SimRequest, id: &str) -> Result<Response, V1Error> {
+fn remix(sim: &Sim, service: Service, request: &SimRequest, id: &str) -> Result<Response, V1Error> {
     let fields = json_object(&request.body)?;
     let prompt = match fields.get("prompt") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
@@ -337,7 +337,7 @@ fn remix(sim: &Sim, family: Family, request: &SimRequest, id: &str) -> Result<Re
     let now = sim.clock.now();
     let source = {
         let state = lock(sim);
-        let source = find(&state, family, id).ok_or_else(|| V1Error::not_found(id))?;
+        let source = find(&state, service, id).ok_or_else(|| V1Error::not_found(id))?;
         let phase = source.phase(now, &sim.config);
         if phase != Phase::Completed {
             return Err(V1Error::invalid(
@@ -352,13 +352,13 @@ fn remix(sim: &Sim, family: Family, request: &SimRequest, id: &str) -> Result<Re
         source.request.clone()
     };
     let remix_request = video::VideoRequest { prompt, ..source };
-    start_video(sim, family, remix_request, Some(id.to_string()))
+    start_video(sim, service, remix_request, Some(id.to_string()))
 }
 
-fn retrieve(sim: &Sim, family: Family, id: &str) -> Result<Response, V1Error> {
+fn retrieve(sim: &Sim, service: Service, id: &str) -> Result<Response, V1Error> {
     let now = sim.clock.now();
     let state = lock(sim);
-    let video = find(&state, family, id).ok_or_else(|| V1Error::not_found(id))?;
+    let video = find(&state, service, id).ok_or_else(|| V1Error::not_found(id))?;
     let mut response =
         wire::json_response(StatusCode::OK, &video.to_json(now, &sim.config, &sim.clock));
     let poll_after = sim.config.status_step.as_millis().max(1);
@@ -370,13 +370,13 @@ fn retrieve(sim: &Sim, family: Family, id: &str) -> Result<Response, V1Error> {
     Ok(response)
 }
 
-fn delete(sim: &Sim, family: Family, id: &str) -> Result<Response, V1Error> {
+fn delete(sim: &Sim, service: Service, id: &str) -> Result<Response, V1Error> {
     let now = sim.clock.now();
     let mut state = lock(sim);
     let index = state
         .videos
         .iter()
-        .position(|v| v.family == family && v.id == id)
+        .position(|v| v.service == service && v.id == id)
         .ok_or_else(|| V1Error::not_found(id))?;
     let phase = state.videos[index].phase(now, &sim.config);
     if !matches!(phase, Phase::Completed | Phase::Failed) {
@@ -398,7 +398,7 @@ fn delete(sim: &Sim, family: Family, id: &str) -> Result<Response, V1Error> {
 
 /// `after` (a video id cursor), `limit` (1 to 100, default 20), `order` (`asc`|`desc`, default
 /// `desc`: newest first).
-fn list(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V1Error> {
+fn list(sim: &Sim, service: Service, request: &SimRequest) -> Result<Response, V1Error> {
     let limit = match request.query_param("limit") {
         None => DEFAULT_LIST_LIMIT,
         Some(raw) => match raw.parse::<i64>() {
@@ -443,7 +443,11 @@ fn list(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V1E
     };
     let now = sim.clock.now();
     let state = lock(sim);
-    let mut ordered: Vec<&Video> = state.videos.iter().filter(|v| v.family == family).collect();
+    let mut ordered: Vec<&Video> = state
+        .videos
+        .iter()
+        .filter(|v| v.service == service)
+        .collect();
     if !ascending {
         ordered.reverse();
     }
@@ -473,7 +477,12 @@ fn list(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V1E
 }
 
 /// `variant=video` (default, MP4), `thumbnail` (WebP), `spritesheet` (JPEG), with `Range`.
-fn content(sim: &Sim, family: Family, request: &SimRequest, id: &str) -> Result<Response, V1Error> {
+fn content(
+    sim: &Sim,
+    service: Service,
+    request: &SimRequest,
+    id: &str,
+) -> Result<Response, V1Error> {
     let (data, content_type) = match request.query_param("variant").as_deref() {
         None | Some("video") => (assets::SAMPLE_MP4, "video/mp4"),
         Some("thumbnail") => (assets::THUMBNAIL_WEBP, "image/webp"),
@@ -491,13 +500,13 @@ fn content(sim: &Sim, family: Family, request: &SimRequest, id: &str) -> Result<
     let now = sim.clock.now();
     let finished = {
         let state = lock(sim);
-        let video = find(&state, family, id).ok_or_else(|| V1Error::not_found(id))?;
+        let video = find(&state, service, id).ok_or_else(|| V1Error::not_found(id))?;
         match video.content_state(now, &sim.config) {
             ContentState::NotReady => {
                 return Err(V1Error::invalid(
                     format!(
                         "Video is not ready yet, use GET {}/{id} to check status.",
-                        base(family)
+                        base(service)
                     ),
                     None,
                     None,

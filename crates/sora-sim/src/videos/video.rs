@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::{V1Error, image};
 use crate::clock::{Clock, SimInstant};
-use crate::faults::{self, Family};
+use crate::faults::{self, Service};
 use crate::multipart;
 use crate::wire::SimRequest;
 use crate::{SimConfig, azure};
@@ -43,7 +43,7 @@ pub(crate) struct VideoRequest {
 #[derive(Clone, Debug)]
 pub(crate) struct Video {
     pub(crate) id: String,
-    pub(crate) family: Family,
+    pub(crate) service: Service,
     pub(crate) request: VideoRequest,
     pub(crate) created: SimInstant,
     pub(crate) remixed_from: Option<String>,
@@ -73,7 +73,7 @@ impl Phase {
 impl Video {
     pub(crate) fn new(
         id: String,
-        family: Family,
+        service: Service,
         request: VideoRequest,
         created: SimInstant,
         remixed_from: Option<String>,
@@ -92,7 +92,7 @@ impl Video {
         };
         Self {
             id,
-            family,
+            service,
             request,
             created,
             remixed_from,
@@ -334,7 +334,7 @@ fn one_of(
 
 /// Checks a create request as the service does; unknown fields are ignored.
 pub(crate) fn validate_create(
-    family: Family,
+    service: Service,
     request: &SimRequest,
     config: &SimConfig,
 ) -> Result<VideoRequest, V1Error> {
@@ -381,8 +381,8 @@ pub(crate) fn validate_create(
         }
     };
     let retired = config.retired_models.contains(&model);
-    let sizes: &[&str] = match family {
-        Family::AzureV1 => {
+    let sizes: &[&str] = match service {
+        Service::AzureV1 => {
             if retired || !config.azure_v1_deployments.contains(&model) {
                 let error = azure::AzureError::deployment_not_found(&model);
                 return Err(V1Error {
