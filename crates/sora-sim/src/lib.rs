@@ -388,7 +388,7 @@ fn fault_response(
         Fault::HtmlOk => faults::html_ok_response(),
         Fault::CutUpload { after_bytes } => storage::cut_upload(sim, request, *after_bytes),
         Fault::Expired => match service {
-            Service::AzureSora => azure::AzureError::resource_not_found().into_response(),
+            Service::AzureSora => azure::errors::resource_not_found().into_response(),
             Service::AzureV1 | Service::OpenAI => videos::expired_response(&request.path),
             Service::Storage => storage::expired_response(),
         },

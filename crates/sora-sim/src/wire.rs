@@ -62,6 +62,25 @@ pub(crate) fn empty_response(status: StatusCode) -> Response {
     response
 }
 
+/// An error answer: its status and JSON body, in the shape of the service that gives it (Azure's
+/// `{"error":{"code","message"}}`, OpenAI's `{"error":{"message","type","param","code"}}`).
+/// Each service's constructors are in its `errors` module.
+#[derive(Debug)]
+pub(crate) struct ErrorAnswer {
+    pub(crate) status: StatusCode,
+    pub(crate) body: serde_json::Value,
+}
+
+impl ErrorAnswer {
+    pub(crate) fn new(status: StatusCode, body: serde_json::Value) -> Self {
+        Self { status, body }
+    }
+
+    pub(crate) fn into_response(self) -> Response {
+        json_response(self.status, &self.body)
+    }
+}
+
 /// What a `Range` header asks of a body of a given length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RangeAnswer {
