@@ -228,6 +228,20 @@ pub(crate) fn base64url(data: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
 }
 
+/// The bytes [`percent_encode`] escapes: all but ASCII letters, digits and `*-._` (the
+/// form-urlencoded set, where Storage writes a space as `%20`, not `+`).
+const ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'*')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_');
+
+/// `text` with every byte outside ASCII letters, digits and `*-._` as `%XX`: a path segment of a
+/// signed URL, or the `filename*` of a `Content-Disposition`.
+pub(crate) fn percent_encode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, ESCAPED).to_string()
+}
+
 /// Decodes `%XX` escapes; `None` if an escape is malformed or the result is not UTF-8. The real
 /// servers refuse a malformed escape (`decodeURIComponent` throws), where `percent-encoding`
 /// would pass it through as text, so the escapes are checked first.
@@ -295,6 +309,7 @@ mod tests {
         assert_eq!(base64url(b"ab"), "YWI");
         assert_eq!(percent_decode("a%20b/c%2Fd").as_deref(), Some("a b/c/d"));
         assert_eq!(percent_decode("bad%2"), None);
+        assert_eq!(percent_encode("a b/ü*-._~+"), "a%20b%2F%C3%BC*-._%7E%2B");
     }
 
     #[test]
