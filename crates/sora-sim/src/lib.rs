@@ -51,7 +51,6 @@ mod azure;
 mod clock;
 mod control;
 pub mod faults;
-mod md5;
 mod multipart;
 mod record;
 mod storage;

@@ -222,6 +222,13 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The MD5 of `data` in lowercase hex: Supabase's `ETag` (quoted), which a client may compare
+/// with its own hash of what it uploaded. Not for security.
+pub(crate) fn md5_hex(data: &[u8]) -> String {
+    use md5::Digest as _;
+    hex(&md5::Md5::digest(data))
+}
+
 /// Base64url without padding (the JWT encoding).
 pub(crate) fn base64url(data: &[u8]) -> String {
     use base64::Engine as _;
@@ -310,6 +317,18 @@ mod tests {
         assert_eq!(percent_decode("a%20b/c%2Fd").as_deref(), Some("a b/c/d"));
         assert_eq!(percent_decode("bad%2"), None);
         assert_eq!(percent_encode("a b/ü*-._~+"), "a%20b%2F%C3%BC*-._%7E%2B");
+    }
+
+    #[test]
+    fn md5_rfc_1321_vectors() {
+        assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
+        assert_eq!(md5_hex(b"abc"), "900150983cd24fb0d6963f7d28e17f72");
+        assert_eq!(
+            md5_hex(
+                b"12345678901234567890123456789012345678901234567890123456789012345678901234567890"
+            ),
+            "57edf4a22be3c955ac49da2e2107b67a"
+        );
     }
 
     #[test]

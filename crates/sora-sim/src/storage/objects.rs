@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 use super::buckets::{NAME_SPECIALS, decode_bucket};
 use super::{Bucket, Caller, StorageError, StorageState, StoredObject, decode_key, lock};
 use crate::Sim;
-use crate::md5::md5;
 use crate::multipart;
 use crate::wire::{self, RangeAnswer, SimRequest};
 
@@ -209,7 +208,7 @@ pub(super) fn upload(
     let object = StoredObject {
         id: id.clone(),
         version: wire::uuid_v4(),
-        md5: wire::hex(&md5(&body.data)),
+        md5: wire::md5_hex(&body.data),
         data: body.data,
         mimetype: body.mimetype,
         cache_control: body.cache_control,
