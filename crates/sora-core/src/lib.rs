@@ -7,7 +7,6 @@
 //! It knows nothing of the terminal: the front ends (the dashboard and the headless printer in the
 //! `sora-tui` package) send it `Command`s and read back `EngineEvent`s.
 
-pub mod base64;
 pub mod config;
 pub mod doctor;
 pub mod download;
