@@ -61,7 +61,9 @@ impl FaultEngine {
         let index = rules.iter().position(|rule| {
             let fits = match (&rule.fault, phase) {
                 (Fault::Status { .. }, Phase::Before) => true,
-                (Fault::HtmlOk | Fault::Expired, Phase::Before) => Route::has_content(route),
+                (Fault::HtmlOk | Fault::Expired | Fault::FakeMp4, Phase::Before) => {
+                    Route::has_content(route)
+                }
                 (Fault::Stall { .. }, Phase::Before) => route == Some(Route::StorageUpload),
                 (Fault::CutUpload { .. }, Phase::Before) => route == Some(Route::StorageResumable),
                 (fault, Phase::Body) => fault.is_body_fault() && Route::has_content(route),

@@ -12,7 +12,10 @@
 //!   handled, so a faulted create creates nothing;
 //! - broken bodies ([`Fault::ResetMidBody`], [`Fault::ShortBody`], [`Fault::Stall`]): they fire
 //!   only on a successful (2xx) `GET` of a content or storage-download route, and cut or stall the
-//!   body the service would have sent, keeping its full `Content-Length`.
+//!   body the service would have sent, keeping its full `Content-Length`;
+//! - corrupt bodies that the transport cannot tell from good ones ([`Fault::UnderReportedLength`],
+//!   [`Fault::NoLength`], [`Fault::ChangedBytes`]; same routes and phase as broken bodies) and
+//!   [`Fault::FakeMp4`] (an answer like [`Fault::HtmlOk`]): see [`corrupt`](crate::corrupt).
 //!
 //! JSON shape of a rule (`target.family`, `target.path_contains`, `times` are optional; `times`
 //! defaults to 1):
@@ -28,7 +31,8 @@
 //! `storage`. `fault.kind`: `status` (`code`, optional `retry_after` `{"secs": n}` or
 //! `{"http_date": n}` — the date n seconds after the fault fires, and optional `body`),
 //! `reset_mid_body` (`after_bytes`), `short_body` (`bytes`), `stall` (`after_bytes`, `for_ms`),
-//! `html_ok`, `expired`, `cut_upload` (`after_bytes`).
+//! `html_ok`, `expired`, `cut_upload` (`after_bytes`), `under_reported_length` (`missing`),
+//! `no_length` (`bytes`), `changed_bytes`, `fake_mp4`.
 
 mod demo;
 mod engine;

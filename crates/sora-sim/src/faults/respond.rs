@@ -169,6 +169,9 @@ pub(crate) async fn break_body(response: Response, fault: &Fault) -> Response {
         })
         .filter_map(futures_util::future::ready)
     };
+    if let Some(corrupt) = crate::corrupt::body(&mut parts, &data, fault) {
+        return Response::from_parts(parts, corrupt);
+    }
     let body = match fault {
         Fault::ResetMidBody { after_bytes } => {
             let head = data.slice(..cut(*after_bytes));
@@ -201,9 +204,15 @@ pub(crate) async fn break_body(response: Response, fault: &Fault) -> Response {
                 futures_util::stream::iter([Ok::<Bytes, std::io::Error>(head)]).chain(rest),
             )
         }
-        Fault::Status { .. } | Fault::HtmlOk | Fault::Expired | Fault::CutUpload { .. } => {
-            Body::from(data)
-        }
+        // Corrupt bodies were answered above; the others are not body faults.
+        Fault::Status { .. }
+        | Fault::HtmlOk
+        | Fault::Expired
+        | Fault::CutUpload { .. }
+        | Fault::FakeMp4
+        | Fault::UnderReportedLength { .. }
+        | Fault::NoLength { .. }
+        | Fault::ChangedBytes => Body::from(data),
     };
     Response::from_parts(parts, body)
 }

@@ -141,6 +141,18 @@ pub enum Fault {
     /// The content answers as expired: Azure Sora's 404 "Resource not found", the Videos API's
     /// 404 "expired" error, Storage's `jwt expired`.
     Expired,
+    /// `Content-Length` and the body both `missing` bytes short of the content: a server that
+    /// under-reports the length. The transfer itself looks complete.
+    UnderReportedLength { missing: u64 },
+    /// No `Content-Length`: the first `bytes` of the body, then a clean end (a connection cut
+    /// where nothing told the body's length).
+    NoLength { bytes: u64 },
+    /// The same status, headers (validators included) and length, but other bytes: content that
+    /// changed under the same `ETag`/`Last-Modified` (on a resumed `206`, a file of two versions).
+    ChangedBytes,
+    /// `200 OK`, `video/mp4`, and an HTML error page behind a fake `ftyp` box: it passes a check
+    /// of the first bytes.
+    FakeMp4,
     /// A resumable upload chunk (`StorageResumable`) whose connection is lost after
     /// `after_bytes` of its body arrived: the server keeps those bytes and answers 500, so the
     /// client must ask (`HEAD`) where to go on from.
@@ -151,7 +163,12 @@ impl Fault {
     pub(super) fn is_body_fault(&self) -> bool {
         matches!(
             self,
-            Fault::ResetMidBody { .. } | Fault::ShortBody { .. } | Fault::Stall { .. }
+            Fault::ResetMidBody { .. }
+                | Fault::ShortBody { .. }
+                | Fault::Stall { .. }
+                | Fault::UnderReportedLength { .. }
+                | Fault::NoLength { .. }
+                | Fault::ChangedBytes
         )
     }
 }

@@ -376,10 +376,11 @@ fn list(sim: &Sim, service: Service, request: &SimRequest) -> Result<Response, E
     };
     let now = sim.clock.now();
     let state = lock(sim);
+    // A lagging list (`list_lag`) does not show the newest videos yet.
     let mut ordered: Vec<&Video> = state
         .videos
         .iter()
-        .filter(|v| v.service == service)
+        .filter(|v| v.service == service && v.created.after(sim.config.list_lag) <= now)
         .collect();
     if !ascending {
         ordered.reverse();
