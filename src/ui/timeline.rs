@@ -101,7 +101,7 @@ fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme) -> [Line<'a>; 2] {
         } else {
             theme.text
         };
-        steps.push(Span::styled(step.text.clone(), style));
+        steps.push(Span::styled(format::shown(&step.text), style));
         if let Some(offset) = row.offset(step.at) {
             steps.push(Span::styled(
                 format!(" {}", format::duration(offset)),
@@ -134,14 +134,20 @@ fn outcome<'a>(row: &JobRow, theme: &Theme) -> Vec<Span<'a>> {
             _ => Vec::new(),
         },
         Some(JobEnd::Failed { message }) => {
-            vec![Span::styled(format!("✗ failed: {message}"), theme.error)]
+            vec![Span::styled(
+                format!("✗ failed: {}", format::shown(message)),
+                theme.error,
+            )]
         }
         Some(JobEnd::Completed { ok: false }) => {
             let reason = row
                 .last_error
                 .clone()
                 .unwrap_or_else(|| "see the log".to_string());
-            vec![Span::styled(format!("✗ incomplete: {reason}"), theme.error)]
+            vec![Span::styled(
+                format!("✗ incomplete: {}", format::shown(&reason)),
+                theme.error,
+            )]
         }
         Some(JobEnd::Completed { ok: true }) => {
             let uploaded = row

@@ -216,3 +216,59 @@ fn jobs_pages_with_after() {
         "{second}"
     );
 }
+
+#[test]
+fn escape_sequences_from_the_service_and_journal_are_shown_not_obeyed() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &["--status-step", "0.05", "--content-delay", "0"]);
+    let out = sandbox.path().join("out");
+    let prompt = "a fox\u{1b}[2J\u{1b}]0;owned\u{7} in snow\u{9b}31m";
+    let generated = ok(&run(
+        &sandbox,
+        &sim,
+        "azure-sora",
+        &["generate", prompt, "--out", out.to_str().expect("utf-8")],
+    ));
+    let listed = ok(&run(&sandbox, &sim, "azure-sora", &["jobs"]));
+    let history = ok(&run(&sandbox, &sim, "azure-sora", &["history"]));
+    for (what, text) in [
+        ("generate", &generated),
+        ("jobs", &listed),
+        ("history", &history),
+    ] {
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+            "{what} printed a raw control character:\n{text:?}"
+        );
+        assert!(
+            text.contains(r"a fox\x1b[2J\x1b]0;owned\x07 in snow\x9b31m"),
+            "{what} shows the prompt with its escapes visible:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn history_shows_an_entry_dated_after_the_year_9999_instead_of_panicking() {
+    let sandbox = Sandbox::new();
+    let data = sandbox.path().join("data-dir");
+    std::fs::create_dir_all(&data).expect("data dir");
+    // 10000-01-01T00:00:00Z in milliseconds, as a damaged or hand-edited journal may hold.
+    let at: u64 = 253_402_300_800_000;
+    let journal = format!(
+        "{{\"format\":\"sora-tui-journal\",\"version\":1}}\n\
+         {{\"seq\":1,\"at\":{at},\"id\":\"j1\",\"kind\":\"intent\",\"family\":\"azure-sora\",\"provider\":\"Azure Sora\",\"request\":{{\"prompt\":\"a fox\",\"size\":\"480x480\",\"seconds\":5,\"variants\":1}},\"upload\":false}}\n\
+         {{\"seq\":2,\"at\":{at},\"id\":\"j1\",\"kind\":\"created\",\"job_id\":\"task_1\"}}\n"
+    );
+    std::fs::write(data.join("journal.jsonl"), journal).expect("journal");
+    let output = sandbox
+        .command()
+        .env("SORA_TUI_DATA_DIR", &data)
+        .arg("history")
+        .output()
+        .expect("run history");
+    let stdout = ok(&output);
+    assert!(
+        stdout.contains("unix time 253402300800") && stdout.contains("task_1"),
+        "{stdout}"
+    );
+}

@@ -482,3 +482,21 @@ fn an_upload_in_flight_shows_how_far_it_got() {
     assert_shows(&screen, "uploading to output-videos/task_1/gen_1.mp4");
     assert_shows(&screen, "50% (3.0 MiB / 6.0 MiB)");
 }
+
+#[test]
+fn escape_sequences_from_the_service_are_shown_not_hidden_or_obeyed() {
+    let mut app = app();
+    job_through_all_statuses(&mut app, 1, "a fox\u{1b}[2J in snow");
+    feed(
+        &mut app,
+        EngineEvent::JobFailed {
+            key: JobKey(1),
+            message: "moderation\u{1b}]0;owned\u{7} blocked".to_string(),
+            at: at(5.0),
+        },
+    );
+    let screen = render(&app, W, H);
+    // Shown as text a person can see was tampered with, not dropped into "[2J" or obeyed.
+    assert_shows(&screen, r"a fox\x1b[2J in snow");
+    assert_shows(&screen, r"moderation\x1b]0;owned\x07 blocked");
+}

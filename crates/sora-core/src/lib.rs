@@ -3,7 +3,8 @@
 //! It does all network and disk work: the video services (`providers`), reliable downloads
 //! (`download`), Supabase Storage (`storage`), the crash-safe journal (`journal`), the job engine
 //! that ties them together (`engine`), the configuration (`config`), the diagnosis of a setup
-//! (`doctor`) and the composition root that builds the services from the configuration (`setup`).
+//! (`doctor`), the composition root that builds the services from the configuration (`setup`) and
+//! outside text made safe to show (`text`).
 //! It knows nothing of the terminal: the front ends (the dashboard and the headless printer in the
 //! `sora-tui` package) send it `Command`s and read back `EngineEvent`s.
 
@@ -18,3 +19,4 @@ pub mod providers;
 pub mod secret;
 pub mod setup;
 pub mod storage;
+pub mod text;
