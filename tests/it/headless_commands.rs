@@ -272,3 +272,154 @@ fn history_shows_an_entry_dated_after_the_year_9999_instead_of_panicking() {
         "{stdout}"
     );
 }
+
+/// A port where no service lives: each connection is counted and closed at once, so a test can
+/// prove that a command sent nothing.
+struct Tripwire {
+    url: String,
+    hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Tripwire {
+    fn start() -> Self {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let hits = std::sync::Arc::new(AtomicUsize::new(0));
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let (h, s) = (hits.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+            while !s.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
+                match listener.accept() {
+                    Ok(_) => {
+                        h.fetch_add(1, Ordering::SeqCst);
+                    }
+                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(10)),
+                }
+            }
+        });
+        Self {
+            url,
+            hits,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for Tripwire {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Run `cmd` to its end, or kill it after `limit` and fail: a command that hangs or reads
+/// without end is the bug. Its address space is capped at 2 GiB so a runaway read fails fast
+/// instead of filling the machine's memory.
+fn run_bounded(mut cmd: std::process::Command, limit: std::time::Duration) -> Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                let cap = libc::rlimit {
+                    rlim_cur: 2 << 30,
+                    rlim_max: 2 << 30,
+                };
+                libc::setrlimit(libc::RLIMIT_AS, &cap);
+                Ok(())
+            });
+        }
+    }
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn sora-tui");
+    let mut out = child.stdout.take().expect("stdout");
+    let mut err = child.stderr.take().expect("stderr");
+    let out_thread = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = out.read_to_end(&mut b);
+        b
+    });
+    let err_thread = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = err.read_to_end(&mut b);
+        b
+    });
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("sora-tui did not finish within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out_thread.join().expect("stdout thread"),
+        stderr: err_thread.join().expect("stderr thread"),
+    }
+}
+
+/// A command pointed at the tripwire as its Azure Sora endpoint, with a key.
+fn tripwire_command(sandbox: &Sandbox, wire: &Tripwire, args: &[&str]) -> std::process::Command {
+    let mut cmd = sandbox.command();
+    cmd.env("AZURE_OPENAI_ENDPOINT", &wire.url)
+        .env("AZURE_OPENAI_API_KEY", "test-key-not-secret-0000")
+        .env("SORA_TUI_DATA_DIR", sandbox.path().join("data-dir"))
+        .args(args);
+    cmd
+}
+
+#[test]
+fn ids_that_would_change_the_url_are_refused_before_any_request() {
+    let sandbox = Sandbox::new();
+    let wire = Tripwire::start();
+    let out = sandbox.path().join("out");
+    let out_arg = out.to_str().expect("utf-8");
+    for (provider, args) in [
+        ("azure-sora", vec!["status", ""]),
+        ("azure-sora", vec!["status", ".."]),
+        ("azure-sora", vec!["status", "task_1/../.."]),
+        ("azure-sora", vec!["delete", ".."]),
+        ("azure-sora", vec!["download", "..", "--out", out_arg]),
+        (
+            "azure-sora2",
+            vec!["remix", "..", "now in the rain", "--out", out_arg],
+        ),
+        ("azure-sora2", vec!["status", "video_1\u{1b}[2J"]),
+    ] {
+        let mut cmd = tripwire_command(&sandbox, &wire, &args);
+        cmd.env("SORA_TUI_PROVIDER", provider);
+        let output = run_bounded(cmd, std::time::Duration::from_secs(30));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?} must fail");
+        assert!(
+            stderr.contains("is not a job or video id") && stderr.contains("nothing was sent"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains('\u{1b}'), "{args:?}: {stderr}");
+        assert_eq!(wire.hits(), 0, "{args:?} sent a request");
+    }
+}
