@@ -423,3 +423,41 @@ fn ids_that_would_change_the_url_are_refused_before_any_request() {
         assert_eq!(wire.hits(), 0, "{args:?} sent a request");
     }
 }
+
+#[test]
+fn special_files_given_as_the_image_are_refused_at_once() {
+    let sandbox = Sandbox::new();
+    let wire = Tripwire::start();
+    let fifo = sandbox.path().join("image.fifo");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let dir = sandbox.path().join("a-directory");
+    std::fs::create_dir_all(&dir).expect("dir");
+    for (image, kind) in [
+        (fifo.to_str().expect("utf-8"), "named pipe"),
+        (dir.to_str().expect("utf-8"), "directory"),
+        ("/dev/zero", "character device"),
+    ] {
+        let cmd = tripwire_command(
+            &sandbox,
+            &wire,
+            &["generate", "a red fox", "--image", image],
+        );
+        let started = std::time::Instant::now();
+        let output = run_bounded(cmd, std::time::Duration::from_secs(20));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{image}: {stderr}");
+        assert!(
+            stderr.contains(kind) && stderr.contains("not a regular file"),
+            "{image}: {stderr}"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{image}"
+        );
+        assert_eq!(wire.hits(), 0, "{image}: nothing may be sent");
+    }
+}
