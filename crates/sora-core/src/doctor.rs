@@ -229,7 +229,10 @@ pub async fn run(config: &Config, http: &reqwest::Client, options: Options) -> R
     report
 }
 
+/// The settings in force. URLs are shown masked (`https://user:***@host`): a base URL may
+/// carry a gateway's password.
 fn settings(config: &Config) -> Vec<SettingLine> {
+    use crate::http::redact_url;
     fn line<T>(key: &str, s: &Setting<T>, show: impl Fn(&T) -> String) -> SettingLine {
         SettingLine {
             key: key.into(),
@@ -249,9 +252,7 @@ fn settings(config: &Config) -> Vec<SettingLine> {
     })];
     match config.provider.value {
         Family::OpenAi => {
-            out.push(line("openai.base_url", &config.openai.base_url, |u| {
-                u.to_string()
-            }));
+            out.push(line("openai.base_url", &config.openai.base_url, redact_url));
             out.push(line("openai.model", &config.openai.model, String::clone));
             out.push(config.openai.api_key.as_ref().map_or_else(
                 || missing("openai.api_key"),
@@ -261,7 +262,7 @@ fn settings(config: &Config) -> Vec<SettingLine> {
         _ => {
             out.push(config.azure.endpoint.as_ref().map_or_else(
                 || missing("azure.endpoint"),
-                |e| line("azure.endpoint", e, |u| u.to_string()),
+                |e| line("azure.endpoint", e, redact_url),
             ));
             out.push(SettingLine {
                 key: "azure.deployment".into(),
@@ -284,7 +285,7 @@ fn settings(config: &Config) -> Vec<SettingLine> {
     }
     out.push(config.supabase.url.as_ref().map_or_else(
         || missing("supabase.url"),
-        |u| line("supabase.url", u, |u| u.to_string()),
+        |u| line("supabase.url", u, redact_url),
     ));
     out.push(config.supabase.service_role_key.as_ref().map_or_else(
         || missing("supabase.service_role_key"),
