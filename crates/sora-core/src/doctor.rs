@@ -138,6 +138,7 @@ pub async fn run(config: &Config, http: &reqwest::Client, options: Options) -> R
         Some(p) => Check::pass("config file", p.display().to_string()),
         None => Check::pass("config file", "none (defaults and environment)"),
     });
+    checks.extend(plain_http_checks(config));
 
     // The video service.
     let family = config.provider.value;
@@ -305,6 +306,14 @@ fn settings(config: &Config) -> Vec<SettingLine> {
         d.display().to_string()
     }));
     out
+}
+
+/// A warning for each endpoint in use that is plain http:// to another machine.
+fn plain_http_checks(config: &Config) -> Vec<Check> {
+    crate::setup::plain_http_warnings(config)
+        .into_iter()
+        .map(|plain| Check::warn("plain http", plain.detail, crate::setup::PlainHttp::FIX))
+        .collect()
 }
 
 /// The `/content` trap: a pasted content URL that ends at `/content` is the route that does
@@ -662,6 +671,38 @@ mod tests {
         );
         assert!(content_trap("https://r.openai.azure.com/openai/v1/video/generations/gen_1/content/video?api-version=preview").is_none());
         assert!(content_trap("https://r.openai.azure.com").is_none());
+    }
+
+    #[test]
+    fn plain_http_to_another_machine_is_a_warning_and_urls_are_masked() {
+        let env = |k: &str| match k {
+            "SORA_TUI_PROVIDER" => Some("openai".to_string()),
+            "OPENAI_BASE_URL" => Some("http://gw-user:gw-pass-9f3a@gw.example.com/v1".to_string()),
+            _ => None,
+        };
+        let config = Config::load(None, &env, &Default::default()).expect("config");
+        let checks = plain_http_checks(&config);
+        assert_eq!(checks.len(), 1, "{checks:?}");
+        assert_eq!(checks[0].mark, Mark::Warn);
+        assert!(checks[0].detail.contains("openai.base_url"), "{checks:?}");
+        assert!(
+            checks[0]
+                .fix
+                .as_deref()
+                .is_some_and(|f| f.contains("https://")),
+            "{checks:?}"
+        );
+        let shown = settings(&config);
+        let base = shown
+            .iter()
+            .find(|s| s.key == "openai.base_url")
+            .expect("base url line");
+        assert_eq!(base.value, "http://gw-user:***@gw.example.com/v1");
+        let report = Report {
+            settings: shown,
+            checks,
+        };
+        assert!(!report.to_text().contains("gw-pass-9f3a"));
     }
 
     #[test]
