@@ -482,6 +482,11 @@ impl App {
                     self.warn("Select a file to download.");
                     return Vec::new();
                 };
+                // A listed name of `..` would otherwise pick where the local file goes.
+                if let Err(e) = sora_core::storage::check_object_path(&path) {
+                    self.warn(e.to_string());
+                    return Vec::new();
+                }
                 let name = path.rsplit('/').next().unwrap_or(&path).to_string();
                 let out = self.settings.download_dir.join(name);
                 self.open_input(
