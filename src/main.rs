@@ -214,14 +214,25 @@ fn restore_default_sigpipe() {
     }
 }
 
-/// Logs go to a file in the platform data directory, never to the terminal the UI owns.
+/// Logs go to `<data dir>/logs/sora-tui.log` (`SORA_TUI_DATA_DIR` moves them with the journal),
+/// never to the terminal the UI owns. A log that cannot be opened (a root-owned file left by one
+/// `sudo` run, a read-only disk) costs the log, not the command: one warning, no file log.
 fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let dir = directories::ProjectDirs::from("", "", "sora-tui")?
-        .data_dir()
+    let dir = sora_core::config::data_dir(&|k| std::env::var(k).ok())
+        .value
         .join("logs");
-    std::fs::create_dir_all(&dir).ok()?;
-    let appender = tracing_appender::rolling::never(dir, "sora-tui.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let path = dir.join("sora-tui.log");
+    let file = match std::fs::create_dir_all(&dir).and_then(|()| open_log(&path)) {
+        Ok(file) => file,
+        Err(e) => {
+            eprintln!(
+                "sora-tui: warning: cannot write the log {} ({e}); running without a log file. Check who owns it (a `sudo` run leaves it to root) or set SORA_TUI_DATA_DIR",
+                path.display()
+            );
+            return None;
+        }
+    };
+    let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = tracing_subscriber::EnvFilter::try_from_env("SORA_TUI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("sora_tui=info,sora_core=info"));
     tracing_subscriber::fmt()
@@ -231,4 +242,16 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
         .try_init()
         .ok()?;
     Some(guard)
+}
+
+/// The log, appended to; created readable by its owner only.
+fn open_log(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
 }

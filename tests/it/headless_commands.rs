@@ -461,3 +461,48 @@ fn special_files_given_as_the_image_are_refused_at_once() {
         assert_eq!(wire.hits(), 0, "{image}: nothing may be sent");
     }
 }
+
+#[test]
+fn a_log_that_cannot_be_opened_costs_the_log_not_the_command() {
+    let sandbox = Sandbox::new();
+    // The default place (a root-owned file left by a `sudo` run stands in as a directory, which
+    // no one can open as the log either).
+    let default_log = sandbox.path().join("data/sora-tui/logs/sora-tui.log");
+    std::fs::create_dir_all(&default_log).expect("block the default log");
+    let output = sandbox.command().arg("history").output().expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("running without a log file"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "one warning line: {stderr}");
+    assert!(
+        warnings[0].contains(&default_log.display().to_string()),
+        "{stderr}"
+    );
+
+    // SORA_TUI_DATA_DIR moves the log with the journal: written there, and a blocked log there
+    // is the same single warning.
+    let data = sandbox.path().join("elsewhere");
+    let output = sandbox
+        .command()
+        .env("SORA_TUI_DATA_DIR", &data)
+        .arg("history")
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let log = data.join("logs/sora-tui.log");
+    assert!(log.is_file(), "the log is under SORA_TUI_DATA_DIR");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&log).expect("log").permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the log is the owner's only: {mode:o}");
+    }
+}

@@ -252,6 +252,20 @@ pub fn default_download_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("sora-tui-downloads"))
 }
 
+/// Where the journal, its lock and the logs live: `SORA_TUI_DATA_DIR`, else the platform data
+/// directory.
+pub fn data_dir(env: &dyn Fn(&str) -> Option<String>) -> Setting<PathBuf> {
+    match env("SORA_TUI_DATA_DIR").filter(|v| !v.trim().is_empty()) {
+        Some(d) => Setting::new(PathBuf::from(d), Source::Env("SORA_TUI_DATA_DIR")),
+        None => Setting::new(
+            directories::ProjectDirs::from("", "", "sora-tui")
+                .map(|d| d.data_dir().to_path_buf())
+                .unwrap_or_else(|| PathBuf::from(".sora-tui")),
+            Source::Default,
+        ),
+    }
+}
+
 /// Turn whatever the user pasted — the resource URL, a jobs URL with `?api-version=...`, a
 /// content URL — into the resource base: scheme, host, port, and any gateway path before
 /// `/openai`. Query and fragment are dropped.
@@ -582,15 +596,7 @@ impl Config {
                 Setting::new(v, from_file())
             });
 
-        let data_dir = match env_first(&["SORA_TUI_DATA_DIR"]) {
-            Some((d, s)) => Setting::new(PathBuf::from(d), s),
-            None => Setting::new(
-                directories::ProjectDirs::from("", "", "sora-tui")
-                    .map(|d| d.data_dir().to_path_buf())
-                    .unwrap_or_else(|| PathBuf::from(".sora-tui")),
-                Source::Default,
-            ),
-        };
+        let data_dir = data_dir(env);
         Ok(Config {
             data_dir,
             file: path,
