@@ -506,3 +506,34 @@ fn a_log_that_cannot_be_opened_costs_the_log_not_the_command() {
         assert_eq!(mode & 0o077, 0, "the log is the owner's only: {mode:o}");
     }
 }
+
+#[test]
+fn a_special_or_huge_config_file_is_refused_at_once() {
+    let sandbox = Sandbox::new();
+    let fifo = sandbox.path().join("config.fifo");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let huge = sandbox.path().join("huge.toml");
+    std::fs::write(&huge, "#".repeat(2 * 1024 * 1024)).expect("write");
+    for (config, says) in [
+        ("/dev/zero", "is a character device, not a regular file"),
+        (
+            fifo.to_str().expect("utf-8"),
+            "is a named pipe (FIFO), not a regular file",
+        ),
+        (huge.to_str().expect("utf-8"), "is larger than 1 MiB"),
+    ] {
+        let mut cmd = sandbox.command();
+        cmd.args(["--config", config, "history"]);
+        let output = run_bounded(cmd, std::time::Duration::from_secs(20));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{config}: {stderr}");
+        assert!(
+            stderr.contains(says) && stderr.contains(config),
+            "{config}: {stderr}"
+        );
+    }
+}
