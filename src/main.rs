@@ -18,6 +18,7 @@ use sora_core::engine::{Command, Engine, EngineExtras};
 use sora_core::journal::NextStep;
 use sora_core::providers::{Family, GenerationRequest, ModelProfile, Size};
 use sora_core::setup;
+use sora_core::text::multi_line;
 use sora_tui::{app, headless};
 
 fn main() -> ExitCode {
@@ -40,7 +41,8 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sora-tui: {e:#}");
+            // Errors quote services and files: their control characters are shown, not obeyed.
+            eprintln!("sora-tui: {}", multi_line(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }

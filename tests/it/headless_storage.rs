@@ -774,3 +774,27 @@ fn content_types_come_from_the_file_name_or_the_flag() {
         "{types:?}"
     );
 }
+
+#[test]
+fn an_object_name_with_escape_sequences_is_refused_with_them_visible() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let file = sandbox.path().join("clip.mp4");
+    std::fs::write(&file, pattern(1024, 3)).expect("write");
+    let name = "output-videos/fox\u{1b}]0;owned\u{7}\u{1b}[2J.mp4";
+    let stderr = failed(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", file.to_str().expect("utf-8"), name],
+    ));
+    // The name comes back in the server's message too: neither copy reaches the terminal raw.
+    assert!(
+        !stderr.contains(['\u{1b}', '\u{7}']),
+        "a raw control character was printed: {stderr:?}"
+    );
+    assert!(
+        stderr.contains(r"fox\x1b]0;owned\x07\x1b[2J.mp4") && stderr.contains("Invalid key"),
+        "{stderr}"
+    );
+}
