@@ -66,6 +66,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     } else {
         None
     };
+    // Said once, before any request: the dashboard shows it as a notice, doctor as a check.
+    if !matches!(cli.command, None | Some(Cmd::Doctor(_))) {
+        for plain in setup::plain_http_warnings(&config) {
+            eprintln!("sora-tui: warning: {plain}");
+        }
+    }
     match cli.command {
         None => run_dashboard(config, cli.demo).await,
         Some(Cmd::Sim(_)) => Ok(ExitCode::SUCCESS),
@@ -187,6 +193,12 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
             .collect(),
     };
     let (tx, rx) = mpsc::unbounded_channel();
+    for plain in setup::plain_http_warnings(&config) {
+        let _ = tx.send(sora_core::engine::EngineEvent::Warning {
+            key: None,
+            message: plain.to_string(),
+        });
+    }
     let engine = Engine::with_extras(
         services,
         setup::engine_settings(&config),

@@ -537,3 +537,46 @@ fn a_special_or_huge_config_file_is_refused_at_once() {
         );
     }
 }
+
+#[test]
+fn a_plain_http_endpoint_off_this_machine_is_warned_about_once() {
+    let sandbox = Sandbox::new();
+    let data = sandbox.path().join("data-dir");
+    let run = |vars: &[(&str, &str)]| {
+        let mut cmd = sandbox.command();
+        cmd.env("SORA_TUI_DATA_DIR", &data).args(["status", ".."]);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        // `..` is refused before any request, so nothing goes to these hosts.
+        let output = cmd.output().expect("run");
+        assert_eq!(output.status.code(), Some(1));
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let stderr = run(&[
+        ("SORA_TUI_PROVIDER", "openai"),
+        ("OPENAI_API_KEY", "test-key-not-secret-0000"),
+        (
+            "OPENAI_BASE_URL",
+            "http://gw-user:gw-pass-9f3a@gw.example.com/v1",
+        ),
+    ]);
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("plain http://"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains("openai.base_url")
+            && warnings[0].contains("http://gw-user:***@gw.example.com/v1")
+            && warnings[0].contains("use https://"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("gw-pass-9f3a"), "{stderr}");
+
+    let local = run(&[
+        ("AZURE_OPENAI_ENDPOINT", "http://127.0.0.1:9"),
+        ("AZURE_OPENAI_API_KEY", "test-key-not-secret-0000"),
+    ]);
+    assert!(!local.contains("plain http"), "loopback is fine: {local}");
+}
