@@ -110,7 +110,7 @@ fn kind_of(t: &std::fs::FileType) -> &'static str {
 
 fn limit_text(cap: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if cap >= MIB && cap % MIB == 0 {
+    if cap >= MIB && cap.is_multiple_of(MIB) {
         format!("{} MiB", cap / MIB)
     } else {
         format!("{cap} bytes")
