@@ -77,6 +77,7 @@ mod with_simulator {
             content_delay: secs(args.content_delay, "content-delay")?,
             fail_prompts_containing: args.fail_prompts_containing.clone(),
             data_dir: args.data.clone(),
+            list_lag: secs(args.list_lag, "list-lag")?,
             ..sora_sim::SimConfig::default()
         };
         let handle = sora_sim::start(sim_config.clone(), args.addr)
