@@ -236,7 +236,14 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
         .value
         .join("logs");
     let path = dir.join("sora-tui.log");
-    let file = match std::fs::create_dir_all(&dir).and_then(|()| open_log(&path)) {
+    let opened = sora_core::download::files::create_private_dir(&dir).and_then(|()| {
+        // Appended to, 0600, and never through a symbolic link planted at its name.
+        sora_core::download::files::private_options()
+            .create(true)
+            .append(true)
+            .open(&path)
+    });
+    let file = match opened {
         Ok(file) => file,
         Err(e) => {
             eprintln!(
@@ -256,16 +263,4 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
         .try_init()
         .ok()?;
     Some(guard)
-}
-
-/// The log, appended to; created readable by its owner only.
-fn open_log(path: &std::path::Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
 }
