@@ -12,22 +12,7 @@ use crate::providers::Family;
 /// content URL — into the resource base: scheme, host, port, and any gateway path before
 /// `/openai`. Query and fragment are dropped.
 pub fn derive_resource_base(input: &str) -> Result<Url, String> {
-    let trimmed = input.trim().trim_matches('"');
-    if trimmed.is_empty() {
-        return Err("it is empty".into());
-    }
-    let with_scheme = if trimmed.contains("://") {
-        trimmed.to_string()
-    } else {
-        format!("https://{trimmed}")
-    };
-    let mut url = Url::parse(&with_scheme).map_err(|e| format!("not a URL ({e})"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("scheme `{}` is not http or https", url.scheme()));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err("it has no host".into());
-    }
+    let mut url = parse_http_url(input)?;
     let kept: Vec<String> = url
         .path_segments()
         .map(|segs| {
@@ -42,6 +27,32 @@ pub fn derive_resource_base(input: &str) -> Result<Url, String> {
     let _ = url.set_username("");
     let _ = url.set_password(None);
     url.set_path(&kept.join("/"));
+    Ok(url)
+}
+
+/// `input` as an http(s) URL. A missing scheme is refused, not guessed: a guessed https:// to a
+/// plain-http server fails later as a baffling TLS "corrupt message". Errors never echo the
+/// input (it may hold a password); the suggested fix is shown masked.
+pub(super) fn parse_http_url(input: &str) -> Result<Url, String> {
+    let trimmed = input.trim().trim_matches('"');
+    if trimmed.is_empty() {
+        return Err("it is empty".into());
+    }
+    if !trimmed.contains("://") {
+        let hint = Url::parse(&format!("https://{trimmed}"))
+            .map(|u| format!(" ({})", crate::http::redact_url(&u)))
+            .unwrap_or_default();
+        return Err(format!(
+            "it has no scheme: add https:// in front{hint}, or http:// for a plain-http server on this machine"
+        ));
+    }
+    let url = Url::parse(trimmed).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("scheme `{}` is not http or https", url.scheme()));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("it has no host".into());
+    }
     Ok(url)
 }
 
@@ -75,11 +86,18 @@ pub fn default_download_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("sora-tui-downloads"))
 }
 
-/// Where the journal lives without `SORA_TUI_DATA_DIR`: the platform data directory.
-pub fn default_data_dir() -> PathBuf {
-    directories::ProjectDirs::from("", "", "sora-tui")
-        .map(|d| d.data_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from(".sora-tui"))
+/// Where the journal, its lock and the logs live: `SORA_TUI_DATA_DIR`, else the platform data
+/// directory.
+pub fn data_dir(env: &dyn Fn(&str) -> Option<String>) -> Setting<PathBuf> {
+    match env("SORA_TUI_DATA_DIR").filter(|v| !v.trim().is_empty()) {
+        Some(d) => Setting::new(PathBuf::from(d), Source::Env("SORA_TUI_DATA_DIR")),
+        None => Setting::new(
+            directories::ProjectDirs::from("", "", "sora-tui")
+                .map(|d| d.data_dir().to_path_buf())
+                .unwrap_or_else(|| PathBuf::from(".sora-tui")),
+            Source::Default,
+        ),
+    }
 }
 
 pub(super) fn parse_family(v: &str, source: Source) -> Result<Family, ConfigError> {

@@ -94,15 +94,49 @@ pub fn default_config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "sora-tui").map(|d| d.config_dir().join("config.toml"))
 }
 
-/// Read and parse the file at `path`.
+/// Far above any real config file; `/dev/zero` or a log given by mistake cannot fill memory.
+pub(super) const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// Read and parse the file. An error names the line and the key (`line 4: `defaults.seconds`:
+/// invalid type: a string, expected u32`) but never echoes the file's text: it holds keys.
 pub(super) fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+    let fail = |problem: String| ConfigError::File {
         path: path.to_path_buf(),
-        problem: e.to_string(),
-    })?;
-    toml::from_str(&text).map_err(|e| ConfigError::File {
-        path: path.to_path_buf(),
-        // toml's message names the key and shows the line; never echo the file's secrets.
-        problem: e.message().to_string(),
+        problem,
+    };
+    let bytes = crate::local_file::read_regular(path, MAX_CONFIG_BYTES, "the config file")
+        .map_err(|e| fail(e.problem()))?;
+    let text = String::from_utf8(bytes).map_err(|_| fail("it is not UTF-8 text".into()))?;
+    let line = |span: Option<std::ops::Range<usize>>| {
+        span.map_or_else(String::new, |s| {
+            let before = &text.as_bytes()[..s.start.min(text.len())];
+            format!(
+                "line {}: ",
+                before.iter().filter(|b| **b == b'\n').count() + 1
+            )
+        })
+    };
+    let document = toml::Deserializer::parse(&text)
+        .map_err(|e| fail(format!("{}{}", line(e.span()), e.message())))?;
+    serde_path_to_error::deserialize(document).map_err(|e| {
+        let key = e.path().to_string();
+        let e = e.into_inner();
+        fail(format!(
+            "{}`{key}`: {}",
+            line(e.span()),
+            without_strings(e.message())
+        ))
     })
+}
+
+/// serde quotes a wrong string value (`invalid type: string "sk-…", expected u32`): say only
+/// that it was a string.
+fn without_strings(message: &str) -> String {
+    match message
+        .find("string \"")
+        .and_then(|i| message[i..].find("\", expected").map(|j| (i, i + j + 1)))
+    {
+        Some((start, end)) => format!("{}a string{}", &message[..start], &message[end..]),
+        None => message.to_string(),
+    }
 }

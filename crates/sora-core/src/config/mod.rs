@@ -8,6 +8,7 @@
 mod derive;
 mod file;
 mod layers;
+mod plain_http;
 mod resolve;
 
 use std::path::{Path, PathBuf};
@@ -19,8 +20,9 @@ use crate::download::RetrySchedule;
 use crate::providers::{Family, Pricing, Size};
 use crate::secret::Secret;
 
-pub use derive::{default_download_dir, derive_resource_base, derive_supabase_base};
+pub use derive::{data_dir, default_download_dir, derive_resource_base, derive_supabase_base};
 pub use file::default_config_path;
+pub use plain_http::{PlainHttp, plain_http_warnings};
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,7 +195,7 @@ impl Config {
             supabase: resolve::supabase(&layers, &file.supabase)?,
             download: resolve::download(&layers, &file.download, overrides)?,
             defaults: resolve::defaults(&layers, &file.defaults)?,
-            data_dir: resolve::data_dir(&layers),
+            data_dir: data_dir(env),
             file: path,
         })
     }
@@ -232,10 +234,6 @@ mod tests {
                 "https://my-res.cognitiveservices.azure.com/",
             ),
             (
-                "my-res.openai.azure.com",
-                "https://my-res.openai.azure.com/",
-            ),
-            (
                 "  \"https://my-res.openai.azure.com/openai/v1/\"  ",
                 "https://my-res.openai.azure.com/",
             ),
@@ -254,6 +252,16 @@ mod tests {
         }
         assert!(derive_resource_base("").is_err());
         assert!(derive_resource_base("ftp://x.example").is_err());
+        // No scheme is refused, not guessed: a guessed https:// to a plain-http server fails
+        // later as a TLS "corrupt message".
+        for bare in [
+            "my-res.openai.azure.com",
+            "127.0.0.1:8787",
+            "localhost:8787/openai",
+        ] {
+            let err = derive_resource_base(bare).expect_err(bare);
+            assert!(err.contains("add https://"), "{bare}: {err}");
+        }
         assert_eq!(
             derive_supabase_base("https://abc.supabase.co/storage/v1/object/public/b/x")
                 .map(|u| u.to_string()),
@@ -351,6 +359,74 @@ mod tests {
             err.contains("defaults.size") && err.contains("480x480"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_type_error_names_the_line_and_the_key_but_not_the_value() {
+        let (_d, path) = write_config(
+            "[azure]\napi_key = \"file-secret-abcdef\"\n\n[defaults]\nseconds = \"file-secret-abcdef\"\n",
+        );
+        let err = Config::load(Some(&path), &env_of(&[]), &Overrides::default())
+            .expect_err("a string for a number")
+            .to_string();
+        assert!(err.contains(&path.display().to_string()), "{err}");
+        assert!(
+            err.contains("line 5") && err.contains("`defaults.seconds`"),
+            "{err}"
+        );
+        assert!(err.contains("expected u32"), "{err}");
+        assert!(!err.contains("file-secret-abcdef"), "{err}");
+
+        let (_d, path) = write_config("[download]\nretry_schedule_secs = [5, \"ten\"]\n");
+        let err = Config::load(Some(&path), &env_of(&[]), &Overrides::default())
+            .expect_err("a string in the list")
+            .to_string();
+        assert!(
+            err.contains("line 2") && err.contains("download.retry_schedule_secs"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn empty_names_and_endpoints_without_a_scheme_are_refused() {
+        for (text, key) in [
+            ("[azure]\ndeployment = \"\"\n", "azure.deployment"),
+            ("[azure]\napi_version = \" \"\n", "azure.api_version"),
+        ] {
+            let (_d, path) = write_config(text);
+            let err = Config::load(Some(&path), &env_of(&[]), &Overrides::default())
+                .expect_err(text)
+                .to_string();
+            assert!(err.contains(key) && err.contains("it is empty"), "{err}");
+        }
+        for (var, key) in [
+            ("AZURE_OPENAI_ENDPOINT", "azure.endpoint"),
+            ("SUPABASE_URL", "supabase.url"),
+            ("OPENAI_BASE_URL", "openai.base_url"),
+        ] {
+            let pairs = [(var, "user:pw-123@127.0.0.1:8787")];
+            let env = env_of(&pairs);
+            let err = Config::load(None, &env, &Overrides::default())
+                .expect_err(var)
+                .to_string();
+            assert!(err.contains(key) && err.contains("add https://"), "{err}");
+            assert!(!err.contains("pw-123"), "{err}");
+        }
+    }
+
+    #[test]
+    fn special_and_huge_config_files_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = Config::load(Some(dir.path()), &env_of(&[]), &Overrides::default())
+            .expect_err("a directory")
+            .to_string();
+        assert!(err.contains("is a directory, not a regular file"), "{err}");
+        let big = dir.path().join("big.toml");
+        std::fs::write(&big, "#".repeat(file::MAX_CONFIG_BYTES as usize + 1)).expect("write");
+        let err = Config::load(Some(&big), &env_of(&[]), &Overrides::default())
+            .expect_err("too large")
+            .to_string();
+        assert!(err.contains("larger than 1 MiB"), "{err}");
     }
 
     #[test]

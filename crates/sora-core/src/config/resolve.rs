@@ -7,8 +7,8 @@ use std::time::Duration;
 use url::Url;
 
 use super::derive::{
-    check_bucket_name, default_data_dir, default_download_dir, derive_resource_base,
-    derive_supabase_base, parse_family,
+    check_bucket_name, default_download_dir, derive_resource_base, derive_supabase_base,
+    parse_family, parse_http_url,
 };
 use super::file::{FileAzure, FileDefaults, FileDownload, FileOpenAi, FilePricing, FileSupabase};
 use super::layers::Layers;
@@ -53,17 +53,48 @@ pub(super) fn azure(layers: &Layers, file: &FileAzure) -> Result<AzureConfig, Co
         }
         None => Setting::new(AzureAuthMode::ApiKey, Source::Default),
     };
+    let deployment = layers
+        .pick(&["AZURE_OPENAI_DEPLOYMENT"], file.deployment.clone())
+        .map(|(v, s)| Setting::new(v.trim().to_string(), s));
+    let api_version = layers.text(&[], file.api_version.clone(), "preview");
+    // An empty name would build a URL without it; leaving the key out means the default.
+    if let Some(d) = &deployment {
+        not_empty(
+            "azure.deployment",
+            d,
+            "\"sora-2\" (your deployment's name), or leave the key out",
+        )?;
+    }
+    not_empty(
+        "azure.api_version",
+        &api_version,
+        "\"preview\", or leave the key out",
+    )?;
     Ok(AzureConfig {
         endpoint,
         endpoint_input,
         api_key,
         ad_token,
         auth,
-        deployment: layers
-            .pick(&["AZURE_OPENAI_DEPLOYMENT"], file.deployment.clone())
-            .map(|(v, s)| Setting::new(v.trim().to_string(), s)),
-        api_version: layers.text(&[], file.api_version.clone(), "preview"),
+        deployment,
+        api_version,
         model: layers.text(&[], file.model.clone(), "sora-2"),
+    })
+}
+
+fn not_empty(
+    key: &'static str,
+    s: &Setting<String>,
+    example: &'static str,
+) -> Result<(), ConfigError> {
+    if !s.value.is_empty() {
+        return Ok(());
+    }
+    Err(ConfigError::Invalid {
+        key,
+        from: s.source.clone(),
+        problem: "it is empty".into(),
+        example,
     })
 }
 
@@ -84,15 +115,12 @@ fn auth_mode(v: &str, source: &Source) -> Result<AzureAuthMode, ConfigError> {
 pub(super) fn openai(layers: &Layers, file: &FileOpenAi) -> Result<OpenAiConfig, ConfigError> {
     let base_url = match layers.pick(&["OPENAI_BASE_URL"], file.base_url.clone()) {
         Some((v, source)) => {
-            let url = Url::parse(v.trim())
-                .ok()
-                .filter(|u| matches!(u.scheme(), "http" | "https"))
-                .ok_or_else(|| ConfigError::Invalid {
-                    key: "openai.base_url",
-                    from: source.clone(),
-                    problem: format!("`{v}` is not an http(s) URL"),
-                    example: "https://api.openai.com/v1",
-                })?;
+            let url = parse_http_url(&v).map_err(|problem| ConfigError::Invalid {
+                key: "openai.base_url",
+                from: source.clone(),
+                problem,
+                example: "https://api.openai.com/v1",
+            })?;
             Setting::new(url, source)
         }
         None => Setting::new(
@@ -258,12 +286,4 @@ pub(super) fn defaults(layers: &Layers, file: &FileDefaults) -> Result<Defaults,
         variants: layers.file_or(file.variants, 1),
         auto_upload: layers.file_or(file.auto_upload, false),
     })
-}
-
-/// Where the journal lives: `SORA_TUI_DATA_DIR`, else the platform data directory.
-pub(super) fn data_dir(layers: &Layers) -> Setting<PathBuf> {
-    match layers.env_first(&["SORA_TUI_DATA_DIR"]) {
-        Some((d, s)) => Setting::new(PathBuf::from(d), s),
-        None => Setting::new(default_data_dir(), Source::Default),
-    }
 }

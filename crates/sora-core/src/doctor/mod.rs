@@ -51,11 +51,20 @@ pub async fn run(subject: Subject<'_>, options: Options) -> Report {
         Some(p) => Check::pass("config file", p.display().to_string()),
         None => Check::pass("config file", "none (defaults and environment)"),
     });
+    checks.extend(plain_http_checks(config));
     let service_date = video_service(&subject, checks).await;
     let storage_date = storage(&subject, options, checks).await;
     let server_date = service_date.or(storage_date);
     checks.push(clock::check(server_date.as_deref(), SystemTime::now()));
     report
+}
+
+/// A warning for each endpoint in use that is plain http:// to another machine.
+fn plain_http_checks(config: &Config) -> Vec<Check> {
+    crate::config::plain_http_warnings(config)
+        .into_iter()
+        .map(|plain| Check::warn("plain http", plain.detail, crate::config::PlainHttp::FIX))
+        .collect()
 }
 
 /// The video service's checks; returns its `Date` header, if it answered.
@@ -140,4 +149,41 @@ async fn storage(
         }
     }
     date
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_to_another_machine_is_a_warning_and_urls_are_masked() {
+        let env = |k: &str| match k {
+            "SORA_TUI_PROVIDER" => Some("openai".to_string()),
+            "OPENAI_BASE_URL" => Some("http://gw-user:gw-pass-9f3a@gw.example.com/v1".to_string()),
+            _ => None,
+        };
+        let config = Config::load(None, &env, &Default::default()).expect("config");
+        let checks = plain_http_checks(&config);
+        assert_eq!(checks.len(), 1, "{checks:?}");
+        assert_eq!(checks[0].mark, Mark::Warn);
+        assert!(checks[0].detail.contains("openai.base_url"), "{checks:?}");
+        assert!(
+            checks[0]
+                .fix
+                .as_deref()
+                .is_some_and(|f| f.contains("https://")),
+            "{checks:?}"
+        );
+        let shown = settings::settings(&config, &crate::setup::deployment(&config));
+        let base = shown
+            .iter()
+            .find(|s| s.key == "openai.base_url")
+            .expect("base url line");
+        assert_eq!(base.value, "http://gw-user:***@gw.example.com/v1");
+        let report = Report {
+            settings: shown,
+            checks,
+        };
+        assert!(!report.to_text().contains("gw-pass-9f3a"));
+    }
 }

@@ -79,24 +79,31 @@ impl Report {
         self.checks.iter().any(|c| c.mark == Mark::Fail)
     }
 
-    /// The report as a table for the terminal.
+    /// The report as a table for the terminal. Details quote servers and files: their
+    /// control characters are shown, never sent to the terminal.
     pub fn to_text(&self) -> String {
+        use crate::text::one_line as c;
         let mut out = String::from("Settings\n");
         let w = self.settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
         for s in &self.settings {
-            out.push_str(&format!("  {:<w$}  {}   ({})\n", s.key, s.value, s.source));
+            out.push_str(&format!(
+                "  {:<w$}  {}   ({})\n",
+                s.key,
+                c(&s.value),
+                c(&s.source)
+            ));
         }
         out.push_str("\nChecks\n");
         let w = self.checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
-        for c in &self.checks {
+        for check in &self.checks {
             out.push_str(&format!(
                 "  {} {:<w$}  {}\n",
-                c.mark.symbol(),
-                c.name,
-                c.detail
+                check.mark.symbol(),
+                check.name,
+                c(&check.detail)
             ));
-            if let Some(fix) = &c.fix {
-                out.push_str(&format!("    {:<w$}  fix: {fix}\n", ""));
+            if let Some(fix) = &check.fix {
+                out.push_str(&format!("    {:<w$}  fix: {}\n", "", c(fix)));
             }
         }
         let failed = self.checks.iter().filter(|c| c.mark == Mark::Fail).count();

@@ -4,7 +4,10 @@ use super::report::SettingLine;
 use crate::config::{Config, Setting};
 use crate::providers::Family;
 
+/// The settings in force. URLs are shown masked (`https://user:***@host`): a base URL may
+/// carry a gateway's password.
 pub(super) fn settings(config: &Config, deployment: &str) -> Vec<SettingLine> {
+    use crate::http::redact_url;
     fn line<T>(key: &str, s: &Setting<T>, show: impl Fn(&T) -> String) -> SettingLine {
         SettingLine {
             key: key.into(),
@@ -24,9 +27,7 @@ pub(super) fn settings(config: &Config, deployment: &str) -> Vec<SettingLine> {
     })];
     match config.provider.value {
         Family::OpenAi => {
-            out.push(line("openai.base_url", &config.openai.base_url, |u| {
-                u.to_string()
-            }));
+            out.push(line("openai.base_url", &config.openai.base_url, redact_url));
             out.push(line("openai.model", &config.openai.model, String::clone));
             out.push(config.openai.api_key.as_ref().map_or_else(
                 || missing("openai.api_key"),
@@ -36,7 +37,7 @@ pub(super) fn settings(config: &Config, deployment: &str) -> Vec<SettingLine> {
         _ => {
             out.push(config.azure.endpoint.as_ref().map_or_else(
                 || missing("azure.endpoint"),
-                |e| line("azure.endpoint", e, |u| u.to_string()),
+                |e| line("azure.endpoint", e, redact_url),
             ));
             out.push(SettingLine {
                 key: "azure.deployment".into(),
@@ -59,7 +60,7 @@ pub(super) fn settings(config: &Config, deployment: &str) -> Vec<SettingLine> {
     }
     out.push(config.supabase.url.as_ref().map_or_else(
         || missing("supabase.url"),
-        |u| line("supabase.url", u, |u| u.to_string()),
+        |u| line("supabase.url", u, redact_url),
     ));
     out.push(config.supabase.service_role_key.as_ref().map_or_else(
         || missing("supabase.service_role_key"),
