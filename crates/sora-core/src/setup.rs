@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::config::{AzureAuthMode, Config, ConfigError, Setting};
 use crate::engine::{EngineSettings, Services};
+use crate::http::{Http, HttpError};
 use crate::providers::auth::{Auth, AzCliToken};
 use crate::providers::azure_sora::AzureSoraClient;
 use crate::providers::videos_v1::VideosV1Client;
@@ -61,6 +62,11 @@ fn azure_auth(config: &Config) -> Result<Auth, ConfigError> {
         }
         AzureAuthMode::AzCli => Ok(Auth::AzCli(Arc::new(AzCliToken::new("az")))),
     }
+}
+
+/// The one HTTP client of the process, under the configured request policy (`[http]`).
+pub fn http(config: &Config) -> Result<Http, HttpError> {
+    Http::new(config.http.value.clone())
 }
 
 /// The video provider, or a message naming what is missing.
