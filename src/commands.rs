@@ -67,6 +67,7 @@ pub fn engine(
             limits: setup::download_limits(config),
             journal: Some(journal),
             config: None,
+            http: Some(http.clone()),
         },
     );
     Ok((engine, rx))
@@ -233,6 +234,7 @@ pub async fn resume(config: Config) -> Result<ExitCode> {
             limits: setup::download_limits(&config),
             journal: Some(journal),
             config: None,
+            http: Some(http.clone()),
         },
     );
     let commands = unfinished

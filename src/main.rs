@@ -186,6 +186,7 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
             limits: setup::download_limits(&config),
             journal: Some(journal),
             config: Some(std::sync::Arc::new(config.clone())),
+            http: Some(http.clone()),
         },
     );
     sora_tui::tui::run(engine, rx, settings).await?;

@@ -78,13 +78,18 @@ impl Http {
     }
 }
 
-/// The client every component uses today: default settings and reqwest's own redirects. The
-/// next step hands every component an [`Http`] instead.
-pub fn client() -> Result<reqwest::Client, String> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .connect_timeout(HttpPolicy::default().connect_timeout)
-        .user_agent(concat!("sora-tui/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| format!("cannot set up the HTTP client (TLS): {e}"))
+/// Until content downloads read through [`Http::send`] (they move last, after the download
+/// verification work lands), they use the pool directly.
+impl std::ops::Deref for Http {
+    type Target = reqwest::Client;
+
+    fn deref(&self) -> &reqwest::Client {
+        &self.client
+    }
+}
+
+/// A client under the default policy (tests, examples; the program builds its one client from
+/// the configuration with [`crate::setup::http`]).
+pub fn client() -> Result<Http, HttpError> {
+    Http::new(HttpPolicy::default())
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 
 use super::{Bucket, ObjectEntry, StorageClient, StorageError, UploadAnswer};
+use crate::http::Call;
 
 /// The columns `POST /object/list` sorts by (the server has no size column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -136,17 +137,15 @@ impl StorageClient {
         object_path: &str,
         out: &Path,
     ) -> Result<u64, StorageError> {
-        use futures_util::StreamExt;
         let url = self.url(&["object", "authenticated", bucket, object_path])?;
-        let response = self
-            .request(Method::GET, url.clone())
-            .send()
+        let mut response = self
+            .http
+            .send(self.request(Method::GET, url.clone()), Call::Transfer)
             .await
             .map_err(|e| Self::network(&url, &e))?;
         let status = response.status();
         if !status.is_success() {
-            let body = response.bytes().await.unwrap_or_default();
-            return Err(self.api_error(status.as_u16(), &body));
+            return Err(self.api_error(status.as_u16(), &response.error_body().await));
         }
         let partial = out.with_extension(match out.extension() {
             Some(ext) => format!("{}.partial", ext.to_string_lossy()),
@@ -158,10 +157,10 @@ impl StorageClient {
         };
         let mut file = tokio::fs::File::create(&partial).await.map_err(write_err)?;
         let mut written = 0u64;
-        let mut stream = response.bytes_stream();
-        while let Some(chunk) = stream.next().await {
-            let chunk = match chunk {
-                Ok(chunk) => chunk,
+        loop {
+            let chunk = match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
                 Err(e) => {
                     drop(file);
                     let _ = tokio::fs::remove_file(&partial).await;

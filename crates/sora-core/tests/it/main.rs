@@ -7,6 +7,8 @@ mod engine_download;
 mod engine_download_features;
 mod engine_faults;
 mod engine_storage;
+mod http_limits;
+mod http_redirects;
 mod journal_store;
 mod providers_sim;
 mod storage_actions;
