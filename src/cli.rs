@@ -102,15 +102,22 @@ pub struct UploadArgs {
     /// Overwrite an existing object.
     #[arg(long)]
     pub upsert: bool,
+    /// The object's content type (default: guessed from the file name).
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct GetArgs {
     /// BUCKET/PATH of the object.
     pub object: String,
-    /// File to write (default: the object's name in the current directory).
+    /// File to write, or an existing folder to save into (default: the object's name in the
+    /// current directory).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Replace the local file if it exists (without it, an existing file is left alone).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

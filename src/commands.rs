@@ -82,11 +82,7 @@ pub async fn finish(
     command: Command,
 ) -> Result<ExitCode> {
     let outcome = headless::run_job(&engine, rx, command).await;
-    Ok(if outcome.ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(ExitCode::from(outcome.exit_code()))
 }
 
 pub async fn jobs(config: &Config, args: &JobsArgs) -> Result<ExitCode> {
@@ -254,11 +250,7 @@ pub async fn resume(config: Config) -> Result<ExitCode> {
         })
         .collect();
     let outcome = headless::run_jobs(&engine, rx, commands).await;
-    Ok(if outcome.ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(ExitCode::from(outcome.exit_code()))
 }
 
 pub async fn doctor(config: &Config, args: &DoctorArgs) -> Result<ExitCode> {

@@ -99,6 +99,11 @@ mod with_simulator {
         {
             let _ = writeln!(out, "{line}");
         }
+        let _ = writeln!(
+            out,
+            "# Storage's anon key (row-level security: an empty project, writes refused): {}",
+            sim_config.supabase_anon_key
+        );
         let _ = writeln!(out, "# Ctrl-C stops it.");
         let _ = out.flush();
         drop(out);

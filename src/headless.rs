@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
+use crate::signals::{Signal, Signals};
 use sora_core::engine::{AttemptOutcome, Command, Engine, EngineEvent, JobKey};
 use sora_core::providers::{ContentVariant, GenerationRequest, Job, ModelProfile};
 
@@ -14,6 +15,20 @@ pub struct Outcome {
     pub ok: bool,
     pub files: Vec<std::path::PathBuf>,
     pub uploaded: Vec<String>,
+    /// The run was stopped by this signal (the process should exit with its code).
+    pub interrupted: Option<Signal>,
+}
+
+impl Outcome {
+    /// The exit status: 0 when every job went well, 128 + the signal's number when one stopped
+    /// the run (SIGINT: 130, as shells expect), 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match (self.interrupted, self.ok) {
+            (Some(signal), _) => signal.exit_code(),
+            (None, true) => 0,
+            (None, false) => 1,
+        }
+    }
 }
 
 /// The one job a headless run works on.
@@ -40,8 +55,8 @@ pub fn describe_request(request: &GenerationRequest, profile: &ModelProfile) -> 
 }
 
 /// Run one job command (`Generate`, `Remix` or `Fetch` for [`HEADLESS_JOB`]) to the end,
-/// printing each event to stdout (failures to stderr). Ctrl-C stops the engine's tasks; the
-/// job keeps running on the service.
+/// printing each event to stdout (failures to stderr). SIGINT, SIGTERM, SIGHUP or SIGQUIT stop
+/// the engine's tasks (see [`Outcome::interrupted`]); the job keeps running on the service.
 pub async fn run_job(
     engine: &Engine,
     events: UnboundedReceiver<EngineEvent>,
@@ -68,16 +83,24 @@ pub async fn run_jobs(
         engine.dispatch(command);
     }
     let started = SystemTime::now();
-    // One listener for the whole run: a Ctrl-C between two events is not missed.
-    let interrupted = tokio::signal::ctrl_c();
+    // One listener for the whole run: a signal between two events is not missed. Without one
+    // (no signal support), the run cannot be stopped cleanly but still works.
+    let mut signals = Signals::listen().ok();
+    let interrupted = async {
+        match &mut signals {
+            Some(signals) => signals.recv().await,
+            None => std::future::pending().await,
+        }
+    };
     tokio::pin!(interrupted);
     loop {
         let event = tokio::select! {
             e = events.recv() => e,
-            _ = &mut interrupted => {
+            signal = &mut interrupted => {
                 engine.shutdown();
-                eprintln!("interrupted: stopped watching (a job already created keeps running on the service; `sora-tui resume` picks it up)");
+                eprintln!("interrupted ({}): stopped watching (a job already created keeps running on the service; `sora-tui resume` picks it up)", signal.name());
                 outcome.ok = false;
+                outcome.interrupted = Some(signal);
                 return outcome;
             }
         };
@@ -238,6 +261,14 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
         }
         EngineEvent::JobCreated { key, job_id, at } => {
             format!("job {key}: created {job_id} ({})", since(at))
+        }
+        EngineEvent::JobRetrying(retry) => {
+            format!(
+                "job {}: {} ({})",
+                retry.key,
+                retry.describe(),
+                since(&retry.at)
+            )
         }
         EngineEvent::JobStatusChanged {
             key,

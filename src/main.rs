@@ -107,19 +107,26 @@ async fn run_generate(mut config: Config, args: GenerateArgs) -> Result<ExitCode
     if let Some(model) = &args.model {
         apply_model_flag(&mut config, model);
     }
+    // A flag replaces its `[defaults]` key, so only the defaults still in use are checked.
+    if let Some(s) = &args.size {
+        let size = Size::parse(s)
+            .with_context(|| format!("--size `{s}` is not WIDTHxHEIGHT, e.g. 480x480"))?;
+        config.defaults.size = Setting::new(size, Source::Flag("--size"));
+    }
+    if let Some(seconds) = args.seconds {
+        config.defaults.seconds = Setting::new(seconds, Source::Flag("--seconds"));
+    }
+    if let Some(variants) = args.variants {
+        config.defaults.variants = Setting::new(variants, Source::Flag("--variants"));
+    }
     let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
     let provider = setup::provider(&config, &http)?;
-    let (size, seconds, variants) = setup::defaults_for(&config, provider.profile());
-    let size = match &args.size {
-        Some(s) => Size::parse(s)
-            .with_context(|| format!("--size `{s}` is not WIDTHxHEIGHT, e.g. 480x480"))?,
-        None => size,
-    };
+    let (size, seconds, variants) = setup::defaults_for(&config, provider.profile())?;
     let request = GenerationRequest {
         prompt: args.prompt.clone(),
         size,
-        seconds: args.seconds.unwrap_or(seconds),
-        variants: args.variants.unwrap_or(variants),
+        seconds,
+        variants,
         image: args.image.clone(),
     };
     // Refuse bad parameters before anything is sent.
@@ -150,7 +157,7 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
     // A second instance stops here, before it touches the terminal, with the lock's message.
     let journal = commands::open_journal(&config)?;
     let profile = setup::profile(&config)?;
-    let (default_size, default_seconds, default_variants) = setup::defaults_for(&config, &profile);
+    let (default_size, default_seconds, default_variants) = setup::defaults_for(&config, &profile)?;
     let settings = app::AppSettings {
         provider_description,
         demo,
@@ -189,8 +196,11 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
             http: Some(http.clone()),
         },
     );
-    sora_tui::tui::run(engine, rx, settings).await?;
-    Ok(ExitCode::SUCCESS)
+    // Returning (rather than exiting) lets the demo's simulator and journal dir clean up.
+    Ok(match sora_tui::tui::run(engine, rx, settings).await? {
+        None => ExitCode::SUCCESS,
+        Some(signal) => ExitCode::from(signal.exit_code()),
+    })
 }
 
 /// Rust ignores SIGPIPE, so printing into a closed pipe (`sora-tui jobs | head -1`) would

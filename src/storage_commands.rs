@@ -9,11 +9,18 @@ use anyhow::{Context, Result};
 use crate::cli::{BucketsArgs, GetArgs, LsArgs, RmArgs, UploadArgs, UrlArgs};
 use sora_core::config::Config;
 use sora_core::setup;
-use sora_core::storage::{ListOptions, StorageApiError, StorageClient, content_type_for};
+use sora_core::storage::{
+    ListOptions, StorageApiError, StorageClient, check_bucket, check_object_path, check_prefix,
+    content_type_for,
+};
 
+/// The storage client, once its key is known to be one that can manage Storage: an anon key
+/// would make the project look empty, so that is said before anything is asked.
 fn client(config: &Config) -> Result<StorageClient> {
     let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
-    Ok(setup::storage(config, &http)?)
+    let storage = setup::storage(config, &http)?;
+    storage.check_key()?;
+    Ok(storage)
 }
 
 /// `BUCKET/PATH` → (bucket, path); the path may be empty when `allow_empty`.
@@ -29,6 +36,12 @@ fn split(target: &str, allow_empty: bool) -> Result<(String, String)> {
         allow_empty || !path.is_empty(),
         "`{target}` names no object: write BUCKET/PATH"
     );
+    check_bucket(bucket)?;
+    if allow_empty {
+        check_prefix(path)?;
+    } else {
+        check_object_path(path)?;
+    }
     Ok((bucket.to_string(), path.to_string()))
 }
 
@@ -116,7 +129,9 @@ pub async fn upload(config: &Config, args: &UploadArgs) -> Result<ExitCode> {
             &bucket,
             &path,
             &args.file,
-            content_type_for(&args.file),
+            args.content_type
+                .as_deref()
+                .unwrap_or_else(|| content_type_for(&args.file)),
             args.upsert,
             &|sent, total| {
                 if resumable {
@@ -134,10 +149,23 @@ pub async fn upload(config: &Config, args: &UploadArgs) -> Result<ExitCode> {
 pub async fn get(config: &Config, args: &GetArgs) -> Result<ExitCode> {
     let storage = client(config)?;
     let (bucket, path) = split(&args.object, false)?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(path.rsplit('/').next().unwrap_or(path.as_str())));
+    let name = path.rsplit('/').next().unwrap_or(path.as_str());
+    // An existing folder is where the file goes, under the object's name.
+    let out = match &args.out {
+        Some(out) if out.is_dir() => out.join(name),
+        Some(out) => out.clone(),
+        None => PathBuf::from(name),
+    };
+    anyhow::ensure!(
+        !out.is_dir(),
+        "{} is a folder: give --out the file to write",
+        out.display()
+    );
+    anyhow::ensure!(
+        args.force || !out.exists(),
+        "{} exists and was left as it is: add --force to replace it, or --out FILE to save elsewhere",
+        out.display()
+    );
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
@@ -160,14 +188,20 @@ pub async fn url(config: &Config, args: &UrlArgs) -> Result<ExitCode> {
                 .with_context(|| format!("cannot sign a URL for {bucket}/{path}"))?;
             println!("{url}");
         }
+        // Checked first: a URL that answers 404 is no answer.
         None => {
-            let public = storage.get_bucket(&bucket).await.map(|b| b.public);
+            let what = || format!("no public URL for {bucket}/{path}");
+            let found = storage.get_bucket(&bucket).await.with_context(what)?;
+            anyhow::ensure!(
+                found.public,
+                "{}: bucket {bucket} is private, so its public URL answers 'Bucket not found'; use --signed SECONDS, or make the bucket public",
+                what()
+            );
+            storage
+                .check_object(&bucket, &path)
+                .await
+                .with_context(what)?;
             println!("{}", storage.public_url(&bucket, &path));
-            if let Ok(false) = public {
-                eprintln!(
-                    "note: bucket {bucket} is private, so this URL answers 'Bucket not found'; use --signed SECONDS"
-                );
-            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -192,8 +226,23 @@ pub async fn rm(config: &Config, args: &RmArgs) -> Result<ExitCode> {
         for path in &paths {
             if deleted.contains(path) {
                 println!("deleted {bucket}/{path}");
+                continue;
+            }
+            missing += 1;
+            // Folders exist only through their objects: a folder name deletes nothing.
+            let inside = ListOptions {
+                limit: 1,
+                ..ListOptions::default()
+            };
+            let folder = storage
+                .list_objects_with(&bucket, path, &inside)
+                .await
+                .is_ok_and(|entries| !entries.is_empty());
+            if folder {
+                eprintln!(
+                    "{bucket}/{path} is a folder, not an object: rm deletes objects by name; delete everything in it with the recursive delete (`sora-tui rm -r {bucket}/{path}`), or see what it holds with `sora-tui ls {bucket}/{path}`"
+                );
             } else {
-                missing += 1;
                 eprintln!("not found: {bucket}/{path}");
             }
         }

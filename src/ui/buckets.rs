@@ -3,10 +3,10 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, format, panel};
-use crate::app::buckets::{Modal, SortMode, encode_path, join_folder};
+use crate::app::buckets::{SortMode, encode_path, join_folder};
 use crate::app::{App, BucketsPane, Remote};
 use sora_core::storage::{Bucket, ObjectEntry};
 
@@ -247,50 +247,6 @@ fn bucket_limits(bucket: &Bucket) -> impl Iterator<Item = String> {
         .filter(|t| !t.is_empty())
         .map(|t| t.join(","));
     limit.into_iter().chain(types)
-}
-
-/// The open text field or question, centred over `area`.
-pub fn render_modal(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(modal) = &app.buckets().modal else {
-        return;
-    };
-    let width = area.width.saturating_sub(4).min(90);
-    let height = 5.min(area.height);
-    let rect = Rect::new(
-        area.x + (area.width.saturating_sub(width)) / 2,
-        area.y + (area.height.saturating_sub(height)) / 2,
-        width,
-        height,
-    );
-    frame.render_widget(Clear, rect);
-    let keymap = app.keymap();
-    let scope = modal.scope();
-    let keys = |action| keymap.keys_label(scope, action);
-    let (title, body, hint) = match modal {
-        Modal::Input { purpose, input } => (
-            purpose.title(),
-            Line::raw(format!("{}▏", input.value())),
-            format!(
-                "{} confirm · {} cancel",
-                keys(crate::ui::keymap::Action::Confirm),
-                keys(crate::ui::keymap::Action::Cancel)
-            ),
-        ),
-        Modal::Confirm { question, .. } => (
-            "Confirm".to_string(),
-            Line::styled(question.clone(), theme.warning),
-            format!(
-                "{} yes · {} no",
-                keys(crate::ui::keymap::Action::Confirm),
-                keys(crate::ui::keymap::Action::Cancel)
-            ),
-        ),
-    };
-    let block = panel(format!(" {title} "), true, theme);
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    let lines = vec![body, Line::styled(hint, theme.dim)];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 fn object_row<'a>(object: &ObjectEntry, theme: &Theme) -> Row<'a> {

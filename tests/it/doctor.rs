@@ -291,3 +291,27 @@ async fn a_clock_hours_off_the_servers_fails_the_clock_check() {
     );
     assert!(report.failed());
 }
+
+#[test]
+fn an_anon_key_is_named_before_any_bucket_check() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let anon = sora_sim::SimConfig::default().supabase_anon_key;
+    let (ok, text) = doctor(
+        &sandbox,
+        &sim,
+        &[("SUPABASE_SERVICE_ROLE_KEY", anon.as_str())],
+        &[],
+    );
+    assert!(!ok, "{text}");
+    let line = check(&text, "storage key");
+    assert!(
+        line.contains('✗')
+            && line.contains("this is the anon key (role anon): use the service-role key"),
+        "{text}"
+    );
+    assert!(!text.contains(anon.as_str()), "the key is never printed");
+    // No empty answer is read into: no "storage auth ✓", no "bucket missing".
+    assert!(!text.contains("bucket(s) listed"), "{text}");
+    assert!(!text.contains("missing"), "{text}");
+}

@@ -238,7 +238,13 @@ fn upload_ls_get_url_rm_round_trip() {
         &sandbox,
         &sim,
         None,
-        &["get", "output-videos/tests/clip.mp4", "--out", copy_arg],
+        &[
+            "get",
+            "output-videos/tests/clip.mp4",
+            "--out",
+            copy_arg,
+            "--force",
+        ],
     ));
     assert_eq!(
         std::fs::read(&copy).expect("read"),
@@ -260,7 +266,13 @@ fn upload_ls_get_url_rm_round_trip() {
         &sandbox,
         &sim,
         None,
-        &["get", "output-videos/tests/clip.mp4", "--out", copy_arg],
+        &[
+            "get",
+            "output-videos/tests/clip.mp4",
+            "--out",
+            copy_arg,
+            "--force",
+        ],
     ));
     assert_eq!(std::fs::read(&copy).expect("read"), changed, "overwritten");
 
@@ -437,5 +449,328 @@ fn a_large_upload_goes_resumable_and_reports_its_progress() {
     assert!(
         !sandbox.path().join("big.mp4.sora-tus").exists(),
         "the resume sidecar is removed once the object exists"
+    );
+}
+
+/// Like [`run`], with `SUPABASE_SERVICE_ROLE_KEY` set to `key`.
+fn run_with_key(sandbox: &Sandbox, sim: &SimProcess, key: &str, args: &[&str]) -> Output {
+    let mut cmd = sandbox.command();
+    cmd.args(args);
+    for (k, v) in &sim.env {
+        cmd.env(k, v);
+    }
+    cmd.env("SUPABASE_SERVICE_ROLE_KEY", key);
+    cmd.output().expect("run sora-tui")
+}
+
+#[test]
+fn an_anon_key_is_named_first_by_every_storage_command() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let config = sora_sim::SimConfig::default();
+    let file = sandbox.path().join("clip.mp4");
+    std::fs::write(&file, pattern(1000, 2)).expect("write");
+    let file_arg = file.to_str().expect("utf-8");
+    for (key, what) in [
+        (
+            &config.supabase_anon_key,
+            "this is the anon key (role anon)",
+        ),
+        (
+            &config.supabase_publishable_key,
+            "this is the publishable key (sb_publishable_…)",
+        ),
+    ] {
+        for args in [
+            vec!["buckets"],
+            vec!["ls", "output-videos"],
+            vec!["upload", file_arg, "output-videos/clip.mp4"],
+        ] {
+            let output = run_with_key(&sandbox, &sim, key, &args);
+            let stderr = failed(&output);
+            assert!(
+                stderr.starts_with(&format!("sora-tui: {what}: use the service-role key")),
+                "{args:?}:\n{stderr}"
+            );
+            assert!(!stderr.contains(key.as_str()), "the key is never printed");
+            assert!(
+                text(&output.stdout).is_empty(),
+                "nothing else is said: {args:?}"
+            );
+        }
+    }
+    // The newer secret form is the service role.
+    let listed = ok(&run_with_key(
+        &sandbox,
+        &sim,
+        &config.supabase_secret_key,
+        &["buckets"],
+    ));
+    assert!(listed.contains("output-videos\t"), "{listed}");
+}
+
+#[test]
+fn object_paths_with_dot_or_empty_parts_are_refused_at_every_size() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let config = sandbox.path().join("config.toml");
+    std::fs::write(&config, "[supabase]\nresumable_threshold_mib = 0.01\n").expect("config");
+    let small = sandbox.path().join("small.mp4");
+    std::fs::write(&small, pattern(1000, 3)).expect("write");
+    let big = sandbox.path().join("big.mp4");
+    std::fs::write(&big, pattern(100 * 1024, 4)).expect("write");
+    for target in [
+        "output-videos/a/../b.mp4",
+        "output-videos/./b.mp4",
+        "output-videos/a//b.mp4",
+        "../b.mp4",
+    ] {
+        let mut messages = Vec::new();
+        for file in [&small, &big] {
+            let stderr = failed(&run(
+                &sandbox,
+                &sim,
+                Some(&config),
+                &["upload", file.to_str().expect("utf-8"), target],
+            ));
+            assert!(stderr.contains("is not a usable"), "{target}:\n{stderr}");
+            messages.push(stderr);
+        }
+        assert_eq!(messages[0], messages[1], "the same refusal at both sizes");
+    }
+    let listing = json(&ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["ls", "output-videos", "--json"],
+    )));
+    assert_eq!(listing, serde_json::json!([]), "nothing was stored");
+}
+
+#[test]
+fn get_keeps_an_existing_file_unless_forced_and_saves_into_a_folder() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let file = sandbox.path().join("clip.mp4");
+    let original = pattern(5000, 6);
+    std::fs::write(&file, &original).expect("write");
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &[
+            "upload",
+            file.to_str().expect("utf-8"),
+            "output-videos/f/clip.mp4",
+        ],
+    ));
+    let mine = sandbox.path().join("mine.mp4");
+    std::fs::write(&mine, b"my own file").expect("write");
+    let mine_arg = mine.to_str().expect("utf-8");
+    let refused = failed(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["get", "output-videos/f/clip.mp4", "--out", mine_arg],
+    ));
+    assert!(
+        refused.contains("exists") && refused.contains("--force"),
+        "{refused}"
+    );
+    assert_eq!(
+        std::fs::read(&mine).expect("read"),
+        b"my own file",
+        "left alone"
+    );
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &[
+            "get",
+            "output-videos/f/clip.mp4",
+            "--out",
+            mine_arg,
+            "--force",
+        ],
+    ));
+    assert_eq!(std::fs::read(&mine).expect("read"), original, "replaced");
+
+    let folder = sandbox.path().join("downloads");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let saved = ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &[
+            "get",
+            "output-videos/f/clip.mp4",
+            "--out",
+            folder.to_str().expect("utf-8"),
+        ],
+    ));
+    assert!(saved.contains("clip.mp4"), "{saved}");
+    assert_eq!(
+        std::fs::read(folder.join("clip.mp4")).expect("read"),
+        original
+    );
+    assert!(
+        !sandbox.path().join("downloads.partial").exists(),
+        "no partial file beside the folder"
+    );
+}
+
+/// Make a private bucket in the running simulator (bounded: 10 s).
+fn create_private_bucket(sim: &SimProcess, name: &str) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let storage = sora_core::storage::StorageClient::new(
+            sora_core::http::client().expect("client"),
+            url::Url::parse(sim.var("SUPABASE_URL")).expect("url"),
+            sora_core::secret::Secret::new(sim.var("SUPABASE_SERVICE_ROLE_KEY")),
+        );
+        tokio::time::timeout(Duration::from_secs(10), storage.create_bucket(name, false))
+            .await
+            .expect("an answer within 10 s")
+            .expect("bucket created");
+    });
+}
+
+#[test]
+fn url_checks_first_and_prints_no_url_that_would_not_open() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    create_private_bucket(&sim, "secret-stuff");
+    let file = sandbox.path().join("clip.mp4");
+    std::fs::write(&file, pattern(1000, 7)).expect("write");
+    let file_arg = file.to_str().expect("utf-8");
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", file_arg, "secret-stuff/clip.mp4"],
+    ));
+    for (object, says) in [
+        ("output-videos/no-such.mp4", "Object not found"),
+        ("no-such-bucket/clip.mp4", "Bucket not found"),
+        ("secret-stuff/clip.mp4", "--signed"),
+    ] {
+        let output = run(&sandbox, &sim, None, &["url", object]);
+        let stderr = failed(&output);
+        assert!(stderr.contains(says), "{object}:\n{stderr}");
+        assert!(
+            text(&output.stdout).is_empty(),
+            "no URL printed for {object}"
+        );
+    }
+    let signed = ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["url", "secret-stuff/clip.mp4", "--signed", "60"],
+    ));
+    assert!(signed.contains("token="), "{signed}");
+}
+
+#[test]
+fn rm_of_a_folder_says_it_is_a_folder() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let file = sandbox.path().join("clip.mp4");
+    std::fs::write(&file, pattern(1000, 8)).expect("write");
+    let file_arg = file.to_str().expect("utf-8");
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", file_arg, "output-videos/folder/clip.mp4"],
+    ));
+    let stderr = failed(&run(&sandbox, &sim, None, &["rm", "output-videos/folder"]));
+    assert!(
+        stderr.contains("output-videos/folder is a folder") && stderr.contains("rm -r"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not found"), "{stderr}");
+    let stderr = failed(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["rm", "output-videos/nothing-here"],
+    ));
+    assert!(
+        stderr.contains("not found: output-videos/nothing-here"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn content_types_come_from_the_file_name_or_the_flag() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let notes = sandbox.path().join("notes.txt");
+    std::fs::write(&notes, "hello").expect("write");
+    let clip = sandbox.path().join("clip.webm");
+    std::fs::write(&clip, pattern(100, 9)).expect("write");
+    let raw = sandbox.path().join("data.bin");
+    std::fs::write(&raw, pattern(100, 10)).expect("write");
+    let arg = |p: &Path| p.to_str().expect("utf-8").to_string();
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", &arg(&notes), "output-videos/t/notes.txt"],
+    ));
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", &arg(&clip), "output-videos/t/clip.webm"],
+    ));
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &[
+            "upload",
+            &arg(&raw),
+            "output-videos/t/data.bin",
+            "--content-type",
+            "application/json",
+        ],
+    ));
+    let listed = json(&ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["ls", "output-videos/t", "--json"],
+    )));
+    let types: Vec<(String, String)> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap_or_default().to_string(),
+                e["metadata"]["mimetype"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        types.contains(&("notes.txt".into(), "text/plain".into())),
+        "{types:?}"
+    );
+    assert!(
+        types.contains(&("clip.webm".into(), "video/webm".into())),
+        "{types:?}"
+    );
+    assert!(
+        types.contains(&("data.bin".into(), "application/json".into())),
+        "{types:?}"
     );
 }

@@ -180,6 +180,12 @@ pub async fn run(config: &Config, http: &Http, options: Options) -> Report {
             format!("not configured ({e})"),
             "set SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY to store videos in Supabase",
         )),
+        // An anon key lists no bucket: said first, before an empty answer can mislead.
+        Ok(storage) if storage.check_key().is_err() => checks.push(Check::fail(
+            "storage key",
+            storage.check_key().err().map(|e| e.to_string()).unwrap_or_default(),
+            "set SUPABASE_SERVICE_ROLE_KEY to the service_role (or sb_secret_…) key: Project Settings → API keys",
+        )),
         Ok(storage) => {
             let url = config.supabase.url.as_ref().map(|u| u.value.clone());
             let reachable = match &url {

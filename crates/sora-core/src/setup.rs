@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use crate::config::{AzureAuthMode, Config, ConfigError, Setting};
+use crate::config::{AzureAuthMode, Config, ConfigError, Setting, Source};
 use crate::engine::{EngineSettings, Services};
 use crate::http::{Http, HttpError};
 use crate::providers::auth::{Auth, AzCliToken};
 use crate::providers::azure_sora::AzureSoraClient;
 use crate::providers::videos_v1::VideosV1Client;
-use crate::providers::{Family, ModelProfile, Provider};
+use crate::providers::{Family, ModelProfile, Provider, Size, ValidationError};
 use crate::storage::StorageClient;
 
 /// The deployment name: configured, or the family's usual one.
@@ -153,25 +153,62 @@ pub fn services(config: &Config, http: &Http) -> Services {
     }
 }
 
-/// The starting size, length and variants: the configured defaults where the model offers
-/// them, else the model's own (a `480x480` default means nothing to Sora 2).
-pub fn defaults_for(config: &Config, profile: &ModelProfile) -> (crate::providers::Size, u32, u32) {
-    let size = if profile.size_option(config.defaults.size.value).is_some() {
-        config.defaults.size.value
-    } else {
-        profile
-            .sizes
-            .first()
-            .map_or(config.defaults.size.value, |o| o.size)
-    };
-    let seconds = if profile.seconds.contains(&config.defaults.seconds.value) {
-        config.defaults.seconds.value
-    } else {
-        profile.default_seconds
-    };
-    let max = profile.size_option(size).map_or(1, |o| o.max_variants);
-    let variants = config.defaults.variants.value.clamp(1, max);
-    (size, seconds, variants)
+/// A `[defaults]` value the user chose that the model does not offer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{key}` in {from} is refused: {problem}. Change it there, or remove it to start with the model's default"
+)]
+pub struct InvalidDefault {
+    pub key: &'static str,
+    pub from: Source,
+    pub problem: ValidationError,
+}
+
+/// The parameters a prompt starts with: the configured `[defaults]`, checked against the
+/// model. A value the user chose (in the config file) that the model does not offer is refused,
+/// naming the key and the file, as the same value given as a flag is: clamping it quietly would
+/// send a request the user never asked for (and pay for it). A built-in default the model does
+/// not offer gives way to the model's own. A flag's value (`Source::Flag`) passes as it is: the
+/// request it ends up in is refused with the flag's own words.
+pub fn defaults_for(
+    config: &Config,
+    profile: &ModelProfile,
+) -> Result<(Size, u32, u32), InvalidDefault> {
+    let d = &config.defaults;
+    let first_size = profile.sizes.first().map_or(d.size.value, |o| o.size);
+    let size = checked(&d.size, "defaults.size", first_size, |size| {
+        profile.check_size(size).map(|_| ())
+    })?;
+    let seconds = checked(
+        &d.seconds,
+        "defaults.seconds",
+        profile.default_seconds,
+        |seconds| profile.check_seconds(seconds),
+    )?;
+    let variants = checked(&d.variants, "defaults.variants", 1, |variants| {
+        // At a size the model does not offer, the size's own error is the one to report.
+        profile.size_option(size).map_or(Ok(()), |option| {
+            ModelProfile::check_variants(option, variants)
+        })
+    })?;
+    Ok((size, seconds, variants))
+}
+
+fn checked<T: Copy>(
+    setting: &Setting<T>,
+    key: &'static str,
+    fallback: T,
+    check: impl Fn(T) -> Result<(), ValidationError>,
+) -> Result<T, InvalidDefault> {
+    match (&setting.source, check(setting.value)) {
+        (_, Ok(())) | (Source::Flag(_), Err(_)) => Ok(setting.value),
+        (Source::Default, Err(_)) => Ok(fallback),
+        (from, Err(problem)) => Err(InvalidDefault {
+            key,
+            from: from.clone(),
+            problem,
+        }),
+    }
 }
 
 pub fn engine_settings(config: &Config) -> EngineSettings {

@@ -94,8 +94,17 @@ pub struct SimConfig {
     /// Deployments the Azure Sora 2 routes (`/openai/v1/videos`) know; a create naming another
     /// answers Azure's 404 "The API deployment ... does not exist".
     pub azure_v1_deployments: Vec<String>,
-    /// Token the Storage routes accept as `Authorization: Bearer <key>` (a service-role key).
+    /// Secret the Storage routes check bearer JWTs with (HS256), like a project's JWT secret.
+    pub supabase_jwt_secret: String,
+    /// The service-role key: a JWT with role `service_role`, signed with the secret.
     pub supabase_key: String,
+    /// The anon key: a JWT with role `anon`. Accepted, but row-level security without policies
+    /// shows it no bucket and refuses its writes, as a fresh project does.
+    pub supabase_anon_key: String,
+    /// The newer key forms, as the hosted gateway maps them: `sb_secret_…` stands for the
+    /// service role, `sb_publishable_…` for anon.
+    pub supabase_secret_key: String,
+    pub supabase_publishable_key: String,
     /// Time a job spends in each non-terminal status.
     pub status_step: Duration,
     /// Fault "content lags": after `succeeded`/`completed`, the content routes answer 404 for
@@ -125,11 +134,16 @@ pub struct SimConfig {
 
 impl Default for SimConfig {
     fn default() -> Self {
+        let jwt_secret = "sim-jwt-secret-with-at-least-32-characters".to_string();
         Self {
             azure_api_key: "sim-azure-key".to_string(),
             openai_api_key: "sim-openai-key".to_string(),
             azure_v1_deployments: vec!["sora-2".to_string()],
-            supabase_key: "sim-service-role-key".to_string(),
+            supabase_key: storage::sign_key(&jwt_secret, "service_role"),
+            supabase_anon_key: storage::sign_key(&jwt_secret, "anon"),
+            supabase_jwt_secret: jwt_secret,
+            supabase_secret_key: "sb_secret_sim_0000000000000000000000".to_string(),
+            supabase_publishable_key: "sb_publishable_sim_00000000000000000".to_string(),
             status_step: Duration::from_secs(1),
             content_delay: Duration::from_secs(3),
             content_ttl: Duration::from_secs(24 * 60 * 60),
@@ -285,6 +299,13 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         stop: Some(stop),
         server: Some(server),
     })
+}
+
+/// A Supabase-style key: an HS256 JWT with `role`, signed with `secret` (what
+/// [`SimConfig::supabase_key`] and [`SimConfig::supabase_anon_key`] are, with the simulator's
+/// secret).
+pub fn supabase_jwt(secret: &str, role: &str) -> String {
+    storage::sign_key(secret, role)
 }
 
 /// Lines for a shell (`eval "$(sora-tui sim)"`) that point the clients at the simulator.

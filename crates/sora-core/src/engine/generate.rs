@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use super::{Ctx, EngineEvent, JobKey};
 use crate::download::{self, DownloadError, DownloadSpec};
-use crate::engine::DownloadKey;
+use crate::engine::{DownloadKey, Retry, RetryStep};
 use crate::providers::{
     ContentRequest, ContentVariant, GenerationRequest, Job, JobStatus, Output, Provider,
     ProviderError,
@@ -96,7 +96,7 @@ pub(super) async fn run(
         at: SystemTime::now(),
     });
     let first = match (&start, created) {
-        (Start::New(request), _) => create(ctx, &provider, request).await,
+        (Start::New(request), _) => create(ctx, key, &provider, request).await,
         (Start::Remix { source, prompt }, _) => provider.remix(source, prompt).await,
         (Start::Existing { .. }, Some(id)) => provider.get(&id).await,
         (Start::Existing { id }, None) => provider.get(id).await,
@@ -204,6 +204,7 @@ pub(super) async fn run(
 
 async fn create(
     ctx: &Ctx,
+    key: JobKey,
     provider: &Provider,
     request: &GenerationRequest,
 ) -> Result<Job, ProviderError> {
@@ -223,6 +224,15 @@ async fn create(
                     return Err(e);
                 }
                 tracing::info!(?wait, "create rate limited; waiting as asked");
+                let retry = Retry::new(
+                    key,
+                    RetryStep::Create,
+                    &e,
+                    wait,
+                    refused,
+                    MAX_CREATE_RATE_LIMITED,
+                );
+                ctx.send(EngineEvent::JobRetrying(retry));
                 tokio::select! {
                     () = tokio::time::sleep(wait) => {}
                     () = ctx.cancel.cancelled() => return Err(e),
@@ -282,7 +292,7 @@ async fn poll_to_end(
             return Ok(job);
         }
         interval = next_interval(base, interval, changed, job.poll_after);
-        job = poll_once(ctx, provider, &job.id, interval).await?;
+        job = poll_once(ctx, provider, key, &job.id, interval).await?;
     }
 }
 
@@ -291,6 +301,7 @@ async fn poll_to_end(
 async fn poll_once(
     ctx: &Ctx,
     provider: &Provider,
+    key: JobKey,
     id: &str,
     wait: Duration,
 ) -> Result<Job, PollEnd> {
@@ -319,6 +330,8 @@ async fn poll_once(
                         ra.min(MAX_POLL_BACKOFF)
                     });
                 tracing::warn!(job = %id, error = %e, ?wait, "poll failed, retrying");
+                let retry = Retry::new(key, RetryStep::Poll, &e, wait, failures, MAX_POLL_FAILURES);
+                ctx.send(EngineEvent::JobRetrying(retry));
             }
             Err(e) if is_gone(&e) => {
                 return Err(PollEnd::Gone(format!(

@@ -20,7 +20,8 @@ use tokio_util::sync::CancellationToken;
 
 pub use command::{Command, ListQuery, PAGE_SIZE, StorageOp};
 pub use events::{
-    Attempt, AttemptOutcome, DownloadKey, EngineEvent, JobKey, StorageDone, StorageFailure,
+    Attempt, AttemptOutcome, DownloadKey, EngineEvent, JobKey, Retry, RetryStep, StorageDone,
+    StorageFailure,
 };
 
 use crate::download::{DownloadOptions, RetrySchedule};

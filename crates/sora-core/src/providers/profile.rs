@@ -182,38 +182,53 @@ impl ModelProfile {
     /// for its type and dimensions).
     pub fn validate(&self, request: &GenerationRequest) -> Result<(), ValidationError> {
         check_prompt(&request.prompt)?;
-        let Some(option) = self.size_option(request.size) else {
-            return Err(ValidationError::Size {
-                model: self.model.clone(),
-                size: request.size,
-                valid: self
-                    .sizes
-                    .iter()
-                    .map(|o| o.size.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        };
-        if !self.seconds.contains(&request.seconds) {
-            return Err(ValidationError::Seconds {
-                model: self.model.clone(),
-                seconds: request.seconds,
-                valid: describe_seconds(&self.seconds),
-            });
+        let option = self.check_size(request.size)?;
+        self.check_seconds(request.seconds)?;
+        Self::check_variants(option, request.variants)?;
+        if let Some(path) = &request.image {
+            check_image(path, self.image_must_match_size.then_some(request.size))?;
         }
-        if request.variants == 0 || request.variants > option.max_variants {
+        Ok(())
+    }
+
+    /// The size is one this model offers; its limits come back.
+    pub fn check_size(&self, size: Size) -> Result<&SizeOption, ValidationError> {
+        self.size_option(size).ok_or_else(|| ValidationError::Size {
+            model: self.model.clone(),
+            size,
+            valid: self
+                .sizes
+                .iter()
+                .map(|o| o.size.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    }
+
+    /// The clip length is one this model offers.
+    pub fn check_seconds(&self, seconds: u32) -> Result<(), ValidationError> {
+        if self.seconds.contains(&seconds) {
+            return Ok(());
+        }
+        Err(ValidationError::Seconds {
+            model: self.model.clone(),
+            seconds,
+            valid: describe_seconds(&self.seconds),
+        })
+    }
+
+    /// The variant count is offered at this size.
+    pub fn check_variants(option: &SizeOption, variants: u32) -> Result<(), ValidationError> {
+        if variants == 0 || variants > option.max_variants {
             return Err(ValidationError::Variants {
-                variants: request.variants,
-                size: request.size,
+                variants,
+                size: option.size,
                 valid: if option.max_variants == 1 {
                     "1 only".into()
                 } else {
                     format!("1 to {}", option.max_variants)
                 },
             });
-        }
-        if let Some(path) = &request.image {
-            check_image(path, self.image_must_match_size.then_some(request.size))?;
         }
         Ok(())
     }

@@ -3,11 +3,15 @@
 //! Uploads stream from disk (the file is never held in memory), so a 1 GiB video costs a few
 //! buffers, not a gigabyte.
 
+mod key;
 mod ops;
+mod paths;
 pub mod tus;
 pub mod types;
 
+pub use key::KeyKind;
 pub use ops::{ListOptions, SortColumn};
+pub use paths::{check_bucket, check_object_path, check_prefix};
 pub use tus::{ResumableUpload, TUS_CHUNK};
 pub use types::{Bucket, ObjectEntry, ObjectMetadata, UploadAnswer};
 
@@ -32,6 +36,8 @@ pub struct StorageApiError {
     pub message: String,
     /// Which key was sent, without revealing it (filled in on an access error).
     pub key_used: Option<String>,
+    /// The answer came from the resumable (TUS) endpoint, whose errors are plain text.
+    pub resumable: bool,
 }
 
 impl StorageApiError {
@@ -51,6 +57,7 @@ impl StorageApiError {
             code: text("code"),
             message: text("message").unwrap_or_else(|| body_excerpt(body)),
             key_used: None,
+            resumable: false,
         }
     }
 
@@ -68,6 +75,19 @@ impl StorageApiError {
             || (self.code.is_none() && self.message == "Bucket not found")
     }
 
+    /// An object exists at that path: the JSON codes, or the resumable endpoint's plain 409.
+    pub fn is_key_exists(&self) -> bool {
+        match self.code.as_deref() {
+            Some(code) => matches!(code, "KeyAlreadyExists" | "ResourceAlreadyExists"),
+            None => self.status() == 409 && self.message == "The resource already exists",
+        }
+    }
+
+    /// The resumable upload's offset is not the server's: resume from the server's offset.
+    pub fn is_offset_conflict(&self) -> bool {
+        self.status() == 409 && self.message == "Upload-Offset conflict"
+    }
+
     /// The object (or bucket) exists already: an upload with upsert would overwrite it.
     pub fn is_conflict(&self) -> bool {
         self.status() == 409
@@ -75,7 +95,7 @@ impl StorageApiError {
                 self.code.as_deref(),
                 Some("ResourceNotEmpty" | "BucketAlreadyExists")
             )
-            && self.message != "Upload-Offset conflict"
+            && !self.is_offset_conflict()
     }
 
     pub fn is_too_large(&self) -> bool {
@@ -91,14 +111,20 @@ impl StorageApiError {
             }
             Some("ResourceNotEmpty") => "delete the bucket's objects first, then the bucket",
             Some("BucketAlreadyExists") => "a bucket with that name exists: pick another name",
-            Some("KeyAlreadyExists" | "ResourceAlreadyExists") => {
+            _ if self.is_key_exists() => {
                 "an object with that path exists: overwrite it (upload with --upsert, or confirm overwrite) or choose another path"
             }
-            _ if self.message == "Upload-Offset conflict" => {
+            _ if self.is_offset_conflict() => {
                 "the resumable upload moved on elsewhere: retry, it resumes from the server's offset"
+            }
+            _ if self.is_too_large() && self.resumable => {
+                "the file is over the bucket's file_size_limit or the server's resumable upload limit (Tus-Max-Size, 500 MiB on default configs): raise the bucket's limit (or the server's), or store a smaller file"
             }
             _ if self.is_too_large() => {
                 "the file is over the bucket's file_size_limit or the project's upload limit (50 MiB standard uploads on default configs): raise the bucket's limit, or send it through the resumable endpoint (files above `supabase.resumable_threshold_mib` go there)"
+            }
+            _ if self.message.contains("row-level security") => {
+                "the key's role may not write here (row-level security): use the service-role key (SUPABASE_SERVICE_ROLE_KEY or supabase.service_role_key)"
             }
             Some("AccessDenied" | "InvalidJWT") => {
                 "the key was refused: the service-role key (SUPABASE_SERVICE_ROLE_KEY or supabase.service_role_key) must belong to this project"
@@ -171,6 +197,18 @@ pub enum StorageError {
     },
     #[error("{0}")]
     Config(String),
+    #[error(
+        "this is {what}: use the service-role key. SUPABASE_SERVICE_ROLE_KEY (or supabase.service_role_key, {hint}) holds a key that row-level security restricts, so Storage would look empty and refuse every write; set it to the project's service_role key or its sb_secret_… key (Supabase dashboard → Project Settings → API keys)"
+    )]
+    RestrictedKey { what: String, hint: String },
+    #[error(
+        "`{path}` is not a usable {what}: {problem}. Write folder/…/name with no empty, `.` or `..` part (the server would store it elsewhere, or not at all)"
+    )]
+    BadPath {
+        path: String,
+        what: &'static str,
+        problem: &'static str,
+    },
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
@@ -236,45 +274,39 @@ impl StorageClient {
     /// Which key is sent, for error messages, without revealing it: its kind (a JWT's `role`
     /// claim, or the `sb_secret_`/`sb_publishable_` prefix) and a masked hint.
     pub fn key_description(&self) -> String {
-        let key = self.key.expose();
-        let kind = if key.starts_with("sb_secret_") {
-            "a secret key (sb_secret_…)".to_string()
-        } else if key.starts_with("sb_publishable_") {
-            "a publishable key (sb_publishable_…): Storage needs the service-role/secret key"
-                .to_string()
-        } else {
-            let role = key
-                .split('.')
-                .nth(1)
-                .and_then(crate::base64::decode)
-                .and_then(|payload| serde_json::from_slice::<serde_json::Value>(&payload).ok())
-                .and_then(|claims| {
-                    claims
-                        .get("role")
-                        .and_then(|r| r.as_str())
-                        .map(str::to_string)
-                });
-            match role {
-                Some(role) if role == "service_role" => "a JWT with role service_role".to_string(),
-                Some(role) => {
-                    format!("a JWT with role {role}: Storage management needs service_role")
-                }
-                None => "not a JWT".to_string(),
-            }
-        };
         format!(
-            "SUPABASE_SERVICE_ROLE_KEY / supabase.service_role_key, {kind}, {}",
+            "SUPABASE_SERVICE_ROLE_KEY / supabase.service_role_key, {}, {}",
+            KeyKind::of(self.key.expose()).describe(),
             self.key.masked_hint()
         )
+    }
+
+    /// Refuses a key that row-level security restricts (anon, publishable): the server would
+    /// answer as if the project were empty. Checked before every request.
+    pub fn check_key(&self) -> Result<(), StorageError> {
+        match KeyKind::of(self.key.expose()).restricted() {
+            Some(what) => Err(StorageError::RestrictedKey {
+                what,
+                hint: self.key.masked_hint(),
+            }),
+            None => Ok(()),
+        }
     }
 
     pub fn describe(&self) -> String {
         format!("Supabase · {}", self.base.host_str().unwrap_or("?"))
     }
 
+    /// `{base}/storage/v1/{segments...}` for a request: refused up front when the key cannot
+    /// manage Storage ([`StorageClient::check_key`]).
+    fn url(&self, segments: &[&str]) -> Result<Url, StorageError> {
+        self.check_key()?;
+        self.path_url(segments)
+    }
+
     /// `{base}/storage/v1/{segments...}`; each segment is percent-encoded as needed, and an
     /// object path's own slashes become path separators.
-    fn url(&self, segments: &[&str]) -> Result<Url, StorageError> {
+    fn path_url(&self, segments: &[&str]) -> Result<Url, StorageError> {
         let mut url = self.base.clone();
         {
             let mut segs = url.path_segments_mut().map_err(|_| {
@@ -286,6 +318,30 @@ impl StorageClient {
             }
         }
         Ok(url)
+    }
+
+    /// `{base}/storage/v1/object/{route...}/{bucket}/{object_path}`, once the bucket and the
+    /// path are known to mean what they say.
+    fn object_url(
+        &self,
+        route: &[&str],
+        bucket: &str,
+        object_path: &str,
+    ) -> Result<Url, StorageError> {
+        paths::check_bucket(bucket)?;
+        paths::check_object_path(object_path)?;
+        let mut segments = vec!["object"];
+        segments.extend_from_slice(route);
+        segments.extend([bucket, object_path]);
+        self.url(&segments)
+    }
+
+    /// `{base}/storage/v1/{route}/{bucket}` (bucket routes, listing, delete many).
+    fn bucket_url(&self, route: &[&str], bucket: &str) -> Result<Url, StorageError> {
+        paths::check_bucket(bucket)?;
+        let mut segments = route.to_vec();
+        segments.push(bucket);
+        self.url(&segments)
     }
 
     fn auth_headers(&self) -> HeaderMap {
@@ -402,11 +458,11 @@ impl StorageClient {
             path: file.display().to_string(),
             source,
         };
+        let url = self.object_url(&[], bucket, object_path)?;
         let handle = tokio::fs::File::open(file).await.map_err(file_err)?;
         let len = handle.metadata().await.map_err(file_err)?.len();
         let stream = tokio_util::io::ReaderStream::with_capacity(handle, 256 * 1024);
         let (body, progress) = crate::http::upload_body(stream, len);
-        let url = self.url(&["object", bucket, object_path])?;
         let request = self
             .request(Method::POST, url.clone())
             .header("content-type", content_type)
@@ -420,7 +476,7 @@ impl StorageClient {
 
     /// Delete one object (`DELETE /object/{bucket}/{path}`).
     pub async fn delete_object(&self, bucket: &str, object_path: &str) -> Result<(), StorageError> {
-        let url = self.url(&["object", bucket, object_path])?;
+        let url = self.object_url(&[], bucket, object_path)?;
         self.send(self.request(Method::DELETE, url.clone()), &url)
             .await
             .map(|_| ())
@@ -428,26 +484,18 @@ impl StorageClient {
 
     /// The URL anyone can open while the bucket is public (no request is made).
     pub fn public_url(&self, bucket: &str, object_path: &str) -> String {
-        self.url(&["object", "public", bucket, object_path])
+        self.path_url(&["object", "public", bucket, object_path])
             .map(|u| u.to_string())
             .unwrap_or_default()
     }
 }
 
-/// Content type from a file name, for the few kinds sora-tui stores.
+/// Content type from a file name, from the maintained `mime_guess` table (buckets with
+/// `allowed_mime_types` refuse `application/octet-stream`); that when the name says nothing.
 pub fn content_type_for(path: &Path) -> &'static str {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("mp4") => "video/mp4",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("png") => "image/png",
-        Some("webp") => "image/webp",
-        _ => "application/octet-stream",
-    }
+    mime_guess::from_path(path)
+        .first_raw()
+        .unwrap_or("application/octet-stream")
 }
 
 #[cfg(test)]

@@ -74,7 +74,8 @@ impl StorageClient {
         prefix: &str,
         options: &ListOptions,
     ) -> Result<Vec<ObjectEntry>, StorageError> {
-        let url = self.url(&["object", "list", bucket])?;
+        super::check_prefix(prefix)?;
+        let url = self.bucket_url(&["object", "list"], bucket)?;
         let mut body = serde_json::json!({
             "prefix": prefix,
             "limit": options.limit.clamp(1, 1500),
@@ -96,7 +97,7 @@ impl StorageClient {
     }
 
     pub async fn get_bucket(&self, id: &str) -> Result<Bucket, StorageError> {
-        let url = self.url(&["bucket", id])?;
+        let url = self.bucket_url(&["bucket"], id)?;
         let body = self
             .send(self.request(Method::GET, url.clone()), &url)
             .await?;
@@ -105,6 +106,7 @@ impl StorageClient {
 
     /// `POST /bucket {name, public}` (the id defaults to the name).
     pub async fn create_bucket(&self, name: &str, public: bool) -> Result<(), StorageError> {
+        super::check_bucket(name)?;
         let url = self.url(&["bucket"])?;
         let body = serde_json::json!({"name": name, "id": name, "public": public});
         self.send(self.request(Method::POST, url.clone()).json(&body), &url)
@@ -114,7 +116,7 @@ impl StorageClient {
 
     /// `PUT /bucket/{id} {public}`.
     pub async fn set_bucket_public(&self, id: &str, public: bool) -> Result<(), StorageError> {
-        let url = self.url(&["bucket", id])?;
+        let url = self.bucket_url(&["bucket"], id)?;
         let body = serde_json::json!({"public": public});
         self.send(self.request(Method::PUT, url.clone()).json(&body), &url)
             .await
@@ -123,22 +125,32 @@ impl StorageClient {
 
     /// `DELETE /bucket/{id}`; the server refuses a bucket that still holds objects.
     pub async fn delete_bucket(&self, id: &str) -> Result<(), StorageError> {
-        let url = self.url(&["bucket", id])?;
+        let url = self.bucket_url(&["bucket"], id)?;
         self.send(self.request(Method::DELETE, url.clone()), &url)
             .await
             .map(drop)
     }
 
-    /// Stream an object to `out`: written to `out.partial`, renamed once complete. Returns the
-    /// bytes written.
+    /// Stream an object to `out`: written to `out.partial`, renamed once complete; a failed
+    /// download leaves neither behind. `out` must name a file, not a folder. Returns the bytes
+    /// written.
     pub async fn download_to(
         &self,
         bucket: &str,
         object_path: &str,
         out: &Path,
     ) -> Result<u64, StorageError> {
-        let url = self.url(&["object", "authenticated", bucket, object_path])?;
-        let mut response = self
+        let url = self.object_url(&["authenticated"], bucket, object_path)?;
+        if tokio::fs::metadata(out).await.is_ok_and(|m| m.is_dir()) {
+            return Err(StorageError::Write {
+                path: out.display().to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "it is a folder: name the file to write in it",
+                ),
+            });
+        }
+        let response = self
             .http
             .send(self.request(Method::GET, url.clone()), Call::Transfer)
             .await
@@ -151,35 +163,51 @@ impl StorageClient {
             Some(ext) => format!("{}.partial", ext.to_string_lossy()),
             None => "partial".to_string(),
         });
+        let written = match Self::write_body(response, &url, &partial).await {
+            Ok(written) => written,
+            Err(error) => {
+                let _ = tokio::fs::remove_file(&partial).await;
+                return Err(error);
+            }
+        };
+        if let Err(source) = tokio::fs::rename(&partial, out).await {
+            let _ = tokio::fs::remove_file(&partial).await;
+            return Err(StorageError::Write {
+                path: out.display().to_string(),
+                source,
+            });
+        }
+        Ok(written)
+    }
+
+    /// The answer's body into `partial`, synced to disk.
+    async fn write_body(
+        mut response: crate::http::Response,
+        url: &url::Url,
+        partial: &Path,
+    ) -> Result<u64, StorageError> {
         let write_err = |source| StorageError::Write {
             path: partial.display().to_string(),
             source,
         };
-        let mut file = tokio::fs::File::create(&partial).await.map_err(write_err)?;
+        let mut file = tokio::fs::File::create(partial).await.map_err(write_err)?;
         let mut written = 0u64;
-        loop {
-            let chunk = match response.chunk().await {
-                Ok(Some(chunk)) => chunk,
-                Ok(None) => break,
-                Err(e) => {
-                    drop(file);
-                    let _ = tokio::fs::remove_file(&partial).await;
-                    return Err(Self::network(&url, &e));
-                }
-            };
+        while let Some(chunk) = response.chunk().await.map_err(|e| Self::network(url, &e))? {
             file.write_all(&chunk).await.map_err(write_err)?;
             written += chunk.len() as u64;
         }
         file.flush().await.map_err(write_err)?;
         file.sync_all().await.map_err(write_err)?;
-        drop(file);
-        tokio::fs::rename(&partial, out)
-            .await
-            .map_err(|source| StorageError::Write {
-                path: out.display().to_string(),
-                source,
-            })?;
         Ok(written)
+    }
+
+    /// Whether the object exists (`GET /object/info/authenticated/...`): `Err` with NoSuchKey
+    /// when it does not.
+    pub async fn check_object(&self, bucket: &str, object_path: &str) -> Result<(), StorageError> {
+        let url = self.object_url(&["info", "authenticated"], bucket, object_path)?;
+        self.send(self.request(Method::GET, url.clone()), &url)
+            .await
+            .map(drop)
     }
 
     /// A URL that serves the object without a key for `expires_in` seconds (absolute).
@@ -189,7 +217,7 @@ impl StorageClient {
         object_path: &str,
         expires_in: u64,
     ) -> Result<String, StorageError> {
-        let url = self.url(&["object", "sign", bucket, object_path])?;
+        let url = self.object_url(&["sign"], bucket, object_path)?;
         let body = serde_json::json!({"expiresIn": expires_in.max(1)});
         let bytes = self
             .send(self.request(Method::POST, url.clone()).json(&body), &url)
@@ -214,6 +242,9 @@ impl StorageClient {
         from: &str,
         to: &str,
     ) -> Result<(), StorageError> {
+        super::check_bucket(bucket)?;
+        super::check_object_path(from)?;
+        super::check_object_path(to)?;
         let url = self.url(&["object", "move"])?;
         let body = serde_json::json!({"bucketId": bucket, "sourceKey": from, "destinationKey": to});
         self.send(self.request(Method::POST, url.clone()).json(&body), &url)
@@ -227,7 +258,10 @@ impl StorageClient {
         bucket: &str,
         paths: &[String],
     ) -> Result<Vec<String>, StorageError> {
-        let url = self.url(&["object", bucket])?;
+        for path in paths {
+            super::check_object_path(path)?;
+        }
+        let url = self.bucket_url(&["object"], bucket)?;
         let mut deleted = Vec::new();
         for batch in paths.chunks(1000) {
             let body = serde_json::json!({"prefixes": batch});
@@ -252,6 +286,9 @@ impl StorageClient {
         upsert: bool,
         progress: &(dyn Fn(u64, u64) + Send + Sync),
     ) -> Result<UploadAnswer, StorageError> {
+        // Refused the same way whichever endpoint the size picks.
+        super::check_bucket(bucket)?;
+        super::check_object_path(object_path)?;
         let len = tokio::fs::metadata(file)
             .await
             .map_err(|source| StorageError::File {

@@ -7,6 +7,10 @@
 //! (`<file>.sora-tus`, removed once the object exists), so an upload interrupted by a crash or a
 //! closed laptop resumes on the next try instead of starting over. If the sidecar cannot be
 //! written (read-only folder), resuming works only within the one call.
+//!
+//! The server checks `x-upsert: true` on every request of an upload, the chunks included, so an
+//! overwrite sends it on each. Errors it would repeat (409 the object exists, 403, 404, 413...)
+//! end the upload at once, and its sidecar goes with it: that upload cannot be resumed.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
@@ -51,6 +55,13 @@ struct Sidecar {
     modified_secs: u64,
 }
 
+/// How an upload's chunks failed: `resumable` when a later call may go on from the server's
+/// offset (the sidecar stays), not when the server refused the upload for good.
+struct ChunkFailure {
+    error: StorageError,
+    resumable: bool,
+}
+
 /// `<file>.sora-tus`.
 pub fn sidecar_path(file: &Path) -> PathBuf {
     let mut name = file.as_os_str().to_owned();
@@ -71,8 +82,21 @@ impl StorageClient {
         self.url(&["upload", "resumable"])
     }
 
-    fn tus_request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
-        self.request(method, url).header("tus-resumable", "1.0.0")
+    /// A request of one upload: `x-upsert` goes with every one of them, as the server checks it
+    /// on each.
+    fn tus_request(&self, method: Method, url: Url, upsert: bool) -> reqwest::RequestBuilder {
+        self.request(method, url)
+            .header("tus-resumable", "1.0.0")
+            .header("x-upsert", if upsert { "true" } else { "false" })
+    }
+
+    /// An error answer of the resumable endpoint (plain text, real status).
+    fn tus_error(&self, http_status: u16, body: &[u8]) -> StorageError {
+        let mut error = self.api_error(http_status, body);
+        if let StorageError::Api(api) = &mut error {
+            api.resumable = true;
+        }
+        error
     }
 
     /// Upload through TUS, resuming from a sidecar when it matches this file and object.
@@ -82,6 +106,8 @@ impl StorageClient {
         upload: &ResumableUpload<'_>,
         progress: &(dyn Fn(u64, u64) + Send + Sync),
     ) -> Result<(), StorageError> {
+        super::check_bucket(upload.bucket)?;
+        super::check_object_path(upload.object_path)?;
         let file_err = |source| StorageError::File {
             path: upload.file.display().to_string(),
             source,
@@ -110,12 +136,12 @@ impl StorageClient {
             && let Ok(url) = Url::parse(&saved.url)
             && let Ok(endpoint) = self.tus_endpoint()
             && url.origin() == endpoint.origin()
-            && let Ok(Some(offset)) = self.tus_offset(&url).await
+            && let Ok(Some(offset)) = self.tus_offset(&url, upload.upsert).await
         {
             tracing::info!(offset, "resuming upload from the server's offset");
             resumed = Some((url, offset));
         }
-        let (url, mut offset) = match resumed {
+        let (url, offset) = match resumed {
             Some(found) => found,
             None => {
                 let url = self.tus_create(upload, size).await?;
@@ -130,9 +156,32 @@ impl StorageClient {
         };
         progress(offset, size);
 
+        let result = self.send_chunks(upload, &url, offset, size, progress).await;
+        // Done, or failed for good: either way this upload URL is of no more use. Only an upload
+        // that may still go on (network down, server errors) keeps its sidecar for the next try.
+        if result.as_ref().err().is_none_or(|e| !e.resumable) {
+            let _ = tokio::fs::remove_file(&sidecar_file).await;
+        }
+        result.map_err(|e| e.error)
+    }
+
+    /// PATCH the chunks from `offset` on; a failed chunk is retried from the server's offset,
+    /// a refusal the server would repeat ends the upload.
+    async fn send_chunks(
+        &self,
+        upload: &ResumableUpload<'_>,
+        url: &Url,
+        mut offset: u64,
+        size: u64,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> Result<(), ChunkFailure> {
+        let last = |error, resumable| ChunkFailure { error, resumable };
         let mut failures = 0usize;
         while offset < size {
-            match self.tus_patch(&url, upload.file, offset, size).await {
+            match self
+                .tus_patch(url, upload.file, offset, size, upload.upsert)
+                .await
+            {
                 // Progress is only progress when the offset moved forward, within the file;
                 // anything else is a failed chunk (so a confused server cannot loop us forever).
                 Ok(next) if next > offset && next <= size => {
@@ -142,38 +191,43 @@ impl StorageClient {
                 }
                 Ok(next) => {
                     let Some(wait) = RETRY_WAITS.get(failures) else {
-                        return Err(StorageError::Decode {
+                        let error = StorageError::Decode {
                             reason: format!(
                                 "the server kept answering Upload-Offset {next} to a chunk at {offset} of {size}"
                             ),
                             excerpt: String::new(),
-                        });
+                        };
+                        return Err(last(error, false));
                     };
                     failures += 1;
                     tokio::time::sleep(*wait).await;
                 }
                 Err(error) => {
-                    // Errors the server will repeat are final; the rest are retried from
-                    // wherever the server got to.
+                    // Refusals the server will repeat are final (a 409 "The resource already
+                    // exists" included); the rest are retried from wherever the server got to.
                     let permanent = error.api().is_some_and(|e| {
                         let status = e.status();
-                        (400..500).contains(&status) && status != 409 && status != 408
+                        (400..500).contains(&status)
+                            && !matches!(status, 408 | 423 | 429)
+                            && !e.is_offset_conflict()
                     });
-                    let Some(wait) = RETRY_WAITS.get(failures).filter(|_| !permanent) else {
-                        return Err(error);
+                    if permanent {
+                        return Err(last(error, false));
+                    }
+                    let Some(wait) = RETRY_WAITS.get(failures) else {
+                        return Err(last(error, true));
                     };
                     failures += 1;
                     tracing::info!(%error, "resumable chunk failed; asking the server for its offset");
                     tokio::time::sleep(*wait).await;
-                    match self.tus_offset(&url).await {
+                    match self.tus_offset(url, upload.upsert).await {
                         Ok(Some(server)) => offset = server,
-                        Ok(None) => return Err(error),
+                        Ok(None) => return Err(last(error, false)),
                         Err(_) => {}
                     }
                 }
             }
         }
-        let _ = tokio::fs::remove_file(&sidecar_file).await;
         Ok(())
     }
 
@@ -195,10 +249,9 @@ impl StorageClient {
         .collect::<Vec<_>>()
         .join(",");
         let request = self
-            .tus_request(Method::POST, endpoint.clone())
+            .tus_request(Method::POST, endpoint.clone(), upload.upsert)
             .header("upload-length", size)
-            .header("upload-metadata", metadata)
-            .header("x-upsert", if upload.upsert { "true" } else { "false" });
+            .header("upload-metadata", metadata);
         let response = self
             .http
             .send(request, Call::Json)
@@ -211,7 +264,7 @@ impl StorageClient {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         if status.as_u16() != 201 {
-            return Err(self.api_error(status.as_u16(), &response.error_body().await));
+            return Err(self.tus_error(status.as_u16(), &response.error_body().await));
         }
         let location = location.ok_or_else(|| StorageError::Decode {
             reason: "201 without a Location header".into(),
@@ -232,10 +285,13 @@ impl StorageClient {
     }
 
     /// `HEAD` → the server's offset; `None` when the upload is gone (404/410).
-    async fn tus_offset(&self, url: &Url) -> Result<Option<u64>, StorageError> {
+    async fn tus_offset(&self, url: &Url, upsert: bool) -> Result<Option<u64>, StorageError> {
         let response = self
             .http
-            .send(self.tus_request(Method::HEAD, url.clone()), Call::Json)
+            .send(
+                self.tus_request(Method::HEAD, url.clone(), upsert),
+                Call::Json,
+            )
             .await
             .map_err(|e| Self::network(url, &e))?;
         let status = response.status().as_u16();
@@ -243,7 +299,7 @@ impl StorageClient {
             return Ok(None);
         }
         if !response.status().is_success() {
-            return Err(self.api_error(status, b""));
+            return Err(self.tus_error(status, b""));
         }
         Ok(header_u64(&response, "upload-offset"))
     }
@@ -255,6 +311,7 @@ impl StorageClient {
         file: &Path,
         offset: u64,
         size: u64,
+        upsert: bool,
     ) -> Result<u64, StorageError> {
         let file_err = |source| StorageError::File {
             path: file.display().to_string(),
@@ -269,7 +326,7 @@ impl StorageClient {
         let stream = tokio_util::io::ReaderStream::with_capacity(handle.take(len), 256 * 1024);
         let (body, progress) = crate::http::upload_body(stream, len);
         let request = self
-            .tus_request(Method::PATCH, url.clone())
+            .tus_request(Method::PATCH, url.clone(), upsert)
             .header("upload-offset", offset)
             .header("content-type", "application/offset+octet-stream")
             .header("content-length", len)
@@ -281,7 +338,7 @@ impl StorageClient {
             .map_err(|e| Self::network(url, &e))?;
         let status = response.status().as_u16();
         if status != 204 && status != 200 {
-            return Err(self.api_error(status, &response.error_body().await));
+            return Err(self.tus_error(status, &response.error_body().await));
         }
         header_u64(&response, "upload-offset").ok_or_else(|| StorageError::Decode {
             reason: "PATCH answer without Upload-Offset".into(),

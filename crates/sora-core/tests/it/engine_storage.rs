@@ -393,3 +393,47 @@ async fn a_video_above_the_resumable_threshold_is_uploaded_through_tus_byte_iden
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn with_an_anon_key_the_dashboards_bucket_list_says_so_and_stores_nothing() {
+    let cfg = fast();
+    let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
+    let anon = StorageClient::new(
+        sora_core::http::client().expect("http"),
+        url::Url::parse(&sim.base_url()).expect("url"),
+        Secret::new(&cfg.supabase_anon_key),
+    );
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let dir = tempfile::tempdir().expect("tmp");
+    let engine = Engine::new(
+        Services {
+            provider: None,
+            storage: Some(anon),
+        },
+        EngineSettings {
+            download_dir: dir.path().to_path_buf(),
+            poll_interval: Duration::from_millis(80),
+            retry_schedule: sora_core::download::RetrySchedule(vec![Duration::from_millis(100)]),
+            output_bucket: "output-videos".into(),
+            input_bucket: "input-images".into(),
+            thumbnails: false,
+        },
+        tx,
+    );
+    engine.dispatch(Command::ListBuckets);
+    let event = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .expect("an answer within 10 s")
+        .expect("engine open");
+    let EngineEvent::BucketsListed(Err(message)) = event else {
+        panic!("not a refused listing: {event:?}");
+    };
+    assert!(
+        message.starts_with("this is the anon key (role anon): use the service-role key"),
+        "{message}"
+    );
+    assert!(sim.requests().is_empty(), "nothing was sent");
+    sim.shutdown().await;
+}

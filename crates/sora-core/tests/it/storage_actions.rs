@@ -363,3 +363,226 @@ async fn sim_data_dir_survives_a_restart() {
     assert_eq!(std::fs::read(&out).expect("read"), b"persisted bytes");
     handle.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_tus_overwrite_of_20_mib_succeeds_with_upsert_on_every_chunk() {
+    let (handle, s) = start(SimConfig::default()).await;
+    let first = pattern(20 * 1024 * 1024);
+    let (dir, file) = temp_file(&first);
+    s.upload(
+        "output-videos",
+        "big/clip.mp4",
+        &file,
+        "video/mp4",
+        false,
+        &|_, _| {},
+    )
+    .await
+    .expect("created through the resumable endpoint");
+    let second: Vec<u8> = first.iter().map(|b| b ^ 0x5a).collect();
+    std::fs::write(&file, &second).expect("write");
+    s.upload(
+        "output-videos",
+        "big/clip.mp4",
+        &file,
+        "video/mp4",
+        true,
+        &|_, _| {},
+    )
+    .await
+    .expect("overwritten: the server checks x-upsert on every chunk");
+    let out = dir.path().join("back.mp4");
+    s.download_to("output-videos", "big/clip.mp4", &out)
+        .await
+        .expect("download");
+    assert!(
+        std::fs::read(&out).expect("read") == second,
+        "the new bytes"
+    );
+    // 6 MiB chunks: four PATCHes per upload, none of them refused.
+    let patches: Vec<u16> = handle
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(patches, vec![204; 8], "{patches:?}");
+
+    // Without upsert the overwrite is refused at once, with what to do.
+    let refused = s
+        .upload(
+            "output-videos",
+            "big/clip.mp4",
+            &file,
+            "video/mp4",
+            false,
+            &|_, _| {},
+        )
+        .await
+        .expect_err("exists");
+    assert!(api(&refused).is_key_exists(), "{refused}");
+    assert!(refused.to_string().contains("--upsert"), "{refused}");
+    handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_tus_chunk_refused_because_the_object_exists_is_final_and_drops_the_sidecar() {
+    let (handle, s) = start(SimConfig::default()).await;
+    let s = s
+        .with_tus_chunk(64 * 1024)
+        .with_resumable_threshold(100 * 1024);
+    let (_dir, file) = temp_file(&pattern(1_000_000));
+    // The first try is cut off on every chunk attempt and gives up, keeping its sidecar.
+    handle.inject(
+        FaultRule::new(
+            FaultTarget::new(FaultRoute::StorageResumable),
+            Fault::CutUpload {
+                after_bytes: 10_240,
+            },
+        )
+        .times(4),
+    );
+    let upload = || {
+        s.upload(
+            "output-videos",
+            "big/clip.mp4",
+            &file,
+            "video/mp4",
+            false,
+            &|_, _| {},
+        )
+    };
+    assert!(upload().await.is_err(), "the first try is cut off");
+    let sidecar = sora_core::storage::tus::sidecar_path(&file);
+    assert!(sidecar.exists(), "kept for the next try");
+    // Meanwhile someone else stores an object at that path.
+    let (_other_dir, other) = temp_file(b"someone else's");
+    s.upload_file("output-videos", "big/clip.mp4", &other, "video/mp4", false)
+        .await
+        .expect("stored");
+
+    let before = handle.requests().len();
+    let refused = upload().await.expect_err("the object exists now");
+    assert_eq!(api(&refused).http_status, 409, "{refused}");
+    assert!(api(&refused).is_key_exists(), "{refused}");
+    let sent = handle.requests()[before..].to_vec();
+    let patches = sent.iter().filter(|r| r.method == "PATCH").count();
+    assert_eq!(patches, 1, "a 409 is not retried: {sent:?}");
+    assert!(
+        !sidecar.exists(),
+        "an upload that cannot resume drops its sidecar"
+    );
+    handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn resumable_errors_get_hints_of_their_own() {
+    let config = SimConfig::default();
+    let (handle, s) = start(config.clone()).await;
+    let s = s.with_tus_chunk(1024).with_resumable_threshold(10);
+    let created = reqwest::Client::new()
+        .post(format!("{}/storage/v1/bucket", handle.base_url()))
+        .bearer_auth(&config.supabase_key)
+        .json(&serde_json::json!({"name": "small", "public": true, "file_size_limit": 1000}))
+        .send()
+        .await
+        .expect("create");
+    assert!(created.status().is_success());
+    let (_dir, file) = temp_file(&pattern(5000));
+    let big = s
+        .upload("small", "a.mp4", &file, "video/mp4", false, &|_, _| {})
+        .await
+        .expect_err("over the bucket's limit");
+    assert!(api(&big).is_too_large(), "{big}");
+    let text = big.to_string();
+    assert!(text.contains("file_size_limit"), "{text}");
+    assert!(
+        !text.contains("resumable endpoint"),
+        "it already went through the resumable endpoint: {text}"
+    );
+    handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_anon_or_publishable_key_is_refused_before_anything_is_sent() {
+    let config = SimConfig::default();
+    let (handle, _) = start(config.clone()).await;
+    let anon = client_for(&handle, &config.supabase_anon_key);
+    let refused = anon.list_buckets().await.expect_err("anon key");
+    let text = refused.to_string();
+    assert!(
+        text.starts_with("this is the anon key (role anon): use the service-role key"),
+        "{text}"
+    );
+    assert!(!text.contains(&config.supabase_anon_key), "{text}");
+    let (_dir, file) = temp_file(&pattern(10_000));
+    let upload = anon
+        .upload(
+            "output-videos",
+            "a.mp4",
+            &file,
+            "video/mp4",
+            true,
+            &|_, _| {},
+        )
+        .await
+        .expect_err("anon key");
+    assert!(upload.to_string().starts_with("this is the anon key"));
+    let publishable = client_for(&handle, &config.supabase_publishable_key);
+    let refused = publishable.list_buckets().await.expect_err("publishable");
+    assert!(
+        refused.to_string().starts_with(
+            "this is the publishable key (sb_publishable_…): use the service-role key"
+        ),
+        "{refused}"
+    );
+    assert!(handle.requests().is_empty(), "nothing was sent");
+    // The newer secret form is the service role.
+    let secret = client_for(&handle, &config.supabase_secret_key);
+    let names: Vec<String> = secret
+        .list_buckets()
+        .await
+        .expect("the secret key lists")
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
+    assert!(names.contains(&"output-videos".to_string()), "{names:?}");
+    handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn paths_a_url_would_rewrite_are_refused_the_same_way_at_every_size() {
+    let (handle, s) = start(SimConfig::default()).await;
+    let s = s.with_resumable_threshold(1000);
+    let (_small_dir, small) = temp_file(&pattern(100));
+    let (_big_dir, big) = temp_file(&pattern(5000));
+    for (bucket, path) in [
+        ("output-videos", "a/../b.mp4"),
+        ("output-videos", "./b.mp4"),
+        ("output-videos", "a//b.mp4"),
+        ("..", "b.mp4"),
+    ] {
+        let mut messages = Vec::new();
+        for file in [&small, &big] {
+            let refused = s
+                .upload(bucket, path, file, "video/mp4", false, &|_, _| {})
+                .await
+                .expect_err("refused");
+            assert!(
+                matches!(refused, StorageError::BadPath { .. }),
+                "{bucket}/{path}: {refused}"
+            );
+            messages.push(refused.to_string());
+        }
+        assert_eq!(messages[0], messages[1], "the same message at both sizes");
+        assert!(messages[0].contains("is not a usable"), "{}", messages[0]);
+    }
+    let out = tempfile::tempdir().expect("tmp");
+    let refused = s
+        .download_to("output-videos", "../x.mp4", &out.path().join("x.mp4"))
+        .await
+        .expect_err("refused");
+    assert!(matches!(refused, StorageError::BadPath { .. }), "{refused}");
+    assert!(handle.requests().is_empty(), "nothing was sent");
+    handle.shutdown().await;
+}

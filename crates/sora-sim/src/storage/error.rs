@@ -119,6 +119,25 @@ impl StorageError {
     pub(crate) fn access_denied(message: &str) -> Self {
         Self::in_400("403", "Unauthorized", "AccessDenied", message)
     }
+    /// A write by a role that row-level security restricts, in a project without policies.
+    pub(crate) fn row_level_security() -> Self {
+        Self::in_400(
+            "403",
+            "Unauthorized",
+            "AccessDenied",
+            super::auth::RLS_DENIED,
+        )
+    }
+    /// `POST /bucket/{id}/empty` without the service role: a real HTTP 403.
+    pub(crate) fn service_role_only() -> Self {
+        Self {
+            http: StatusCode::FORBIDDEN,
+            status_code: "403",
+            error: "Unauthorized",
+            code: "AccessDenied",
+            message: "Access denied: this operation needs the service_role".to_string(),
+        }
+    }
     pub(crate) fn invalid_jwt(message: &str) -> Self {
         Self::in_400("400", "InvalidJWT", "InvalidJWT", message)
     }

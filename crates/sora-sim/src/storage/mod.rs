@@ -4,6 +4,7 @@
 //! handed out. Routes are matched by hand so that every answer, including unknown routes, has
 //! the real server's shape.
 
+mod auth;
 mod buckets;
 mod error;
 mod list;
@@ -23,6 +24,7 @@ use serde_json::Value;
 
 use super::Sim;
 use super::wire::{self, SimRequest};
+pub(crate) use auth::sign_key;
 pub(crate) use error::StorageError;
 
 const PREFIX: &str = "/storage/v1";
@@ -165,11 +167,14 @@ impl Bucket {
 enum Caller {
     /// No header: only public routes and public buckets.
     Anonymous,
-    /// The configured service-role key.
+    /// A project JWT with role `service_role` (or the `sb_secret_` key).
     ServiceRole,
+    /// A project JWT with another role, `anon` above all (or the `sb_publishable_` key):
+    /// row-level security applies, and a fresh project has no policies.
+    Policies,
 }
 
-/// Who is calling; a header with the wrong token is refused outright, as the JWT check does.
+/// Who is calling; a header with a token that fails the JWT check is refused outright.
 fn caller(sim: &Sim, request: &SimRequest) -> Result<Caller, StorageError> {
     let Some(value) = request.header("authorization") else {
         return Ok(Caller::Anonymous);
@@ -179,22 +184,14 @@ fn caller(sim: &Sim, request: &SimRequest) -> Result<Caller, StorageError> {
         .or_else(|| value.strip_prefix("bearer "))
         .unwrap_or(value)
         .trim();
-    if token == sim.config.supabase_key {
-        return Ok(Caller::ServiceRole);
-    }
-    // A JWT (three dot-separated parts) fails its signature check; anything else fails to parse.
-    let message = if token.split('.').count() == 3 {
-        "signature verification failed"
-    } else {
-        "Invalid Compact JWS"
-    };
-    Err(StorageError::access_denied(message))
+    auth::caller(sim, token)
 }
 
 fn require_auth(caller: Caller) -> Result<(), StorageError> {
     match caller {
         Caller::ServiceRole => Ok(()),
         Caller::Anonymous => Err(StorageError::missing_authorization()),
+        Caller::Policies => Err(StorageError::row_level_security()),
     }
 }
 
@@ -276,6 +273,12 @@ fn answer(sim: &Sim, request: &SimRequest) -> Result<Response, StorageError> {
     let authorized = || require_auth(caller(sim, request)?);
     let method = &request.method;
     let get_or_head = method == Method::GET || method == Method::HEAD;
+    if request.header("authorization").is_some()
+        && let Ok(Caller::Policies) = who()
+        && let Some(answer) = auth::without_policies(method, &segments)
+    {
+        return answer;
+    }
 
     match segments.as_slice() {
         ["upload", "resumable"] if method == Method::OPTIONS => Ok(tus::options()),
@@ -286,10 +289,10 @@ fn answer(sim: &Sim, request: &SimRequest) -> Result<Response, StorageError> {
             authorized().map(|()| tus::patch(sim, request, id, None))
         }
         ["upload", "resumable", id] if method == Method::HEAD => {
-            authorized().map(|()| tus::head(sim, id))
+            authorized().map(|()| tus::head(sim, request, id))
         }
         ["upload", "resumable", id] if method == Method::DELETE => {
-            authorized().map(|()| tus::delete(sim, id))
+            authorized().map(|()| tus::delete(sim, request, id))
         }
         ["bucket"] if method == Method::GET => {
             authorized().and_then(|()| buckets::list(sim, request))

@@ -24,7 +24,8 @@ pub(crate) enum Access {
 impl Access {
     pub(super) fn from_caller(caller: Caller) -> Self {
         match caller {
-            Caller::Anonymous => Access::PublicOnly,
+            // Row-level security without policies: only what a public bucket shows anyone.
+            Caller::Anonymous | Caller::Policies => Access::PublicOnly,
             Caller::ServiceRole => Access::Authenticated,
         }
     }

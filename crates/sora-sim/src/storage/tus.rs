@@ -1,8 +1,13 @@
 //! Resumable uploads, TUS 1.0.0 under `/upload/resumable` (`supabase-storage.md`, "Resumable
 //! upload"): `POST` creates (201 + `Location`), `PATCH` appends at `Upload-Offset` (204 + the new
 //! offset), `HEAD` tells the offset, `DELETE` cancels, `OPTIONS` advertises the limits. Errors
-//! are plain text with the real status (auth errors keep the JSON shape, from `require_auth`).
-//! The object appears when the offset reaches `Upload-Length`.
+//! are plain text with the real status (auth errors keep the JSON shape, from `require_auth`):
+//! the tus library's own end in a newline, Storage's refusals do not. The object appears when
+//! the offset reaches `Upload-Length`.
+//!
+//! As on the server (`lifecycle.ts`, `onIncomingRequest`), every request but `HEAD` and
+//! `OPTIONS` is checked again for the object: without `x-upsert: true` on *that* request, an
+//! existing object is a 409, the chunks of an overwrite included.
 
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -27,8 +32,36 @@ pub(crate) struct TusUpload {
     data: Vec<u8>,
     mimetype: String,
     cache_control: String,
-    upsert: bool,
     user_metadata: Option<serde_json::Value>,
+}
+
+const EXISTS: &str = "The resource already exists";
+
+/// `x-upsert: true` on this request (the server compares the exact text).
+fn upsert(request: &SimRequest) -> bool {
+    request.header("x-upsert") == Some("true")
+}
+
+/// Every request but `OPTIONS` must say which protocol version it speaks.
+fn unsupported_version(request: &SimRequest) -> Option<Response> {
+    request
+        .header("tus-resumable")
+        .is_none()
+        .then(|| text(StatusCode::PRECONDITION_FAILED, "Tus-Resumable Required\n"))
+}
+
+/// The per-request check of the server's `onIncomingRequest`: an existing object needs
+/// `x-upsert: true` on this very request.
+fn may_write(
+    state: &StorageState,
+    request: &SimRequest,
+    bucket: &str,
+    key: &str,
+) -> Option<Response> {
+    let exists = state
+        .bucket(bucket)
+        .is_some_and(|b| b.objects.contains_key(key));
+    (exists && !upsert(request)).then(|| text(StatusCode::CONFLICT, EXISTS))
 }
 
 fn text(status: StatusCode, message: &str) -> Response {
@@ -84,6 +117,9 @@ pub(super) fn options() -> Response {
 }
 
 pub(super) fn create(sim: &Sim, request: &SimRequest) -> Response {
+    if let Some(refused) = unsupported_version(request) {
+        return refused;
+    }
     let fields = metadata(request.header("upload-metadata").unwrap_or(""));
     let get = |name: &str| {
         fields
@@ -100,12 +136,9 @@ pub(super) fn create(sim: &Sim, request: &SimRequest) -> Response {
     else {
         return text(
             StatusCode::BAD_REQUEST,
-            "Upload-Length or Upload-Defer-Length header required",
+            "Upload-Length or Upload-Defer-Length header required\n",
         );
     };
-    let upsert = request
-        .header("x-upsert")
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let mut state = lock(sim);
     let Some(bucket) = state.bucket(&bucket_id) else {
         return text(StatusCode::NOT_FOUND, "Bucket not found");
@@ -114,10 +147,10 @@ pub(super) fn create(sim: &Sim, request: &SimRequest) -> Response {
         .file_size_limit
         .map_or(TUS_MAX_SIZE, |l| l.min(TUS_MAX_SIZE));
     if length > limit {
-        return text(StatusCode::PAYLOAD_TOO_LARGE, "Maximum size exceeded");
+        return text(StatusCode::PAYLOAD_TOO_LARGE, "Maximum size exceeded\n");
     }
-    if !upsert && bucket.objects.contains_key(&key) {
-        return text(StatusCode::CONFLICT, "The resource already exists");
+    if let Some(refused) = may_write(&state, request, &bucket_id, &key) {
+        return refused;
     }
     let id = wire::base64url(format!("{bucket_id}/{key}/{}", wire::uuid_v4()).as_bytes());
     let cache_control =
@@ -131,7 +164,6 @@ pub(super) fn create(sim: &Sim, request: &SimRequest) -> Response {
             data: Vec::new(),
             mimetype: get("contentType").unwrap_or_else(|| "application/octet-stream".into()),
             cache_control,
-            upsert,
             user_metadata: get("metadata").and_then(|m| serde_json::from_str(&m).ok()),
         },
     );
@@ -147,7 +179,10 @@ pub(super) fn create(sim: &Sim, request: &SimRequest) -> Response {
     response
 }
 
-pub(super) fn head(sim: &Sim, id: &str) -> Response {
+pub(super) fn head(sim: &Sim, request: &SimRequest, id: &str) -> Response {
+    if let Some(refused) = unsupported_version(request) {
+        return refused;
+    }
     let state = lock(sim);
     let Some(upload) = state.uploads.get(id) else {
         let mut response = wire::empty_response(StatusCode::NOT_FOUND);
@@ -166,36 +201,62 @@ pub(super) fn head(sim: &Sim, id: &str) -> Response {
     response
 }
 
-pub(super) fn delete(sim: &Sim, id: &str) -> Response {
-    match lock(sim).uploads.remove(id) {
-        Some(_) => {
-            let mut response = wire::empty_response(StatusCode::NO_CONTENT);
-            tus_headers(&mut response);
-            response
-        }
-        None => text(StatusCode::NOT_FOUND, "Not found"),
+pub(super) fn delete(sim: &Sim, request: &SimRequest, id: &str) -> Response {
+    if let Some(refused) = unsupported_version(request) {
+        return refused;
     }
+    let mut state = lock(sim);
+    let Some(upload) = state.uploads.get(id) else {
+        return text(StatusCode::NOT_FOUND, NOT_FOUND);
+    };
+    if let Some(refused) = may_write(&state, request, &upload.bucket, &upload.key) {
+        return refused;
+    }
+    state.uploads.remove(id);
+    let mut response = wire::empty_response(StatusCode::NO_CONTENT);
+    tus_headers(&mut response);
+    response
 }
+
+const NOT_FOUND: &str = "The file for this url was not found\n";
 
 /// `PATCH`; with `keep` set (the `CutUpload` fault) only that many bytes of the body arrive
 /// before the connection is lost, and the answer is a 500.
+/// Checked in the server's order: protocol version, header validity, `Upload-Offset` and
+/// `Content-Type` present, the per-request object check, the upload, its offset.
 pub(super) fn patch(sim: &Sim, request: &SimRequest, id: &str, keep: Option<u64>) -> Response {
-    if request.media_type().as_deref() != Some("application/offset+octet-stream") {
-        return text(StatusCode::BAD_REQUEST, "Invalid content-type");
+    if let Some(refused) = unsupported_version(request) {
+        return refused;
+    }
+    let media_type = request.media_type();
+    if media_type
+        .as_deref()
+        .is_some_and(|t| t != "application/offset+octet-stream")
+    {
+        return text(StatusCode::BAD_REQUEST, "Invalid content-type\n");
     }
     let Some(offset) = request
         .header("upload-offset")
         .and_then(|v| v.trim().parse::<u64>().ok())
     else {
-        return text(StatusCode::FORBIDDEN, "Upload-Offset header required");
+        return text(StatusCode::FORBIDDEN, "Upload-Offset header required\n");
     };
+    if media_type.is_none() {
+        return text(StatusCode::FORBIDDEN, "Content-Type header required\n");
+    }
     let now = sim.clock.wall(sim.clock.now());
     let mut state = lock(sim);
+    let Some(upload) = state.uploads.get(id) else {
+        return text(StatusCode::NOT_FOUND, NOT_FOUND);
+    };
+    if let Some(refused) = may_write(&state, request, &upload.bucket, &upload.key) {
+        return refused;
+    }
     let Some(upload) = state.uploads.get_mut(id) else {
-        return text(StatusCode::NOT_FOUND, "Not found");
+        return text(StatusCode::NOT_FOUND, NOT_FOUND);
     };
     if offset != upload.data.len() as u64 {
-        return text(StatusCode::CONFLICT, "Upload-Offset conflict");
+        return text(StatusCode::CONFLICT, "Upload-Offset conflict\n");
     }
     let room = usize::try_from(upload.length - offset).unwrap_or(usize::MAX);
     let mut body: &[u8] = &request.body;
@@ -203,7 +264,7 @@ pub(super) fn patch(sim: &Sim, request: &SimRequest, id: &str, keep: Option<u64>
         body = &body[..usize::try_from(keep).unwrap_or(usize::MAX).min(body.len())];
     }
     if body.len() > room {
-        return text(StatusCode::PAYLOAD_TOO_LARGE, "Maximum size exceeded");
+        return text(StatusCode::PAYLOAD_TOO_LARGE, "Maximum size exceeded\n");
     }
     upload.data.extend_from_slice(body);
     let new_offset = upload.data.len() as u64;
@@ -213,26 +274,35 @@ pub(super) fn patch(sim: &Sim, request: &SimRequest, id: &str, keep: Option<u64>
             "Internal Server Error (simulated: connection lost mid-chunk)",
         );
     }
-    if new_offset == upload.length
-        && let Some(response) = finish(&mut state, id, now)
-    {
+    let complete = new_offset == upload.length;
+    if complete && let Some(response) = finish(&mut state, id, upsert(request), now) {
         return response;
     }
     let mut response = wire::empty_response(StatusCode::NO_CONTENT);
     tus_headers(&mut response);
     set(&mut response, "upload-offset", &new_offset.to_string());
+    if complete {
+        // Storage's `onUploadFinish` adds it to the answer of the last chunk.
+        set(&mut response, "tus-complete", "1");
+    }
     response
 }
 
-/// The upload is complete: store the object. `Some` answer on a refusal.
-fn finish(state: &mut StorageState, id: &str, now: std::time::SystemTime) -> Option<Response> {
+/// The upload is complete: store the object (overwriting only when the last chunk said
+/// `x-upsert: true`). `Some` answer on a refusal.
+fn finish(
+    state: &mut StorageState,
+    id: &str,
+    upsert: bool,
+    now: std::time::SystemTime,
+) -> Option<Response> {
     let upload = state.uploads.remove(id)?;
     let Some(bucket) = state.bucket_mut(&upload.bucket) else {
         return Some(text(StatusCode::NOT_FOUND, "Bucket not found"));
     };
     let existing = bucket.objects.get(&upload.key);
-    if existing.is_some() && !upload.upsert {
-        return Some(text(StatusCode::CONFLICT, "The resource already exists"));
+    if existing.is_some() && !upsert {
+        return Some(text(StatusCode::CONFLICT, EXISTS));
     }
     let data = Bytes::from(upload.data);
     let object = StoredObject {

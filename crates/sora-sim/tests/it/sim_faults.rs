@@ -157,7 +157,7 @@ async fn status_faults_with_retry_after_and_times() {
             "{}/storage/v1/object/output-videos/a.mp4",
             handle.base_url()
         ))
-        .bearer_auth("sim-service-role-key")
+        .bearer_auth(SimConfig::default().supabase_key)
         .body("x")
         .send()
         .await

@@ -2,11 +2,16 @@
 
 use std::time::Duration;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use reqwest::{Client, Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use sora_sim::{SimConfig, SimHandle};
 
-const KEY: &str = "sim-service-role-key";
+/// The simulator's service-role key: a JWT with role `service_role`, as a project's is.
+fn key() -> String {
+    SimConfig::default().supabase_key
+}
 
 async fn start() -> (SimHandle, Client) {
     let handle = sora_sim::start(
@@ -28,8 +33,8 @@ fn storage_url(handle: &SimHandle, path: &str) -> String {
 fn authed(client: &Client, method: Method, url: &str) -> RequestBuilder {
     client
         .request(method, url)
-        .header("apikey", KEY)
-        .bearer_auth(KEY)
+        .header("apikey", key())
+        .bearer_auth(key())
 }
 
 async fn json_of(request: RequestBuilder) -> (StatusCode, Value) {
@@ -706,7 +711,7 @@ async fn multipart_uploads_are_read_like_storage3_sends_them() {
         .find(|r| r.method == "POST")
         .expect("upload recorded");
     assert_eq!(upload.path, "/storage/v1/object/output-videos/form.mp4");
-    assert_eq!(upload.header("apikey"), Some(KEY));
+    assert_eq!(upload.header("apikey"), Some(key().as_str()));
     assert_eq!(upload.status, 200);
 }
 
@@ -761,4 +766,212 @@ async fn large_uploads_pass_and_the_size_limit_holds() {
     )
     .await;
     assert_storage_error(status, &error, "413", "EntityTooLarge");
+}
+
+/// A request as another key would send it.
+fn with_key(client: &Client, method: Method, url: &str, key: &str) -> RequestBuilder {
+    client
+        .request(method, url)
+        .header("apikey", key)
+        .bearer_auth(key)
+}
+
+#[tokio::test]
+async fn an_anon_key_sees_an_empty_project_and_cannot_write() {
+    let (handle, client) = start().await;
+    let config = SimConfig::default();
+    for anon in [&config.supabase_anon_key, &config.supabase_publishable_key] {
+        let as_anon =
+            |method, path: &str| with_key(&client, method, &storage_url(&handle, path), anon);
+        let (status, listed) = json_of(as_anon(Method::GET, "/bucket")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(listed, json!([]), "row-level security hides every bucket");
+        let (status, body) = json_of(as_anon(Method::GET, "/bucket/output-videos")).await;
+        assert_storage_error(status, &body, "404", "NoSuchBucket");
+        let (status, body) = json_of(
+            as_anon(Method::POST, "/object/list/output-videos").json(&json!({"prefix": ""})),
+        )
+        .await;
+        assert_eq!((status, body), (StatusCode::OK, json!([])));
+        let (status, body) = json_of(
+            as_anon(Method::POST, "/object/output-videos/a.mp4")
+                .header("content-type", "video/mp4")
+                .body("x"),
+        )
+        .await;
+        assert_storage_error(status, &body, "403", "AccessDenied");
+        assert_eq!(
+            body["message"],
+            "new row violates row-level security policy"
+        );
+        let (status, body) =
+            json_of(as_anon(Method::POST, "/bucket").json(&json!({"name": "mine"}))).await;
+        assert_storage_error(status, &body, "403", "AccessDenied");
+        let tus = as_anon(Method::POST, "/upload/resumable")
+            .header("tus-resumable", "1.0.0")
+            .header("upload-length", "1")
+            .header(
+                "upload-metadata",
+                "bucketName b3V0cHV0LXZpZGVvcw==,objectName YS5tcDQ=",
+            )
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(tus.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            tus.text().await.expect("text"),
+            "new row violates row-level security policy"
+        );
+    }
+    // The service-role key still sees the buckets.
+    let (_, listed) = json_of(authed(
+        &client,
+        Method::GET,
+        &storage_url(&handle, "/bucket"),
+    ))
+    .await;
+    assert!(listed.as_array().is_some_and(|b| b.len() == 2), "{listed}");
+}
+
+#[tokio::test]
+async fn a_jwt_signed_with_another_secret_is_refused() {
+    let (handle, client) = start().await;
+    // The right claims (role service_role), another project's secret.
+    let forged = sora_sim::supabase_jwt("another-projects-secret-of-32-characters", "service_role");
+    let (status, body) = json_of(with_key(
+        &client,
+        Method::GET,
+        &storage_url(&handle, "/bucket"),
+        &forged,
+    ))
+    .await;
+    assert_storage_error(status, &body, "403", "AccessDenied");
+    assert_eq!(body["message"], "signature verification failed");
+}
+
+/// `POST /upload/resumable` for `key` in output-videos; → the upload URL.
+async fn tus_create(
+    client: &Client,
+    handle: &SimHandle,
+    key: &str,
+    length: usize,
+    upsert: bool,
+) -> reqwest::Response {
+    let metadata = format!(
+        "bucketName {},objectName {}",
+        STANDARD.encode(b"output-videos"),
+        STANDARD.encode(key.as_bytes())
+    );
+    authed(
+        client,
+        Method::POST,
+        &storage_url(handle, "/upload/resumable"),
+    )
+    .header("tus-resumable", "1.0.0")
+    .header("upload-length", length.to_string())
+    .header("upload-metadata", metadata)
+    .header("x-upsert", if upsert { "true" } else { "false" })
+    .send()
+    .await
+    .expect("answer")
+}
+
+fn tus_patch(
+    client: &Client,
+    location: &str,
+    offset: usize,
+    body: &'static [u8],
+) -> RequestBuilder {
+    authed(client, Method::PATCH, location)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-offset", offset.to_string())
+        .header("content-type", "application/offset+octet-stream")
+        .body(body)
+}
+
+#[tokio::test]
+async fn tus_checks_upsert_on_every_request_and_words_errors_as_the_server() {
+    let (handle, client) = start().await;
+    let (status, _) = upload(
+        &client,
+        &handle,
+        Method::POST,
+        "output-videos/taken.mp4",
+        b"old",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // No upsert at creation: a 409 for an existing key.
+    let refused = tus_create(&client, &handle, "taken.mp4", 6, false).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        refused.text().await.expect("text"),
+        "The resource already exists"
+    );
+
+    // Upsert at creation only: the chunk is checked again and refused.
+    let created = tus_create(&client, &handle, "taken.mp4", 6, true).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let location = created.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    let chunk = tus_patch(&client, &location, 0, b"new")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(chunk.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        chunk.text().await.expect("text"),
+        "The resource already exists"
+    );
+
+    // With x-upsert on the chunks: the overwrite goes through, the last chunk says so.
+    let first = tus_patch(&client, &location, 0, b"new")
+        .header("x-upsert", "true")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(first.status(), StatusCode::NO_CONTENT);
+    assert_eq!(first.headers()["upload-offset"], "3");
+    let stale = tus_patch(&client, &location, 0, b"new")
+        .header("x-upsert", "true")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        stale.text().await.expect("text"),
+        "Upload-Offset conflict\n"
+    );
+    let no_version = authed(&client, Method::PATCH, &location)
+        .header("upload-offset", "3")
+        .header("x-upsert", "true")
+        .header("content-type", "application/offset+octet-stream")
+        .body("er!")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(no_version.status(), StatusCode::PRECONDITION_FAILED);
+    assert_eq!(
+        no_version.text().await.expect("text"),
+        "Tus-Resumable Required\n"
+    );
+    let last = tus_patch(&client, &location, 3, b"er!")
+        .header("x-upsert", "true")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(last.status(), StatusCode::NO_CONTENT);
+    assert_eq!(last.headers()["tus-complete"], "1");
+    let stored = client
+        .get(storage_url(
+            &handle,
+            "/object/public/output-videos/taken.mp4",
+        ))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(stored.bytes().await.expect("body").as_ref(), b"newer!");
 }

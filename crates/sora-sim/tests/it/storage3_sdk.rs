@@ -17,6 +17,7 @@ async fn official_storage3_client_speaks_to_the_simulator() {
         &[
             ("SIM_BASE_URL", handle.base_url()),
             ("SIM_SUPABASE_KEY", config.supabase_key.clone()),
+            ("SIM_SUPABASE_ANON_KEY", config.supabase_anon_key.clone()),
         ],
     )
     .await;

@@ -1,5 +1,6 @@
 """Supabase's official Python client `storage3` against the simulator: list buckets, create one,
-upload, list, sign, download, delete. Run by tests/storage3_sdk.rs; exits non-zero on any
+upload, overwrite (refused without upsert), list, sign, download, delete, and what the anon role
+sees (no bucket, writes refused). Run by tests/storage3_sdk.rs; exits non-zero on any
 mismatch."""
 
 import os
@@ -7,10 +8,13 @@ import sys
 import urllib.request
 
 from storage3 import SyncStorageClient
+from storage3.exceptions import StorageApiError
 
 base = os.environ["SIM_BASE_URL"].rstrip("/") + "/storage/v1"
 key = os.environ["SIM_SUPABASE_KEY"]
+anon_key = os.environ["SIM_SUPABASE_ANON_KEY"]
 client = SyncStorageClient(base, {"apikey": key, "Authorization": f"Bearer {key}"})
+anon = SyncStorageClient(base, {"apikey": anon_key, "Authorization": f"Bearer {anon_key}"})
 
 
 def check(cond, what):
@@ -48,6 +52,26 @@ with urllib.request.urlopen(url) as response:
     check(response.read() == data, "the signed URL serves the bytes")
 
 check(bucket.download("folder/clip.mp4") == data, "download returns the bytes")
+
+# An overwrite (storage3 sends it as one standard upload, never through TUS): refused without
+# upsert, done with it.
+newer = bytes(reversed(data))
+try:
+    bucket.upload("folder/clip.mp4", newer, {"content-type": "video/mp4"})
+    check(False, "an upload onto an existing object without upsert raises")
+except StorageApiError as error:
+    check(str(error.status) == "409", f"the refusal is a 409: {error.to_dict()}")
+bucket.upload("folder/clip.mp4", newer, {"content-type": "video/mp4", "upsert": "true"})
+check(bucket.download("folder/clip.mp4") == newer, "upsert overwrote the object")
+
+# The anon role without policies: an empty project, and every write refused.
+check(anon.list_buckets() == [], "the anon key lists no bucket")
+try:
+    anon.from_("sdk-bucket").upload("folder/anon.mp4", data, {"content-type": "video/mp4"})
+    check(False, "an anon upload raises")
+except StorageApiError as error:
+    check(str(error.status) == "403", f"the anon upload is refused with 403: {error.to_dict()}")
+check(anon.from_("sdk-bucket").list("folder") == [], "the anon key lists no object")
 
 removed = bucket.remove(["folder/clip.mp4"])
 check(len(removed) == 1, f"remove deleted one object {removed}")
