@@ -21,9 +21,10 @@ fn run_generate(sandbox: &Sandbox, sim: &SimProcess, args: &[&str]) -> Output {
 fn generate_downloads_a_byte_identical_video_and_uploads_it() {
     let sandbox = Sandbox::new();
     // Content answers 404 for 1.5 s after success: the first download attempt must fail and be retried.
+    // Each status lasts 0.6 s against a 0.2 s poll, so no status can fall between two polls.
     let sim = SimProcess::start(
         &sandbox,
-        &["--status-step", "0.2", "--content-delay", "1.5"],
+        &["--status-step", "0.6", "--content-delay", "1.5"],
     );
     let out_dir = sandbox.path().join("out");
     let output = run_generate(
@@ -380,4 +381,56 @@ fn every_retry_of_a_create_or_a_poll_is_printed_with_the_answer_and_the_next_try
         first < second && second < line("status succeeded"),
         "{stdout}"
     );
+}
+
+/// The requests the simulator process answered so far (its `/__sim/requests` control route).
+fn sim_requests(sim: &SimProcess) -> Vec<serde_json::Value> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let base = sim.var("AZURE_OPENAI_ENDPOINT");
+        sora_core::http::client()
+            .expect("http client")
+            .get(format!("{base}/__sim/requests"))
+            .send()
+            .await
+            .expect("requests")
+            .json::<serde_json::Value>()
+            .await
+            .expect("json")
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    })
+}
+
+#[test]
+fn an_out_that_is_a_file_is_refused_before_the_job_is_created_and_paid_for() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &["--status-step", "0.05", "--content-delay", "0"]);
+    let not_a_dir = sandbox.path().join("notes.txt");
+    std::fs::write(&not_a_dir, b"my notes").expect("write");
+    for out in [not_a_dir.clone(), not_a_dir.join("videos")] {
+        let output = run_generate(
+            &sandbox,
+            &sim,
+            &["a red fox", "--out", out.to_str().expect("utf-8")],
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("not sent")
+                && stderr.contains(&out.display().to_string())
+                && stderr.contains("not a directory"),
+            "{stderr}"
+        );
+    }
+    let creates = sim_requests(&sim)
+        .into_iter()
+        .filter(|r| r["method"] == "POST")
+        .count();
+    assert_eq!(creates, 0, "no job was created, so nothing was charged");
+    assert_eq!(std::fs::read(&not_a_dir).expect("read"), b"my notes");
 }

@@ -29,6 +29,7 @@ fn record(id: &str, prompt: &str, state: JobState, failure: Option<&str>) -> Job
         cost_estimate: Some(1.6),
         remix_of: None,
         download_dir: None,
+        renditions: vec![],
         job_id: Some(format!("task_{id}")),
         status: Some(if failure.is_some() {
             "failed".into()

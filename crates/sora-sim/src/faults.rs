@@ -12,7 +12,10 @@
 //!   handled, so a faulted create creates nothing;
 //! - broken bodies ([`Fault::ResetMidBody`], [`Fault::ShortBody`], [`Fault::Stall`]): they fire
 //!   only on a successful (2xx) `GET` of a content or storage-download route, and cut or stall the
-//!   body the service would have sent, keeping its full `Content-Length`.
+//!   body the service would have sent, keeping its full `Content-Length`;
+//! - corrupt bodies that the transport cannot tell from good ones ([`Fault::UnderReportedLength`],
+//!   [`Fault::NoLength`], [`Fault::ChangedBytes`]; same routes and phase as broken bodies) and
+//!   [`Fault::FakeMp4`] (an answer like [`Fault::HtmlOk`]): see [`corrupt`](super::corrupt).
 //!
 //! JSON shape of a rule (`target.family`, `target.path_contains`, `times` are optional; `times`
 //! defaults to 1):
@@ -27,7 +30,8 @@
 //! `any`. `family`: `azure_sora`, `azure_v1`, `openai`, `storage`. `fault.kind`: `status`
 //! (`code`, optional `retry_after` `{"secs": n}` or `{"http_date": n}` — the date n seconds
 //! after the fault fires, and optional `body`), `reset_mid_body` (`after_bytes`), `short_body`
-//! (`bytes`), `stall` (`after_bytes`, `for_ms`), `html_ok`, `expired`.
+//! (`bytes`), `stall` (`after_bytes`, `for_ms`), `html_ok`, `expired`, `under_reported_length`
+//! (`missing`), `no_length` (`bytes`), `changed_bytes`, `fake_mp4`.
 
 use std::collections::HashSet;
 use std::sync::{Mutex, PoisonError};
@@ -268,6 +272,18 @@ pub enum Fault {
     /// The content answers as expired: Azure Sora's 404 "Resource not found", the Videos API's
     /// 404 "expired" error, Storage's `jwt expired`.
     Expired,
+    /// `Content-Length` and the body both `missing` bytes short of the content: a server that
+    /// under-reports the length. The transfer itself looks complete.
+    UnderReportedLength { missing: u64 },
+    /// No `Content-Length`: the first `bytes` of the body, then a clean end (a connection cut
+    /// where nothing told the body's length).
+    NoLength { bytes: u64 },
+    /// The same status, headers (validators included) and length, but other bytes: content that
+    /// changed under the same `ETag`/`Last-Modified` (on a resumed `206`, a file of two versions).
+    ChangedBytes,
+    /// `200 OK`, `video/mp4`, and an HTML error page behind a fake `ftyp` box: it passes a check
+    /// of the first bytes.
+    FakeMp4,
     /// A resumable upload chunk (`StorageResumable`) whose connection is lost after
     /// `after_bytes` of its body arrived: the server keeps those bytes and answers 500, so the
     /// client must ask (`HEAD`) where to go on from.
@@ -278,7 +294,12 @@ impl Fault {
     fn is_body_fault(&self) -> bool {
         matches!(
             self,
-            Fault::ResetMidBody { .. } | Fault::ShortBody { .. } | Fault::Stall { .. }
+            Fault::ResetMidBody { .. }
+                | Fault::ShortBody { .. }
+                | Fault::Stall { .. }
+                | Fault::UnderReportedLength { .. }
+                | Fault::NoLength { .. }
+                | Fault::ChangedBytes
         )
     }
 }
@@ -434,7 +455,9 @@ impl FaultEngine {
         let index = rules.iter().position(|rule| {
             let fits = match (&rule.fault, phase) {
                 (Fault::Status { .. }, Phase::Before) => true,
-                (Fault::HtmlOk | Fault::Expired, Phase::Before) => Route::has_content(route),
+                (Fault::HtmlOk | Fault::Expired | Fault::FakeMp4, Phase::Before) => {
+                    Route::has_content(route)
+                }
                 (Fault::Stall { .. }, Phase::Before) => route == Some(Route::StorageUpload),
                 (Fault::CutUpload { .. }, Phase::Before) => route == Some(Route::StorageResumable),
                 (fault, Phase::Body) => fault.is_body_fault() && Route::has_content(route),
@@ -677,6 +700,9 @@ pub(crate) async fn break_body(response: Response, fault: &Fault) -> Response {
         })
         .filter_map(futures_util::future::ready)
     };
+    if let Some(corrupt) = super::corrupt::body(&mut parts, &data, fault) {
+        return Response::from_parts(parts, corrupt);
+    }
     let body = match fault {
         Fault::ResetMidBody { after_bytes } => {
             let head = data.slice(..cut(*after_bytes));
@@ -709,9 +735,15 @@ pub(crate) async fn break_body(response: Response, fault: &Fault) -> Response {
                 futures_util::stream::iter([Ok::<Bytes, std::io::Error>(head)]).chain(rest),
             )
         }
-        Fault::Status { .. } | Fault::HtmlOk | Fault::Expired | Fault::CutUpload { .. } => {
-            Body::from(data)
-        }
+        // Corrupt bodies were answered above; the others are not body faults.
+        Fault::Status { .. }
+        | Fault::HtmlOk
+        | Fault::Expired
+        | Fault::CutUpload { .. }
+        | Fault::FakeMp4
+        | Fault::UnderReportedLength { .. }
+        | Fault::NoLength { .. }
+        | Fault::ChangedBytes => Body::from(data),
     };
     Response::from_parts(parts, body)
 }

@@ -50,6 +50,7 @@ mod assets;
 mod azure;
 mod clock;
 mod control;
+mod corrupt;
 pub mod faults;
 mod md5;
 mod multipart;
@@ -130,6 +131,13 @@ pub struct SimConfig {
     /// Keep Storage's buckets and objects in this directory and reload them on start
     /// (`sora-tui sim --data DIR`); `None` keeps everything in memory.
     pub data_dir: Option<std::path::PathBuf>,
+    /// Full (`200`) content and Storage downloads carry checksums of the whole file
+    /// (`Repr-Digest: sha-256=…` and `Content-MD5`), as storage behind a CDN often adds. Off by
+    /// default: the video services document none, so a client must not need them.
+    pub content_digests: bool,
+    /// A new job shows in the job lists only this long after it was created (a list that lags
+    /// behind, as a busy service's may); `get` finds it at once.
+    pub list_lag: Duration,
 }
 
 impl Default for SimConfig {
@@ -156,6 +164,8 @@ impl Default for SimConfig {
             ],
             faults: Vec::new(),
             data_dir: None,
+            content_digests: false,
+            list_lag: Duration::ZERO,
         }
     }
 }
@@ -367,6 +377,13 @@ async fn dispatch(State(sim): State<Arc<Sim>>, request: Request) -> Response {
         Some(fault) => fault_response(&sim, family, route, &request, &fault),
         None => serve(&sim),
     };
+    if sim.config.content_digests
+        && request.method == Method::GET
+        && response.status() == StatusCode::OK
+        && matches!(route, Some(Route::Content | Route::StorageDownload))
+    {
+        response = corrupt::with_digests(response).await;
+    }
     if request.method == Method::GET
         && response.status().is_success()
         && let Some(fault) = sim.faults.take(Phase::Body, family, route, &request.path)
@@ -404,6 +421,7 @@ fn fault_response(
             sim.clock.wall(sim.clock.now()),
         ),
         Fault::HtmlOk => faults::html_ok_response(),
+        Fault::FakeMp4 => corrupt::fake_mp4_response(),
         Fault::CutUpload { after_bytes } => storage::cut_upload(sim, request, *after_bytes),
         Fault::Expired => match family {
             Family::AzureSora => azure::AzureError::resource_not_found().into_response(),
@@ -411,9 +429,12 @@ fn fault_response(
             Family::Storage => storage::expired_response(),
         },
         // Body faults are taken only after a successful answer.
-        Fault::ResetMidBody { .. } | Fault::ShortBody { .. } | Fault::Stall { .. } => {
-            wire::empty_response(StatusCode::INTERNAL_SERVER_ERROR)
-        }
+        Fault::ResetMidBody { .. }
+        | Fault::ShortBody { .. }
+        | Fault::Stall { .. }
+        | Fault::UnderReportedLength { .. }
+        | Fault::NoLength { .. }
+        | Fault::ChangedBytes => wire::empty_response(StatusCode::INTERNAL_SERVER_ERROR),
     }
 }
 

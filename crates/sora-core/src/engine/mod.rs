@@ -233,6 +233,18 @@ impl Ctx {
         (len == done.bytes).then(|| (PathBuf::from(&done.path), done.bytes))
     }
 
+    /// Whether this job's journal already records `path` as stored in the bucket.
+    fn recorded_upload(&self, key: JobKey, path: &std::path::Path) -> bool {
+        let Some(record) = self
+            .journal_id(key)
+            .and_then(|id| self.journal.as_ref()?.record(&id))
+        else {
+            return false;
+        };
+        let path = path.display().to_string();
+        record.uploads.iter().any(|u| u.path == path)
+    }
+
     /// Where this job's files go: its recorded directory when resumed, else the settings'.
     fn download_dir(&self, key: JobKey) -> PathBuf {
         self.download_dirs

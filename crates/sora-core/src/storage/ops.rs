@@ -190,7 +190,15 @@ impl StorageClient {
             path: partial.display().to_string(),
             source,
         };
-        let mut file = tokio::fs::File::create(partial).await.map_err(write_err)?;
+        // Never through a symbolic link planted at the partial's path (it would overwrite what
+        // the link points to), and readable by the user alone.
+        let mut file = tokio::fs::OpenOptions::from(crate::download::files::private_options())
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(partial)
+            .await
+            .map_err(write_err)?;
         let mut written = 0u64;
         while let Some(chunk) = response.chunk().await.map_err(|e| Self::network(url, &e))? {
             file.write_all(&chunk).await.map_err(write_err)?;

@@ -330,6 +330,8 @@ fn list_jobs(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
         .iter()
         .rev()
         .filter(|job| !job.expired(now, &sim.config))
+        // A lagging list (`list_lag`) does not show the newest jobs yet.
+        .filter(|job| job.created.after(sim.config.list_lag) <= now)
         .filter(|job| {
             statuses.as_ref().is_none_or(|wanted| {
                 wanted

@@ -443,7 +443,12 @@ fn list(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V1E
     };
     let now = sim.clock.now();
     let state = lock(sim);
-    let mut ordered: Vec<&Video> = state.videos.iter().filter(|v| v.family == family).collect();
+    // A lagging list (`list_lag`) does not show the newest videos yet.
+    let mut ordered: Vec<&Video> = state
+        .videos
+        .iter()
+        .filter(|v| v.family == family && v.created.after(sim.config.list_lag) <= now)
+        .collect();
     if !ascending {
         ordered.reverse();
     }
