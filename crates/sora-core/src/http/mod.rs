@@ -48,6 +48,8 @@ impl Http {
     pub fn new(policy: HttpPolicy) -> Result<Self, HttpError> {
         // Installing twice is harmless: the second call returns Err and the first provider stays.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        // The one place the client is built.
+        #[allow(clippy::disallowed_methods)]
         let client = reqwest::Client::builder()
             .connect_timeout(policy.connect_timeout)
             // Redirects are the policy's (see `redirect`): reqwest's would carry keys along.
@@ -75,16 +77,6 @@ impl Http {
 
     pub fn get(&self, url: impl IntoUrl) -> RequestBuilder {
         self.client.get(url)
-    }
-}
-
-/// Until content downloads read through [`Http::send`] (they move last, after the download
-/// verification work lands), they use the pool directly.
-impl std::ops::Deref for Http {
-    type Target = reqwest::Client;
-
-    fn deref(&self) -> &reqwest::Client {
-        &self.client
     }
 }
 

@@ -3,10 +3,14 @@
 //! stops taking an upload. Each call ends in bounded time and memory with a clear message.
 //! Small configured timeouts keep each case to a few seconds.
 
-use crate::common::http_server::{Reply, Server};
+use crate::common::{
+    self,
+    http_server::{Reply, Server},
+};
 
 use std::time::{Duration, Instant};
 
+use sora_core::download::{self, DownloadOptions, RetrySchedule};
 use sora_core::http::{Http, HttpPolicy};
 use sora_core::providers::auth::Auth;
 use sora_core::providers::azure_sora::AzureSoraClient;
@@ -65,6 +69,27 @@ async fn ends<T: std::fmt::Debug, E: std::fmt::Display>(
     (text, started.elapsed())
 }
 
+/// One attempt at a content download of a video from `server` to `target`, under `policy`.
+async fn content_download(
+    policy: HttpPolicy,
+    server: &Server,
+    target: &std::path::Path,
+) -> Result<download::Downloaded, download::DownloadError> {
+    let request = azure(http(quick()), server)
+        .content_request("gen_1", sora_core::providers::ContentVariant::Video)
+        .await
+        .expect("request");
+    let spec = common::azure::video_spec("gen_1", request, target.to_path_buf());
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let options = DownloadOptions {
+        stall_timeout: Duration::from_secs(5),
+        ..DownloadOptions::default()
+    };
+    let once = RetrySchedule(Vec::new());
+    let cancel = Default::default();
+    download::download_with(&http(policy), &spec, &once, &options, &tx, &cancel).await
+}
+
 #[tokio::test]
 async fn a_server_that_never_answers_ends_each_call() {
     let server = Server::start(|_| Reply::Silent).await;
@@ -86,6 +111,15 @@ async fn a_server_that_never_answers_ends_each_call() {
     let (text, took) = ends(
         "object download",
         download.download_to("b", "v.mp4", &dir.path().join("v.mp4")),
+    )
+    .await;
+    assert!(text.contains("no answer within 1 s"), "{text}");
+    assert!(took < Duration::from_secs(4), "{took:?}");
+
+    let target = dir.path().join("video.mp4");
+    let (text, took) = ends(
+        "content download",
+        content_download(quick(), &server, &target),
     )
     .await;
     assert!(text.contains("no answer within 1 s"), "{text}");
@@ -119,6 +153,16 @@ async fn a_trickle_of_a_byte_every_2_s_ends_with_a_clear_error() {
     assert!(text.contains("too slow"), "{text}");
     assert!(took < Duration::from_secs(8), "{took:?}");
     assert!(!out.exists(), "nothing at the final path");
+
+    let target = dir.path().join("video.mp4");
+    let (text, took) = ends(
+        "content download",
+        content_download(quick(), &server, &target),
+    )
+    .await;
+    assert!(text.contains("too slow"), "{text}");
+    assert!(took < Duration::from_secs(8), "{took:?}");
+    assert!(!target.exists(), "nothing at the final path");
 
     // An error answer that trickles: the error is reported with what arrived, in bounded time.
     let (text, took) = ends("bucket list", client.list_buckets()).await;

@@ -2,11 +2,16 @@
 //! the other origin reaches it without any key (`api-key`, `apikey`, `Authorization`) and
 //! without a `Referer`; a redirect within the origin keeps working, key included.
 
-use crate::common::http_server::{Reply, Seen, Server};
+use crate::common::{
+    self,
+    http_server::{Reply, Seen, Server},
+};
 
+use sora_core::download::{self, RetrySchedule};
 use sora_core::providers::auth::Auth;
 use sora_core::providers::azure_sora::AzureSoraClient;
-use sora_core::providers::{JobStatus, ModelProfile, Pricing};
+use sora_core::providers::videos_v1::VideosV1Client;
+use sora_core::providers::{ContentRequest, ContentVariant, JobStatus, ModelProfile, Pricing};
 use sora_core::secret::Secret;
 use sora_core::storage::StorageClient;
 
@@ -74,6 +79,62 @@ async fn a_job_poll_redirected_to_another_origin_carries_no_key() {
         assert_eq!(reached.len(), 1, "{code}: the redirect is followed once");
         assert_eq!(reached[0].method, "GET");
         assert_no_credentials(&reached[0], &format!("job poll, {code}"));
+    }
+}
+
+/// The documented content requests of Sora 1 and Sora 2 on Azure, both with the `api-key`.
+async fn content_requests(base: url::Url) -> Vec<(&'static str, ContentRequest)> {
+    let sora2 = VideosV1Client::azure(
+        sora_core::http::client().expect("http"),
+        &base,
+        "sora-2",
+        Auth::ApiKey(Secret::new(AZURE_KEY)),
+        ModelProfile::for_v1_model("sora-2", &Pricing::default()).expect("profile"),
+    )
+    .expect("client");
+    vec![
+        (
+            "Sora 1",
+            azure(base)
+                .content_request("gen_1", ContentVariant::Video)
+                .await
+                .expect("request"),
+        ),
+        (
+            "Sora 2",
+            sora2
+                .content_request("video_1", ContentVariant::Video)
+                .await
+                .expect("request"),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn a_content_download_redirected_to_another_origin_carries_no_key() {
+    for code in CODES {
+        let video = Reply::bytes(200, "video/mp4", common::SAMPLE_MP4);
+        let (first, other) = two_origins(code, video).await;
+        for (family, request) in content_requests(first.base()).await {
+            let dir = tempfile::tempdir().expect("tmp");
+            let spec = common::azure::video_spec("gen_1", request, dir.path().join("v.mp4"));
+            let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+            let http = sora_core::http::client().expect("http");
+            let once = RetrySchedule(Vec::new());
+            let saved = download::download(&http, &spec, &once, &tx, &Default::default()).await;
+            let saved = saved.unwrap_or_else(|e| panic!("{family}, {code}: {e}"));
+            assert_eq!(
+                std::fs::read(&saved.path).expect("saved"),
+                common::SAMPLE_MP4
+            );
+        }
+        let home = first.seen();
+        assert!(home.iter().all(|s| s.header("api-key") == Some(AZURE_KEY)));
+        let reached = other.seen();
+        assert_eq!(reached.len(), 2, "{code}: one download of each family");
+        for seen in &reached {
+            assert_no_credentials(seen, &format!("content download, {code}"));
+        }
     }
 }
 
