@@ -73,19 +73,6 @@ pub enum HttpError {
     Redirect(String),
 }
 
-impl HttpError {
-    /// Worth another try later: everything but a request this client cannot make.
-    pub fn is_transient(&self) -> bool {
-        !matches!(
-            self,
-            HttpError::Setup(_)
-                | HttpError::Request(_)
-                | HttpError::Redirect(_)
-                | HttpError::TooLarge { .. }
-        )
-    }
-}
-
 /// A transport error, without the URL reqwest puts in its text (the caller shows the redacted
 /// one: a signed URL's token must not reach the screen).
 pub(crate) fn transport(e: reqwest::Error) -> HttpError {

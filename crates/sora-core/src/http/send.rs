@@ -55,8 +55,9 @@ impl Http {
             };
             if hops >= self.policy.max_redirects {
                 return Err(HttpError::Redirect(format!(
-                    "{} redirected again after {hops} redirects (http.max_redirects)",
-                    super::redact_url(&sent.url)
+                    "{} redirects once more after {hops} redirects; sora-tui follows at most {} (http.max_redirects): a redirect loop?",
+                    super::redact_url(&sent.url),
+                    self.policy.max_redirects
                 )));
             }
             hops += 1;
