@@ -127,7 +127,7 @@ async fn run_generate(mut config: Config, args: GenerateArgs) -> Result<ExitCode
     if let Some(variants) = args.variants {
         config.defaults.variants = Setting::new(variants, Source::Flag("--variants"));
     }
-    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
+    let http = setup::http(&config)?;
     let provider = setup::provider(&config, &http)?;
     let (size, seconds, variants) = setup::defaults_for(&config, provider.profile())?;
     let request = GenerationRequest {
@@ -143,7 +143,7 @@ async fn run_generate(mut config: Config, args: GenerateArgs) -> Result<ExitCode
         "{}",
         headless::describe_request(&request, provider.profile())
     );
-    let engine = commands::engine(&config, provider, args.upload, args.out)?;
+    let engine = commands::engine(&config, &http, provider, args.upload, args.out)?;
     let command = Command::Generate {
         key: headless::HEADLESS_JOB,
         request,
@@ -153,7 +153,7 @@ async fn run_generate(mut config: Config, args: GenerateArgs) -> Result<ExitCode
 }
 
 async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
-    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
+    let http = setup::http(&config)?;
     let services = setup::services(&config, &http);
     let provider_description = match &services.provider {
         Some(p) => p.describe(),
@@ -202,7 +202,11 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
         EngineExtras {
             limits: setup::download_limits(&config),
             journal: Some(journal),
-            doctor: Some(setup::doctor(std::sync::Arc::new(config.clone()), http)),
+            doctor: Some(setup::doctor(
+                std::sync::Arc::new(config.clone()),
+                http.clone(),
+            )),
+            http: Some(http),
         },
     );
     // Returning (rather than exiting) lets the demo's simulator and journal dir clean up.

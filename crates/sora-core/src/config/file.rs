@@ -25,6 +25,8 @@ pub(super) struct FileConfig {
     pub(super) download: FileDownload,
     #[serde(default)]
     pub(super) defaults: FileDefaults,
+    #[serde(default)]
+    pub(super) http: crate::http::HttpFile,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -93,6 +93,8 @@ pub struct Config {
     pub supabase: SupabaseConfig,
     pub download: DownloadConfig,
     pub defaults: Defaults,
+    /// The request policy (`[http]`): timeouts, caps, redirects.
+    pub http: Setting<crate::http::HttpPolicy>,
     /// Where the journal (and its lock) live: `SORA_TUI_DATA_DIR`, else the platform data
     /// directory. `--demo` uses a directory of its own, so simulated jobs never mix with real ones.
     pub data_dir: Setting<PathBuf>,
@@ -195,6 +197,7 @@ impl Config {
             supabase: resolve::supabase(&layers, &file.supabase)?,
             download: resolve::download(&layers, &file.download, overrides)?,
             defaults: resolve::defaults(&layers, &file.defaults)?,
+            http: file.http.resolve(layers.file_source())?,
             data_dir: data_dir(env),
             file: path,
         })
@@ -477,5 +480,6 @@ mod tests {
         assert_eq!(cfg.azure.auth.value, AzureAuthMode::ApiKey);
         assert_eq!(cfg.download.retry_schedule.value, RetrySchedule::default());
         assert_eq!(cfg.defaults.size.value, Size::new(480, 480));
+        assert_eq!(cfg.http.value, crate::http::HttpPolicy::default());
     }
 }

@@ -12,6 +12,7 @@ mod storage;
 use std::time::{Duration, SystemTime};
 
 use crate::config::{Config, ConfigError};
+use crate::http::Http;
 use crate::providers::{Family, Provider};
 use crate::storage::StorageClient;
 
@@ -24,7 +25,7 @@ pub use service::content_trap;
 /// fills it in, so the doctor itself never builds a service.
 pub struct Subject<'a> {
     pub config: &'a Config,
-    pub http: &'a reqwest::Client,
+    pub http: &'a Http,
     pub provider: Result<Provider, ConfigError>,
     pub storage: Result<StorageClient, ConfigError>,
     /// The deployment in force (Azure): configured, or the family's usual one.

@@ -4,6 +4,7 @@
 use super::report::Check;
 use super::{STEP_TIMEOUT, Subject};
 use crate::config::Config;
+use crate::http::Http;
 use crate::providers::{Family, Provider, ProviderError};
 
 /// The `/content` trap: a pasted content URL that ends at `/content` is the route that does
@@ -54,7 +55,7 @@ pub fn content_trap(given: &str) -> Option<String> {
 pub(super) async fn reachability(
     name: &str,
     url: &url::Url,
-    http: &reqwest::Client,
+    http: &Http,
 ) -> (Check, Option<String>) {
     let Some(host) = url.host_str() else {
         return (
@@ -89,7 +90,8 @@ pub(super) async fn reachability(
             );
         }
     }
-    match tokio::time::timeout(STEP_TIMEOUT, http.get(url.clone()).send()).await {
+    let answer = http.send(http.get(url.clone()), crate::http::Call::Json);
+    match tokio::time::timeout(STEP_TIMEOUT, answer).await {
         Ok(Ok(response)) => {
             let date = crate::http::header_text(response.headers(), "date");
             let tls = if url.scheme() == "https" {
@@ -110,7 +112,7 @@ pub(super) async fn reachability(
             )
         }
         Ok(Err(e)) => {
-            let text = crate::http::error_chain(&e);
+            let text = e.to_string();
             let lower = text.to_ascii_lowercase();
             let fix = if lower.contains("certificate")
                 || lower.contains("tls")

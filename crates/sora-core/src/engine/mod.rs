@@ -99,6 +99,9 @@ pub struct EngineExtras {
     pub journal: Option<Arc<Journal>>,
     /// Answers `Command::RunDoctor`; without it the engine says to run `sora-tui doctor`.
     pub doctor: Option<DoctorFn>,
+    /// The process's HTTP client (its pool and policy); `None` builds one with the default
+    /// policy.
+    pub http: Option<crate::http::Http>,
 }
 
 impl std::fmt::Debug for EngineExtras {
@@ -107,6 +110,7 @@ impl std::fmt::Debug for EngineExtras {
             .field("limits", &self.limits)
             .field("journal", &self.journal)
             .field("doctor", &self.doctor.as_ref().map(|_| "DoctorFn"))
+            .field("http", &self.http)
             .finish()
     }
 }
@@ -124,7 +128,7 @@ struct Ctx {
     settings: EngineSettings,
     events: UnboundedSender<EngineEvent>,
     cancel: CancellationToken,
-    http: Result<reqwest::Client, String>,
+    http: Result<crate::http::Http, String>,
     /// Service job ids by local key, so an upload can be filed under its job.
     job_ids: Mutex<HashMap<JobKey, String>>,
     /// Where every job is recorded, when the front end keeps a journal.
@@ -327,14 +331,19 @@ impl Engine {
             limits,
             journal,
             doctor,
+            http,
         } = extras;
+        let http = match http {
+            Some(http) => Ok(http),
+            None => crate::http::client().map_err(|e| e.to_string()),
+        };
         Self {
             ctx: Arc::new(Ctx {
                 services,
                 settings,
                 events,
                 cancel: CancellationToken::new(),
-                http: crate::http::client(),
+                http,
                 job_ids: Mutex::new(HashMap::new()),
                 journal,
                 doctor,
