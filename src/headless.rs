@@ -6,7 +6,8 @@ use std::time::SystemTime;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::signals::{Signal, Signals};
-use sora_core::engine::{AttemptOutcome, Command, Engine, EngineEvent, JobKey};
+use sora_core::download::{AttemptOutcome, Report};
+use sora_core::engine::{Command, Engine, EngineEvent, JobKey};
 use sora_core::present;
 use sora_core::providers::{ContentVariant, GenerationRequest, Job, ModelProfile};
 use sora_core::text::{one_line, utc_time, utc_time_millis};
@@ -293,7 +294,10 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
         EngineEvent::JobFailed { key, message, .. } => {
             format!("job {key}: FAILED: {}", c(message))
         }
-        EngineEvent::DownloadAttempt(a) => {
+        EngineEvent::Download {
+            key,
+            report: Report::Attempt(a),
+        } => {
             let status = a.status.map_or("no answer".to_string(), |s| s.to_string());
             let tail = match (&a.outcome, a.next_retry_in) {
                 (AttemptOutcome::Saved, _) => "saved".to_string(),
@@ -323,8 +327,8 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             };
             format!(
                 "download {} {}: attempt {} {} {} → {status} ({}, {}) {tail}{rid}{headers}",
-                c(&a.key.output_id),
-                variant_word(a.key.variant),
+                c(&key.output_id),
+                variant_word(key.variant),
                 a.number,
                 a.method,
                 c(&a.url),
@@ -332,7 +336,11 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
                 present::short_duration(a.duration),
             )
         }
-        EngineEvent::DownloadProgress { .. } | EngineEvent::UploadProgress { .. } => return None,
+        EngineEvent::Download {
+            report: Report::Progress { .. },
+            ..
+        }
+        | EngineEvent::UploadProgress { .. } => return None,
         EngineEvent::DownloadQueued { key } => format!(
             "download {} {}: waiting for a free download slot",
             c(&key.output_id),
@@ -418,18 +426,19 @@ fn quote(prompt: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sora_core::engine::{Attempt, DownloadKey};
+    use sora_core::download::Attempt;
+    use sora_core::engine::DownloadKey;
     use std::time::Duration;
 
     #[test]
     fn attempt_lines_show_status_bytes_outcome_and_next_retry() {
         let start = SystemTime::UNIX_EPOCH;
+        let key = DownloadKey {
+            job: JobKey(1),
+            output_id: "gen_1".into(),
+            variant: ContentVariant::Video,
+        };
         let attempt = Attempt {
-            key: DownloadKey {
-                job: JobKey(1),
-                output_id: "gen_1".into(),
-                variant: ContentVariant::Video,
-            },
             number: 1,
             method: "GET",
             url: "http://127.0.0.1:1/openai/v1/video/generations/gen_1/content/video?api-version=preview".into(),
@@ -443,7 +452,11 @@ mod tests {
             request_id: Some("abc-123".into()),
             headers: vec![],
         };
-        let line = format_event(&EngineEvent::DownloadAttempt(attempt), start).expect("a line");
+        let event = EngineEvent::Download {
+            key,
+            report: Report::Attempt(attempt),
+        };
+        let line = format_event(&event, start).expect("a line");
         assert_eq!(
             line,
             "download gen_1 video: attempt 1 GET http://127.0.0.1:1/openai/v1/video/generations/gen_1/content/video?api-version=preview → 404 (56 B, 3ms) retry in 5.0s: 404: content not there (yet?) [request id abc-123]"

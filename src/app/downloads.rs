@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 
 use super::{App, Effect};
-use sora_core::engine::{Attempt, AttemptOutcome, Command, DownloadKey, JobKey};
+use sora_core::download::{Attempt, AttemptOutcome};
+use sora_core::engine::{Command, DownloadKey, JobKey};
 
 /// Older lines are dropped past this, so a long session keeps bounded memory.
 const MAX_LOG_LINES: usize = 5_000;
@@ -13,6 +14,7 @@ const MAX_LOG_LINES: usize = 5_000;
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogEntry {
     Attempt {
+        key: DownloadKey,
         attempt: Attempt,
         /// True while this is the newest news about its download and it promised a retry: only
         /// then the line counts down to the next attempt.
@@ -60,6 +62,7 @@ impl LogEntry {
             LogEntry::Attempt {
                 attempt,
                 retry_pending: true,
+                ..
             } if attempt.outcome == AttemptOutcome::WillRetry => {
                 let wait = attempt.next_retry_in?;
                 // The engine reports an attempt when it ends; the wait starts then.
@@ -177,11 +180,12 @@ impl DownloadLog {
     fn settle_retries_of(&mut self, key: &DownloadKey) {
         for entry in &mut self.entries {
             if let LogEntry::Attempt {
-                attempt,
+                key: of,
                 retry_pending,
+                ..
             } = entry
                 && *retry_pending
-                && attempt.key == *key
+                && of == key
             {
                 *retry_pending = false;
             }
@@ -295,7 +299,7 @@ impl App {
 
 fn download_key(entry: &LogEntry) -> Option<&DownloadKey> {
     match entry {
-        LogEntry::Attempt { attempt, .. } => Some(&attempt.key),
+        LogEntry::Attempt { key, .. } => Some(key),
         LogEntry::Saved { key, .. } | LogEntry::DownloadFailed { key, .. } => Some(key),
         _ => None,
     }

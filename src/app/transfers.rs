@@ -4,6 +4,7 @@
 use super::downloads::LogEntry;
 use super::jobs::{DownloadedFile, UploadState};
 use super::{App, Effect};
+use sora_core::download::Report;
 use sora_core::engine::{EngineEvent, JobKey};
 
 impl App {
@@ -11,15 +12,16 @@ impl App {
     pub(super) fn on_download_event(&mut self, event: EngineEvent) {
         let now = self.now;
         match event {
-            EngineEvent::DownloadAttempt(attempt) => {
-                self.downloads.push(LogEntry::Attempt {
+            EngineEvent::Download { key, report } => match report {
+                Report::Attempt(attempt) => self.downloads.push(LogEntry::Attempt {
+                    key,
                     retry_pending: attempt.next_retry_in.is_some(),
                     attempt,
-                });
-            }
-            EngineEvent::DownloadProgress { key, bytes, total } => {
-                self.downloads.progress(key, bytes, total, now);
-            }
+                }),
+                Report::Progress { bytes, total } => {
+                    self.downloads.progress(key, bytes, total, now);
+                }
+            },
             EngineEvent::DownloadQueued { key } => self.downloads.queued(key),
             EngineEvent::DownloadCancelled { key } => {
                 self.downloads.end_download(&key);

@@ -33,8 +33,7 @@ impl App {
             | EngineEvent::JobRetrying(_)
             | EngineEvent::JobFailed { .. }
             | EngineEvent::JobComplete { .. }) => self.on_job_event(event),
-            event @ (EngineEvent::DownloadAttempt(_)
-            | EngineEvent::DownloadProgress { .. }
+            event @ (EngineEvent::Download { .. }
             | EngineEvent::DownloadQueued { .. }
             | EngineEvent::DownloadCancelled { .. }
             | EngineEvent::DownloadFinished { .. }

@@ -10,7 +10,8 @@ use ratatui::widgets::{Gauge, Paragraph};
 use super::{Theme, format, panel};
 use crate::app::downloads::seconds_until;
 use crate::app::{ActiveDownload, App, LogEntry};
-use sora_core::engine::{Attempt, AttemptOutcome, DownloadKey};
+use sora_core::download::{Attempt, AttemptOutcome};
+use sora_core::engine::DownloadKey;
 use sora_core::providers::ContentVariant;
 
 /// Longer URLs are cut from the left, keeping the `/content/video?…` tail.
@@ -106,14 +107,14 @@ fn download_label(key: &DownloadKey) -> String {
 /// user scans for (status, bytes, outcome, countdown) are never cut off.
 fn entry_lines<'a>(app: &App, entry: &LogEntry, url_budget: usize, theme: &Theme) -> Vec<Line<'a>> {
     match entry {
-        LogEntry::Attempt { attempt, .. } => {
+        LogEntry::Attempt { key, attempt, .. } => {
             let countdown = entry
                 .retry_due()
                 .map(|due| match seconds_until(due, app.now()) {
                     Some(secs) => format!("next retry in {secs}s"),
                     None => "retrying…".to_string(),
                 });
-            attempt_lines(attempt, countdown, url_budget, theme)
+            attempt_lines(key, attempt, countdown, url_budget, theme)
         }
         LogEntry::Saved {
             at,
@@ -222,6 +223,7 @@ fn time<'a>(at: std::time::SystemTime, theme: &Theme) -> Span<'a> {
 }
 
 fn attempt_lines<'a>(
+    key: &DownloadKey,
     attempt: &Attempt,
     countdown: Option<String>,
     url_budget: usize,
@@ -240,7 +242,7 @@ fn attempt_lines<'a>(
     };
     let mut facts = vec![
         time(attempt.started_at, theme),
-        Span::styled(format!("{} ", download_label(&attempt.key)), theme.key),
+        Span::styled(format!("{} ", download_label(key)), theme.key),
         Span::styled(format!("try {} ", attempt.number), theme.text),
         Span::styled(format!("{status:>3} "), status_style),
         Span::styled(format!("{:>9} ", format::bytes(attempt.bytes)), theme.text),

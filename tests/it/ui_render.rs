@@ -6,7 +6,8 @@ use crate::ui_support as support;
 use std::time::Duration;
 
 use crossterm::event::KeyCode;
-use sora_core::engine::{AttemptOutcome, EngineEvent, JobKey};
+use sora_core::download::AttemptOutcome;
+use sora_core::engine::{EngineEvent, JobKey};
 use support::*;
 
 const W: u16 = 120;
@@ -209,14 +210,7 @@ fn attempt_without_http_answer_shows_a_dash_and_give_up_is_visible() {
 #[test]
 fn download_progress_and_uploads_are_listed() {
     let mut app = app();
-    feed(
-        &mut app,
-        EngineEvent::DownloadProgress {
-            key: video(1),
-            bytes: MIB,
-            total: Some(4 * MIB),
-        },
-    );
+    feed(&mut app, progress(video(1), MIB, Some(4 * MIB)));
     let screen = render(&app, W, H);
     assert_shows(&screen, "1.0 MiB / 4.0 MiB 25%");
 
@@ -416,14 +410,7 @@ fn the_demo_lists_its_fault_tags_until_the_first_job() {
 #[test]
 fn a_running_download_gauge_shows_bytes_rate_and_time_left() {
     let mut app = app();
-    feed(
-        &mut app,
-        EngineEvent::DownloadProgress {
-            key: video(1),
-            bytes: MIB,
-            total: Some(4 * MIB),
-        },
-    );
+    feed(&mut app, progress(video(1), MIB, Some(4 * MIB)));
     let screen = render(&app, W, H);
     // One sample: no rate yet, so no ETA either.
     assert_shows(&screen, "1.0 MiB / 4.0 MiB 25%");
@@ -431,14 +418,7 @@ fn a_running_download_gauge_shows_bytes_rate_and_time_left() {
 
     // Two seconds later (pinned clock), 1 MiB more: 512 KiB/s, 2 MiB left → 4 s.
     clock(&mut app, 2.0);
-    feed(
-        &mut app,
-        EngineEvent::DownloadProgress {
-            key: video(1),
-            bytes: 2 * MIB,
-            total: Some(4 * MIB),
-        },
-    );
+    feed(&mut app, progress(video(1), 2 * MIB, Some(4 * MIB)));
     let screen = render(&app, W, H);
     assert_shows(&screen, "2.0 MiB / 4.0 MiB 50% · 512.0 KiB/s · ETA 4.0s");
     assert_shows(&screen, "⇣ ");

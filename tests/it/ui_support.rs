@@ -8,7 +8,8 @@ use std::time::{Duration, SystemTime};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use sora_core::engine::{Attempt, AttemptOutcome, Command, DownloadKey, EngineEvent, JobKey};
+use sora_core::download::{Attempt, AttemptOutcome, Report};
+use sora_core::engine::{Command, DownloadKey, EngineEvent, JobKey};
 use sora_core::providers::{ContentVariant, JobStatus};
 use sora_core::storage::{Bucket, ObjectEntry, ObjectMetadata};
 use sora_tui::app::{App, AppSettings, Effect, Msg};
@@ -136,8 +137,7 @@ pub fn attempt(
     next_retry_in: Option<Duration>,
     detail: &str,
 ) -> EngineEvent {
-    EngineEvent::DownloadAttempt(Attempt {
-        key: video(1),
+    let attempt = Attempt {
         number,
         method: "GET",
         url: VIDEO_URL.to_string(),
@@ -150,7 +150,19 @@ pub fn attempt(
         next_retry_in,
         request_id: Some("req-1".to_string()),
         headers: Vec::new(),
-    })
+    };
+    EngineEvent::Download {
+        key: video(1),
+        report: Report::Attempt(attempt),
+    }
+}
+
+/// `bytes` of `total` of a download are on disk.
+pub fn progress(key: DownloadKey, bytes: u64, total: Option<u64>) -> EngineEvent {
+    EngineEvent::Download {
+        key,
+        report: Report::Progress { bytes, total },
+    }
 }
 
 pub fn finished(app: &mut App, key: DownloadKey, path: &str, bytes: u64) {

@@ -517,7 +517,7 @@ fn animation_runs_only_while_something_moves() {
         attempt(
             1,
             Some(404),
-            sora_core::engine::AttemptOutcome::WillRetry,
+            sora_core::download::AttemptOutcome::WillRetry,
             0,
             0.0,
             Some(std::time::Duration::from_secs(2)),
@@ -600,22 +600,8 @@ fn remix_is_refused_where_the_provider_has_none_and_esc_cancels_it() {
 #[test]
 fn c_in_the_downloads_panel_asks_then_cancels_the_newest_running_download() {
     let mut app = app();
-    feed(
-        &mut app,
-        EngineEvent::DownloadProgress {
-            key: video(1),
-            bytes: 1000,
-            total: Some(10_000),
-        },
-    );
-    feed(
-        &mut app,
-        EngineEvent::DownloadProgress {
-            key: video(2),
-            bytes: 500,
-            total: Some(10_000),
-        },
-    );
+    feed(&mut app, progress(video(1), 1000, Some(10_000)));
+    feed(&mut app, progress(video(2), 500, Some(10_000)));
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     assert_eq!(app.focus(), Focus::Downloads);
@@ -657,14 +643,7 @@ fn c_in_the_downloads_panel_asks_then_cancels_the_newest_running_download() {
 #[test]
 fn c_in_the_prompt_is_text_not_a_cancel() {
     let mut app = app();
-    feed(
-        &mut app,
-        EngineEvent::DownloadProgress {
-            key: video(1),
-            bytes: 1000,
-            total: Some(10_000),
-        },
-    );
+    feed(&mut app, progress(video(1), 1000, Some(10_000)));
     assert_eq!(app.focus(), Focus::Prompt);
     type_text(&mut app, "cc");
     assert_eq!(app.prompt().text(), "cc");

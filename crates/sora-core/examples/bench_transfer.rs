@@ -98,26 +98,19 @@ async fn serve() -> Res<()> {
 }
 
 async fn client_download(url: &str, dir: &Path) -> Res<()> {
-    use sora_core::download::{DownloadOptions, DownloadSpec, RetrySchedule};
-    use sora_core::engine::{DownloadKey, JobKey};
+    use sora_core::download::{DownloadOptions, DownloadSpec, Expect, RetrySchedule};
     let http = sora_core::http::client()?;
+    // A plain download needs no engine key: the download reports in its own words.
     let spec = DownloadSpec {
-        key: DownloadKey {
-            job: JobKey(1),
-            output_id: "bench".into(),
-            variant: sora_core::providers::ContentVariant::Video,
-        },
         request: sora_core::providers::ContentRequest {
             url: url::Url::parse(url)?,
             headers: Default::default(),
         },
         target: dir.join("bench.mp4"),
+        expect: Expect::Media(sora_core::providers::ContentVariant::Video),
         expires_at: None,
     };
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    // Drain events as a front end would.
-    let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
-    let done = sora_core::download::download_with(
+    let done = sora_core::download::download(
         &http,
         &spec,
         &RetrySchedule(Vec::new()),
@@ -125,12 +118,10 @@ async fn client_download(url: &str, dir: &Path) -> Res<()> {
             sync: std::env::var_os("BENCH_NO_FSYNC").is_none(),
             ..DownloadOptions::default()
         },
-        &tx,
+        &|_| {},
         &Default::default(),
     )
     .await?;
-    drop(tx);
-    let _ = drain.await;
     // The orchestrator deletes the file, untimed, as it does curl's.
     eprintln!("saved {} bytes to {}", done.bytes, done.path.display());
     Ok(())

@@ -5,10 +5,9 @@
 use std::time::{Instant, SystemTime};
 
 use serde_json::Value;
-use tokio::sync::mpsc::UnboundedSender;
 use url::Url;
 
-use crate::engine::{Attempt, AttemptOutcome, DownloadKey, EngineEvent};
+use super::{Attempt, AttemptOutcome, Report, Sink};
 use crate::http::{Call, Http};
 use crate::providers::ContentRequest;
 
@@ -81,11 +80,10 @@ pub fn find_url_fields(doc: &Value) -> Vec<(String, String)> {
 /// Run the diagnostic requests (numbered from `first_number`) and return the URLs found.
 pub async fn run(
     http: &Http,
-    key: &DownloadKey,
     request: &ContentRequest,
     job_id: Option<&str>,
     first_number: u32,
-    events: &UnboundedSender<EngineEvent>,
+    report: Sink<'_>,
 ) -> Vec<Url> {
     let mut found = Vec::new();
     for (n, (what, url)) in diagnostic_urls(&request.url, job_id)
@@ -102,7 +100,6 @@ pub async fn run(
             )
             .await;
         let mut record = Attempt {
-            key: key.clone(),
             number: first_number.saturating_add(u32::try_from(n).unwrap_or(u32::MAX)),
             method: "GET",
             url: crate::http::redact_url(&url),
@@ -171,7 +168,7 @@ pub async fn run(
                 }
             }
         }
-        let _ = events.send(EngineEvent::DownloadAttempt(record));
+        report(Report::Attempt(record));
     }
     found
 }

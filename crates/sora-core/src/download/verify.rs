@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 
 use tokio::io::AsyncReadExt;
 
+use super::attempt::{AttemptDone, AttemptError};
 use super::digest::{self, Expected};
 use super::{
-    AttemptDone, AttemptError, DownloadError, DownloadSpec, HEAD_LEN, discard_partial, files, mp4,
-    partial_path, validator_path,
+    DownloadError, DownloadSpec, Expect, HEAD_LEN, discard_partial, files, mp4, partial_path,
+    validator_path,
 };
 use crate::providers::ContentVariant;
 
@@ -53,28 +54,39 @@ pub(super) async fn finish(
     let mut head = vec![0u8; HEAD_LEN];
     let n = file.read(&mut head).await.unwrap_or(0);
     head.truncate(n);
-    if !looks_like(spec.key.variant, &head) {
+    if let Expect::Media(variant) = spec.expect
+        && !looks_like(variant, &head)
+    {
         discard_partial(&spec.target).await;
         return Err(not_media(spec, &head, &[]));
     }
     let file = file.into_std().await;
-    let variant = spec.key.variant;
+    let expect = spec.expect;
     let expected = expected.cloned();
-    let checked =
-        tokio::task::spawn_blocking(move || verify_file(&file, variant, expected.as_ref()))
-            .await
-            .unwrap_or_else(|e| Err(format!("the check stopped: {e}")));
+    let checked = tokio::task::spawn_blocking(move || match expect {
+        Expect::Media(variant) => verify_file(&file, variant, expected.as_ref()),
+        Expect::Anything => verify_digest(&file, expected.as_ref()),
+    })
+    .await
+    .unwrap_or_else(|e| Err(format!("the check stopped: {e}")));
     if let Err(why) = checked {
         // Kept for a look, but never resumed: what it holds is not a prefix of the video.
         let _ = tokio::fs::remove_file(validator_path(&spec.target)).await;
+        let what = match spec.expect {
+            Expect::Media(variant) => variant.file_extension(),
+            Expect::Anything => "copy of the object",
+        };
         return Err(AttemptError::Body(format!(
-            "the {written}-byte body is not a complete {}: {why}. It stays in {} and is not saved as {}; the next attempt starts over",
-            variant.file_extension(),
+            "the {written}-byte body is not a complete {what}: {why}. It stays in {} and is not saved as {}; the next attempt starts over",
             partial.display(),
             spec.target.display()
         )));
     }
-    let target = with_sniffed_extension(&spec.target, &head);
+    let target = match spec.expect {
+        Expect::Media(_) => with_sniffed_extension(&spec.target, &head),
+        // A bucket object keeps the name the user chose.
+        Expect::Anything => spec.target.clone(),
+    };
     tokio::fs::rename(&partial, &target)
         .await
         .map_err(|source| {
@@ -100,9 +112,12 @@ pub(super) fn not_media(
         .find(|(k, _)| k == "content-type")
         .map(|(_, v)| format!(" (content-type {v})"))
         .unwrap_or_default();
+    let what = match spec.expect {
+        Expect::Media(variant) => variant.file_extension(),
+        Expect::Anything => "requested",
+    };
     AttemptError::Body(format!(
-        "the body is not a {} file{ctype}, it starts with {:?}: an error page served as 200? Nothing was saved",
-        spec.key.variant.file_extension(),
+        "the body is not a {what} file{ctype}, it starts with {:?}: an error page served as 200? Nothing was saved",
         String::from_utf8_lossy(head)
     ))
 }
@@ -156,6 +171,11 @@ pub fn verify_file(
         ContentVariant::Video => mp4::check(len, read_at).map_err(|e| e.to_string())?,
         ContentVariant::Thumbnail | ContentVariant::Spritesheet => image_complete(len, read_at)?,
     }
+    verify_digest(file, expected)
+}
+
+/// Compare a complete file with the checksum the service stated, if it stated one. Blocking.
+pub fn verify_digest(file: &File, expected: Option<&Expected>) -> Result<(), String> {
     if let Some(expected) = expected {
         let mut f = file;
         f.seek(SeekFrom::Start(0))

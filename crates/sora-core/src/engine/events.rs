@@ -9,48 +9,6 @@ use crate::engine::keys::{DownloadKey, JobKey};
 use crate::providers::{JobStatus, ProviderError};
 use crate::storage::{Bucket, ObjectEntry};
 
-/// How a single download attempt ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AttemptOutcome {
-    /// The body was saved and verified.
-    Saved,
-    /// Failed in a way that retrying may fix; another attempt is scheduled.
-    WillRetry,
-    /// Failed and will not be retried (bad key, retired deployment, schedule exhausted...).
-    GaveUp,
-    /// Stopped by the user; the partial file is kept so a later download resumes it.
-    Cancelled,
-    /// A diagnostic request (job or metadata re-fetched to look for another URL): it informs,
-    /// it does not fetch the content itself.
-    Diagnostic,
-}
-
-/// One HTTP attempt at fetching content, as the attempt log shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Attempt {
-    pub key: DownloadKey,
-    /// 1-based.
-    pub number: u32,
-    pub method: &'static str,
-    /// The URL without any secret.
-    pub url: String,
-    /// None when no HTTP answer arrived (connection refused, timeout...).
-    pub status: Option<u16>,
-    pub bytes: u64,
-    pub started_at: SystemTime,
-    pub duration: Duration,
-    pub outcome: AttemptOutcome,
-    /// What happened, for a person: "404 Resource not found: content not ready yet?".
-    pub detail: String,
-    /// When the next attempt is due, if one is scheduled.
-    pub next_retry_in: Option<Duration>,
-    /// `apim-request-id` / `x-request-id` of the answer, for support tickets.
-    pub request_id: Option<String>,
-    /// The answer's useful headers only (content-type, content-length, content-range, etag,
-    /// last-modified, retry-after, request ids), in the order received.
-    pub headers: Vec<(String, String)>,
-}
-
 /// The request a [`Retry`] repeats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryStep {
@@ -172,12 +130,11 @@ pub enum EngineEvent {
         message: String,
         at: SystemTime,
     },
-    DownloadAttempt(Attempt),
-    /// Sent at most a few times a second per download (coalesced by the engine).
-    DownloadProgress {
+    /// What the download engine reported about one download: an attempt, or its progress (at
+    /// most a few times a second).
+    Download {
         key: DownloadKey,
-        bytes: u64,
-        total: Option<u64>,
+        report: crate::download::Report,
     },
     /// The download waits for a free slot (`download.max_concurrent` are running).
     DownloadQueued {

@@ -20,9 +20,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 pub use command::{Command, ListQuery, PAGE_SIZE, StorageOp};
-pub use events::{
-    Attempt, AttemptOutcome, EngineEvent, Retry, RetryStep, StorageDone, StorageFailure,
-};
+pub use events::{EngineEvent, Retry, RetryStep, StorageDone, StorageFailure};
 pub use keys::{DownloadKey, JobKey};
 
 use crate::download::{DownloadOptions, RetrySchedule};

@@ -9,11 +9,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use sha2::{Digest, Sha256};
 use sora_core::download::{self, DownloadError, DownloadOptions, DownloadSpec, RetrySchedule};
-use sora_core::engine::{Attempt, AttemptOutcome, EngineEvent};
+use sora_core::download::{Attempt, AttemptOutcome};
 use sora_sim::{
     Fault, FaultRoute as Route, FaultRule, FaultTarget, RetryAfter, SimConfig, SimHandle,
 };
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 fn sha(bytes: &[u8]) -> String {
@@ -44,7 +43,7 @@ async fn setup_with(cfg: SimConfig) -> Setup {
     let (_, gen_id) = common::azure::succeeded_generation(&client).await;
     let dir = tempfile::tempdir().expect("tmp");
     let request = common::azure::video_request(&client, &gen_id).await;
-    let spec = common::azure::video_spec(&gen_id, request, dir.path().join("video.mp4"));
+    let spec = common::azure::video_spec(request, dir.path().join("video.mp4"));
     sim.clear_requests();
     Setup {
         sim,
@@ -70,21 +69,22 @@ async fn run(
     schedule: &RetrySchedule,
     opts: &DownloadOptions,
 ) -> (Result<download::Downloaded, DownloadError>, Vec<Attempt>) {
-    let (tx, mut rx) = mpsc::unbounded_channel();
+    let reports = common::Reports::default();
     let http = sora_core::http::client().expect("http");
     let result = tokio::time::timeout(
         Duration::from_secs(20),
-        download::download_with(&http, spec, schedule, opts, &tx, &CancellationToken::new()),
+        download::download(
+            &http,
+            spec,
+            schedule,
+            opts,
+            &|r| reports.keep(r),
+            &CancellationToken::new(),
+        ),
     )
     .await
     .expect("bounded in time");
-    let mut attempts = Vec::new();
-    while let Ok(e) = rx.try_recv() {
-        if let EngineEvent::DownloadAttempt(a) = e {
-            attempts.push(a);
-        }
-    }
-    (result, attempts)
+    (result, reports.attempts())
 }
 
 fn content_fault(sim: &SimHandle, fault: Fault, times: u32) {
@@ -346,7 +346,7 @@ async fn cancel_keeps_the_partial_and_the_next_download_resumes_it() {
         },
         1,
     );
-    let (tx, mut rx) = mpsc::unbounded_channel();
+    let reports = common::Reports::default();
     let http = sora_core::http::client().expect("http");
     let cancel = CancellationToken::new();
     let trigger = cancel.clone();
@@ -367,7 +367,15 @@ async fn cancel_keeps_the_partial_and_the_next_download_resumes_it() {
         write_buffer: 1024,
         ..options(10_000)
     };
-    let result = download::download_with(&http, &s.spec, &ms(&[30]), &opts, &tx, &cancel).await;
+    let result = download::download(
+        &http,
+        &s.spec,
+        &ms(&[30]),
+        &opts,
+        &|r| reports.keep(r),
+        &cancel,
+    )
+    .await;
     watcher.await.expect("watcher");
     assert!(
         matches!(result, Err(DownloadError::Cancelled)),
@@ -378,12 +386,7 @@ async fn cancel_keeps_the_partial_and_the_next_download_resumes_it() {
         std::fs::metadata(&partial).expect("partial kept").len(),
         10_000
     );
-    let mut outcomes = Vec::new();
-    while let Ok(e) = rx.try_recv() {
-        if let EngineEvent::DownloadAttempt(a) = e {
-            outcomes.push(a.outcome);
-        }
-    }
+    let outcomes: Vec<AttemptOutcome> = reports.attempts().into_iter().map(|a| a.outcome).collect();
     assert_eq!(outcomes, vec![AttemptOutcome::Cancelled]);
 
     let (result, log) = run(&s.spec, &ms(&[30]), &options(2000)).await;

@@ -5,8 +5,8 @@ use crate::common;
 
 use std::time::Duration;
 
+use sora_core::download::AttemptOutcome;
 use sora_core::download::RetrySchedule;
-use sora_core::engine::AttemptOutcome;
 use sora_core::providers::ContentRequest;
 use sora_sim::SimConfig;
 
@@ -30,7 +30,7 @@ async fn a_404_right_after_success_is_retried_then_saved_with_every_attempt_reco
     let (_job, gen_id) = succeeded_generation(&client).await;
     let dir = tempfile::tempdir().expect("tmp");
     let request = video_request(&client, &gen_id).await;
-    let spec = video_spec(&gen_id, request, dir.path().join("v.mp4"));
+    let spec = video_spec(request, dir.path().join("v.mp4"));
     let schedule = RetrySchedule(vec![Duration::from_millis(400); 6]);
     let (result, log) = download_with_log(&spec, &schedule).await;
     let done = result.expect("downloaded");
@@ -85,7 +85,7 @@ async fn the_original_bug_path_gives_up_and_names_the_right_route() {
         url: bad_url,
         headers: good.headers,
     };
-    let spec = video_spec(&gen_id, request, target.clone());
+    let spec = video_spec(request, target.clone());
     let schedule = RetrySchedule(vec![Duration::from_millis(20); 2]);
     let (result, log) = download_with_log(&spec, &schedule).await;
     let text = result.expect_err("must give up").to_string();
@@ -106,7 +106,7 @@ async fn a_refused_key_is_not_retried() {
     let wrong = client(&sim.base_url(), "not-the-key");
     let dir = tempfile::tempdir().expect("tmp");
     let request = video_request(&wrong, &gen_id).await;
-    let spec = video_spec(&gen_id, request, dir.path().join("v.mp4"));
+    let spec = video_spec(request, dir.path().join("v.mp4"));
     let schedule = RetrySchedule(vec![Duration::from_millis(20); 5]);
     let (result, log) = download_with_log(&spec, &schedule).await;
     let err = result.expect_err("401");

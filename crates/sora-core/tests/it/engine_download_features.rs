@@ -8,10 +8,10 @@ use crate::common;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use sora_core::download::{DownloadOptions, RetrySchedule};
+use sora_core::download::{AttemptOutcome, DownloadOptions, Report, RetrySchedule};
 use sora_core::engine::{
-    AttemptOutcome, Command, DownloadKey, DownloadLimits, Engine, EngineEvent, EngineExtras,
-    EngineSettings, JobKey, Services,
+    Command, DownloadKey, DownloadLimits, Engine, EngineEvent, EngineExtras, EngineSettings,
+    JobKey, Services,
 };
 use sora_core::providers::auth::Auth;
 use sora_core::providers::azure_sora::AzureSoraClient;
@@ -113,12 +113,11 @@ async fn until_complete(
 
 fn video_key(event: &EngineEvent) -> Option<&DownloadKey> {
     match event {
-        EngineEvent::DownloadProgress { key, .. }
+        EngineEvent::Download { key, .. }
         | EngineEvent::DownloadQueued { key }
         | EngineEvent::DownloadCancelled { key }
         | EngineEvent::DownloadFinished { key, .. }
         | EngineEvent::DownloadFailed { key, .. } => Some(key),
-        EngineEvent::DownloadAttempt(a) => Some(&a.key),
         _ => None,
     }
 }
@@ -177,9 +176,10 @@ async fn with_one_slot_the_second_download_waits_until_the_first_is_saved() {
         |e| matches!(e, EngineEvent::DownloadQueued { key } if *key == second),
     )
     .expect("queued");
-    let second_started = position(&events, |e| {
-        matches!(e, EngineEvent::DownloadProgress { key, .. } | EngineEvent::DownloadAttempt(sora_core::engine::Attempt { key, .. }) if *key == second)
-    })
+    let second_started = position(
+        &events,
+        |e| matches!(e, EngineEvent::Download { key, .. } if *key == second),
+    )
     .expect("the second ran");
     assert!(
         second_queued < first_saved && first_saved < second_started,
@@ -188,7 +188,7 @@ async fn with_one_slot_the_second_download_waits_until_the_first_is_saved() {
     // The stalled one was held for the stall, not restarted (the stall is under the timeout).
     let first_attempts = events
         .iter()
-        .filter(|e| matches!(e, EngineEvent::DownloadAttempt(a) if a.key == first))
+        .filter(|e| matches!(e, EngineEvent::Download { key, report: Report::Attempt(_) } if *key == first))
         .count();
     assert_eq!(first_attempts, 1, "{events:#?}");
     for key in [&first, &second] {
@@ -248,7 +248,10 @@ async fn cancel_a_stalled_download() -> (u64, u64) {
             .await
             .unwrap_or_else(|_| panic!("no progress within 20 s: {events:#?}"))
             .expect("engine open");
-        if let EngineEvent::DownloadProgress { key, bytes, .. } = &event
+        if let EngineEvent::Download {
+            key,
+            report: Report::Progress { bytes, .. },
+        } = &event
             && *bytes >= 16 * 1024
         {
             break key.clone();
@@ -277,7 +280,10 @@ async fn cancel_a_stalled_download() -> (u64, u64) {
     let attempt = rest
         .iter()
         .find_map(|e| match e {
-            EngineEvent::DownloadAttempt(a) if a.key == key => Some(a),
+            EngineEvent::Download {
+                key: of,
+                report: Report::Attempt(a),
+            } if *of == key => Some(a),
             _ => None,
         })
         .expect("the attempt is logged");
@@ -345,7 +351,10 @@ async fn a_content_url_that_keeps_answering_404_gets_the_diagnostic_requests_log
     let attempts: Vec<_> = events
         .iter()
         .filter_map(|e| match e {
-            EngineEvent::DownloadAttempt(a) => Some(a.clone()),
+            EngineEvent::Download {
+                report: Report::Attempt(a),
+                ..
+            } => Some(a.clone()),
             _ => None,
         })
         .collect();
@@ -359,7 +368,13 @@ async fn a_content_url_that_keeps_answering_404_gets_the_diagnostic_requests_log
         "first try and three retries: {attempts:#?}"
     );
     assert!(regular.iter().all(|a| a.status == Some(404)));
-    let gen_id = regular[0].key.output_id.clone();
+    let gen_id = events
+        .iter()
+        .find_map(|e| match e {
+            EngineEvent::Download { key, .. } => Some(key.output_id.clone()),
+            _ => None,
+        })
+        .expect("a download");
 
     let diagnostic: Vec<_> = attempts
         .iter()

@@ -79,15 +79,14 @@ async fn content_download(
         .content_request("gen_1", sora_core::providers::ContentVariant::Video)
         .await
         .expect("request");
-    let spec = common::azure::video_spec("gen_1", request, target.to_path_buf());
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let spec = common::azure::video_spec(request, target.to_path_buf());
     let options = DownloadOptions {
         stall_timeout: Duration::from_secs(5),
         ..DownloadOptions::default()
     };
     let once = RetrySchedule(Vec::new());
     let cancel = Default::default();
-    download::download_with(&http(policy), &spec, &once, &options, &tx, &cancel).await
+    download::download(&http(policy), &spec, &once, &options, &|_| {}, &cancel).await
 }
 
 #[tokio::test]

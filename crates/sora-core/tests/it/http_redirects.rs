@@ -117,11 +117,12 @@ async fn a_content_download_redirected_to_another_origin_carries_no_key() {
         let (first, other) = two_origins(code, video).await;
         for (family, request) in content_requests(first.base()).await {
             let dir = tempfile::tempdir().expect("tmp");
-            let spec = common::azure::video_spec("gen_1", request, dir.path().join("v.mp4"));
-            let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+            let spec = common::azure::video_spec(request, dir.path().join("v.mp4"));
             let http = sora_core::http::client().expect("http");
             let once = RetrySchedule(Vec::new());
-            let saved = download::download(&http, &spec, &once, &tx, &Default::default()).await;
+            let options = download::DownloadOptions::default();
+            let cancel = Default::default();
+            let saved = download::download(&http, &spec, &once, &options, &|_| {}, &cancel).await;
             let saved = saved.unwrap_or_else(|e| panic!("{family}, {code}: {e}"));
             assert_eq!(
                 std::fs::read(&saved.path).expect("saved"),

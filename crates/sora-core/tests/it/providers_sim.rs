@@ -7,8 +7,7 @@ use crate::common;
 use std::time::Duration;
 
 use serde_json::Value;
-use sora_core::download::{self, DownloadSpec, RetrySchedule};
-use sora_core::engine::{DownloadKey, JobKey};
+use sora_core::download::{self, DownloadSpec, Expect, RetrySchedule};
 use sora_core::providers::auth::Auth;
 use sora_core::providers::azure_sora::AzureSoraClient;
 use sora_core::providers::videos_v1::VideosV1Client;
@@ -17,7 +16,6 @@ use sora_core::providers::{
 };
 use sora_core::secret::Secret;
 use sora_sim::{RecordedRequest, SimConfig, SimHandle};
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 fn fast() -> SimConfig {
@@ -117,15 +115,9 @@ async fn full_cycle(provider: &Provider, req: &GenerationRequest) -> String {
     assert!(page.jobs.iter().any(|j| j.id == job.id), "listed: {page:?}");
 
     let dir = tempfile::tempdir().expect("tmp");
-    let (tx, _rx) = mpsc::unbounded_channel();
     for &variant in provider.variants() {
         let output = &job.outputs[0];
         let spec = DownloadSpec {
-            key: DownloadKey {
-                job: JobKey(1),
-                output_id: output.id.clone(),
-                variant,
-            },
             request: provider
                 .content_request(output, variant)
                 .await
@@ -133,13 +125,15 @@ async fn full_cycle(provider: &Provider, req: &GenerationRequest) -> String {
             target: dir
                 .path()
                 .join(format!("{}.{}", variant.label(), variant.file_extension())),
+            expect: Expect::Media(variant),
             expires_at: job.expires_at,
         };
         let done = download::download(
             &http(),
             &spec,
             &RetrySchedule::from_secs(&[]),
-            &tx,
+            &download::DownloadOptions::default(),
+            &|_| {},
             &CancellationToken::new(),
         )
         .await

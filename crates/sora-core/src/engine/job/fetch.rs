@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use crate::download::{self, DownloadError, DownloadSpec};
+use crate::download::{self, DownloadError, DownloadSpec, Expect};
 use crate::engine::{Ctx, DownloadKey, EngineEvent, JobKey};
 use crate::providers::{ContentRequest, ContentVariant, Job, Output, Provider};
 
@@ -80,16 +80,16 @@ async fn fetch(
         ContentVariant::Spritesheet => format!("{stem}.spritesheet.jpg"),
     };
     let spec = DownloadSpec {
-        key: key.clone(),
         request,
         target: ctx.download_dir(key.job).join(file_name),
+        expect: Expect::Media(key.variant),
         expires_at: job.expires_at,
     };
     let token = ctx.cancel.child_token();
     if let Ok(mut map) = ctx.downloads.lock() {
         map.insert(key.clone(), token.clone());
     }
-    let result = fetch_in_slot(ctx, http, &spec, &job.id, &token).await;
+    let result = fetch_in_slot(ctx, http, &key, &spec, &job.id, &token).await;
     if let Ok(mut map) = ctx.downloads.lock() {
         map.remove(&key);
     }
@@ -115,6 +115,7 @@ async fn fetch(
 async fn fetch_in_slot(
     ctx: &Ctx,
     http: &crate::http::Http,
+    key: &DownloadKey,
     spec: &DownloadSpec,
     job_id: &str,
     token: &tokio_util::sync::CancellationToken,
@@ -123,9 +124,7 @@ async fn fetch_in_slot(
     let _permit = match std::sync::Arc::clone(&slots).try_acquire_owned() {
         Ok(p) => p,
         Err(_) => {
-            ctx.send(EngineEvent::DownloadQueued {
-                key: spec.key.clone(),
-            });
+            ctx.send(EngineEvent::DownloadQueued { key: key.clone() });
             tokio::select! {
                 p = slots.acquire_owned() => p.map_err(|_| DownloadError::Cancelled)?,
                 () = token.cancelled() => return Err(DownloadError::Cancelled),
@@ -134,7 +133,14 @@ async fn fetch_in_slot(
     };
     let options = &ctx.limits.options;
     let schedule = &ctx.settings.retry_schedule;
-    let first = download::download_with(http, spec, schedule, options, &ctx.events, token).await;
+    // The download reports in its own words; the engine files each report under the key.
+    let report = |report| {
+        ctx.send(EngineEvent::Download {
+            key: key.clone(),
+            report,
+        })
+    };
+    let first = download::download(http, spec, schedule, options, &report, token).await;
     let expired = spec.expires_at.is_some_and(|t| SystemTime::now() >= t);
     let Err(DownloadError::GaveUp {
         last_status: Some(404),
@@ -147,15 +153,7 @@ async fn fetch_in_slot(
         return first;
     }
     let number = u32::try_from(schedule.max_attempts() + 1).unwrap_or(u32::MAX);
-    let found = download::diagnose::run(
-        http,
-        &spec.key,
-        &spec.request,
-        Some(job_id),
-        number,
-        &ctx.events,
-    )
-    .await;
+    let found = download::diagnose::run(http, &spec.request, Some(job_id), number, &report).await;
     for url in found {
         // Credentials go only where they came from.
         let same_origin = url.origin() == spec.request.url.origin();
@@ -169,9 +167,7 @@ async fn fetch_in_slot(
             url,
         };
         let once = download::RetrySchedule(Vec::new());
-        if let Ok(done) =
-            download::download_with(http, &alt, &once, options, &ctx.events, token).await
-        {
+        if let Ok(done) = download::download(http, &alt, &once, options, &report, token).await {
             return Ok(done);
         }
     }

@@ -42,20 +42,15 @@ pub async fn succeeded_generation(client: &AzureSoraClient) -> (String, String) 
     panic!("job did not succeed within 5 s");
 }
 
-/// A download of `generation_id`'s video to `target` through `request`.
+/// A download of a video to `target` through `request`.
 pub fn video_spec(
-    generation_id: &str,
     request: sora_core::providers::ContentRequest,
     target: std::path::PathBuf,
 ) -> sora_core::download::DownloadSpec {
     sora_core::download::DownloadSpec {
-        key: sora_core::engine::DownloadKey {
-            job: sora_core::engine::JobKey(1),
-            output_id: generation_id.to_string(),
-            variant: sora_core::providers::ContentVariant::Video,
-        },
         request,
         target,
+        expect: sora_core::download::Expect::Media(sora_core::providers::ContentVariant::Video),
         expires_at: None,
     }
 }
@@ -77,22 +72,17 @@ pub async fn download_with_log(
     schedule: &sora_core::download::RetrySchedule,
 ) -> (
     Result<sora_core::download::Downloaded, sora_core::download::DownloadError>,
-    Vec<sora_core::engine::Attempt>,
+    Vec<sora_core::download::Attempt>,
 ) {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let reports = super::Reports::default();
     let result = sora_core::download::download(
         &sora_core::http::client().expect("http"),
         spec,
         schedule,
-        &tx,
+        &sora_core::download::DownloadOptions::default(),
+        &|r| reports.keep(r),
         &tokio_util::sync::CancellationToken::new(),
     )
     .await;
-    let mut attempts = Vec::new();
-    while let Ok(event) = rx.try_recv() {
-        if let sora_core::engine::EngineEvent::DownloadAttempt(a) = event {
-            attempts.push(a);
-        }
-    }
-    (result, attempts)
+    (result, reports.attempts())
 }
