@@ -5,7 +5,11 @@
 use std::path::Path;
 
 use super::{Ctx, EngineEvent, JobKey};
+use crate::download::Throttle;
 use crate::storage::{StorageClient, StorageError, content_type_for};
+
+/// Upload progress goes to the front end at most this often.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Upload `path` to `<output bucket>/<job id>/<file name>`; returns whether it worked.
 pub(super) async fn run(ctx: &Ctx, job: JobKey, path: &Path) -> bool {
@@ -134,15 +138,15 @@ async fn store(
         .await
         .map(|m| m.len())
         .unwrap_or(0);
-    // Progress at most every 250 ms, so a fast upload cannot flood the front end.
-    let last_report = std::sync::Mutex::new(None::<std::time::Instant>);
+    // Progress at most every 250 ms, so a fast upload cannot flood the front end; the first and
+    // the last always.
+    let throttle = std::sync::Mutex::new(Throttle::new(PROGRESS_EVERY));
     let report = |sent: u64, total: u64| {
-        let Ok(mut last) = last_report.lock() else {
-            return;
-        };
-        let due = last.is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(250));
-        if due || sent == total {
-            *last = Some(std::time::Instant::now());
+        let due = throttle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .ready(sent == total);
+        if due {
             let _ = ctx.events.send(EngineEvent::UploadProgress {
                 job,
                 object_path: object_path.to_string(),
