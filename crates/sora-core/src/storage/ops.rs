@@ -5,10 +5,11 @@ use std::path::Path;
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
-use tokio::io::AsyncWriteExt;
+use tokio_util::sync::CancellationToken;
 
 use super::{Bucket, ObjectEntry, StorageClient, StorageError, UploadAnswer};
-use crate::http::Call;
+use crate::download::{self, DownloadError, DownloadOptions, DownloadSpec, Expect, RetrySchedule};
+use crate::providers::ContentRequest;
 
 /// The columns `POST /object/list` sorts by (the server has no size column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -131,9 +132,11 @@ impl StorageClient {
             .map(drop)
     }
 
-    /// Stream an object to `out`: written to `out.partial`, renamed once complete; a failed
-    /// download leaves neither behind. `out` must name a file, not a folder. Returns the bytes
-    /// written.
+    /// Fetch an object to `out` through the download engine (the one "stream to `.partial`,
+    /// verify, rename" there is): bounded by the request policy, with the stall timer, the
+    /// private `.partial` that a failed attempt keeps and the next `get` resumes, and a check of
+    /// the length (and of a checksum the server states) before the rename. One attempt: an
+    /// object is there or it is not. `out` must name a file, not a folder. Returns the bytes.
     pub async fn download_to(
         &self,
         bucket: &str,
@@ -150,63 +153,40 @@ impl StorageClient {
                 ),
             });
         }
-        let response = self
-            .http
-            .send(self.request(Method::GET, url.clone()), Call::Transfer)
-            .await
-            .map_err(|e| Self::network(&url, &e))?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(self.api_error(status.as_u16(), &response.error_body().await));
-        }
-        let partial = out.with_extension(match out.extension() {
-            Some(ext) => format!("{}.partial", ext.to_string_lossy()),
-            None => "partial".to_string(),
-        });
-        let written = match Self::write_body(response, &url, &partial).await {
-            Ok(written) => written,
-            Err(error) => {
-                let _ = tokio::fs::remove_file(&partial).await;
-                return Err(error);
-            }
+        let spec = DownloadSpec {
+            request: ContentRequest {
+                url: url.clone(),
+                headers: self.auth_headers(),
+            },
+            target: out.to_path_buf(),
+            expect: Expect::Anything,
+            expires_at: None,
         };
-        if let Err(source) = tokio::fs::rename(&partial, out).await {
-            let _ = tokio::fs::remove_file(&partial).await;
-            return Err(StorageError::Write {
-                path: out.display().to_string(),
+        let once = RetrySchedule(Vec::new());
+        let options = DownloadOptions::default();
+        let cancel = CancellationToken::new();
+        match download::download(&self.http, &spec, &once, &options, &|_| {}, &cancel).await {
+            Ok(done) => Ok(done.bytes),
+            Err(DownloadError::Disk { path, source }) => Err(StorageError::Write {
+                path: path.display().to_string(),
                 source,
-            });
+            }),
+            // Storage's own error answer ("Bucket not found", a refused key), read as Storage
+            // words it.
+            Err(DownloadError::GaveUp {
+                last_status: Some(status),
+                last_body,
+                ..
+            }) if status >= 400 => Err(self.api_error(status, &last_body)),
+            Err(DownloadError::GaveUp { why, .. }) => Err(StorageError::Network {
+                url: crate::http::redact_url(&url),
+                reason: why,
+            }),
+            Err(e @ DownloadError::Cancelled) => Err(StorageError::Network {
+                url: crate::http::redact_url(&url),
+                reason: e.to_string(),
+            }),
         }
-        Ok(written)
-    }
-
-    /// The answer's body into `partial`, synced to disk.
-    async fn write_body(
-        mut response: crate::http::Response,
-        url: &url::Url,
-        partial: &Path,
-    ) -> Result<u64, StorageError> {
-        let write_err = |source| StorageError::Write {
-            path: partial.display().to_string(),
-            source,
-        };
-        // Never through a symbolic link planted at the partial's path (it would overwrite what
-        // the link points to), and readable by the user alone.
-        let mut file = tokio::fs::OpenOptions::from(crate::download::files::private_options())
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(partial)
-            .await
-            .map_err(write_err)?;
-        let mut written = 0u64;
-        while let Some(chunk) = response.chunk().await.map_err(|e| Self::network(url, &e))? {
-            file.write_all(&chunk).await.map_err(write_err)?;
-            written += chunk.len() as u64;
-        }
-        file.flush().await.map_err(write_err)?;
-        file.sync_all().await.map_err(write_err)?;
-        Ok(written)
     }
 
     /// Whether the object exists (`GET /object/info/authenticated/...`): `Err` with NoSuchKey

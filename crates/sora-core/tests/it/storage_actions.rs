@@ -586,3 +586,56 @@ async fn paths_a_url_would_rewrite_are_refused_the_same_way_at_every_size() {
     assert!(handle.requests().is_empty(), "nothing was sent");
     handle.shutdown().await;
 }
+
+/// A bucket download cut off mid-body keeps what arrived in its private `.partial` (nothing at
+/// the final path), and the next download resumes from there with `Range`: the bytes that came
+/// are not fetched again, and the file is byte-identical.
+#[tokio::test]
+async fn a_bucket_download_cut_off_resumes_from_its_partial() {
+    let (handle, s) = start(SimConfig::default()).await;
+    let body = pattern(200_000);
+    let (dir, file) = temp_file(&body);
+    s.upload_file("output-videos", "cut/clip.mp4", &file, "video/mp4", false)
+        .await
+        .expect("upload");
+    handle.inject(
+        FaultRule::new(
+            FaultTarget::new(FaultRoute::StorageDownload),
+            Fault::ResetMidBody {
+                after_bytes: 50_000,
+            },
+        )
+        .times(1),
+    );
+    let out = dir.path().join("back.mp4");
+    let cut = s
+        .download_to("output-videos", "cut/clip.mp4", &out)
+        .await
+        .expect_err("the connection was reset");
+    assert!(!out.exists(), "nothing at the final path: {cut}");
+    let partial = sora_core::download::partial_path(&out);
+    let kept = std::fs::metadata(&partial)
+        .expect("the partial is kept")
+        .len();
+    assert_eq!(kept, 50_000, "every byte that arrived");
+
+    handle.clear_requests();
+    let n = s
+        .download_to("output-videos", "cut/clip.mp4", &out)
+        .await
+        .expect("resumed");
+    assert_eq!(n, body.len() as u64);
+    assert_eq!(std::fs::read(&out).expect("read"), body, "byte-identical");
+    let ranges: Vec<String> = handle
+        .requests()
+        .iter()
+        .filter_map(|r| r.header("range").map(str::to_string))
+        .collect();
+    assert_eq!(
+        ranges,
+        vec!["bytes=50000-".to_string()],
+        "resumed, not restarted"
+    );
+    assert!(!partial.exists(), "the partial became the file");
+    handle.shutdown().await;
+}
