@@ -59,50 +59,27 @@ pub(super) async fn run(
     report: Sink<'_>,
     seen: &mut Seen,
 ) -> Result<AttemptDone, AttemptError> {
-    let partial = partial_path(&spec.target);
-    let disk = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| AttemptError::Disk(DownloadError::Disk { path, source })
-    };
     // Resume only what can be checked: a partial with the validator of the answer it came from.
     let saved = saved_state(&spec.target).await;
     let have = match &saved {
-        Some(_) => file_len(&partial).await,
+        Some(_) => file_len(&partial_path(&spec.target)).await,
         None => 0,
     };
-    let mut request = http
-        .get(spec.request.url.clone())
-        .headers(spec.request.headers.clone());
-    if let (Some(s), true) = (&saved, have > 0) {
-        request = request
-            .header(reqwest::header::RANGE, format!("bytes={have}-"))
-            .header(reqwest::header::IF_RANGE, s.validator.as_str());
-    }
-    let saved_digest = saved.and_then(|s| s.digest);
     // The policy bounds the wait for the answer (time to first byte) and follows redirects; one
     // to another origin (a CDN) carries none of the service's keys.
     let response = http
-        .send(request, Call::Transfer)
+        .send(request(http, spec, saved.as_ref(), have), Call::Transfer)
         .await
         .map_err(|e| AttemptError::Network(e.to_string()))?;
     let status = response.status().as_u16();
     seen.status = Some(status);
     seen.headers = useful_headers(response.headers());
     seen.request_id = crate::http::request_id(response.headers());
-    let content_range = crate::http::header_text(response.headers(), "content-range");
     if !response.status().is_success() && status != 416 {
-        let retry_after = crate::http::header_text(response.headers(), "retry-after")
-            .and_then(|v| parse_retry_after(&v, SystemTime::now()));
-        let body = response.error_body().await;
-        seen.bytes = body.len() as u64;
-        let api = crate::providers::ApiError::from_body(status, &body);
-        return Err(AttemptError::Http {
-            status,
-            retry_after,
-            body: http.policy().screen_text(&api.message),
-            raw: body.to_vec(),
-        });
+        return Err(error_answer(http, response, status, seen).await);
     }
+    let saved_digest = saved.and_then(|s| s.digest);
+    let content_range = crate::http::header_text(response.headers(), "content-range");
     let decision = resume::decide(
         status,
         content_range.as_deref(),
@@ -120,49 +97,120 @@ pub(super) async fn run(
         }
         resume::Resume::Append { total } => {
             seen.resumed_from = Some(have);
-            let stated = digest::expected(response.headers(), false);
-            if let (Some(before), Some(now)) = (&saved_digest, &stated)
-                && before.algorithm == now.algorithm
-                && before.value != now.value
-            {
-                // Same validator, other bytes: appending would make a file of two versions.
-                discard_partial(&spec.target).await;
-                return Err(AttemptError::Body(format!(
-                    "the content changed since the partial was written (its {} checksum differs, though its validator is the same); starting over",
-                    now.algorithm.label()
-                )));
-            }
-            let file = tokio::fs::OpenOptions::from(files::private_options())
-                .append(true)
-                .open(&partial)
-                .await
-                .map_err(disk(&partial))?;
-            (file, have, total, stated.or(saved_digest))
+            let (file, expected) = append(spec, response.headers(), saved_digest).await?;
+            (file, have, total, expected)
         }
         resume::Resume::StartOver { total } => {
-            if let Some(dir) = spec.target.parent() {
-                files::create_private_dir(dir).map_err(disk(dir))?;
-            }
-            let file = tokio::fs::OpenOptions::from(files::private_options())
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(&partial)
-                .await
-                .map_err(disk(&partial))?;
-            let stated = digest::expected(response.headers(), status == 200);
-            // Remember what this partial is a prefix of, for a later `If-Range`, and the
-            // checksum of the whole, to check the file a resume completes.
-            let validator = resume::validator(response.headers());
-            partial::save_state(&spec.target, validator, stated.as_ref())
-                .await
-                .map_err(|(path, e)| disk(&path)(e))?;
-            (file, 0, total, stated)
+            let (file, expected) = start_over(spec, response.headers(), status).await?;
+            (file, 0, total, expected)
         }
     };
     let on_disk = body::pump(
-        http, response, file, written, total, spec, options, report, seen,
+        http,
+        spec,
+        options,
+        report,
+        (response, file, written, total),
+        seen,
     )
     .await?;
     verify::finish(spec, on_disk, total, expected.as_ref()).await
+}
+
+/// The GET, continuing the partial (`Range` from `have`, `If-Range` its validator) when there
+/// is one to continue.
+fn request(
+    http: &Http,
+    spec: &DownloadSpec,
+    saved: Option<&partial::Saved>,
+    have: u64,
+) -> reqwest::RequestBuilder {
+    let request = http
+        .get(spec.request.url.clone())
+        .headers(spec.request.headers.clone());
+    match saved {
+        Some(s) if have > 0 => request
+            .header(reqwest::header::RANGE, format!("bytes={have}-"))
+            .header(reqwest::header::IF_RANGE, s.validator.as_str()),
+        _ => request,
+    }
+}
+
+/// An error status: a short excerpt of what the service said, and when to come back.
+async fn error_answer(
+    http: &Http,
+    response: crate::http::Response,
+    status: u16,
+    seen: &mut Seen,
+) -> AttemptError {
+    let retry_after = crate::http::header_text(response.headers(), "retry-after")
+        .and_then(|v| parse_retry_after(&v, SystemTime::now()));
+    let body = response.error_body().await;
+    seen.bytes = body.len() as u64;
+    let api = crate::providers::ApiError::from_body(status, &body);
+    AttemptError::Http {
+        status,
+        retry_after,
+        body: http.policy().screen_text(&api.message),
+        raw: body.to_vec(),
+    }
+}
+
+fn disk(path: &Path) -> impl FnOnce(std::io::Error) -> AttemptError + use<> {
+    let path = path.to_path_buf();
+    move |source| AttemptError::Disk(DownloadError::Disk { path, source })
+}
+
+/// The server continues the partial: open it to append, unless the checksum it states now
+/// differs from the one the partial was started under (then start over).
+async fn append(
+    spec: &DownloadSpec,
+    headers: &reqwest::header::HeaderMap,
+    saved_digest: Option<digest::Expected>,
+) -> Result<(tokio::fs::File, Option<digest::Expected>), AttemptError> {
+    let stated = digest::expected(headers, false);
+    if let (Some(before), Some(now)) = (&saved_digest, &stated)
+        && before.algorithm == now.algorithm
+        && before.value != now.value
+    {
+        // Same validator, other bytes: appending would make a file of two versions.
+        discard_partial(&spec.target).await;
+        return Err(AttemptError::Body(format!(
+            "the content changed since the partial was written (its {} checksum differs, though its validator is the same); starting over",
+            now.algorithm.label()
+        )));
+    }
+    let partial = partial_path(&spec.target);
+    let file = tokio::fs::OpenOptions::from(files::private_options())
+        .append(true)
+        .open(&partial)
+        .await
+        .map_err(disk(&partial))?;
+    Ok((file, stated.or(saved_digest)))
+}
+
+/// A fresh partial (the directory made private if missing), with what it is a prefix of saved
+/// beside it: the validator, for a later `If-Range`, and the checksum of the whole, to check the
+/// file a resume completes.
+async fn start_over(
+    spec: &DownloadSpec,
+    headers: &reqwest::header::HeaderMap,
+    status: u16,
+) -> Result<(tokio::fs::File, Option<digest::Expected>), AttemptError> {
+    if let Some(dir) = spec.target.parent() {
+        files::create_private_dir(dir).map_err(disk(dir))?;
+    }
+    let partial = partial_path(&spec.target);
+    let file = tokio::fs::OpenOptions::from(files::private_options())
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&partial)
+        .await
+        .map_err(disk(&partial))?;
+    let stated = digest::expected(headers, status == 200);
+    partial::save_state(&spec.target, resume::validator(headers), stated.as_ref())
+        .await
+        .map_err(|(path, e)| disk(&path)(e))?;
+    Ok((file, stated))
 }

@@ -3,8 +3,9 @@
 //! progress reported at most every `progress_every`, and the file synced before it is checked.
 
 use std::path::Path;
+use std::pin::Pin;
 
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 
 use super::attempt::{AttemptError, Seen};
 use super::{
@@ -15,26 +16,16 @@ use crate::http::{Direction, Http, Pace};
 
 /// Stream `response` into `file` (which holds `written` bytes already); the bytes on disk once
 /// the body ended, or why the attempt failed.
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn pump(
     http: &Http,
-    response: crate::http::Response,
-    file: tokio::fs::File,
-    written: u64,
-    total: Option<u64>,
     spec: &DownloadSpec,
     options: &DownloadOptions,
     report: Sink<'_>,
+    (response, file, written, total): (crate::http::Response, tokio::fs::File, u64, Option<u64>),
     seen: &mut Seen,
 ) -> Result<u64, AttemptError> {
-    let partial = partial_path(&spec.target);
-    let disk = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| AttemptError::Disk(DownloadError::Disk { path, source })
-    };
-    let mut written = written;
     let start_len = written;
-    let from_start = written == 0;
+    let mut written = written;
     let file = file.into_std().await;
     let (mut feeder, handle) = writer::spawn(file, written, options.write_buffer, options.sync);
     seen.writer = Some(handle);
@@ -42,39 +33,14 @@ pub(super) async fn pump(
     // A trickle (a byte every few seconds) never stalls: the minimum rate ends it.
     let mut pace = Pace::new(http.policy(), tokio::time::Instant::now(), 0);
     let mut head: Vec<u8> = Vec::with_capacity(HEAD_LEN);
-    let mut head_checked = !from_start;
+    let mut head_checked = start_len > 0;
     let mut throttle = Throttle::new(options.progress_every);
     // One stall timer for the whole body, pushed back only when it fires: no timer
     // registration per chunk.
     let stall = tokio::time::sleep(options.stall_timeout);
     tokio::pin!(stall);
     let broken = loop {
-        let next: Option<Result<bytes::Bytes, Broke>> =
-            match futures_util::FutureExt::now_or_never(stream.next()) {
-                Some(next) => next.map(|r| r.map_err(Broke::Http)),
-                None => {
-                    // The network has nothing right now: hand the gathered bytes to the disk.
-                    if feeder.flush().await.is_err() {
-                        break None;
-                    }
-                    let waiting_since = tokio::time::Instant::now();
-                    loop {
-                        tokio::select! {
-                            biased;
-                            next = stream.next() => break next.map(|r| r.map_err(Broke::Http)),
-                            () = &mut stall => {
-                                let quiet_until = waiting_since + options.stall_timeout;
-                                if tokio::time::Instant::now() < quiet_until {
-                                    stall.as_mut().reset(quiet_until);
-                                } else {
-                                    break Some(Err(Broke::Stalled));
-                                }
-                            }
-                        }
-                    }
-                }
-            };
-        let chunk = match next {
+        let chunk = match next_chunk(&mut stream, &mut feeder, &mut stall, options).await {
             None => break None,
             Some(Err(Broke::Stalled)) => {
                 break Some(format!(
@@ -88,6 +54,7 @@ pub(super) async fn pump(
                     crate::http::error_chain(&e.without_url())
                 ));
             }
+            Some(Err(Broke::Disk)) => break None,
             Some(Ok(c)) => c,
         };
         if !head_checked {
@@ -124,20 +91,71 @@ pub(super) async fn pump(
             });
         }
     };
-    // Whatever arrived stays on disk, so the next attempt continues from it.
+    let on_disk = start_len + settle(feeder, seen, &partial_path(&spec.target), options).await?;
+    match broken {
+        Some(why) => Err(AttemptError::Body(why)),
+        None => Ok(on_disk),
+    }
+}
+
+/// The next chunk of the body. When the network has nothing right now, the gathered bytes go
+/// to the disk first; then the wait is bounded by the stall timer, pushed back only when it
+/// fires.
+async fn next_chunk<S>(
+    stream: &mut S,
+    feeder: &mut writer::Feeder,
+    stall: &mut Pin<&mut tokio::time::Sleep>,
+    options: &DownloadOptions,
+) -> Option<Result<bytes::Bytes, Broke>>
+where
+    S: Stream<Item = Result<bytes::Bytes, reqwest::Error>> + Unpin,
+{
+    if let Some(next) = futures_util::FutureExt::now_or_never(stream.next()) {
+        return next.map(|r| r.map_err(Broke::Http));
+    }
+    if feeder.flush().await.is_err() {
+        return Some(Err(Broke::Disk));
+    }
+    let waiting_since = tokio::time::Instant::now();
+    loop {
+        tokio::select! {
+            biased;
+            next = stream.next() => return next.map(|r| r.map_err(Broke::Http)),
+            () = stall.as_mut() => {
+                let quiet_until = waiting_since + options.stall_timeout;
+                if tokio::time::Instant::now() < quiet_until {
+                    stall.as_mut().reset(quiet_until);
+                } else {
+                    return Some(Err(Broke::Stalled));
+                }
+            }
+        }
+    }
+}
+
+/// Whatever arrived stays on disk, so the next attempt continues from it: flush, wait for the
+/// writer, and (with `sync`) `fdatasync` the file. The bytes this attempt wrote.
+async fn settle(
+    mut feeder: writer::Feeder,
+    seen: &mut Seen,
+    partial: &Path,
+    options: &DownloadOptions,
+) -> Result<u64, AttemptError> {
+    let disk = |source| {
+        AttemptError::Disk(DownloadError::Disk {
+            path: partial.to_path_buf(),
+            source,
+        })
+    };
     let _ = feeder.flush().await;
     drop(feeder);
     let done = match seen.writer.take() {
         Some(w) => w.await.map_err(|e| std::io::Error::other(e.to_string())),
         None => Err(std::io::Error::other("the disk writer is gone")),
     };
-    let done = done.map_err(disk(&partial))?;
+    let done = done.map_err(disk)?;
     if let Some(e) = done.error {
-        return Err(disk(&partial)(e));
-    }
-    let on_disk = start_len + done.bytes;
-    if let Some(why) = broken {
-        return Err(AttemptError::Body(why));
+        return Err(disk(e));
     }
     if options.sync {
         // fdatasync: the data and the size; writeback already ran during the transfer.
@@ -146,15 +164,17 @@ pub(super) async fn pump(
             .await
             .map_err(|e| std::io::Error::other(e.to_string()))
             .and_then(|r| r)
-            .map_err(disk(&partial))?;
+            .map_err(disk)?;
     } else {
         drop(done.file);
     }
-    Ok(on_disk)
+    Ok(done.bytes)
 }
 
 /// Why the body stopped before its end.
 enum Broke {
     Stalled,
     Http(reqwest::Error),
+    /// The disk writer is gone: `settle` reports why.
+    Disk,
 }

@@ -2,11 +2,11 @@
 //! saved, a verdict says stop, the schedule is used up or the caller cancels. A server's
 //! `Retry-After` wins when it asks for longer than the schedule, up to [`MAX_RETRY_AFTER`].
 
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use tokio_util::sync::CancellationToken;
 
-use super::attempt::{self, AttemptError, Seen};
+use super::attempt::{self, AttemptDone, AttemptError, Seen};
 use super::{
     Attempt, AttemptOutcome, DownloadError, DownloadOptions, DownloadSpec, Downloaded,
     MAX_RETRY_AFTER, Report, RetrySchedule, Sink, Verdict, capped_retry_after,
@@ -22,49 +22,21 @@ pub(super) async fn run(
     report: Sink<'_>,
     cancel: &CancellationToken,
 ) -> Result<Downloaded, DownloadError> {
-    let url_text = spec.request.display_url();
+    let url = spec.request.display_url();
     let mut retries = 0usize;
     loop {
         let number = u32::try_from(retries + 1).unwrap_or(u32::MAX);
-        let started_at = SystemTime::now();
-        let clock = Instant::now();
-        let mut seen = Seen::default();
-        let result = tokio::select! {
-            r = attempt::run(http, spec, options, report, &mut seen) => Some(r),
-            () = cancel.cancelled() => None,
-        };
-        if let Some(w) = seen.writer.take() {
-            // Cancelled mid-body: the feeder is gone, the writer drains what was handed over.
-            let _ = w.await;
-        }
-        let mut record = Attempt {
-            number,
-            method: "GET",
-            url: url_text.clone(),
-            status: seen.status,
-            bytes: seen.bytes,
-            started_at,
-            duration: clock.elapsed(),
-            outcome: AttemptOutcome::GaveUp,
-            detail: String::new(),
-            next_retry_in: None,
-            request_id: seen.request_id.take(),
-            headers: std::mem::take(&mut seen.headers),
-        };
-        let resumed = seen
-            .resumed_from
-            .map(|n| format!(" (resumed at byte {n})"))
-            .unwrap_or_default();
-        let Some(result) = result else {
-            record.outcome = AttemptOutcome::Cancelled;
-            record.detail = format!("cancelled; partial kept for resume{resumed}");
-            report(Report::Attempt(record));
-            return Err(DownloadError::Cancelled);
-        };
+        let (result, mut record, resumed) =
+            one_attempt(http, spec, options, report, cancel, number, &url).await;
         let expired_by_clock = spec.expires_at.is_some_and(|t| SystemTime::now() >= t);
-        let mut last_body = Vec::new();
-        let (verdict, retry_after) = match result {
-            Ok(done) => {
+        let failure = match result {
+            None => {
+                record.outcome = AttemptOutcome::Cancelled;
+                record.detail = format!("cancelled; partial kept for resume{resumed}");
+                report(Report::Attempt(record));
+                return Err(DownloadError::Cancelled);
+            }
+            Some(Ok(done)) => {
                 record.outcome = AttemptOutcome::Saved;
                 record.detail = format!("{} verified{resumed}", done.path.display());
                 report(Report::Attempt(record));
@@ -73,85 +45,44 @@ pub(super) async fn run(
                     bytes: done.bytes,
                 });
             }
-            Err(AttemptError::Disk(e)) => {
+            Some(Err(AttemptError::Disk(e))) => {
                 record.detail = e.to_string();
                 report(Report::Attempt(record));
                 return Err(e);
             }
-            Err(AttemptError::Http {
-                status,
-                retry_after,
-                body,
-                raw,
-            }) => {
-                last_body = raw;
-                let expired = expired_by_clock || (status == 404 && says_expired(&body));
-                let mut verdict = judge_status(status, expired);
-                let (Verdict::Retry { why } | Verdict::Stop { why }) = &mut verdict;
-                if !body.is_empty() {
-                    why.push_str(&format!(" (service: {body})"));
-                }
-                (verdict, retry_after)
-            }
-            Err(AttemptError::Body(why)) => (
-                Verdict::Retry {
-                    why: why + &resumed,
-                },
-                None,
-            ),
-            Err(AttemptError::Network(why)) => (Verdict::Retry { why }, None),
+            Some(Err(e)) => judge(e, &resumed, expired_by_clock),
         };
-        let why = match verdict {
-            Verdict::Stop { why } => {
-                record.detail = why.clone();
-                report(Report::Attempt(record));
-                return Err(DownloadError::GaveUp {
-                    url: url_text,
-                    why,
-                    last_status: seen.status,
-                    last_body,
-                });
-            }
-            Verdict::Retry { why } => why,
-        };
-        let give_up = |record: &mut Attempt, final_why: String| {
-            record.detail = final_why.clone();
+        let give_up = |mut record: Attempt, why: String| {
+            record.detail = why.clone();
             report(Report::Attempt(record.clone()));
             Err(DownloadError::GaveUp {
-                url: url_text.clone(),
-                why: final_why,
-                last_status: seen.status,
-                last_body: last_body.clone(),
+                url: url.clone(),
+                why,
+                last_status: record.status,
+                last_body: failure.body.clone(),
             })
         };
-        let Some(delay) = schedule.delay(retries) else {
-            let final_why = if record.status == Some(404) {
-                explain_persistent_404(spec.request.url.path(), expired_by_clock)
-            } else {
-                if number > 1 {
-                    format!("{why}; gave up after {number} attempts")
-                } else {
-                    why
-                }
-            };
-            return give_up(&mut record, final_why);
+        let why = match failure.verdict {
+            Verdict::Stop { why } => return give_up(record, why),
+            Verdict::Retry { why } => why,
         };
-        let delay = if options.jitter {
-            jittered(delay, fastrand::f64())
-        } else {
-            delay
-        };
-        // The server's Retry-After wins when it asks for longer than the schedule.
-        let delay = match capped_retry_after(retry_after, MAX_RETRY_AFTER) {
-            Err(asked) => {
-                let final_why = format!(
+        let delay = match next_delay(schedule, retries, options, failure.retry_after) {
+            Ok(delay) => delay,
+            Err(Exhausted::Schedule) if record.status == Some(404) => {
+                let why = explain_persistent_404(spec.request.url.path(), expired_by_clock);
+                return give_up(record, why);
+            }
+            Err(Exhausted::Schedule) if number > 1 => {
+                return give_up(record, format!("{why}; gave up after {number} attempts"));
+            }
+            Err(Exhausted::Schedule) => return give_up(record, why),
+            Err(Exhausted::AsksTooLong(asked)) => {
+                let why = format!(
                     "{why}; the service asks to wait {}s, longer than sora-tui waits: run the download again later",
                     asked.as_secs()
                 );
-                return give_up(&mut record, final_why);
+                return give_up(record, why);
             }
-            Ok(Some(asked)) => asked.max(delay),
-            Ok(None) => delay,
         };
         record.outcome = AttemptOutcome::WillRetry;
         record.detail = why;
@@ -162,5 +93,121 @@ pub(super) async fn run(
             () = cancel.cancelled() => return Err(DownloadError::Cancelled),
         }
         retries += 1;
+    }
+}
+
+/// Run attempt `number` (`None` in the result: cancelled); what it saw goes into its record,
+/// whose outcome and detail the caller fills in. Also says where a resumed attempt started.
+async fn one_attempt(
+    http: &Http,
+    spec: &DownloadSpec,
+    options: &DownloadOptions,
+    report: Sink<'_>,
+    cancel: &CancellationToken,
+    number: u32,
+    url: &str,
+) -> (Option<Result<AttemptDone, AttemptError>>, Attempt, String) {
+    let started_at = SystemTime::now();
+    let clock = Instant::now();
+    let mut seen = Seen::default();
+    let result = tokio::select! {
+        r = attempt::run(http, spec, options, report, &mut seen) => Some(r),
+        () = cancel.cancelled() => None,
+    };
+    if let Some(w) = seen.writer.take() {
+        // Cancelled mid-body: the feeder is gone, the writer drains what was handed over.
+        let _ = w.await;
+    }
+    let record = Attempt {
+        number,
+        method: "GET",
+        url: url.to_string(),
+        status: seen.status,
+        bytes: seen.bytes,
+        started_at,
+        duration: clock.elapsed(),
+        outcome: AttemptOutcome::GaveUp,
+        detail: String::new(),
+        next_retry_in: None,
+        request_id: seen.request_id.take(),
+        headers: std::mem::take(&mut seen.headers),
+    };
+    let resumed = seen
+        .resumed_from
+        .map(|n| format!(" (resumed at byte {n})"))
+        .unwrap_or_default();
+    (result, record, resumed)
+}
+
+/// A failed attempt, judged: stop or retry, the wait the server asked for, and its error body.
+struct Failure {
+    verdict: Verdict,
+    retry_after: Option<Duration>,
+    body: Vec<u8>,
+}
+
+/// What a failure (other than the disk's) means for the next attempt.
+fn judge(error: AttemptError, resumed: &str, expired_by_clock: bool) -> Failure {
+    let retry = |why| Failure {
+        verdict: Verdict::Retry { why },
+        retry_after: None,
+        body: Vec::new(),
+    };
+    match error {
+        AttemptError::Http {
+            status,
+            retry_after,
+            body,
+            raw,
+        } => {
+            let expired = expired_by_clock || (status == 404 && says_expired(&body));
+            let mut verdict = judge_status(status, expired);
+            let (Verdict::Retry { why } | Verdict::Stop { why }) = &mut verdict;
+            if !body.is_empty() {
+                why.push_str(&format!(" (service: {body})"));
+            }
+            Failure {
+                verdict,
+                retry_after,
+                body: raw,
+            }
+        }
+        AttemptError::Body(why) => retry(why + resumed),
+        AttemptError::Network(why) => retry(why),
+        // The caller ends the download on a disk error before asking.
+        AttemptError::Disk(e) => Failure {
+            verdict: Verdict::Stop { why: e.to_string() },
+            retry_after: None,
+            body: Vec::new(),
+        },
+    }
+}
+
+/// Why no retry is scheduled.
+enum Exhausted {
+    /// The schedule is used up.
+    Schedule,
+    /// The server asks to wait longer than [`MAX_RETRY_AFTER`].
+    AsksTooLong(Duration),
+}
+
+/// The wait before retry number `retries` (0-based): the schedule's (jittered), unless the
+/// server's `Retry-After` asks for longer.
+fn next_delay(
+    schedule: &RetrySchedule,
+    retries: usize,
+    options: &DownloadOptions,
+    retry_after: Option<Duration>,
+) -> Result<Duration, Exhausted> {
+    let delay = schedule.delay(retries).ok_or(Exhausted::Schedule)?;
+    let delay = if options.jitter {
+        jittered(delay, fastrand::f64())
+    } else {
+        delay
+    };
+    match capped_retry_after(retry_after, MAX_RETRY_AFTER) {
+        Err(asked) => Err(Exhausted::AsksTooLong(asked)),
+        Ok(Some(asked)) => Ok(asked.max(delay)),
+        Ok(None) => Ok(delay),
     }
 }
