@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod azure_sora;
+pub mod catalogue;
 pub mod error;
 pub mod profile;
 pub mod videos_v1;
