@@ -8,6 +8,8 @@ pub mod auth;
 pub mod azure_sora;
 pub mod catalogue;
 pub mod error;
+pub mod fal;
+pub mod fal_wire;
 pub mod media;
 pub mod profile;
 pub mod runway;

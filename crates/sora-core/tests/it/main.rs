@@ -8,6 +8,7 @@ mod engine_download_features;
 mod engine_faults;
 mod engine_storage;
 mod journal_store;
+mod providers_fal;
 mod providers_runway;
 mod providers_sim;
 mod storage_actions;
