@@ -2,6 +2,8 @@
 //! local images sent as data URIs within a size limit, and polling and retry pacing.
 
 use std::path::Path;
+
+use base64::Engine as _;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
@@ -51,7 +53,7 @@ pub async fn image_data_uri(
     }
     Ok(format!(
         "data:{mime};base64,{}",
-        crate::base64::encode(&bytes)
+        base64::engine::general_purpose::STANDARD.encode(&bytes)
     ))
 }
 
