@@ -15,6 +15,36 @@ pub struct Submitted {
     pub queue_position: Option<u64>,
 }
 
+impl Submitted {
+    /// The URLs of a request known only by its id (after a restart, when the journal holds no
+    /// submit answer), built as fal-client's `from_request_id` builds them: status, result and
+    /// cancel use only owner/app (plus a `workflows/` or `comfy/` namespace), not the sub-path.
+    pub fn from_request_id(queue_base: &url::Url, model_id: &str, request_id: &str) -> Self {
+        let parts: Vec<&str> = model_id.split('/').filter(|s| !s.is_empty()).collect();
+        let take = match parts.first() {
+            Some(&"workflows") | Some(&"comfy") => 3,
+            _ => 2,
+        };
+        let app = parts
+            .iter()
+            .take(take)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("/");
+        let base = format!(
+            "{}/{app}/requests/{request_id}",
+            queue_base.as_str().trim_end_matches('/')
+        );
+        Self {
+            request_id: request_id.to_string(),
+            status_url: format!("{base}/status"),
+            cancel_url: format!("{base}/cancel"),
+            response_url: base,
+            queue_position: None,
+        }
+    }
+}
+
 /// `GET …/requests/{id}/status?logs=1`: 202 while IN_QUEUE / IN_PROGRESS, 200 when COMPLETED.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Status {
@@ -64,4 +94,33 @@ pub struct File {
 pub struct CancelAnswer {
     #[serde(default)]
     pub status: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_of_a_known_request_drop_the_model_sub_path() {
+        let base = url::Url::parse("https://queue.fal.run").expect("url");
+        let r =
+            Submitted::from_request_id(&base, "fal-ai/kling-video/v2.1/master/text-to-video", "r1");
+        assert_eq!(
+            r.status_url,
+            "https://queue.fal.run/fal-ai/kling-video/requests/r1/status"
+        );
+        assert_eq!(
+            r.response_url,
+            "https://queue.fal.run/fal-ai/kling-video/requests/r1"
+        );
+        assert_eq!(
+            r.cancel_url,
+            "https://queue.fal.run/fal-ai/kling-video/requests/r1/cancel"
+        );
+        let w = Submitted::from_request_id(&base, "workflows/me/flow/x", "r2");
+        assert_eq!(
+            w.response_url,
+            "https://queue.fal.run/workflows/me/flow/requests/r2"
+        );
+    }
 }
