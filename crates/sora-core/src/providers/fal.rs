@@ -75,7 +75,9 @@ impl FalClient {
         builder: RequestBuilder,
         url: &Url,
     ) -> Result<wire::Answer, ProviderError> {
-        wire::send(&self.http, SERVICE, builder, url).await.map_err(explain)
+        wire::send(&self.http, SERVICE, builder, url)
+            .await
+            .map_err(explain)
     }
 
     /// A URL the queue gave, used only when it is on the queue's own origin: the key is never

@@ -35,7 +35,12 @@ pub struct RunwayClient {
 }
 
 impl RunwayClient {
-    pub fn new(http: crate::http::Http, base: Url, key: Secret, version: impl Into<String>) -> Self {
+    pub fn new(
+        http: crate::http::Http,
+        base: Url,
+        key: Secret,
+        version: impl Into<String>,
+    ) -> Self {
         Self {
             http,
             base,
@@ -79,7 +84,9 @@ impl RunwayClient {
         builder: RequestBuilder,
         url: &Url,
     ) -> Result<wire::Answer, ProviderError> {
-        wire::send(&self.http, SERVICE, builder, url).await.map_err(explain)
+        wire::send(&self.http, SERVICE, builder, url)
+            .await
+            .map_err(explain)
     }
 
     /// Create a task from a model and the parameters the catalogue resolved. An image is sent
