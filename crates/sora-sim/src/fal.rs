@@ -195,9 +195,9 @@ fn validate(model: &str, input: &Map<String, Value>) -> Option<Vec<Value>> {
         required.push("image_url");
     }
     for field in required {
-        if !input
+        if input
             .get(field)
-            .is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+            .is_none_or(|v| v.as_str().is_none_or(str::is_empty))
         {
             errors
                 .push(json!({"loc": ["body", field], "msg": "Field required", "type": "missing"}));

@@ -267,7 +267,7 @@ pub(crate) fn check(kind: Kind, body: &Map<String, Value>) -> Result<Checked, Ve
         }
     };
     if let Some(seed) = body.get("seed")
-        && !seed.as_u64().is_some_and(|s| s <= 4_294_967_295)
+        && seed.as_u64().is_none_or(|s| s > 4_294_967_295)
     {
         issues.push(issue(
             "invalid_type",
