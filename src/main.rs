@@ -18,6 +18,7 @@ use sora_core::engine::{Command, Engine, EngineExtras};
 use sora_core::journal::NextStep;
 use sora_core::providers::{Family, GenerationRequest, ModelProfile, Size};
 use sora_core::setup;
+use sora_core::text::multi_line;
 use sora_tui::{app, headless};
 
 fn main() -> ExitCode {
@@ -40,7 +41,8 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sora-tui: {e:#}");
+            // Errors quote services and files: their control characters are shown, not obeyed.
+            eprintln!("sora-tui: {}", multi_line(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -64,6 +66,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     } else {
         None
     };
+    // Said once, before any request: the dashboard shows it as a notice, doctor as a check.
+    if !matches!(cli.command, None | Some(Cmd::Doctor(_))) {
+        for plain in setup::plain_http_warnings(&config) {
+            eprintln!("sora-tui: warning: {plain}");
+        }
+    }
     match cli.command {
         None => run_dashboard(config, cli.demo).await,
         Some(Cmd::Sim(_)) => Ok(ExitCode::SUCCESS),
@@ -185,6 +193,12 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
             .collect(),
     };
     let (tx, rx) = mpsc::unbounded_channel();
+    for plain in setup::plain_http_warnings(&config) {
+        let _ = tx.send(sora_core::engine::EngineEvent::Warning {
+            key: None,
+            message: plain.to_string(),
+        });
+    }
     let engine = Engine::with_extras(
         services,
         setup::engine_settings(&config),
@@ -214,14 +228,32 @@ fn restore_default_sigpipe() {
     }
 }
 
-/// Logs go to a file in the platform data directory, never to the terminal the UI owns.
+/// Logs go to `<data dir>/logs/sora-tui.log` (`SORA_TUI_DATA_DIR` moves them with the journal),
+/// never to the terminal the UI owns. A log that cannot be opened (a root-owned file left by one
+/// `sudo` run, a read-only disk) costs the log, not the command: one warning, no file log.
 fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let dir = directories::ProjectDirs::from("", "", "sora-tui")?
-        .data_dir()
+    let dir = sora_core::config::data_dir(&|k| std::env::var(k).ok())
+        .value
         .join("logs");
-    std::fs::create_dir_all(&dir).ok()?;
-    let appender = tracing_appender::rolling::never(dir, "sora-tui.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let path = dir.join("sora-tui.log");
+    let opened = sora_core::download::files::create_private_dir(&dir).and_then(|()| {
+        // Appended to, 0600, and never through a symbolic link planted at its name.
+        sora_core::download::files::private_options()
+            .create(true)
+            .append(true)
+            .open(&path)
+    });
+    let file = match opened {
+        Ok(file) => file,
+        Err(e) => {
+            eprintln!(
+                "sora-tui: warning: cannot write the log {} ({e}); running without a log file. Check who owns it (a `sudo` run leaves it to root) or set SORA_TUI_DATA_DIR",
+                path.display()
+            );
+            return None;
+        }
+    };
+    let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = tracing_subscriber::EnvFilter::try_from_env("SORA_TUI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("sora_tui=info,sora_core=info"));
     tracing_subscriber::fmt()

@@ -13,6 +13,7 @@ use sora_core::storage::{
     ListOptions, StorageApiError, StorageClient, check_bucket, check_object_path, check_prefix,
     content_type_for,
 };
+use sora_core::text::one_line;
 
 /// The storage client, once its key is known to be one that can manage Storage: an anon key
 /// would make the project look empty, so that is said before anything is asked.
@@ -60,16 +61,20 @@ pub async fn buckets(config: &Config, args: &BucketsArgs) -> Result<ExitCode> {
     for b in &list {
         let limit = match &b.file_size_limit {
             Some(serde_json::Value::Number(n)) => format!("limit {n} B"),
-            Some(serde_json::Value::String(s)) => format!("limit {s}"),
+            Some(serde_json::Value::String(s)) => format!("limit {}", one_line(s)),
             _ => "no limit".to_string(),
         };
         let types = b
             .allowed_mime_types
             .as_ref()
             .filter(|t| !t.is_empty())
-            .map_or_else(|| "any type".to_string(), |t| t.join(","));
+            .map_or_else(
+                || "any type".to_string(),
+                |t| one_line(&t.join(",")).into_owned(),
+            );
         let public = if b.public { "public" } else { "private" };
-        println!("{}\t{public}\t{limit}\t{types}", b.name);
+        // Names and types are the server's: shown with their control characters visible.
+        println!("{}\t{public}\t{limit}\t{types}", one_line(&b.name));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -108,10 +113,14 @@ pub async fn ls(config: &Config, args: &LsArgs) -> Result<ExitCode> {
     }
     for e in &all {
         if e.is_folder() {
-            println!("{}/", e.name);
+            println!("{}/", one_line(&e.name));
         } else {
-            let updated = e.updated_at.as_deref().unwrap_or("");
-            println!("{}\t{}\t{updated}", e.name, e.size().unwrap_or(0));
+            let updated = one_line(e.updated_at.as_deref().unwrap_or(""));
+            println!(
+                "{}\t{}\t{updated}",
+                one_line(&e.name),
+                e.size().unwrap_or(0)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -141,8 +150,11 @@ pub async fn upload(config: &Config, args: &UploadArgs) -> Result<ExitCode> {
         )
         .await
         .with_context(|| format!("cannot upload {} to {bucket}/{path}", args.file.display()))?;
-    println!("uploaded {}", answer.key);
-    println!("public URL: {}", storage.public_url(&bucket, &path));
+    println!("uploaded {}", one_line(&answer.key));
+    println!(
+        "public URL: {}",
+        one_line(&storage.public_url(&bucket, &path))
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -186,7 +198,7 @@ pub async fn url(config: &Config, args: &UrlArgs) -> Result<ExitCode> {
                 .signed_url(&bucket, &path, secs)
                 .await
                 .with_context(|| format!("cannot sign a URL for {bucket}/{path}"))?;
-            println!("{url}");
+            println!("{}", one_line(&url));
         }
         // Checked first: a URL that answers 404 is no answer.
         None => {

@@ -85,8 +85,17 @@ fn restore_terminal() {
 fn copy_to_clipboard(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(sora_core::base64::osc52(text).as_bytes());
+    let _ = out.write_all(osc52(text).as_bytes());
     let _ = out.flush();
+}
+
+/// The OSC 52 escape that asks the terminal to put `text` on the system clipboard.
+fn osc52(text: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
 }
 
 /// The loop behind [`run`], over any backend and input stream, so it can be driven headless
@@ -170,5 +179,15 @@ fn terminal_msg(event: Event) -> Option<Msg> {
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::osc52;
+
+    #[test]
+    fn osc52_wraps_the_base64_text() {
+        assert_eq!(osc52("hi"), "\x1b]52;c;aGk=\x07");
     }
 }

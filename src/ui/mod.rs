@@ -131,7 +131,7 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut spans = vec![
         Span::styled(" sora-tui ", theme.app_name),
         Span::styled("│ ", theme.dim),
-        Span::styled(settings.provider_description.clone(), theme.text),
+        Span::styled(format::shown(&settings.provider_description), theme.text),
     ];
     if settings.demo {
         spans.push(Span::raw("  "));
@@ -156,7 +156,7 @@ fn render_notice(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let line = Line::from(vec![
         Span::styled(mark, style),
-        Span::styled(notice.text.clone(), style),
+        Span::styled(format::shown(&notice.text), style),
     ]);
     frame.render_widget(line, area);
 }

@@ -50,7 +50,8 @@ pub fn render_modal(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             };
             (
                 "Confirm".to_string(),
-                Line::styled(question.text.clone(), theme.warning),
+                // The question names objects and jobs from the server: shown, never obeyed.
+                Line::styled(super::format::shown(&question.text), theme.warning),
                 hint,
             )
         }

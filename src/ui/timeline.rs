@@ -129,7 +129,7 @@ fn step_spans<'a>(row: &JobRow, step: &StatusStep, theme: &Theme) -> Vec<Span<'a
     } else {
         theme.text
     };
-    let mut spans = vec![Span::styled(step.text.clone(), style)];
+    let mut spans = vec![Span::styled(format::shown(&step.text), style)];
     if let Some(offset) = row.offset(step.at) {
         spans.push(Span::styled(
             format!(" {}", format::duration(offset)),
@@ -207,14 +207,20 @@ fn outcome<'a>(row: &JobRow, theme: &Theme) -> Vec<Span<'a>> {
             _ => Vec::new(),
         },
         Some(JobEnd::Failed { message }) => {
-            vec![Span::styled(format!("✗ failed: {message}"), theme.error)]
+            vec![Span::styled(
+                format!("✗ failed: {}", format::shown(message)),
+                theme.error,
+            )]
         }
         Some(JobEnd::Completed { ok: false }) => {
             let reason = row
                 .last_error
                 .clone()
                 .unwrap_or_else(|| "see the log".to_string());
-            vec![Span::styled(format!("✗ incomplete: {reason}"), theme.error)]
+            vec![Span::styled(
+                format!("✗ incomplete: {}", format::shown(&reason)),
+                theme.error,
+            )]
         }
         Some(JobEnd::Completed { ok: true }) => {
             let uploaded = row

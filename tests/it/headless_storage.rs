@@ -827,3 +827,27 @@ fn get_refuses_a_symlink_planted_at_its_partial_and_saves_the_file_private() {
     let mode = std::fs::metadata(&out).expect("meta").permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "readable by the user alone");
 }
+
+#[test]
+fn an_object_name_with_escape_sequences_is_refused_with_them_visible() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let file = sandbox.path().join("clip.mp4");
+    std::fs::write(&file, pattern(1024, 3)).expect("write");
+    let name = "output-videos/fox\u{1b}]0;owned\u{7}\u{1b}[2J.mp4";
+    let stderr = failed(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", file.to_str().expect("utf-8"), name],
+    ));
+    // The name comes back in the server's message too: neither copy reaches the terminal raw.
+    assert!(
+        !stderr.contains(['\u{1b}', '\u{7}']),
+        "a raw control character was printed: {stderr:?}"
+    );
+    assert!(
+        stderr.contains(r"fox\x1b]0;owned\x07\x1b[2J.mp4") && stderr.contains("Invalid key"),
+        "{stderr}"
+    );
+}

@@ -355,3 +355,38 @@ fn a_question_that_comes_up_while_a_text_field_is_open_waits_its_turn() {
         [Command::Storage(StorageOp::UploadFile { upsert: true, .. })]
     ));
 }
+
+#[test]
+fn object_names_with_escape_sequences_show_them_in_the_table_and_the_question() {
+    let mut app = app();
+    feed(
+        &mut app,
+        EngineEvent::BucketsListed(Ok(vec![bucket("videos", true)])),
+    );
+    let query = app.buckets().query.clone();
+    feed(
+        &mut app,
+        EngineEvent::ObjectsListed {
+            bucket: "videos".into(),
+            prefix: String::new(),
+            query,
+            result: Ok(vec![object(
+                "fox\u{1b}[2J.mp4",
+                1024,
+                "2026-05-01T12:00:00Z",
+            )]),
+        },
+    );
+    while app.focus() != Focus::Buckets {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Right);
+    let screen = render(&app, 160, 50);
+    assert!(screen.contains(r"fox\x1b[2J.mp4"), "{screen}");
+    press(&mut app, KeyCode::Char('x'));
+    let screen = render(&app, 160, 50);
+    assert!(
+        screen.contains(r"Delete videos/fox\x1b[2J.mp4?"),
+        "{screen}"
+    );
+}

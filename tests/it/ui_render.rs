@@ -541,3 +541,21 @@ fn every_retry_is_in_the_timeline_with_its_answer_and_a_countdown_to_the_next_tr
         "⟳ create 429 · Retry-After 2.0s · retried 0.1s → queued 2.3s → ⟳ status poll 503 ×3 · retried 5.0s",
     );
 }
+
+#[test]
+fn escape_sequences_from_the_service_are_shown_not_hidden_or_obeyed() {
+    let mut app = app();
+    job_through_all_statuses(&mut app, 1, "a fox\u{1b}[2J in snow");
+    feed(
+        &mut app,
+        EngineEvent::JobFailed {
+            key: JobKey(1),
+            message: "moderation\u{1b}]0;owned\u{7} blocked".to_string(),
+            at: at(5.0),
+        },
+    );
+    let screen = render(&app, W, H);
+    // Shown as text a person can see was tampered with, not dropped into "[2J" or obeyed.
+    assert_shows(&screen, r"a fox\x1b[2J in snow");
+    assert_shows(&screen, r"moderation\x1b]0;owned\x07 blocked");
+}

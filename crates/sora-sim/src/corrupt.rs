@@ -86,7 +86,7 @@ pub(crate) async fn with_digests(response: Response) -> Response {
     wire::insert_header(
         &mut parts.headers,
         HeaderName::from_static("content-md5"),
-        &base64::engine::general_purpose::STANDARD.encode(super::md5::md5(&data)),
+        &base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(&data)),
     );
     Response::from_parts(parts, Body::from(data))
 }

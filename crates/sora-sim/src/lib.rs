@@ -60,7 +60,6 @@ mod control;
 mod corrupt;
 mod fal;
 pub mod faults;
-mod md5;
 mod media;
 mod multipart;
 mod record;
@@ -83,7 +82,7 @@ use tokio::task::JoinHandle;
 
 pub use assets::{SAMPLE_MP4, SPRITESHEET_JPG, THUMBNAIL_JPG, THUMBNAIL_WEBP};
 pub use faults::{
-    Family, Fault, FaultRule, FaultTarget, RetryAfter, Route as FaultRoute, demo_fault_tags,
+    Fault, FaultRule, FaultTarget, RetryAfter, Route as FaultRoute, Service, demo_fault_tags,
 };
 pub use record::{RECORDED_BODY_LIMIT, RecordedRequest};
 
@@ -508,13 +507,13 @@ async fn serve_api(sim: Arc<Sim>, request: Request, tls: bool) -> Response {
         return response;
     }
     let (parts, body) = request.into_parts();
-    let family = Family::of(parts.uri.path());
+    let service = Service::of(parts.uri.path());
     let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(body) => body,
         Err(error) => {
             tracing::debug!(%error, "simulator could not read a request body");
             let mut response = wire::empty_response(StatusCode::PAYLOAD_TOO_LARGE);
-            add_family_headers(family, &mut response);
+            add_service_headers(service, &mut response);
             return response;
         }
     };
@@ -528,20 +527,23 @@ async fn serve_api(sim: Arc<Sim>, request: Request, tls: bool) -> Response {
     if control::owns(&request.path) {
         return control::handle(&sim, &request);
     }
-    let route = Route::classify(family, &request.method, &request.path);
-    let serve = |sim: &Sim| match family {
-        Family::Storage => storage::handle(sim, &request),
-        Family::AzureV1 | Family::OpenAI => videos::handle(sim, family, &request),
-        Family::AzureSora => azure::handle(sim, &request),
+    let route = Route::classify(service, &request.method, &request.path);
+    let serve = |sim: &Sim| match service {
+        Service::Storage => storage::handle(sim, &request),
+        Service::AzureV1 | Service::OpenAI => videos::handle(sim, service, &request),
+        Service::AzureSora => azure::handle(sim, &request),
     };
-    let mut response = match sim.faults.take(Phase::Before, family, route, &request.path) {
+    let mut response = match sim
+        .faults
+        .take(Phase::Before, service, route, &request.path)
+    {
         // A slow upload: the body was received, the answer comes late (a client killed or
         // cut off meanwhile never learns whether it was stored).
         Some(Fault::Stall { for_, .. }) => {
             tokio::time::sleep(for_).await;
             serve(&sim)
         }
-        Some(fault) => fault_response(&sim, family, route, &request, &fault),
+        Some(fault) => fault_response(&sim, service, route, &request, &fault),
         None => serve(&sim),
     };
     if sim.config.content_digests
@@ -553,11 +555,11 @@ async fn serve_api(sim: Arc<Sim>, request: Request, tls: bool) -> Response {
     }
     if request.method == Method::GET
         && response.status().is_success()
-        && let Some(fault) = sim.faults.take(Phase::Body, family, route, &request.path)
+        && let Some(fault) = sim.faults.take(Phase::Body, service, route, &request.path)
     {
         response = faults::break_body(response, &fault).await;
     }
-    add_family_headers(family, &mut response);
+    add_service_headers(service, &mut response);
     // The server's clock as clients see it: moved with `advance_clock`, so a client's skew
     // check can be tested.
     let date = httpdate::fmt_http_date(sim.clock.wall(sim.clock.now()));
@@ -570,7 +572,7 @@ async fn serve_api(sim: Arc<Sim>, request: Request, tls: bool) -> Response {
 /// The answer of a fault that replaces the service's own.
 fn fault_response(
     sim: &Sim,
-    family: Family,
+    service: Service,
     route: Option<Route>,
     request: &SimRequest,
     fault: &Fault,
@@ -581,7 +583,7 @@ fn fault_response(
             retry_after,
             body,
         } => faults::status_response(
-            family,
+            service,
             route,
             *code,
             retry_after.as_ref(),
@@ -591,10 +593,10 @@ fn fault_response(
         Fault::HtmlOk => faults::html_ok_response(),
         Fault::FakeMp4 => corrupt::fake_mp4_response(),
         Fault::CutUpload { after_bytes } => storage::cut_upload(sim, request, *after_bytes),
-        Fault::Expired => match family {
-            Family::AzureSora => azure::AzureError::resource_not_found().into_response(),
-            Family::AzureV1 | Family::OpenAI => videos::expired_response(&request.path),
-            Family::Storage => storage::expired_response(),
+        Fault::Expired => match service {
+            Service::AzureSora => azure::errors::resource_not_found().into_response(),
+            Service::AzureV1 | Service::OpenAI => videos::expired_response(&request.path),
+            Service::Storage => storage::expired_response(),
         },
         // Body faults are taken only after a successful answer.
         Fault::ResetMidBody { .. }
@@ -608,14 +610,14 @@ fn fault_response(
 
 /// The troubleshooting id each service puts on every answer: Azure's `apim-request-id`,
 /// OpenAI's `x-request-id`.
-fn add_family_headers(family: Family, response: &mut Response) {
-    match family {
-        Family::AzureSora | Family::AzureV1 => azure::add_request_id(response),
-        Family::OpenAI => wire::insert_header(
+fn add_service_headers(service: Service, response: &mut Response) {
+    match service {
+        Service::AzureSora | Service::AzureV1 => azure::add_request_id(response),
+        Service::OpenAI => wire::insert_header(
             response.headers_mut(),
             axum::http::HeaderName::from_static("x-request-id"),
             &format!("req_{}", wire::hex(&fastrand::u128(..).to_be_bytes())),
         ),
-        Family::Storage => {}
+        Service::Storage => {}
     }
 }

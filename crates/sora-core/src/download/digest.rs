@@ -10,8 +10,28 @@
 
 use std::io::Read;
 
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use md5::Digest as _;
 use reqwest::header::HeaderMap;
+
+/// How these headers' base64 is read: padding optional and non-zero pad bits allowed (RFC 8941
+/// §4.2.7 asks parsers not to fail on either).
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+/// Some servers write the URL-safe alphabet; its digest is as good.
+const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
+
+fn base64(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    STANDARD
+        .decode(text)
+        .or_else(|_| URL_SAFE.decode(text))
+        .ok()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Algorithm {
@@ -94,13 +114,12 @@ pub fn expected(headers: &HeaderMap, whole_body: bool) -> Option<Expected> {
             .map(str::to_string)
             .collect()
     };
-    let b64 = |text: &str| crate::base64::decode(text.trim());
     for v in values("repr-digest") {
         found.extend(structured(&v, "repr-digest"));
     }
     for v in values("digest") {
         for (name, value) in pairs(&v) {
-            if let (Some(a), Some(bytes)) = (Algorithm::parse(name), b64(value)) {
+            if let (Some(a), Some(bytes)) = (Algorithm::parse(name), base64(value)) {
                 found.extend(Expected::new(a, bytes, "digest"));
             }
         }
@@ -108,14 +127,14 @@ pub fn expected(headers: &HeaderMap, whole_body: bool) -> Option<Expected> {
     for v in values("x-goog-hash") {
         for (name, value) in pairs(&v) {
             if name.trim().eq_ignore_ascii_case("md5")
-                && let Some(bytes) = b64(value)
+                && let Some(bytes) = base64(value)
             {
                 found.extend(Expected::new(Algorithm::Md5, bytes, "x-goog-hash"));
             }
         }
     }
     for v in values("x-ms-blob-content-md5") {
-        if let Some(bytes) = b64(&v) {
+        if let Some(bytes) = base64(&v) {
             found.extend(Expected::new(
                 Algorithm::Md5,
                 bytes,
@@ -128,7 +147,7 @@ pub fn expected(headers: &HeaderMap, whole_body: bool) -> Option<Expected> {
             found.extend(structured(&v, "content-digest"));
         }
         for v in values("content-md5") {
-            if let Some(bytes) = b64(&v) {
+            if let Some(bytes) = base64(&v) {
                 found.extend(Expected::new(Algorithm::Md5, bytes, "content-md5"));
             }
         }
@@ -147,7 +166,7 @@ fn structured(value: &str, source: &str) -> Vec<Expected> {
         .filter_map(|(name, value)| {
             let a = Algorithm::parse(name)?;
             let inner = value.trim().strip_prefix(':')?.strip_suffix(':')?;
-            Expected::new(a, crate::base64::decode(inner)?, source)
+            Expected::new(a, base64(inner)?, source)
         })
         .collect()
 }

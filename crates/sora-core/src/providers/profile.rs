@@ -31,8 +31,15 @@ pub struct ModelProfile {
 /// Longest prompt accepted before sending (the APIs document no limit; this guards against a
 /// pasted file, not a real prompt).
 pub const MAX_PROMPT_CHARS: usize = 4000;
-/// Largest reference image accepted.
+/// Largest reference image accepted (the services document no limit; this is far above any
+/// first frame up to 1792x1024, and keeps a wrong path from filling memory).
 pub const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// A reference image's bytes: a regular file of at most [`MAX_IMAGE_BYTES`]; `/dev/zero`, a
+/// FIFO or a directory are refused at once.
+pub fn read_image_file(path: &Path) -> Result<Vec<u8>, crate::local_file::LocalFileError> {
+    crate::local_file::read_regular(path, MAX_IMAGE_BYTES, "image")
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValidationError {
@@ -296,15 +303,7 @@ fn check_image(path: &Path, must_match: Option<Size>) -> Result<(), ValidationEr
         path: path.display().to_string(),
         problem,
     };
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read it ({e})")))?;
-    if meta.len() > MAX_IMAGE_BYTES {
-        return Err(fail(format!(
-            "{} bytes is over the {} MiB limit",
-            meta.len(),
-            MAX_IMAGE_BYTES / (1024 * 1024)
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read it ({e})")))?;
+    let bytes = read_image_file(path).map_err(|e| fail(e.problem()))?;
     let Some(kind) = image_kind(&bytes) else {
         return Err(fail("not a JPEG, PNG or WebP image".into()));
     };
