@@ -24,6 +24,7 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::clock::SimInstant;
+use super::faults::{self, RetryAfter, Route as FaultRoute, Service};
 use super::wire::{self, SimRequest};
 use super::{Sim, assets, media};
 
@@ -231,10 +232,24 @@ fn submit(sim: &Sim, request: &SimRequest, base: &str) -> Response {
         .get("prompt")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    if errors.is_empty()
-        && let Some(needle) = sim.config.fail_prompts_containing.as_deref()
-        && prompt.contains(needle)
-    {
+    let now = sim.clock.now();
+    if sim.faults.demo_refuse_create(Service::Fal, prompt) {
+        return faults::status_response(
+            Service::Fal,
+            Some(FaultRoute::Create),
+            429,
+            Some(&RetryAfter::Secs(2)),
+            None,
+            sim.clock.wall(now),
+        );
+    }
+    let moderated = prompt.contains(faults::TAG_MODERATION)
+        || sim
+            .config
+            .fail_prompts_containing
+            .as_deref()
+            .is_some_and(|needle| prompt.contains(needle));
+    if errors.is_empty() && moderated {
         errors.push(json!({
             "loc": ["body", "prompt"],
             "msg": "The content was flagged by a content checker.",
@@ -248,7 +263,8 @@ fn submit(sim: &Sim, request: &SimRequest, base: &str) -> Response {
     let app_len = if parts[0] == "fal-ai" { 2 } else { 3 };
     let app = parts[..app_len.min(parts.len())].join("/");
     let id = wire::uuid_v4();
-    let now = sim.clock.now();
+    sim.faults
+        .demo_after_create(Service::Fal, prompt, &id, Some(&id));
     let mut state = sim.fal.lock().unwrap_or_else(PoisonError::into_inner);
     let position = queue_ahead(sim, &state, now);
     state.requests.push(FalRequest {

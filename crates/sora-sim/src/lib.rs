@@ -32,6 +32,7 @@
 //! | `[stall]` | the first download of the job's video stalls for 35 s after 16 KiB |
 //! | `[html]` | the first download of the job's video answers 200 `text/html` |
 //! | `[expired]` | the job's content answers as expired, every time |
+//! | `[throttled]` | Runway only: the task is `THROTTLED` for two status steps |
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -92,7 +93,7 @@ use record::Recorder;
 use wire::SimRequest;
 
 /// Largest request body the simulator reads (uploads are held in memory).
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 2 * 1024 * 1024 * 1024;
 
 /// What the simulated services accept and which faults they inject.
 #[derive(Clone, Debug)]
@@ -381,7 +382,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
     let media = axum::serve(
         media_listener,
         Router::new()
-            .fallback(dispatch_media)
+            .fallback(media::dispatch)
             .with_state(Arc::clone(&sim)),
     )
     .with_graceful_shutdown(until_stopped());
@@ -465,47 +466,7 @@ async fn dispatch_tls(State(sim): State<Arc<Sim>>, request: Request) -> Response
     serve_api(sim, request, true).await
 }
 
-async fn read(request: Request) -> Result<SimRequest, Response> {
-    let (parts, body) = request.into_parts();
-    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(body) => Ok(SimRequest {
-            method: parts.method,
-            path: parts.uri.path().to_string(),
-            query: parts.uri.query().map(str::to_string),
-            headers: parts.headers,
-            body,
-        }),
-        Err(_) => Err(wire::empty_response(StatusCode::PAYLOAD_TOO_LARGE)),
-    }
-}
-
-/// The media origin: only generated outputs, recorded as `media`.
-async fn dispatch_media(State(sim): State<Arc<Sim>>, request: Request) -> Response {
-    let request = match read(request).await {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
-    let response = media::handle(&sim, &request);
-    sim.recorder
-        .record(&request, response.status().as_u16(), "media");
-    response
-}
-
 async fn serve_api(sim: Arc<Sim>, request: Request, tls: bool) -> Response {
-    if runway::owns(request.uri().path()) || fal::owns(request.uri().path()) {
-        let request = match read(request).await {
-            Ok(request) => request,
-            Err(response) => return response,
-        };
-        let response = if runway::owns(&request.path) {
-            runway::handle(&sim, &request)
-        } else {
-            fal::handle(&sim, &request, tls)
-        };
-        sim.recorder
-            .record(&request, response.status().as_u16(), "api");
-        return response;
-    }
     let (parts, body) = request.into_parts();
     let service = Service::of(parts.uri.path());
     let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
@@ -532,6 +493,8 @@ async fn serve_api(sim: Arc<Sim>, request: Request, tls: bool) -> Response {
         Service::Storage => storage::handle(sim, &request),
         Service::AzureV1 | Service::OpenAI => videos::handle(sim, service, &request),
         Service::AzureSora => azure::handle(sim, &request),
+        Service::Runway => runway::handle(sim, &request),
+        Service::Fal => fal::handle(sim, &request, tls),
     };
     let mut response = match sim
         .faults
@@ -570,7 +533,7 @@ async fn serve_api(sim: Arc<Sim>, request: Request, tls: bool) -> Response {
 }
 
 /// The answer of a fault that replaces the service's own.
-fn fault_response(
+pub(crate) fn fault_response(
     sim: &Sim,
     service: Service,
     route: Option<Route>,
@@ -597,6 +560,7 @@ fn fault_response(
             Service::AzureSora => azure::errors::resource_not_found().into_response(),
             Service::AzureV1 | Service::OpenAI => videos::expired_response(&request.path),
             Service::Storage => storage::expired_response(),
+            Service::Runway | Service::Fal => media::expired_response(),
         },
         // Body faults are taken only after a successful answer.
         Fault::ResetMidBody { .. }
@@ -618,6 +582,7 @@ fn add_service_headers(service: Service, response: &mut Response) {
             axum::http::HeaderName::from_static("x-request-id"),
             &format!("req_{}", wire::hex(&fastrand::u128(..).to_be_bytes())),
         ),
-        Service::Storage => {}
+        // fal's handler adds its own `x-fal-request-id`; Runway documents none.
+        Service::Storage | Service::Runway | Service::Fal => {}
     }
 }

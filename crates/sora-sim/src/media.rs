@@ -10,15 +10,18 @@
 //!   as an origin that takes only query-string signatures refuses a second auth mechanism. Every
 //!   request is recorded with origin `media`, so tests can prove no key reached it.
 
+use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use bytes::Bytes;
 use ring::hmac;
 
+use super::faults::{self, Fault, Phase, Route, Service};
 use super::wire::{self, SimRequest};
-use super::{Sim, assets};
+use super::{MAX_BODY_BYTES, Sim, assets};
 
 pub(crate) struct MediaSigner {
     key: hmac::Key,
@@ -88,6 +91,11 @@ fn text(status: StatusCode, message: &str) -> Response {
     response
 }
 
+/// What a CDN answers for a URL past its expiry.
+pub(crate) fn expired_response() -> Response {
+    text(StatusCode::FORBIDDEN, "Request has expired")
+}
+
 pub(crate) fn handle(sim: &Sim, request: &SimRequest) -> Response {
     if request.method != Method::GET && request.method != Method::HEAD {
         return text(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
@@ -119,11 +127,60 @@ pub(crate) fn handle(sim: &Sim, request: &SimRequest) -> Response {
         return text(StatusCode::FORBIDDEN, "Invalid signature");
     }
     if expiry(sim, Duration::ZERO) > exp {
-        return text(StatusCode::FORBIDDEN, "Request has expired");
+        return expired_response();
     }
     let mut response = wire::ranged_bytes(request, &Bytes::from_static(assets::SAMPLE_MP4));
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("video/mp4"));
+    response
+}
+
+pub(crate) async fn read(request: Request) -> Result<SimRequest, Response> {
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(body) => Ok(SimRequest {
+            method: parts.method,
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().map(str::to_string),
+            headers: parts.headers,
+            body,
+        }),
+        Err(_) => Err(wire::empty_response(StatusCode::PAYLOAD_TOO_LARGE)),
+    }
+}
+
+/// The media origin: only generated outputs, recorded as `media`.
+pub(crate) async fn dispatch(State(sim): State<Arc<Sim>>, request: Request) -> Response {
+    let request = match read(request).await {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    // The outputs' faults (`[reset]`, `[stall]`, `[html]`, `[expired]`...) fire here.
+    let service = if request.path.starts_with("/fal/") {
+        Service::Fal
+    } else {
+        Service::Runway
+    };
+    let route = Route::classify(service, &request.method, &request.path);
+    let mut response = match sim
+        .faults
+        .take(Phase::Before, service, route, &request.path)
+    {
+        Some(Fault::Stall { for_, .. }) => {
+            tokio::time::sleep(for_).await;
+            handle(&sim, &request)
+        }
+        Some(fault) => crate::fault_response(&sim, service, route, &request, &fault),
+        None => handle(&sim, &request),
+    };
+    if request.method == Method::GET
+        && response.status().is_success()
+        && let Some(fault) = sim.faults.take(Phase::Body, service, route, &request.path)
+    {
+        response = faults::break_body(response, &fault).await;
+    }
+    sim.recorder
+        .record(&request, response.status().as_u16(), "media");
     response
 }

@@ -25,6 +25,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::clock::SimInstant;
+use super::faults::{self, RetryAfter, Route as FaultRoute, Service};
 use super::wire::{self, SimRequest};
 use super::{Sim, media};
 
@@ -167,6 +168,20 @@ fn create(sim: &Sim, request: &SimRequest, kind: models::Kind) -> Response {
         .as_deref()
         .is_some_and(|needle| checked.prompt.contains(needle));
     let now = sim.clock.now();
+    if sim
+        .faults
+        .demo_refuse_create(Service::Runway, &checked.prompt)
+    {
+        return faults::status_response(
+            Service::Runway,
+            Some(FaultRoute::Create),
+            429,
+            Some(&RetryAfter::Secs(2)),
+            None,
+            sim.clock.wall(now),
+        );
+    }
+    let moderated = moderated || checked.prompt.contains(faults::TAG_MODERATION);
     let step = sim.config.status_step;
     let mut state = sim.runway.lock().unwrap_or_else(PoisonError::into_inner);
     // Tasks of the same model still holding or waiting for a slot.
@@ -178,11 +193,14 @@ fn create(sim: &Sim, request: &SimRequest, kind: models::Kind) -> Response {
         .collect();
     ends.sort();
     let limit = sim.config.runway_max_concurrent.max(1);
-    let starts = if ends.len() >= limit {
+    let mut starts = if ends.len() >= limit {
         ends[ends.len() - limit]
     } else {
         now
     };
+    if checked.prompt.contains(faults::TAG_THROTTLED) {
+        starts = starts.max(now.after(step * 2));
+    }
     let id = wire::uuid_v4();
     state.daily_generations += 1;
     state.tasks.push(Task {
@@ -196,6 +214,9 @@ fn create(sim: &Sim, request: &SimRequest, kind: models::Kind) -> Response {
             "Your prompt did not pass our content moderation. Credits were refunded.",
         )),
     });
+    drop(state);
+    sim.faults
+        .demo_after_create(Service::Runway, &checked.prompt, &id, Some(&id));
     wire::json_response(
         StatusCode::OK,
         &json!({"id": id, "estimatedCost": {"credits": checked.credits}}),

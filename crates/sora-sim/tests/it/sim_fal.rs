@@ -242,3 +242,80 @@ async fn cancel_answers_each_documented_status() {
     assert_eq!((code, body), (404, json!({"status": "NOT_FOUND"})));
     handle.shutdown().await;
 }
+
+#[tokio::test]
+async fn demo_tags_act_on_fal_requests_and_their_outputs() {
+    let (handle, config, http) = sim(step(50)).await;
+    let key = &config.fal_key;
+    let submit = format!("{}/fal-ai/veo3.1", handle.base_url());
+    let post = reqwest::Method::POST;
+    let (status, _) = send(
+        &http,
+        key,
+        post.clone(),
+        &submit,
+        Some(json!({"prompt": "fox [429] [5xx] [reset]"})),
+    )
+    .await;
+    assert_eq!(status, 429);
+    let (status, sub) = send(
+        &http,
+        key,
+        post.clone(),
+        &submit,
+        Some(json!({"prompt": "fox [429] [5xx] [reset]"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let status_url = sub["status_url"].as_str().expect("url");
+    for _ in 0..2 {
+        let (status, body) = send(&http, key, reqwest::Method::GET, status_url, None).await;
+        assert_eq!(status, 503);
+        assert_eq!(body["error_type"], "runner_scheduling_failure");
+    }
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    let (_, result) = send(
+        &http,
+        key,
+        reqwest::Method::GET,
+        sub["response_url"].as_str().expect("url"),
+        None,
+    )
+    .await;
+    let url = result["video"]["url"].as_str().expect("url");
+    let cut = http.get(url).send().await.expect("get").bytes().await;
+    assert!(
+        cut.is_err() || cut.is_ok_and(|b| b.len() < sora_sim::SAMPLE_MP4.len()),
+        "[reset] cuts the first download"
+    );
+    let whole = http
+        .get(url)
+        .send()
+        .await
+        .expect("get")
+        .bytes()
+        .await
+        .expect("bytes");
+    assert_eq!(whole.as_ref(), sora_sim::SAMPLE_MP4);
+
+    let (_, moderated) = send(
+        &http,
+        key,
+        post,
+        &submit,
+        Some(json!({"prompt": "fox [moderation]"})),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    let (code, body) = send(
+        &http,
+        key,
+        reqwest::Method::GET,
+        moderated["response_url"].as_str().expect("url"),
+        None,
+    )
+    .await;
+    assert_eq!(code, 422);
+    assert_eq!(body["detail"][0]["type"], "content_policy_violation");
+    handle.shutdown().await;
+}

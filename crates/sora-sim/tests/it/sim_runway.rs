@@ -364,3 +364,88 @@ async fn delete_answers_204_and_the_task_is_gone() {
     assert_eq!(org["usage"]["models"]["gen4.5"]["dailyGenerations"], 1);
     handle.shutdown().await;
 }
+
+#[tokio::test]
+async fn demo_tags_act_on_runway_tasks_and_their_outputs() {
+    let (handle, config, http) = sim(100).await;
+    let key = &config.runway_api_key;
+    let post = reqwest::Method::POST;
+    let (status, _) = call(
+        &http,
+        &handle,
+        key,
+        post.clone(),
+        "/v1/text_to_video",
+        Some(t2v("fox [429]")),
+    )
+    .await;
+    assert_eq!(status, 429, "[429] refuses the first create");
+    let (status, created) = call(
+        &http,
+        &handle,
+        key,
+        post.clone(),
+        "/v1/text_to_video",
+        Some(t2v("fox [429]")),
+    )
+    .await;
+    assert_eq!(status, 200, "its retry goes through");
+    assert!(created["id"].is_string());
+
+    let (_, throttled) = call(
+        &http,
+        &handle,
+        key,
+        post.clone(),
+        "/v1/text_to_video",
+        Some(t2v("fox [throttled] [5xx] [html]")),
+    )
+    .await;
+    let id = throttled["id"].as_str().expect("id").to_string();
+    let path = format!("/v1/tasks/{id}");
+    for _ in 0..2 {
+        let (status, body) = call(&http, &handle, key, reqwest::Method::GET, &path, None).await;
+        assert_eq!(status, 503, "[5xx]: two polls answer 503");
+        assert!(body["error"].is_string());
+    }
+    let (_, task) = call(&http, &handle, key, reqwest::Method::GET, &path, None).await;
+    assert_eq!(
+        task["status"], "THROTTLED",
+        "[throttled] even with free slots"
+    );
+    let done = wait_for(&http, &handle, key, &id, "SUCCEEDED").await;
+    let url = done["output"][0].as_str().expect("url");
+    let first = http.get(url).send().await.expect("get");
+    assert_eq!(first.status().as_u16(), 200);
+    assert!(
+        first.headers()["content-type"]
+            .to_str()
+            .is_ok_and(|t| t.starts_with("text/html")),
+        "[html] on the media origin"
+    );
+    let second = http.get(url).send().await.expect("get");
+    assert_eq!(
+        second.bytes().await.expect("bytes").as_ref(),
+        sora_sim::SAMPLE_MP4
+    );
+
+    let (_, moderated) = call(
+        &http,
+        &handle,
+        key,
+        post,
+        "/v1/text_to_video",
+        Some(t2v("fox [moderation]")),
+    )
+    .await;
+    let failed = wait_for(
+        &http,
+        &handle,
+        key,
+        moderated["id"].as_str().expect("id"),
+        "FAILED",
+    )
+    .await;
+    assert_eq!(failed["failureCode"], "SAFETY.INPUT.TEXT");
+    handle.shutdown().await;
+}
