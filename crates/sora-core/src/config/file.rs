@@ -27,6 +27,10 @@ pub(super) struct FileConfig {
     pub(super) defaults: FileDefaults,
     #[serde(default)]
     pub(super) http: crate::http::HttpFile,
+    #[serde(default)]
+    pub(super) runway: super::video_services::FileRunway,
+    #[serde(default)]
+    pub(super) fal: super::video_services::FileFal,
 }
 
 #[derive(Debug, Default, Deserialize)]

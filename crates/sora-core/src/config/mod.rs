@@ -10,6 +10,7 @@ mod file;
 mod layers;
 mod plain_http;
 mod resolve;
+mod video_services;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -23,6 +24,9 @@ use crate::secret::Secret;
 pub use derive::{data_dir, default_download_dir, derive_resource_base, derive_supabase_base};
 pub use file::default_config_path;
 pub use plain_http::{PlainHttp, plain_http_warnings};
+pub use video_services::{FalConfig, RunwayConfig};
+
+use derive::parse_http_url;
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +99,10 @@ pub struct Config {
     pub defaults: Defaults,
     /// The request policy (`[http]`): timeouts, caps, redirects.
     pub http: Setting<crate::http::HttpPolicy>,
+    /// `[runway]`: RUNWAYML_API_SECRET, RUNWAYML_BASE_URL, X-Runway-Version.
+    pub runway: RunwayConfig,
+    /// `[fal]`: FAL_KEY, the queue base (FAL_QUEUE_RUN_HOST) and added models.
+    pub fal: FalConfig,
     /// Where the journal (and its lock) live: `SORA_TUI_DATA_DIR`, else the platform data
     /// directory. `--demo` uses a directory of its own, so simulated jobs never mix with real ones.
     pub data_dir: Setting<PathBuf>,
@@ -198,6 +206,8 @@ impl Config {
             download: resolve::download(&layers, &file.download, overrides)?,
             defaults: resolve::defaults(&layers, &file.defaults)?,
             http: file.http.resolve(layers.file_source())?,
+            runway: video_services::runway(&file.runway, env, &|| layers.file_source())?,
+            fal: video_services::fal(&file.fal, env, &|| layers.file_source())?,
             data_dir: data_dir(env),
             file: path,
         })
