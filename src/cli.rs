@@ -197,8 +197,9 @@ pub struct SimArgs {
     /// Seconds each job spends in each status before the next.
     #[arg(long, default_value_t = 1.0, value_name = "SECS")]
     pub status_step: f64,
-    /// Seconds content answers 404 after a job succeeded (the "content lags" fault).
-    #[arg(long, default_value_t = 3.0, value_name = "SECS")]
+    /// Seconds content answers 404 after a job succeeded (the "content lags" fault; off by
+    /// default, as the services serve content at once; the `[lag]` prompt tag does it for one job).
+    #[arg(long, default_value_t = 0.0, value_name = "SECS")]
     pub content_delay: f64,
     /// Jobs whose prompt contains this text fail with `input_moderation`.
     #[arg(long, value_name = "TEXT")]

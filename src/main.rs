@@ -65,7 +65,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         None
     };
     match cli.command {
-        None => run_dashboard(config, cli.demo).await,
+        None => run_dashboard(config, _demo.as_ref().map(demo::Demo::note)).await,
         Some(Cmd::Sim(_)) => Ok(ExitCode::SUCCESS),
         Some(Cmd::Generate(args)) => run_generate(config, args).await,
         Some(Cmd::Jobs(args)) => commands::jobs(&config, &args).await,
@@ -137,7 +137,9 @@ async fn run_generate(mut config: Config, args: GenerateArgs) -> Result<ExitCode
     commands::finish(engine, command).await
 }
 
-async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
+/// `demo_note`: what the demo's simulator does on purpose, when it runs one.
+async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<ExitCode> {
+    let demo = demo_note.is_some();
     let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
     let services = setup::services(&config, &http);
     let provider_description = match &services.provider {
@@ -154,6 +156,7 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
     let settings = app::AppSettings {
         provider_description,
         demo,
+        demo_note,
         default_size,
         default_seconds,
         default_variants,

@@ -12,8 +12,9 @@
 //!
 //! Faults are data: [`FaultRule`]s (see [`faults`]) given in [`SimConfig::faults`], injected with
 //! [`SimHandle::inject`] or `POST /__sim/faults`. Besides, [`SimConfig::content_delay`] and
-//! [`SimConfig::fail_prompts_containing`] act on every job, and `--demo` users can type tags in
-//! a prompt ([`demo_fault_tags`]):
+//! [`SimConfig::fail_prompts_containing`] act on every job (both off by default: the defaults
+//! are the services' nominal behaviour), and `--demo` users can type tags in a prompt
+//! ([`demo_fault_tags`]):
 //!
 //! | tag | effect |
 //! |---|---|
@@ -108,7 +109,8 @@ pub struct SimConfig {
     /// Time a job spends in each non-terminal status.
     pub status_step: Duration,
     /// Fault "content lags": after `succeeded`/`completed`, the content routes answer 404 for
-    /// this long.
+    /// this long. Zero by default: the services serve content as soon as a job completes (so
+    /// the official SDKs' `create_and_poll` then `download_content` works); `--demo` sets it.
     pub content_delay: Duration,
     /// Jobs, generations and their content are gone this long after the job's creation (Azure
     /// keeps them 24 hours); afterwards every route for them answers 404.
@@ -145,7 +147,7 @@ impl Default for SimConfig {
             supabase_secret_key: "sb_secret_sim_0000000000000000000000".to_string(),
             supabase_publishable_key: "sb_publishable_sim_00000000000000000".to_string(),
             status_step: Duration::from_secs(1),
-            content_delay: Duration::from_secs(3),
+            content_delay: Duration::ZERO,
             content_ttl: Duration::from_secs(24 * 60 * 60),
             fail_prompts_containing: None,
             retired_models: Vec::new(),
