@@ -15,6 +15,10 @@ pub use paths::{check_bucket, check_object_path, check_prefix};
 pub use tus::{ResumableUpload, TUS_CHUNK};
 pub use types::{Bucket, ObjectEntry, ObjectMetadata, UploadAnswer};
 
+/// The largest standard (non-resumable) upload of the server's sample configs (50 MiB; hosted
+/// plans differ, and a bucket's `file_size_limit` may be lower).
+pub const STANDARD_UPLOAD_LIMIT: u64 = 50 * 1024 * 1024;
+
 use std::path::Path;
 
 use reqwest::header::{HeaderMap, HeaderValue};
@@ -111,6 +115,10 @@ impl StorageApiError {
             }
             Some("ResourceNotEmpty") => "delete the bucket's objects first, then the bucket",
             Some("BucketAlreadyExists") => "a bucket with that name exists: pick another name",
+            // Move has no upsert: only another path, or deleting the object there, will do.
+            Some("ResourceAlreadyExists") => {
+                "an object exists at the destination and a move never overwrites: delete that object first (`sora-tui rm BUCKET/PATH`, or x in the bucket panel), or move to another path"
+            }
             _ if self.is_key_exists() => {
                 "an object with that path exists: overwrite it (upload with --upsert, or confirm overwrite) or choose another path"
             }
@@ -209,6 +217,10 @@ pub enum StorageError {
         what: &'static str,
         problem: &'static str,
     },
+    #[error(
+        "the resumable endpoint answered with an upload URL on {theirs}:// for the {ours}:// SUPABASE_URL (a gateway in front of Storage that terminates TLS?), and the key goes to no other origin; if the gateway serves TLS, set SUPABASE_URL to its {theirs}:// address"
+    )]
+    ResumableScheme { theirs: String, ours: String },
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,

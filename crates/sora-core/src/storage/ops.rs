@@ -277,9 +277,11 @@ impl StorageClient {
         Ok(deleted)
     }
 
-    /// Upload a local file, streamed from disk: above `the threshold through the
-    /// resumable (TUS) endpoint (`with_resumable_threshold`), which resumes an interrupted upload
-    /// of the same file.
+    /// Upload a local file, streamed from disk: above the threshold through the resumable (TUS)
+    /// endpoint (`with_resumable_threshold`), which resumes an interrupted upload of the same
+    /// file. When the resumable endpoint hands back its upload URL on `https://` for an
+    /// `http://` project URL (a gateway that terminates TLS), the key is not sent there: a file
+    /// small enough goes as one standard upload instead, and the answer's `note` says why.
     pub async fn upload(
         &self,
         bucket: &str,
@@ -307,11 +309,27 @@ impl StorageClient {
                 content_type,
                 upsert,
             };
-            self.upload_resumable(&upload, progress).await?;
-            Ok(UploadAnswer {
-                key: format!("{bucket}/{object_path}"),
-                id: None,
-            })
+            match self.upload_resumable(&upload, progress).await {
+                Ok(()) => Ok(UploadAnswer {
+                    key: format!("{bucket}/{object_path}"),
+                    id: None,
+                    note: None,
+                }),
+                Err(error @ StorageError::ResumableScheme { .. })
+                    if len <= super::STANDARD_UPLOAD_LIMIT =>
+                {
+                    tracing::warn!(%error, "resumable upload URL on another scheme; standard upload");
+                    let mut answer = self
+                        .upload_file(bucket, object_path, file, content_type, upsert)
+                        .await?;
+                    progress(len, len);
+                    answer.note = Some(format!(
+                        "sent as one standard upload, not resumable: {error}"
+                    ));
+                    Ok(answer)
+                }
+                Err(error) => Err(error),
+            }
         } else {
             let answer = self
                 .upload_file(bucket, object_path, file, content_type, upsert)

@@ -69,4 +69,7 @@ pub struct UploadAnswer {
     pub key: String,
     #[serde(rename = "Id", default)]
     pub id: Option<String>,
+    /// Something the person should know about how it was stored (not part of the answer).
+    #[serde(skip)]
+    pub note: Option<String>,
 }

@@ -10,4 +10,5 @@ mod engine_storage;
 mod journal_store;
 mod providers_sim;
 mod storage_actions;
+mod storage_folders;
 mod validation_matrix;

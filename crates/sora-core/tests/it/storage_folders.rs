@@ -1,0 +1,153 @@
+//! `StorageClient` against the in-process simulator, beyond single objects: a resumable upload
+//! whose URL comes back on `https://` from behind a TLS-terminating gateway, a move onto an
+//! existing object.
+
+use sora_core::secret::Secret;
+use sora_core::storage::{StorageClient, StorageError};
+use sora_sim::{SimConfig, SimHandle};
+
+async fn start() -> (SimHandle, SimConfig) {
+    let config = SimConfig::default();
+    let handle = sora_sim::start(config.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim starts");
+    (handle, config)
+}
+
+fn client(handle: &SimHandle, config: &SimConfig, http: reqwest::Client) -> StorageClient {
+    StorageClient::new(
+        http,
+        url::Url::parse(&handle.base_url()).expect("base"),
+        Secret::new(&config.supabase_key),
+    )
+}
+
+fn pattern(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 17 % 251) as u8).collect()
+}
+
+/// An HTTP client whose requests reach Storage the way a TLS-terminating gateway forwards
+/// them: with `X-Forwarded-Proto: https`.
+fn behind_tls_gateway() -> reqwest::Client {
+    // Installs the TLS provider every client needs.
+    let _ = sora_core::http::client();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-forwarded-proto",
+        reqwest::header::HeaderValue::from_static("https"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .no_proxy()
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn an_https_upload_url_for_an_http_server_falls_back_to_a_standard_upload() {
+    let (handle, config) = start().await;
+    let storage = client(&handle, &config, behind_tls_gateway()).with_resumable_threshold(1024);
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("clip.mp4");
+    let bytes = pattern(20 * 1024);
+    std::fs::write(&file, &bytes).expect("write");
+
+    let answer = storage
+        .upload(
+            "output-videos",
+            "gw/clip.mp4",
+            &file,
+            "video/mp4",
+            false,
+            &|_, _| {},
+        )
+        .await
+        .expect("stored through the standard endpoint");
+    let note = answer.note.expect("says why it was not resumable");
+    assert!(
+        note.contains("standard upload") && note.contains("https://"),
+        "{note}"
+    );
+    let requests = handle.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.method == "POST" && r.path == "/storage/v1/object/output-videos/gw/clip.mp4"),
+        "{requests:?}"
+    );
+    assert!(
+        !requests.iter().any(|r| r.method == "PATCH"),
+        "no chunk was sent anywhere"
+    );
+    let out = dir.path().join("back.mp4");
+    storage
+        .download_to("output-videos", "gw/clip.mp4", &out)
+        .await
+        .expect("download");
+    assert_eq!(std::fs::read(&out).expect("read"), bytes);
+    assert!(
+        !dir.path().join("clip.mp4.sora-tus").exists(),
+        "no sidecar for an upload that never started"
+    );
+}
+
+#[tokio::test]
+async fn an_https_upload_url_for_a_file_too_big_for_a_standard_upload_says_what_to_do() {
+    let (handle, config) = start().await;
+    let storage = client(&handle, &config, behind_tls_gateway()).with_resumable_threshold(1024);
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("huge.mp4");
+    let handle_file = std::fs::File::create(&file).expect("create");
+    handle_file
+        .set_len(sora_core::storage::STANDARD_UPLOAD_LIMIT + 1)
+        .expect("sparse file");
+    let error = storage
+        .upload(
+            "output-videos",
+            "huge.mp4",
+            &file,
+            "video/mp4",
+            false,
+            &|_, _| {},
+        )
+        .await
+        .expect_err("neither path can take it");
+    assert!(
+        matches!(error, StorageError::ResumableScheme { .. }),
+        "{error}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("SUPABASE_URL") && text.contains("https://"),
+        "{text}"
+    );
+    assert!(
+        !handle.requests().iter().any(|r| r.method == "PATCH"),
+        "the key went nowhere else"
+    );
+}
+
+#[tokio::test]
+async fn a_move_onto_an_existing_object_says_a_move_cannot_overwrite() {
+    let (handle, config) = start().await;
+    let storage = client(&handle, &config, sora_core::http::client().expect("http"));
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("a.mp4");
+    std::fs::write(&file, pattern(100)).expect("write");
+    for path in ["a.mp4", "b.mp4"] {
+        storage
+            .upload_file("output-videos", path, &file, "video/mp4", false)
+            .await
+            .expect("upload");
+    }
+    let text = storage
+        .move_object("output-videos", "a.mp4", "b.mp4")
+        .await
+        .expect_err("refused")
+        .to_string();
+    assert!(text.contains("a move never overwrites"), "{text}");
+    assert!(
+        !text.contains("--upsert") && !text.contains("confirm overwrite"),
+        "no option a move does not have: {text}"
+    );
+}
