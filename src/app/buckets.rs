@@ -618,6 +618,7 @@ impl App {
                     bucket,
                     object_path,
                     out: PathBuf::from(expand_home(value)),
+                    overwrite: false,
                 })];
             }
         }
@@ -744,7 +745,12 @@ impl App {
                             commands.extend(self.relist());
                         }
                     }
-                    StorageOp::DownloadObject { .. } | StorageOp::SignUrl { .. } => {}
+                    StorageOp::DownloadObject { .. }
+                    | StorageOp::SignUrl { .. }
+                    | StorageOp::CountFolder { .. } => {}
+                    StorageOp::DeleteFolder { .. } | StorageOp::Transfer { .. } => {
+                        commands.extend(self.relist());
+                    }
                 }
                 commands
             }

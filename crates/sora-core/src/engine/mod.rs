@@ -6,6 +6,7 @@ pub mod events;
 mod generate;
 mod history;
 mod resume;
+mod storage_folder;
 mod storage_ops;
 mod upload;
 
@@ -18,7 +19,7 @@ use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-pub use command::{Command, ListQuery, PAGE_SIZE, StorageOp};
+pub use command::{AfterCount, Command, ListQuery, PAGE_SIZE, StorageOp};
 pub use events::{
     Attempt, AttemptOutcome, DownloadKey, EngineEvent, JobKey, StorageDone, StorageFailure,
 };

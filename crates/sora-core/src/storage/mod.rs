@@ -3,17 +3,22 @@
 //! Uploads stream from disk (the file is never held in memory), so a 1 GiB video costs a few
 //! buffers, not a gigabyte.
 
+mod copy;
+pub mod folder;
 mod key;
 mod ops;
 mod paths;
+pub mod tree;
 pub mod tus;
 pub mod types;
 
+pub use copy::{Route, Transfer, retarget};
+pub use folder::{Deletion, FoundObject, Totals, Tree};
 pub use key::KeyKind;
 pub use ops::{ListOptions, SortColumn};
 pub use paths::{check_bucket, check_object_path, check_prefix};
 pub use tus::{ResumableUpload, TUS_CHUNK};
-pub use types::{Bucket, ObjectEntry, ObjectMetadata, UploadAnswer};
+pub use types::{Bucket, ObjectEntry, ObjectMetadata, PLACEHOLDER, UploadAnswer};
 
 /// The largest standard (non-resumable) upload of the server's sample configs (50 MiB; hosted
 /// plans differ, and a bucket's `file_size_limit` may be lower).

@@ -74,6 +74,17 @@ impl StorageClient {
         options: &ListOptions,
     ) -> Result<Vec<ObjectEntry>, StorageError> {
         super::check_prefix(prefix)?;
+        self.list_page(bucket, prefix, options).await
+    }
+
+    /// One page, `prefix` sent as it is (a walk's folder names come from the server, and go in
+    /// a JSON body, where nothing rewrites them).
+    pub(super) async fn list_page(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        options: &ListOptions,
+    ) -> Result<Vec<ObjectEntry>, StorageError> {
         let url = self.bucket_url(&["object", "list"], bucket)?;
         let mut body = serde_json::json!({
             "prefix": prefix,
@@ -245,14 +256,15 @@ impl StorageClient {
         from: &str,
         to: &str,
     ) -> Result<(), StorageError> {
-        super::check_bucket(bucket)?;
-        super::check_object_path(from)?;
-        super::check_object_path(to)?;
-        let url = self.url(&["object", "move"])?;
-        let body = serde_json::json!({"bucketId": bucket, "sourceKey": from, "destinationKey": to});
-        self.send(self.request(Method::POST, url.clone()).json(&body), &url)
-            .await
-            .map(drop)
+        let route = super::Route {
+            kind: super::Transfer::Move,
+            bucket,
+            from,
+            to_bucket: bucket,
+            to,
+            upsert: false,
+        };
+        self.transfer_object(&route).await
     }
 
     /// `DELETE /object/{bucket} {prefixes}`: the keys actually deleted (missing ones are absent).

@@ -1,9 +1,10 @@
 //! `StorageClient` against the in-process simulator, beyond single objects: a resumable upload
 //! whose URL comes back on `https://` from behind a TLS-terminating gateway, a move onto an
-//! existing object.
+//! existing object, walking a folder tree with its totals, copy and move of a folder across
+//! buckets, and the recursive delete's batches.
 
 use sora_core::secret::Secret;
-use sora_core::storage::{StorageClient, StorageError};
+use sora_core::storage::{Route, StorageClient, StorageError, Transfer};
 use sora_sim::{SimConfig, SimHandle};
 
 async fn start() -> (SimHandle, SimConfig) {
@@ -149,5 +150,78 @@ async fn a_move_onto_an_existing_object_says_a_move_cannot_overwrite() {
     assert!(
         !text.contains("--upsert") && !text.contains("confirm overwrite"),
         "no option a move does not have: {text}"
+    );
+}
+
+#[tokio::test]
+async fn a_folder_walks_counts_and_moves_across_buckets_with_its_markers() {
+    let (handle, config) = start().await;
+    let storage = client(&handle, &config, sora_core::http::client().expect("http"));
+    handle.seed_objects("output-videos", "job/a", 1200);
+    handle.seed_objects("output-videos", "job/a/b", 30);
+    handle.seed_objects("output-videos", "jobs-other", 5);
+    let dir = tempfile::tempdir().expect("tmp");
+    let marker = dir.path().join(".emptyFolderPlaceholder");
+    std::fs::write(&marker, b"").expect("write");
+    storage
+        .upload_file(
+            "output-videos",
+            "job/empty/.emptyFolderPlaceholder",
+            &marker,
+            "application/octet-stream",
+            false,
+        )
+        .await
+        .expect("marker");
+
+    let mut progress = Vec::new();
+    let tree = storage
+        .walk("output-videos", "job", &mut |t| progress.push(t.objects))
+        .await
+        .expect("walk");
+    assert_eq!(
+        tree.totals.objects, 1230,
+        "the marker is no object of the user's"
+    );
+    assert_eq!(tree.totals.folders, 3, "a, a/b and empty");
+    assert_eq!(tree.placeholders, vec!["job/empty/.emptyFolderPlaceholder"]);
+    assert!(
+        progress.len() >= 2,
+        "progress after each page: {progress:?}"
+    );
+    assert!(tree.objects.iter().all(|o| o.path.starts_with("job/")));
+
+    let route = Route {
+        kind: Transfer::Move,
+        bucket: "output-videos",
+        from: "job",
+        to_bucket: "input-images",
+        to: "archive/job",
+        upsert: false,
+    };
+    let results = storage.transfer_tree(&route, &tree, 8).await;
+    assert_eq!(results.len(), 1231);
+    assert!(results.iter().all(|(_, r)| r.is_ok()), "every object moved");
+    let left = storage
+        .walk("output-videos", "job", &mut |_| {})
+        .await
+        .expect("walk");
+    assert!(left.is_empty(), "nothing left behind");
+    let moved = storage
+        .walk("input-images", "archive/job", &mut |_| {})
+        .await
+        .expect("walk");
+    assert_eq!(moved.totals, tree.totals);
+    assert_eq!(
+        moved.placeholders,
+        vec!["archive/job/empty/.emptyFolderPlaceholder"]
+    );
+    let other = storage
+        .walk("output-videos", "jobs-other", &mut |_| {})
+        .await
+        .expect("walk");
+    assert_eq!(
+        other.totals.objects, 5,
+        "a neighbour whose name starts the same stays"
     );
 }
