@@ -82,6 +82,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Some(Cmd::Get(args)) => storage_commands::get(&config, &args).await,
         Some(Cmd::Url(args)) => storage_commands::url(&config, &args).await,
         Some(Cmd::Rm(args)) => storage_commands::rm(&config, &args).await,
+        Some(Cmd::Du(args)) => storage_commands::du(&config, &args).await,
+        Some(Cmd::Cp(args)) => storage_commands::cp(&config, &args).await,
+        Some(Cmd::Mv(args)) => storage_commands::mv(&config, &args).await,
     }
 }
 

@@ -257,7 +257,7 @@ pub enum Fault {
     /// connection closes.
     ShortBody { bytes: u64 },
     /// `after_bytes` of the body, then nothing for `for_` (JSON `for_ms`), then the rest. On a
-    /// Storage upload: the answer comes `for_` late.
+    /// Storage upload or a resumable upload's chunk: the answer comes `for_` late.
     Stall {
         after_bytes: u64,
         #[serde(rename = "for_ms", with = "millis")]
@@ -435,7 +435,9 @@ impl FaultEngine {
             let fits = match (&rule.fault, phase) {
                 (Fault::Status { .. }, Phase::Before) => true,
                 (Fault::HtmlOk | Fault::Expired, Phase::Before) => Route::has_content(route),
-                (Fault::Stall { .. }, Phase::Before) => route == Some(Route::StorageUpload),
+                (Fault::Stall { .. }, Phase::Before) => {
+                    matches!(route, Some(Route::StorageUpload | Route::StorageResumable))
+                }
                 (Fault::CutUpload { .. }, Phase::Before) => route == Some(Route::StorageResumable),
                 (fault, Phase::Body) => fault.is_body_fault() && Route::has_content(route),
                 _ => false,
