@@ -301,6 +301,9 @@ pub struct SimArgs {
     /// Keep Storage's buckets and objects in this directory across restarts.
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Seconds a new job stays out of the job lists (a list that lags behind the service).
+    #[arg(long, default_value_t = 0.0, value_name = "SECS")]
+    pub list_lag: f64,
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,7 @@ use sora_core::engine::{Command, Engine, EngineExtras, Services};
 use sora_core::journal::{Journal, NextStep};
 use sora_core::providers::{ContentVariant, Provider};
 use sora_core::setup;
+use sora_core::text::one_line;
 use sora_tui::headless;
 
 fn provider(config: &Config) -> Result<Provider> {
@@ -28,7 +29,11 @@ fn provider(config: &Config) -> Result<Provider> {
 pub fn open_journal(config: &Config) -> Result<Arc<Journal>> {
     let (journal, loaded) = Journal::open(&config.data_dir.value)?;
     for warning in loaded.warnings {
-        eprintln!("journal {}: {warning}", journal.path().display());
+        eprintln!(
+            "journal {}: {}",
+            journal.path().display(),
+            one_line(&warning)
+        );
     }
     Ok(Arc::new(journal))
 }
@@ -81,11 +86,7 @@ pub async fn finish(
     command: Command,
 ) -> Result<ExitCode> {
     let outcome = headless::run_job(&engine, rx, command).await;
-    Ok(if outcome.ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(ExitCode::from(outcome.exit_code()))
 }
 
 pub async fn jobs(config: &Config, args: &JobsArgs) -> Result<ExitCode> {
@@ -104,7 +105,7 @@ pub async fn jobs(config: &Config, args: &JobsArgs) -> Result<ExitCode> {
             println!("{}", headless::job_line(job));
         }
         if let (true, Some(last)) = (page.has_more, &page.last_id) {
-            println!("… more: sora-tui jobs --after {last}");
+            println!("… more: sora-tui jobs --after {}", one_line(last));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -115,7 +116,7 @@ pub async fn status(config: &Config, args: &StatusArgs) -> Result<ExitCode> {
     let job = provider
         .get(&args.id)
         .await
-        .with_context(|| format!("cannot look up {}", args.id))?;
+        .with_context(|| format!("cannot look up {}", one_line(&args.id)))?;
     if args.json {
         println!(
             "{}",
@@ -132,8 +133,8 @@ pub async fn delete(config: &Config, args: &DeleteArgs) -> Result<ExitCode> {
     provider
         .delete(&args.id)
         .await
-        .with_context(|| format!("cannot delete {}", args.id))?;
-    println!("deleted {}", args.id);
+        .with_context(|| format!("cannot delete {}", one_line(&args.id)))?;
+    println!("deleted {}", one_line(&args.id));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -191,7 +192,7 @@ pub async fn history(config: &Config, args: &HistoryArgs) -> Result<ExitCode> {
     let dir = &config.data_dir.value;
     let loaded = Journal::read_only(dir)?;
     for warning in &loaded.warnings {
-        eprintln!("journal: {warning}");
+        eprintln!("journal: {}", one_line(warning));
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&loaded.records)?);
@@ -241,9 +242,9 @@ pub async fn resume(config: Config) -> Result<ExitCode> {
         .map(|(i, r)| {
             println!(
                 "resuming {} ({:?}): \"{}\"",
-                r.job_id.as_deref().unwrap_or(&r.id),
+                one_line(r.job_id.as_deref().unwrap_or(&r.id)),
                 r.next_step(),
-                r.request.prompt
+                one_line(&r.request.prompt)
             );
             Command::Resume {
                 key: sora_core::engine::JobKey(i as u64 + 1),
@@ -252,11 +253,7 @@ pub async fn resume(config: Config) -> Result<ExitCode> {
         })
         .collect();
     let outcome = headless::run_jobs(&engine, rx, commands).await;
-    Ok(if outcome.ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(ExitCode::from(outcome.exit_code()))
 }
 
 pub async fn doctor(config: &Config, args: &DoctorArgs) -> Result<ExitCode> {

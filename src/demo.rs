@@ -68,9 +68,10 @@ mod with_simulator {
         // (nor against the next demo's fresh simulator).
         let demo_dir = std::env::temp_dir().join(format!("sora-tui-demo-{}", std::process::id()));
         config.data_dir = Setting::new(demo_dir, Source::Demo);
-        // The simulator moves a job on every second; poll as often unless the user chose otherwise.
+        // The simulator moves a job on every second; poll twice as often (unless the user chose
+        // otherwise), so the timeline shows every status the demo is there to show.
         if config.download.poll_interval.source == Source::Default {
-            config.download.poll_interval = Setting::new(Duration::from_secs(1), Source::Demo);
+            config.download.poll_interval = Setting::new(Duration::from_millis(500), Source::Demo);
         }
         let journal_dir = RemoveOnDrop(config.data_dir.value.clone());
         Ok(Demo {
@@ -94,6 +95,7 @@ mod with_simulator {
             content_delay: secs(args.content_delay, "content-delay")?,
             fail_prompts_containing: args.fail_prompts_containing.clone(),
             data_dir: args.data.clone(),
+            list_lag: secs(args.list_lag, "list-lag")?,
             ..sora_sim::SimConfig::default()
         };
         let handle = sora_sim::start(sim_config.clone(), args.addr)

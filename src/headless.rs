@@ -5,8 +5,10 @@ use std::time::{Duration, SystemTime};
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
+use crate::signals::{Signal, Signals};
 use sora_core::engine::{AttemptOutcome, Command, Engine, EngineEvent, JobKey};
 use sora_core::providers::{ContentVariant, GenerationRequest, Job, ModelProfile};
+use sora_core::text::{one_line, utc_time, utc_time_millis};
 
 /// What a finished headless run saw, for the exit status and the summary.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -14,6 +16,20 @@ pub struct Outcome {
     pub ok: bool,
     pub files: Vec<std::path::PathBuf>,
     pub uploaded: Vec<String>,
+    /// The run was stopped by this signal (the process should exit with its code).
+    pub interrupted: Option<Signal>,
+}
+
+impl Outcome {
+    /// The exit status: 0 when every job went well, 128 + the signal's number when one stopped
+    /// the run (SIGINT: 130, as shells expect), 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match (self.interrupted, self.ok) {
+            (Some(signal), _) => signal.exit_code(),
+            (None, true) => 0,
+            (None, false) => 1,
+        }
+    }
 }
 
 /// The one job a headless run works on.
@@ -40,8 +56,8 @@ pub fn describe_request(request: &GenerationRequest, profile: &ModelProfile) -> 
 }
 
 /// Run one job command (`Generate`, `Remix` or `Fetch` for [`HEADLESS_JOB`]) to the end,
-/// printing each event to stdout (failures to stderr). Ctrl-C stops the engine's tasks; the
-/// job keeps running on the service.
+/// printing each event to stdout (failures to stderr). SIGINT, SIGTERM, SIGHUP or SIGQUIT stop
+/// the engine's tasks (see [`Outcome::interrupted`]); the job keeps running on the service.
 pub async fn run_job(
     engine: &Engine,
     events: UnboundedReceiver<EngineEvent>,
@@ -68,16 +84,24 @@ pub async fn run_jobs(
         engine.dispatch(command);
     }
     let started = SystemTime::now();
-    // One listener for the whole run: a Ctrl-C between two events is not missed.
-    let interrupted = tokio::signal::ctrl_c();
+    // One listener for the whole run: a signal between two events is not missed. Without one
+    // (no signal support), the run cannot be stopped cleanly but still works.
+    let mut signals = Signals::listen().ok();
+    let interrupted = async {
+        match &mut signals {
+            Some(signals) => signals.recv().await,
+            None => std::future::pending().await,
+        }
+    };
     tokio::pin!(interrupted);
     loop {
         let event = tokio::select! {
             e = events.recv() => e,
-            _ = &mut interrupted => {
+            signal = &mut interrupted => {
                 engine.shutdown();
-                eprintln!("interrupted: stopped watching (a job already created keeps running on the service; `sora-tui resume` picks it up)");
+                eprintln!("interrupted ({}): stopped watching (a job already created keeps running on the service; `sora-tui resume` picks it up)", signal.name());
                 outcome.ok = false;
+                outcome.interrupted = Some(signal);
                 return outcome;
             }
         };
@@ -117,19 +141,16 @@ pub async fn run_jobs(
 
 /// A journal record as one line for `history`.
 pub fn history_line(r: &sora_core::journal::JobRecord) -> String {
-    let when = humantime::format_rfc3339_seconds(
-        SystemTime::UNIX_EPOCH
-            .checked_add(Duration::from_millis(r.started_at))
-            .unwrap_or(SystemTime::UNIX_EPOCH),
-    );
+    // The journal is a file: any value in it may be damaged, none may take `history` down.
+    let when = utc_time_millis(r.started_at);
     let state = match (&r.failure, r.status.as_deref()) {
-        (Some(f), _) => format!("failed: {f}"),
-        (None, Some(s)) => s.to_string(),
+        (Some(f), _) => format!("failed: {}", one_line(f)),
+        (None, Some(s)) => one_line(s).into_owned(),
         (None, None) => "not created yet".to_string(),
     };
     let mut line = format!(
         "{when}  {}  {}  {}",
-        r.job_id.as_deref().unwrap_or("(no job id)"),
+        one_line(r.job_id.as_deref().unwrap_or("(no job id)")),
         quote(&r.request.prompt),
         state
     );
@@ -143,17 +164,22 @@ pub fn history_line(r: &sora_core::journal::JobRecord) -> String {
         line.push_str(&format!("  ≈${cost:.2}"));
     }
     for d in r.downloads.iter().filter(|d| d.variant == "video") {
-        line.push_str(&format!("\n    file {}", d.path));
+        line.push_str(&format!("\n    file {}", one_line(&d.path)));
     }
     for u in &r.uploads {
-        line.push_str(&format!("\n    stored {}/{}", u.bucket, u.object_path));
+        line.push_str(&format!(
+            "\n    stored {}/{}",
+            one_line(&u.bucket),
+            one_line(&u.object_path)
+        ));
     }
     line
 }
 
 /// A job as one line for `jobs` and `status`.
 pub fn job_line(job: &Job) -> String {
-    let mut line = format!("{}  {}", job.id, job.status_text);
+    // Every text here is the service's: shown, never obeyed by the terminal.
+    let mut line = format!("{}  {}", one_line(&job.id), one_line(&job.status_text));
     if let Some(p) = job.progress {
         line.push_str(&format!(" {p}%"));
     }
@@ -164,10 +190,7 @@ pub fn job_line(job: &Job) -> String {
         line.push_str(&format!(" {s}s"));
     }
     if let Some(created) = job.created_at {
-        line.push_str(&format!(
-            "  created {}",
-            humantime::format_rfc3339_seconds(created)
-        ));
+        line.push_str(&format!("  created {}", utc_time(created)));
     }
     if let Some(expires) = job.expires_at {
         match expires.duration_since(SystemTime::now()) {
@@ -179,16 +202,16 @@ pub fn job_line(job: &Job) -> String {
         }
     }
     if let Some(from) = &job.remixed_from {
-        line.push_str(&format!("  remix of {from}"));
+        line.push_str(&format!("  remix of {}", one_line(from)));
     }
     if let Some(prompt) = &job.prompt {
         line.push_str(&format!("  {}", quote(prompt)));
     }
     if let Some(reason) = &job.failure_reason {
-        line.push_str(&format!("  failed: {reason}"));
+        line.push_str(&format!("  failed: {}", one_line(reason)));
     }
     if !job.outputs.is_empty() {
-        let ids: Vec<&str> = job.outputs.iter().map(|o| o.id.as_str()).collect();
+        let ids: Vec<_> = job.outputs.iter().map(|o| one_line(&o.id)).collect();
         line.push_str(&format!("  outputs: {}", ids.join(", ")));
     }
     line
@@ -232,12 +255,23 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
         let d = at.duration_since(started).unwrap_or_default();
         format!("+{:.1}s", d.as_secs_f64())
     };
+    // Ids, statuses, messages and names come from services and storage: each is shown on its
+    // line with its control characters made visible.
+    let c = |text: &str| one_line(text).into_owned();
     Some(match event {
         EngineEvent::JobSubmitting { key, at, .. } => {
             format!("job {key}: submitting ({})", since(at))
         }
         EngineEvent::JobCreated { key, job_id, at } => {
-            format!("job {key}: created {job_id} ({})", since(at))
+            format!("job {key}: created {} ({})", c(job_id), since(at))
+        }
+        EngineEvent::JobRetrying(retry) => {
+            format!(
+                "job {}: {} ({})",
+                retry.key,
+                c(&retry.describe()),
+                since(&retry.at)
+            )
         }
         EngineEvent::JobStatusChanged {
             key,
@@ -248,8 +282,8 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             expires_at,
         } => {
             let mut line = match progress {
-                Some(p) => format!("job {key}: status {status_text} {p}% ({})", since(at)),
-                None => format!("job {key}: status {status_text} ({})", since(at)),
+                Some(p) => format!("job {key}: status {} {p}% ({})", c(status_text), since(at)),
+                None => format!("job {key}: status {} ({})", c(status_text), since(at)),
             };
             if *status == sora_core::providers::JobStatus::Succeeded
                 && let Some(expires) = expires_at
@@ -258,29 +292,31 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             }
             line
         }
-        EngineEvent::JobFailed { key, message, .. } => format!("job {key}: FAILED: {message}"),
+        EngineEvent::JobFailed { key, message, .. } => {
+            format!("job {key}: FAILED: {}", c(message))
+        }
         EngineEvent::DownloadAttempt(a) => {
             let status = a.status.map_or("no answer".to_string(), |s| s.to_string());
             let tail = match (&a.outcome, a.next_retry_in) {
                 (AttemptOutcome::Saved, _) => "saved".to_string(),
                 (AttemptOutcome::WillRetry, Some(d)) => {
-                    format!("retry in {}: {}", human_duration(d), a.detail)
+                    format!("retry in {}: {}", human_duration(d), c(&a.detail))
                 }
-                (AttemptOutcome::WillRetry, None) => format!("retrying: {}", a.detail),
-                (AttemptOutcome::GaveUp, _) => format!("gave up: {}", a.detail),
-                (AttemptOutcome::Cancelled, _) => format!("cancelled: {}", a.detail),
-                (AttemptOutcome::Diagnostic, _) => a.detail.clone(),
+                (AttemptOutcome::WillRetry, None) => format!("retrying: {}", c(&a.detail)),
+                (AttemptOutcome::GaveUp, _) => format!("gave up: {}", c(&a.detail)),
+                (AttemptOutcome::Cancelled, _) => format!("cancelled: {}", c(&a.detail)),
+                (AttemptOutcome::Diagnostic, _) => c(&a.detail),
             };
             let rid = a
                 .request_id
                 .as_ref()
-                .map(|r| format!(" [request id {r}]"))
+                .map(|r| format!(" [request id {}]", c(r)))
                 .unwrap_or_default();
             let headers: Vec<String> = a
                 .headers
                 .iter()
                 .filter(|(k, _)| !k.ends_with("request-id"))
-                .map(|(k, v)| format!("{k}: {v}"))
+                .map(|(k, v)| format!("{}: {}", c(k), c(v)))
                 .collect();
             let headers = if headers.is_empty() {
                 String::new()
@@ -289,11 +325,11 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             };
             format!(
                 "download {} {}: attempt {} {} {} → {status} ({}, {} ms) {tail}{rid}{headers}",
-                a.key.output_id,
+                c(&a.key.output_id),
                 variant_word(a.key.variant),
                 a.number,
                 a.method,
-                a.url,
+                c(&a.url),
                 human_bytes(a.bytes),
                 a.duration.as_millis(),
             )
@@ -301,31 +337,32 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
         EngineEvent::DownloadProgress { .. } | EngineEvent::UploadProgress { .. } => return None,
         EngineEvent::DownloadQueued { key } => format!(
             "download {} {}: waiting for a free download slot",
-            key.output_id,
+            c(&key.output_id),
             variant_word(key.variant)
         ),
         EngineEvent::DownloadCancelled { key } => format!(
             "download {} {}: cancelled; the partial file is kept and the next download resumes it",
-            key.output_id,
+            c(&key.output_id),
             variant_word(key.variant)
         ),
         EngineEvent::DownloadFinished { key, path, bytes } => format!(
             "saved {} {} → {} ({})",
-            key.output_id,
+            c(&key.output_id),
             variant_word(key.variant),
-            path.display(),
+            c(&path.display().to_string()),
             human_bytes(*bytes)
         ),
         EngineEvent::DownloadFailed { key, message } => format!(
-            "download {} {} FAILED: {message}",
-            key.output_id,
-            variant_word(key.variant)
+            "download {} {} FAILED: {}",
+            c(&key.output_id),
+            variant_word(key.variant),
+            c(message)
         ),
         EngineEvent::UploadStarted {
             bucket,
             object_path,
             ..
-        } => format!("uploading to {bucket}/{object_path}"),
+        } => format!("uploading to {}/{}", c(bucket), c(object_path)),
         EngineEvent::UploadFinished {
             bucket,
             object_path,
@@ -333,13 +370,18 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             bytes,
             ..
         } => {
-            let mut line = format!("uploaded {bucket}/{object_path} ({})", human_bytes(*bytes));
+            let mut line = format!(
+                "uploaded {}/{} ({})",
+                c(bucket),
+                c(object_path),
+                human_bytes(*bytes)
+            );
             if let Some(url) = public_url {
-                line.push_str(&format!("\npublic URL: {url}"));
+                line.push_str(&format!("\npublic URL: {}", c(url)));
             }
             line
         }
-        EngineEvent::UploadFailed { message, .. } => format!("upload FAILED: {message}"),
+        EngineEvent::UploadFailed { message, .. } => format!("upload FAILED: {}", c(message)),
         EngineEvent::JobComplete { key, ok } => {
             if *ok {
                 format!("job {key}: done")
@@ -347,15 +389,15 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
                 format!("job {key}: finished with errors")
             }
         }
-        EngineEvent::Warning { message, .. } => format!("warning: {message}"),
-        EngineEvent::Info(message) => message.clone(),
+        EngineEvent::Warning { message, .. } => format!("warning: {}", c(message)),
+        EngineEvent::Info(message) => c(message),
         EngineEvent::History(_) | EngineEvent::Doctor(_) => return None,
         EngineEvent::Storage { result, .. } => match result {
             Ok(done) => match &done.url {
-                Some(url) => format!("{}\n{url}", done.message),
-                None => done.message.clone(),
+                Some(url) => format!("{}\n{}", c(&done.message), c(url)),
+                None => c(&done.message),
             },
-            Err(failure) => format!("storage FAILED: {}", failure.message),
+            Err(failure) => format!("storage FAILED: {}", c(&failure.message)),
         },
         EngineEvent::BucketsListed(_) | EngineEvent::ObjectsListed { .. } => return None,
     })
@@ -378,10 +420,11 @@ fn variant_word(v: ContentVariant) -> &'static str {
 
 fn quote(prompt: &str) -> String {
     let short: String = prompt.chars().take(60).collect();
+    let shown = one_line(&short);
     if short.len() < prompt.len() {
-        format!("\"{short}…\"")
+        format!("\"{shown}…\"")
     } else {
-        format!("\"{short}\"")
+        format!("\"{shown}\"")
     }
 }
 

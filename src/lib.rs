@@ -9,5 +9,6 @@
 
 pub mod app;
 pub mod headless;
+pub mod signals;
 pub mod tui;
 pub mod ui;

@@ -18,6 +18,7 @@ use sora_core::engine::{Command, Engine, EngineExtras};
 use sora_core::journal::NextStep;
 use sora_core::providers::{Family, GenerationRequest, ModelProfile, Size};
 use sora_core::setup;
+use sora_core::text::multi_line;
 use sora_tui::{app, headless};
 
 fn main() -> ExitCode {
@@ -40,7 +41,8 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sora-tui: {e:#}");
+            // Errors quote services and files: their control characters are shown, not obeyed.
+            eprintln!("sora-tui: {}", multi_line(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -64,6 +66,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     } else {
         None
     };
+    // Said once, before any request: the dashboard shows it as a notice, doctor as a check.
+    if !matches!(cli.command, None | Some(Cmd::Doctor(_))) {
+        for plain in setup::plain_http_warnings(&config) {
+            eprintln!("sora-tui: warning: {plain}");
+        }
+    }
     match cli.command {
         None => run_dashboard(config, _demo.as_ref().map(demo::Demo::note)).await,
         Some(Cmd::Sim(_)) => Ok(ExitCode::SUCCESS),
@@ -110,19 +118,26 @@ async fn run_generate(mut config: Config, args: GenerateArgs) -> Result<ExitCode
     if let Some(model) = &args.model {
         apply_model_flag(&mut config, model);
     }
+    // A flag replaces its `[defaults]` key, so only the defaults still in use are checked.
+    if let Some(s) = &args.size {
+        let size = Size::parse(s)
+            .with_context(|| format!("--size `{s}` is not WIDTHxHEIGHT, e.g. 480x480"))?;
+        config.defaults.size = Setting::new(size, Source::Flag("--size"));
+    }
+    if let Some(seconds) = args.seconds {
+        config.defaults.seconds = Setting::new(seconds, Source::Flag("--seconds"));
+    }
+    if let Some(variants) = args.variants {
+        config.defaults.variants = Setting::new(variants, Source::Flag("--variants"));
+    }
     let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
     let provider = setup::provider(&config, &http)?;
-    let (size, seconds, variants) = setup::defaults_for(&config, provider.profile());
-    let size = match &args.size {
-        Some(s) => Size::parse(s)
-            .with_context(|| format!("--size `{s}` is not WIDTHxHEIGHT, e.g. 480x480"))?,
-        None => size,
-    };
+    let (size, seconds, variants) = setup::defaults_for(&config, provider.profile())?;
     let request = GenerationRequest {
         prompt: args.prompt.clone(),
         size,
-        seconds: args.seconds.unwrap_or(seconds),
-        variants: args.variants.unwrap_or(variants),
+        seconds,
+        variants,
         image: args.image.clone(),
     };
     // Refuse bad parameters before anything is sent.
@@ -155,7 +170,7 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
     // A second instance stops here, before it touches the terminal, with the lock's message.
     let journal = commands::open_journal(&config)?;
     let profile = setup::profile(&config)?;
-    let (default_size, default_seconds, default_variants) = setup::defaults_for(&config, &profile);
+    let (default_size, default_seconds, default_variants) = setup::defaults_for(&config, &profile)?;
     let settings = app::AppSettings {
         provider_description,
         demo,
@@ -184,6 +199,12 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             .collect(),
     };
     let (tx, rx) = mpsc::unbounded_channel();
+    for plain in setup::plain_http_warnings(&config) {
+        let _ = tx.send(sora_core::engine::EngineEvent::Warning {
+            key: None,
+            message: plain.to_string(),
+        });
+    }
     let engine = Engine::with_extras(
         services,
         setup::engine_settings(&config),
@@ -194,8 +215,11 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             config: Some(std::sync::Arc::new(config.clone())),
         },
     );
-    sora_tui::tui::run(engine, rx, settings).await?;
-    Ok(ExitCode::SUCCESS)
+    // Returning (rather than exiting) lets the demo's simulator and journal dir clean up.
+    Ok(match sora_tui::tui::run(engine, rx, settings).await? {
+        None => ExitCode::SUCCESS,
+        Some(signal) => ExitCode::from(signal.exit_code()),
+    })
 }
 
 /// Rust ignores SIGPIPE, so printing into a closed pipe (`sora-tui jobs | head -1`) would
@@ -210,14 +234,32 @@ fn restore_default_sigpipe() {
     }
 }
 
-/// Logs go to a file in the platform data directory, never to the terminal the UI owns.
+/// Logs go to `<data dir>/logs/sora-tui.log` (`SORA_TUI_DATA_DIR` moves them with the journal),
+/// never to the terminal the UI owns. A log that cannot be opened (a root-owned file left by one
+/// `sudo` run, a read-only disk) costs the log, not the command: one warning, no file log.
 fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let dir = directories::ProjectDirs::from("", "", "sora-tui")?
-        .data_dir()
+    let dir = sora_core::config::data_dir(&|k| std::env::var(k).ok())
+        .value
         .join("logs");
-    std::fs::create_dir_all(&dir).ok()?;
-    let appender = tracing_appender::rolling::never(dir, "sora-tui.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let path = dir.join("sora-tui.log");
+    let opened = sora_core::download::files::create_private_dir(&dir).and_then(|()| {
+        // Appended to, 0600, and never through a symbolic link planted at its name.
+        sora_core::download::files::private_options()
+            .create(true)
+            .append(true)
+            .open(&path)
+    });
+    let file = match opened {
+        Ok(file) => file,
+        Err(e) => {
+            eprintln!(
+                "sora-tui: warning: cannot write the log {} ({e}); running without a log file. Check who owns it (a `sudo` run leaves it to root) or set SORA_TUI_DATA_DIR",
+                path.display()
+            );
+            return None;
+        }
+    };
+    let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = tracing_subscriber::EnvFilter::try_from_env("SORA_TUI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("sora_tui=info,sora_core=info"));
     tracing_subscriber::fmt()

@@ -6,7 +6,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use crossterm::event::{Event, EventStream, KeyEventKind};
+use anyhow::Context;
+use crossterm::event::{
+    DisableBracketedPaste, EnableBracketedPaste, Event, EventStream, KeyEventKind,
+};
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -14,44 +17,67 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::MissedTickBehavior;
 
 use crate::app::{App, AppSettings, Msg};
+use crate::signals::{Signal, Signals};
 use crate::ui::{self, Theme};
 use sora_core::engine::{Command, Engine, EngineEvent};
 
 /// Spinners and countdowns move four times a second; nothing else needs a clock.
 const ANIMATION_PERIOD: Duration = Duration::from_millis(250);
 
-/// Run the dashboard until the user quits. The terminal is restored on every way out (also when
-/// this returns an error; a panic is covered by the hook `ratatui::try_init` installs).
+/// Run the dashboard until the user quits (`Ok(None)`) or a signal ends it (`Ok(Some(signal))`:
+/// the caller exits with its code). The terminal is restored on every way out: quitting, an
+/// error, SIGINT/SIGTERM/SIGHUP/SIGQUIT, and a panic (the hook `ratatui::try_init` installs,
+/// wrapped to turn bracketed paste off too).
 pub async fn run(
     engine: Engine,
     events: UnboundedReceiver<EngineEvent>,
     settings: AppSettings,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<Signal>> {
+    // Listening before the terminal changes: a signal from now on ends the loop, not the process.
+    let mut signals = Signals::listen().context("cannot listen for SIGTERM and SIGHUP")?;
     let mut terminal = match ratatui::try_init() {
         Ok(terminal) => terminal,
         Err(error) => {
             // Raw mode may already be on when entering the alternate screen failed.
-            ratatui::restore();
+            restore_terminal();
             return Err(anyhow::Error::new(error).context("cannot set up the terminal"));
         }
     };
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+        ratatui_hook(info);
+    }));
+    // A paste arrives as one event, its newlines as text: without this, every pasted line
+    // would be an Enter, and every Enter a paid job. Terminals that cannot do it ignore it.
+    let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     // The clipboard is the terminal's (OSC 52); everything else is the engine's.
     let dispatch = |command| match command {
         Command::CopyToClipboard(text) => copy_to_clipboard(&text),
         other => engine.dispatch(other),
     };
-    let result = drive(
-        &mut terminal,
-        EventStream::new(),
-        events,
-        App::new(settings),
-        &Theme::default(),
-        dispatch,
-    )
-    .await;
+    let theme = Theme::default();
+    let result = tokio::select! {
+        result = drive(
+            &mut terminal,
+            EventStream::new(),
+            events,
+            App::new(settings),
+            &theme,
+            dispatch,
+        ) => result.map(|()| None),
+        signal = signals.recv() => Ok(Some(signal)),
+    };
     engine.shutdown();
-    ratatui::restore();
+    restore_terminal();
     result
+}
+
+/// Put the terminal back as the dashboard found it: bracketed paste off, raw mode off, the
+/// main screen, the cursor shown. Errors are ignored: the terminal may be gone (SIGHUP).
+fn restore_terminal() {
+    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
 }
 
 /// Ask the terminal to put `text` on the clipboard (OSC 52). Terminals without OSC 52 ignore it;
@@ -59,8 +85,17 @@ pub async fn run(
 fn copy_to_clipboard(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(sora_core::base64::osc52(text).as_bytes());
+    let _ = out.write_all(osc52(text).as_bytes());
     let _ = out.flush();
+}
+
+/// The OSC 52 escape that asks the terminal to put `text` on the system clipboard.
+fn osc52(text: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
 }
 
 /// The loop behind [`run`], over any backend and input stream, so it can be driven headless
@@ -144,5 +179,15 @@ fn terminal_msg(event: Event) -> Option<Msg> {
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::osc52;
+
+    #[test]
+    fn osc52_wraps_the_base64_text() {
+        assert_eq!(osc52("hi"), "\x1b]52;c;aGk=\x07");
     }
 }

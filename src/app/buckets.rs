@@ -4,10 +4,7 @@
 
 use std::path::PathBuf;
 
-use crossterm::event::{Event, KeyEvent};
-use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
-
+use super::modal::{Asked, OnYes};
 use super::{App, Focus, NoticeLevel};
 use crate::ui::keymap::{Action, Scope};
 use sora_core::engine::{Command, ListQuery, PAGE_SIZE, StorageDone, StorageFailure, StorageOp};
@@ -124,29 +121,6 @@ impl InputPurpose {
     }
 }
 
-/// A small window over the panel: a text field, or a yes/no question.
-#[derive(Debug, Clone)]
-pub enum Modal {
-    Input {
-        purpose: InputPurpose,
-        input: Input,
-    },
-    Confirm {
-        question: String,
-        /// Sent when the answer is yes.
-        on_yes: Vec<Command>,
-    },
-}
-
-impl Modal {
-    pub fn scope(&self) -> Scope {
-        match self {
-            Modal::Input { .. } => Scope::Input,
-            Modal::Confirm { .. } => Scope::Confirm,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct BucketsState {
     pub buckets: Remote<Vec<Bucket>>,
@@ -164,7 +138,6 @@ pub struct BucketsState {
     pub more: bool,
     /// Offset of the page on its way, if any (one at a time).
     pub page_pending: Option<u32>,
-    pub modal: Option<Modal>,
     /// The last URL shown (signed or public), as text to read and copy.
     pub last_url: Option<String>,
     /// Fixes for the configured buckets found missing or private on start.
@@ -341,61 +314,6 @@ pub fn join_folder(prefix: &str, name: &str) -> String {
 pub const DEFAULT_SIGNED_SECS: u64 = 3600;
 
 impl App {
-    /// Keys while a modal is open: it takes them all (Ctrl-C still quits). `None` when no modal.
-    pub(super) fn modal_key(&mut self, key: &KeyEvent) -> Option<Vec<Command>> {
-        let scope = self.buckets.modal.as_ref()?.scope();
-        if self.keymap.action_in(Scope::Global, key) == Some(Action::Quit) {
-            self.quit = true;
-            return Some(Vec::new());
-        }
-        let action = self.keymap.action_in(scope, key);
-        let modal = self.buckets.modal.take()?;
-        Some(match (modal, action) {
-            (Modal::Confirm { on_yes, .. }, Some(Action::Confirm)) => {
-                self.inform("Working…");
-                on_yes
-            }
-            (Modal::Input { purpose, input }, Some(Action::Confirm)) => {
-                self.input_done(purpose, input.value().trim())
-            }
-            (_, Some(Action::Cancel)) => {
-                self.inform("Cancelled.");
-                Vec::new()
-            }
-            (Modal::Input { purpose, mut input }, _) => {
-                input.handle_event(&Event::Key(*key));
-                self.buckets.modal = Some(Modal::Input { purpose, input });
-                Vec::new()
-            }
-            (confirm @ Modal::Confirm { .. }, _) => {
-                self.buckets.modal = Some(confirm);
-                Vec::new()
-            }
-        })
-    }
-
-    /// Bracketed paste into an open text field; false when none is open.
-    pub(super) fn paste_into_modal(&mut self, text: &str) -> bool {
-        let Some(Modal::Input { input, .. }) = &mut self.buckets.modal else {
-            return false;
-        };
-        for c in text.chars().filter(|c| !c.is_control()) {
-            input.handle(tui_input::InputRequest::InsertChar(c));
-        }
-        true
-    }
-
-    fn open_input(&mut self, purpose: InputPurpose, value: &str) {
-        self.buckets.modal = Some(Modal::Input {
-            purpose,
-            input: Input::new(value.to_string()),
-        });
-    }
-
-    pub(super) fn confirm(&mut self, question: String, on_yes: Vec<Command>) {
-        self.buckets.modal = Some(Modal::Confirm { question, on_yes });
-    }
-
     /// The bucket browser's own actions (keys of `Scope::Buckets` beyond navigation).
     pub(super) fn bucket_action(&mut self, action: Action) -> Vec<Command> {
         if self.focus != Focus::Buckets && action != Action::FixBuckets {
@@ -568,7 +486,7 @@ impl App {
         vec![Command::CopyToClipboard(url)]
     }
 
-    fn input_done(&mut self, purpose: InputPurpose, value: &str) -> Vec<Command> {
+    pub(super) fn input_done(&mut self, purpose: InputPurpose, value: &str) -> Vec<Command> {
         let shown = self.buckets.shown.clone();
         let bucket = shown.as_ref().map(|s| s.bucket.clone()).unwrap_or_default();
         match purpose {
@@ -763,27 +681,31 @@ impl App {
                         object_path,
                         upsert: false,
                     } if failure.conflict => {
-                        self.confirm(
+                        // Raised by the server's answer, not by a key: it may pop up
+                        // while the user types elsewhere, so it waits to be read.
+                        self.ask(
                             format!("{bucket}/{object_path} exists. Overwrite it?"),
-                            vec![Command::Storage(StorageOp::UploadFile {
+                            OnYes::Send(vec![Command::Storage(StorageOp::UploadFile {
                                 path,
                                 bucket,
                                 object_path,
                                 upsert: true,
-                            })],
+                            })]),
+                            Asked::Unasked,
                         );
                     }
                     op if failure.missing_bucket => {
                         let name = op.bucket().to_string();
-                        self.confirm(
+                        self.ask(
                             format!(
                                 "Bucket {name} does not exist. Create it (public: {})?",
                                 self.settings.public_urls
                             ),
-                            vec![Command::Storage(StorageOp::CreateBucket {
+                            OnYes::Send(vec![Command::Storage(StorageOp::CreateBucket {
                                 name,
                                 public: self.settings.public_urls,
-                            })],
+                            })]),
+                            Asked::Unasked,
                         );
                     }
                     _ => {}

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use sora_core::engine::JobKey;
+use sora_core::engine::{JobKey, Retry};
 use sora_core::providers::{ContentVariant, JobStatus};
 
 /// A status the job passed through, with when the engine saw it.
@@ -66,6 +66,8 @@ pub struct JobRow {
     /// When the engine sent the create request; the timeline's zero.
     pub submitted_at: Option<SystemTime>,
     pub steps: Vec<StatusStep>,
+    /// Every create or poll that failed and was tried again, oldest first.
+    pub retries: Vec<Retry>,
     pub progress: Option<u8>,
     pub files: Vec<DownloadedFile>,
     /// The last download/upload error, shown when the job ends without success.
@@ -82,6 +84,7 @@ impl JobRow {
             job_id: None,
             submitted_at: None,
             steps: Vec::new(),
+            retries: Vec::new(),
             progress: None,
             files: Vec::new(),
             last_error: None,

@@ -5,6 +5,7 @@
 pub mod buckets;
 pub mod downloads;
 pub mod jobs;
+pub mod modal;
 pub mod pages;
 pub mod prompt;
 pub mod settings;
@@ -17,8 +18,9 @@ use crossterm::event::KeyEvent;
 pub use buckets::{BucketsPane, BucketsState, ObjectsLocation, Remote};
 pub use downloads::{ActiveDownload, DownloadLog, LogEntry};
 pub use jobs::{DownloadedFile, JobEnd, JobRow, JobsState, StatusStep, UploadState};
+pub use modal::{Asked, Modal, OnYes, Question};
 pub use pages::{DoctorState, HistoryState, Page};
-pub use prompt::PromptState;
+pub use prompt::{PromptState, Submission};
 pub use settings::AppSettings;
 
 use crate::ui::keymap::{KeyMap, Scope};
@@ -103,7 +105,11 @@ pub struct App {
     help_visible: bool,
     quit: bool,
     notice: Option<Notice>,
+    /// The text field or question over everything, and the questions waiting their turn.
+    modals: modal::Modals,
     next_job: u64,
+    /// When the last prompt was sent: a second submit right after it asks first.
+    last_submit_at: Option<SystemTime>,
     prompt: PromptState,
     jobs: JobsState,
     downloads: DownloadLog,
@@ -128,7 +134,9 @@ impl App {
             help_visible: false,
             quit: false,
             notice: None,
+            modals: modal::Modals::default(),
             next_job: 1,
+            last_submit_at: None,
             jobs: JobsState::default(),
             downloads: DownloadLog::default(),
             buckets: BucketsState::default(),
@@ -176,9 +184,12 @@ impl App {
     }
 
     /// Something on screen moves by itself (a spinner, a live elapsed time, a retry
-    /// countdown), so the runtime should keep ticking; otherwise it sleeps until an event.
+    /// countdown, a question about to take keys), so the runtime should keep ticking;
+    /// otherwise it sleeps until an event.
     pub fn is_animating(&self) -> bool {
-        self.jobs.any_active() || self.downloads.has_pending_retry(self.now)
+        self.jobs.any_active()
+            || self.downloads.has_pending_retry(self.now)
+            || self.modal().is_some_and(|m| m.waiting(self.now))
     }
 
     pub fn settings(&self) -> &AppSettings {

@@ -1,9 +1,25 @@
-//! The prompt being typed and the generation parameters beside it.
+//! The prompt being typed, the generation parameters beside it, and sending it: one user
+//! action never starts more than one paid video without a `y`.
+
+use std::time::Duration;
 
 use tui_input::Input;
 
-use crate::app::AppSettings;
+use super::modal::{Asked, OnYes};
+use crate::app::{App, AppSettings};
+use sora_core::engine::{Command, JobKey};
 use sora_core::providers::{GenerationRequest, Size};
+
+/// A submit this soon after the previous one is no person typing a new prompt: most likely
+/// pasted lines arriving as Enter presses (a terminal without bracketed paste). It asks first.
+pub const RAPID_SUBMIT: Duration = Duration::from_secs(1);
+
+/// A prompt ready to go: a new video, or a remix of a finished one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    pub request: GenerationRequest,
+    pub remix_of: Option<String>,
+}
 
 #[derive(Debug, Clone)]
 pub struct PromptState {
@@ -95,6 +111,100 @@ impl PromptState {
 
     pub fn step_variants(&mut self, max: u32, forward: bool) {
         self.variants = step_wrapping(self.variants, 1, max.max(1), forward);
+    }
+}
+
+impl App {
+    /// Enter in the prompt: send it, unless it would start more than one paid video, or comes
+    /// right after the previous one (then ask, and keep the prompt until the answer).
+    pub(super) fn submit(&mut self) -> Vec<Command> {
+        let Some(request) = self.prompt.request() else {
+            self.warn("The prompt is empty: type what the video should show, then Enter.");
+            return Vec::new();
+        };
+        let submission = Submission {
+            request,
+            remix_of: self.prompt.remix_of.clone(),
+        };
+        let rapid = self.last_submit_at.is_some_and(|last| {
+            !self
+                .now
+                .duration_since(last)
+                .is_ok_and(|since| since >= RAPID_SUBMIT)
+        });
+        let request = &submission.request;
+        if rapid {
+            let question = format!(
+                "Send \"{}\" as another paid job, right after the last one? (Lines pasted into a terminal without bracketed paste arrive as separate Enter presses.)",
+                shorten(&request.prompt, 60)
+            );
+            self.ask(question, OnYes::Submit(submission), Asked::Unasked);
+        } else if submission.remix_of.is_none() && request.variants > 1 {
+            let cost = self
+                .settings
+                .profile
+                .estimate(request)
+                .map(|c| format!(", estimated ${c:.2}"))
+                .unwrap_or_default();
+            let question = format!(
+                "Generate {} paid videos ({} variants of {} s at {}{cost})?",
+                request.variants, request.variants, request.seconds, request.size
+            );
+            self.ask(question, OnYes::Submit(submission), Asked::ByKey);
+        } else {
+            return self.send_submission(submission);
+        }
+        Vec::new()
+    }
+
+    /// Start the job: a row in the timeline at once, the prompt cleared, the engine told.
+    pub(super) fn send_submission(&mut self, submission: Submission) -> Vec<Command> {
+        let Submission { request, remix_of } = submission;
+        let key = JobKey(self.next_job);
+        self.next_job += 1;
+        self.last_submit_at = Some(self.now);
+        self.jobs.row_or_insert(key, &request.prompt);
+        self.jobs.select_last();
+        self.prompt.input.reset();
+        self.prompt.remix_of = None;
+        if let Some(source_id) = remix_of {
+            self.inform(format!("{key} submitted: remix of {source_id}"));
+            return vec![Command::Remix {
+                key,
+                source_id,
+                prompt: request.prompt,
+                upload: self.settings.auto_upload,
+            }];
+        }
+        self.inform(format!(
+            "{key} submitted: {}, {}s, {} variant(s)",
+            request.size, request.seconds, request.variants
+        ));
+        vec![Command::Generate {
+            key,
+            request,
+            upload: self.settings.auto_upload,
+        }]
+    }
+
+    /// Pasted text goes into the prompt as one prompt: its line breaks become spaces (the
+    /// field is one line), never Enter presses.
+    pub(super) fn paste_into_prompt(&mut self, text: &str) {
+        let text = text.replace("\r\n", "\n");
+        for c in text.chars() {
+            let c = if c.is_control() { ' ' } else { c };
+            self.prompt
+                .input
+                .handle(tui_input::InputRequest::InsertChar(c));
+        }
+    }
+}
+
+/// At most `max` characters of `text`, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
     }
 }
 

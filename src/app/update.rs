@@ -2,7 +2,6 @@
 //! engine events reduce into the panels' state. Returns the commands for the engine.
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
-use tui_input::InputRequest;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::buckets::{BucketsPane, ObjectsLocation, Remote, join_folder, parent_folder};
@@ -39,7 +38,7 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        // An open text field or question (the bucket browser's, or the history's) takes every key.
+        // An open text field or question takes every key, whoever raised it.
         if let Some(commands) = self.modal_key(&key) {
             return commands;
         }
@@ -83,14 +82,10 @@ impl App {
         if self.paste_into_modal(text) {
             return;
         }
-        if self.focus != Focus::Prompt || self.help_visible {
+        if self.focus != Focus::Prompt || self.help_visible || self.page != Page::Dashboard {
             return;
         }
-        // The prompt is one line: newlines in pasted text become spaces.
-        for c in text.chars() {
-            let c = if c.is_control() { ' ' } else { c };
-            self.prompt.input.handle(InputRequest::InsertChar(c));
-        }
+        self.paste_into_prompt(text);
     }
 
     /// The keymap scope of the page on screen, unless it is the dashboard.
@@ -291,39 +286,6 @@ impl App {
         self.focus = Focus::Prompt;
     }
 
-    fn submit(&mut self) -> Vec<Command> {
-        let Some(request) = self.prompt.request() else {
-            self.warn("The prompt is empty: type what the video should show, then Enter.");
-            return Vec::new();
-        };
-        let key = JobKey(self.next_job);
-        self.next_job += 1;
-        if let Some(source_id) = self.prompt.remix_of.take() {
-            self.jobs.row_or_insert(key, &request.prompt);
-            self.jobs.select_last();
-            self.prompt.input.reset();
-            self.inform(format!("{key} submitted: remix of {source_id}"));
-            return vec![Command::Remix {
-                key,
-                source_id,
-                prompt: request.prompt,
-                upload: self.settings.auto_upload,
-            }];
-        }
-        self.jobs.row_or_insert(key, &request.prompt);
-        self.jobs.select_last();
-        self.prompt.input.reset();
-        self.inform(format!(
-            "{key} submitted: {}, {}s, {} variant(s)",
-            request.size, request.seconds, request.variants
-        ));
-        vec![Command::Generate {
-            key,
-            request,
-            upload: self.settings.auto_upload,
-        }]
-    }
-
     fn upload_selected_job(&mut self) -> Vec<Command> {
         let Some(row) = self.jobs.rows.get_mut(self.jobs.selected) else {
             self.warn("No job to upload: submit a prompt first.");
@@ -473,6 +435,10 @@ impl App {
                 if let Some(expires) = expires_at {
                     self.downloads.set_expiry(key, expires);
                 }
+            }
+            EngineEvent::JobRetrying(retry) => {
+                self.inform(format!("{}: {}", retry.key, retry.describe()));
+                self.jobs.row_or_insert(retry.key, "").retries.push(retry);
             }
             EngineEvent::JobFailed { key, message, at } => {
                 let row = self.jobs.row_or_insert(key, "");

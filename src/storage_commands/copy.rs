@@ -12,6 +12,7 @@ use crate::cli::{CopyArgs, MoveArgs};
 use sora_core::config::Config;
 use sora_core::storage::folder::{binary_size, join_path, thousands};
 use sora_core::storage::{ListOptions, Route, StorageClient, Transfer, check_object_path};
+use sora_core::text::one_line;
 
 /// Where `source_path` goes for a destination `BUCKET/PATH`: a destination ending in `/`, or a
 /// bare `BUCKET`, keeps the source's name inside it.
@@ -154,7 +155,12 @@ async fn folder(storage: &StorageClient, request: &Request<'_>) -> Result<ExitCo
     for (key, result) in &results {
         if let Err(error) = result {
             failed += 1;
-            eprintln!("cannot {} {bucket}/{key}: {error}", request.kind.verb());
+            eprintln!(
+                "cannot {} {}: {}",
+                request.kind.verb(),
+                one_line(&format!("{bucket}/{key}")),
+                one_line(&error.to_string())
+            );
         }
     }
     let done = results.len() as u64 - failed;

@@ -15,6 +15,7 @@ use crate::cli::RmArgs;
 use sora_core::config::Config;
 use sora_core::storage::Tree;
 use sora_core::storage::folder::thousands;
+use sora_core::text::one_line;
 
 /// How often a long count or delete says how far it got.
 const PROGRESS_EVERY: Duration = Duration::from_secs(1);
@@ -88,7 +89,11 @@ pub async fn rm_tree(config: &Config, args: &RmArgs) -> Result<ExitCode> {
                 "nothing under {target}: no such folder, so nothing was deleted (an object is deleted without -r: `sora-tui rm {target}`)"
             );
         }
-        println!("{}: {}", label(&bucket, &prefix), describe(&tree));
+        println!(
+            "{}: {}",
+            one_line(&label(&bucket, &prefix)),
+            describe(&tree)
+        );
         targets.push((bucket, prefix, tree));
     }
     if args.dry_run {
@@ -104,7 +109,7 @@ pub async fn rm_tree(config: &Config, args: &RmArgs) -> Result<ExitCode> {
     }
     let mut all_gone = true;
     for (bucket, prefix, tree) in targets {
-        let name = label(&bucket, &prefix);
+        let name = one_line(&label(&bucket, &prefix)).into_owned();
         let keys = tree.keys();
         let mut last = Instant::now();
         let outcome = storage
@@ -117,7 +122,7 @@ pub async fn rm_tree(config: &Config, args: &RmArgs) -> Result<ExitCode> {
             .await
             .with_context(|| format!("cannot delete {name}"))?;
         for failure in &outcome.failures {
-            eprintln!("a batch of deletes failed: {failure}");
+            eprintln!("a batch of deletes failed: {}", one_line(failure));
         }
         // What the server holds now is the result, whatever the answers said.
         let after = storage
@@ -139,7 +144,7 @@ pub async fn rm_tree(config: &Config, args: &RmArgs) -> Result<ExitCode> {
             thousands(outcome.deleted)
         );
         for key in left.iter().take(SHOW_LEFT) {
-            eprintln!("  {bucket}/{key}");
+            eprintln!("  {}", one_line(&format!("{bucket}/{key}")));
         }
         if left.len() > SHOW_LEFT {
             eprintln!(

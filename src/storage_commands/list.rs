@@ -13,6 +13,7 @@ use crate::cli::{DuArgs, LsArgs, SortBy};
 use sora_core::config::Config;
 use sora_core::storage::folder::join_path;
 use sora_core::storage::{ListOptions, ObjectEntry, Totals};
+use sora_core::text::one_line;
 
 /// How often `du` says how far it got.
 const PROGRESS_EVERY: Duration = Duration::from_secs(1);
@@ -131,12 +132,12 @@ pub async fn ls(config: &Config, args: &LsArgs) -> Result<ExitCode> {
     }
     for row in &rows {
         if row.entry.is_folder() {
-            println!("{}/", row.shown);
+            println!("{}/", one_line(&row.shown));
         } else {
-            let updated = row.entry.updated_at.as_deref().unwrap_or("");
+            let updated = one_line(row.entry.updated_at.as_deref().unwrap_or(""));
             println!(
                 "{}\t{}\t{updated}",
-                row.shown,
+                one_line(&row.shown),
                 row.entry.size().unwrap_or(0)
             );
         }
@@ -192,6 +193,11 @@ pub async fn du(config: &Config, args: &DuArgs) -> Result<ExitCode> {
     } else {
         format!("{bucket}/{prefix}")
     };
-    println!("{location}: {} ({} bytes)", totals.describe(), totals.bytes);
+    println!(
+        "{}: {} ({} bytes)",
+        one_line(&location),
+        totals.describe(),
+        totals.bytes
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -23,6 +23,7 @@ use sora_core::storage::{
     ListOptions, StorageApiError, StorageClient, check_bucket, check_object_path, check_prefix,
     content_type_for,
 };
+use sora_core::text::one_line;
 
 /// Storage lists a missing bucket as empty: when a listing came back empty, ask for the bucket
 /// itself, so a mistyped or never-created bucket is an error that says what to do, not a
@@ -82,16 +83,20 @@ pub async fn buckets(config: &Config, args: &BucketsArgs) -> Result<ExitCode> {
     for b in &list {
         let limit = match &b.file_size_limit {
             Some(serde_json::Value::Number(n)) => format!("limit {n} B"),
-            Some(serde_json::Value::String(s)) => format!("limit {s}"),
+            Some(serde_json::Value::String(s)) => format!("limit {}", one_line(s)),
             _ => "no limit".to_string(),
         };
         let types = b
             .allowed_mime_types
             .as_ref()
             .filter(|t| !t.is_empty())
-            .map_or_else(|| "any type".to_string(), |t| t.join(","));
+            .map_or_else(
+                || "any type".to_string(),
+                |t| one_line(&t.join(",")).into_owned(),
+            );
         let public = if b.public { "public" } else { "private" };
-        println!("{}\t{public}\t{limit}\t{types}", b.name);
+        // Names and types are the server's: shown with their control characters visible.
+        println!("{}\t{public}\t{limit}\t{types}", one_line(&b.name));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -126,8 +131,11 @@ pub async fn upload(config: &Config, args: &UploadArgs) -> Result<ExitCode> {
     if let Some(note) = &answer.note {
         eprintln!("note: {note}");
     }
-    println!("uploaded {}", answer.key);
-    println!("public URL: {}", storage.public_url(&bucket, &path));
+    println!("uploaded {}", one_line(&answer.key));
+    println!(
+        "public URL: {}",
+        one_line(&storage.public_url(&bucket, &path))
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -174,7 +182,7 @@ pub async fn url(config: &Config, args: &UrlArgs) -> Result<ExitCode> {
                 .signed_url(&bucket, &path, secs)
                 .await
                 .with_context(|| format!("cannot sign a URL for {bucket}/{path}"))?;
-            println!("{url}");
+            println!("{}", one_line(&url));
         }
         // Checked first: a URL that answers 404 is no answer.
         None => {

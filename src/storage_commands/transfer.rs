@@ -15,6 +15,7 @@ use crate::cli::{GetArgs, UploadArgs};
 use sora_core::config::Config;
 use sora_core::storage::folder::{binary_size, thousands};
 use sora_core::storage::tree::{FileOutcome, Outcome, TreeOptions, TreeReport};
+use sora_core::text::one_line;
 
 /// The summary line, e.g. `200 files: 150 uploaded (1.2 MiB), 50 identical (skipped), 0 kept, 0 failed`.
 fn summary(report: &TreeReport, sent_verb: &str, kept_hint: &str) -> String {
@@ -43,7 +44,11 @@ fn summary(report: &TreeReport, sent_verb: &str, kept_hint: &str) -> String {
 
 fn print_passed(report: &TreeReport) {
     for passed in &report.passed {
-        eprintln!("left out {}: {}", passed.path, passed.why);
+        eprintln!(
+            "left out {}: {}",
+            one_line(&passed.path),
+            one_line(&passed.why)
+        );
     }
 }
 
@@ -60,21 +65,21 @@ pub async fn upload_tree(config: &Config, args: &UploadArgs) -> Result<ExitCode>
         replace: args.upsert,
     };
     let on_done = |done: &FileOutcome| {
-        let object = format!("{bucket}/{}", done.object_path);
+        let object = one_line(&format!("{bucket}/{}", done.object_path)).into_owned();
+        let local = one_line(&done.local.display().to_string()).into_owned();
         match &done.outcome {
             Outcome::Sent { bytes, note } => {
                 println!("uploaded {object} ({bytes} bytes)");
                 if let Some(note) = note {
-                    eprintln!("note: {object}: {note}");
+                    eprintln!("note: {object}: {}", one_line(note));
                 }
             }
             Outcome::Identical => println!("identical: {object}"),
             Outcome::Differs => eprintln!(
-                "kept {object}: a different object is there (add --upsert to replace it with {})",
-                done.local.display()
+                "kept {object}: a different object is there (add --upsert to replace it with {local})"
             ),
             Outcome::Failed(error) => {
-                eprintln!("failed {} → {object}: {error}", done.local.display())
+                eprintln!("failed {local} → {object}: {}", one_line(error))
             }
         }
     };
@@ -121,16 +126,16 @@ pub async fn get_tree(config: &Config, args: &GetArgs) -> Result<ExitCode> {
         replace: args.force,
     };
     let on_done = |done: &FileOutcome| {
-        let local = done.local.display();
+        let local = one_line(&done.local.display().to_string()).into_owned();
+        let object = one_line(&format!("{bucket}/{}", done.object_path)).into_owned();
         match &done.outcome {
             Outcome::Sent { bytes, .. } => println!("saved {local} ({bytes} bytes)"),
             Outcome::Identical => println!("identical: {local}"),
-            Outcome::Differs => eprintln!(
-                "kept {local}: it differs from {bucket}/{} (add --force to replace it)",
-                done.object_path
-            ),
+            Outcome::Differs => {
+                eprintln!("kept {local}: it differs from {object} (add --force to replace it)")
+            }
             Outcome::Failed(error) => {
-                eprintln!("failed {bucket}/{} → {local}: {error}", done.object_path)
+                eprintln!("failed {object} → {local}: {}", one_line(error))
             }
         }
     };

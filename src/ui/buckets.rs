@@ -3,10 +3,10 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, format, panel};
-use crate::app::buckets::{Modal, SortMode, encode_path, join_folder};
+use crate::app::buckets::{SortMode, encode_path, join_folder};
 use crate::app::{App, BucketsPane, Remote};
 use sora_core::storage::{Bucket, ObjectEntry};
 
@@ -66,7 +66,7 @@ fn render_bucket_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, f
             let pointer = if selected { "▸ " } else { "  " };
             let mut spans = vec![
                 Span::styled(pointer, theme.key),
-                Span::raw(format!("{} ", bucket.name)),
+                Span::raw(format!("{} ", format::shown(&bucket.name))),
                 Span::styled(mark, mark_style),
             ];
             spans.extend(bucket_limits(bucket).map(|t| Span::styled(format!(" {t}"), theme.dim)));
@@ -193,7 +193,7 @@ fn render_details(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let label = |k: &str| Span::styled(format!("{k:<8}"), theme.dim);
     let path = join_folder(&shown.prefix, &object.name);
-    let mut lines = vec![Line::styled(path.clone(), theme.title)];
+    let mut lines = vec![Line::styled(format::shown(&path), theme.title)];
     if object.is_folder() {
         lines.push(Line::styled("folder: Enter opens it", theme.dim));
     } else {
@@ -202,17 +202,23 @@ fn render_details(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             .size()
             .map(format::bytes)
             .unwrap_or_else(|| "?".into());
-        let mime = meta.and_then(|m| m.mimetype.clone()).unwrap_or_default();
-        let etag = meta.and_then(|m| m.e_tag.clone()).unwrap_or_default();
+        let mime = meta.and_then(|m| m.mimetype.as_deref()).map(format::shown);
+        let etag = meta.and_then(|m| m.e_tag.as_deref()).map(format::shown);
         let updated = object
             .updated_at
             .as_deref()
             .map(format::timestamp)
             .unwrap_or_default();
         lines.push(Line::from(vec![label("size"), Span::raw(size)]));
-        lines.push(Line::from(vec![label("type"), Span::raw(mime)]));
+        lines.push(Line::from(vec![
+            label("type"),
+            Span::raw(mime.unwrap_or_default()),
+        ]));
         lines.push(Line::from(vec![label("updated"), Span::raw(updated)]));
-        lines.push(Line::from(vec![label("eTag"), Span::raw(etag)]));
+        lines.push(Line::from(vec![
+            label("eTag"),
+            Span::raw(etag.unwrap_or_default()),
+        ]));
         let public = state.bucket_named(&shown.bucket).is_some_and(|b| b.public);
         match (&app.settings().storage_base, public) {
             (Some(base), true) => {
@@ -229,7 +235,7 @@ fn render_details(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     if let Some(url) = &state.last_url {
         lines.push(Line::from(label("last URL")));
-        lines.push(Line::styled(url.clone(), theme.info));
+        lines.push(Line::styled(format::shown(url), theme.info));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
@@ -249,54 +255,13 @@ fn bucket_limits(bucket: &Bucket) -> impl Iterator<Item = String> {
     limit.into_iter().chain(types)
 }
 
-/// The open text field or question, centred over `area`.
-pub fn render_modal(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(modal) = &app.buckets().modal else {
-        return;
-    };
-    let width = area.width.saturating_sub(4).min(90);
-    let height = 5.min(area.height);
-    let rect = Rect::new(
-        area.x + (area.width.saturating_sub(width)) / 2,
-        area.y + (area.height.saturating_sub(height)) / 2,
-        width,
-        height,
-    );
-    frame.render_widget(Clear, rect);
-    let keymap = app.keymap();
-    let scope = modal.scope();
-    let keys = |action| keymap.keys_label(scope, action);
-    let (title, body, hint) = match modal {
-        Modal::Input { purpose, input } => (
-            purpose.title(),
-            Line::raw(format!("{}▏", input.value())),
-            format!(
-                "{} confirm · {} cancel",
-                keys(crate::ui::keymap::Action::Confirm),
-                keys(crate::ui::keymap::Action::Cancel)
-            ),
-        ),
-        Modal::Confirm { question, .. } => (
-            "Confirm".to_string(),
-            Line::styled(question.clone(), theme.warning),
-            format!(
-                "{} yes · {} no",
-                keys(crate::ui::keymap::Action::Confirm),
-                keys(crate::ui::keymap::Action::Cancel)
-            ),
-        ),
-    };
-    let block = panel(format!(" {title} "), true, theme);
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    let lines = vec![body, Line::styled(hint, theme.dim)];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-}
-
 fn object_row<'a>(object: &ObjectEntry, theme: &Theme) -> Row<'a> {
     if object.is_folder() {
         return Row::new(vec![
-            Cell::from(Span::styled(format!("{}/", object.name), theme.info)),
+            Cell::from(Span::styled(
+                format!("{}/", format::shown(&object.name)),
+                theme.info,
+            )),
             Cell::from(""),
             Cell::from(""),
         ]);
@@ -308,7 +273,7 @@ fn object_row<'a>(object: &ObjectEntry, theme: &Theme) -> Row<'a> {
         .map(format::timestamp)
         .unwrap_or_default();
     Row::new(vec![
-        Cell::from(object.name.clone()),
+        Cell::from(format::shown(&object.name)),
         Cell::from(Line::from(size).right_aligned()),
         Cell::from(Span::styled(updated, theme.dim)),
     ])
@@ -318,7 +283,9 @@ fn status_line<'a, T>(remote: &Remote<T>, what: &str, theme: &Theme) -> Paragrap
     let line = match remote {
         Remote::NotLoaded => Line::styled(format!("{what}: not loaded (r)"), theme.dim),
         Remote::Loading => Line::styled(format!("loading {what}…"), theme.dim),
-        Remote::Failed(message) => Line::styled(format!("✗ {message}"), theme.error),
+        Remote::Failed(message) => {
+            Line::styled(format!("✗ {}", format::shown(message)), theme.error)
+        }
         Remote::Loaded(_) => Line::raw(""),
     };
     Paragraph::new(line).wrap(ratatui::widgets::Wrap { trim: true })

@@ -124,13 +124,19 @@ fn entry_lines<'a>(app: &App, entry: &LogEntry, url_budget: usize, theme: &Theme
             time(*at, theme),
             Span::styled(format!("{} ", download_label(key)), theme.key),
             Span::styled("✓ saved ", theme.ok),
-            Span::styled(format!("{} ", path.display()), theme.text),
+            Span::styled(
+                format!("{} ", format::shown(&path.display().to_string())),
+                theme.text,
+            ),
             Span::styled(format!("({})", format::bytes(*bytes)), theme.dim),
         ])],
         LogEntry::DownloadFailed { at, key, message } => vec![Line::from(vec![
             time(*at, theme),
             Span::styled(format!("{} ", download_label(key)), theme.key),
-            Span::styled(format!("✗ download failed: {message}"), theme.error),
+            Span::styled(
+                format!("✗ download failed: {}", format::shown(message)),
+                theme.error,
+            ),
         ])],
         LogEntry::UploadStarted {
             at,
@@ -143,7 +149,10 @@ fn entry_lines<'a>(app: &App, entry: &LogEntry, url_budget: usize, theme: &Theme
                 time(*at, theme),
                 Span::styled(format!("{job} "), theme.key),
                 Span::styled("⇡ uploading to ", theme.info),
-                Span::styled(format!("{bucket}/{object_path}"), theme.text),
+                Span::styled(
+                    format!("{}/{}", format::shown(bucket), format::shown(object_path)),
+                    theme.text,
+                ),
             ];
             if let Some((sent, total)) = progress {
                 let pct = if *total == 0 {
@@ -174,13 +183,16 @@ fn entry_lines<'a>(app: &App, entry: &LogEntry, url_budget: usize, theme: &Theme
                 time(*at, theme),
                 Span::styled(format!("{job} "), theme.key),
                 Span::styled("✓ uploaded ", theme.ok),
-                Span::styled(format!("{bucket}/{object_path} "), theme.text),
+                Span::styled(
+                    format!("{}/{} ", format::shown(bucket), format::shown(object_path)),
+                    theme.text,
+                ),
                 Span::styled(format!("({})", format::bytes(*bytes)), theme.dim),
             ])];
             if let Some(url) = public_url {
                 lines.push(Line::from(vec![
                     Span::styled(CONTINUATION, theme.dim),
-                    Span::styled(url.clone(), theme.info),
+                    Span::styled(format::shown(url), theme.info),
                 ]));
             }
             lines
@@ -194,7 +206,11 @@ fn entry_lines<'a>(app: &App, entry: &LogEntry, url_budget: usize, theme: &Theme
             time(*at, theme),
             Span::styled(format!("{job} "), theme.key),
             Span::styled(
-                format!("✗ upload of {} failed: {message}", path.display()),
+                format!(
+                    "✗ upload of {} failed: {}",
+                    format::shown(&path.display().to_string()),
+                    format::shown(message)
+                ),
                 theme.error,
             ),
         ])],
@@ -238,7 +254,10 @@ fn attempt_lines<'a>(
         facts.push(Span::styled(format!("{countdown} "), theme.warning));
     }
     if !attempt.detail.is_empty() {
-        facts.push(Span::styled(format!("· {}", attempt.detail), theme.dim));
+        facts.push(Span::styled(
+            format!("· {}", format::shown(&attempt.detail)),
+            theme.dim,
+        ));
     }
     let request = Line::from(vec![
         Span::styled(CONTINUATION, theme.dim),
@@ -250,7 +269,7 @@ fn attempt_lines<'a>(
         let text: Vec<String> = attempt
             .headers
             .iter()
-            .map(|(k, v)| format!("{k}: {v}"))
+            .map(|(k, v)| format!("{}: {}", format::shown(k), format::shown(v)))
             .collect();
         lines.push(Line::from(vec![
             Span::styled(CONTINUATION, theme.dim),

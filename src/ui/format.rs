@@ -2,6 +2,12 @@
 
 use std::time::{Duration, SystemTime};
 
+/// Text from a service, storage or the journal as one line, its control characters shown
+/// (`\x1b[2J`) rather than dropped or obeyed.
+pub fn shown(text: &str) -> String {
+    sora_core::text::one_line(text).into_owned()
+}
+
 /// `0 B`, `512 B`, `1.5 KiB`, `3.2 MiB`.
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
@@ -43,22 +49,23 @@ pub fn short_duration(d: Duration) -> String {
 
 /// `HH:MM:SS` in UTC.
 pub fn clock(at: SystemTime) -> String {
-    let stamp = humantime::format_rfc3339_seconds(at).to_string();
+    let stamp = sora_core::text::utc_time(at);
     stamp.get(11..19).unwrap_or("--:--:--").to_string()
 }
 
 /// Storage timestamps (`2026-05-01T12:34:56.789Z`) as `2026-05-01 12:34`.
 pub fn timestamp(text: &str) -> String {
     match (text.get(..10), text.get(11..16)) {
-        (Some(date), Some(time)) => format!("{date} {time}"),
-        _ => text.to_string(),
+        (Some(date), Some(time)) => shown(&format!("{date} {time}")),
+        _ => shown(text),
     }
 }
 
-/// At most `max` characters, cut at the end with `…`.
+/// At most `max` characters (control characters shown, see [`shown`]), cut at the end with `…`.
 pub fn truncate_end(text: &str, max: usize) -> String {
+    let text = shown(text);
     if text.chars().count() <= max {
-        return text.to_string();
+        return text;
     }
     let kept: String = text.chars().take(max.saturating_sub(1)).collect();
     format!("{kept}…")
@@ -67,6 +74,8 @@ pub fn truncate_end(text: &str, max: usize) -> String {
 /// At most `max` characters of a URL, dropping the scheme and then cutting from the left, so
 /// the part that tells attempts apart (`/content/video?api-version=…`) stays visible.
 pub fn shorten_url(url: &str, max: usize) -> String {
+    let url = shown(url);
+    let url = url.as_str();
     let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     let count = without_scheme.chars().count();
     if count <= max {

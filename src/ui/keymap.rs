@@ -452,8 +452,13 @@ impl Default for KeyMap {
             (Scope::Buckets, Action::FixBuckets, vec![ch('f')]),
             (Scope::Input, Action::Confirm, vec![plain(Enter)]),
             (Scope::Input, Action::Cancel, vec![plain(Esc)]),
-            (Scope::Confirm, Action::Confirm, vec![ch('y'), plain(Enter)]),
-            (Scope::Confirm, Action::Cancel, vec![ch('n'), plain(Esc)]),
+            // Only `y` says yes: Enter, the reflex key, is the safe answer.
+            (Scope::Confirm, Action::Confirm, vec![ch('y')]),
+            (
+                Scope::Confirm,
+                Action::Cancel,
+                vec![ch('n'), plain(Esc), plain(Enter)],
+            ),
             (
                 Scope::Help,
                 Action::CloseHelp,

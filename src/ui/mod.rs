@@ -7,6 +7,7 @@ pub mod downloads;
 pub mod format;
 pub mod help;
 pub mod keymap;
+pub mod modal;
 pub mod pages;
 pub mod prompt;
 pub mod theme;
@@ -69,10 +70,11 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
             Page::Dashboard => {}
         }
         render_notice(app, theme, frame, notice);
-        let scope = if app.page() == Page::History {
-            Scope::History
-        } else {
-            Scope::Doctor
+        // A question over the page takes the keys, so its keys are the hints.
+        let scope = match app.modal() {
+            Some(modal) => modal.scope(),
+            None if app.page() == Page::History => Scope::History,
+            None => Scope::Doctor,
         };
         render_scope_hints(app.keymap(), &[scope, Scope::Global], theme, frame, hints);
         overlays(app, theme, frame, area);
@@ -85,7 +87,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     downloads::render_downloads(app, theme, frame, downloads_area, focus == Focus::Downloads);
     buckets::render_buckets(app, theme, frame, buckets_area, focus == Focus::Buckets);
     render_notice(app, theme, frame, notice);
-    let modal_scope = app.buckets().modal.as_ref().map(|m| m.scope());
+    let modal_scope = app.modal().map(|m| m.scope());
     render_hints(
         app.keymap(),
         focus,
@@ -100,7 +102,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
 
 /// Help, text fields and questions, over whatever page is drawn.
 fn overlays(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    buckets::render_modal(app, theme, frame, area);
+    modal::render_modal(app, theme, frame, area);
     if app.help_visible() {
         help::render_help(app.keymap(), theme, frame, area);
     }
@@ -129,7 +131,7 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut spans = vec![
         Span::styled(" sora-tui ", theme.app_name),
         Span::styled("│ ", theme.dim),
-        Span::styled(settings.provider_description.clone(), theme.text),
+        Span::styled(format::shown(&settings.provider_description), theme.text),
     ];
     if settings.demo {
         spans.push(Span::raw("  "));
@@ -157,7 +159,7 @@ fn render_notice(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let line = Line::from(vec![
         Span::styled(mark, style),
-        Span::styled(notice.text.clone(), style),
+        Span::styled(format::shown(&notice.text), style),
     ]);
     frame.render_widget(line, area);
 }

@@ -7,6 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::format::shown;
 use super::{Theme, panel};
 use crate::app::{App, Remote};
 use sora_core::doctor::Mark;
@@ -19,7 +20,7 @@ pub fn render_history(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Remote::Failed(e) => {
             let block = panel(" History ", true, theme);
             frame.render_widget(
-                Paragraph::new(Line::styled(e.clone(), theme.error)).block(block),
+                Paragraph::new(Line::styled(shown(e), theme.error)).block(block),
                 area,
             );
             return;
@@ -73,19 +74,15 @@ fn history_row<'a>(r: &JobRecord, selected: bool, theme: &Theme) -> Line<'a> {
         (JobState::Succeeded, _) => ("✓", theme.ok),
         (JobState::Active, _) => ("…", theme.info),
     };
-    let when = humantime::format_rfc3339_seconds(
-        UNIX_EPOCH
-            .checked_add(Duration::from_millis(r.started_at))
-            .unwrap_or(UNIX_EPOCH),
-    )
-    .to_string()
-    .replace('T', " ")
-    .trim_end_matches('Z')
-    .to_string();
+    // A damaged journal value (a date after the year 9999) shows as it is, never panics.
+    let when = sora_core::text::utc_time_millis(r.started_at)
+        .replace('T', " ")
+        .trim_end_matches('Z')
+        .to_string();
     let params = if r.request.size.is_empty() {
         r.remix_of
             .as_ref()
-            .map_or(String::new(), |s| format!("remix of {s}"))
+            .map_or(String::new(), |s| format!("remix of {}", shown(s)))
     } else {
         format!(
             "{} {}s x{}",
@@ -95,7 +92,7 @@ fn history_row<'a>(r: &JobRecord, selected: bool, theme: &Theme) -> Line<'a> {
     let cost = r
         .cost_estimate
         .map_or(String::new(), |c| format!("≈${c:.2}"));
-    let prompt: String = r.request.prompt.chars().take(60).collect();
+    let prompt: String = shown(&r.request.prompt).chars().take(60).collect();
     let base = if selected { theme.selected } else { theme.text };
     Line::from(vec![
         Span::styled(if selected { "▸ " } else { "  " }, base),
@@ -105,7 +102,9 @@ fn history_row<'a>(r: &JobRecord, selected: bool, theme: &Theme) -> Line<'a> {
         Span::styled(format!("{params:<18} "), theme.dim),
         Span::styled(format!("{cost:>7}  "), theme.accent),
         Span::styled(
-            r.status.clone().unwrap_or_else(|| "not created".into()),
+            r.status
+                .as_deref()
+                .map_or_else(|| "not created".into(), shown),
             theme.dim,
         ),
     ])
@@ -114,18 +113,20 @@ fn history_row<'a>(r: &JobRecord, selected: bool, theme: &Theme) -> Line<'a> {
 fn details<'a>(r: &JobRecord, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = vec![Line::from(vec![
         Span::styled("prompt ", theme.dim),
-        Span::styled(r.request.prompt.clone(), theme.text),
+        Span::styled(shown(&r.request.prompt), theme.text),
     ])];
     lines.push(Line::from(vec![
         Span::styled("job ", theme.dim),
         Span::styled(
-            r.job_id.clone().unwrap_or_else(|| "(no job id)".into()),
+            r.job_id
+                .as_deref()
+                .map_or_else(|| "(no job id)".into(), shown),
             theme.accent,
         ),
         Span::styled(format!("  on {}", r.provider), theme.dim),
     ]));
     if let Some(f) = &r.failure {
-        lines.push(Line::styled(format!("failed: {f}"), theme.error));
+        lines.push(Line::styled(format!("failed: {}", shown(f)), theme.error));
     }
     // A damaged journal value must not take the screen down: shown only when it is a time.
     if let Some(at) = r
@@ -134,20 +135,25 @@ fn details<'a>(r: &JobRecord, theme: &Theme) -> Vec<Line<'a>> {
         .and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)))
     {
         lines.push(Line::styled(
-            format!("content expires {}", humantime::format_rfc3339_seconds(at)),
+            format!("content expires {}", sora_core::text::utc_time(at)),
             theme.dim,
         ));
     }
     for d in &r.downloads {
         lines.push(Line::styled(
-            format!("file  {} ({} bytes)", d.path, d.bytes),
+            format!("file  {} ({} bytes)", shown(&d.path), d.bytes),
             theme.text,
         ));
     }
     for u in &r.uploads {
         let url = u.public_url.clone().unwrap_or_default();
         lines.push(Line::styled(
-            format!("stored {}/{}  {url}", u.bucket, u.object_path),
+            format!(
+                "stored {}/{}  {}",
+                shown(&u.bucket),
+                shown(&u.object_path),
+                shown(&url)
+            ),
             theme.text,
         ));
     }
@@ -167,7 +173,7 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let report = match &doctor.report {
         Remote::Loaded(r) => r,
         Remote::Failed(e) => {
-            frame.render_widget(Line::styled(e.clone(), theme.error), inner);
+            frame.render_widget(Line::styled(shown(e), theme.error), inner);
             return;
         }
         _ => {
@@ -185,8 +191,8 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     for s in &report.settings {
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<kw$}  ", s.key), theme.dim),
-            Span::styled(s.value.clone(), theme.text),
-            Span::styled(format!("   ({})", s.source), theme.dim),
+            Span::styled(shown(&s.value), theme.text),
+            Span::styled(format!("   ({})", shown(&s.source)), theme.dim),
         ]));
     }
     lines.push(Line::raw(""));
@@ -207,13 +213,13 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {} ", c.mark.symbol()), style),
             Span::styled(format!("{:<cw$}  ", c.name), theme.text),
-            Span::styled(c.detail.clone(), theme.dim),
+            Span::styled(shown(&c.detail), theme.dim),
         ]));
         if let Some(fix) = &c.fix {
             lines.push(Line::from(vec![
                 Span::raw(format!("    {:<cw$}  ", "")),
                 Span::styled("fix: ", theme.key),
-                Span::styled(fix.clone(), theme.text),
+                Span::styled(shown(fix), theme.text),
             ]));
         }
     }

@@ -5,8 +5,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use std::time::SystemTime;
+
 use super::{Theme, format, panel};
-use crate::app::{App, JobEnd, JobRow, UploadState};
+use crate::app::{App, JobEnd, JobRow, StatusStep, UploadState};
+use sora_core::engine::Retry;
+use sora_core::providers::JobStatus;
 
 const LINES_PER_JOB: usize = 2;
 const PROMPT_CHARS: usize = 32;
@@ -87,29 +91,26 @@ fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme) -> [Line<'a>; 2] {
     }
     summary.extend(outcome(row, theme));
 
+    // Statuses and retries in the order they happened.
+    let mut entries: Vec<(SystemTime, Vec<Span<'a>>)> = row
+        .steps
+        .iter()
+        .map(|step| (step.at, step_spans(row, step, theme)))
+        .collect();
+    entries.extend(
+        retry_runs(row)
+            .into_iter()
+            .map(|(last, count)| (last.at, retry_spans(row, last, count, now, theme))),
+    );
+    entries.sort_by_key(|(at, _)| *at);
     let mut steps = vec![Span::raw("    ")];
-    for (i, step) in row.steps.iter().enumerate() {
+    for (i, (_, spans)) in entries.into_iter().enumerate() {
         if i > 0 {
             steps.push(Span::styled(" → ", theme.dim));
         }
-        let style = if step.status.is_terminal()
-            && step.status != sora_core::providers::JobStatus::Succeeded
-        {
-            theme.error
-        } else if step.status.is_terminal() {
-            theme.ok
-        } else {
-            theme.text
-        };
-        steps.push(Span::styled(step.text.clone(), style));
-        if let Some(offset) = row.offset(step.at) {
-            steps.push(Span::styled(
-                format!(" {}", format::duration(offset)),
-                theme.dim,
-            ));
-        }
+        steps.extend(spans);
     }
-    if row.steps.is_empty() {
+    if row.steps.is_empty() && row.retries.is_empty() {
         let waiting = if row.is_active() {
             "waiting for the service…"
         } else {
@@ -118,6 +119,78 @@ fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme) -> [Line<'a>; 2] {
         steps.push(Span::styled(waiting, theme.dim));
     }
     [Line::from(summary), Line::from(steps)]
+}
+
+fn step_spans<'a>(row: &JobRow, step: &StatusStep, theme: &Theme) -> Vec<Span<'a>> {
+    let style = if step.status.is_terminal() && step.status != JobStatus::Succeeded {
+        theme.error
+    } else if step.status.is_terminal() {
+        theme.ok
+    } else {
+        theme.text
+    };
+    let mut spans = vec![Span::styled(format::shown(&step.text), style)];
+    if let Some(offset) = row.offset(step.at) {
+        spans.push(Span::styled(
+            format!(" {}", format::duration(offset)),
+            theme.dim,
+        ));
+    }
+    spans
+}
+
+/// Retries that follow each other with no status between them and the same request and
+/// answer, as (the last of the run, how many): eight failed polls are one entry, not a line
+/// that pushes the newest status off the screen.
+fn retry_runs(row: &JobRow) -> Vec<(&Retry, usize)> {
+    let mut runs: Vec<(&Retry, usize)> = Vec::new();
+    for retry in &row.retries {
+        if let Some((last, count)) = runs.last_mut()
+            && last.step == retry.step
+            && last.status == retry.status
+            && !row.steps.iter().any(|s| s.at > last.at && s.at <= retry.at)
+        {
+            *last = retry;
+            *count += 1;
+            continue;
+        }
+        runs.push((retry, 1));
+    }
+    runs
+}
+
+/// `⟳ create 429 · Retry-After 2.0s · next try in 1.4s`, then `… · retried` once it went out.
+fn retry_spans<'a>(
+    row: &JobRow,
+    retry: &Retry,
+    count: usize,
+    now: SystemTime,
+    theme: &Theme,
+) -> Vec<Span<'a>> {
+    let answer = retry
+        .status
+        .map_or_else(|| "no answer".to_string(), |s| s.to_string());
+    let mut text = format!("⟳ {} {answer}", retry.step.label());
+    if count > 1 {
+        text.push_str(&format!(" ×{count}"));
+    }
+    if let Some(asked) = retry.retry_after {
+        text.push_str(&format!(" · Retry-After {}", format::duration(asked)));
+    }
+    match retry.next_try_at().duration_since(now) {
+        Ok(left) if !left.is_zero() => {
+            text.push_str(&format!(" · next try in {}", format::duration(left)));
+        }
+        _ => text.push_str(" · retried"),
+    }
+    let mut spans = vec![Span::styled(text, theme.warning)];
+    if let Some(offset) = row.offset(retry.at) {
+        spans.push(Span::styled(
+            format!(" {}", format::duration(offset)),
+            theme.dim,
+        ));
+    }
+    spans
 }
 
 /// The end state in words: what a user checks first.
@@ -134,14 +207,20 @@ fn outcome<'a>(row: &JobRow, theme: &Theme) -> Vec<Span<'a>> {
             _ => Vec::new(),
         },
         Some(JobEnd::Failed { message }) => {
-            vec![Span::styled(format!("✗ failed: {message}"), theme.error)]
+            vec![Span::styled(
+                format!("✗ failed: {}", format::shown(message)),
+                theme.error,
+            )]
         }
         Some(JobEnd::Completed { ok: false }) => {
             let reason = row
                 .last_error
                 .clone()
                 .unwrap_or_else(|| "see the log".to_string());
-            vec![Span::styled(format!("✗ incomplete: {reason}"), theme.error)]
+            vec![Span::styled(
+                format!("✗ incomplete: {}", format::shown(&reason)),
+                theme.error,
+            )]
         }
         Some(JobEnd::Completed { ok: true }) => {
             let uploaded = row

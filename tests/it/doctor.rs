@@ -315,3 +315,30 @@ fn an_anon_key_is_named_before_any_bucket_check() {
     assert!(!text.contains("bucket(s) listed"), "{text}");
     assert!(!text.contains("missing"), "{text}");
 }
+
+#[test]
+fn a_password_in_the_base_url_is_masked_wherever_the_url_is_shown() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let base =
+        sim.var("AZURE_OPENAI_ENDPOINT")
+            .replacen("http://", "http://gw-user:gw-pass-9f3a@", 1);
+    let base = format!("{base}/v1");
+    for json in [false, true] {
+        let args: &[&str] = if json { &["--json"] } else { &[] };
+        let (_, text) = doctor(
+            &sandbox,
+            &sim,
+            &[
+                ("SORA_TUI_PROVIDER", "openai"),
+                ("OPENAI_BASE_URL", base.as_str()),
+            ],
+            args,
+        );
+        assert!(
+            !text.contains("gw-pass-9f3a"),
+            "the password was printed:\n{text}"
+        );
+        assert!(text.contains("http://gw-user:***@127.0.0.1:"), "{text}");
+    }
+}

@@ -21,9 +21,10 @@ fn run_generate(sandbox: &Sandbox, sim: &SimProcess, args: &[&str]) -> Output {
 fn generate_downloads_a_byte_identical_video_and_uploads_it() {
     let sandbox = Sandbox::new();
     // Content answers 404 for 1.5 s after success: the first download attempt must fail and be retried.
+    // Each status lasts 0.6 s against a 0.2 s poll, so no status can fall between two polls.
     let sim = SimProcess::start(
         &sandbox,
-        &["--status-step", "0.2", "--content-delay", "1.5"],
+        &["--status-step", "0.6", "--content-delay", "1.5"],
     );
     let out_dir = sandbox.path().join("out");
     let output = run_generate(
@@ -242,4 +243,194 @@ fn with_public_urls_off_an_upload_prints_no_public_url() {
     );
     assert!(stdout.contains("uploaded output-videos/"), "{stdout}");
     assert!(!stdout.contains("public URL:"), "{stdout}");
+}
+
+#[test]
+fn an_invalid_default_in_the_config_is_refused_naming_the_key_and_the_file() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let cases = [
+        (
+            "variants = 9",
+            "`defaults.variants`",
+            "9 variants are not offered at 480x480; valid: 1 to 4",
+        ),
+        (
+            "seconds = 50",
+            "`defaults.seconds`",
+            "50 s is not offered by sora",
+        ),
+    ];
+    for (line, key, problem) in cases {
+        let config = sandbox.path().join("defaults.toml");
+        std::fs::write(&config, format!("[defaults]\n{line}\n")).expect("config");
+        // As a headless default: refused before anything is sent, as the flag would be.
+        let mut cmd = sandbox.command();
+        cmd.arg("--config")
+            .arg(&config)
+            .args(["generate", "a red fox"]);
+        for (k, v) in &sim.env {
+            cmd.env(k, v);
+        }
+        let output = cmd.output().expect("run generate");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{line}: {stdout}");
+        for expected in [key, problem, &config.display().to_string()] {
+            assert!(
+                stderr.contains(expected),
+                "{line}: `{expected}` in {stderr}"
+            );
+        }
+        assert!(!stdout.contains("job #1"), "{line}: nothing sent: {stdout}");
+        // As the dashboard's starting values: refused before the terminal is touched.
+        let output = sandbox
+            .command()
+            .arg("--config")
+            .arg(&config)
+            .arg("--demo")
+            .output()
+            .expect("run the dashboard");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success());
+        assert!(
+            stderr.contains(key) && stderr.contains(problem),
+            "{line}: dashboard: {stderr}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_signal_stops_watching_exits_128_plus_its_number_and_cleans_up_the_demo() {
+    use std::io::{BufRead, BufReader};
+    for (signal, name, code) in [
+        (libc::SIGINT, "SIGINT", 130),
+        (libc::SIGTERM, "SIGTERM", 143),
+    ] {
+        let sandbox = Sandbox::new();
+        let tmp = sandbox.path().join("tmp");
+        std::fs::create_dir_all(&tmp).expect("tmp");
+        let mut child = sandbox
+            .command()
+            .env("TMPDIR", &tmp)
+            .args(["--demo", "generate", "a slow fox"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start generate");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        // Bounded: the demo prints the created job within seconds, or the output ends.
+        let created = lines
+            .by_ref()
+            .take(50)
+            .map_while(Result::ok)
+            .any(|line| line.contains("status queued"));
+        assert!(created, "{name}: the job was created first");
+        let demo_dir = tmp.join(format!("sora-tui-demo-{}", child.id()));
+        assert!(
+            demo_dir.is_dir(),
+            "{name}: the demo journal is in {demo_dir:?}"
+        );
+
+        let pid = i32::try_from(child.id()).expect("pid");
+        // SAFETY: kill(2) on the child this test spawned and has not reaped.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "send {name}");
+        let output = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("interrupted ({name})")),
+            "{name}: says it stopped: {stderr}"
+        );
+        assert!(!demo_dir.exists(), "{name}: the demo's dir is gone");
+    }
+}
+
+#[test]
+fn every_retry_of_a_create_or_a_poll_is_printed_with_the_answer_and_the_next_try() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &["--status-step", "0.2", "--content-delay", "0"]);
+    // [429]: the create is refused once with Retry-After: 2; [5xx]: two polls answer 503.
+    let output = run_generate(&sandbox, &sim, &["a fox [429] [5xx]"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let line = |needle: &str| {
+        stdout
+            .lines()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("a line with `{needle}` in:\n{stdout}"))
+    };
+    let refused = line("job #1: create refused: HTTP 429");
+    assert!(
+        stdout
+            .lines()
+            .nth(refused)
+            .is_some_and(|l| l.contains("Retry-After 2.0 s, next try in 2.0 s (retry 1 of 4)")),
+        "{stdout}"
+    );
+    assert!(refused < line("job #1: created"), "before the job exists");
+    let first = line("job #1: status poll failed: HTTP 503");
+    let second = line("(retry 2 of 8)");
+    assert!(
+        first < second && second < line("status succeeded"),
+        "{stdout}"
+    );
+}
+
+/// The requests the simulator process answered so far (its `/__sim/requests` control route).
+fn sim_requests(sim: &SimProcess) -> Vec<serde_json::Value> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let base = sim.var("AZURE_OPENAI_ENDPOINT");
+        sora_core::http::client()
+            .expect("http client")
+            .get(format!("{base}/__sim/requests"))
+            .send()
+            .await
+            .expect("requests")
+            .json::<serde_json::Value>()
+            .await
+            .expect("json")
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    })
+}
+
+#[test]
+fn an_out_that_is_a_file_is_refused_before_the_job_is_created_and_paid_for() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &["--status-step", "0.05", "--content-delay", "0"]);
+    let not_a_dir = sandbox.path().join("notes.txt");
+    std::fs::write(&not_a_dir, b"my notes").expect("write");
+    for out in [not_a_dir.clone(), not_a_dir.join("videos")] {
+        let output = run_generate(
+            &sandbox,
+            &sim,
+            &["a red fox", "--out", out.to_str().expect("utf-8")],
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("not sent")
+                && stderr.contains(&out.display().to_string())
+                && stderr.contains("not a directory"),
+            "{stderr}"
+        );
+    }
+    let creates = sim_requests(&sim)
+        .into_iter()
+        .filter(|r| r["method"] == "POST")
+        .count();
+    assert_eq!(creates, 0, "no job was created, so nothing was charged");
+    assert_eq!(std::fs::read(&not_a_dir).expect("read"), b"my notes");
 }

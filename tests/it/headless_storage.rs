@@ -774,3 +774,80 @@ fn content_types_come_from_the_file_name_or_the_flag() {
         "{types:?}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn get_refuses_a_symlink_planted_at_its_partial_and_saves_the_file_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let file = sandbox.path().join("clip.mp4");
+    std::fs::write(&file, pattern(10_000, 3)).expect("write");
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &[
+            "upload",
+            file.to_str().expect("utf-8"),
+            "output-videos/tests/clip.mp4",
+        ],
+    ));
+    let out = sandbox.path().join("copy.mp4");
+    let victim = sandbox.path().join("precious.txt");
+    std::fs::write(&victim, b"someone else's file").expect("write");
+    let link = sandbox.path().join("copy.mp4.partial");
+    std::os::unix::fs::symlink(&victim, &link).expect("plant symlink");
+    let out_arg = out.to_str().expect("utf-8");
+    let refused = failed(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["get", "output-videos/tests/clip.mp4", "--out", out_arg],
+    ));
+    assert!(
+        refused.contains(&link.display().to_string()) && refused.contains("symbolic link"),
+        "{refused}"
+    );
+    assert_eq!(
+        std::fs::read(&victim).expect("victim"),
+        b"someone else's file",
+        "the file the link points to is untouched"
+    );
+    assert!(!out.exists());
+    // The refused link may be gone already (a failed get cleans up its partial).
+    let _ = std::fs::remove_file(&link);
+    ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["get", "output-videos/tests/clip.mp4", "--out", out_arg],
+    ));
+    assert_eq!(std::fs::read(&out).expect("saved"), pattern(10_000, 3));
+    let mode = std::fs::metadata(&out).expect("meta").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "readable by the user alone");
+}
+
+#[test]
+fn an_object_name_with_escape_sequences_is_refused_with_them_visible() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let file = sandbox.path().join("clip.mp4");
+    std::fs::write(&file, pattern(1024, 3)).expect("write");
+    let name = "output-videos/fox\u{1b}]0;owned\u{7}\u{1b}[2J.mp4";
+    let stderr = failed(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", file.to_str().expect("utf-8"), name],
+    ));
+    // The name comes back in the server's message too: neither copy reaches the terminal raw.
+    assert!(
+        !stderr.contains(['\u{1b}', '\u{7}']),
+        "a raw control character was printed: {stderr:?}"
+    );
+    assert!(
+        stderr.contains(r"fox\x1b]0;owned\x07\x1b[2J.mp4") && stderr.contains("Invalid key"),
+        "{stderr}"
+    );
+}

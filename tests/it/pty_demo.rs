@@ -39,58 +39,176 @@ impl Screen {
     }
 }
 
+/// `sora-tui --demo` in a pseudo-terminal of ROWS x COLS, its screen parsed as it draws.
+struct Demo {
+    sandbox: common::Sandbox,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    keys: Box<dyn Write + Send>,
+    screen: Screen,
+}
+
+impl Demo {
+    /// Start the demo with the sandbox's fast config; the demo's temp dir goes inside the sandbox.
+    fn start() -> Self {
+        let sandbox = common::Sandbox::new();
+        let config = sandbox.fast_config();
+        let downloads = sandbox.path().join("downloads");
+        let tmp = sandbox.path().join("tmp");
+        std::fs::create_dir_all(&tmp).expect("tmp dir");
+
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(common::bin());
+        cmd.env_clear();
+        cmd.env("HOME", sandbox.path());
+        cmd.env("XDG_CONFIG_HOME", sandbox.path().join("config"));
+        cmd.env("XDG_DATA_HOME", sandbox.path().join("data"));
+        cmd.env("TMPDIR", &tmp);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("NO_PROXY", "127.0.0.1,localhost");
+        cmd.args(["--demo", "--config"]);
+        cmd.arg(&config);
+        cmd.arg("--download-dir");
+        cmd.arg(&downloads);
+        let child = pty.slave.spawn_command(cmd).expect("spawn sora-tui --demo");
+        // Only the child holds the terminal side.
+        drop(pty.slave);
+        let master = pty.master;
+
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(ROWS).expect("rows"),
+            std::num::NonZeroU16::new(COLS).expect("cols"),
+            0,
+        )));
+        let mut reader = master.try_clone_reader().expect("pty reader");
+        let feed = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().expect("parser lock").process(&buf[..n]);
+            }
+        });
+        let keys = master.take_writer().expect("pty writer");
+        Self {
+            sandbox,
+            master,
+            child,
+            keys,
+            screen: Screen { parser },
+        }
+    }
+
+    fn downloads(&self) -> std::path::PathBuf {
+        self.sandbox.path().join("downloads")
+    }
+
+    /// Where the demo keeps its journal while it runs (`$TMPDIR/sora-tui-demo-<pid>`).
+    fn demo_dir(&self) -> std::path::PathBuf {
+        let pid = self.child.process_id().expect("pid");
+        self.sandbox
+            .path()
+            .join("tmp")
+            .join(format!("sora-tui-demo-{pid}"))
+    }
+
+    fn wait_for_dashboard(&self) -> String {
+        self.screen
+            .wait_for("the dashboard", Duration::from_secs(20), |s| {
+                s.contains("DEMO (simulator)") && s.contains("output-videos")
+            })
+    }
+
+    fn type_keys(&mut self, bytes: &[u8]) {
+        self.keys.write_all(bytes).expect("write to the pty");
+        self.keys.flush().expect("flush the pty");
+    }
+
+    /// Paste `text` as a terminal does: wrapped in bracketed-paste markers when the program
+    /// asked for them (DECSET 2004), else as plain typed bytes (each newline an Enter).
+    fn paste(&mut self, text: &str) {
+        let bracketed = self
+            .screen
+            .parser
+            .lock()
+            .expect("lock")
+            .screen()
+            .bracketed_paste();
+        let text = text.replace('\n', "\r");
+        if bracketed {
+            self.type_keys(format!("\x1b[200~{text}\x1b[201~").as_bytes());
+        } else {
+            self.type_keys(text.as_bytes());
+        }
+    }
+
+    /// Wait (at most 10 s) for the process to end.
+    fn wait_exit(&mut self, what: &str) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                // Let the reader thread take in the last bytes the program wrote.
+                std::thread::sleep(Duration::from_millis(200));
+                return status;
+            }
+            assert!(Instant::now() < deadline, "sora-tui did not end on {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Line discipline flags of the terminal: raw mode clears ICANON and ECHO.
+    fn canonical_and_echo(&self) -> bool {
+        let fd = self.master.as_raw_fd().expect("master fd");
+        // SAFETY: `fd` is the open pty master (owned by `self.master`); tcgetattr only fills the
+        // zeroed struct it is given.
+        let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        let got = unsafe { libc::tcgetattr(fd, &mut termios) };
+        assert_eq!(got, 0, "tcgetattr on the pty");
+        termios.c_lflag & libc::ICANON != 0 && termios.c_lflag & libc::ECHO != 0
+    }
+
+    /// The terminal as the dashboard found it: main screen, cursor shown, no bracketed paste,
+    /// line editing and echo back on.
+    fn assert_terminal_restored(&self, after: &str) {
+        let parser = self.screen.parser.lock().expect("lock");
+        let screen = parser.screen();
+        assert!(
+            !screen.alternate_screen(),
+            "after {after}: the terminal left the alternate screen"
+        );
+        assert!(
+            !screen.hide_cursor(),
+            "after {after}: the cursor is visible again"
+        );
+        assert!(
+            !screen.bracketed_paste(),
+            "after {after}: bracketed paste is off again"
+        );
+        drop(parser);
+        assert!(
+            self.canonical_and_echo(),
+            "after {after}: raw mode is off (line editing and echo back)"
+        );
+    }
+}
+
 #[test]
 fn demo_generates_downloads_and_uploads_in_a_real_terminal() {
-    let sandbox = common::Sandbox::new();
-    let config = sandbox.fast_config();
-    let downloads = sandbox.path().join("downloads");
+    let mut demo = Demo::start();
+    let downloads = demo.downloads();
 
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: ROWS,
-            cols: COLS,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("open a pty");
-    let mut cmd = CommandBuilder::new(common::bin());
-    cmd.env_clear();
-    cmd.env("HOME", sandbox.path());
-    cmd.env("XDG_CONFIG_HOME", sandbox.path().join("config"));
-    cmd.env("XDG_DATA_HOME", sandbox.path().join("data"));
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("NO_PROXY", "127.0.0.1,localhost");
-    cmd.args(["--demo", "--config"]);
-    cmd.arg(&config);
-    cmd.arg("--download-dir");
-    cmd.arg(&downloads);
-    let mut child = pty.slave.spawn_command(cmd).expect("spawn sora-tui --demo");
-    drop(pty.slave);
-
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        std::num::NonZeroU16::new(ROWS).expect("rows"),
-        std::num::NonZeroU16::new(COLS).expect("cols"),
-        0,
-    )));
-    let mut reader = pty.master.try_clone_reader().expect("pty reader");
-    let feed = Arc::clone(&parser);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            feed.lock().expect("parser lock").process(&buf[..n]);
-        }
-    });
-    let mut keys = pty.master.take_writer().expect("pty writer");
-    let screen = Screen { parser };
-
-    screen.wait_for("the dashboard", Duration::from_secs(20), |s| {
-        s.contains("DEMO (simulator)") && s.contains("output-videos")
-    });
+    demo.wait_for_dashboard();
     assert!(
-        screen
+        demo.screen
             .parser
             .lock()
             .expect("lock")
@@ -99,9 +217,8 @@ fn demo_generates_downloads_and_uploads_in_a_real_terminal() {
         "the dashboard uses the alternate screen"
     );
 
-    keys.write_all(b"a red fox in the snow\r")
-        .expect("type the prompt");
-    let done = screen.wait_for(
+    demo.type_keys(b"a red fox in the snow\r");
+    let done = demo.screen.wait_for(
         "the job to succeed and both files to be saved",
         Duration::from_secs(40),
         |s| s.contains("succeeded") && s.contains("downloaded 2 files"),
@@ -147,10 +264,10 @@ fn demo_generates_downloads_and_uploads_in_a_real_terminal() {
         .into_owned();
 
     // Tab to the jobs panel, upload; the bucket view lists the object in the job's folder.
-    keys.write_all(b"\t").expect("tab");
+    demo.type_keys(b"\t");
     std::thread::sleep(Duration::from_millis(200));
-    keys.write_all(b"u").expect("upload key");
-    let listed = screen.wait_for(
+    demo.type_keys(b"u");
+    let listed = demo.screen.wait_for(
         "the bucket view to list the upload",
         Duration::from_secs(20),
         |s| {
@@ -160,24 +277,103 @@ fn demo_generates_downloads_and_uploads_in_a_real_terminal() {
     );
     assert!(listed.contains("uploaded output-videos/task_"), "{listed}");
 
-    keys.write_all(b"q").expect("quit key");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "sora-tui did not quit on q");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    demo.type_keys(b"q");
+    let status = demo.wait_exit("q");
     assert!(status.success(), "exit status {status:?}");
-    std::thread::sleep(Duration::from_millis(200));
-    let parser = screen.parser.lock().expect("lock");
+    demo.assert_terminal_restored("q");
+}
+
+#[test]
+fn a_three_line_paste_is_one_prompt_and_one_job() {
+    let mut demo = Demo::start();
+    demo.wait_for_dashboard();
+    demo.paste("a fox\nin the snow\nat dawn");
+    std::thread::sleep(Duration::from_millis(300));
+    demo.type_keys(b"\r");
+    demo.screen
+        .wait_for("the job to be created", Duration::from_secs(20), |s| {
+            s.contains("queued")
+        });
+    // Time for any further job to show up, had the lines been sent one by one.
+    std::thread::sleep(Duration::from_millis(1500));
+    let screen = demo.screen.text();
+    assert!(screen.contains("Jobs (1)"), "exactly one job:\n{screen}");
+    assert!(!screen.contains("#2"), "no second job:\n{screen}");
     assert!(
-        !parser.screen().alternate_screen(),
-        "the terminal left the alternate screen"
+        screen.contains("a fox in the snow at dawn"),
+        "the three lines are one prompt:\n{screen}"
     );
     assert!(
-        !parser.screen().hide_cursor(),
-        "the cursor is visible again"
+        demo.screen
+            .parser
+            .lock()
+            .expect("lock")
+            .screen()
+            .bracketed_paste(),
+        "the dashboard asked the terminal for bracketed paste"
     );
+
+    demo.type_keys(b"\x03"); // Ctrl-C
+    let status = demo.wait_exit("Ctrl-C");
+    assert!(status.success(), "exit status {status:?}");
+    demo.assert_terminal_restored("Ctrl-C");
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal_and_remove_the_demo_dir() {
+    for (signal, name, code) in [
+        (libc::SIGTERM, "SIGTERM", 143),
+        (libc::SIGHUP, "SIGHUP", 129),
+    ] {
+        let mut demo = Demo::start();
+        demo.wait_for_dashboard();
+        demo.type_keys(b"a fox in the snow\r");
+        demo.screen
+            .wait_for("the job to be created", Duration::from_secs(20), |s| {
+                s.contains("queued")
+            });
+        let dir = demo.demo_dir();
+        assert!(dir.is_dir(), "the demo keeps its journal in {dir:?}");
+        assert!(
+            !demo.canonical_and_echo(),
+            "the dashboard runs the terminal in raw mode"
+        );
+
+        let pid = demo.child.process_id().expect("pid");
+        let pid = i32::try_from(pid).expect("pid fits");
+        // SAFETY: kill(2) on the child this test spawned; it has not been waited for yet.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "send {name}");
+        let status = demo.wait_exit(name);
+        demo.assert_terminal_restored(name);
+        assert!(
+            !dir.exists(),
+            "after {name}: the demo's dir {dir:?} is gone"
+        );
+        assert_eq!(
+            status.exit_code(),
+            code,
+            "{name} ends the dashboard with 128 + {signal}: {status:?}"
+        );
+    }
+}
+
+#[test]
+fn a_rate_limited_create_shows_in_the_timeline_while_it_waits() {
+    let mut demo = Demo::start();
+    demo.wait_for_dashboard();
+    // [429]: the simulator refuses the create once, with Retry-After: 2.
+    demo.type_keys(b"a fox [429]\r");
+    let screen = demo.screen.wait_for(
+        "the refused create in the timeline",
+        Duration::from_secs(10),
+        |s| s.contains("⟳ create 429 · Retry-After 2.0s"),
+    );
+    assert!(screen.contains("create refused: HTTP 429"), "{screen}");
+    demo.screen.wait_for(
+        "the job, created by the retry",
+        Duration::from_secs(20),
+        |s| s.contains("⟳ create 429 · Retry-After 2.0s · retried") && s.contains("queued"),
+    );
+    demo.type_keys(b"\x03"); // Ctrl-C
+    demo.wait_exit("Ctrl-C");
 }

@@ -109,11 +109,11 @@ fn a_page_of_a_left_listing_is_dropped() {
 fn deleting_asks_first_and_only_yes_sends() {
     let mut app = open_big_folder(3);
     assert!(press(&mut app, KeyCode::Char('x')).is_empty());
-    assert!(app.buckets().modal.is_some(), "a question is shown");
-    assert!(press(&mut app, KeyCode::Char('n')).is_empty());
-    assert!(app.buckets().modal.is_none());
+    assert!(app.modal().is_some(), "a question is shown");
+    assert!(answer(&mut app, KeyCode::Char('n')).is_empty());
+    assert!(app.modal().is_none());
     press(&mut app, KeyCode::Char('x'));
-    let commands = press(&mut app, KeyCode::Char('y'));
+    let commands = answer(&mut app, KeyCode::Char('y'));
     assert_eq!(
         commands,
         vec![Command::Storage(StorageOp::DeleteObjects {
@@ -166,7 +166,7 @@ fn missing_or_private_configured_buckets_are_reported_with_a_fix() {
     let commands = press(&mut app, KeyCode::Char('f'));
     assert!(commands.is_empty(), "asks first");
     assert_eq!(
-        press(&mut app, KeyCode::Char('y')),
+        answer(&mut app, KeyCode::Char('y')),
         vec![
             Command::Storage(StorageOp::CreateBucket {
                 name: "input-images".into(),
@@ -200,7 +200,7 @@ fn an_upload_conflict_offers_to_overwrite() {
             result: Err(failure),
         },
     );
-    let commands = press(&mut app, KeyCode::Char('y'));
+    let commands = answer(&mut app, KeyCode::Char('y'));
     assert!(matches!(
         &commands[..],
         [Command::Storage(StorageOp::UploadFile { upsert: true, .. })]
@@ -251,4 +251,142 @@ fn the_view_shows_breadcrumb_details_and_modal() {
     press(&mut app, KeyCode::Char('x'));
     let screen = render(&app, 160, 50);
     assert!(screen.contains("Delete videos/sora/fox.mp4?"), "{screen}");
+    assert!(screen.contains("keys are ignored for a moment"), "{screen}");
+    wait(&mut app, 1.0);
+    let screen = render(&app, 160, 50);
+    assert!(
+        screen.contains("y yes · n/Esc/Enter no (nothing changes)"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn enter_on_a_delete_question_deletes_nothing() {
+    let mut app = open_big_folder(3);
+    press(&mut app, KeyCode::Char('x'));
+    assert!(
+        answer(&mut app, KeyCode::Enter).is_empty(),
+        "Enter is the safe answer"
+    );
+    assert!(app.modal().is_none(), "answered: no");
+    assert_shows(&render(&app, 160, 50), "nothing was changed");
+    // Other keys neither answer nor reach the objects below.
+    press(&mut app, KeyCode::Char('x'));
+    wait(&mut app, 1.0);
+    assert!(press(&mut app, KeyCode::Down).is_empty());
+    assert!(press(&mut app, KeyCode::Char('d')).is_empty());
+    assert_eq!(
+        app.buckets().selected_object,
+        0,
+        "the selection did not move"
+    );
+    assert!(app.modal().is_some(), "still asking");
+}
+
+fn upload_conflict() -> EngineEvent {
+    EngineEvent::Storage {
+        op: StorageOp::UploadFile {
+            path: "/tmp/a.mp4".into(),
+            bucket: "videos".into(),
+            object_path: "obj-000000.mp4".into(),
+            upsert: false,
+        },
+        result: Err(StorageFailure {
+            conflict: true,
+            ..StorageFailure::plain("409 KeyAlreadyExists: The resource already exists")
+        }),
+    }
+}
+
+#[test]
+fn a_question_raised_by_a_server_answer_takes_no_key_typed_before_it_was_read() {
+    let mut app = open_big_folder(1);
+    // The user has moved on to the prompt; the upload's 409 arrives while they type.
+    press(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "a fox");
+    feed(&mut app, upload_conflict());
+    assert!(app.modal().is_some(), "the overwrite question is up");
+    let mut sent = Vec::new();
+    for code in [
+        KeyCode::Char('y'),
+        KeyCode::Char('e'),
+        KeyCode::Char('s'),
+        KeyCode::Enter,
+    ] {
+        wait(&mut app, 0.1);
+        sent.extend(press(&mut app, code));
+    }
+    wait(&mut app, 0.1);
+    sent.extend(app.update(sora_tui::app::Msg::Paste("y".into())));
+    assert!(sent.is_empty(), "typing is no answer: {sent:?}");
+    assert!(app.modal().is_some(), "the question is still open");
+    assert_eq!(app.prompt().text(), "a fox", "no key reached the prompt");
+    // Half a second after the last key is still typing, not reading.
+    wait(&mut app, 0.5);
+    assert!(press(&mut app, KeyCode::Char('y')).is_empty());
+    // Once the keyboard rested, y answers.
+    let commands = answer(&mut app, KeyCode::Char('y'));
+    assert!(
+        matches!(
+            &commands[..],
+            [Command::Storage(StorageOp::UploadFile { upsert: true, .. })]
+        ),
+        "{commands:?}"
+    );
+}
+
+#[test]
+fn a_question_that_comes_up_while_a_text_field_is_open_waits_its_turn() {
+    let mut app = open_big_folder(1);
+    press(&mut app, KeyCode::Char('m'));
+    feed(&mut app, upload_conflict());
+    assert!(
+        matches!(app.modal(), Some(sora_tui::app::Modal::Input { .. })),
+        "the rename field stays open"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert!(
+        matches!(app.modal(), Some(sora_tui::app::Modal::Confirm(_))),
+        "then the question shows"
+    );
+    let commands = answer(&mut app, KeyCode::Char('y'));
+    assert!(matches!(
+        &commands[..],
+        [Command::Storage(StorageOp::UploadFile { upsert: true, .. })]
+    ));
+}
+
+#[test]
+fn object_names_with_escape_sequences_show_them_in_the_table_and_the_question() {
+    let mut app = app();
+    feed(
+        &mut app,
+        EngineEvent::BucketsListed(Ok(vec![bucket("videos", true)])),
+    );
+    let query = app.buckets().query.clone();
+    feed(
+        &mut app,
+        EngineEvent::ObjectsListed {
+            bucket: "videos".into(),
+            prefix: String::new(),
+            query,
+            result: Ok(vec![object(
+                "fox\u{1b}[2J.mp4",
+                1024,
+                "2026-05-01T12:00:00Z",
+            )]),
+        },
+    );
+    while app.focus() != Focus::Buckets {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Right);
+    let screen = render(&app, 160, 50);
+    assert!(screen.contains(r"fox\x1b[2J.mp4"), "{screen}");
+    press(&mut app, KeyCode::Char('x'));
+    let screen = render(&app, 160, 50);
+    assert!(
+        screen.contains(r"Delete videos/fox\x1b[2J.mp4?"),
+        "{screen}"
+    );
 }

@@ -261,7 +261,8 @@ fn created_key(record: &Value, bucket: &str) -> Option<String> {
         let encoded = metadata
             .split(',')
             .find_map(|pair| pair.trim().strip_prefix("objectName "))?;
-        let name = sora_core::base64::decode(encoded)?;
+        let name =
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded).ok()?;
         return String::from_utf8(name).ok();
     }
     None

@@ -29,6 +29,7 @@ fn record(id: &str, prompt: &str, state: JobState, failure: Option<&str>) -> Job
         cost_estimate: Some(1.6),
         remix_of: None,
         download_dir: None,
+        renditions: vec![],
         job_id: Some(format!("task_{id}")),
         status: Some(if failure.is_some() {
             "failed".into()
@@ -107,7 +108,9 @@ fn enter_copies_the_prompt_and_parameters_back_for_a_rerun() {
     assert_eq!(app.prompt().text(), "an old fox");
     assert_eq!(app.prompt().size, Size::new(854, 480));
     assert_eq!((app.prompt().seconds, app.prompt().variants), (8, 2));
-    let commands = press(&mut app, KeyCode::Enter);
+    // Two variants are two paid videos: Enter asks, y sends.
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    let commands = answer(&mut app, KeyCode::Char('y'));
     assert!(
         matches!(commands.as_slice(), [Command::Generate { request, .. }] if request.prompt == "an old fox")
     );
@@ -121,7 +124,12 @@ fn removing_asks_first_and_says_what_goes() {
     let screen = render(&app, 140, 40);
     assert_shows(&screen, "Remove task_new from the history?");
     assert_shows(&screen, "Files and the remote job stay");
-    let commands = press(&mut app, KeyCode::Char('n'));
+    let hints = screen.lines().last().unwrap_or_default().to_string();
+    assert!(
+        hints.contains("y confirm") && hints.contains("n/Esc/Enter cancel"),
+        "the hint bar shows the question's keys, not the page's: {hints}"
+    );
+    let commands = answer(&mut app, KeyCode::Char('n'));
     assert!(commands.is_empty(), "no removes nothing");
 
     let commands = press(&mut app, KeyCode::Char('X'));
@@ -129,7 +137,7 @@ fn removing_asks_first_and_says_what_goes() {
     let screen = render(&app, 140, 40);
     assert_shows(&screen, "delete its 1 file(s)");
     assert_shows(&screen, "delete the job on the");
-    let commands = press(&mut app, KeyCode::Char('y'));
+    let commands = answer(&mut app, KeyCode::Char('y'));
     assert_eq!(
         commands,
         vec![Command::RemoveHistory {

@@ -482,3 +482,80 @@ fn an_upload_in_flight_shows_how_far_it_got() {
     assert_shows(&screen, "uploading to output-videos/task_1/gen_1.mp4");
     assert_shows(&screen, "50% (3.0 MiB / 6.0 MiB)");
 }
+
+fn retry(step: sora_core::engine::RetryStep, status: u16, at_s: f64, next_s: f64) -> EngineEvent {
+    EngineEvent::JobRetrying(sora_core::engine::Retry {
+        key: JobKey(1),
+        step,
+        status: Some(status),
+        reason: format!("HTTP {status}: busy"),
+        retry_after: (status == 429).then(|| Duration::from_secs(2)),
+        next_try_in: Duration::from_secs_f64(next_s),
+        retry: 1,
+        max: 4,
+        at: at(at_s),
+    })
+}
+
+#[test]
+fn every_retry_is_in_the_timeline_with_its_answer_and_a_countdown_to_the_next_try() {
+    use sora_core::engine::RetryStep::{Create, Poll};
+    let mut app = app();
+    feed(
+        &mut app,
+        EngineEvent::JobSubmitting {
+            key: JobKey(1),
+            prompt: "a fox".into(),
+            at: at(0.0),
+        },
+    );
+    feed(&mut app, retry(Create, 429, 0.1, 2.0));
+    clock(&mut app, 0.6);
+    let screen = render(&app, W, H);
+    assert_shows(
+        &screen,
+        "⟳ create 429 · Retry-After 2.0s · next try in 1.5s 0.1s",
+    );
+    assert_hides(&screen, "waiting for the service");
+    assert_shows(&screen, "#1: create refused: HTTP 429: busy");
+
+    feed(
+        &mut app,
+        EngineEvent::JobCreated {
+            key: JobKey(1),
+            job_id: "task_1".into(),
+            at: at(2.2),
+        },
+    );
+    feed(
+        &mut app,
+        status(1, sora_core::providers::JobStatus::Queued, "queued", 2.3),
+    );
+    for t in [3.0, 4.0, 5.0] {
+        feed(&mut app, retry(Poll, 503, t, 0.5));
+    }
+    clock(&mut app, 9.0);
+    let screen = render(&app, W, H);
+    assert_shows(
+        &screen,
+        "⟳ create 429 · Retry-After 2.0s · retried 0.1s → queued 2.3s → ⟳ status poll 503 ×3 · retried 5.0s",
+    );
+}
+
+#[test]
+fn escape_sequences_from_the_service_are_shown_not_hidden_or_obeyed() {
+    let mut app = app();
+    job_through_all_statuses(&mut app, 1, "a fox\u{1b}[2J in snow");
+    feed(
+        &mut app,
+        EngineEvent::JobFailed {
+            key: JobKey(1),
+            message: "moderation\u{1b}]0;owned\u{7} blocked".to_string(),
+            at: at(5.0),
+        },
+    );
+    let screen = render(&app, W, H);
+    // Shown as text a person can see was tampered with, not dropped into "[2J" or obeyed.
+    assert_shows(&screen, r"a fox\x1b[2J in snow");
+    assert_shows(&screen, r"moderation\x1b]0;owned\x07 blocked");
+}

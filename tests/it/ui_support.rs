@@ -59,6 +59,18 @@ pub fn clock(app: &mut App, seconds: f64) {
     app.update(Msg::Clock(at(seconds)));
 }
 
+/// Let `seconds` pass on the app's clock (someone reading a question, typing the next prompt).
+pub fn wait(app: &mut App, seconds: f64) {
+    let now = app.now() + Duration::from_secs_f64(seconds);
+    app.update(Msg::Clock(now));
+}
+
+/// Read the open question for a while, then press `code` to answer it.
+pub fn answer(app: &mut App, code: KeyCode) -> Vec<Command> {
+    wait(app, 2.0);
+    press(app, code)
+}
+
 pub fn video(job: u64) -> DownloadKey {
     DownloadKey {
         job: JobKey(job),

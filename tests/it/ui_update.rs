@@ -47,6 +47,7 @@ fn enter_submits_the_typed_prompt_with_current_parameters_and_a_fresh_key() {
         "the job shows in the timeline at once"
     );
 
+    wait(&mut app, 5.0); // someone typing the next prompt
     type_text(&mut app, "second");
     let second = press(&mut app, KeyCode::Enter);
     let [Command::Generate { key, .. }] = second.as_slice() else {
@@ -553,6 +554,7 @@ fn m_on_a_finished_job_turns_the_prompt_into_a_remix_of_it() {
         }]
     );
     // The next prompt is a new video again.
+    wait(&mut app, 5.0);
     type_text(&mut app, "a cat");
     let commands = press(&mut app, KeyCode::Enter);
     assert!(
@@ -660,4 +662,77 @@ fn c_in_the_prompt_is_text_not_a_cancel() {
     assert_eq!(app.focus(), Focus::Prompt);
     type_text(&mut app, "cc");
     assert_eq!(app.prompt().text(), "cc");
+}
+
+#[test]
+fn a_pasted_multi_line_prompt_is_one_prompt_and_one_job() {
+    let mut app = app();
+    app.update(sora_tui::app::Msg::Paste(
+        "a fox\r\nin the snow\nat dawn\n".into(),
+    ));
+    assert_eq!(
+        app.prompt().text(),
+        "a fox in the snow at dawn ",
+        "each line break (CRLF too) is one space"
+    );
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(commands.as_slice(), [Command::Generate { request, .. }] if request.prompt == "a fox in the snow at dawn"),
+        "{commands:?}"
+    );
+}
+
+#[test]
+fn lines_arriving_as_enter_presses_start_one_job_and_ask_before_the_next() {
+    // A terminal without bracketed paste types pasted lines, each line break an Enter.
+    let mut app = app();
+    let mut sent = Vec::new();
+    for line in ["a fox", "in the snow", "at dawn"] {
+        for c in line.chars() {
+            sent.extend(press(&mut app, KeyCode::Char(c)));
+        }
+        sent.extend(press(&mut app, KeyCode::Enter));
+    }
+    assert_eq!(sent.len(), 1, "one job, not one per line: {sent:?}");
+    assert_shows(
+        &render(&app, 160, 40),
+        "Send \"in the snow\" as another paid job",
+    );
+    // Read, then decline: nothing more is sent, and the line waits in the prompt.
+    assert!(answer(&mut app, KeyCode::Char('n')).is_empty());
+    assert_eq!(app.prompt().text(), "in the snow");
+    assert_eq!(app.jobs().rows.len(), 1);
+    // A deliberate Enter later is a new job as usual.
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(commands.as_slice(), [Command::Generate { request, .. }] if request.prompt == "in the snow"),
+        "{commands:?}"
+    );
+}
+
+#[test]
+fn more_than_one_variant_asks_first_and_only_y_sends() {
+    let mut app = app();
+    press(&mut app, KeyCode::F(4));
+    assert_eq!(app.prompt().variants, 2);
+    type_text(&mut app, "two foxes");
+    assert!(press(&mut app, KeyCode::Enter).is_empty(), "asks first");
+    assert_shows(
+        &render(&app, 160, 40),
+        "Generate 2 paid videos (2 variants of 5 s at 480x480, estimated $1.00)?",
+    );
+    assert!(
+        answer(&mut app, KeyCode::Enter).is_empty(),
+        "Enter is the safe answer"
+    );
+    assert_eq!(app.prompt().text(), "two foxes", "the prompt is kept");
+    assert!(app.jobs().rows.is_empty(), "no job");
+
+    press(&mut app, KeyCode::Enter);
+    let commands = answer(&mut app, KeyCode::Char('y'));
+    assert!(
+        matches!(commands.as_slice(), [Command::Generate { request, .. }] if request.variants == 2),
+        "{commands:?}"
+    );
+    assert_eq!(app.prompt().text(), "", "sent: the prompt is cleared");
 }

@@ -252,26 +252,25 @@ pub fn default_download_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("sora-tui-downloads"))
 }
 
+/// Where the journal, its lock and the logs live: `SORA_TUI_DATA_DIR`, else the platform data
+/// directory.
+pub fn data_dir(env: &dyn Fn(&str) -> Option<String>) -> Setting<PathBuf> {
+    match env("SORA_TUI_DATA_DIR").filter(|v| !v.trim().is_empty()) {
+        Some(d) => Setting::new(PathBuf::from(d), Source::Env("SORA_TUI_DATA_DIR")),
+        None => Setting::new(
+            directories::ProjectDirs::from("", "", "sora-tui")
+                .map(|d| d.data_dir().to_path_buf())
+                .unwrap_or_else(|| PathBuf::from(".sora-tui")),
+            Source::Default,
+        ),
+    }
+}
+
 /// Turn whatever the user pasted — the resource URL, a jobs URL with `?api-version=...`, a
 /// content URL — into the resource base: scheme, host, port, and any gateway path before
 /// `/openai`. Query and fragment are dropped.
 pub fn derive_resource_base(input: &str) -> Result<Url, String> {
-    let trimmed = input.trim().trim_matches('"');
-    if trimmed.is_empty() {
-        return Err("it is empty".into());
-    }
-    let with_scheme = if trimmed.contains("://") {
-        trimmed.to_string()
-    } else {
-        format!("https://{trimmed}")
-    };
-    let mut url = Url::parse(&with_scheme).map_err(|e| format!("not a URL ({e})"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("scheme `{}` is not http or https", url.scheme()));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err("it has no host".into());
-    }
+    let mut url = parse_http_url(input)?;
     let kept: Vec<String> = url
         .path_segments()
         .map(|segs| {
@@ -286,6 +285,32 @@ pub fn derive_resource_base(input: &str) -> Result<Url, String> {
     let _ = url.set_username("");
     let _ = url.set_password(None);
     url.set_path(&kept.join("/"));
+    Ok(url)
+}
+
+/// `input` as an http(s) URL. A missing scheme is refused, not guessed: a guessed https:// to a
+/// plain-http server fails later as a baffling TLS "corrupt message". Errors never echo the
+/// input (it may hold a password); the suggested fix is shown masked.
+fn parse_http_url(input: &str) -> Result<Url, String> {
+    let trimmed = input.trim().trim_matches('"');
+    if trimmed.is_empty() {
+        return Err("it is empty".into());
+    }
+    if !trimmed.contains("://") {
+        let hint = Url::parse(&format!("https://{trimmed}"))
+            .map(|u| format!(" ({})", crate::http::redact_url(&u)))
+            .unwrap_or_default();
+        return Err(format!(
+            "it has no scheme: add https:// in front{hint}, or http:// for a plain-http server on this machine"
+        ));
+    }
+    let url = Url::parse(trimmed).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("scheme `{}` is not http or https", url.scheme()));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("it has no host".into());
+    }
     Ok(url)
 }
 
@@ -393,6 +418,27 @@ impl Config {
         let deployment = pick(&["AZURE_OPENAI_DEPLOYMENT"], file.azure.deployment.clone())
             .map(|(v, s)| Setting::new(v.trim().to_string(), s));
         let api_version = setting_or(pick(&[], file.azure.api_version.clone()), "preview");
+        // An empty name would build a URL without it; leaving the key out means the default.
+        let empty = |key, s: &Setting<String>, example| ConfigError::Invalid {
+            key,
+            from: s.source.clone(),
+            problem: "it is empty".into(),
+            example,
+        };
+        if let Some(d) = deployment.as_ref().filter(|d| d.value.is_empty()) {
+            return Err(empty(
+                "azure.deployment",
+                d,
+                "\"sora-2\" (your deployment's name), or leave the key out",
+            ));
+        }
+        if api_version.value.is_empty() {
+            return Err(empty(
+                "azure.api_version",
+                &api_version,
+                "\"preview\", or leave the key out",
+            ));
+        }
         let azure_model = setting_or(pick(&[], file.azure.model.clone()), "sora-2");
 
         let openai_key = env_first(&["OPENAI_API_KEY"])
@@ -410,15 +456,12 @@ impl Config {
         );
         let openai_base = match pick(&["OPENAI_BASE_URL"], file.openai.base_url.clone()) {
             Some((v, source)) => {
-                let url = Url::parse(v.trim())
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "http" | "https"))
-                    .ok_or_else(|| ConfigError::Invalid {
-                        key: "openai.base_url",
-                        from: source.clone(),
-                        problem: format!("`{v}` is not an http(s) URL"),
-                        example: "https://api.openai.com/v1",
-                    })?;
+                let url = parse_http_url(&v).map_err(|problem| ConfigError::Invalid {
+                    key: "openai.base_url",
+                    from: source.clone(),
+                    problem,
+                    example: "https://api.openai.com/v1",
+                })?;
                 Setting::new(url, source)
             }
             None => Setting::new(
@@ -582,15 +625,7 @@ impl Config {
                 Setting::new(v, from_file())
             });
 
-        let data_dir = match env_first(&["SORA_TUI_DATA_DIR"]) {
-            Some((d, s)) => Setting::new(PathBuf::from(d), s),
-            None => Setting::new(
-                directories::ProjectDirs::from("", "", "sora-tui")
-                    .map(|d| d.data_dir().to_path_buf())
-                    .unwrap_or_else(|| PathBuf::from(".sora-tui")),
-                Source::Default,
-            ),
-        };
+        let data_dir = data_dir(env);
         Ok(Config {
             data_dir,
             file: path,
@@ -721,16 +756,51 @@ fn check_bucket_name(b: &Setting<String>) -> Result<(), ConfigError> {
     }
 }
 
+/// Far above any real config file; `/dev/zero` or a log given by mistake cannot fill memory.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// Read and parse the file. An error names the line and the key (`line 4: `defaults.seconds`:
+/// invalid type: a string, expected u32`) but never echoes the file's text: it holds keys.
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+    let fail = |problem: String| ConfigError::File {
         path: path.to_path_buf(),
-        problem: e.to_string(),
-    })?;
-    toml::from_str(&text).map_err(|e| ConfigError::File {
-        path: path.to_path_buf(),
-        // toml's message names the key and shows the line; never echo the file's secrets.
-        problem: e.message().to_string(),
+        problem,
+    };
+    let bytes = crate::local_file::read_regular(path, MAX_CONFIG_BYTES, "the config file")
+        .map_err(|e| fail(e.problem()))?;
+    let text = String::from_utf8(bytes).map_err(|_| fail("it is not UTF-8 text".into()))?;
+    let line = |span: Option<std::ops::Range<usize>>| {
+        span.map_or_else(String::new, |s| {
+            let before = &text.as_bytes()[..s.start.min(text.len())];
+            format!(
+                "line {}: ",
+                before.iter().filter(|b| **b == b'\n').count() + 1
+            )
+        })
+    };
+    let document = toml::Deserializer::parse(&text)
+        .map_err(|e| fail(format!("{}{}", line(e.span()), e.message())))?;
+    serde_path_to_error::deserialize(document).map_err(|e| {
+        let key = e.path().to_string();
+        let e = e.into_inner();
+        fail(format!(
+            "{}`{key}`: {}",
+            line(e.span()),
+            without_strings(e.message())
+        ))
     })
+}
+
+/// serde quotes a wrong string value (`invalid type: string "sk-…", expected u32`): say only
+/// that it was a string.
+fn without_strings(message: &str) -> String {
+    match message
+        .find("string \"")
+        .and_then(|i| message[i..].find("\", expected").map(|j| (i, i + j + 1)))
+    {
+        Some((start, end)) => format!("{}a string{}", &message[..start], &message[end..]),
+        None => message.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -766,10 +836,6 @@ mod tests {
                 "https://my-res.cognitiveservices.azure.com/",
             ),
             (
-                "my-res.openai.azure.com",
-                "https://my-res.openai.azure.com/",
-            ),
-            (
                 "  \"https://my-res.openai.azure.com/openai/v1/\"  ",
                 "https://my-res.openai.azure.com/",
             ),
@@ -788,6 +854,16 @@ mod tests {
         }
         assert!(derive_resource_base("").is_err());
         assert!(derive_resource_base("ftp://x.example").is_err());
+        // No scheme is refused, not guessed: a guessed https:// to a plain-http server fails
+        // later as a TLS "corrupt message".
+        for bare in [
+            "my-res.openai.azure.com",
+            "127.0.0.1:8787",
+            "localhost:8787/openai",
+        ] {
+            let err = derive_resource_base(bare).expect_err(bare);
+            assert!(err.contains("add https://"), "{bare}: {err}");
+        }
         assert_eq!(
             derive_supabase_base("https://abc.supabase.co/storage/v1/object/public/b/x")
                 .map(|u| u.to_string()),
@@ -885,6 +961,74 @@ mod tests {
             err.contains("defaults.size") && err.contains("480x480"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_type_error_names_the_line_and_the_key_but_not_the_value() {
+        let (_d, path) = write_config(
+            "[azure]\napi_key = \"file-secret-abcdef\"\n\n[defaults]\nseconds = \"file-secret-abcdef\"\n",
+        );
+        let err = Config::load(Some(&path), &env_of(&[]), &Overrides::default())
+            .expect_err("a string for a number")
+            .to_string();
+        assert!(err.contains(&path.display().to_string()), "{err}");
+        assert!(
+            err.contains("line 5") && err.contains("`defaults.seconds`"),
+            "{err}"
+        );
+        assert!(err.contains("expected u32"), "{err}");
+        assert!(!err.contains("file-secret-abcdef"), "{err}");
+
+        let (_d, path) = write_config("[download]\nretry_schedule_secs = [5, \"ten\"]\n");
+        let err = Config::load(Some(&path), &env_of(&[]), &Overrides::default())
+            .expect_err("a string in the list")
+            .to_string();
+        assert!(
+            err.contains("line 2") && err.contains("download.retry_schedule_secs"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn empty_names_and_endpoints_without_a_scheme_are_refused() {
+        for (text, key) in [
+            ("[azure]\ndeployment = \"\"\n", "azure.deployment"),
+            ("[azure]\napi_version = \" \"\n", "azure.api_version"),
+        ] {
+            let (_d, path) = write_config(text);
+            let err = Config::load(Some(&path), &env_of(&[]), &Overrides::default())
+                .expect_err(text)
+                .to_string();
+            assert!(err.contains(key) && err.contains("it is empty"), "{err}");
+        }
+        for (var, key) in [
+            ("AZURE_OPENAI_ENDPOINT", "azure.endpoint"),
+            ("SUPABASE_URL", "supabase.url"),
+            ("OPENAI_BASE_URL", "openai.base_url"),
+        ] {
+            let pairs = [(var, "user:pw-123@127.0.0.1:8787")];
+            let env = env_of(&pairs);
+            let err = Config::load(None, &env, &Overrides::default())
+                .expect_err(var)
+                .to_string();
+            assert!(err.contains(key) && err.contains("add https://"), "{err}");
+            assert!(!err.contains("pw-123"), "{err}");
+        }
+    }
+
+    #[test]
+    fn special_and_huge_config_files_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = Config::load(Some(dir.path()), &env_of(&[]), &Overrides::default())
+            .expect_err("a directory")
+            .to_string();
+        assert!(err.contains("is a directory, not a regular file"), "{err}");
+        let big = dir.path().join("big.toml");
+        std::fs::write(&big, "#".repeat(MAX_CONFIG_BYTES as usize + 1)).expect("write");
+        let err = Config::load(Some(&big), &env_of(&[]), &Overrides::default())
+            .expect_err("too large")
+            .to_string();
+        assert!(err.contains("larger than 1 MiB"), "{err}");
     }
 
     #[test]

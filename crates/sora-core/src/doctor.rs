@@ -80,24 +80,31 @@ impl Report {
         self.checks.iter().any(|c| c.mark == Mark::Fail)
     }
 
-    /// The report as a table for the terminal.
+    /// The report as a table for the terminal. Details quote servers and files: their
+    /// control characters are shown, never sent to the terminal.
     pub fn to_text(&self) -> String {
+        use crate::text::one_line as c;
         let mut out = String::from("Settings\n");
         let w = self.settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
         for s in &self.settings {
-            out.push_str(&format!("  {:<w$}  {}   ({})\n", s.key, s.value, s.source));
+            out.push_str(&format!(
+                "  {:<w$}  {}   ({})\n",
+                s.key,
+                c(&s.value),
+                c(&s.source)
+            ));
         }
         out.push_str("\nChecks\n");
         let w = self.checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
-        for c in &self.checks {
+        for check in &self.checks {
             out.push_str(&format!(
                 "  {} {:<w$}  {}\n",
-                c.mark.symbol(),
-                c.name,
-                c.detail
+                check.mark.symbol(),
+                check.name,
+                c(&check.detail)
             ));
-            if let Some(fix) = &c.fix {
-                out.push_str(&format!("    {:<w$}  fix: {fix}\n", ""));
+            if let Some(fix) = &check.fix {
+                out.push_str(&format!("    {:<w$}  fix: {}\n", "", c(fix)));
             }
         }
         let failed = self.checks.iter().filter(|c| c.mark == Mark::Fail).count();
@@ -131,6 +138,7 @@ pub async fn run(config: &Config, http: &reqwest::Client, options: Options) -> R
         Some(p) => Check::pass("config file", p.display().to_string()),
         None => Check::pass("config file", "none (defaults and environment)"),
     });
+    checks.extend(plain_http_checks(config));
 
     // The video service.
     let family = config.provider.value;
@@ -228,7 +236,10 @@ pub async fn run(config: &Config, http: &reqwest::Client, options: Options) -> R
     report
 }
 
+/// The settings in force. URLs are shown masked (`https://user:***@host`): a base URL may
+/// carry a gateway's password.
 fn settings(config: &Config) -> Vec<SettingLine> {
+    use crate::http::redact_url;
     fn line<T>(key: &str, s: &Setting<T>, show: impl Fn(&T) -> String) -> SettingLine {
         SettingLine {
             key: key.into(),
@@ -248,9 +259,7 @@ fn settings(config: &Config) -> Vec<SettingLine> {
     })];
     match config.provider.value {
         Family::OpenAi => {
-            out.push(line("openai.base_url", &config.openai.base_url, |u| {
-                u.to_string()
-            }));
+            out.push(line("openai.base_url", &config.openai.base_url, redact_url));
             out.push(line("openai.model", &config.openai.model, String::clone));
             out.push(config.openai.api_key.as_ref().map_or_else(
                 || missing("openai.api_key"),
@@ -260,7 +269,7 @@ fn settings(config: &Config) -> Vec<SettingLine> {
         _ => {
             out.push(config.azure.endpoint.as_ref().map_or_else(
                 || missing("azure.endpoint"),
-                |e| line("azure.endpoint", e, |u| u.to_string()),
+                |e| line("azure.endpoint", e, redact_url),
             ));
             out.push(SettingLine {
                 key: "azure.deployment".into(),
@@ -283,7 +292,7 @@ fn settings(config: &Config) -> Vec<SettingLine> {
     }
     out.push(config.supabase.url.as_ref().map_or_else(
         || missing("supabase.url"),
-        |u| line("supabase.url", u, |u| u.to_string()),
+        |u| line("supabase.url", u, redact_url),
     ));
     out.push(config.supabase.service_role_key.as_ref().map_or_else(
         || missing("supabase.service_role_key"),
@@ -303,6 +312,14 @@ fn settings(config: &Config) -> Vec<SettingLine> {
         d.display().to_string()
     }));
     out
+}
+
+/// A warning for each endpoint in use that is plain http:// to another machine.
+fn plain_http_checks(config: &Config) -> Vec<Check> {
+    crate::setup::plain_http_warnings(config)
+        .into_iter()
+        .map(|plain| Check::warn("plain http", plain.detail, crate::setup::PlainHttp::FIX))
+        .collect()
 }
 
 /// The `/content` trap: a pasted content URL that ends at `/content` is the route that does
@@ -660,6 +677,38 @@ mod tests {
         );
         assert!(content_trap("https://r.openai.azure.com/openai/v1/video/generations/gen_1/content/video?api-version=preview").is_none());
         assert!(content_trap("https://r.openai.azure.com").is_none());
+    }
+
+    #[test]
+    fn plain_http_to_another_machine_is_a_warning_and_urls_are_masked() {
+        let env = |k: &str| match k {
+            "SORA_TUI_PROVIDER" => Some("openai".to_string()),
+            "OPENAI_BASE_URL" => Some("http://gw-user:gw-pass-9f3a@gw.example.com/v1".to_string()),
+            _ => None,
+        };
+        let config = Config::load(None, &env, &Default::default()).expect("config");
+        let checks = plain_http_checks(&config);
+        assert_eq!(checks.len(), 1, "{checks:?}");
+        assert_eq!(checks[0].mark, Mark::Warn);
+        assert!(checks[0].detail.contains("openai.base_url"), "{checks:?}");
+        assert!(
+            checks[0]
+                .fix
+                .as_deref()
+                .is_some_and(|f| f.contains("https://")),
+            "{checks:?}"
+        );
+        let shown = settings(&config);
+        let base = shown
+            .iter()
+            .find(|s| s.key == "openai.base_url")
+            .expect("base url line");
+        assert_eq!(base.value, "http://gw-user:***@gw.example.com/v1");
+        let report = Report {
+            settings: shown,
+            checks,
+        };
+        assert!(!report.to_text().contains("gw-pass-9f3a"));
     }
 
     #[test]

@@ -2,12 +2,16 @@
 
 use url::Url;
 
-/// The URL as it may be shown or logged: no user info, and the values of query parameters that
+/// The URL as it may be shown or logged: user info masked (`https://user:***@host`; a user
+/// name alone may be a token, so it becomes `***`), and the values of query parameters that
 /// can carry credentials (`token`, `sig`, `key`...) replaced by `***`.
 pub fn redact_url(url: &Url) -> String {
     let mut u = url.clone();
-    let _ = u.set_username("");
-    let _ = u.set_password(None);
+    if u.password().is_some() {
+        let _ = u.set_password(Some("***"));
+    } else if !u.username().is_empty() {
+        let _ = u.set_username("***");
+    }
     if u.query().is_some() {
         let pairs: Vec<(String, String)> = u
             .query_pairs()
@@ -106,6 +110,9 @@ mod tests {
         let shown = redact_url(&u);
         assert!(!shown.contains("abc.def"), "{shown}");
         assert!(!shown.contains("pw"), "{shown}");
+        assert!(shown.starts_with("https://user:***@x.example/"), "{shown}");
+        let token_as_user = Url::parse("https://sk-live-123@x.example/v1").expect("valid test url");
+        assert_eq!(redact_url(&token_as_user), "https://***@x.example/v1");
         assert!(
             shown.contains("/object/sign/b/v.mp4?token=***&download=v.mp4"),
             "{shown}"

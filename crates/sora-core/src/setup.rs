@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use crate::config::{AzureAuthMode, Config, ConfigError, Setting};
+use crate::config::{AzureAuthMode, Config, ConfigError, Setting, Source};
 use crate::engine::{EngineSettings, Services};
 use crate::providers::auth::{Auth, AzCliToken};
 use crate::providers::azure_sora::AzureSoraClient;
 use crate::providers::videos_v1::VideosV1Client;
-use crate::providers::{Family, ModelProfile, Provider};
+use crate::providers::{Family, ModelProfile, Provider, Size, ValidationError};
 use crate::storage::StorageClient;
 
 /// The deployment name: configured, or the family's usual one.
@@ -147,25 +147,62 @@ pub fn services(config: &Config, http: &reqwest::Client) -> Services {
     }
 }
 
-/// The starting size, length and variants: the configured defaults where the model offers
-/// them, else the model's own (a `480x480` default means nothing to Sora 2).
-pub fn defaults_for(config: &Config, profile: &ModelProfile) -> (crate::providers::Size, u32, u32) {
-    let size = if profile.size_option(config.defaults.size.value).is_some() {
-        config.defaults.size.value
-    } else {
-        profile
-            .sizes
-            .first()
-            .map_or(config.defaults.size.value, |o| o.size)
-    };
-    let seconds = if profile.seconds.contains(&config.defaults.seconds.value) {
-        config.defaults.seconds.value
-    } else {
-        profile.default_seconds
-    };
-    let max = profile.size_option(size).map_or(1, |o| o.max_variants);
-    let variants = config.defaults.variants.value.clamp(1, max);
-    (size, seconds, variants)
+/// A `[defaults]` value the user chose that the model does not offer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{key}` in {from} is refused: {problem}. Change it there, or remove it to start with the model's default"
+)]
+pub struct InvalidDefault {
+    pub key: &'static str,
+    pub from: Source,
+    pub problem: ValidationError,
+}
+
+/// The parameters a prompt starts with: the configured `[defaults]`, checked against the
+/// model. A value the user chose (in the config file) that the model does not offer is refused,
+/// naming the key and the file, as the same value given as a flag is: clamping it quietly would
+/// send a request the user never asked for (and pay for it). A built-in default the model does
+/// not offer gives way to the model's own. A flag's value (`Source::Flag`) passes as it is: the
+/// request it ends up in is refused with the flag's own words.
+pub fn defaults_for(
+    config: &Config,
+    profile: &ModelProfile,
+) -> Result<(Size, u32, u32), InvalidDefault> {
+    let d = &config.defaults;
+    let first_size = profile.sizes.first().map_or(d.size.value, |o| o.size);
+    let size = checked(&d.size, "defaults.size", first_size, |size| {
+        profile.check_size(size).map(|_| ())
+    })?;
+    let seconds = checked(
+        &d.seconds,
+        "defaults.seconds",
+        profile.default_seconds,
+        |seconds| profile.check_seconds(seconds),
+    )?;
+    let variants = checked(&d.variants, "defaults.variants", 1, |variants| {
+        // At a size the model does not offer, the size's own error is the one to report.
+        profile.size_option(size).map_or(Ok(()), |option| {
+            ModelProfile::check_variants(option, variants)
+        })
+    })?;
+    Ok((size, seconds, variants))
+}
+
+fn checked<T: Copy>(
+    setting: &Setting<T>,
+    key: &'static str,
+    fallback: T,
+    check: impl Fn(T) -> Result<(), ValidationError>,
+) -> Result<T, InvalidDefault> {
+    match (&setting.source, check(setting.value)) {
+        (_, Ok(())) | (Source::Flag(_), Err(_)) => Ok(setting.value),
+        (Source::Default, Err(_)) => Ok(fallback),
+        (from, Err(problem)) => Err(InvalidDefault {
+            key,
+            from: from.clone(),
+            problem,
+        }),
+    }
 }
 
 pub fn engine_settings(config: &Config) -> EngineSettings {
@@ -187,4 +224,109 @@ pub fn download_limits(config: &Config) -> crate::engine::DownloadLimits {
     };
     limits.options.stall_timeout = config.download.stall_timeout.value;
     limits
+}
+
+/// An endpoint in use that is plain `http://` to another machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlainHttp {
+    /// What is wrong: "`openai.base_url` (http://gw.example.com/v1, from …) is plain http://…".
+    pub detail: String,
+}
+
+impl PlainHttp {
+    pub const FIX: &'static str =
+        "use https:// (plain http is meant for a local server on 127.0.0.1, such as the simulator)";
+}
+
+impl std::fmt::Display for PlainHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.detail, Self::FIX)
+    }
+}
+
+/// One warning per endpoint in use that is plain `http://` to another machine: keys, prompts
+/// and videos would cross the network unencrypted. Loopback (the simulator, a local gateway)
+/// is fine.
+pub fn plain_http_warnings(config: &Config) -> Vec<PlainHttp> {
+    let mut endpoints = Vec::new();
+    match config.provider.value {
+        Family::OpenAi => endpoints.push(("openai.base_url", &config.openai.base_url)),
+        _ => endpoints.extend(config.azure.endpoint.iter().map(|e| ("azure.endpoint", e))),
+    }
+    endpoints.extend(config.supabase.url.iter().map(|u| ("supabase.url", u)));
+    endpoints
+        .into_iter()
+        .filter(|(_, url)| url.value.scheme() == "http" && !is_loopback(&url.value))
+        .map(|(key, url)| PlainHttp {
+            detail: format!(
+                "`{key}` ({}, from {}) is plain http://: keys, prompts and videos would cross the network unencrypted",
+                crate::http::redact_url(&url.value),
+                url.source
+            ),
+        })
+        .collect()
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(pairs: &[(&str, &str)]) -> Config {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::load(
+            None,
+            &|k| map.get(k).cloned(),
+            &crate::config::Overrides::default(),
+        )
+        .expect("loads")
+    }
+
+    #[test]
+    fn plain_http_is_flagged_unless_it_stays_on_this_machine() {
+        let remote = load(&[
+            ("SORA_TUI_PROVIDER", "openai"),
+            ("OPENAI_BASE_URL", "http://user:pw@gw.example.com/v1"),
+            ("SUPABASE_URL", "http://abc.example.com"),
+        ]);
+        let warnings = plain_http_warnings(&remote);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        let text = warnings[0].to_string();
+        assert!(
+            text.contains("openai.base_url") && text.contains("https://"),
+            "{text}"
+        );
+        assert!(
+            text.contains("OPENAI_BASE_URL") && !text.contains("pw"),
+            "{text}"
+        );
+        for local in [
+            "http://127.0.0.1:8787",
+            "http://localhost:8787",
+            "http://[::1]:8787",
+            "https://gw.example.com",
+        ] {
+            let config = load(&[
+                ("SORA_TUI_PROVIDER", "azure-sora"),
+                ("AZURE_OPENAI_ENDPOINT", local),
+            ]);
+            assert!(plain_http_warnings(&config).is_empty(), "{local}");
+        }
+    }
 }

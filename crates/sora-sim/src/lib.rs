@@ -51,8 +51,8 @@ mod assets;
 mod azure;
 mod clock;
 mod control;
+mod corrupt;
 pub mod faults;
-mod md5;
 mod multipart;
 mod record;
 mod storage;
@@ -72,7 +72,7 @@ use tokio::task::JoinHandle;
 
 pub use assets::{SAMPLE_MP4, SPRITESHEET_JPG, THUMBNAIL_JPG, THUMBNAIL_WEBP};
 pub use faults::{
-    Family, Fault, FaultRule, FaultTarget, RetryAfter, Route as FaultRoute, demo_fault_tags,
+    Fault, FaultRule, FaultTarget, RetryAfter, Route as FaultRoute, Service, demo_fault_tags,
 };
 pub use record::{RECORDED_BODY_LIMIT, RecordedRequest};
 
@@ -132,6 +132,13 @@ pub struct SimConfig {
     /// Keep Storage's buckets and objects in this directory and reload them on start
     /// (`sora-tui sim --data DIR`); `None` keeps everything in memory.
     pub data_dir: Option<std::path::PathBuf>,
+    /// Full (`200`) content and Storage downloads carry checksums of the whole file
+    /// (`Repr-Digest: sha-256=…` and `Content-MD5`), as storage behind a CDN often adds. Off by
+    /// default: the video services document none, so a client must not need them.
+    pub content_digests: bool,
+    /// A new job shows in the job lists only this long after it was created (a list that lags
+    /// behind, as a busy service's may); `get` finds it at once.
+    pub list_lag: Duration,
 }
 
 impl Default for SimConfig {
@@ -158,6 +165,8 @@ impl Default for SimConfig {
             ],
             faults: Vec::new(),
             data_dir: None,
+            content_digests: false,
+            list_lag: Duration::ZERO,
         }
     }
 }
@@ -333,13 +342,13 @@ pub fn openai_env_lines(handle: &SimHandle, cfg: &SimConfig) -> Vec<String> {
 
 async fn dispatch(State(sim): State<Arc<Sim>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let family = Family::of(parts.uri.path());
+    let service = Service::of(parts.uri.path());
     let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(body) => body,
         Err(error) => {
             tracing::debug!(%error, "simulator could not read a request body");
             let mut response = wire::empty_response(StatusCode::PAYLOAD_TOO_LARGE);
-            add_family_headers(family, &mut response);
+            add_service_headers(service, &mut response);
             return response;
         }
     };
@@ -353,29 +362,39 @@ async fn dispatch(State(sim): State<Arc<Sim>>, request: Request) -> Response {
     if control::owns(&request.path) {
         return control::handle(&sim, &request);
     }
-    let route = Route::classify(family, &request.method, &request.path);
-    let serve = |sim: &Sim| match family {
-        Family::Storage => storage::handle(sim, &request),
-        Family::AzureV1 | Family::OpenAI => videos::handle(sim, family, &request),
-        Family::AzureSora => azure::handle(sim, &request),
+    let route = Route::classify(service, &request.method, &request.path);
+    let serve = |sim: &Sim| match service {
+        Service::Storage => storage::handle(sim, &request),
+        Service::AzureV1 | Service::OpenAI => videos::handle(sim, service, &request),
+        Service::AzureSora => azure::handle(sim, &request),
     };
-    let mut response = match sim.faults.take(Phase::Before, family, route, &request.path) {
+    let mut response = match sim
+        .faults
+        .take(Phase::Before, service, route, &request.path)
+    {
         // A slow upload: the body was received, the answer comes late (a client killed or
         // cut off meanwhile never learns whether it was stored).
         Some(Fault::Stall { for_, .. }) => {
             tokio::time::sleep(for_).await;
             serve(&sim)
         }
-        Some(fault) => fault_response(&sim, family, route, &request, &fault),
+        Some(fault) => fault_response(&sim, service, route, &request, &fault),
         None => serve(&sim),
     };
+    if sim.config.content_digests
+        && request.method == Method::GET
+        && response.status() == StatusCode::OK
+        && matches!(route, Some(Route::Content | Route::StorageDownload))
+    {
+        response = corrupt::with_digests(response).await;
+    }
     if request.method == Method::GET
         && response.status().is_success()
-        && let Some(fault) = sim.faults.take(Phase::Body, family, route, &request.path)
+        && let Some(fault) = sim.faults.take(Phase::Body, service, route, &request.path)
     {
         response = faults::break_body(response, &fault).await;
     }
-    add_family_headers(family, &mut response);
+    add_service_headers(service, &mut response);
     // The server's clock as clients see it: moved with `advance_clock`, so a client's skew
     // check can be tested.
     let date = httpdate::fmt_http_date(sim.clock.wall(sim.clock.now()));
@@ -387,7 +406,7 @@ async fn dispatch(State(sim): State<Arc<Sim>>, request: Request) -> Response {
 /// The answer of a fault that replaces the service's own.
 fn fault_response(
     sim: &Sim,
-    family: Family,
+    service: Service,
     route: Option<Route>,
     request: &SimRequest,
     fault: &Fault,
@@ -398,7 +417,7 @@ fn fault_response(
             retry_after,
             body,
         } => faults::status_response(
-            family,
+            service,
             route,
             *code,
             retry_after.as_ref(),
@@ -406,29 +425,33 @@ fn fault_response(
             sim.clock.wall(sim.clock.now()),
         ),
         Fault::HtmlOk => faults::html_ok_response(),
+        Fault::FakeMp4 => corrupt::fake_mp4_response(),
         Fault::CutUpload { after_bytes } => storage::cut_upload(sim, request, *after_bytes),
-        Fault::Expired => match family {
-            Family::AzureSora => azure::AzureError::resource_not_found().into_response(),
-            Family::AzureV1 | Family::OpenAI => videos::expired_response(&request.path),
-            Family::Storage => storage::expired_response(),
+        Fault::Expired => match service {
+            Service::AzureSora => azure::errors::resource_not_found().into_response(),
+            Service::AzureV1 | Service::OpenAI => videos::expired_response(&request.path),
+            Service::Storage => storage::expired_response(),
         },
         // Body faults are taken only after a successful answer.
-        Fault::ResetMidBody { .. } | Fault::ShortBody { .. } | Fault::Stall { .. } => {
-            wire::empty_response(StatusCode::INTERNAL_SERVER_ERROR)
-        }
+        Fault::ResetMidBody { .. }
+        | Fault::ShortBody { .. }
+        | Fault::Stall { .. }
+        | Fault::UnderReportedLength { .. }
+        | Fault::NoLength { .. }
+        | Fault::ChangedBytes => wire::empty_response(StatusCode::INTERNAL_SERVER_ERROR),
     }
 }
 
 /// The troubleshooting id each service puts on every answer: Azure's `apim-request-id`,
 /// OpenAI's `x-request-id`.
-fn add_family_headers(family: Family, response: &mut Response) {
-    match family {
-        Family::AzureSora | Family::AzureV1 => azure::add_request_id(response),
-        Family::OpenAI => wire::insert_header(
+fn add_service_headers(service: Service, response: &mut Response) {
+    match service {
+        Service::AzureSora | Service::AzureV1 => azure::add_request_id(response),
+        Service::OpenAI => wire::insert_header(
             response.headers_mut(),
             axum::http::HeaderName::from_static("x-request-id"),
             &format!("req_{}", wire::hex(&fastrand::u128(..).to_be_bytes())),
         ),
-        Family::Storage => {}
+        Service::Storage => {}
     }
 }

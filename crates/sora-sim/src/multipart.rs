@@ -1,8 +1,13 @@
-//! Just enough `multipart/form-data` (RFC 7578) to read what real clients send: `storage3` and
-//! browsers uploading to Storage, the `openai` SDK creating videos, the Azure quickstart creating
-//! inpainting jobs. Every part is kept, in order, with its name, filename and own content type.
+//! `multipart/form-data` (RFC 7578) as real clients send it: `storage3` and browsers uploading to
+//! Storage, the `openai` SDK creating videos, the Azure quickstart creating inpainting jobs. The
+//! parsing is `multer`'s, as strict as a server's must be: the simulator judges clients. Every
+//! part is kept, in order, with its name, filename and own content type.
 
+use std::convert::Infallible;
+
+use axum::http::header;
 use bytes::Bytes;
+use futures_util::FutureExt as _;
 
 /// One part of a form.
 #[derive(Clone, Debug)]
@@ -52,79 +57,54 @@ impl Form {
     }
 }
 
-/// The `boundary` parameter of a `Content-Type` header.
-pub(crate) fn boundary(content_type: &str) -> Option<String> {
-    content_type.split(';').skip(1).find_map(|param| {
-        let (name, value) = param.trim().split_once('=')?;
-        name.trim()
-            .eq_ignore_ascii_case("boundary")
-            .then(|| value.trim().trim_matches('"').to_string())
-    })
-}
-
-/// The form of a request whose `Content-Type` header is given; `None` when the header has no
-/// boundary or the body is not well-formed multipart for it.
+/// The form of a request whose `Content-Type` header is given; `None` when the header is not
+/// `multipart/form-data` with a boundary, or the body is not well-formed multipart for it.
 pub(crate) fn parse_request(content_type: &str, body: &Bytes) -> Option<Form> {
-    parse(body, &boundary(content_type)?)
+    match multer::parse_boundary(content_type) {
+        Ok(boundary) => parse(body, &boundary),
+        Err(error) => {
+            tracing::debug!(%error, content_type, "simulator refused a multipart content type");
+            None
+        }
+    }
 }
 
 /// `None` when the body is not well-formed multipart for this boundary.
 pub(crate) fn parse(body: &Bytes, boundary: &str) -> Option<Form> {
-    let delimiter = format!("--{boundary}");
+    // The body is already in memory, so every poll is ready at once: no runtime is needed. A
+    // poll that did not finish (it cannot) would count as a malformed body, never be waited on.
+    match read_form(body.clone(), boundary).now_or_never() {
+        Some(Ok(form)) => Some(form),
+        Some(Err(error)) => {
+            tracing::debug!(%error, "simulator refused a multipart body");
+            None
+        }
+        None => None,
+    }
+}
+
+async fn read_form(body: Bytes, boundary: &str) -> multer::Result<Form> {
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, Infallible>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
     let mut form = Form::default();
-    let mut position = find(body, delimiter.as_bytes(), 0)? + delimiter.len();
-    loop {
-        if body.get(position..position + 2) == Some(b"--") {
-            return Some(form);
-        }
-        // Skip the CRLF after the delimiter.
-        position = position.checked_add(2).filter(|p| *p <= body.len())?;
-        let headers_end = find(body, b"\r\n\r\n", position)?;
-        let headers = std::str::from_utf8(&body[position..headers_end]).ok()?;
-        let content_start = headers_end + 4;
-        let next = find(body, format!("\r\n{delimiter}").as_bytes(), content_start)?;
-        form.parts
-            .push(read_part(headers, body.slice(content_start..next)));
-        position = next + 2 + delimiter.len();
+    while let Some(field) = multipart.next_field().await? {
+        let name = field.name().map(str::to_string);
+        let filename = field.file_name().map(str::to_string);
+        // The header as sent (`mime` would rewrite it).
+        let content_type = field
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(|value| value.trim().to_string());
+        let data = field.bytes().await?;
+        form.parts.push(Part {
+            name,
+            filename,
+            content_type,
+            data,
+        });
     }
-}
-
-fn read_part(headers: &str, data: Bytes) -> Part {
-    let mut part = Part {
-        name: None,
-        filename: None,
-        content_type: None,
-        data,
-    };
-    for line in headers.split("\r\n") {
-        let Some((header, value)) = line.split_once(':') else {
-            continue;
-        };
-        let header = header.trim().to_ascii_lowercase();
-        if header == "content-disposition" {
-            for param in value.split(';').skip(1) {
-                if let Some((key, val)) = param.trim().split_once('=') {
-                    let val = val.trim().trim_matches('"').to_string();
-                    match key.trim().to_ascii_lowercase().as_str() {
-                        "name" => part.name = Some(val),
-                        "filename" => part.filename = Some(val),
-                        _ => {}
-                    }
-                }
-            }
-        } else if header == "content-type" {
-            part.content_type = Some(value.trim().to_string());
-        }
-    }
-    part
-}
-
-fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    haystack
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| i + from)
+    Ok(form)
 }
 
 #[cfg(test)]
@@ -136,11 +116,8 @@ mod tests {
         let body = Bytes::from_static(
             b"--XyZ\r\nContent-Disposition: form-data; name=\"cacheControl\"\r\n\r\n3600\r\n--XyZ\r\nContent-Disposition: form-data; name=\"\"; filename=\"a.mp4\"\r\nContent-Type: video/mp4\r\n\r\nDATA\r\nMORE\r\n--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"b.png\"\r\n\r\nPNG\r\n--XyZ--\r\n",
         );
-        assert_eq!(
-            boundary("multipart/form-data; boundary=\"XyZ\"").as_deref(),
-            Some("XyZ")
-        );
-        let form = parse(&body, "XyZ").expect("well-formed multipart in the test");
+        let form = parse_request("multipart/form-data; boundary=\"XyZ\"", &body)
+            .expect("well-formed multipart in the test");
         let file = form.first_file().expect("a file part");
         assert_eq!(&file.data[..], &b"DATA\r\nMORE"[..]);
         assert_eq!(file.content_type.as_deref(), Some("video/mp4"));
@@ -149,5 +126,26 @@ mod tests {
         assert_eq!(files.len(), 1);
         assert_eq!(files[0].filename.as_deref(), Some("b.png"));
         assert!(parse(&Bytes::from_static(b"garbage"), "XyZ").is_none());
+    }
+
+    #[test]
+    fn a_delimiter_must_end_its_line() {
+        // `--XyZ` followed by anything but CRLF (or `--`) is not a delimiter line (RFC 2046
+        // §5.1.1): a client that writes this has a bug the simulator must not hide.
+        let body = Bytes::from_static(
+            b"--XyZxxContent-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n--XyZ--\r\n",
+        );
+        assert!(parse(&body, "XyZ").is_none());
+    }
+
+    #[test]
+    fn a_quoted_filename_keeps_its_semicolons_and_escaped_quotes() {
+        let body = Bytes::from_static(
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a;b \\\"c\\\".png\"\r\n\r\nPNG\r\n--XyZ--\r\n",
+        );
+        let form = parse(&body, "XyZ").expect("well-formed multipart in the test");
+        let file = form.first_file().expect("a file part");
+        assert_eq!(file.filename.as_deref(), Some("a;b \"c\".png"));
+        assert_eq!(&file.data[..], &b"PNG"[..]);
     }
 }

@@ -62,6 +62,25 @@ pub(crate) fn empty_response(status: StatusCode) -> Response {
     response
 }
 
+/// An error answer: its status and JSON body, in the shape of the service that gives it (Azure's
+/// `{"error":{"code","message"}}`, OpenAI's `{"error":{"message","type","param","code"}}`).
+/// Each service's constructors are in its `errors` module.
+#[derive(Debug)]
+pub(crate) struct ErrorAnswer {
+    pub(crate) status: StatusCode,
+    pub(crate) body: serde_json::Value,
+}
+
+impl ErrorAnswer {
+    pub(crate) fn new(status: StatusCode, body: serde_json::Value) -> Self {
+        Self { status, body }
+    }
+
+    pub(crate) fn into_response(self) -> Response {
+        json_response(self.status, &self.body)
+    }
+}
+
 /// What a `Range` header asks of a body of a given length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RangeAnswer {
@@ -203,28 +222,50 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The MD5 of `data` in lowercase hex: Supabase's `ETag` (quoted), which a client may compare
+/// with its own hash of what it uploaded. Not for security.
+pub(crate) fn md5_hex(data: &[u8]) -> String {
+    use md5::Digest as _;
+    hex(&md5::Md5::digest(data))
+}
+
 /// Base64url without padding (the JWT encoding).
 pub(crate) fn base64url(data: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
 }
 
-/// Decodes `%XX` escapes; `None` if an escape is malformed or the result is not UTF-8.
+/// The bytes [`percent_encode`] escapes: all but ASCII letters, digits and `*-._` (the
+/// form-urlencoded set, where Storage writes a space as `%20`, not `+`).
+const ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'*')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_');
+
+/// `text` with every byte outside ASCII letters, digits and `*-._` as `%XX`: a path segment of a
+/// signed URL, or the `filename*` of a `Content-Disposition`.
+pub(crate) fn percent_encode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, ESCAPED).to_string()
+}
+
+/// Decodes `%XX` escapes; `None` if an escape is malformed or the result is not UTF-8. The real
+/// servers refuse a malformed escape (`decodeURIComponent` throws), where `percent-encoding`
+/// would pass it through as text, so the escapes are checked first.
 pub(crate) fn percent_decode(raw: &str) -> Option<String> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let digits = raw.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(digits, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let well_formed = raw.split('%').skip(1).all(|after| {
+        after
+            .as_bytes()
+            .get(..2)
+            .is_some_and(|digits| digits.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !well_formed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 /// ISO 8601 with milliseconds and `Z`, as Supabase writes timestamps.
@@ -275,5 +316,28 @@ mod tests {
         assert_eq!(base64url(b"ab"), "YWI");
         assert_eq!(percent_decode("a%20b/c%2Fd").as_deref(), Some("a b/c/d"));
         assert_eq!(percent_decode("bad%2"), None);
+        assert_eq!(percent_encode("a b/ü*-._~+"), "a%20b%2F%C3%BC*-._%7E%2B");
+    }
+
+    #[test]
+    fn md5_rfc_1321_vectors() {
+        assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
+        assert_eq!(md5_hex(b"abc"), "900150983cd24fb0d6963f7d28e17f72");
+        assert_eq!(
+            md5_hex(
+                b"12345678901234567890123456789012345678901234567890123456789012345678901234567890"
+            ),
+            "57edf4a22be3c955ac49da2e2107b67a"
+        );
+    }
+
+    #[test]
+    fn a_malformed_escape_is_refused() {
+        // `%+1` is no escape (two hex digits must follow `%`); decodeURIComponent refuses it too.
+        assert_eq!(percent_decode("a%+1"), None);
+        assert_eq!(percent_decode("a%-1b"), None);
+        assert_eq!(percent_decode("a%zz"), None);
+        assert_eq!(percent_decode("%E2%82%AC").as_deref(), Some("€"));
+        assert_eq!(percent_decode("%FF"), None);
     }
 }

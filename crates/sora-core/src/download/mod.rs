@@ -2,27 +2,33 @@
 //! recording every attempt, and never leaving a partial file at the final path.
 //!
 //! The body streams to `<target>.partial` beside the target (same filesystem, so the final
-//! `rename` is atomic) and is renamed only once it is complete and verified.
+//! `rename` is atomic) and is renamed only once it is complete and verified (see [`verify`]).
+//! Partials are opened without following symbolic links, and created 0600 (see [`files`]).
 
 pub mod diagnose;
+pub mod digest;
+pub mod files;
+pub mod mp4;
+mod partial;
 mod resume;
 mod schedule;
 mod verify;
 mod writer;
 
 pub use diagnose::{diagnostic_urls, find_url_fields};
+pub use partial::partial_path;
+use partial::{discard_partial, file_len, saved_state, validator_path};
 pub use resume::{ContentRange, Resume, decide as decide_resume, parse_content_range};
 pub use schedule::{
     RetrySchedule, Verdict, explain_persistent_404, jittered, judge_status, says_expired,
 };
-pub use verify::looks_like;
+pub use verify::{looks_like, verify_file, with_sniffed_extension};
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
 use reqwest::header::HeaderMap;
-use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
@@ -99,6 +105,9 @@ pub enum DownloadError {
 
 /// What to do about a disk error, said plainly.
 pub fn disk_hint(e: &std::io::Error) -> &'static str {
+    if files::is_symlink_refusal(e) {
+        return "It is a symbolic link, and following it could overwrite another file: sora-tui refuses. Remove the link (nothing of the download is in it) and download again, or use a download directory only you can write to.";
+    }
     match e.kind() {
         std::io::ErrorKind::StorageFull => {
             "The disk is full: free some space, then download again; the bytes received so far are kept in the .partial file and the transfer resumes from there."
@@ -115,23 +124,6 @@ pub fn disk_hint(e: &std::io::Error) -> &'static str {
 pub struct Downloaded {
     pub path: PathBuf,
     pub bytes: u64,
-}
-
-/// The partial file that receives the body while it streams.
-pub fn partial_path(target: &Path) -> PathBuf {
-    sibling(target, ".partial")
-}
-
-/// Beside the partial: the validator (`ETag`/`Last-Modified`) of the response it holds, so a
-/// later run can resume it safely with `If-Range`.
-fn validator_path(target: &Path) -> PathBuf {
-    sibling(target, ".partial.validator")
-}
-
-fn sibling(target: &Path, suffix: &str) -> PathBuf {
-    let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push(suffix);
-    target.with_file_name(name)
 }
 
 /// The headers worth showing in an attempt log: what the body is, how long, which part, which
@@ -344,18 +336,6 @@ struct AttemptDone {
     path: PathBuf,
 }
 
-/// The target with its extension corrected to what the body is: OpenAI's thumbnail is a WebP
-/// where Azure's is a JPEG, and a file named for the wrong type opens in the wrong viewer.
-pub fn with_sniffed_extension(target: &Path, head: &[u8]) -> PathBuf {
-    let ext = match crate::providers::profile::image_kind(head) {
-        Some(crate::providers::profile::ImageKind::Png) => "png",
-        Some(crate::providers::profile::ImageKind::Webp) => "webp",
-        Some(crate::providers::profile::ImageKind::Jpeg) => "jpg",
-        None => return target.to_path_buf(),
-    };
-    target.with_extension(ext)
-}
-
 enum AttemptError {
     /// No HTTP answer: connection refused, reset, DNS, TLS...
     Network(String),
@@ -389,27 +369,6 @@ async fn error_excerpt(response: reqwest::Response) -> Vec<u8> {
     body
 }
 
-async fn file_len(path: &Path) -> u64 {
-    tokio::fs::metadata(path).await.map_or(0, |m| m.len())
-}
-
-/// The validator saved beside a partial, if both exist.
-async fn saved_validator(target: &Path) -> Option<String> {
-    if file_len(&partial_path(target)).await == 0 {
-        return None;
-    }
-    let text = tokio::fs::read_to_string(validator_path(target))
-        .await
-        .ok()?;
-    let text = text.trim();
-    (!text.is_empty() && text.len() < 512).then(|| text.to_string())
-}
-
-async fn discard_partial(target: &Path) {
-    let _ = tokio::fs::remove_file(partial_path(target)).await;
-    let _ = tokio::fs::remove_file(validator_path(target)).await;
-}
-
 /// One GET: stream a 2xx body into the partial file (appending when the server continues a
 /// partial), verify it, rename it into place.
 async fn attempt(
@@ -425,19 +384,20 @@ async fn attempt(
         move |source| AttemptError::Disk(DownloadError::Disk { path, source })
     };
     // Resume only what can be checked: a partial with the validator of the answer it came from.
-    let validator = saved_validator(&spec.target).await;
-    let have = match &validator {
+    let saved = saved_state(&spec.target).await;
+    let have = match &saved {
         Some(_) => file_len(&partial).await,
         None => 0,
     };
     let mut request = http
         .get(spec.request.url.clone())
         .headers(spec.request.headers.clone());
-    if let (Some(v), true) = (&validator, have > 0) {
+    if let (Some(s), true) = (&saved, have > 0) {
         request = request
             .header(reqwest::header::RANGE, format!("bytes={have}-"))
-            .header(reqwest::header::IF_RANGE, v.as_str());
+            .header(reqwest::header::IF_RANGE, s.validator.as_str());
     }
+    let saved_digest = saved.and_then(|s| s.digest);
     let response = request
         .send()
         .await
@@ -465,10 +425,10 @@ async fn attempt(
         response.content_length(),
         have,
     );
-    let (file, mut written, total) = match decision {
+    let (file, mut written, total, expected) = match decision {
         resume::Resume::AlreadyComplete => {
             seen.resumed_from = Some(have);
-            return finish(spec, have, Some(have)).await;
+            return verify::finish(spec, have, Some(have), saved_digest.as_ref()).await;
         }
         resume::Resume::Discard { why } => {
             discard_partial(&spec.target).await;
@@ -476,29 +436,44 @@ async fn attempt(
         }
         resume::Resume::Append { total } => {
             seen.resumed_from = Some(have);
-            let file = tokio::fs::OpenOptions::new()
+            let stated = digest::expected(response.headers(), false);
+            if let (Some(before), Some(now)) = (&saved_digest, &stated)
+                && before.algorithm == now.algorithm
+                && before.value != now.value
+            {
+                // Same validator, other bytes: appending would make a file of two versions.
+                discard_partial(&spec.target).await;
+                return Err(AttemptError::Body(format!(
+                    "the content changed since the partial was written (its {} checksum differs, though its validator is the same); starting over",
+                    now.algorithm.label()
+                )));
+            }
+            let file = tokio::fs::OpenOptions::from(files::private_options())
                 .append(true)
                 .open(&partial)
                 .await
                 .map_err(disk(&partial))?;
-            (file, have, total)
+            (file, have, total, stated.or(saved_digest))
         }
         resume::Resume::StartOver { total } => {
             if let Some(dir) = spec.target.parent() {
-                tokio::fs::create_dir_all(dir).await.map_err(disk(dir))?;
+                files::create_private_dir(dir).map_err(disk(dir))?;
             }
-            let file = tokio::fs::File::create(&partial)
+            let file = tokio::fs::OpenOptions::from(files::private_options())
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&partial)
                 .await
                 .map_err(disk(&partial))?;
-            // Remember what this partial is a prefix of, for a later `If-Range`.
-            let vpath = validator_path(&spec.target);
-            match resume::validator(response.headers()) {
-                Some(v) => tokio::fs::write(&vpath, v).await.map_err(disk(&vpath))?,
-                None => {
-                    let _ = tokio::fs::remove_file(&vpath).await;
-                }
-            }
-            (file, 0, total)
+            let stated = digest::expected(response.headers(), status == 200);
+            // Remember what this partial is a prefix of, for a later `If-Range`, and the
+            // checksum of the whole, to check the file a resume completes.
+            let validator = resume::validator(response.headers());
+            partial::save_state(&spec.target, validator, stated.as_ref())
+                .await
+                .map_err(|(path, e)| disk(&path)(e))?;
+            (file, 0, total, stated)
         }
     };
     let start_len = written;
@@ -567,7 +542,7 @@ async fn attempt(
                         let _ = w.await;
                     }
                     discard_partial(&spec.target).await;
-                    return Err(not_media(spec, &head, &seen.headers));
+                    return Err(verify::not_media(spec, &head, &seen.headers));
                 }
             }
         }
@@ -612,106 +587,11 @@ async fn attempt(
     } else {
         drop(done.file);
     }
-    finish(spec, on_disk, total).await
+    verify::finish(spec, on_disk, total, expected.as_ref()).await
 }
 
 /// Why the body stopped before its end.
 enum Broke {
     Stalled,
     Http(reqwest::Error),
-}
-
-/// The answer is complete on disk: check its length and kind, then give it its final name.
-async fn finish(
-    spec: &DownloadSpec,
-    written: u64,
-    total: Option<u64>,
-) -> Result<AttemptDone, AttemptError> {
-    let partial = partial_path(&spec.target);
-    if let Some(total) = total {
-        if written < total {
-            return Err(AttemptError::Body(format!(
-                "body ended after {written} of {total} bytes"
-            )));
-        }
-        if written > total {
-            discard_partial(&spec.target).await;
-            return Err(AttemptError::Body(format!(
-                "got {written} bytes where {total} were announced; starting over"
-            )));
-        }
-    }
-    let mut head = vec![0u8; HEAD_LEN];
-    let n = match tokio::fs::File::open(&partial).await {
-        Ok(mut f) => f.read(&mut head).await.unwrap_or(0),
-        Err(source) => {
-            return Err(AttemptError::Disk(DownloadError::Disk {
-                path: partial,
-                source,
-            }));
-        }
-    };
-    head.truncate(n);
-    if !looks_like(spec.key.variant, &head) {
-        discard_partial(&spec.target).await;
-        return Err(not_media(spec, &head, &[]));
-    }
-    let target = with_sniffed_extension(&spec.target, &head);
-    tokio::fs::rename(&partial, &target)
-        .await
-        .map_err(|source| {
-            AttemptError::Disk(DownloadError::Disk {
-                path: target.clone(),
-                source,
-            })
-        })?;
-    let _ = tokio::fs::remove_file(validator_path(&spec.target)).await;
-    Ok(AttemptDone {
-        bytes: written,
-        path: target,
-    })
-}
-
-fn not_media(spec: &DownloadSpec, head: &[u8], headers: &[(String, String)]) -> AttemptError {
-    let ctype = headers
-        .iter()
-        .find(|(k, _)| k == "content-type")
-        .map(|(_, v)| format!(" (content-type {v})"))
-        .unwrap_or_default();
-    AttemptError::Body(format!(
-        "the body is not a {} file{ctype}, it starts with {:?}: an error page served as 200? Nothing was saved",
-        spec.key.variant.file_extension(),
-        String::from_utf8_lossy(head)
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn partial_files_sit_beside_the_target() {
-        assert_eq!(
-            partial_path(Path::new("/d/gen_1.mp4")),
-            PathBuf::from("/d/gen_1.mp4.partial")
-        );
-    }
-
-    #[test]
-    fn image_extensions_follow_the_bytes() {
-        let t = Path::new("/d/video_1.thumbnail.jpg");
-        assert_eq!(
-            with_sniffed_extension(t, b"RIFF\0\0\0\0WEBPVP8 "),
-            PathBuf::from("/d/video_1.thumbnail.webp")
-        );
-        assert_eq!(
-            with_sniffed_extension(t, &[0xFF, 0xD8, 0xFF, 0xE0]),
-            t.to_path_buf()
-        );
-        let v = Path::new("/d/gen_1.mp4");
-        assert_eq!(
-            with_sniffed_extension(v, b"\0\0\0\x20ftypisom"),
-            v.to_path_buf()
-        );
-    }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use crate::engine::command::{ListQuery, StorageOp};
-use crate::providers::{ContentVariant, JobStatus};
+use crate::providers::{ContentVariant, JobStatus, ProviderError};
 use crate::storage::{Bucket, ObjectEntry};
 
 /// A job's identity inside this process, assigned before the create request is sent, so that
@@ -69,6 +69,96 @@ pub struct Attempt {
     pub headers: Vec<(String, String)>,
 }
 
+/// The request a [`Retry`] repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryStep {
+    Create,
+    Poll,
+}
+
+impl RetryStep {
+    pub fn label(self) -> &'static str {
+        match self {
+            RetryStep::Create => "create",
+            RetryStep::Poll => "status poll",
+        }
+    }
+}
+
+/// A request of a job that failed and goes out again: what the service said, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retry {
+    pub key: JobKey,
+    pub step: RetryStep,
+    /// The HTTP status, when the service answered at all.
+    pub status: Option<u16>,
+    /// The failure in the service's (or the network's) words.
+    pub reason: String,
+    /// The service's `Retry-After`, if it sent one.
+    pub retry_after: Option<Duration>,
+    /// How long until the next try.
+    pub next_try_in: Duration,
+    /// This retry's number (1 is the first) and the most that will be made.
+    pub retry: u32,
+    pub max: u32,
+    pub at: SystemTime,
+}
+
+impl Retry {
+    pub fn new(
+        key: JobKey,
+        step: RetryStep,
+        error: &ProviderError,
+        next_try_in: Duration,
+        retry: u32,
+        max: u32,
+    ) -> Self {
+        let (status, reason) = match error {
+            // The service's own answer, without the advice meant for a final failure.
+            ProviderError::Api { error, .. } => (Some(error.status), error.to_string()),
+            other => (None, other.to_string()),
+        };
+        Self {
+            key,
+            step,
+            status,
+            reason,
+            retry_after: error.retry_after(),
+            next_try_in,
+            retry,
+            max,
+            at: SystemTime::now(),
+        }
+    }
+
+    pub fn next_try_at(&self) -> SystemTime {
+        self.at + self.next_try_in
+    }
+
+    /// One line for a person: what failed, what the service asked for, when the next try goes
+    /// out. "create refused: HTTP 429: Rate limit is exceeded. — Retry-After 2.0 s, next try in
+    /// 2.0 s (retry 1 of 4)".
+    pub fn describe(&self) -> String {
+        let what = match self.step {
+            // A 429 is a refusal before anything was made: nothing is paid twice.
+            RetryStep::Create => "refused",
+            RetryStep::Poll => "failed",
+        };
+        let asked = self
+            .retry_after
+            .map(|ra| format!("Retry-After {:.1} s, ", ra.as_secs_f64()))
+            .unwrap_or_default();
+        format!(
+            "{} {what}: {} — {asked}next try in {:.1} s (retry {} of {})",
+            self.step.label(),
+            self.reason,
+            self.next_try_in.as_secs_f64(),
+            self.retry,
+            self.max
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum EngineEvent {
     /// The create request is about to be sent.
@@ -92,6 +182,8 @@ pub enum EngineEvent {
         at: SystemTime,
         expires_at: Option<SystemTime>,
     },
+    /// A create refused with 429, or a failed status poll, will be tried again.
+    JobRetrying(Retry),
     /// The job ended without usable output, or could not be created or polled.
     JobFailed {
         key: JobKey,

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use super::{Ctx, EngineEvent, JobKey};
 use crate::download::{self, DownloadError, DownloadSpec};
-use crate::engine::DownloadKey;
+use crate::engine::{DownloadKey, Retry, RetryStep};
 use crate::providers::{
     ContentRequest, ContentVariant, GenerationRequest, Job, JobStatus, Output, Provider,
     ProviderError,
@@ -65,6 +65,16 @@ pub(super) async fn run(
     let Some(provider) = ctx.services.provider.clone() else {
         return fail("no video service is configured: set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY, or OPENAI_API_KEY with provider = \"openai\" (or run with --demo)".into());
     };
+    // Where the files go is checked before anything is paid for (and before a resume polls).
+    if let Err(e) = download::files::check_dir_async(&ctx.download_dir(key)).await {
+        return match &start {
+            Start::Existing { id } if ctx.journal_id(key).is_some() => detach(format!(
+                "cannot download {id} yet: {e}. It stays in the journal for the next `sora-tui resume`"
+            )),
+            Start::Existing { id } => fail(format!("cannot download {id}: {e}")),
+            _ => fail(format!("not sent: {e}")),
+        };
+    }
     let (prompt, created) = match &start {
         Start::New(request) => {
             if let Err(e) = provider.validate(request) {
@@ -82,7 +92,7 @@ pub(super) async fn run(
         if let Err(e) = super::append_off_the_runtime(
             journal,
             &id,
-            intent_entry(&provider, &start, upload, &ctx.download_dir(key)),
+            intent_entry(&provider, &start, upload, &ctx.download_dir(key), variants),
         ) {
             return fail(format!(
                 "not sent: the job could not be recorded first ({e})"
@@ -96,7 +106,7 @@ pub(super) async fn run(
         at: SystemTime::now(),
     });
     let first = match (&start, created) {
-        (Start::New(request), _) => create(ctx, &provider, request).await,
+        (Start::New(request), _) => create(ctx, key, &provider, request).await,
         (Start::Remix { source, prompt }, _) => provider.remix(source, prompt).await,
         (Start::Existing { .. }, Some(id)) => provider.get(&id).await,
         (Start::Existing { id }, None) => provider.get(id).await,
@@ -190,8 +200,10 @@ pub(super) async fn run(
                 variant,
             };
             match fetch(ctx, &provider, &job, output, dkey).await {
+                // A video the journal records as stored (a resume) is not sent again.
                 Some(path) if variant == ContentVariant::Video && upload => {
-                    ok &= super::upload::run(ctx, key, &path).await;
+                    ok &= ctx.recorded_upload(key, &path)
+                        || super::upload::run(ctx, key, &path).await;
                 }
                 Some(_) => {}
                 // A missing thumbnail is a pity, a missing video is a failure.
@@ -204,6 +216,7 @@ pub(super) async fn run(
 
 async fn create(
     ctx: &Ctx,
+    key: JobKey,
     provider: &Provider,
     request: &GenerationRequest,
 ) -> Result<Job, ProviderError> {
@@ -223,6 +236,15 @@ async fn create(
                     return Err(e);
                 }
                 tracing::info!(?wait, "create rate limited; waiting as asked");
+                let retry = Retry::new(
+                    key,
+                    RetryStep::Create,
+                    &e,
+                    wait,
+                    refused,
+                    MAX_CREATE_RATE_LIMITED,
+                );
+                ctx.send(EngineEvent::JobRetrying(retry));
                 tokio::select! {
                     () = tokio::time::sleep(wait) => {}
                     () = ctx.cancel.cancelled() => return Err(e),
@@ -282,7 +304,7 @@ async fn poll_to_end(
             return Ok(job);
         }
         interval = next_interval(base, interval, changed, job.poll_after);
-        job = poll_once(ctx, provider, &job.id, interval).await?;
+        job = poll_once(ctx, provider, key, &job.id, interval).await?;
     }
 }
 
@@ -291,6 +313,7 @@ async fn poll_to_end(
 async fn poll_once(
     ctx: &Ctx,
     provider: &Provider,
+    key: JobKey,
     id: &str,
     wait: Duration,
 ) -> Result<Job, PollEnd> {
@@ -319,6 +342,8 @@ async fn poll_once(
                         ra.min(MAX_POLL_BACKOFF)
                     });
                 tracing::warn!(job = %id, error = %e, ?wait, "poll failed, retrying");
+                let retry = Retry::new(key, RetryStep::Poll, &e, wait, failures, MAX_POLL_FAILURES);
+                ctx.send(EngineEvent::JobRetrying(retry));
             }
             Err(e) if is_gone(&e) => {
                 return Err(PollEnd::Gone(format!(
@@ -391,7 +416,7 @@ async fn fetch(
         Ok(h) => h,
         Err(e) => return failed(e.clone()),
     };
-    let stem = safe_file_stem(&output.id);
+    let stem = download::files::safe_file_stem(&output.id);
     let file_name = match key.variant {
         ContentVariant::Video => format!("{stem}.mp4"),
         ContentVariant::Thumbnail => format!("{stem}.thumbnail.jpg"),
@@ -434,6 +459,7 @@ fn intent_entry(
     start: &Start,
     upload: bool,
     download_dir: &std::path::Path,
+    variants: &[ContentVariant],
 ) -> crate::journal::Event {
     let (request, remix_of, cost_estimate) = match start {
         Start::New(r) => (
@@ -478,6 +504,11 @@ fn intent_entry(
         cost_estimate,
         remix_of,
         download_dir: Some(download_dir.display().to_string()),
+        renditions: variants
+            .iter()
+            .filter(|v| provider.variants().contains(v))
+            .map(|v| v.label().to_string())
+            .collect(),
     }
 }
 
@@ -549,22 +580,6 @@ async fn fetch_in_slot(
     first
 }
 
-/// An id as a file name: only characters safe on every filesystem.
-fn safe_file_stem(id: &str) -> String {
-    let s: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(100)
-        .collect();
-    if s.is_empty() { "output".into() } else { s }
-}
-
 /// A failed job, explained with what the user can do about it.
 fn explain_failure(job: &Job) -> String {
     let reason = job.failure_reason.as_deref().unwrap_or("no reason given");
@@ -585,13 +600,6 @@ fn explain_failure(job: &Job) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_stems_are_safe() {
-        assert_eq!(safe_file_stem("gen_01abc"), "gen_01abc");
-        assert_eq!(safe_file_stem("../../etc/passwd"), "______etc_passwd");
-        assert_eq!(safe_file_stem(""), "output");
-    }
 
     fn failed_job(reason: &str) -> Job {
         Job {

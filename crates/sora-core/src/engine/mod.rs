@@ -21,7 +21,8 @@ use tokio_util::sync::CancellationToken;
 
 pub use command::{AfterCount, Command, ListQuery, PAGE_SIZE, StorageOp};
 pub use events::{
-    Attempt, AttemptOutcome, DownloadKey, EngineEvent, JobKey, StorageDone, StorageFailure,
+    Attempt, AttemptOutcome, DownloadKey, EngineEvent, JobKey, Retry, RetryStep, StorageDone,
+    StorageFailure,
 };
 
 use crate::download::{DownloadOptions, RetrySchedule};
@@ -228,6 +229,18 @@ impl Ctx {
             .find(|d| d.output_id == key.output_id && d.variant == key.variant.label())?;
         let len = std::fs::metadata(&done.path).ok()?.len();
         (len == done.bytes).then(|| (PathBuf::from(&done.path), done.bytes))
+    }
+
+    /// Whether this job's journal already records `path` as stored in the bucket.
+    fn recorded_upload(&self, key: JobKey, path: &std::path::Path) -> bool {
+        let Some(record) = self
+            .journal_id(key)
+            .and_then(|id| self.journal.as_ref()?.record(&id))
+        else {
+            return false;
+        };
+        let path = path.display().to_string();
+        record.uploads.iter().any(|u| u.path == path)
     }
 
     /// Where this job's files go: its recorded directory when resumed, else the settings'.

@@ -1,5 +1,7 @@
 //! Picking a journaled job up where it stopped. A job whose create request may or may not have
 //! reached the service is reconciled by listing the service's jobs — never by sending again.
+//! Absence from the list proves nothing (a busy shared resource lists thousands of newer jobs,
+//! a list may lag behind), so a job not found stays open and the next resume looks again.
 
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -14,8 +16,11 @@ use crate::providers::{ContentVariant, Job, Provider};
 const RECONCILE_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// How much earlier than the recorded intent the service's clock may date the job.
 const CLOCK_SLACK: Duration = Duration::from_secs(60);
-/// Pages of the job list searched when reconciling.
-const RECONCILE_PAGES: usize = 4;
+/// Pages of the job list searched when reconciling, at most, and for how long: the whole list
+/// of a busy resource, back to the recorded intent, within bounds.
+const RECONCILE_PAGES: usize = 200;
+const RECONCILE_PAGE_SIZE: u32 = 50;
+const RECONCILE_TIME: Duration = Duration::from_secs(90);
 /// Content expiring sooner than this is called out when a download resumes.
 const EXPIRY_WARNING: Duration = Duration::from_secs(2 * 3600);
 
@@ -61,11 +66,11 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
         });
         return false;
     }
-    let variants = resume_variants(ctx);
+    let variants = resume_variants(ctx, &record);
     match record.next_step() {
         NextStep::Done => true,
         NextStep::Reconcile => match reconcile(&provider, &record, &claimed_ids(ctx)).await {
-            Ok(Some(job)) => {
+            Ok(Lookup::Found(job)) => {
                 tracing::info!(journal = %record.id, job = %job.id, "reconciled an uncertain create");
                 generate::run(
                     ctx,
@@ -76,11 +81,18 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
                 )
                 .await
             }
-            Ok(None) => {
+            Ok(Lookup::NotFoundYet { searched, whole }) => {
+                // Not recorded as failed: the job may exist (and be paid for).
+                ctx.set_journal_id(key, None);
+                let scope = if whole {
+                    format!("{searched} job(s) listed back to when it was sent")
+                } else {
+                    format!("the newest {searched} job(s); the list goes on")
+                };
                 ctx.send(EngineEvent::JobFailed {
                     key,
                     message: format!(
-                        "the create request for \"{}\" never reached {}: no such job in its list, so nothing was created or charged. Re-run it from the history.",
+                        "the job for \"{}\" is not found yet in {}'s job list ({scope}): the create may not have reached it, or the list lags behind. It stays open and the next `sora-tui resume` looks again. It may have been created and charged: do not send it again before `sora-tui jobs` shows it is not there.",
                         record.request.prompt,
                         provider.describe()
                     ),
@@ -139,7 +151,16 @@ fn claimed_ids(ctx: &Ctx) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn resume_variants(ctx: &Ctx) -> Vec<ContentVariant> {
+/// The renditions the job's first run wanted (older journals do not say: the settings').
+fn resume_variants(ctx: &Ctx, record: &JobRecord) -> Vec<ContentVariant> {
+    let recorded: Vec<ContentVariant> = record
+        .renditions
+        .iter()
+        .filter_map(|r| ContentVariant::parse(r))
+        .collect();
+    if !recorded.is_empty() {
+        return recorded;
+    }
     let mut v = vec![ContentVariant::Video];
     if ctx.settings.thumbnails {
         v.push(ContentVariant::Thumbnail);
@@ -174,39 +195,73 @@ fn warn_if_expiring(ctx: &Ctx, key: JobKey, record: &JobRecord) {
     }
 }
 
+/// What a search of the job list found.
+#[derive(Debug)]
+enum Lookup {
+    Found(Box<Job>),
+    /// Not in the `searched` jobs listed; `whole`: the list was read back to the intent.
+    NotFoundYet {
+        searched: usize,
+        whole: bool,
+    },
+}
+
 /// Find the job an interrupted create may have made: same prompt, created close to when the
-/// intent was recorded, and (where the service echoes them) the same size and length.
+/// intent was recorded, and (where the service echoes them) the same size and length. Pages
+/// through the list, newest first, until it reaches back before the intent (bounded in pages
+/// and time).
 async fn reconcile(
     provider: &Provider,
     record: &JobRecord,
     claimed: &[String],
-) -> Result<Option<Job>, String> {
+) -> Result<Lookup, String> {
     let intent_at = UNIX_EPOCH
         .checked_add(Duration::from_millis(record.started_at))
         .unwrap_or(UNIX_EPOCH);
+    let deadline = tokio::time::Instant::now() + RECONCILE_TIME;
     let mut after: Option<String> = None;
+    let mut searched = 0;
     for _ in 0..RECONCILE_PAGES {
-        let page = provider
-            .list(50, after.as_deref())
-            .await
-            .map_err(|e| e.to_string())?;
+        let page = tokio::time::timeout_at(
+            deadline,
+            provider.list(RECONCILE_PAGE_SIZE, after.as_deref()),
+        )
+        .await
+        .map_err(|_| {
+            format!(
+                "listing the jobs took longer than {} s",
+                RECONCILE_TIME.as_secs()
+            )
+        })?
+        .map_err(|e| e.to_string())?;
+        searched += page.jobs.len();
         if let Some(job) = page
             .jobs
             .iter()
             .find(|j| !claimed.contains(&j.id) && matches(j, record, intent_at))
         {
-            return Ok(Some(job.clone()));
+            return Ok(Lookup::Found(Box::new(job.clone())));
         }
         // Newest first: once a page reaches back before the intent, older pages cannot match.
         let oldest = page.jobs.iter().filter_map(|j| j.created_at).min();
         let before_intent =
             oldest.is_some_and(|t| t.checked_add(CLOCK_SLACK).is_some_and(|t| t < intent_at));
         if !page.has_more || before_intent {
-            return Ok(None);
+            return Ok(Lookup::NotFoundYet {
+                searched,
+                whole: true,
+            });
         }
-        after = page.last_id.clone();
+        // A page without a cursor cannot be followed: stop rather than read page one again.
+        let Some(last) = page.last_id.clone() else {
+            break;
+        };
+        after = Some(last);
     }
-    Ok(None)
+    Ok(Lookup::NotFoundYet {
+        searched,
+        whole: false,
+    })
 }
 
 pub fn matches(job: &Job, record: &JobRecord, intent_at: SystemTime) -> bool {
@@ -254,6 +309,7 @@ mod tests {
             cost_estimate: None,
             remix_of: None,
             download_dir: None,
+            renditions: vec![],
             job_id: None,
             status: None,
             state: JobState::Active,

@@ -22,6 +22,23 @@ pub(super) async fn run(ctx: &Ctx, job: JobKey, path: &Path) -> bool {
     let Some(storage) = ctx.services.storage.clone() else {
         return failed(super::NO_STORAGE.into());
     };
+    if let Some(bytes) = already_stored(&storage, path, &bucket, &object_path).await {
+        // A run killed after the upload finished but before it was recorded: nothing to send.
+        ctx.send(EngineEvent::Info(format!(
+            "{bucket}/{object_path} already holds {} (same size{}): not sent again",
+            path.display(),
+            if bytes.1 { " and MD5" } else { "" }
+        )));
+        ctx.send(EngineEvent::UploadFinished {
+            job,
+            path: path.to_path_buf(),
+            bucket: bucket.clone(),
+            public_url: storage.wanted_public_url(&bucket, &object_path),
+            object_path,
+            bytes: bytes.0,
+        });
+        return true;
+    }
     match store(ctx, &storage, job, path, &bucket, &object_path).await {
         Ok(()) => true,
         Err(UploadError::Cancelled) => failed("upload cancelled".into()),
@@ -51,6 +68,40 @@ pub(super) async fn input_image(ctx: &Ctx, job: JobKey, image: &Path) {
             ),
         });
     }
+}
+
+/// Whether the object already holds this file: the same size, and the same MD5 where its
+/// `ETag` is a plain MD5 (a multipart upload's is not; the size of a file at its job's own path
+/// then has to do). `Some((bytes, md5 compared))` when it does. Any doubt (no object, the
+/// check failed) means upload.
+async fn already_stored(
+    storage: &StorageClient,
+    path: &Path,
+    bucket: &str,
+    object_path: &str,
+) -> Option<(u64, bool)> {
+    let len = tokio::fs::metadata(path).await.ok()?.len();
+    let info = match storage.object_info(bucket, object_path).await {
+        Ok(info) => info?,
+        Err(e) => {
+            tracing::debug!(error = %e, "object check failed; uploading");
+            return None;
+        }
+    };
+    if info.size != Some(len) {
+        return None;
+    }
+    let Some(remote) = info.md5_hex() else {
+        return Some((len, false));
+    };
+    let file = tokio::fs::File::open(path).await.ok()?.into_std().await;
+    let local = tokio::task::spawn_blocking(move || {
+        crate::download::digest::hash(crate::download::digest::Algorithm::Md5, file)
+    })
+    .await
+    .ok()?
+    .ok()?;
+    (crate::download::digest::hex(&local) == remote).then_some((len, true))
 }
 
 /// `<job id>/<file name>` (`uploads/…` while the job id is unknown).

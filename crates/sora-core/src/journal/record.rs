@@ -63,6 +63,10 @@ pub enum Event {
         /// Where the files go, so a resumed download lands where the first run would have.
         #[serde(default)]
         download_dir: Option<String>,
+        /// The renditions to download (`video`, `thumbnail`...), so a resume fetches each one
+        /// still missing. Journals written before it was recorded: the video only.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        renditions: Vec<String>,
     },
     /// The service accepted the job (or a reconcile found it).
     Created {
@@ -136,6 +140,8 @@ pub struct JobRecord {
     pub cost_estimate: Option<f64>,
     pub remix_of: Option<String>,
     pub download_dir: Option<String>,
+    /// The renditions wanted (empty: the video only).
+    pub renditions: Vec<String>,
     pub job_id: Option<String>,
     pub status: Option<String>,
     pub state: JobState,
@@ -162,21 +168,39 @@ pub enum NextStep {
 
 impl JobRecord {
     pub fn next_step(&self) -> NextStep {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        self.next_step_at(now)
+    }
+
+    /// [`JobRecord::next_step`] at `now` (unix seconds): a thumbnail still missing is fetched
+    /// while the service keeps the content, and forgotten once it has expired.
+    pub fn next_step_at(&self, now: u64) -> NextStep {
         match (self.state, &self.job_id) {
             (JobState::Failed | JobState::Cancelled, _) => NextStep::Done,
             (JobState::Active, None) => NextStep::Reconcile,
             (JobState::Active, Some(_)) => NextStep::Poll,
             (JobState::Succeeded, _) => {
                 let videos = self.video_paths().count();
+                let fetchable = self.expires_at.is_none_or(|t| t > now);
+                let has = |o: &String, variant: &str| {
+                    self.downloads
+                        .iter()
+                        .any(|d| &d.output_id == o && d.variant == variant)
+                };
                 // The outputs are known when recorded; else one video per requested variant.
                 let missing = if self.outputs.is_empty() {
                     videos < self.request.variants.max(1) as usize
                 } else {
                     self.outputs.iter().any(|o| {
-                        !self
-                            .downloads
-                            .iter()
-                            .any(|d| &d.output_id == o && d.variant == "video")
+                        !has(o, "video")
+                            || (fetchable
+                                && self
+                                    .renditions
+                                    .iter()
+                                    .filter(|r| r.as_str() != "video")
+                                    .any(|r| !has(o, r)))
                     })
                 };
                 if missing {
@@ -223,6 +247,7 @@ pub fn fold(entries: &[Entry]) -> Vec<JobRecord> {
             cost_estimate,
             remix_of,
             download_dir,
+            renditions,
         } = &entry.event
         {
             if !records.iter().any(|r| r.id == entry.id) {
@@ -237,6 +262,7 @@ pub fn fold(entries: &[Entry]) -> Vec<JobRecord> {
                     cost_estimate: *cost_estimate,
                     remix_of: remix_of.clone(),
                     download_dir: download_dir.clone(),
+                    renditions: renditions.clone(),
                     job_id: None,
                     status: None,
                     state: JobState::Active,
@@ -338,6 +364,7 @@ mod tests {
             cost_estimate: Some(0.5),
             remix_of: None,
             download_dir: None,
+            renditions: vec!["video".into(), "thumbnail".into()],
         }
     }
 
@@ -389,6 +416,37 @@ mod tests {
             },
         ));
         assert_eq!(fold(&lines)[0].next_step(), NextStep::Done);
+    }
+
+    #[test]
+    fn a_thumbnail_missing_after_the_video_is_still_to_download_until_the_content_expires() {
+        let mut lines = vec![
+            entry(1, "a", intent(false)),
+            entry(
+                2,
+                "a",
+                Event::Created {
+                    job_id: "task_1".into(),
+                },
+            ),
+            entry(3, "a", succeeded()),
+            entry(4, "a", downloaded()),
+        ];
+        // Killed between the video and its thumbnail.
+        assert_eq!(fold(&lines)[0].next_step_at(50), NextStep::Download);
+        // The content is gone (expires_at 99): nothing more can be fetched.
+        assert_eq!(fold(&lines)[0].next_step_at(100), NextStep::Done);
+        lines.push(entry(
+            5,
+            "a",
+            Event::Downloaded {
+                output_id: "gen_1".into(),
+                variant: "thumbnail".into(),
+                path: "/d/gen_1.thumbnail.jpg".into(),
+                bytes: 5,
+            },
+        ));
+        assert_eq!(fold(&lines)[0].next_step_at(50), NextStep::Done);
     }
 
     #[test]

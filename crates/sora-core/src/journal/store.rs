@@ -1,7 +1,7 @@
 //! The journal file: append-only JSON lines, each written whole and fsynced before the step it
 //! records goes ahead, behind an exclusive lock so two instances cannot interleave lines.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -61,10 +61,12 @@ impl Journal {
             let path = path.to_path_buf();
             move |source| JournalError::Io { path, source }
         };
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        // Prompts, job ids and file paths are the user's alone: 0700 and 0600, and never
+        // written through a symbolic link planted in their place.
+        crate::download::files::create_private_dir(dir).map_err(io(dir))?;
         let path = dir.join("journal.jsonl");
         let lock_path = dir.join("journal.lock");
-        let mut lock = OpenOptions::new()
+        let mut lock = crate::download::files::private_options()
             .read(true)
             .write(true)
             .create(true)
@@ -88,12 +90,18 @@ impl Journal {
         let _ = write!(lock, "{}", std::process::id());
         let _ = lock.sync_all();
 
-        let mut file = OpenOptions::new()
+        let mut file = crate::download::files::private_options()
             .read(true)
             .append(true)
             .create(true)
             .open(&path)
             .map_err(io(&path))?;
+        // A journal an older version created 0644.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
+        }
         let (entries, warnings, needs_header, ends_cleanly) = read_entries(&path, &file)?;
         if needs_header {
             let header = serde_json::to_string(&Header::current()).unwrap_or_default();

@@ -31,8 +31,15 @@ pub struct ModelProfile {
 /// Longest prompt accepted before sending (the APIs document no limit; this guards against a
 /// pasted file, not a real prompt).
 pub const MAX_PROMPT_CHARS: usize = 4000;
-/// Largest reference image accepted.
+/// Largest reference image accepted (the services document no limit; this is far above any
+/// first frame up to 1792x1024, and keeps a wrong path from filling memory).
 pub const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// A reference image's bytes: a regular file of at most [`MAX_IMAGE_BYTES`]; `/dev/zero`, a
+/// FIFO or a directory are refused at once.
+pub fn read_image_file(path: &Path) -> Result<Vec<u8>, crate::local_file::LocalFileError> {
+    crate::local_file::read_regular(path, MAX_IMAGE_BYTES, "image")
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValidationError {
@@ -182,38 +189,53 @@ impl ModelProfile {
     /// for its type and dimensions).
     pub fn validate(&self, request: &GenerationRequest) -> Result<(), ValidationError> {
         check_prompt(&request.prompt)?;
-        let Some(option) = self.size_option(request.size) else {
-            return Err(ValidationError::Size {
-                model: self.model.clone(),
-                size: request.size,
-                valid: self
-                    .sizes
-                    .iter()
-                    .map(|o| o.size.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        };
-        if !self.seconds.contains(&request.seconds) {
-            return Err(ValidationError::Seconds {
-                model: self.model.clone(),
-                seconds: request.seconds,
-                valid: describe_seconds(&self.seconds),
-            });
+        let option = self.check_size(request.size)?;
+        self.check_seconds(request.seconds)?;
+        Self::check_variants(option, request.variants)?;
+        if let Some(path) = &request.image {
+            check_image(path, self.image_must_match_size.then_some(request.size))?;
         }
-        if request.variants == 0 || request.variants > option.max_variants {
+        Ok(())
+    }
+
+    /// The size is one this model offers; its limits come back.
+    pub fn check_size(&self, size: Size) -> Result<&SizeOption, ValidationError> {
+        self.size_option(size).ok_or_else(|| ValidationError::Size {
+            model: self.model.clone(),
+            size,
+            valid: self
+                .sizes
+                .iter()
+                .map(|o| o.size.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    }
+
+    /// The clip length is one this model offers.
+    pub fn check_seconds(&self, seconds: u32) -> Result<(), ValidationError> {
+        if self.seconds.contains(&seconds) {
+            return Ok(());
+        }
+        Err(ValidationError::Seconds {
+            model: self.model.clone(),
+            seconds,
+            valid: describe_seconds(&self.seconds),
+        })
+    }
+
+    /// The variant count is offered at this size.
+    pub fn check_variants(option: &SizeOption, variants: u32) -> Result<(), ValidationError> {
+        if variants == 0 || variants > option.max_variants {
             return Err(ValidationError::Variants {
-                variants: request.variants,
-                size: request.size,
+                variants,
+                size: option.size,
                 valid: if option.max_variants == 1 {
                     "1 only".into()
                 } else {
                     format!("1 to {}", option.max_variants)
                 },
             });
-        }
-        if let Some(path) = &request.image {
-            check_image(path, self.image_must_match_size.then_some(request.size))?;
         }
         Ok(())
     }
@@ -281,15 +303,7 @@ fn check_image(path: &Path, must_match: Option<Size>) -> Result<(), ValidationEr
         path: path.display().to_string(),
         problem,
     };
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read it ({e})")))?;
-    if meta.len() > MAX_IMAGE_BYTES {
-        return Err(fail(format!(
-            "{} bytes is over the {} MiB limit",
-            meta.len(),
-            MAX_IMAGE_BYTES / (1024 * 1024)
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read it ({e})")))?;
+    let bytes = read_image_file(path).map_err(|e| fail(e.problem()))?;
     let Some(kind) = image_kind(&bytes) else {
         return Err(fail("not a JPEG, PNG or WebP image".into()));
     };

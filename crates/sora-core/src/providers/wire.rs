@@ -109,9 +109,11 @@ pub fn unix_time(secs: i64) -> Option<SystemTime> {
 pub async fn read_image(
     path: &std::path::Path,
 ) -> Result<(Vec<u8>, String, &'static str), ProviderError> {
-    let bytes = tokio::fs::read(path)
+    let owned = path.to_path_buf();
+    let bytes = tokio::task::spawn_blocking(move || super::profile::read_image_file(&owned))
         .await
-        .map_err(|e| ProviderError::Input(format!("cannot read image {}: {e}", path.display())))?;
+        .map_err(|e| ProviderError::Input(format!("cannot read image {}: {e}", path.display())))?
+        .map_err(|e| ProviderError::Input(e.to_string()))?;
     let kind = super::profile::image_kind(&bytes).ok_or_else(|| {
         ProviderError::Input(format!(
             "{} is not a JPEG, PNG or WebP image",

@@ -5,6 +5,19 @@
 //! policies (a fresh project) it lists no buckets and is refused every write, so the project
 //! looks empty. sora-tui refuses such a key before sending anything, with what to use instead.
 
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+/// A JWT segment: URL-safe base64 (RFC 7515), read with or without padding and whatever its
+/// unused last bits hold, as leniently as the key is only read to be described.
+const JWT_SEGMENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
 /// The kinds of key the Supabase dashboard hands out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyKind {
@@ -32,7 +45,7 @@ impl KeyKind {
         let role = key
             .split('.')
             .nth(1)
-            .and_then(crate::base64::decode)
+            .and_then(|payload| JWT_SEGMENT.decode(payload).ok())
             .and_then(|payload| serde_json::from_slice::<serde_json::Value>(&payload).ok())
             .and_then(|claims| claims.get("role")?.as_str().map(str::to_string));
         match role {
@@ -79,7 +92,7 @@ mod tests {
     fn jwt(claims: &str) -> String {
         format!(
             "eyJhbGciOiJIUzI1NiJ9.{}.c2ln",
-            crate::base64::encode_url_unpadded(claims.as_bytes())
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims.as_bytes())
         )
     }
 
@@ -92,6 +105,11 @@ mod tests {
         assert_eq!(KeyKind::of("sb_secret_abc"), KeyKind::Secret);
         assert_eq!(KeyKind::of("sb_publishable_abc"), KeyKind::Publishable);
         assert_eq!(KeyKind::of("plain"), KeyKind::Unknown);
+        // Padded, as some tools write the segments: still read.
+        assert_eq!(
+            KeyKind::of("eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbjEifQ==.c2ln"),
+            KeyKind::Role("anon1".into())
+        );
         let anon = KeyKind::of(&jwt(r#"{"role":"anon","iss":"supabase"}"#));
         assert_eq!(
             anon.restricted().as_deref(),

@@ -18,7 +18,7 @@ pub use key::KeyKind;
 pub use ops::{ListOptions, SortColumn};
 pub use paths::{check_bucket, check_object_path, check_prefix};
 pub use tus::{ResumableUpload, TUS_CHUNK};
-pub use types::{Bucket, ObjectEntry, ObjectMetadata, PLACEHOLDER, UploadAnswer};
+pub use types::{Bucket, ObjectEntry, ObjectInfo, ObjectMetadata, PLACEHOLDER, UploadAnswer};
 
 /// The largest standard (non-resumable) upload of the server's sample configs (50 MiB; hosted
 /// plans differ, and a bucket's `file_size_limit` may be lower).
@@ -226,12 +226,20 @@ pub enum StorageError {
         "the resumable endpoint answered with an upload URL on {theirs}:// for the {ours}:// SUPABASE_URL (a gateway in front of Storage that terminates TLS?), and the key goes to no other origin; if the gateway serves TLS, set SUPABASE_URL to its {theirs}:// address"
     )]
     ResumableScheme { theirs: String, ours: String },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {source}{}", symlink_hint(.source))]
     Write {
         path: String,
         #[source]
         source: std::io::Error,
     },
+}
+
+fn symlink_hint(e: &std::io::Error) -> &'static str {
+    if crate::download::files::is_symlink_refusal(e) {
+        ". It is a symbolic link, and following it could overwrite another file: remove it, or save somewhere else (--out FILE)"
+    } else {
+        ""
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -474,6 +482,28 @@ impl StorageClient {
             .body(reqwest::Body::wrap_stream(stream));
         let body = self.send(request, &url).await?;
         Self::decode(&body)
+    }
+
+    /// Size and `ETag` of an object (`GET /object/info/authenticated/{bucket}/{path}`), or
+    /// `None` when there is no such object.
+    pub async fn object_info(
+        &self,
+        bucket: &str,
+        object_path: &str,
+    ) -> Result<Option<ObjectInfo>, StorageError> {
+        let url = self.object_url(&["info", "authenticated"], bucket, object_path)?;
+        match self
+            .send(self.request(Method::GET, url.clone()), &url)
+            .await
+        {
+            Ok(body) => Self::decode(&body).map(Some),
+            Err(StorageError::Api(e))
+                if e.status() == 404 || matches!(e.code.as_deref(), Some("NoSuchKey")) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Delete one object (`DELETE /object/{bucket}/{path}`).

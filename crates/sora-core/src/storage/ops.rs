@@ -202,7 +202,15 @@ impl StorageClient {
             path: partial.display().to_string(),
             source,
         };
-        let mut file = tokio::fs::File::create(partial).await.map_err(write_err)?;
+        // Never through a symbolic link planted at the partial's path (it would overwrite what
+        // the link points to), and readable by the user alone.
+        let mut file = tokio::fs::OpenOptions::from(crate::download::files::private_options())
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(partial)
+            .await
+            .map_err(write_err)?;
         let mut written = 0u64;
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {

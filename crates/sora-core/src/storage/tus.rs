@@ -15,13 +15,14 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use url::Url;
 
 use super::{StorageClient, StorageError};
-use crate::base64;
 
 /// Supabase's clients send 6 MiB chunks.
 pub const TUS_CHUNK: u64 = 6 * 1024 * 1024;
@@ -244,7 +245,7 @@ impl StorageClient {
             ("cacheControl", "3600"),
         ]
         .iter()
-        .map(|(k, v)| format!("{k} {}", base64::encode(v.as_bytes())))
+        .map(|(k, v)| format!("{k} {}", STANDARD.encode(v)))
         .collect::<Vec<_>>()
         .join(",");
         let response = self

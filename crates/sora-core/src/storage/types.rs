@@ -93,6 +93,27 @@ pub struct ObjectMetadata {
     pub extra: Extra,
 }
 
+/// What `GET /object/info/...` says of an object (the fields sora-tui uses).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ObjectInfo {
+    #[serde(default)]
+    pub size: Option<u64>,
+    /// The quoted MD5 of the content for a plain upload (`"d41d8cd9…"`); other forms for
+    /// multipart uploads (`"…-3"`).
+    #[serde(default)]
+    pub etag: Option<String>,
+}
+
+impl ObjectInfo {
+    /// The MD5 the `ETag` states, when it is a plain quoted MD5.
+    pub fn md5_hex(&self) -> Option<String> {
+        let tag = self.etag.as_deref()?.trim().trim_start_matches("W/");
+        let hex = tag.trim_matches('"');
+        (hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| hex.to_ascii_lowercase())
+    }
+}
+
 /// Answer of an upload: `{"Key":"bucket/path","Id":"uuid"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct UploadAnswer {

@@ -28,11 +28,15 @@ struct Setup {
 }
 
 async fn setup(content_delay: Duration) -> Setup {
-    let cfg = SimConfig {
+    setup_with(SimConfig {
         status_step: Duration::from_millis(30),
         content_delay,
         ..SimConfig::default()
-    };
+    })
+    .await
+}
+
+async fn setup_with(cfg: SimConfig) -> Setup {
     let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
         .await
         .expect("sim");
@@ -405,4 +409,169 @@ async fn an_unwritable_directory_is_a_clear_error_with_nothing_at_the_target() {
     );
     assert_eq!(log.len(), 1, "a disk error is not retried");
     assert_nothing_at(&s.spec.target);
+}
+
+/// A body the transport takes for complete, but that is not the whole video: it is kept as
+/// `.partial` with the reason and never given the final name.
+fn assert_kept_as_partial(
+    result: &Result<download::Downloaded, DownloadError>,
+    spec: &DownloadSpec,
+    reason: &str,
+) {
+    let err = match result {
+        Ok(done) => panic!(
+            "saved {} ({} bytes) though it is not the video",
+            done.path.display(),
+            done.bytes
+        ),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains(reason), "{err}");
+    assert!(
+        err.contains(".partial"),
+        "the error names the partial: {err}"
+    );
+    assert_nothing_at(&spec.target);
+    let partial = download::partial_path(&spec.target);
+    let kept = std::fs::read(&partial).expect("the body is kept as .partial");
+    assert_ne!(kept, common::SAMPLE_MP4);
+}
+
+#[tokio::test]
+async fn a_body_shorter_than_an_under_reported_content_length_is_never_saved() {
+    // Every answer is 1000 bytes short, with a Content-Length that agrees.
+    let s = setup(Duration::ZERO).await;
+    content_fault(&s.sim, Fault::UnderReportedLength { missing: 1000 }, 10);
+    let (result, log) = run(&s.spec, &ms(&[20]), &options(2000)).await;
+    assert_kept_as_partial(&result, &s.spec, "cut short");
+    assert_eq!(log.len(), 2, "retried once, from the start: {log:#?}");
+    assert!(
+        log[0].detail.contains("not a complete mp4"),
+        "{}",
+        log[0].detail
+    );
+    assert!(
+        ranged_requests(&s.sim).is_empty(),
+        "a failed body is not resumed"
+    );
+
+    // Once only: the retry starts over and gets the whole video.
+    let s = setup(Duration::ZERO).await;
+    content_fault(&s.sim, Fault::UnderReportedLength { missing: 1000 }, 1);
+    let (result, _) = run(&s.spec, &ms(&[20]), &options(2000)).await;
+    assert_identical(&result, &s.spec);
+}
+
+#[tokio::test]
+async fn a_body_without_a_length_that_ends_halfway_is_never_saved() {
+    let half = common::SAMPLE_MP4.len() as u64 / 2;
+    let s = setup(Duration::ZERO).await;
+    content_fault(&s.sim, Fault::NoLength { bytes: half }, 10);
+    let (result, log) = run(&s.spec, &ms(&[20]), &options(2000)).await;
+    assert_kept_as_partial(&result, &s.spec, "cut short");
+    assert!(
+        log[0].headers.iter().all(|(k, _)| k != "content-length"),
+        "no length was sent: {:?}",
+        log[0].headers
+    );
+    assert_eq!(
+        std::fs::metadata(download::partial_path(&s.spec.target))
+            .expect("partial")
+            .len(),
+        half
+    );
+}
+
+#[tokio::test]
+async fn an_error_page_behind_a_fake_ftyp_box_is_never_saved() {
+    let s = setup(Duration::ZERO).await;
+    content_fault(&s.sim, Fault::FakeMp4, 10);
+    let (result, _) = run(&s.spec, &ms(&[20]), &options(2000)).await;
+    assert_kept_as_partial(&result, &s.spec, "not a complete mp4");
+}
+
+#[tokio::test]
+async fn bytes_that_change_under_the_same_validator_across_a_resume_are_never_saved() {
+    let cfg = SimConfig {
+        status_step: Duration::from_millis(30),
+        content_delay: Duration::ZERO,
+        content_digests: true,
+        ..SimConfig::default()
+    };
+    // The first answer stalls after 8 KiB (and is resumed); the resumed 206 carries other bytes
+    // under the same Last-Modified. Only the checksum of the first answer can tell.
+    let stall_then_change = |sim: &SimHandle, times: u32| {
+        content_fault(
+            sim,
+            Fault::Stall {
+                after_bytes: 8_192,
+                for_: Duration::from_secs(30),
+            },
+            1,
+        );
+        content_fault(sim, Fault::ChangedBytes, times);
+    };
+    let s = setup_with(cfg.clone()).await;
+    stall_then_change(&s.sim, 1);
+    let (result, log) = run(&s.spec, &ms(&[30; 3]), &options(300)).await;
+    assert_identical(&result, &s.spec);
+    assert_eq!(log.len(), 3, "{log:#?}");
+    assert_eq!(log[1].status, Some(206), "resumed");
+    assert!(
+        log[1].detail.contains("checksum") && log[1].detail.contains("repr-digest"),
+        "{}",
+        log[1].detail
+    );
+    assert_eq!(log[2].status, Some(200), "started over: {}", log[2].detail);
+
+    // The mixed file is never saved, even when no retry is left.
+    let s = setup_with(cfg).await;
+    stall_then_change(&s.sim, 1);
+    let (result, _) = run(&s.spec, &ms(&[30]), &options(300)).await;
+    assert_kept_as_partial(&result, &s.spec, "checksum");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn symlinks_planted_at_the_partial_or_its_validator_are_refused_and_never_followed() {
+    for suffix in [".partial", ".partial.validator"] {
+        let s = setup(Duration::ZERO).await;
+        let victim = s._dir.path().join("precious.txt");
+        std::fs::write(&victim, b"someone else's file").expect("write");
+        let mut link = s.spec.target.clone().into_os_string();
+        link.push(suffix);
+        let link = std::path::PathBuf::from(link);
+        std::os::unix::fs::symlink(&victim, &link).expect("plant symlink");
+        let (result, log) = run(&s.spec, &ms(&[20; 2]), &options(2000)).await;
+        let err = result.expect_err("refused").to_string();
+        assert!(
+            err.contains(&link.display().to_string()) && err.contains("symbolic link"),
+            "{suffix}: {err}"
+        );
+        assert_eq!(log.len(), 1, "{suffix}: not retried");
+        assert_eq!(
+            std::fs::read(&victim).expect("victim"),
+            b"someone else's file",
+            "{suffix}: the file the link points to is untouched"
+        );
+        assert_nothing_at(&s.spec.target);
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn saved_videos_and_partials_are_private_to_the_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut s = setup(Duration::ZERO).await;
+    s.spec.target = s._dir.path().join("new/dir/video.mp4");
+    let (result, _) = run(&s.spec, &ms(&[20]), &options(2000)).await;
+    assert_identical(&result, &s.spec);
+    let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode(&s.spec.target), 0o600, "the video");
+    assert_eq!(
+        mode(&s._dir.path().join("new/dir")),
+        0o700,
+        "the directory made for it"
+    );
+    assert_eq!(mode(&s._dir.path().join("new")), 0o700);
 }

@@ -18,6 +18,7 @@ fn intent() -> Event {
         cost_estimate: Some(0.5),
         remix_of: None,
         download_dir: None,
+        renditions: vec![],
     }
 }
 
@@ -191,4 +192,36 @@ fn a_second_instance_is_kept_out_with_a_clear_message() {
     drop(first);
     let (_second, loaded) = Journal::open(dir.path()).expect("free again");
     assert_eq!(loaded.records.len(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_journal_is_private_and_never_written_through_a_planted_symlink() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("data/sora-tui");
+    write_two_jobs(&dir);
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(
+        mode(&dir.join("journal.jsonl")),
+        0o600,
+        "prompts are private"
+    );
+    assert_eq!(mode(&dir), 0o700);
+
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).expect("dir");
+    let victim = tmp.path().join("precious.txt");
+    std::fs::write(&victim, b"someone else's file").expect("write");
+    std::os::unix::fs::symlink(&victim, other.join("journal.jsonl")).expect("plant symlink");
+    let err = Journal::open(&other).expect_err("refused");
+    assert!(
+        err.to_string().contains("journal.jsonl"),
+        "names the path: {err}"
+    );
+    assert_eq!(
+        std::fs::read(&victim).expect("read"),
+        b"someone else's file"
+    );
 }

@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-use super::AzureError;
+use super::errors;
 use crate::SimConfig;
 use crate::clock::{Clock, SimInstant};
 use crate::faults;
+use crate::wire::ErrorAnswer;
 
 /// Sizes the docs allow (width, height) with the most variants each may ask for:
 /// 1 at 1080p, 2 at 720p, 4 otherwise.
@@ -212,12 +213,12 @@ impl Job {
 }
 
 /// Checks a JSON create body the way the service documents it. Unknown fields are ignored.
-pub(crate) fn validate_create(body: &[u8], config: &SimConfig) -> Result<JobRequest, AzureError> {
+pub(crate) fn validate_create(body: &[u8], config: &SimConfig) -> Result<JobRequest, ErrorAnswer> {
     let value: Value = serde_json::from_slice(body).map_err(|error| {
-        AzureError::invalid_request(format!("The request body is not valid JSON: {error}"), None)
+        errors::invalid_request(format!("The request body is not valid JSON: {error}"), None)
     })?;
     let Some(fields) = value.as_object() else {
-        return Err(AzureError::invalid_request(
+        return Err(errors::invalid_request(
             "The request body must be a JSON object.".to_string(),
             None,
         ));
@@ -229,14 +230,14 @@ pub(crate) fn validate_create(body: &[u8], config: &SimConfig) -> Result<JobRequ
 pub(crate) fn validate_fields(
     fields: &Map<String, Value>,
     config: &SimConfig,
-) -> Result<JobRequest, AzureError> {
+) -> Result<JobRequest, ErrorAnswer> {
     let model = required_string(fields, "model")?;
     if config
         .retired_models
         .iter()
         .any(|retired| retired == &model)
     {
-        return Err(AzureError::deployment_not_found(&model));
+        return Err(errors::deployment_not_found(&model));
     }
     let prompt = required_string(fields, "prompt")?;
     let width = integer(fields, "width")?.ok_or_else(|| missing("width"))?;
@@ -246,7 +247,7 @@ pub(crate) fn validate_fields(
         .find(|(w, h, _)| i64::from(*w) == width && i64::from(*h) == height)
     else {
         let supported: Vec<String> = SIZES.iter().map(|(w, h, _)| format!("{w}x{h}")).collect();
-        return Err(AzureError::invalid_request(
+        return Err(errors::invalid_request(
             format!(
                 "The resolution {width}x{height} is not supported. Supported resolutions are: {}.",
                 supported.join(", ")
@@ -256,7 +257,7 @@ pub(crate) fn validate_fields(
     };
     let n_seconds = integer(fields, "n_seconds")?.unwrap_or(i64::from(DEFAULT_SECONDS));
     if !(i64::from(*SECONDS.start())..=i64::from(*SECONDS.end())).contains(&n_seconds) {
-        return Err(AzureError::invalid_request(
+        return Err(errors::invalid_request(
             format!(
                 "n_seconds must be between {} and {}, got {n_seconds}.",
                 SECONDS.start(),
@@ -267,7 +268,7 @@ pub(crate) fn validate_fields(
     }
     let n_variants = integer(fields, "n_variants")?.unwrap_or(1);
     if n_variants < 1 || n_variants > i64::from(max_variants) {
-        return Err(AzureError::invalid_request(
+        return Err(errors::invalid_request(
             format!(
                 "n_variants must be between 1 and {max_variants} for resolution {width}x{height}, got {n_variants}."
             ),
@@ -285,22 +286,22 @@ pub(crate) fn validate_fields(
     })
 }
 
-fn missing(field: &str) -> AzureError {
-    AzureError::invalid_request(
+fn missing(field: &str) -> ErrorAnswer {
+    errors::invalid_request(
         format!("Missing required parameter: '{field}'."),
         Some(field),
     )
 }
 
-fn required_string(fields: &Map<String, Value>, field: &str) -> Result<String, AzureError> {
+fn required_string(fields: &Map<String, Value>, field: &str) -> Result<String, ErrorAnswer> {
     match fields.get(field) {
         None | Some(Value::Null) => Err(missing(field)),
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
-        Some(Value::String(_)) => Err(AzureError::invalid_request(
+        Some(Value::String(_)) => Err(errors::invalid_request(
             format!("'{field}' must not be empty."),
             Some(field),
         )),
-        Some(_) => Err(AzureError::invalid_request(
+        Some(_) => Err(errors::invalid_request(
             format!("Invalid type for '{field}': expected a string."),
             Some(field),
         )),
@@ -309,9 +310,9 @@ fn required_string(fields: &Map<String, Value>, field: &str) -> Result<String, A
 
 /// An integer field. Numbers sent as strings (`"5"`) are accepted, as the live service did in
 /// published transcripts.
-fn integer(fields: &Map<String, Value>, field: &str) -> Result<Option<i64>, AzureError> {
+fn integer(fields: &Map<String, Value>, field: &str) -> Result<Option<i64>, ErrorAnswer> {
     let invalid = || {
-        AzureError::invalid_request(
+        errors::invalid_request(
             format!("Invalid type for '{field}': expected an integer."),
             Some(field),
         )
@@ -338,9 +339,9 @@ const CROP_FIELDS: [(&str, f64); 4] = [
 pub(crate) fn validate_inpaint_items(
     raw: Option<String>,
     file_names: &[String],
-) -> Result<Value, AzureError> {
+) -> Result<Value, ErrorAnswer> {
     let param = Some("inpaint_items");
-    let invalid = |message: String| AzureError::invalid_request(message, param);
+    let invalid = |message: String| errors::invalid_request(message, param);
     let raw = raw.ok_or_else(|| missing("inpaint_items"))?;
     let items: Value = serde_json::from_str(&raw).map_err(|error| {
         invalid(format!(
@@ -397,8 +398,8 @@ pub(crate) fn validate_inpaint_items(
     Ok(Value::Array(echoed))
 }
 
-fn crop_bounds(bounds: &Value, i: usize) -> Result<Value, AzureError> {
-    let invalid = |message: String| AzureError::invalid_request(message, Some("inpaint_items"));
+fn crop_bounds(bounds: &Value, i: usize) -> Result<Value, ErrorAnswer> {
+    let invalid = |message: String| errors::invalid_request(message, Some("inpaint_items"));
     let Some(bounds) = bounds.as_object() else {
         return Err(invalid(format!(
             "inpaint_items[{i}].crop_bounds must be an object."

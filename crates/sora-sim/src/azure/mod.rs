@@ -10,14 +10,15 @@
 //! and `files` parts whose filenames the items name. The multipart route needs `inpaint_items`
 //! (the JSON route is there for text-only jobs); the job echoes the items.
 
+pub(crate) mod errors;
 mod jobs;
 
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::faults::{self, Family, RetryAfter, Route};
-use super::wire::{self, SimRequest};
+use super::faults::{self, RetryAfter, Route, Service};
+use super::wire::{self, ErrorAnswer, SimRequest};
 use super::{Sim, assets, multipart};
 use jobs::{Job, STATUSES};
 
@@ -29,74 +30,6 @@ const MAX_LIST_LIMIT: i64 = 100;
 pub(crate) struct AzureState {
     /// In creation order (oldest first).
     jobs: Vec<Job>,
-}
-
-/// An error answer: HTTP status and Azure's `{"error":{...}}` body.
-#[derive(Debug)]
-pub(crate) struct AzureError {
-    pub(crate) status: StatusCode,
-    pub(crate) body: Value,
-}
-
-impl AzureError {
-    pub(crate) fn invalid_request(message: String, param: Option<&str>) -> Self {
-        Self {
-            status: StatusCode::BAD_REQUEST,
-            body: json!({"error": {
-                "code": "invalid_request_error", "type": "invalid_request_error", "message": message, "param": param,
-            }}),
-        }
-    }
-
-    /// What the gateway answers for a path it has no operation for, and what the content routes
-    /// answer for content that does not exist (yet, or any more).
-    pub(crate) fn resource_not_found() -> Self {
-        Self {
-            status: StatusCode::NOT_FOUND,
-            body: json!({"error": {"code": "404", "message": "Resource not found"}}),
-        }
-    }
-
-    /// A well-formed route naming a job or generation that does not exist.
-    fn no_such(kind: &str, id: &str) -> Self {
-        Self {
-            status: StatusCode::NOT_FOUND,
-            body: json!({"error": {"code": "NotFound", "message": format!("The {kind} '{id}' was not found.")}}),
-        }
-    }
-
-    /// The body seen live for a deployment that does not exist (mslearn-ai-vision #81).
-    pub(crate) fn deployment_not_found(model: &str) -> Self {
-        Self {
-            status: StatusCode::NOT_FOUND,
-            body: json!({"error": {
-                "message": format!("The API deployment '{model}' for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again."),
-                "type": "video_generation_user_error", "param": null, "code": null,
-            }}),
-        }
-    }
-
-    pub(crate) fn unauthorized() -> Self {
-        Self {
-            status: StatusCode::UNAUTHORIZED,
-            body: json!({"error": {"code": "401", "message": "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource."}}),
-        }
-    }
-
-    fn api_version(given: Option<&str>) -> Self {
-        let message = match given {
-            None => "Missing required query parameter 'api-version'. The video generation API needs api-version=preview.".to_string(),
-            Some(_) => "API version not supported".to_string(),
-        };
-        Self {
-            status: StatusCode::BAD_REQUEST,
-            body: json!({"error": {"code": "BadRequest", "message": message}}),
-        }
-    }
-
-    pub(crate) fn into_response(self) -> Response {
-        wire::json_response(self.status, &self.body)
-    }
 }
 
 /// The operations of the API, matched from method and path.
@@ -112,7 +45,7 @@ enum Operation<'a> {
 
 /// The dispatcher adds `apim-request-id` (see [`add_request_id`]).
 pub(crate) fn handle(sim: &Sim, request: &SimRequest) -> Response {
-    answer(sim, request).unwrap_or_else(AzureError::into_response)
+    answer(sim, request).unwrap_or_else(ErrorAnswer::into_response)
 }
 
 /// Every answer of the gateway carries a troubleshooting id.
@@ -124,12 +57,12 @@ pub(crate) fn add_request_id(response: &mut Response) {
     );
 }
 
-fn answer(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
+fn answer(sim: &Sim, request: &SimRequest) -> Result<Response, ErrorAnswer> {
     authorize(sim, request)?;
-    let operation = match_route(request).ok_or_else(AzureError::resource_not_found)?;
+    let operation = match_route(request).ok_or_else(errors::resource_not_found)?;
     match request.query_param("api-version").as_deref() {
         Some(API_VERSION) => {}
-        other => return Err(AzureError::api_version(other)),
+        other => return Err(errors::api_version(other)),
     }
     match operation {
         Operation::CreateJob => create_job(sim, request),
@@ -143,7 +76,7 @@ fn answer(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
 }
 
 /// `api-key: <key>` or `Authorization: Bearer <key>`.
-fn authorize(sim: &Sim, request: &SimRequest) -> Result<(), AzureError> {
+fn authorize(sim: &Sim, request: &SimRequest) -> Result<(), ErrorAnswer> {
     let key = sim.config.azure_api_key.as_str();
     let by_header = request.header("api-key") == Some(key);
     let by_bearer = request
@@ -153,7 +86,7 @@ fn authorize(sim: &Sim, request: &SimRequest) -> Result<(), AzureError> {
     if by_header || by_bearer {
         Ok(())
     } else {
-        Err(AzureError::unauthorized())
+        Err(errors::unauthorized())
     }
 }
 
@@ -186,12 +119,12 @@ fn lock(sim: &Sim) -> std::sync::MutexGuard<'_, AzureState> {
 }
 
 /// JSON, or multipart/form-data with `inpaint_items` and `files` parts (image/video to video).
-fn create_job(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
+fn create_job(sim: &Sim, request: &SimRequest) -> Result<Response, ErrorAnswer> {
     let (job_request, inpaint_items) =
         if request.media_type().as_deref() == Some("multipart/form-data") {
             let content_type = request.header("content-type").unwrap_or_default();
             let form = multipart::parse_request(content_type, &request.body).ok_or_else(|| {
-                AzureError::invalid_request(
+                errors::invalid_request(
                     "The multipart/form-data body could not be parsed.".to_string(),
                     None,
                 )
@@ -223,10 +156,10 @@ fn create_job(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
     let wall = sim.clock.wall(now);
     if sim
         .faults
-        .demo_refuse_create(Family::AzureSora, &job_request.prompt)
+        .demo_refuse_create(Service::AzureSora, &job_request.prompt)
     {
         return Ok(faults::status_response(
-            Family::AzureSora,
+            Service::AzureSora,
             Some(Route::Create),
             429,
             Some(&RetryAfter::Secs(2)),
@@ -246,7 +179,7 @@ fn create_job(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
     );
     job.inpaint_items = inpaint_items;
     sim.faults.demo_after_create(
-        Family::AzureSora,
+        Service::AzureSora,
         &job.request.prompt,
         &job.id,
         job.generation_ids.first().map(String::as_str),
@@ -257,38 +190,38 @@ fn create_job(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
     Ok(wire::json_response(StatusCode::CREATED, &body))
 }
 
-fn get_job(sim: &Sim, id: &str) -> Result<Response, AzureError> {
+fn get_job(sim: &Sim, id: &str) -> Result<Response, ErrorAnswer> {
     let now = sim.clock.now();
     let state = lock(sim);
     let job = state
         .jobs
         .iter()
         .find(|job| job.id == id && !job.expired(now, &sim.config))
-        .ok_or_else(|| AzureError::no_such("job", id))?;
+        .ok_or_else(|| errors::no_such("job", id))?;
     Ok(wire::json_response(
         StatusCode::OK,
         &job.to_json(now, &sim.config, &sim.clock),
     ))
 }
 
-fn delete_job(sim: &Sim, id: &str) -> Result<Response, AzureError> {
+fn delete_job(sim: &Sim, id: &str) -> Result<Response, ErrorAnswer> {
     let now = sim.clock.now();
     let mut state = lock(sim);
     let index = state
         .jobs
         .iter()
         .position(|job| job.id == id && !job.expired(now, &sim.config))
-        .ok_or_else(|| AzureError::no_such("job", id))?;
+        .ok_or_else(|| errors::no_such("job", id))?;
     state.jobs.remove(index);
     Ok(wire::empty_response(StatusCode::NO_CONTENT))
 }
 
 /// `limit` (required), `after` / `before` (job-id cursors), `statuses` (comma-separated).
 /// Newest first.
-fn list_jobs(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
+fn list_jobs(sim: &Sim, request: &SimRequest) -> Result<Response, ErrorAnswer> {
     let limit = match request.query_param("limit") {
         None => {
-            return Err(AzureError::invalid_request(
+            return Err(errors::invalid_request(
                 "Missing required query parameter: 'limit'.".to_string(),
                 Some("limit"),
             ));
@@ -296,7 +229,7 @@ fn list_jobs(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
         Some(raw) => match raw.parse::<i64>() {
             Ok(n) if (1..=MAX_LIST_LIMIT).contains(&n) => n as usize,
             _ => {
-                return Err(AzureError::invalid_request(
+                return Err(errors::invalid_request(
                     format!(
                         "'limit' must be an integer between 1 and {MAX_LIST_LIMIT}, got '{raw}'."
                     ),
@@ -314,7 +247,7 @@ fn list_jobs(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
         .flatten()
         .find(|s| !STATUSES.contains(&s.as_str()))
     {
-        return Err(AzureError::invalid_request(
+        return Err(errors::invalid_request(
             format!(
                 "Invalid status '{unknown}'. Valid statuses are: {}.",
                 STATUSES.join(", ")
@@ -330,6 +263,8 @@ fn list_jobs(sim: &Sim, request: &SimRequest) -> Result<Response, AzureError> {
         .iter()
         .rev()
         .filter(|job| !job.expired(now, &sim.config))
+        // A lagging list (`list_lag`) does not show the newest jobs yet.
+        .filter(|job| job.created.after(sim.config.list_lag) <= now)
         .filter(|job| {
             statuses.as_ref().is_none_or(|wanted| {
                 wanted
@@ -376,10 +311,9 @@ fn find_generation<'a>(state: &'a AzureState, sim: &Sim, generation_id: &str) ->
     })
 }
 
-fn get_generation(sim: &Sim, id: &str) -> Result<Response, AzureError> {
+fn get_generation(sim: &Sim, id: &str) -> Result<Response, ErrorAnswer> {
     let state = lock(sim);
-    let job =
-        find_generation(&state, sim, id).ok_or_else(|| AzureError::no_such("generation", id))?;
+    let job = find_generation(&state, sim, id).ok_or_else(|| errors::no_such("generation", id))?;
     Ok(wire::json_response(
         StatusCode::OK,
         &job.generation_json(id, &sim.config, &sim.clock),
@@ -397,13 +331,13 @@ fn content(
     request: &SimRequest,
     id: &str,
     kind: ContentKind,
-) -> Result<Response, AzureError> {
+) -> Result<Response, ErrorAnswer> {
     if let ContentKind::Video = kind
         && let Some(quality) = request.query_param("quality")
         && quality != "high"
         && quality != "low"
     {
-        return Err(AzureError::invalid_request(
+        return Err(errors::invalid_request(
             format!("Invalid value '{quality}' for 'quality'. Valid values are: high, low."),
             Some("quality"),
         ));
@@ -414,7 +348,7 @@ fn content(
         // Unknown id, a job id, not ready yet, or expired: the service says only "not found".
         let job = find_generation(&state, sim, id)
             .filter(|job| job.content_ready(now, &sim.config))
-            .ok_or_else(AzureError::resource_not_found)?;
+            .ok_or_else(errors::resource_not_found)?;
         job.finished(&sim.config)
     };
     let (data, content_type) = match kind {

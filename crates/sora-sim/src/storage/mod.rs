@@ -120,7 +120,7 @@ impl StorageState {
         };
         for i in 0..count {
             let data = Bytes::from(format!("object {i}\n"));
-            let md5 = wire::hex(&super::md5::md5(&data));
+            let md5 = wire::md5_hex(&data);
             target.objects.insert(
                 format!("{folder}obj-{i:06}.bin"),
                 StoredObject {

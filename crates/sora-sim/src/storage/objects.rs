@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 use super::buckets::{NAME_SPECIALS, decode_bucket};
 use super::{Bucket, Caller, StorageError, StorageState, StoredObject, decode_key, lock};
 use crate::Sim;
-use crate::md5::md5;
 use crate::multipart;
 use crate::wire::{self, RangeAnswer, SimRequest};
 
@@ -210,7 +209,7 @@ pub(super) fn upload(
     let object = StoredObject {
         id: id.clone(),
         version: wire::uuid_v4(),
-        md5: wire::hex(&md5(&body.data)),
+        md5: wire::md5_hex(&body.data),
         data: body.data,
         mimetype: body.mimetype,
         cache_control: body.cache_control,
@@ -287,9 +286,7 @@ pub(super) fn object_response(
         } else {
             name
         };
-        let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes())
-            .collect::<String>()
-            .replace('+', "%20");
+        let encoded = wire::percent_encode(&name);
         wire::insert_header(
             headers,
             header::CONTENT_DISPOSITION,
@@ -299,6 +296,22 @@ pub(super) fn object_response(
     response
 }
 
+/// The prologue of a read by path: the raw (percent-encoded) bucket and key decoded, then the
+/// object found if the caller may read it. `read` gets the bucket id, the key and the object.
+fn with_readable_object<T>(
+    sim: &Sim,
+    bucket: &str,
+    key: &str,
+    access: Access,
+    read: impl FnOnce(&str, &str, &StoredObject) -> T,
+) -> Result<T, StorageError> {
+    let bucket_id = decode_bucket(bucket)?;
+    let key = decode_key(key)?;
+    let state = lock(sim);
+    let object = readable_object(&state, &bucket_id, &key, access)?;
+    Ok(read(&bucket_id, &key, object))
+}
+
 pub(super) fn download(
     sim: &Sim,
     request: &SimRequest,
@@ -306,11 +319,9 @@ pub(super) fn download(
     key: &str,
     access: Access,
 ) -> Result<Response, StorageError> {
-    let bucket_id = decode_bucket(bucket)?;
-    let key = decode_key(key)?;
-    let state = lock(sim);
-    let object = readable_object(&state, &bucket_id, &key, access)?;
-    Ok(object_response(request, &key, object, Caching::Stored))
+    with_readable_object(sim, bucket, key, access, |_, key, object| {
+        object_response(request, key, object, Caching::Stored)
+    })
 }
 
 pub(super) fn info(
@@ -319,24 +330,22 @@ pub(super) fn info(
     key: &str,
     access: Access,
 ) -> Result<Response, StorageError> {
-    let bucket_id = decode_bucket(bucket)?;
-    let key = decode_key(key)?;
-    let state = lock(sim);
-    let object = readable_object(&state, &bucket_id, &key, access)?;
-    let body = json!({
-        "id": object.id,
-        "name": key,
-        "version": object.version,
-        "bucket_id": bucket_id,
-        "size": object.data.len(),
-        "content_type": object.mimetype,
-        "cache_control": object.cache_control,
-        "etag": quoted_etag(object),
-        "metadata": object.user_metadata,
-        "last_modified": wire::iso_millis(object.updated_at),
-        "created_at": wire::iso_millis(object.created_at),
-    });
-    Ok(wire::json_response(StatusCode::OK, &body))
+    with_readable_object(sim, bucket, key, access, |bucket_id, key, object| {
+        let body = json!({
+            "id": object.id,
+            "name": key,
+            "version": object.version,
+            "bucket_id": bucket_id,
+            "size": object.data.len(),
+            "content_type": object.mimetype,
+            "cache_control": object.cache_control,
+            "etag": quoted_etag(object),
+            "metadata": object.user_metadata,
+            "last_modified": wire::iso_millis(object.updated_at),
+            "created_at": wire::iso_millis(object.created_at),
+        });
+        wire::json_response(StatusCode::OK, &body)
+    })
 }
 
 pub(super) fn delete(sim: &Sim, bucket: &str, key: &str) -> Result<Response, StorageError> {

@@ -132,7 +132,7 @@ pub(super) fn sign_many(
         .zip(existing)
         .map(|(path, exists)| {
             if exists {
-                let raw_key: String = path.split('/').map(encode_segment).collect::<Vec<_>>().join("/");
+                let raw_key: String = path.split('/').map(wire::percent_encode).collect::<Vec<_>>().join("/");
                 json!({"error": null, "path": path, "signedURL": issue(sim, bucket_raw, &raw_key, &bucket, path, seconds)})
             } else {
                 json!({"error": "Either the object does not exist or you do not have access to it", "path": path, "signedURL": null})
@@ -140,12 +140,6 @@ pub(super) fn sign_many(
         })
         .collect();
     Ok(wire::json_response(StatusCode::OK, &Value::Array(answers)))
-}
-
-fn encode_segment(segment: &str) -> String {
-    url::form_urlencoded::byte_serialize(segment.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
 }
 
 /// `GET /object/sign/{bucket}/{path}?token=...` (no auth): the bytes, with `Expires`.

@@ -16,7 +16,6 @@ use bytes::Bytes;
 
 use super::{StorageState, StoredObject, lock};
 use crate::Sim;
-use crate::md5::md5;
 use crate::wire::{self, SimRequest};
 use base64::Engine as _;
 
@@ -320,7 +319,7 @@ fn finish(
     let object = StoredObject {
         id: existing.map_or_else(wire::uuid_v4, |o| o.id.clone()),
         version: wire::uuid_v4(),
-        md5: wire::hex(&md5(&data)),
+        md5: wire::md5_hex(&data),
         data,
         mimetype: upload.mimetype,
         cache_control: upload.cache_control,

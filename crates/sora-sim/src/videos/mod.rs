@@ -20,6 +20,7 @@
 //!   dispatcher);
 //! - unknown routes: OpenAI's "Invalid URL (METHOD /path)" 404, Azure's `{"detail":"Not Found"}`.
 
+mod errors;
 mod image;
 mod video;
 
@@ -30,8 +31,8 @@ use axum::response::Response;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
-use super::faults::{self, Family, RetryAfter, Route};
-use super::wire::{self, SimRequest};
+use super::faults::{self, RetryAfter, Route, Service};
+use super::wire::{self, ErrorAnswer, SimRequest};
 use super::{Sim, assets, azure};
 use video::{ContentState, Phase, Video};
 
@@ -45,77 +46,11 @@ pub(crate) struct VideosState {
     videos: Vec<Video>,
 }
 
-/// An error answer: status and body.
-#[derive(Debug)]
-pub(crate) struct V1Error {
-    pub(crate) status: StatusCode,
-    pub(crate) body: Value,
-}
-
-impl V1Error {
-    fn openai(
-        status: StatusCode,
-        message: String,
-        kind: &str,
-        param: Option<&str>,
-        code: Option<&str>,
-    ) -> Self {
-        Self {
-            status,
-            body: json!({"error": {"message": message, "type": kind, "param": param, "code": code}}),
-        }
-    }
-
-    pub(crate) fn invalid(message: String, param: Option<&str>, code: Option<&str>) -> Self {
-        Self::openai(
-            StatusCode::BAD_REQUEST,
-            message,
-            "invalid_request_error",
-            param,
-            code,
-        )
-    }
-
-    pub(crate) fn model_not_found(model: &str) -> Self {
-        Self::openai(
-            StatusCode::NOT_FOUND,
-            format!("The model `{model}` does not exist or you do not have access to it."),
-            "invalid_request_error",
-            None,
-            Some("model_not_found"),
-        )
-    }
-
-    fn not_found(id: &str) -> Self {
-        Self::openai(
-            StatusCode::NOT_FOUND,
-            format!("Video with id '{id}' not found."),
-            "invalid_request_error",
-            None,
-            None,
-        )
-    }
-
-    pub(crate) fn expired(id: &str) -> Self {
-        Self::openai(
-            StatusCode::NOT_FOUND,
-            format!("The content of video '{id}' has expired and can no longer be downloaded."),
-            "invalid_request_error",
-            None,
-            None,
-        )
-    }
-
-    fn into_response(self) -> Response {
-        wire::json_response(self.status, &self.body)
-    }
-}
-
 /// A JSON object body, or OpenAI's "could not parse" error.
-pub(crate) fn json_object(body: &Bytes) -> Result<Map<String, Value>, V1Error> {
+pub(crate) fn json_object(body: &Bytes) -> Result<Map<String, Value>, ErrorAnswer> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(fields)) => Ok(fields),
-        _ => Err(V1Error::invalid(
+        _ => Err(errors::invalid(
             "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)".to_string(),
             None,
             None,
@@ -132,37 +67,37 @@ enum Operation<'a> {
     Remix(&'a str),
 }
 
-fn base(family: Family) -> &'static str {
-    if family == Family::OpenAI {
+fn base(service: Service) -> &'static str {
+    if service == Service::OpenAI {
         "/v1/videos"
     } else {
         "/openai/v1/videos"
     }
 }
 
-pub(crate) fn handle(sim: &Sim, family: Family, request: &SimRequest) -> Response {
-    answer(sim, family, request).unwrap_or_else(V1Error::into_response)
+pub(crate) fn handle(sim: &Sim, service: Service, request: &SimRequest) -> Response {
+    answer(sim, service, request).unwrap_or_else(ErrorAnswer::into_response)
 }
 
-fn answer(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V1Error> {
-    authorize(sim, family, request)?;
-    let operation = match_route(family, request).ok_or_else(|| unknown_route(family, request))?;
-    if family == Family::AzureV1
+fn answer(sim: &Sim, service: Service, request: &SimRequest) -> Result<Response, ErrorAnswer> {
+    authorize(sim, service, request)?;
+    let operation = match_route(service, request).ok_or_else(|| unknown_route(service, request))?;
+    if service == Service::AzureV1
         && let Some(version) = request.query_param("api-version")
         && !AZURE_API_VERSIONS.contains(&version.as_str())
     {
-        return Err(V1Error {
-            status: StatusCode::BAD_REQUEST,
-            body: json!({"error": {"code": "BadRequest", "message": "API version not supported"}}),
-        });
+        return Err(ErrorAnswer::new(
+            StatusCode::BAD_REQUEST,
+            json!({"error": {"code": "BadRequest", "message": "API version not supported"}}),
+        ));
     }
     match operation {
-        Operation::Create => create(sim, family, request),
-        Operation::List => list(sim, family, request),
-        Operation::Retrieve(id) => retrieve(sim, family, id),
-        Operation::Delete(id) => delete(sim, family, id),
-        Operation::Content(id) => content(sim, family, request, id),
-        Operation::Remix(id) => remix(sim, family, request, id),
+        Operation::Create => create(sim, service, request),
+        Operation::List => list(sim, service, request),
+        Operation::Retrieve(id) => retrieve(sim, service, id),
+        Operation::Delete(id) => delete(sim, service, id),
+        Operation::Content(id) => content(sim, service, request, id),
+        Operation::Remix(id) => remix(sim, service, request, id),
     }
 }
 
@@ -181,34 +116,30 @@ fn mask_key(key: &str) -> String {
     masked
 }
 
-fn authorize(sim: &Sim, family: Family, request: &SimRequest) -> Result<(), V1Error> {
+fn authorize(sim: &Sim, service: Service, request: &SimRequest) -> Result<(), ErrorAnswer> {
     let bearer = request.header("authorization").map(|v| {
         v.strip_prefix("Bearer ")
             .or_else(|| v.strip_prefix("bearer "))
             .unwrap_or(v)
             .trim()
     });
-    if family == Family::AzureV1 {
+    if service == Service::AzureV1 {
         let key = sim.config.azure_api_key.as_str();
         if request.header("api-key") == Some(key) || bearer == Some(key) {
             return Ok(());
         }
-        let error = azure::AzureError::unauthorized();
-        return Err(V1Error {
-            status: error.status,
-            body: error.body,
-        });
+        return Err(azure::errors::unauthorized());
     }
     match bearer {
         Some(key) if key == sim.config.openai_api_key => Ok(()),
-        None | Some("") => Err(V1Error::openai(
+        None | Some("") => Err(errors::openai(
             StatusCode::UNAUTHORIZED,
             "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser and are prompted for a username and password. You can obtain an API key from https://platform.openai.com/account/api-keys.".to_string(),
             "invalid_request_error",
             None,
             None,
         )),
-        Some(key) => Err(V1Error::openai(
+        Some(key) => Err(errors::openai(
             StatusCode::UNAUTHORIZED,
             format!(
                 "Incorrect API key provided: {}. You can find your API key at https://platform.openai.com/account/api-keys.",
@@ -221,8 +152,8 @@ fn authorize(sim: &Sim, family: Family, request: &SimRequest) -> Result<(), V1Er
     }
 }
 
-fn match_route(family: Family, request: &SimRequest) -> Option<Operation<'_>> {
-    let rest = request.path.strip_prefix(base(family))?;
+fn match_route(service: Service, request: &SimRequest) -> Option<Operation<'_>> {
+    let rest = request.path.strip_prefix(base(service))?;
     let segments: Vec<&str> = if rest.is_empty() {
         Vec::new()
     } else {
@@ -246,14 +177,11 @@ fn match_route(family: Family, request: &SimRequest) -> Option<Operation<'_>> {
     Some(operation)
 }
 
-fn unknown_route(family: Family, request: &SimRequest) -> V1Error {
-    if family == Family::AzureV1 {
-        return V1Error {
-            status: StatusCode::NOT_FOUND,
-            body: json!({"detail": "Not Found"}),
-        };
+fn unknown_route(service: Service, request: &SimRequest) -> ErrorAnswer {
+    if service == Service::AzureV1 {
+        return ErrorAnswer::new(StatusCode::NOT_FOUND, json!({"detail": "Not Found"}));
     }
-    V1Error::openai(
+    errors::openai(
         StatusCode::NOT_FOUND,
         format!("Invalid URL ({} {})", request.method, request.path),
         "invalid_request_error",
@@ -276,24 +204,24 @@ fn new_id(unix_secs: u64) -> String {
     )
 }
 
-fn find<'a>(state: &'a VideosState, family: Family, id: &str) -> Option<&'a Video> {
+fn find<'a>(state: &'a VideosState, service: Service, id: &str) -> Option<&'a Video> {
     state
         .videos
         .iter()
-        .find(|v| v.family == family && v.id == id)
+        .find(|v| v.service == service && v.id == id)
 }
 
 /// Adds the video, applies the prompt's demo tags and answers it (or the `[429]` refusal).
 fn start_video(
     sim: &Sim,
-    family: Family,
+    service: Service,
     request: video::VideoRequest,
     remixed_from: Option<String>,
-) -> Result<Response, V1Error> {
+) -> Result<Response, ErrorAnswer> {
     let now = sim.clock.now();
-    if sim.faults.demo_refuse_create(family, &request.prompt) {
+    if sim.faults.demo_refuse_create(service, &request.prompt) {
         return Ok(faults::status_response(
-            family,
+            service,
             Some(Route::Create),
             429,
             Some(&RetryAfter::Secs(2)),
@@ -302,32 +230,37 @@ fn start_video(
         ));
     }
     let id = new_id(sim.clock.unix_secs(now));
-    let video = Video::new(id.clone(), family, request, now, remixed_from, &sim.config);
+    let video = Video::new(id.clone(), service, request, now, remixed_from, &sim.config);
     sim.faults
-        .demo_after_create(family, &video.request.prompt, &id, Some(&id));
+        .demo_after_create(service, &video.request.prompt, &id, Some(&id));
     let body = video.to_json(now, &sim.config, &sim.clock);
     lock(sim).videos.push(video);
     Ok(wire::json_response(StatusCode::OK, &body))
 }
 
-fn create(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V1Error> {
-    let video_request = video::validate_create(family, request, &sim.config)?;
-    start_video(sim, family, video_request, None)
+fn create(sim: &Sim, service: Service, request: &SimRequest) -> Result<Response, ErrorAnswer> {
+    let video_request = video::validate_create(service, request, &sim.config)?;
+    start_video(sim, service, video_request, None)
 }
 
-fn remix(sim: &Sim, family: Family, request: &SimRequest, id: &str) -> Result<Response, V1Error> {
+fn remix(
+    sim: &Sim,
+    service: Service,
+    request: &SimRequest,
+    id: &str,
+) -> Result<Response, ErrorAnswer> {
     let fields = json_object(&request.body)?;
     let prompt = match fields.get("prompt") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
         None | Some(Value::Null) => {
-            return Err(V1Error::invalid(
+            return Err(errors::invalid(
                 "Missing required parameter: 'prompt'.".to_string(),
                 Some("prompt"),
                 Some("missing_required_parameter"),
             ));
         }
         Some(_) => {
-            return Err(V1Error::invalid(
+            return Err(errors::invalid(
                 "Invalid 'prompt': expected a non-empty string.".to_string(),
                 Some("prompt"),
                 Some("invalid_value"),
@@ -337,10 +270,10 @@ fn remix(sim: &Sim, family: Family, request: &SimRequest, id: &str) -> Result<Re
     let now = sim.clock.now();
     let source = {
         let state = lock(sim);
-        let source = find(&state, family, id).ok_or_else(|| V1Error::not_found(id))?;
+        let source = find(&state, service, id).ok_or_else(|| errors::not_found(id))?;
         let phase = source.phase(now, &sim.config);
         if phase != Phase::Completed {
-            return Err(V1Error::invalid(
+            return Err(errors::invalid(
                 format!(
                     "Video '{id}' cannot be remixed: its status is '{}'; only completed videos can be remixed.",
                     phase.status()
@@ -352,13 +285,13 @@ fn remix(sim: &Sim, family: Family, request: &SimRequest, id: &str) -> Result<Re
         source.request.clone()
     };
     let remix_request = video::VideoRequest { prompt, ..source };
-    start_video(sim, family, remix_request, Some(id.to_string()))
+    start_video(sim, service, remix_request, Some(id.to_string()))
 }
 
-fn retrieve(sim: &Sim, family: Family, id: &str) -> Result<Response, V1Error> {
+fn retrieve(sim: &Sim, service: Service, id: &str) -> Result<Response, ErrorAnswer> {
     let now = sim.clock.now();
     let state = lock(sim);
-    let video = find(&state, family, id).ok_or_else(|| V1Error::not_found(id))?;
+    let video = find(&state, service, id).ok_or_else(|| errors::not_found(id))?;
     let mut response =
         wire::json_response(StatusCode::OK, &video.to_json(now, &sim.config, &sim.clock));
     let poll_after = sim.config.status_step.as_millis().max(1);
@@ -370,17 +303,17 @@ fn retrieve(sim: &Sim, family: Family, id: &str) -> Result<Response, V1Error> {
     Ok(response)
 }
 
-fn delete(sim: &Sim, family: Family, id: &str) -> Result<Response, V1Error> {
+fn delete(sim: &Sim, service: Service, id: &str) -> Result<Response, ErrorAnswer> {
     let now = sim.clock.now();
     let mut state = lock(sim);
     let index = state
         .videos
         .iter()
-        .position(|v| v.family == family && v.id == id)
-        .ok_or_else(|| V1Error::not_found(id))?;
+        .position(|v| v.service == service && v.id == id)
+        .ok_or_else(|| errors::not_found(id))?;
     let phase = state.videos[index].phase(now, &sim.config);
     if !matches!(phase, Phase::Completed | Phase::Failed) {
-        return Err(V1Error::invalid(
+        return Err(errors::invalid(
             format!(
                 "Video '{id}' cannot be deleted while its status is '{}'; only completed or failed videos can be deleted.",
                 phase.status()
@@ -398,12 +331,12 @@ fn delete(sim: &Sim, family: Family, id: &str) -> Result<Response, V1Error> {
 
 /// `after` (a video id cursor), `limit` (1 to 100, default 20), `order` (`asc`|`desc`, default
 /// `desc`: newest first).
-fn list(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V1Error> {
+fn list(sim: &Sim, service: Service, request: &SimRequest) -> Result<Response, ErrorAnswer> {
     let limit = match request.query_param("limit") {
         None => DEFAULT_LIST_LIMIT,
         Some(raw) => match raw.parse::<i64>() {
             Ok(n) if n < 1 => {
-                return Err(V1Error::invalid(
+                return Err(errors::invalid(
                     format!(
                         "Invalid 'limit': integer below minimum value. Expected a value >= 1, but got {n} instead."
                     ),
@@ -412,7 +345,7 @@ fn list(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V1E
                 ));
             }
             Ok(n) if n > MAX_LIST_LIMIT => {
-                return Err(V1Error::invalid(
+                return Err(errors::invalid(
                     format!(
                         "Invalid 'limit': integer above maximum value. Expected a value <= {MAX_LIST_LIMIT}, but got {n} instead."
                     ),
@@ -422,7 +355,7 @@ fn list(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V1E
             }
             Ok(n) => usize::try_from(n).unwrap_or(DEFAULT_LIST_LIMIT),
             Err(_) => {
-                return Err(V1Error::invalid(
+                return Err(errors::invalid(
                     format!("Invalid 'limit': expected an integer, but got '{raw}' instead."),
                     Some("limit"),
                     Some("invalid_type"),
@@ -434,7 +367,7 @@ fn list(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V1E
         None | Some("desc") => false,
         Some("asc") => true,
         Some(other) => {
-            return Err(V1Error::invalid(
+            return Err(errors::invalid(
                 format!("Invalid value: '{other}'. Supported values are: 'asc' and 'desc'."),
                 Some("order"),
                 Some("invalid_value"),
@@ -443,7 +376,12 @@ fn list(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V1E
     };
     let now = sim.clock.now();
     let state = lock(sim);
-    let mut ordered: Vec<&Video> = state.videos.iter().filter(|v| v.family == family).collect();
+    // A lagging list (`list_lag`) does not show the newest videos yet.
+    let mut ordered: Vec<&Video> = state
+        .videos
+        .iter()
+        .filter(|v| v.service == service && v.created.after(sim.config.list_lag) <= now)
+        .collect();
     if !ascending {
         ordered.reverse();
     }
@@ -473,13 +411,18 @@ fn list(sim: &Sim, family: Family, request: &SimRequest) -> Result<Response, V1E
 }
 
 /// `variant=video` (default, MP4), `thumbnail` (WebP), `spritesheet` (JPEG), with `Range`.
-fn content(sim: &Sim, family: Family, request: &SimRequest, id: &str) -> Result<Response, V1Error> {
+fn content(
+    sim: &Sim,
+    service: Service,
+    request: &SimRequest,
+    id: &str,
+) -> Result<Response, ErrorAnswer> {
     let (data, content_type) = match request.query_param("variant").as_deref() {
         None | Some("video") => (assets::SAMPLE_MP4, "video/mp4"),
         Some("thumbnail") => (assets::THUMBNAIL_WEBP, "image/webp"),
         Some("spritesheet") => (assets::SPRITESHEET_JPG, "image/jpeg"),
         Some(other) => {
-            return Err(V1Error::invalid(
+            return Err(errors::invalid(
                 format!(
                     "Invalid value: '{other}'. Supported values are: 'video', 'thumbnail', and 'spritesheet'."
                 ),
@@ -491,27 +434,27 @@ fn content(sim: &Sim, family: Family, request: &SimRequest, id: &str) -> Result<
     let now = sim.clock.now();
     let finished = {
         let state = lock(sim);
-        let video = find(&state, family, id).ok_or_else(|| V1Error::not_found(id))?;
+        let video = find(&state, service, id).ok_or_else(|| errors::not_found(id))?;
         match video.content_state(now, &sim.config) {
             ContentState::NotReady => {
-                return Err(V1Error::invalid(
+                return Err(errors::invalid(
                     format!(
                         "Video is not ready yet, use GET {}/{id} to check status.",
-                        base(family)
+                        base(service)
                     ),
                     None,
                     None,
                 ));
             }
             ContentState::Failed => {
-                return Err(V1Error::invalid(
+                return Err(errors::invalid(
                     format!("Video '{id}' failed to generate and has no content to download."),
                     None,
                     None,
                 ));
             }
             ContentState::Lagging => {
-                return Err(V1Error::openai(
+                return Err(errors::openai(
                     StatusCode::NOT_FOUND,
                     format!("The content of video '{id}' was not found."),
                     "invalid_request_error",
@@ -519,7 +462,7 @@ fn content(sim: &Sim, family: Family, request: &SimRequest, id: &str) -> Result<
                     None,
                 ));
             }
-            ContentState::Expired => return Err(V1Error::expired(id)),
+            ContentState::Expired => return Err(errors::expired(id)),
             ContentState::Ready => video.finished_unix(&sim.config, &sim.clock),
         }
     };
@@ -540,7 +483,7 @@ fn content(sim: &Sim, family: Family, request: &SimRequest, id: &str) -> Result<
 /// The answer of [`Fault::Expired`](super::faults::Fault::Expired) on a content route.
 pub(crate) fn expired_response(path: &str) -> Response {
     let id = path.split('/').rev().nth(1).unwrap_or_default().to_string();
-    V1Error::expired(&id).into_response()
+    errors::expired(&id).into_response()
 }
 
 #[cfg(test)]

@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-use super::{V1Error, image};
+use super::{errors, image};
 use crate::clock::{Clock, SimInstant};
-use crate::faults::{self, Family};
+use crate::faults::{self, Service};
 use crate::multipart;
-use crate::wire::SimRequest;
+use crate::wire::{ErrorAnswer, SimRequest};
 use crate::{SimConfig, azure};
 
 /// OpenAI's model names (the SDK's `VideoModel` literals).
@@ -43,7 +43,7 @@ pub(crate) struct VideoRequest {
 #[derive(Clone, Debug)]
 pub(crate) struct Video {
     pub(crate) id: String,
-    pub(crate) family: Family,
+    pub(crate) service: Service,
     pub(crate) request: VideoRequest,
     pub(crate) created: SimInstant,
     pub(crate) remixed_from: Option<String>,
@@ -73,7 +73,7 @@ impl Phase {
 impl Video {
     pub(crate) fn new(
         id: String,
-        family: Family,
+        service: Service,
         request: VideoRequest,
         created: SimInstant,
         remixed_from: Option<String>,
@@ -92,7 +92,7 @@ impl Video {
         };
         Self {
             id,
-            family,
+            service,
             request,
             created,
             remixed_from,
@@ -220,11 +220,11 @@ enum Reference {
     Invalid(&'static str),
 }
 
-fn read_fields(request: &SimRequest) -> Result<Fields, V1Error> {
+fn read_fields(request: &SimRequest) -> Result<Fields, ErrorAnswer> {
     if request.media_type().as_deref() == Some("multipart/form-data") {
         let content_type = request.header("content-type").unwrap_or_default();
         let form = multipart::parse_request(content_type, &request.body).ok_or_else(|| {
-            V1Error::invalid(
+            errors::invalid(
                 "The multipart/form-data body could not be parsed.".to_string(),
                 None,
                 None,
@@ -300,7 +300,7 @@ fn one_of(
     value: Option<Value>,
     allowed: &[&str],
     default: &str,
-) -> Result<String, V1Error> {
+) -> Result<String, ErrorAnswer> {
     let value = match value {
         None | Some(Value::Null) => return Ok(default.to_string()),
         Some(Value::String(s)) => s,
@@ -308,7 +308,7 @@ fn one_of(
             let allowed = quoted_list(allowed)
                 .replace(", and ", ", or ")
                 .replace(" and ", " or ");
-            return Err(V1Error::invalid(
+            return Err(errors::invalid(
                 format!(
                     "Invalid type for '{name}': expected one of {allowed}, but got {} instead.",
                     type_name(&other)
@@ -321,7 +321,7 @@ fn one_of(
     if allowed.contains(&value.as_str()) {
         Ok(value)
     } else {
-        Err(V1Error::invalid(
+        Err(errors::invalid(
             format!(
                 "Invalid value: '{value}'. Supported values are: {}.",
                 quoted_list(allowed)
@@ -334,14 +334,14 @@ fn one_of(
 
 /// Checks a create request as the service does; unknown fields are ignored.
 pub(crate) fn validate_create(
-    family: Family,
+    service: Service,
     request: &SimRequest,
     config: &SimConfig,
-) -> Result<VideoRequest, V1Error> {
+) -> Result<VideoRequest, ErrorAnswer> {
     let fields = read_fields(request)?;
     let prompt = match fields.prompt {
         None | Some(Value::Null) => {
-            return Err(V1Error::invalid(
+            return Err(errors::invalid(
                 "Missing required parameter: 'prompt'.".to_string(),
                 Some("prompt"),
                 Some("missing_required_parameter"),
@@ -349,14 +349,14 @@ pub(crate) fn validate_create(
         }
         Some(Value::String(s)) if !s.trim().is_empty() => s,
         Some(Value::String(_)) => {
-            return Err(V1Error::invalid(
+            return Err(errors::invalid(
                 "Invalid 'prompt': string too short. Expected a string with minimum length 1, but got an empty string instead.".to_string(),
                 Some("prompt"),
                 Some("string_below_min_length"),
             ));
         }
         Some(other) => {
-            return Err(V1Error::invalid(
+            return Err(errors::invalid(
                 format!(
                     "Invalid type for 'prompt': expected a string, but got {} instead.",
                     type_name(&other)
@@ -370,7 +370,7 @@ pub(crate) fn validate_create(
         None | Some(Value::Null) => "sora-2".to_string(),
         Some(Value::String(s)) => s,
         Some(other) => {
-            return Err(V1Error::invalid(
+            return Err(errors::invalid(
                 format!(
                     "Invalid type for 'model': expected a string, but got {} instead.",
                     type_name(&other)
@@ -381,20 +381,16 @@ pub(crate) fn validate_create(
         }
     };
     let retired = config.retired_models.contains(&model);
-    let sizes: &[&str] = match family {
-        Family::AzureV1 => {
+    let sizes: &[&str] = match service {
+        Service::AzureV1 => {
             if retired || !config.azure_v1_deployments.contains(&model) {
-                let error = azure::AzureError::deployment_not_found(&model);
-                return Err(V1Error {
-                    status: error.status,
-                    body: error.body,
-                });
+                return Err(azure::errors::deployment_not_found(&model));
             }
             &SIZES
         }
         _ => {
             if retired || !OPENAI_MODELS.contains(&model.as_str()) {
-                return Err(V1Error::model_not_found(&model));
+                return Err(errors::model_not_found(&model));
             }
             if model.starts_with("sora-2-pro") {
                 &PRO_SIZES
@@ -416,10 +412,10 @@ pub(crate) fn validate_create(
     })
 }
 
-fn check_reference(reference: Reference, size: &str) -> Result<(), V1Error> {
+fn check_reference(reference: Reference, size: &str) -> Result<(), ErrorAnswer> {
     let param = Some("input_reference");
     match reference {
-        Reference::Invalid(got) => Err(V1Error::invalid(
+        Reference::Invalid(got) => Err(errors::invalid(
             format!(
                 "Invalid type for 'input_reference': expected a file upload or an object with 'image_url' or 'file_id', but got {got} instead."
             ),
@@ -432,7 +428,7 @@ fn check_reference(reference: Reference, size: &str) -> Result<(), V1Error> {
                 .filter(|key| object.get(*key).is_some_and(|v| !v.is_null()))
                 .collect();
             if given.len() != 1 {
-                return Err(V1Error::invalid(
+                return Err(errors::invalid(
                     "Invalid 'input_reference': provide exactly one of 'image_url' or 'file_id'."
                         .to_string(),
                     param,
@@ -441,7 +437,7 @@ fn check_reference(reference: Reference, size: &str) -> Result<(), V1Error> {
             }
             match object.get(given[0]) {
                 Some(Value::String(s)) if !s.trim().is_empty() => Ok(()),
-                _ => Err(V1Error::invalid(
+                _ => Err(errors::invalid(
                     format!(
                         "Invalid 'input_reference.{}': expected a non-empty string.",
                         given[0]
@@ -467,7 +463,7 @@ fn check_reference(reference: Reference, size: &str) -> Result<(), V1Error> {
                 } else {
                     essence.as_str()
                 };
-                return Err(V1Error::invalid(
+                return Err(errors::invalid(
                     format!(
                         "Invalid file 'input_reference': unsupported mimetype ('{shown}'). Supported file formats are 'image/jpeg', 'image/png', and 'image/webp'."
                     ),
@@ -476,7 +472,7 @@ fn check_reference(reference: Reference, size: &str) -> Result<(), V1Error> {
                 ));
             }
             if data.is_empty() {
-                return Err(V1Error::invalid(
+                return Err(errors::invalid(
                     "Invalid file 'input_reference': the file is empty.".to_string(),
                     param,
                     Some("invalid_value"),
@@ -485,7 +481,7 @@ fn check_reference(reference: Reference, size: &str) -> Result<(), V1Error> {
             if let Some((width, height)) = image::dimensions(&data)
                 && format!("{width}x{height}") != size
             {
-                return Err(V1Error::invalid(
+                return Err(errors::invalid(
                     "Inpaint image must match the requested width and height".to_string(),
                     param,
                     None,

@@ -388,6 +388,55 @@ async fn create_is_validated_like_the_docs_say() {
     );
 }
 
+/// A multipart create as a Python client (httpx) writes it: a quoted filename keeps its `;`
+/// as it is (only `"`, `\` and line breaks are escaped).
+fn inpaint_form(file_name: &str, image: &[u8]) -> Vec<u8> {
+    let items = json!([{"frame_index": 0, "type": "image", "file_name": file_name}]).to_string();
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("model", "sora"),
+        ("prompt", "a lighthouse at dusk"),
+        ("width", "480"),
+        ("height", "480"),
+        ("n_seconds", "5"),
+        ("inpaint_items", items.as_str()),
+    ] {
+        body.extend_from_slice(
+            format!(
+                "--B0und\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--B0und\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(image);
+    body.extend_from_slice(b"\r\n--B0und--\r\n");
+    body
+}
+
+#[tokio::test]
+async fn an_image_whose_name_holds_a_semicolon_is_matched_to_its_inpaint_item() {
+    let (handle, client) = start().await;
+    let response = client
+        .post(url(&handle, "/jobs"))
+        .header("api-key", KEY)
+        .header("content-type", "multipart/form-data; boundary=B0und")
+        .body(inpaint_form("first;frame.jpg", THUMBNAIL_JPG))
+        .send()
+        .await
+        .expect("request reaches the sim");
+    let status = response.status();
+    let job: Value = response.json().await.expect("JSON answer");
+    assert_eq!(status, StatusCode::CREATED, "{job}");
+    assert_eq!(
+        job["inpaint_items"][0]["file_name"], "first;frame.jpg",
+        "{job}"
+    );
+}
+
 #[tokio::test]
 async fn moderated_prompt_ends_failed() {
     let (handle, client) = start().await;

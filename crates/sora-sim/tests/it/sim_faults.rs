@@ -6,7 +6,8 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use sora_sim::{
-    Family, Fault, FaultRoute, FaultRule, FaultTarget, RetryAfter, SAMPLE_MP4, SimConfig, SimHandle,
+    Fault, FaultRoute, FaultRule, FaultTarget, RetryAfter, SAMPLE_MP4, Service, SimConfig,
+    SimHandle,
 };
 
 const OPENAI_KEY: &str = "sim-openai-key";
@@ -86,7 +87,7 @@ async fn status_faults_with_retry_after_and_times() {
     let config = SimConfig {
         faults: vec![
             FaultRule::new(
-                FaultTarget::new(FaultRoute::Create).family(Family::OpenAI),
+                FaultTarget::new(FaultRoute::Create).service(Service::OpenAI),
                 status(429, Some(RetryAfter::Secs(2))),
             )
             .times(2),
@@ -105,9 +106,9 @@ async fn status_faults_with_retry_after_and_times() {
     assert_eq!(create(&handle, &client, "p").await.status(), StatusCode::OK);
     assert!(handle.faults().is_empty(), "used up");
 
-    // A family filter: the Azure base is not hit by an OpenAI rule.
+    // A service filter: the Azure base is not hit by an OpenAI rule.
     handle.inject(FaultRule::new(
-        FaultTarget::new(FaultRoute::List).family(Family::AzureV1),
+        FaultTarget::new(FaultRoute::List).service(Service::AzureV1),
         status(503, Some(RetryAfter::HttpDate(30))),
     ));
     let list = get(&client, &format!("{}/v1/videos", handle.base_url())).await;
