@@ -8,7 +8,7 @@ use super::modal::{Asked, OnYes};
 use super::{App, Focus, NoticeLevel};
 use crate::ui::keymap::{Action, Scope};
 use sora_core::engine::{Command, ListQuery, PAGE_SIZE, StorageDone, StorageFailure, StorageOp};
-use sora_core::storage::{Bucket, ObjectEntry, SortColumn};
+use sora_core::storage::{Bucket, ObjectEntry, SortColumn, Transfer};
 
 /// Ask for the next page when the selection is this close to the end of the loaded entries
 /// (more than a screen of any terminal).
@@ -89,9 +89,15 @@ pub enum InputPurpose {
     NewBucket {
         public: bool,
     },
-    /// New path of an object (rename or move within the bucket).
+    /// New place of a file: `BUCKET/PATH`, a path alone staying in the bucket (a rename).
     Rename {
         from: String,
+    },
+    /// Where a copy, or the move of a folder, goes (`BUCKET/PATH`).
+    TransferTo {
+        kind: sora_core::storage::Transfer,
+        from: String,
+        folder: bool,
     },
     /// Seconds a signed URL stays valid.
     SignedExpiry {
@@ -111,7 +117,16 @@ impl InputPurpose {
             InputPurpose::UploadPath => "Upload a local file (path)".into(),
             InputPurpose::NewBucket { public: true } => "New public bucket (name)".into(),
             InputPurpose::NewBucket { public: false } => "New private bucket (name)".into(),
-            InputPurpose::Rename { from } => format!("Rename/move {from} to"),
+            InputPurpose::Rename { from } => format!("Rename/move {from} to (BUCKET/PATH)"),
+            InputPurpose::TransferTo { kind, from, folder } => format!(
+                "{} {}{from} to (BUCKET/PATH)",
+                if *kind == sora_core::storage::Transfer::Copy {
+                    "Copy"
+                } else {
+                    "Move"
+                },
+                if *folder { "folder " } else { "" }
+            ),
             InputPurpose::SignedExpiry { object_path } => {
                 format!("Signed URL for {object_path}: valid for (seconds)")
             }
@@ -144,6 +159,14 @@ pub struct BucketsState {
     pub pending_fix: Vec<StorageOp>,
     /// The configured buckets were checked once (on the first bucket list).
     pub checked_config: bool,
+    /// Studio's empty-folder markers left out of the loaded entries (they still count for
+    /// the server's offsets).
+    pub hidden: usize,
+    /// Operations one yes sent whose results are still to come, and the lines of those that
+    /// came: said as one notice.
+    pub batch: Vec<StorageOp>,
+    pub batch_lines: Vec<String>,
+    pub batch_failed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,6 +212,7 @@ impl BucketsState {
         self.objects = Remote::Loading;
         self.more = false;
         self.page_pending = Some(0);
+        self.hidden = 0;
         self.query.generation += 1;
         self.query.offset = 0;
         self.query.sort = self.sort.column();
@@ -207,7 +231,7 @@ impl BucketsState {
         {
             return None;
         }
-        let offset = u32::try_from(len).ok()?;
+        let offset = u32::try_from(len + self.hidden).ok()?;
         self.page_pending = Some(offset);
         Some(ListQuery {
             offset,
@@ -222,10 +246,18 @@ impl BucketsState {
         }
         self.page_pending = None;
         self.more = page.len() >= PAGE_SIZE as usize;
+        // Studio's marker is no file of the user's: its folder shows, the marker does not.
+        let (markers, page): (Vec<_>, Vec<_>) = page.into_iter().partition(|e| e.is_placeholder());
         match &mut self.objects {
-            Remote::Loaded(list) if query.offset as usize == list.len() => list.extend(page),
-            _ => self.objects = Remote::Loaded(page),
+            Remote::Loaded(list) if query.offset as usize == list.len() + self.hidden => {
+                list.extend(page)
+            }
+            _ => {
+                self.hidden = 0;
+                self.objects = Remote::Loaded(page);
+            }
         }
+        self.hidden += markers.len();
         if self.sort == SortMode::Size {
             self.sort_locally();
         }
@@ -318,6 +350,9 @@ impl App {
     pub(super) fn bucket_action(&mut self, action: Action) -> Vec<Command> {
         if self.focus != Focus::Buckets && action != Action::FixBuckets {
             return Vec::new();
+        }
+        if let Some(commands) = self.folder_action(action) {
+            return commands;
         }
         let in_objects = self.buckets.pane == BucketsPane::Objects;
         match action {
@@ -516,10 +551,10 @@ impl App {
                 })];
             }
             InputPurpose::Rename { from } => {
-                let to = value.trim_start_matches('/').to_string();
-                if to != from {
-                    return vec![Command::Storage(StorageOp::MoveObject { bucket, from, to })];
-                }
+                return self.transfer_input_done(Transfer::Move, from, false, value);
+            }
+            InputPurpose::TransferTo { kind, from, folder } => {
+                return self.transfer_input_done(kind, from, folder, value);
             }
             InputPurpose::SignedExpiry { object_path } => match value.parse::<u64>() {
                 Ok(secs) if secs >= 1 => {
@@ -618,13 +653,18 @@ impl App {
         op: StorageOp,
         result: Result<StorageDone, StorageFailure>,
     ) -> Vec<Command> {
+        if let Some(commands) = self.on_folder_result(&op, &result) {
+            return commands;
+        }
         match result {
             Ok(done) => {
                 let text = match &done.url {
                     Some(url) => format!("{} — {url}", done.message),
                     None => done.message.clone(),
                 };
-                self.inform(text);
+                if !self.batch_result(&op, &text, false) {
+                    self.inform(text);
+                }
                 let mut commands = Vec::new();
                 if let (StorageOp::SignUrl { .. }, Some(url)) = (&op, &done.url) {
                     commands.push(Command::CopyToClipboard(url.clone()));
@@ -673,7 +713,9 @@ impl App {
                 commands
             }
             Err(failure) => {
-                self.warn(failure.message.clone());
+                if !self.batch_result(&op, &failure.message, true) {
+                    self.warn(failure.message.clone());
+                }
                 match op {
                     StorageOp::UploadFile {
                         path,

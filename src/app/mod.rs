@@ -4,6 +4,7 @@
 
 pub mod buckets;
 pub mod downloads;
+mod folders;
 pub mod jobs;
 pub mod modal;
 pub mod pages;

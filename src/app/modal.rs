@@ -156,6 +156,17 @@ impl App {
         match on_yes {
             OnYes::Send(commands) => {
                 self.inform("Working…");
+                // Several storage actions on one yes: their results make one notice.
+                let ops: Vec<_> = commands
+                    .iter()
+                    .filter_map(|c| match c {
+                        Command::Storage(op) => Some(op.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                if ops.len() > 1 {
+                    self.start_batch(&ops);
+                }
                 commands
             }
             OnYes::Submit(submission) => self.send_submission(submission),

@@ -647,7 +647,14 @@ impl App {
             output
         } else {
             let Some(first) = self.buckets.selected_bucket_name().map(str::to_string) else {
-                self.warn("Storage has no bucket yet.");
+                // The check of the configured buckets said what is missing and how to fix
+                // it: that stays, behind this.
+                let fix = self
+                    .notice()
+                    .filter(|_| !self.buckets.pending_fix.is_empty())
+                    .map(|n| format!(": {}", n.text))
+                    .unwrap_or_else(|| ".".to_string());
+                self.warn(format!("Storage has no bucket yet{fix}"));
                 return Vec::new();
             };
             let also = self
