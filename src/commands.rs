@@ -14,6 +14,7 @@ use crate::cli::{
 };
 use sora_core::config::Config;
 use sora_core::engine::{Command, Engine, EngineExtras, Services};
+use sora_core::http::Http;
 use sora_core::journal::{Journal, NextStep};
 use sora_core::providers::{ContentVariant, Provider};
 use sora_core::setup;
@@ -21,8 +22,7 @@ use sora_core::text::one_line;
 use sora_tui::headless;
 
 fn provider(config: &Config) -> Result<Provider> {
-    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
-    Ok(setup::provider(config, &http)?)
+    Ok(setup::provider(config, &setup::http(config)?)?)
 }
 
 /// Open the journal for a run that creates or resumes jobs; a second instance is refused.
@@ -39,9 +39,10 @@ pub fn open_journal(config: &Config) -> Result<Arc<Journal>> {
 }
 
 /// An engine for one headless job, recording in the journal; storage is required only when
-/// uploading.
+/// uploading. `http` is the process's one client (the provider's).
 pub fn engine(
     config: &Config,
+    http: &Http,
     provider: Provider,
     upload: bool,
     out: Option<PathBuf>,
@@ -49,12 +50,11 @@ pub fn engine(
     Engine,
     mpsc::UnboundedReceiver<sora_core::engine::EngineEvent>,
 )> {
-    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
     let journal = open_journal(config)?;
     let storage = if upload {
-        Some(setup::storage(config, &http)?)
+        Some(setup::storage(config, http)?)
     } else {
-        setup::storage(config, &http).ok()
+        setup::storage(config, http).ok()
     };
     let mut settings = setup::engine_settings(config);
     if let Some(out) = out {
@@ -72,6 +72,7 @@ pub fn engine(
             limits: setup::download_limits(config),
             journal: Some(journal),
             config: None,
+            http: Some(http.clone()),
         },
     );
     Ok((engine, rx))
@@ -139,7 +140,8 @@ pub async fn delete(config: &Config, args: &DeleteArgs) -> Result<ExitCode> {
 }
 
 pub async fn download(config: Config, args: DownloadArgs) -> Result<ExitCode> {
-    let provider = provider(&config)?;
+    let http = setup::http(&config)?;
+    let provider = setup::provider(&config, &http)?;
     let variants = if args.variant.trim() == "all" {
         provider.variants().to_vec()
     } else {
@@ -169,11 +171,16 @@ pub async fn download(config: Config, args: DownloadArgs) -> Result<ExitCode> {
         variants,
         upload: args.upload,
     };
-    finish(engine(&config, provider, args.upload, args.out)?, command).await
+    finish(
+        engine(&config, &http, provider, args.upload, args.out)?,
+        command,
+    )
+    .await
 }
 
 pub async fn remix(config: Config, args: RemixArgs) -> Result<ExitCode> {
-    let provider = provider(&config)?;
+    let http = setup::http(&config)?;
+    let provider = setup::provider(&config, &http)?;
     anyhow::ensure!(
         provider.supports_remix(),
         "{} cannot remix: remix is part of the v1 videos API (set provider to \"azure-sora2\" or \"openai\")",
@@ -185,7 +192,11 @@ pub async fn remix(config: Config, args: RemixArgs) -> Result<ExitCode> {
         prompt: args.prompt,
         upload: args.upload,
     };
-    finish(engine(&config, provider, args.upload, args.out)?, command).await
+    finish(
+        engine(&config, &http, provider, args.upload, args.out)?,
+        command,
+    )
+    .await
 }
 
 pub async fn history(config: &Config, args: &HistoryArgs) -> Result<ExitCode> {
@@ -210,7 +221,7 @@ pub async fn history(config: &Config, args: &HistoryArgs) -> Result<ExitCode> {
 }
 
 pub async fn resume(config: Config) -> Result<ExitCode> {
-    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
+    let http = setup::http(&config)?;
     let journal = open_journal(&config)?;
     let unfinished: Vec<_> = journal
         .records()
@@ -234,6 +245,7 @@ pub async fn resume(config: Config) -> Result<ExitCode> {
             limits: setup::download_limits(&config),
             journal: Some(journal),
             config: None,
+            http: Some(http.clone()),
         },
     );
     let commands = unfinished
@@ -257,7 +269,7 @@ pub async fn resume(config: Config) -> Result<ExitCode> {
 }
 
 pub async fn doctor(config: &Config, args: &DoctorArgs) -> Result<ExitCode> {
-    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
+    let http = setup::http(config)?;
     let report = sora_core::doctor::run(
         config,
         &http,

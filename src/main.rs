@@ -130,7 +130,7 @@ async fn run_generate(mut config: Config, args: GenerateArgs) -> Result<ExitCode
     if let Some(variants) = args.variants {
         config.defaults.variants = Setting::new(variants, Source::Flag("--variants"));
     }
-    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
+    let http = setup::http(&config)?;
     let provider = setup::provider(&config, &http)?;
     let (size, seconds, variants) = setup::defaults_for(&config, provider.profile())?;
     let request = GenerationRequest {
@@ -146,7 +146,7 @@ async fn run_generate(mut config: Config, args: GenerateArgs) -> Result<ExitCode
         "{}",
         headless::describe_request(&request, provider.profile())
     );
-    let engine = commands::engine(&config, provider, args.upload, args.out)?;
+    let engine = commands::engine(&config, &http, provider, args.upload, args.out)?;
     let command = Command::Generate {
         key: headless::HEADLESS_JOB,
         request,
@@ -158,7 +158,7 @@ async fn run_generate(mut config: Config, args: GenerateArgs) -> Result<ExitCode
 /// `demo_note`: what the demo's simulator does on purpose, when it runs one.
 async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<ExitCode> {
     let demo = demo_note.is_some();
-    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
+    let http = setup::http(&config)?;
     let services = setup::services(&config, &http);
     let provider_description = match &services.provider {
         Some(p) => p.describe(),
@@ -213,6 +213,7 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             limits: setup::download_limits(&config),
             journal: Some(journal),
             config: Some(std::sync::Arc::new(config.clone())),
+            http: Some(http.clone()),
         },
     );
     // Returning (rather than exiting) lets the demo's simulator and journal dir clean up.

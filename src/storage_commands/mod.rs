@@ -40,8 +40,7 @@ async fn check_bucket_exists(storage: &StorageClient, bucket: &str, what: &str) 
 /// The storage client, once its key is known to be one that can manage Storage: an anon key
 /// would make the project look empty, so that is said before anything is asked.
 fn client(config: &Config) -> Result<StorageClient> {
-    let http = sora_core::http::client().map_err(anyhow::Error::msg)?;
-    let storage = setup::storage(config, &http)?;
+    let storage = setup::storage(config, &setup::http(config)?)?;
     storage.check_key()?;
     Ok(storage)
 }

@@ -92,6 +92,30 @@ impl SimProcess {
         Self { child, env }
     }
 
+    /// Inject a fault rule (`POST /__sim/faults`, JSON) into the running simulator, so a test
+    /// gets its fault on a given request rather than after a delay the machine's load can hide.
+    pub fn inject(&self, rule_json: &str) {
+        use std::io::{Read, Write};
+        let base = self.var("SUPABASE_URL");
+        let addr = base.trim_start_matches("http://").trim_end_matches('/');
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect to the simulator");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("read timeout");
+        write!(
+            stream,
+            "POST /__sim/faults HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{rule_json}",
+            rule_json.len()
+        )
+        .expect("send the fault rule");
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(
+            answer.starts_with("HTTP/1.1 2"),
+            "the simulator took the fault rule: {answer}"
+        );
+    }
+
     pub fn var(&self, name: &str) -> &str {
         self.env
             .iter()

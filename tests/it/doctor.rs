@@ -162,7 +162,7 @@ fn an_unknown_deployment_is_told_apart_from_a_wrong_api_family() {
         });
         let base = sim.var("AZURE_OPENAI_ENDPOINT");
         let client = sora_core::http::client().expect("http");
-        let status = client.post(format!("{base}/__sim/faults")).json(&rule).send().await.expect("inject").status();
+        let status = client.request(reqwest::Method::POST, format!("{base}/__sim/faults")).json(&rule).send().await.expect("inject").status();
         assert!(status.is_success());
     });
     let (ok, text) = doctor(&sandbox, &sim, &[], &[]);

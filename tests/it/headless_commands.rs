@@ -219,6 +219,47 @@ fn jobs_pages_with_after() {
     );
 }
 
+/// `[http]` in the config file is the policy every request follows: a service that accepts the
+/// connection and never answers ends `status` after the configured time to first byte, with a
+/// message that names the setting.
+#[test]
+fn the_config_files_http_section_bounds_a_silent_service() {
+    let sandbox = Sandbox::new();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        // Accept and hold every connection; answer nothing.
+        let mut held = Vec::new();
+        for connection in listener.incoming() {
+            held.push(connection);
+        }
+    });
+    let config = sandbox.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[http]\nfirst_byte_timeout_secs = 1\njson_deadline_secs = 2\n",
+    )
+    .expect("write config");
+    let started = std::time::Instant::now();
+    let output = sandbox
+        .command()
+        .arg("--config")
+        .arg(&config)
+        .args(["status", "task_1"])
+        .env("AZURE_OPENAI_ENDPOINT", format!("http://127.0.0.1:{port}"))
+        .env("AZURE_OPENAI_API_KEY", "test-key-not-real")
+        .output()
+        .expect("run sora-tui");
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("no answer within 1 s (http.first_byte_timeout_secs)"),
+        "{stderr}"
+    );
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+}
+
 #[test]
 fn escape_sequences_from_the_service_and_journal_are_shown_not_obeyed() {
     let sandbox = Sandbox::new();
@@ -598,7 +639,7 @@ fn sora_tui_sim_serves_content_as_soon_as_a_job_completes() {
     runtime.block_on(async {
         let client = sora_core::http::client().expect("client");
         let created: Value = client
-            .post(format!("{base}/videos"))
+            .request(reqwest::Method::POST, format!("{base}/videos"))
             .bearer_auth(&key)
             .json(&serde_json::json!({"model": "sora-2", "prompt": "a fox", "seconds": "4"}))
             .send()

@@ -20,12 +20,11 @@ fn run_generate(sandbox: &Sandbox, sim: &SimProcess, args: &[&str]) -> Output {
 #[test]
 fn generate_downloads_a_byte_identical_video_and_uploads_it() {
     let sandbox = Sandbox::new();
-    // Content answers 404 for 1.5 s after success: the first download attempt must fail and be retried.
     // Each status lasts 0.6 s against a 0.2 s poll, so no status can fall between two polls.
-    let sim = SimProcess::start(
-        &sandbox,
-        &["--status-step", "0.6", "--content-delay", "1.5"],
-    );
+    let sim = SimProcess::start(&sandbox, &["--status-step", "0.6", "--content-delay", "0"]);
+    // The first content request answers 404, as lagging content does: it must be retried. (A
+    // rule, not a delay, so a loaded machine cannot make the first attempt come too late.)
+    sim.inject(r#"{"target":{"route":"content"},"fault":{"kind":"status","code":404}}"#);
     let out_dir = sandbox.path().join("out");
     let output = run_generate(
         &sandbox,

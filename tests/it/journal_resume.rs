@@ -203,7 +203,7 @@ impl Harness {
     fn object_in_bucket(&self, job_id: &str) -> Option<u64> {
         self.runtime.block_on(async {
             let storage = sora_core::storage::StorageClient::new(
-                reqwest_client(),
+                sora_core::http::client().expect("http client"),
                 url::Url::parse(self.sim.var("SUPABASE_URL")).expect("url"),
                 sora_core::secret::Secret::new(self.sim.var("SUPABASE_SERVICE_ROLE_KEY")),
             );
@@ -219,8 +219,11 @@ impl Harness {
     }
 }
 
+/// A plain client for the test's own calls to the simulator.
 fn reqwest_client() -> reqwest::Client {
-    sora_core::http::client().expect("http client")
+    // Building sora-core's client installs the TLS provider a plain client needs.
+    let _ = sora_core::http::client();
+    reqwest::Client::new()
 }
 
 fn wait_for_line(lines: &mpsc::Receiver<String>, needle: &str) -> String {

@@ -271,7 +271,7 @@ fn demo_generates_downloads_and_uploads_in_a_real_terminal() {
         "the bucket view to list the upload",
         Duration::from_secs(20),
         |s| {
-            s.contains("output-videos/task_")
+            s.contains("uploaded output-videos/task_")
                 && s.lines().filter(|l| l.contains(&video_name)).count() >= 2
         },
     );

@@ -136,6 +136,8 @@ async fn client_download(url: &str, dir: &Path) -> Res<()> {
     Ok(())
 }
 
+// The baseline: a plain request, outside the request policy, read whole into memory.
+#[allow(clippy::disallowed_methods)]
 async fn client_buffered(url: &str) -> Res<()> {
     let http = sora_core::http::client()?;
     let body = http.get(url).send().await?.bytes().await?;

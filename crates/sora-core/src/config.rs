@@ -76,6 +76,8 @@ pub struct Config {
     pub supabase: SupabaseConfig,
     pub download: DownloadConfig,
     pub defaults: Defaults,
+    /// The request policy (`[http]`): timeouts, caps, redirects.
+    pub http: Setting<crate::http::HttpPolicy>,
     /// Where the journal (and its lock) live: `SORA_TUI_DATA_DIR`, else the platform data
     /// directory. `--demo` uses a directory of its own, so simulated jobs never mix with real ones.
     pub data_dir: Setting<PathBuf>,
@@ -165,6 +167,8 @@ struct FileConfig {
     download: FileDownload,
     #[serde(default)]
     defaults: FileDefaults,
+    #[serde(default)]
+    http: crate::http::HttpFile,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -625,6 +629,8 @@ impl Config {
                 Setting::new(v, from_file())
             });
 
+        let http = file.http.resolve(from_file())?;
+
         let data_dir = data_dir(env);
         Ok(Config {
             data_dir,
@@ -668,6 +674,7 @@ impl Config {
                 variants,
                 auto_upload,
             },
+            http,
         })
     }
 
@@ -1051,5 +1058,6 @@ mod tests {
         assert_eq!(cfg.azure.auth.value, AzureAuthMode::ApiKey);
         assert_eq!(cfg.download.retry_schedule.value, RetrySchedule::default());
         assert_eq!(cfg.defaults.size.value, Size::new(480, 480));
+        assert_eq!(cfg.http.value, crate::http::HttpPolicy::default());
     }
 }

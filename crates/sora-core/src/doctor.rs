@@ -6,6 +6,7 @@
 use std::time::{Duration, SystemTime};
 
 use crate::config::{Config, Setting};
+use crate::http::Http;
 use crate::providers::{Family, Provider, ProviderError};
 use crate::storage::{StorageClient, StorageError};
 
@@ -128,7 +129,7 @@ pub struct Options {
 const MAX_SKEW: Duration = Duration::from_secs(5 * 60);
 const STEP_TIMEOUT: Duration = Duration::from_secs(15);
 
-pub async fn run(config: &Config, http: &reqwest::Client, options: Options) -> Report {
+pub async fn run(config: &Config, http: &Http, options: Options) -> Report {
     let mut report = Report {
         settings: settings(config),
         checks: Vec::new(),
@@ -367,11 +368,7 @@ pub fn content_trap(given: &str) -> Option<String> {
 }
 
 /// DNS, then TCP/TLS and one HTTP answer. Returns the check and the server's `Date` header.
-async fn reachability(
-    name: &str,
-    url: &url::Url,
-    http: &reqwest::Client,
-) -> (Check, Option<String>) {
+async fn reachability(name: &str, url: &url::Url, http: &Http) -> (Check, Option<String>) {
     let Some(host) = url.host_str() else {
         return (
             Check::fail(name, format!("{url} has no host"), "fix the URL"),
@@ -405,7 +402,8 @@ async fn reachability(
             );
         }
     }
-    match tokio::time::timeout(STEP_TIMEOUT, http.get(url.clone()).send()).await {
+    let answer = http.send(http.get(url.clone()), crate::http::Call::Json);
+    match tokio::time::timeout(STEP_TIMEOUT, answer).await {
         Ok(Ok(response)) => {
             let date = crate::http::header_text(response.headers(), "date");
             let tls = if url.scheme() == "https" {
@@ -426,7 +424,7 @@ async fn reachability(
             )
         }
         Ok(Err(e)) => {
-            let text = crate::http::error_chain(&e);
+            let text = e.to_string();
             let lower = text.to_ascii_lowercase();
             let fix = if lower.contains("certificate")
                 || lower.contains("tls")

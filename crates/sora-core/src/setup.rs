@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::config::{AzureAuthMode, Config, ConfigError, Setting, Source};
 use crate::engine::{EngineSettings, Services};
+use crate::http::{Http, HttpError};
 use crate::providers::auth::{Auth, AzCliToken};
 use crate::providers::azure_sora::AzureSoraClient;
 use crate::providers::videos_v1::VideosV1Client;
@@ -63,8 +64,13 @@ fn azure_auth(config: &Config) -> Result<Auth, ConfigError> {
     }
 }
 
+/// The one HTTP client of the process, under the configured request policy (`[http]`).
+pub fn http(config: &Config) -> Result<Http, HttpError> {
+    Http::new(config.http.value.clone())
+}
+
 /// The video provider, or a message naming what is missing.
-pub fn provider(config: &Config, http: &reqwest::Client) -> Result<Provider, ConfigError> {
+pub fn provider(config: &Config, http: &Http) -> Result<Provider, ConfigError> {
     let profile = profile(config)?;
     let azure_endpoint = || {
         config.azure.endpoint.as_ref().ok_or(ConfigError::Missing {
@@ -118,7 +124,7 @@ pub fn provider(config: &Config, http: &reqwest::Client) -> Result<Provider, Con
 }
 
 /// The storage client, or a message naming what is missing.
-pub fn storage(config: &Config, http: &reqwest::Client) -> Result<StorageClient, ConfigError> {
+pub fn storage(config: &Config, http: &Http) -> Result<StorageClient, ConfigError> {
     let url = config.supabase.url.as_ref().ok_or(ConfigError::Missing {
         key: "supabase.url",
         how: "Set SUPABASE_URL to your project URL (e.g. https://abcdefghijklmnop.supabase.co) or put `url` under [supabase] in the config file.",
@@ -140,7 +146,7 @@ pub fn storage(config: &Config, http: &reqwest::Client) -> Result<StorageClient,
 
 /// Services for the dashboard: whatever is configured; what is missing is reported by the
 /// panel that needs it instead of stopping the whole app.
-pub fn services(config: &Config, http: &reqwest::Client) -> Services {
+pub fn services(config: &Config, http: &Http) -> Services {
     Services {
         provider: provider(config, http).ok(),
         storage: storage(config, http).ok(),

@@ -132,6 +132,10 @@ pub struct SimConfig {
     /// Keep Storage's buckets and objects in this directory and reload them on start
     /// (`sora-tui sim --data DIR`); `None` keeps everything in memory.
     pub data_dir: Option<std::path::PathBuf>,
+    /// The `X-Forwarded-Proto` a gateway in front of Storage sets, as in Supabase's self-host
+    /// setup; `Some("https")` is a gateway that terminates TLS, so the resumable endpoint hands
+    /// out `https://` upload URLs whatever the client spoke. `None`: the request's own header.
+    pub gateway_forwarded_proto: Option<String>,
     /// Full (`200`) content and Storage downloads carry checksums of the whole file
     /// (`Repr-Digest: sha-256=…` and `Content-MD5`), as storage behind a CDN often adds. Off by
     /// default: the video services document none, so a client must not need them.
@@ -165,6 +169,7 @@ impl Default for SimConfig {
             ],
             faults: Vec::new(),
             data_dir: None,
+            gateway_forwarded_proto: None,
             content_digests: false,
             list_lag: Duration::ZERO,
         }

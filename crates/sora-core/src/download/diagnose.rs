@@ -9,6 +9,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use url::Url;
 
 use crate::engine::{Attempt, AttemptOutcome, DownloadKey, EngineEvent};
+use crate::http::{Call, Http};
 use crate::providers::ContentRequest;
 
 /// Field names that may hold a download location.
@@ -79,7 +80,7 @@ pub fn find_url_fields(doc: &Value) -> Vec<(String, String)> {
 
 /// Run the diagnostic requests (numbered from `first_number`) and return the URLs found.
 pub async fn run(
-    http: &reqwest::Client,
+    http: &Http,
     key: &DownloadKey,
     request: &ContentRequest,
     job_id: Option<&str>,
@@ -93,10 +94,12 @@ pub async fn run(
     {
         let started_at = SystemTime::now();
         let clock = Instant::now();
+        // Same origin as the content URL, so its credentials may go along.
         let answer = http
-            .get(url.clone())
-            .headers(request.headers.clone())
-            .send()
+            .send(
+                http.get(url.clone()).headers(request.headers.clone()),
+                Call::Json,
+            )
             .await;
         let mut record = Attempt {
             key: key.clone(),
@@ -115,17 +118,18 @@ pub async fn run(
         };
         match answer {
             Err(e) => {
-                record.detail = format!(
-                    "diagnostic: re-fetch of the {what} failed: {}",
-                    crate::http::error_chain(&e)
-                );
+                record.detail = format!("diagnostic: re-fetch of the {what} failed: {e}");
             }
             Ok(response) => {
                 let status = response.status();
                 record.status = Some(status.as_u16());
                 record.headers = super::useful_headers(response.headers());
                 record.request_id = crate::http::request_id(response.headers());
-                let body = response.bytes().await.unwrap_or_default();
+                let body = if status.is_success() {
+                    response.json_body().await.unwrap_or_default()
+                } else {
+                    response.error_body().await
+                };
                 record.bytes = body.len() as u64;
                 record.duration = clock.elapsed();
                 let doc: Option<Value> = serde_json::from_slice(&body).ok();

@@ -33,6 +33,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::{Attempt, AttemptOutcome, DownloadKey, EngineEvent};
+use crate::http::{Call, Direction, Http, Pace};
 use crate::providers::ContentRequest;
 use crate::providers::error::parse_retry_after;
 
@@ -154,7 +155,7 @@ pub fn useful_headers(headers: &HeaderMap) -> Vec<(String, String)> {
 
 /// Fetch `spec` with retries on `schedule`, reporting every attempt on `events`.
 pub async fn download(
-    http: &reqwest::Client,
+    http: &Http,
     spec: &DownloadSpec,
     schedule: &RetrySchedule,
     events: &UnboundedSender<EngineEvent>,
@@ -188,7 +189,7 @@ struct Seen {
 
 /// [`download`] with explicit transfer options.
 pub async fn download_with(
-    http: &reqwest::Client,
+    http: &Http,
     spec: &DownloadSpec,
     schedule: &RetrySchedule,
     options: &DownloadOptions,
@@ -350,29 +351,10 @@ enum AttemptError {
     Disk(DownloadError),
 }
 
-/// At most this much of an error body is read (an error page is small; a wrong route could
-/// stream anything).
-const ERROR_BODY_MAX: usize = 16 * 1024;
-
-async fn error_excerpt(response: reqwest::Response) -> Vec<u8> {
-    let mut body = Vec::new();
-    let mut stream = response.bytes_stream();
-    while let Ok(Some(Ok(chunk))) =
-        tokio::time::timeout(Duration::from_secs(10), stream.next()).await
-    {
-        let room = ERROR_BODY_MAX.saturating_sub(body.len());
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() >= ERROR_BODY_MAX {
-            break;
-        }
-    }
-    body
-}
-
 /// One GET: stream a 2xx body into the partial file (appending when the server continues a
 /// partial), verify it, rename it into place.
 async fn attempt(
-    http: &reqwest::Client,
+    http: &Http,
     spec: &DownloadSpec,
     options: &DownloadOptions,
     events: &UnboundedSender<EngineEvent>,
@@ -398,10 +380,12 @@ async fn attempt(
             .header(reqwest::header::IF_RANGE, s.validator.as_str());
     }
     let saved_digest = saved.and_then(|s| s.digest);
-    let response = request
-        .send()
+    // The policy bounds the wait for the answer (time to first byte) and follows redirects; one
+    // to another origin (a CDN) carries none of the service's keys.
+    let response = http
+        .send(request, Call::Transfer)
         .await
-        .map_err(|e| AttemptError::Network(crate::http::error_chain(&e)))?;
+        .map_err(|e| AttemptError::Network(e.to_string()))?;
     let status = response.status().as_u16();
     seen.status = Some(status);
     seen.headers = useful_headers(response.headers());
@@ -410,13 +394,13 @@ async fn attempt(
     if !response.status().is_success() && status != 416 {
         let retry_after = crate::http::header_text(response.headers(), "retry-after")
             .and_then(|v| parse_retry_after(&v, SystemTime::now()));
-        let body = error_excerpt(response).await;
+        let body = response.error_body().await;
         seen.bytes = body.len() as u64;
         let api = crate::providers::ApiError::from_body(status, &body);
         return Err(AttemptError::Http {
             status,
             retry_after,
-            body: api.message,
+            body: http.policy().screen_text(&api.message),
         });
     }
     let decision = resume::decide(
@@ -481,7 +465,9 @@ async fn attempt(
     let file = file.into_std().await;
     let (mut feeder, handle) = writer::spawn(file, written, options.write_buffer, options.sync);
     seen.writer = Some(handle);
-    let mut stream = response.bytes_stream();
+    let mut stream = response.into_inner().bytes_stream();
+    // A trickle (a byte every few seconds) never stalls: the minimum rate ends it.
+    let mut pace = Pace::new(http.policy(), tokio::time::Instant::now(), 0);
     let mut head: Vec<u8> = Vec::with_capacity(HEAD_LEN);
     let mut head_checked = !from_start;
     let mut last_progress = Instant::now();
@@ -526,7 +512,7 @@ async fn attempt(
             Some(Err(Broke::Http(e))) => {
                 break Some(format!(
                     "connection broke after {written} bytes: {}",
-                    crate::http::error_chain(&e)
+                    crate::http::error_chain(&e.without_url())
                 ));
             }
             Some(Ok(c)) => c,
@@ -552,6 +538,10 @@ async fn attempt(
         }
         written += len;
         seen.bytes += len;
+        let now = tokio::time::Instant::now();
+        if let Err(slow) = pace.check(now, seen.bytes, Direction::Answer) {
+            break Some(format!("{slow}; {written} bytes so far"));
+        }
         if last_progress.elapsed() >= options.progress_every {
             last_progress = Instant::now();
             let _ = events.send(EngineEvent::DownloadProgress {

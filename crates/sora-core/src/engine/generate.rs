@@ -516,7 +516,7 @@ fn intent_entry(
 /// URL keeps answering 404 before expiry, run the diagnostics and try what they find.
 async fn fetch_in_slot(
     ctx: &Ctx,
-    http: &reqwest::Client,
+    http: &crate::http::Http,
     spec: &DownloadSpec,
     job_id: &str,
     token: &tokio_util::sync::CancellationToken,

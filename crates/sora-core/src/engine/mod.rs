@@ -91,6 +91,9 @@ pub struct EngineExtras {
     pub journal: Option<Arc<Journal>>,
     /// The configuration, for the doctor.
     pub config: Option<Arc<crate::config::Config>>,
+    /// The process's HTTP client (its pool and policy); `None` builds one with the default
+    /// policy.
+    pub http: Option<crate::http::Http>,
 }
 
 /// The services the engine talks to; either may be missing (not configured).
@@ -106,7 +109,7 @@ struct Ctx {
     settings: EngineSettings,
     events: UnboundedSender<EngineEvent>,
     cancel: CancellationToken,
-    http: Result<reqwest::Client, String>,
+    http: Result<crate::http::Http, String>,
     /// Service job ids by local key, so an upload can be filed under its job.
     job_ids: Mutex<HashMap<JobKey, String>>,
     /// Where every job is recorded, when the front end keeps a journal.
@@ -309,14 +312,19 @@ impl Engine {
             limits,
             journal,
             config,
+            http,
         } = extras;
+        let http = match http {
+            Some(http) => Ok(http),
+            None => crate::http::client().map_err(|e| e.to_string()),
+        };
         Self {
             ctx: Arc::new(Ctx {
                 services,
                 settings,
                 events,
                 cancel: CancellationToken::new(),
-                http: crate::http::client(),
+                http,
                 job_ids: Mutex::new(HashMap::new()),
                 journal,
                 config,

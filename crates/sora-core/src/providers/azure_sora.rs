@@ -15,12 +15,13 @@ use super::{
     ContentRequest, ContentVariant, GenerationRequest, Job, JobPage, JobStatus, ModelProfile,
     Output, ProviderError, Size,
 };
+use crate::http::Http;
 
 const SERVICE: &str = "Azure OpenAI (Sora)";
 
 #[derive(Debug, Clone)]
 pub struct AzureSoraClient {
-    http: reqwest::Client,
+    http: Http,
     /// Resource base, e.g. `https://my-resource.openai.azure.com` (no trailing slash).
     base: Url,
     deployment: String,
@@ -31,7 +32,7 @@ pub struct AzureSoraClient {
 
 impl AzureSoraClient {
     pub fn new(
-        http: reqwest::Client,
+        http: Http,
         base: Url,
         deployment: impl Into<String>,
         api_version: impl Into<String>,
@@ -122,7 +123,7 @@ impl AzureSoraClient {
                 builder.multipart(form)
             }
         };
-        let answer = wire::send(SERVICE, builder, &url).await?;
+        let answer = wire::send(&self.http, SERVICE, builder, &url).await?;
         parse_job(&answer.body)
     }
 
@@ -133,15 +134,25 @@ impl AzureSoraClient {
             return self.get_generation(job_id).await;
         }
         let url = self.url(&["jobs", job_id])?;
-        let answer =
-            wire::send(SERVICE, self.request(Method::GET, url.clone()).await?, &url).await?;
+        let answer = wire::send(
+            &self.http,
+            SERVICE,
+            self.request(Method::GET, url.clone()).await?,
+            &url,
+        )
+        .await?;
         parse_job(&answer.body)
     }
 
     async fn get_generation(&self, generation_id: &str) -> Result<Job, ProviderError> {
         let url = self.url(&[generation_id])?;
-        let answer =
-            wire::send(SERVICE, self.request(Method::GET, url.clone()).await?, &url).await?;
+        let answer = wire::send(
+            &self.http,
+            SERVICE,
+            self.request(Method::GET, url.clone()).await?,
+            &url,
+        )
+        .await?;
         let g: WireGenerationMeta = wire::decode(SERVICE, &answer.body)?;
         let created_at = g.created_at.and_then(unix_time);
         Ok(Job {
@@ -178,14 +189,20 @@ impl AzureSoraClient {
         if let Some(after) = after {
             url.query_pairs_mut().append_pair("after", after);
         }
-        let answer =
-            wire::send(SERVICE, self.request(Method::GET, url.clone()).await?, &url).await?;
+        let answer = wire::send(
+            &self.http,
+            SERVICE,
+            self.request(Method::GET, url.clone()).await?,
+            &url,
+        )
+        .await?;
         parse_job_list(&answer.body)
     }
 
     pub async fn delete_job(&self, job_id: &str) -> Result<(), ProviderError> {
         let url = self.url(&["jobs", job_id])?;
         wire::send(
+            &self.http,
             SERVICE,
             self.request(Method::DELETE, url.clone()).await?,
             &url,

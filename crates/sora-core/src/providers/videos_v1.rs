@@ -13,13 +13,14 @@ use super::{
     ContentRequest, ContentVariant, Family, GenerationRequest, Job, JobPage, JobStatus,
     ModelProfile, Output, ProviderError, Size,
 };
+use crate::http::Http;
 
 /// The default OpenAI API base.
 pub const OPENAI_BASE: &str = "https://api.openai.com/v1";
 
 #[derive(Debug, Clone)]
 pub struct VideosV1Client {
-    http: reqwest::Client,
+    http: Http,
     family: Family,
     /// The API base ending in `/v1` (`.../openai/v1` on Azure).
     base: Url,
@@ -32,7 +33,7 @@ pub struct VideosV1Client {
 impl VideosV1Client {
     /// Azure OpenAI v1 API of a resource: `{resource}/openai/v1`.
     pub fn azure(
-        http: reqwest::Client,
+        http: Http,
         resource: &Url,
         deployment: impl Into<String>,
         auth: Auth,
@@ -51,7 +52,7 @@ impl VideosV1Client {
 
     /// OpenAI's API (or a compatible base, e.g. a proxy), with a bearer key.
     pub fn openai(
-        http: reqwest::Client,
+        http: Http,
         base: Url,
         model: impl Into<String>,
         auth: Auth,
@@ -136,13 +137,14 @@ impl VideosV1Client {
                 )
             }
         };
-        let answer = wire::send(self.service(), builder, &url).await?;
+        let answer = wire::send(&self.http, self.service(), builder, &url).await?;
         self.parse_video(&answer.body, answer.poll_after())
     }
 
     pub async fn get(&self, id: &str) -> Result<Job, ProviderError> {
         let url = self.url(&[id])?;
         let answer = wire::send(
+            &self.http,
             self.service(),
             self.request(Method::GET, url.clone()).await?,
             &url,
@@ -161,6 +163,7 @@ impl VideosV1Client {
             url.query_pairs_mut().append_pair("after", after);
         }
         let answer = wire::send(
+            &self.http,
             self.service(),
             self.request(Method::GET, url.clone()).await?,
             &url,
@@ -177,6 +180,7 @@ impl VideosV1Client {
     pub async fn delete(&self, id: &str) -> Result<(), ProviderError> {
         let url = self.url(&[id])?;
         let answer = wire::send(
+            &self.http,
             self.service(),
             self.request(Method::DELETE, url.clone()).await?,
             &url,
@@ -200,7 +204,7 @@ impl VideosV1Client {
             .request(Method::POST, url.clone())
             .await?
             .json(&serde_json::json!({ "prompt": prompt }));
-        let answer = wire::send(self.service(), builder, &url).await?;
+        let answer = wire::send(&self.http, self.service(), builder, &url).await?;
         self.parse_video(&answer.body, answer.poll_after())
     }
 

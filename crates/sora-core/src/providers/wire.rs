@@ -8,31 +8,7 @@ use reqwest::header::HeaderMap;
 use url::Url;
 
 use super::error::{ApiError, ProviderError, body_excerpt, parse_retry_after};
-
-/// Longest wait for a whole JSON answer (create, poll, list, delete).
-pub const API_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The largest JSON answer read: a wrong endpoint streaming a large file must not fill memory.
-const MAX_BODY: usize = 8 * 1024 * 1024;
-
-/// The body, cut at `max` bytes (enough for any job, list or error answer).
-async fn read_capped(
-    response: reqwest::Response,
-    max: usize,
-) -> Result<bytes::Bytes, reqwest::Error> {
-    use futures_util::StreamExt;
-    let mut stream = response.bytes_stream();
-    let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk?;
-        let room = max.saturating_sub(body.len());
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() >= max {
-            break;
-        }
-    }
-    Ok(body.freeze())
-}
+use crate::http::{Call, Http, HttpError};
 
 /// A successful answer's headers and body.
 pub struct Answer {
@@ -49,27 +25,37 @@ impl Answer {
     }
 }
 
-/// Send, and turn any non-2xx answer into an [`ApiError`]. Any 2xx is success: the Azure spec
-/// says 200 for create where the live service answers 201.
+/// Send under the policy's JSON rules (one deadline, a capped answer), and turn any non-2xx
+/// answer into an [`ApiError`]. Any 2xx is success: the Azure spec says 200 for create where the
+/// live service answers 201.
 pub async fn send(
+    http: &Http,
     service: &str,
     request: RequestBuilder,
     url: &Url,
 ) -> Result<Answer, ProviderError> {
-    let network = |e: reqwest::Error| ProviderError::Network {
-        service: service.into(),
-        url: crate::http::redact_url(url),
-        reason: crate::http::error_chain(&e),
+    let failed = |e: HttpError| match e {
+        HttpError::TooLarge { .. } => ProviderError::Decode {
+            service: service.into(),
+            reason: e.to_string(),
+            excerpt: String::new(),
+        },
+        e => ProviderError::Network {
+            service: service.into(),
+            url: crate::http::redact_url(url),
+            reason: e.to_string(),
+        },
     };
-    // JSON calls are small: a server that accepts and then goes quiet must not hang a job.
-    let response = request.timeout(API_TIMEOUT).send().await.map_err(network)?;
+    let response = http.send(request, Call::Json).await.map_err(failed)?;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = read_capped(response, MAX_BODY).await.map_err(network)?;
     if status.is_success() {
+        let body = response.json_body().await.map_err(failed)?;
         return Ok(Answer { headers, body });
     }
+    let body = response.error_body().await;
     let mut error = ApiError::from_body(status.as_u16(), &body);
+    error.message = http.policy().screen_text(&error.message);
     error.request_id = crate::http::request_id(&headers);
     error.retry_after = crate::http::header_text(&headers, "retry-after")
         .and_then(|v| parse_retry_after(&v, SystemTime::now()))

@@ -30,7 +30,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, RequestBuilder};
 use url::Url;
 
-use crate::http::error_chain;
+use crate::http::{Call, Http, HttpError};
 use crate::providers::error::body_excerpt;
 use crate::secret::Secret;
 
@@ -244,7 +244,7 @@ fn symlink_hint(e: &std::io::Error) -> &'static str {
 
 #[derive(Debug, Clone)]
 pub struct StorageClient {
-    http: reqwest::Client,
+    http: Http,
     /// The project URL, e.g. `https://abc.supabase.co`.
     base: Url,
     key: Secret,
@@ -257,7 +257,7 @@ pub struct StorageClient {
 }
 
 impl StorageClient {
-    pub fn new(http: reqwest::Client, base: Url, key: Secret) -> Self {
+    pub fn new(http: Http, base: Url, key: Secret) -> Self {
         Self {
             http,
             base,
@@ -386,26 +386,40 @@ impl StorageClient {
         self.http.request(method, url).headers(self.auth_headers())
     }
 
+    /// A JSON exchange under the policy: the answer's body, or the error it stands for.
     async fn send(&self, request: RequestBuilder, url: &Url) -> Result<bytes::Bytes, StorageError> {
-        let response = request.send().await.map_err(|e| StorageError::Network {
-            url: crate::http::redact_url(url),
-            reason: error_chain(&e),
-        })?;
+        self.send_as(request, url, Call::Json).await
+    }
+
+    async fn send_as(
+        &self,
+        request: RequestBuilder,
+        url: &Url,
+        call: Call,
+    ) -> Result<bytes::Bytes, StorageError> {
+        let response = self
+            .http
+            .send(request, call)
+            .await
+            .map_err(|e| Self::network(url, &e))?;
         let status = response.status();
-        let body = response.bytes().await.map_err(|e| StorageError::Network {
-            url: crate::http::redact_url(url),
-            reason: error_chain(&e),
-        })?;
         if status.is_success() {
-            Ok(body)
+            response.json_body().await.map_err(|e| match e {
+                HttpError::TooLarge { .. } => StorageError::Decode {
+                    reason: e.to_string(),
+                    excerpt: String::new(),
+                },
+                e => Self::network(url, &e),
+            })
         } else {
-            Err(self.api_error(status.as_u16(), &body))
+            Err(self.api_error(status.as_u16(), &response.error_body().await))
         }
     }
 
     /// An error answer, with the key described when the key was the problem.
     fn api_error(&self, http_status: u16, body: &[u8]) -> StorageError {
         let mut error = StorageApiError::from_body(http_status, body);
+        error.message = self.http.policy().screen_text(&error.message);
         let status = error.status();
         if status == 401
             || status == 403
@@ -417,10 +431,10 @@ impl StorageClient {
         StorageError::Api(Box::new(error))
     }
 
-    fn network(url: &Url, e: &reqwest::Error) -> StorageError {
+    fn network(url: &Url, e: &HttpError) -> StorageError {
         StorageError::Network {
             url: crate::http::redact_url(url),
-            reason: error_chain(e),
+            reason: e.to_string(),
         }
     }
 
@@ -473,14 +487,15 @@ impl StorageClient {
         let handle = tokio::fs::File::open(file).await.map_err(file_err)?;
         let len = handle.metadata().await.map_err(file_err)?.len();
         let stream = tokio_util::io::ReaderStream::with_capacity(handle, 256 * 1024);
+        let (body, progress) = crate::http::upload_body(stream, len);
         let request = self
             .request(Method::POST, url.clone())
             .header("content-type", content_type)
             .header("content-length", len)
             .header("cache-control", "max-age=3600")
             .header("x-upsert", if upsert { "true" } else { "false" })
-            .body(reqwest::Body::wrap_stream(stream));
-        let body = self.send(request, &url).await?;
+            .body(body);
+        let body = self.send_as(request, &url, Call::Upload(progress)).await?;
         Self::decode(&body)
     }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 
 use super::{Bucket, ObjectEntry, StorageClient, StorageError, UploadAnswer};
+use crate::http::Call;
 
 /// The columns `POST /object/list` sorts by (the server has no size column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -161,14 +162,13 @@ impl StorageClient {
             });
         }
         let response = self
-            .request(Method::GET, url.clone())
-            .send()
+            .http
+            .send(self.request(Method::GET, url.clone()), Call::Transfer)
             .await
             .map_err(|e| Self::network(&url, &e))?;
         let status = response.status();
         if !status.is_success() {
-            let body = response.bytes().await.unwrap_or_default();
-            return Err(self.api_error(status.as_u16(), &body));
+            return Err(self.api_error(status.as_u16(), &response.error_body().await));
         }
         let partial = out.with_extension(match out.extension() {
             Some(ext) => format!("{}.partial", ext.to_string_lossy()),
@@ -193,11 +193,10 @@ impl StorageClient {
 
     /// The answer's body into `partial`, synced to disk.
     async fn write_body(
-        response: reqwest::Response,
+        mut response: crate::http::Response,
         url: &url::Url,
         partial: &Path,
     ) -> Result<u64, StorageError> {
-        use futures_util::StreamExt;
         let write_err = |source| StorageError::Write {
             path: partial.display().to_string(),
             source,
@@ -212,9 +211,7 @@ impl StorageClient {
             .await
             .map_err(write_err)?;
         let mut written = 0u64;
-        let mut stream = response.bytes_stream();
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| Self::network(url, &e))?;
+        while let Some(chunk) = response.chunk().await.map_err(|e| Self::network(url, &e))? {
             file.write_all(&chunk).await.map_err(write_err)?;
             written += chunk.len() as u64;
         }

@@ -23,6 +23,7 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use url::Url;
 
 use super::{StorageClient, StorageError};
+use crate::http::Call;
 
 /// Supabase's clients send 6 MiB chunks.
 pub const TUS_CHUNK: u64 = 6 * 1024 * 1024;
@@ -69,7 +70,7 @@ pub fn sidecar_path(file: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn header_u64(response: &reqwest::Response, name: &str) -> Option<u64> {
+fn header_u64(response: &crate::http::Response, name: &str) -> Option<u64> {
     response
         .headers()
         .get(name)
@@ -248,11 +249,13 @@ impl StorageClient {
         .map(|(k, v)| format!("{k} {}", STANDARD.encode(v)))
         .collect::<Vec<_>>()
         .join(",");
-        let response = self
+        let request = self
             .tus_request(Method::POST, endpoint.clone(), upload.upsert)
             .header("upload-length", size)
-            .header("upload-metadata", metadata)
-            .send()
+            .header("upload-metadata", metadata);
+        let response = self
+            .http
+            .send(request, Call::Json)
             .await
             .map_err(|e| Self::network(&endpoint, &e))?;
         let status = response.status();
@@ -262,8 +265,7 @@ impl StorageClient {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         if status.as_u16() != 201 {
-            let body = response.bytes().await.unwrap_or_default();
-            return Err(self.tus_error(status.as_u16(), &body));
+            return Err(self.tus_error(status.as_u16(), &response.error_body().await));
         }
         let location = location.ok_or_else(|| StorageError::Decode {
             reason: "201 without a Location header".into(),
@@ -297,8 +299,11 @@ impl StorageClient {
     /// `HEAD` → the server's offset; `None` when the upload is gone (404/410).
     async fn tus_offset(&self, url: &Url, upsert: bool) -> Result<Option<u64>, StorageError> {
         let response = self
-            .tus_request(Method::HEAD, url.clone(), upsert)
-            .send()
+            .http
+            .send(
+                self.tus_request(Method::HEAD, url.clone(), upsert),
+                Call::Json,
+            )
             .await
             .map_err(|e| Self::network(url, &e))?;
         let status = response.status().as_u16();
@@ -331,19 +336,21 @@ impl StorageClient {
             .map_err(file_err)?;
         let len = self.tus_chunk.min(size - offset);
         let stream = tokio_util::io::ReaderStream::with_capacity(handle.take(len), 256 * 1024);
-        let response = self
+        let (body, progress) = crate::http::upload_body(stream, len);
+        let request = self
             .tus_request(Method::PATCH, url.clone(), upsert)
             .header("upload-offset", offset)
             .header("content-type", "application/offset+octet-stream")
             .header("content-length", len)
-            .body(reqwest::Body::wrap_stream(stream))
-            .send()
+            .body(body);
+        let response = self
+            .http
+            .send(request, Call::Upload(progress))
             .await
             .map_err(|e| Self::network(url, &e))?;
         let status = response.status().as_u16();
         if status != 204 && status != 200 {
-            let body = response.bytes().await.unwrap_or_default();
-            return Err(self.tus_error(status, &body));
+            return Err(self.tus_error(status, &response.error_body().await));
         }
         header_u64(&response, "upload-offset").ok_or_else(|| StorageError::Decode {
             reason: "PATCH answer without Upload-Offset".into(),

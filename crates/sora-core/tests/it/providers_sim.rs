@@ -32,7 +32,7 @@ fn url(text: &str) -> url::Url {
     url::Url::parse(text).expect("url")
 }
 
-fn http() -> reqwest::Client {
+fn http() -> sora_core::http::Http {
     sora_core::http::client().expect("http client")
 }
 

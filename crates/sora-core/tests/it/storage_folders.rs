@@ -8,46 +8,41 @@ use sora_core::storage::{Route, StorageClient, StorageError, Transfer};
 use sora_sim::{SimConfig, SimHandle};
 
 async fn start() -> (SimHandle, SimConfig) {
-    let config = SimConfig::default();
+    start_with(SimConfig::default()).await
+}
+
+async fn start_with(config: SimConfig) -> (SimHandle, SimConfig) {
     let handle = sora_sim::start(config.clone(), ([127, 0, 0, 1], 0).into())
         .await
         .expect("sim starts");
     (handle, config)
 }
 
-fn client(handle: &SimHandle, config: &SimConfig, http: reqwest::Client) -> StorageClient {
+fn client(handle: &SimHandle, config: &SimConfig) -> StorageClient {
     StorageClient::new(
-        http,
+        sora_core::http::client().expect("http"),
         url::Url::parse(&handle.base_url()).expect("base"),
         Secret::new(&config.supabase_key),
     )
+}
+
+/// Storage behind a gateway that terminates TLS: it forwards `X-Forwarded-Proto: https`.
+async fn behind_tls_gateway() -> (SimHandle, SimConfig) {
+    start_with(SimConfig {
+        gateway_forwarded_proto: Some("https".into()),
+        ..SimConfig::default()
+    })
+    .await
 }
 
 fn pattern(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 17 % 251) as u8).collect()
 }
 
-/// An HTTP client whose requests reach Storage the way a TLS-terminating gateway forwards
-/// them: with `X-Forwarded-Proto: https`.
-fn behind_tls_gateway() -> reqwest::Client {
-    // Installs the TLS provider every client needs.
-    let _ = sora_core::http::client();
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        "x-forwarded-proto",
-        reqwest::header::HeaderValue::from_static("https"),
-    );
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .no_proxy()
-        .build()
-        .expect("client")
-}
-
 #[tokio::test]
 async fn an_https_upload_url_for_an_http_server_falls_back_to_a_standard_upload() {
-    let (handle, config) = start().await;
-    let storage = client(&handle, &config, behind_tls_gateway()).with_resumable_threshold(1024);
+    let (handle, config) = behind_tls_gateway().await;
+    let storage = client(&handle, &config).with_resumable_threshold(1024);
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("clip.mp4");
     let bytes = pattern(20 * 1024);
@@ -94,8 +89,8 @@ async fn an_https_upload_url_for_an_http_server_falls_back_to_a_standard_upload(
 
 #[tokio::test]
 async fn an_https_upload_url_for_a_file_too_big_for_a_standard_upload_says_what_to_do() {
-    let (handle, config) = start().await;
-    let storage = client(&handle, &config, behind_tls_gateway()).with_resumable_threshold(1024);
+    let (handle, config) = behind_tls_gateway().await;
+    let storage = client(&handle, &config).with_resumable_threshold(1024);
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("huge.mp4");
     let handle_file = std::fs::File::create(&file).expect("create");
@@ -131,7 +126,7 @@ async fn an_https_upload_url_for_a_file_too_big_for_a_standard_upload_says_what_
 #[tokio::test]
 async fn a_move_onto_an_existing_object_says_a_move_cannot_overwrite() {
     let (handle, config) = start().await;
-    let storage = client(&handle, &config, sora_core::http::client().expect("http"));
+    let storage = client(&handle, &config);
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("a.mp4");
     std::fs::write(&file, pattern(100)).expect("write");
@@ -156,7 +151,7 @@ async fn a_move_onto_an_existing_object_says_a_move_cannot_overwrite() {
 #[tokio::test]
 async fn a_folder_walks_counts_and_moves_across_buckets_with_its_markers() {
     let (handle, config) = start().await;
-    let storage = client(&handle, &config, sora_core::http::client().expect("http"));
+    let storage = client(&handle, &config);
     handle.seed_objects("output-videos", "job/a", 1200);
     handle.seed_objects("output-videos", "job/a/b", 30);
     handle.seed_objects("output-videos", "jobs-other", 5);

@@ -176,7 +176,12 @@ pub(super) fn create(sim: &Sim, request: &SimRequest) -> Response {
             .map(str::trim)
             .filter(|v| !v.is_empty())
     };
-    let proto = forwarded("x-forwarded-proto").unwrap_or("http");
+    let proto = sim
+        .config
+        .gateway_forwarded_proto
+        .as_deref()
+        .or_else(|| forwarded("x-forwarded-proto"))
+        .unwrap_or("http");
     let host = forwarded("x-forwarded-host")
         .or_else(|| request.header("host"))
         .unwrap_or("127.0.0.1");

@@ -1,5 +1,7 @@
-//! Small HTTP helpers shared by the clients.
+//! Text about requests that is safe to show: URLs without credentials, error chains on one line,
+//! service text shortened for the screen and the journal, and known secrets masked.
 
+use reqwest::header::HeaderMap;
 use url::Url;
 
 /// The URL as it may be shown or logged: user info masked (`https://user:***@host`; a user
@@ -41,25 +43,6 @@ pub fn redact_url(url: &Url) -> String {
     u.to_string()
 }
 
-use std::time::Duration;
-
-use reqwest::header::HeaderMap;
-
-/// How long to wait for a TCP/TLS connection before calling the endpoint unreachable.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-
-/// The HTTP client every engine component shares (one connection pool). TLS uses rustls with
-/// the ring provider, installed here once, so no C toolchain heavier than ring's is needed.
-pub fn client() -> Result<reqwest::Client, String> {
-    // Installing twice is harmless: the second call returns Err and the first provider stays.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .user_agent(concat!("sora-tui/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| format!("cannot set up the HTTP client (TLS): {e}"))
-}
-
 /// The request id a service attached to an answer, if any.
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
     [
@@ -97,9 +80,60 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// `text` on one line and at most `max_chars` characters (then `…`): what a service said, as the
+/// screen and the journal show it. The whole text goes to the log only.
+pub fn short_text(text: &str, max_chars: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > max_chars {
+        let cut: String = one_line.chars().take(max_chars).collect();
+        format!("{cut}…")
+    } else {
+        one_line
+    }
+}
+
+/// The credential values a request carries (the value of every sensitive or credential header,
+/// and the token of a `Bearer`/`Basic` value), so that text a server sends back can be masked.
+pub fn secrets_of(headers: &HeaderMap) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, value) in headers {
+        if !(value.is_sensitive() || super::redirect::is_credential(name.as_str())) {
+            continue;
+        }
+        let Ok(text) = value.to_str() else { continue };
+        let text = text.trim();
+        let token = text
+            .split_once(' ')
+            .filter(|(scheme, _)| {
+                scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("basic")
+            })
+            .map(|(_, token)| token.trim());
+        for s in [Some(text), token].into_iter().flatten() {
+            // Short values could match ordinary words; no real key is this short.
+            if s.len() >= 8 && !out.iter().any(|o| o == s) {
+                out.push(s.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// `text` with every occurrence of a known secret replaced by `***`: a server that echoes the
+/// request's key in its error must not put it on screen, in the journal or in the log.
+pub fn mask_secrets(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for s in secrets {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), "***");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reqwest::header::HeaderValue;
 
     #[test]
     fn redacts_tokens_and_user_info_but_keeps_the_route() {
@@ -120,5 +154,28 @@ mod tests {
         let plain = Url::parse("https://r.openai.azure.com/openai/v1/video/generations/gen_1/content/video?api-version=preview")
             .expect("valid test url");
         assert_eq!(redact_url(&plain), plain.to_string());
+    }
+
+    #[test]
+    fn short_text_is_one_line_and_cut() {
+        assert_eq!(short_text("a\n  b\tc", 10), "a b c");
+        let long = "x".repeat(500);
+        let cut = short_text(&long, 300);
+        assert_eq!(cut.chars().count(), 301);
+        assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn echoed_keys_are_masked() {
+        let mut h = HeaderMap::new();
+        let mut v = HeaderValue::from_static("Bearer sk-secret-value-1");
+        v.set_sensitive(true);
+        h.insert("authorization", v);
+        h.insert("api-key", HeaderValue::from_static("azure-key-123456"));
+        h.insert("accept", HeaderValue::from_static("application/json"));
+        let secrets = secrets_of(&h);
+        let text = "bad token sk-secret-value-1 and azure-key-123456; accept application/json";
+        let masked = mask_secrets(text, &secrets);
+        assert_eq!(masked, "bad token *** and ***; accept application/json");
     }
 }
