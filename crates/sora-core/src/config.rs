@@ -12,6 +12,9 @@ use crate::download::RetrySchedule;
 use crate::providers::{Family, Pricing, Size};
 use crate::secret::Secret;
 
+mod video_services;
+pub use video_services::{FalConfig, RunwayConfig};
+
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -78,6 +81,10 @@ pub struct Config {
     pub defaults: Defaults,
     /// The request policy (`[http]`): timeouts, caps, redirects.
     pub http: Setting<crate::http::HttpPolicy>,
+    /// `[runway]`: RUNWAYML_API_SECRET, RUNWAYML_BASE_URL, X-Runway-Version.
+    pub runway: RunwayConfig,
+    /// `[fal]`: FAL_KEY, the queue base (FAL_QUEUE_RUN_HOST) and added models.
+    pub fal: FalConfig,
     /// Where the journal (and its lock) live: `SORA_TUI_DATA_DIR`, else the platform data
     /// directory. `--demo` uses a directory of its own, so simulated jobs never mix with real ones.
     pub data_dir: Setting<PathBuf>,
@@ -169,6 +176,10 @@ struct FileConfig {
     defaults: FileDefaults,
     #[serde(default)]
     http: crate::http::HttpFile,
+    #[serde(default)]
+    runway: video_services::FileRunway,
+    #[serde(default)]
+    fal: video_services::FileFal,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -632,7 +643,11 @@ impl Config {
         let http = file.http.resolve(from_file())?;
 
         let data_dir = data_dir(env);
+        let runway = video_services::runway(&file.runway, env, &from_file)?;
+        let fal = video_services::fal(&file.fal, env, &from_file)?;
         Ok(Config {
+            runway,
+            fal,
             data_dir,
             file: path,
             provider,

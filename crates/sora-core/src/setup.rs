@@ -260,6 +260,13 @@ pub fn plain_http_warnings(config: &Config) -> Vec<PlainHttp> {
         _ => endpoints.extend(config.azure.endpoint.iter().map(|e| ("azure.endpoint", e))),
     }
     endpoints.extend(config.supabase.url.iter().map(|u| ("supabase.url", u)));
+    // Runway and fal are in use wherever their key is set.
+    if config.runway.api_key.is_some() {
+        endpoints.push(("runway.base_url", &config.runway.base_url));
+    }
+    if config.fal.key.is_some() {
+        endpoints.push(("fal.queue_url", &config.fal.queue_url));
+    }
     endpoints
         .into_iter()
         .filter(|(_, url)| url.value.scheme() == "http" && !is_loopback(&url.value))
@@ -302,6 +309,27 @@ mod tests {
             &crate::config::Overrides::default(),
         )
         .expect("loads")
+    }
+
+    #[test]
+    fn plain_http_to_runway_or_fal_is_flagged_like_any_endpoint() {
+        let remote = load(&[
+            ("RUNWAYML_API_SECRET", "key_x"),
+            ("RUNWAYML_BASE_URL", "http://gw.example.com"),
+            ("FAL_KEY", "k"),
+        ]);
+        let warnings = plain_http_warnings(&remote);
+        assert_eq!(warnings.len(), 1, "fal stays https: {warnings:?}");
+        let text = warnings[0].to_string();
+        assert!(
+            text.contains("`runway.base_url`") && text.contains("RUNWAYML_BASE_URL"),
+            "{text}"
+        );
+        let local = load(&[
+            ("RUNWAYML_API_SECRET", "key_x"),
+            ("RUNWAYML_BASE_URL", "http://127.0.0.1:8080"),
+        ]);
+        assert!(plain_http_warnings(&local).is_empty());
     }
 
     #[test]

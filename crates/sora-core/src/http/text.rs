@@ -27,6 +27,8 @@ pub fn redact_url(url: &Url) -> String {
                     "signature",
                     "code",
                     "password",
+                    // Runway's signed CloudFront outputs: `?_jwt=...`.
+                    "jwt",
                 ]
                 .iter()
                 .any(|s| lower.contains(s));

@@ -41,7 +41,21 @@ impl ApiError {
                 .get("message")
                 .and_then(value_as_text)
                 .or_else(|| obj.get("detail").and_then(value_as_text))
+                // Runway: `{"error": "Validation of body failed", "issues": [...]}`.
+                .or_else(|| {
+                    obj.get("error")
+                        .and_then(value_as_text)
+                        .map(|e| with_issues(e, obj))
+                })
+                // fal: `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}`.
+                .or_else(|| obj.get("detail").and_then(detail_list))
                 .unwrap_or_default();
+            if err.kind.is_none() {
+                err.kind = obj.get("error_type").and_then(value_as_text).or_else(|| {
+                    let first = obj.get("detail")?.as_array()?.first()?;
+                    first.get("type").and_then(value_as_text)
+                });
+            }
         }
         if err.message.is_empty() {
             err.message = body_excerpt(body);
@@ -86,6 +100,56 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+/// Runway's `issues`: each `path` (its last part) and `message`, after the summary.
+fn with_issues(summary: String, obj: &serde_json::Value) -> String {
+    let issues: Vec<String> = obj
+        .get("issues")
+        .and_then(|i| i.as_array())
+        .map(|list| {
+            list.iter()
+                .filter_map(|issue| {
+                    let message = issue.get("message").and_then(value_as_text)?;
+                    let field = issue
+                        .get("path")
+                        .and_then(|p| p.as_array())
+                        .and_then(|p| p.last())
+                        .and_then(value_as_text);
+                    Some(match field {
+                        Some(f) => format!("{f}: {message}"),
+                        None => message,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if issues.is_empty() {
+        summary
+    } else {
+        format!("{summary} ({})", issues.join("; "))
+    }
+}
+
+/// fal's validation list: `field: msg` for each entry.
+fn detail_list(detail: &serde_json::Value) -> Option<String> {
+    let parts: Vec<String> = detail
+        .as_array()?
+        .iter()
+        .filter_map(|d| {
+            let msg = d.get("msg").and_then(value_as_text)?;
+            let field = d
+                .get("loc")
+                .and_then(|l| l.as_array())
+                .and_then(|l| l.last())
+                .and_then(value_as_text);
+            Some(match field {
+                Some(f) => format!("{f}: {msg}"),
+                None => msg,
+            })
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
 fn value_as_text(v: &serde_json::Value) -> Option<String> {
     match v {
         serde_json::Value::String(s) => Some(s.clone()),
@@ -124,6 +188,13 @@ pub enum ProviderError {
         service: String,
         error: Box<ApiError>,
     },
+    /// An error answer from Runway or fal.ai, with what to do in that service's terms.
+    #[error("{service} answered {error}. {what_to_do}")]
+    Service {
+        service: String,
+        error: Box<ApiError>,
+        what_to_do: String,
+    },
     #[error("could not reach {service} at {url}: {reason}. Check the endpoint and your network.")]
     Network {
         service: String,
@@ -153,7 +224,7 @@ impl ProviderError {
     /// Worth retrying later: rate limits, 5xx and network errors.
     pub fn is_transient(&self) -> bool {
         match self {
-            ProviderError::Api { error, .. } => {
+            ProviderError::Api { error, .. } | ProviderError::Service { error, .. } => {
                 error.status == 429 || error.status == 408 || error.status >= 500
             }
             ProviderError::Network { .. } => true,
@@ -163,7 +234,9 @@ impl ProviderError {
 
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            ProviderError::Api { error, .. } => error.retry_after,
+            ProviderError::Api { error, .. } | ProviderError::Service { error, .. } => {
+                error.retry_after
+            }
             _ => None,
         }
     }

@@ -6,8 +6,14 @@
 
 pub mod auth;
 pub mod azure_sora;
+pub mod catalogue;
 pub mod error;
+pub mod fal;
+pub mod fal_wire;
+pub mod media;
 pub mod profile;
+pub mod runway;
+pub mod runway_wire;
 pub mod videos_v1;
 mod wire;
 

@@ -13,6 +13,8 @@ mod engine_storage;
 mod http_limits;
 mod http_redirects;
 mod journal_store;
+mod providers_fal;
+mod providers_runway;
 mod providers_sim;
 mod storage_actions;
 mod storage_folders;
