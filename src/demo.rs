@@ -96,6 +96,8 @@ mod with_simulator {
             fail_prompts_containing: args.fail_prompts_containing.clone(),
             data_dir: args.data.clone(),
             list_lag: secs(args.list_lag, "list-lag")?,
+            // fal-client forces https: the env lines name the certificate for SSL_CERT_FILE.
+            tls: true,
             ..sora_sim::SimConfig::default()
         };
         let handle = sora_sim::start(sim_config.clone(), args.addr)
@@ -105,8 +107,10 @@ mod with_simulator {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(
             out,
-            "# sora-tui simulator of Azure OpenAI (Sora, Sora 2), OpenAI (Videos) and Supabase Storage, listening on {}",
-            handle.base_url()
+            "# sora-tui simulator of Azure OpenAI (Sora, Sora 2), OpenAI (Videos), Runway, fal.ai and Supabase Storage, listening on {} (media on {}, TLS on {})",
+            handle.base_url(),
+            handle.media_url(),
+            handle.tls_host().unwrap_or_default()
         );
         let _ = writeln!(
             out,

@@ -6,7 +6,7 @@
 //!   (every rule now in force);
 //! - `GET /__sim/faults` → 200 `{"faults":[...]}`; `DELETE /__sim/faults` → 204, all rules gone;
 //! - `GET /__sim/requests` → 200, the recorded requests as a JSON array of `{method, path, query,
-//!   headers: [[name, value]...], body (UTF-8, lossy), body_len, status}`;
+//!   headers: [[name, value]...], body (UTF-8, lossy), body_len, status, origin}` (origin `api` or `media`);
 //!   `DELETE /__sim/requests` → 204, the record cleared.
 
 use axum::http::{Method, StatusCode};
@@ -73,6 +73,7 @@ pub(crate) fn handle(sim: &Sim, request: &SimRequest) -> Response {
                         "body": String::from_utf8_lossy(&r.body),
                         "body_len": r.body.len(),
                         "status": r.status,
+                        "origin": r.origin,
                     })
                 })
                 .collect();

@@ -3,7 +3,14 @@
 //! - Azure OpenAI's Sora 2 Videos API under `/openai/v1/videos...` and OpenAI's Videos API under
 //!   `/v1/videos...` ([`videos`]);
 //! - Supabase Storage under `/storage/v1/...` ([`storage`]);
+//! - Runway's API under `/v1/text_to_video`, `/v1/image_to_video`, `/v1/tasks/...`,
+//!   `/v1/organization` ([`runway`]);
+//! - fal.ai's queue for model ids under `fal-ai/`, `workflows/`, `comfy/` ([`fal`]);
 //! - its own control routes under `/__sim/...` ([`control`]).
+//!
+//! Generated Runway and fal videos are served by a second listener, the media origin ([`media`]:
+//! another port, signed expiring URLs, no key accepted). With [`SimConfig::tls`] the API routes
+//! are also served over https with a certificate made at start ([`SimHandle::tls_cert_file`]).
 //!
 //! It follows the real wire formats (paths, query parameters, headers, JSON shapes, status codes,
 //! error bodies; see `docs/sora-api*.md` and `docs/supabase-storage.md`), so a client that works
@@ -26,6 +33,7 @@
 //! | `[stall]` | the first download of the job's video stalls for 35 s after 16 KiB |
 //! | `[html]` | the first download of the job's video answers 200 `text/html` |
 //! | `[expired]` | the job's content answers as expired, every time |
+//! | `[throttled]` | Runway only: the task is `THROTTLED` for two status steps |
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -52,10 +60,14 @@ mod azure;
 mod clock;
 mod control;
 mod corrupt;
+mod fal;
 pub mod faults;
+mod media;
 mod multipart;
 mod record;
+mod runway;
 mod storage;
+mod tls;
 mod videos;
 mod wire;
 
@@ -67,7 +79,7 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use assets::{SAMPLE_MP4, SPRITESHEET_JPG, THUMBNAIL_JPG, THUMBNAIL_WEBP};
@@ -82,7 +94,7 @@ use record::Recorder;
 use wire::SimRequest;
 
 /// Largest request body the simulator reads (uploads are held in memory).
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 2 * 1024 * 1024 * 1024;
 
 /// What the simulated services accept and which faults they inject.
 #[derive(Clone, Debug)]
@@ -143,6 +155,16 @@ pub struct SimConfig {
     /// A new job shows in the job lists only this long after it was created (a list that lags
     /// behind, as a busy service's may); `get` finds it at once.
     pub list_lag: Duration,
+    /// Key Runway's routes accept, as `Authorization: Bearer <key>` (`RUNWAYML_API_SECRET`).
+    pub runway_api_key: String,
+    /// Runway tasks of one model that run at once; more wait as `THROTTLED`.
+    pub runway_max_concurrent: usize,
+    /// The organization's `creditBalance`.
+    pub runway_credit_balance: u64,
+    /// Key fal's queue accepts, as `Authorization: Key <key>` (`FAL_KEY`).
+    pub fal_key: String,
+    /// Also serve the API routes over TLS on a port of their own (fal-client forces https).
+    pub tls: bool,
 }
 
 impl Default for SimConfig {
@@ -172,6 +194,11 @@ impl Default for SimConfig {
             gateway_forwarded_proto: None,
             content_digests: false,
             list_lag: Duration::ZERO,
+            runway_api_key: format!("key_{}", "0".repeat(128)),
+            runway_max_concurrent: 2,
+            runway_credit_balance: 5000,
+            fal_key: "sim-fal-key-id:sim-fal-key-secret".to_string(),
+            tls: false,
         }
     }
 }
@@ -186,6 +213,9 @@ pub(crate) struct Sim {
     pub(crate) videos: Mutex<videos::VideosState>,
     pub(crate) storage: Mutex<storage::StorageState>,
     pub(crate) faults: FaultEngine,
+    pub(crate) runway: Mutex<runway::RunwayState>,
+    pub(crate) fal: Mutex<fal::FalState>,
+    pub(crate) media: media::MediaSigner,
 }
 
 /// A running simulator. Dropping it stops the server (without waiting); [`SimHandle::shutdown`]
@@ -193,9 +223,18 @@ pub(crate) struct Sim {
 #[derive(Debug)]
 pub struct SimHandle {
     addr: SocketAddr,
+    media_addr: SocketAddr,
+    tls: Option<(SocketAddr, std::path::PathBuf)>,
     sim: Arc<Sim>,
-    stop: Option<oneshot::Sender<()>>,
-    server: Option<JoinHandle<()>>,
+    stop: Option<watch::Sender<bool>>,
+    servers: Vec<JoinHandle<()>>,
+}
+
+fn loopback(mut addr: SocketAddr) -> SocketAddr {
+    if addr.ip().is_unspecified() {
+        addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    addr
 }
 
 impl SimHandle {
@@ -207,11 +246,25 @@ impl SimHandle {
     /// `http://127.0.0.1:PORT`: both `AZURE_OPENAI_ENDPOINT` and `SUPABASE_URL`. An unspecified
     /// bind address (`0.0.0.0`) is shown as loopback, the address a local client can reach.
     pub fn base_url(&self) -> String {
-        let mut addr = self.addr;
-        if addr.ip().is_unspecified() {
-            addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
-        }
-        format!("http://{addr}")
+        format!("http://{}", loopback(self.addr))
+    }
+
+    /// `http://127.0.0.1:PORT` of the media origin, where Runway's and fal's outputs are.
+    pub fn media_url(&self) -> String {
+        format!("http://{}", loopback(self.media_addr))
+    }
+
+    /// The TLS listener's `127.0.0.1:PORT` (what `FAL_QUEUE_RUN_HOST` takes), when
+    /// [`SimConfig::tls`] is on.
+    pub fn tls_host(&self) -> Option<String> {
+        self.tls
+            .as_ref()
+            .map(|(addr, _)| loopback(*addr).to_string())
+    }
+
+    /// The PEM file of the TLS listener's self-signed certificate (for `SSL_CERT_FILE`).
+    pub fn tls_cert_file(&self) -> Option<&std::path::Path> {
+        self.tls.as_ref().map(|(_, path)| path.as_path())
     }
 
     /// Every request answered so far (oldest first; the oldest are dropped after 10 000).
@@ -258,9 +311,9 @@ impl SimHandle {
     /// Stops accepting connections and waits for the open ones to finish.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
-        if let Some(server) = self.server.take() {
+        for server in std::mem::take(&mut self.servers) {
             let _ = server.await;
         }
     }
@@ -269,7 +322,10 @@ impl SimHandle {
 impl Drop for SimHandle {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
+        }
+        if let Some((_, cert)) = &self.tls {
+            let _ = std::fs::remove_file(cert);
         }
     }
 }
@@ -278,6 +334,17 @@ impl Drop for SimHandle {
 pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHandle> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
+    // The media origin: same interface, its own port.
+    let media_listener = tokio::net::TcpListener::bind(SocketAddr::new(addr.ip(), 0)).await?;
+    let media_addr = media_listener.local_addr()?;
+    let tls = if config.tls {
+        let tcp = tokio::net::TcpListener::bind(SocketAddr::new(addr.ip(), 0)).await?;
+        let tls_addr = tcp.local_addr()?;
+        let (acceptor, cert) = tls::acceptor(&std::env::temp_dir(), tls_addr.port())?;
+        Some((tls::TlsListener { tcp, acceptor }, tls_addr, cert))
+    } else {
+        None
+    };
     let clock = Clock::new();
     let storage = storage::StorageState::open(
         &config.buckets,
@@ -293,27 +360,70 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         videos: Mutex::new(videos::VideosState::default()),
         storage: Mutex::new(storage),
         faults,
+        runway: Mutex::new(runway::RunwayState::default()),
+        fal: Mutex::new(fal::FalState::default()),
+        media: media::MediaSigner::new(format!("http://{}", loopback(media_addr))),
     });
     // One fallback handler routes by hand: it keeps every answer, including unknown routes and
     // wrong methods, in the real services' exact shapes (axum's own 404/405 would not be).
-    let app = Router::new()
-        .fallback(dispatch)
-        .with_state(Arc::clone(&sim));
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = stopped.await;
-        });
-        if let Err(error) = serve.await {
+    let (stop, stopped) = watch::channel(false);
+    let until_stopped = move || {
+        let mut stopped = stopped.clone();
+        async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        }
+    };
+    let mut servers = Vec::new();
+    let api = axum::serve(
+        listener,
+        Router::new()
+            .fallback(dispatch)
+            .with_state(Arc::clone(&sim)),
+    )
+    .with_graceful_shutdown(until_stopped());
+    servers.push(tokio::spawn(async move {
+        if let Err(error) = api.await {
             tracing::warn!(%error, "simulator server stopped with an error");
         }
-    });
-    tracing::info!(%addr, "simulator listening");
+    }));
+    let media = axum::serve(
+        media_listener,
+        Router::new()
+            .fallback(media::dispatch)
+            .with_state(Arc::clone(&sim)),
+    )
+    .with_graceful_shutdown(until_stopped());
+    servers.push(tokio::spawn(async move {
+        if let Err(error) = media.await {
+            tracing::warn!(%error, "simulator media origin stopped with an error");
+        }
+    }));
+    let tls = match tls {
+        Some((listener, tls_addr, cert)) => {
+            let serve = axum::serve(
+                listener,
+                Router::new()
+                    .fallback(dispatch_tls)
+                    .with_state(Arc::clone(&sim)),
+            )
+            .with_graceful_shutdown(until_stopped());
+            servers.push(tokio::spawn(async move {
+                if let Err(error) = serve.await {
+                    tracing::warn!(%error, "simulator TLS listener stopped with an error");
+                }
+            }));
+            Some((tls_addr, cert))
+        }
+        None => None,
+    };
+    tracing::info!(%addr, %media_addr, "simulator listening");
     Ok(SimHandle {
         addr,
+        media_addr,
+        tls,
         sim,
         stop: Some(stop),
-        server: Some(server),
+        servers,
     })
 }
 
@@ -324,15 +434,25 @@ pub fn supabase_jwt(secret: &str, role: &str) -> String {
     storage::sign_key(secret, role)
 }
 
-/// Lines for a shell (`eval "$(sora-tui sim)"`) that point the clients at the simulator.
+/// Lines for a shell (`eval "$(sora-tui sim)"`) that point the clients at the simulator, in the
+/// official clients' names: Azure, Supabase, Runway (`runwayml`), and fal (`fal-client`: its
+/// queue host and `SSL_CERT_FILE` only when [`SimConfig::tls`] is on, since it forces https).
 pub fn env_lines(handle: &SimHandle, cfg: &SimConfig) -> Vec<String> {
     let base = handle.base_url();
-    vec![
+    let mut lines = vec![
         format!("export AZURE_OPENAI_ENDPOINT={base}"),
         format!("export AZURE_OPENAI_API_KEY={}", cfg.azure_api_key),
         format!("export SUPABASE_URL={base}"),
         format!("export SUPABASE_SERVICE_ROLE_KEY={}", cfg.supabase_key),
-    ]
+        format!("export RUNWAYML_BASE_URL={base}"),
+        format!("export RUNWAYML_API_SECRET={}", cfg.runway_api_key),
+        format!("export FAL_KEY={}", cfg.fal_key),
+    ];
+    if let (Some(host), Some(cert)) = (handle.tls_host(), handle.tls_cert_file()) {
+        lines.push(format!("export FAL_QUEUE_RUN_HOST={host}"));
+        lines.push(format!("export SSL_CERT_FILE={}", cert.display()));
+    }
+    lines
 }
 
 /// Lines for a shell that point OpenAI clients at the simulator's `/v1` base
@@ -346,6 +466,14 @@ pub fn openai_env_lines(handle: &SimHandle, cfg: &SimConfig) -> Vec<String> {
 }
 
 async fn dispatch(State(sim): State<Arc<Sim>>, request: Request) -> Response {
+    serve_api(sim, request, false).await
+}
+
+async fn dispatch_tls(State(sim): State<Arc<Sim>>, request: Request) -> Response {
+    serve_api(sim, request, true).await
+}
+
+async fn serve_api(sim: Arc<Sim>, request: Request, tls: bool) -> Response {
     let (parts, body) = request.into_parts();
     let service = Service::of(parts.uri.path());
     let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
@@ -372,6 +500,8 @@ async fn dispatch(State(sim): State<Arc<Sim>>, request: Request) -> Response {
         Service::Storage => storage::handle(sim, &request),
         Service::AzureV1 | Service::OpenAI => videos::handle(sim, service, &request),
         Service::AzureSora => azure::handle(sim, &request),
+        Service::Runway => runway::handle(sim, &request),
+        Service::Fal => fal::handle(sim, &request, tls),
     };
     let mut response = match sim
         .faults
@@ -404,12 +534,13 @@ async fn dispatch(State(sim): State<Arc<Sim>>, request: Request) -> Response {
     // check can be tested.
     let date = httpdate::fmt_http_date(sim.clock.wall(sim.clock.now()));
     wire::insert_header(response.headers_mut(), axum::http::header::DATE, &date);
-    sim.recorder.record(&request, response.status().as_u16());
+    sim.recorder
+        .record(&request, response.status().as_u16(), "api");
     response
 }
 
 /// The answer of a fault that replaces the service's own.
-fn fault_response(
+pub(crate) fn fault_response(
     sim: &Sim,
     service: Service,
     route: Option<Route>,
@@ -436,6 +567,7 @@ fn fault_response(
             Service::AzureSora => azure::errors::resource_not_found().into_response(),
             Service::AzureV1 | Service::OpenAI => videos::expired_response(&request.path),
             Service::Storage => storage::expired_response(),
+            Service::Runway | Service::Fal => media::expired_response(),
         },
         // Body faults are taken only after a successful answer.
         Fault::ResetMidBody { .. }
@@ -457,6 +589,7 @@ fn add_service_headers(service: Service, response: &mut Response) {
             axum::http::HeaderName::from_static("x-request-id"),
             &format!("req_{}", wire::hex(&fastrand::u128(..).to_be_bytes())),
         ),
-        Service::Storage => {}
+        // fal's handler adds its own `x-fal-request-id`; Runway documents none.
+        Service::Storage | Service::Runway | Service::Fal => {}
     }
 }

@@ -23,6 +23,8 @@ pub struct RecordedRequest {
     /// The first [`RECORDED_BODY_LIMIT`] bytes of the body.
     pub body: Vec<u8>,
     pub status: u16,
+    /// Which listener it reached: `api` (plain or TLS) or `media` (the media origin).
+    pub origin: String,
 }
 
 impl RecordedRequest {
@@ -41,7 +43,7 @@ pub(crate) struct Recorder {
 }
 
 impl Recorder {
-    pub(crate) fn record(&self, request: &SimRequest, status: u16) {
+    pub(crate) fn record(&self, request: &SimRequest, status: u16, origin: &str) {
         let headers = request
             .headers
             .iter()
@@ -57,6 +59,7 @@ impl Recorder {
             headers,
             body: request.body[..kept].to_vec(),
             status,
+            origin: origin.to_string(),
         };
         let mut records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
         if records.len() >= MAX_RECORDS {

@@ -35,6 +35,10 @@ pub fn demo_fault_tags() -> &'static [(&'static str, &'static str)] {
             "the first download of the job's video answers 200 with a text/html page (a proxy or captive portal) instead of the video",
         ),
         (
+            TAG_THROTTLED,
+            "Runway only: the task waits as THROTTLED (the account's concurrency used up) for two status steps before it starts",
+        ),
+        (
             TAG_EXPIRED,
             "the job's content answers as expired (Azure Sora: 404 Resource not found; Videos API: 404 expired) on every download",
         ),
@@ -49,6 +53,7 @@ const TAG_RESET: &str = "[reset]";
 const TAG_STALL: &str = "[stall]";
 const TAG_HTML: &str = "[html]";
 const TAG_EXPIRED: &str = "[expired]";
+pub(crate) const TAG_THROTTLED: &str = "[throttled]";
 /// How long a `[stall]` download sends nothing: longer than the engine's default 30 s stall
 /// timeout, so the demo shows the timeout firing.
 pub(crate) const DEMO_STALL: Duration = Duration::from_secs(35);

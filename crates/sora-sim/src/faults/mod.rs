@@ -28,7 +28,7 @@
 //!
 //! `route`: `create`, `poll`, `list`, `delete`, `content`, `storage_upload`, `storage_download`,
 //! `storage_resumable`, `any`. `family` (a [`Service`]): `azure_sora`, `azure_v1`, `openai`,
-//! `storage`. `fault.kind`: `status` (`code`, optional `retry_after` `{"secs": n}` or
+//! `storage`, `runway`, `fal` (the last two also match their outputs on the media origin). `fault.kind`: `status` (`code`, optional `retry_after` `{"secs": n}` or
 //! `{"http_date": n}` — the date n seconds after the fault fires, and optional `body`),
 //! `reset_mid_body` (`after_bytes`), `short_body` (`bytes`), `stall` (`after_bytes`, `for_ms`),
 //! `html_ok`, `expired`, `cut_upload` (`after_bytes`), `under_reported_length` (`missing`),
@@ -41,7 +41,7 @@ mod route;
 mod rule;
 
 pub use demo::demo_fault_tags;
-pub(crate) use demo::{DEMO_LAG, TAG_LAG, TAG_MODERATION};
+pub(crate) use demo::{DEMO_LAG, TAG_LAG, TAG_MODERATION, TAG_THROTTLED};
 pub(crate) use engine::{FaultEngine, Phase};
 pub(crate) use respond::{break_body, html_ok_response, status_response};
 pub use rule::{Fault, FaultRule, FaultTarget, RetryAfter, Route, Service};

@@ -119,6 +119,15 @@ fn default_error_body(
             format!("The service is temporarily unavailable. {again}"),
         ),
         (Service::AzureSora, _) => azure(&code.to_string(), reason.to_string()),
+        (Service::Runway, 429) => json!({"error": format!("Too many requests. {again}")}),
+        (Service::Runway, _) => json!({"error": reason}),
+        (Service::Fal, 503) => {
+            json!({"detail": "Runner scheduling failure", "error_type": "runner_scheduling_failure"})
+        }
+        (Service::Fal, 504) => {
+            json!({"detail": "Request timed out", "error_type": "request_timeout"})
+        }
+        (Service::Fal, _) => json!({"detail": reason}),
         // Supabase's API gateway (Kong) answers rate limits and upstream failures itself.
         (Service::Storage, 429) => json!({"message": "API rate limit exceeded"}),
         (Service::Storage, 502) => {

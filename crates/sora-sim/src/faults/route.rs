@@ -11,7 +11,11 @@ impl Service {
             path.strip_prefix(base)
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         };
-        if under("/storage/v1") {
+        if crate::runway::owns(path) {
+            Service::Runway
+        } else if crate::fal::owns(path) {
+            Service::Fal
+        } else if under("/storage/v1") {
             Service::Storage
         } else if under("/openai/v1/videos") {
             Service::AzureV1
@@ -41,6 +45,25 @@ impl Route {
                 .collect()
         };
         match service {
+            // Their outputs, on the media origin.
+            Service::Runway | Service::Fal if path.ends_with("/output.mp4") => {
+                get.then_some(Route::Content)
+            }
+            Service::Runway => match path {
+                "/v1/text_to_video" | "/v1/image_to_video" if post => Some(Route::Create),
+                _ if path.starts_with("/v1/tasks/") && get => Some(Route::Poll),
+                _ if path.starts_with("/v1/tasks/") && method == Method::DELETE => {
+                    Some(Route::Delete)
+                }
+                _ => None,
+            },
+            Service::Fal => {
+                if path.contains("/requests/") {
+                    (get && path.ends_with("/status")).then_some(Route::Poll)
+                } else {
+                    post.then_some(Route::Create)
+                }
+            }
             Service::AzureSora => {
                 let s = segments("/openai/v1/video/generations");
                 let s: Vec<&str> = s.iter().map(String::as_str).collect();
@@ -111,6 +134,20 @@ mod tests {
             Service::AzureSora
         );
         assert_eq!(Service::of("/storage/v1/object/b/k"), Service::Storage);
+        assert_eq!(Service::of("/v1/tasks/t"), Service::Runway);
+        assert_eq!(Service::of("/fal-ai/veo3.1"), Service::Fal);
+        assert_eq!(
+            Route::classify(
+                Service::Fal,
+                &Method::GET,
+                "/fal-ai/veo3.1/requests/r/status"
+            ),
+            Some(Route::Poll)
+        );
+        assert_eq!(
+            Route::classify(Service::Runway, &Method::GET, "/runway/t/output.mp4"),
+            Some(Route::Content)
+        );
         let class = |service, method, path| Route::classify(service, &method, path);
         assert_eq!(
             class(Service::OpenAI, Method::POST, "/v1/videos/video_1/remix"),

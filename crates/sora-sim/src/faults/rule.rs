@@ -22,6 +22,14 @@ pub enum Service {
     /// Supabase Storage, `/storage/v1/...`.
     #[serde(rename = "storage")]
     Storage,
+    /// Runway's API, `/v1/text_to_video`, `/v1/image_to_video`, `/v1/tasks/...`, and its
+    /// outputs on the media origin (`/runway/...`).
+    #[serde(rename = "runway")]
+    Runway,
+    /// fal's queue, `/fal-ai/...` (and `workflows/`, `comfy/`), and its outputs on the media
+    /// origin (`/fal/...`).
+    #[serde(rename = "fal")]
+    Fal,
 }
 
 /// A class of route.

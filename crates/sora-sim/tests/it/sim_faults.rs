@@ -358,7 +358,8 @@ async fn control_route() {
 
 #[tokio::test]
 async fn demo_prompt_tags() {
-    assert_eq!(sora_sim::demo_fault_tags().len(), 8);
+    // Eight for every service, plus `[throttled]` for Runway.
+    assert_eq!(sora_sim::demo_fault_tags().len(), 9);
     let config = SimConfig {
         content_delay: Duration::ZERO,
         ..fast()
