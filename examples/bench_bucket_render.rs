@@ -28,6 +28,7 @@ fn bucket(name: &str) -> Bucket {
         allowed_mime_types: None,
         created_at: None,
         updated_at: None,
+        ..Default::default()
     }
 }
 
@@ -44,7 +45,9 @@ fn entry(i: usize) -> ObjectEntry {
             mimetype: Some("video/mp4".into()),
             cache_control: None,
             last_modified: None,
+            ..Default::default()
         }),
+        ..Default::default()
     }
 }
 
@@ -149,6 +152,7 @@ async fn main() {
             created_at: None,
             last_accessed_at: None,
             metadata: None,
+            ..Default::default()
         };
         let mut app = app_with_entries(vec![folder]);
         // Open the folder `big` the way a user does: Enter on it.

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,16 +53,23 @@ pub enum Cmd {
     Doctor(DoctorArgs),
     /// List the Supabase Storage buckets (public flag, size limit, allowed types).
     Buckets(BucketsArgs),
-    /// List a folder of a bucket: BUCKET or BUCKET/PREFIX (every page).
+    /// List a folder of a bucket: BUCKET or BUCKET/PREFIX (every page), with its totals.
     Ls(LsArgs),
-    /// Upload a local file (streamed; resumable above supabase.resumable_threshold_mib).
+    /// Objects and bytes in a bucket or folder, all levels down (counted from a listing).
+    Du(DuArgs),
+    /// Upload a local file (streamed; resumable above supabase.resumable_threshold_mib), or a
+    /// folder with -r.
     Upload(UploadArgs),
-    /// Download an object to a file.
+    /// Download an object to a file, or a folder with -r.
     Get(GetArgs),
     /// Print an object's public URL, or a signed one with --signed SECONDS.
     Url(UrlArgs),
-    /// Delete objects: BUCKET/PATH...
+    /// Delete objects: BUCKET/PATH..., or whole folders with -r.
     Rm(RmArgs),
+    /// Copy an object (or a folder with -r), within a bucket or to another.
+    Cp(CopyArgs),
+    /// Move an object (or a folder with -r), within a bucket or to another.
+    Mv(MoveArgs),
 }
 
 #[derive(Debug, Args)]
@@ -92,32 +99,109 @@ pub struct LsArgs {
     pub location: String,
     #[arg(long)]
     pub json: bool,
+    /// Only entries whose name starts with this text (case-insensitive, as the server's search).
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Order of the entries (folders first when by size or date).
+    #[arg(long, value_enum, default_value_t = SortBy::Name)]
+    pub sort: SortBy,
+    /// Largest, newest or last name first.
+    #[arg(long)]
+    pub desc: bool,
+    /// Every object in every folder below, by its path under BUCKET/PREFIX.
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortBy {
+    Name,
+    Size,
+    Updated,
+}
+
+#[derive(Debug, Args)]
+pub struct DuArgs {
+    /// BUCKET or BUCKET/PREFIX.
+    pub location: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Files (or objects) transferred at a time by -r: 1 to 16.
+fn jobs() -> clap::builder::RangedI64ValueParser<u16> {
+    clap::value_parser!(u16).range(1..=16)
 }
 
 #[derive(Debug, Args)]
 pub struct UploadArgs {
+    /// The file (with -r: the folder) to upload.
     pub file: PathBuf,
-    /// BUCKET/PATH of the object.
+    /// BUCKET/PATH of the object (with -r: BUCKET or BUCKET/PREFIX the folder's files go under).
     pub target: String,
-    /// Overwrite an existing object.
+    /// Overwrite an existing object (with -r: replace objects that differ from the local file).
     #[arg(long)]
     pub upsert: bool,
     /// The object's content type (default: guessed from the file name).
-    #[arg(long, value_name = "TYPE")]
+    #[arg(long, value_name = "TYPE", conflicts_with = "recursive")]
     pub content_type: Option<String>,
+    /// Upload every file under the folder; files already stored identically are skipped.
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+    /// With -r: files uploaded at a time.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = jobs())]
+    pub jobs: u16,
 }
 
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// BUCKET/PATH of the object.
+    /// BUCKET/PATH of the object (with -r: BUCKET or BUCKET/PREFIX of the folder).
     pub object: String,
     /// File to write, or an existing folder to save into (default: the object's name in the
-    /// current directory).
+    /// current directory). With -r: the folder to save into (default: the folder's name).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Replace the local file if it exists (without it, an existing file is left alone).
     #[arg(long)]
     pub force: bool,
+    /// Download every object under the folder; local files already identical are skipped.
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+    /// With -r: files downloaded at a time.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = jobs())]
+    pub jobs: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// BUCKET/PATH of the object (with -r: of the folder).
+    pub source: String,
+    /// BUCKET/PATH it goes to; ending in / (or a bare BUCKET) keeps its name inside.
+    pub destination: String,
+    /// Copy every object under the folder, each to the same place under the destination.
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+    /// Overwrite objects at the destination.
+    #[arg(long)]
+    pub upsert: bool,
+    /// With -r: objects copied at a time.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = jobs())]
+    pub jobs: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    /// BUCKET/PATH of the object (with -r: of the folder).
+    pub source: String,
+    /// BUCKET/PATH it goes to; ending in / (or a bare BUCKET) keeps its name inside. A move
+    /// never overwrites: an object already there is refused.
+    pub destination: String,
+    /// Move every object under the folder, each to the same place under the destination.
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+    /// With -r: objects moved at a time.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = jobs())]
+    pub jobs: u16,
 }
 
 #[derive(Debug, Args)]
@@ -131,9 +215,19 @@ pub struct UrlArgs {
 
 #[derive(Debug, Args)]
 pub struct RmArgs {
-    /// BUCKET/PATH of each object.
+    /// BUCKET/PATH of each object (with -r: BUCKET/FOLDER of each folder).
     #[arg(required = true)]
     pub objects: Vec<String>,
+    /// Delete every object in each folder, all levels down: counted first, asked once, deleted
+    /// in batches, then listed again to report what is left.
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+    /// With -r: count, and stop there.
+    #[arg(long, requires = "recursive")]
+    pub dry_run: bool,
+    /// With -r: do not ask (needed when stdin is not a terminal).
+    #[arg(short = 'y', long, requires = "recursive")]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -197,8 +291,9 @@ pub struct SimArgs {
     /// Seconds each job spends in each status before the next.
     #[arg(long, default_value_t = 1.0, value_name = "SECS")]
     pub status_step: f64,
-    /// Seconds content answers 404 after a job succeeded (the "content lags" fault).
-    #[arg(long, default_value_t = 3.0, value_name = "SECS")]
+    /// Seconds content answers 404 after a job succeeded (the "content lags" fault; off by
+    /// default, as the services serve content at once; the `[lag]` prompt tag does it for one job).
+    #[arg(long, default_value_t = 0.0, value_name = "SECS")]
     pub content_delay: f64,
     /// Jobs whose prompt contains this text fail with `input_moderation`.
     #[arg(long, value_name = "TEXT")]

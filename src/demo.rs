@@ -2,9 +2,9 @@
 //! other processes. Compiled only with the default feature `demo`; without it both say so.
 
 #[cfg(feature = "demo")]
-pub use with_simulator::{fault_tags, run_sim, start};
+pub use with_simulator::{Demo, fault_tags, run_sim, start};
 #[cfg(not(feature = "demo"))]
-pub use without_simulator::{fault_tags, run_sim, start};
+pub use without_simulator::{Demo, fault_tags, run_sim, start};
 
 #[cfg(feature = "demo")]
 mod with_simulator {
@@ -18,11 +18,25 @@ mod with_simulator {
 
     use crate::cli::SimArgs;
 
+    /// The demo's content lag: after a job completes, its content answers 404 this long, so a
+    /// demo shows the download waiting and retrying. `sora-tui sim` has none unless asked.
+    const DEMO_CONTENT_DELAY: Duration = Duration::from_secs(3);
+
     /// What a demo keeps alive for the whole run: the simulator, and the demo's own journal
     /// directory, removed when the run ends.
     pub struct Demo {
         _sim: sora_sim::SimHandle,
         _journal_dir: RemoveOnDrop,
+    }
+
+    impl Demo {
+        /// The line the dashboard shows: what the demo does differently from the services.
+        pub fn note(&self) -> String {
+            format!(
+                "content held back {} s after each job, on purpose",
+                DEMO_CONTENT_DELAY.as_secs()
+            )
+        }
     }
 
     /// The demo's fault tags with what each does, for the empty jobs panel.
@@ -35,7 +49,10 @@ mod with_simulator {
 
     /// Start the simulator in-process on a free loopback port and point the config at it.
     pub async fn start(config: &mut Config) -> Result<Demo> {
-        let sim_config = sora_sim::SimConfig::default();
+        let sim_config = sora_sim::SimConfig {
+            content_delay: DEMO_CONTENT_DELAY,
+            ..sora_sim::SimConfig::default()
+        };
         let handle = sora_sim::start(sim_config.clone(), ([127, 0, 0, 1], 0).into())
             .await
             .context("cannot start the built-in simulator")?;
@@ -152,6 +169,12 @@ mod without_simulator {
         install it with `cargo install --path .` (the feature is on by default), or configure a real service";
 
     pub enum Demo {}
+
+    impl Demo {
+        pub fn note(&self) -> String {
+            match *self {}
+        }
+    }
 
     pub fn fault_tags() -> Vec<(String, String)> {
         Vec::new()

@@ -73,7 +73,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     match cli.command {
-        None => run_dashboard(config, cli.demo).await,
+        None => run_dashboard(config, _demo.as_ref().map(demo::Demo::note)).await,
         Some(Cmd::Sim(_)) => Ok(ExitCode::SUCCESS),
         Some(Cmd::Generate(args)) => run_generate(config, args).await,
         Some(Cmd::Jobs(args)) => commands::jobs(&config, &args).await,
@@ -90,6 +90,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Some(Cmd::Get(args)) => storage_commands::get(&config, &args).await,
         Some(Cmd::Url(args)) => storage_commands::url(&config, &args).await,
         Some(Cmd::Rm(args)) => storage_commands::rm(&config, &args).await,
+        Some(Cmd::Du(args)) => storage_commands::du(&config, &args).await,
+        Some(Cmd::Cp(args)) => storage_commands::cp(&config, &args).await,
+        Some(Cmd::Mv(args)) => storage_commands::mv(&config, &args).await,
     }
 }
 
@@ -152,7 +155,9 @@ async fn run_generate(mut config: Config, args: GenerateArgs) -> Result<ExitCode
     commands::finish(engine, command).await
 }
 
-async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
+/// `demo_note`: what the demo's simulator does on purpose, when it runs one.
+async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<ExitCode> {
+    let demo = demo_note.is_some();
     let http = setup::http(&config)?;
     let services = setup::services(&config, &http);
     let provider_description = match &services.provider {
@@ -169,6 +174,7 @@ async fn run_dashboard(config: Config, demo: bool) -> Result<ExitCode> {
     let settings = app::AppSettings {
         provider_description,
         demo,
+        demo_note,
         default_size,
         default_seconds,
         default_variants,

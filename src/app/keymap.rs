@@ -95,6 +95,10 @@ pub enum Action {
     CopyPublicUrl,
     SignedUrl,
     Rename,
+    /// Copy an object or a folder (within the bucket or to another).
+    CopyTo,
+    /// Objects and bytes of a folder, all levels down.
+    FolderTotals,
     FixBuckets,
     // Modals.
     Confirm,
@@ -147,12 +151,14 @@ impl Action {
             Action::CreateBucket => "new private bucket",
             Action::CreatePublicBucket => "new public bucket",
             Action::TogglePublic => "make public/private",
-            Action::Delete => "delete bucket/object",
+            Action::Delete => "delete bucket/object/folder",
             Action::UploadFile => "upload a file here",
             Action::DownloadObject => "download object",
             Action::CopyPublicUrl => "copy public URL",
             Action::SignedUrl => "signed URL",
-            Action::Rename => "rename/move",
+            Action::Rename => "rename/move (file or folder, to any bucket)",
+            Action::CopyTo => "copy (file or folder, to any bucket)",
+            Action::FolderTotals => "folder size and object count",
             Action::FixBuckets => "fix configured buckets",
             Action::Confirm => "confirm",
             Action::Cancel => "cancel",
@@ -441,6 +447,8 @@ impl Default for KeyMap {
             (Scope::Buckets, Action::CopyPublicUrl, vec![ch('y')]),
             (Scope::Buckets, Action::SignedUrl, vec![ch('g')]),
             (Scope::Buckets, Action::Rename, vec![ch('m')]),
+            (Scope::Buckets, Action::CopyTo, vec![ch('K')]),
+            (Scope::Buckets, Action::FolderTotals, vec![ch('t')]),
             (
                 Scope::Buckets,
                 Action::Delete,

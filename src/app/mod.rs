@@ -6,6 +6,7 @@
 pub mod buckets;
 pub mod downloads;
 mod effect;
+mod folders;
 mod input;
 pub mod jobs;
 pub mod keymap;

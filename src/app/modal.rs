@@ -35,9 +35,15 @@ pub enum InputPurpose {
     NewBucket {
         public: bool,
     },
-    /// New path of an object (rename or move within the bucket).
+    /// New place of a file: `BUCKET/PATH`, a path alone staying in the bucket (a rename).
     Rename {
         from: String,
+    },
+    /// Where a copy, or the move of a folder, goes (`BUCKET/PATH`).
+    TransferTo {
+        kind: sora_core::storage::Transfer,
+        from: String,
+        folder: bool,
     },
     /// Seconds a signed URL stays valid.
     SignedExpiry {
@@ -57,7 +63,16 @@ impl InputPurpose {
             InputPurpose::UploadPath => "Upload a local file (path)".into(),
             InputPurpose::NewBucket { public: true } => "New public bucket (name)".into(),
             InputPurpose::NewBucket { public: false } => "New private bucket (name)".into(),
-            InputPurpose::Rename { from } => format!("Rename/move {from} to"),
+            InputPurpose::Rename { from } => format!("Rename/move {from} to (BUCKET/PATH)"),
+            InputPurpose::TransferTo { kind, from, folder } => format!(
+                "{} {}{from} to (BUCKET/PATH)",
+                if *kind == sora_core::storage::Transfer::Copy {
+                    "Copy"
+                } else {
+                    "Move"
+                },
+                if *folder { "folder " } else { "" }
+            ),
             InputPurpose::SignedExpiry { object_path } => {
                 format!("Signed URL for {object_path}: valid for (seconds)")
             }
@@ -202,6 +217,17 @@ impl App {
         match on_yes {
             OnYes::Send(commands) => {
                 self.inform("Working…");
+                // Several storage actions on one yes: their results make one notice.
+                let ops: Vec<_> = commands
+                    .iter()
+                    .filter_map(|c| match c {
+                        Command::Storage(op) => Some(op.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                if ops.len() > 1 {
+                    self.start_batch(&ops);
+                }
                 commands.into_iter().map(Effect::Engine).collect()
             }
             OnYes::Submit(submission) => self.send_submission(submission),

@@ -9,6 +9,8 @@ pub struct AppSettings {
     pub provider_description: String,
     /// Running against the built-in simulator: the header shows a badge.
     pub demo: bool,
+    /// What the demo's simulator does on purpose (its content lag), shown beside the badge.
+    pub demo_note: Option<String>,
     /// Parameters a new prompt starts with.
     pub default_size: Size,
     pub default_seconds: u32,
@@ -43,6 +45,7 @@ impl AppSettings {
         Self {
             provider_description: provider_description.into(),
             demo: false,
+            demo_note: None,
             default_size: Size::new(480, 480),
             default_seconds: 5,
             default_variants: 1,

@@ -135,6 +135,9 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if settings.demo {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(" DEMO (simulator) ", theme.demo_badge));
+        if let Some(note) = &settings.demo_note {
+            spans.push(Span::styled(format!(" {note}"), theme.dim));
+        }
     }
     frame.render_widget(Line::from(spans), area);
     let help_hint = Line::from(vec![

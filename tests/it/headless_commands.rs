@@ -4,8 +4,10 @@
 use crate::common;
 
 use std::process::Output;
+use std::time::{Duration, Instant};
 
 use common::{SAMPLE_MP4, Sandbox, SimProcess};
+use serde_json::Value;
 
 fn run(sandbox: &Sandbox, sim: &SimProcess, provider: &str, args: &[&str]) -> Output {
     let config = sandbox.fast_config();
@@ -620,4 +622,61 @@ fn a_plain_http_endpoint_off_this_machine_is_warned_about_once() {
         ("AZURE_OPENAI_API_KEY", "test-key-not-secret-0000"),
     ]);
     assert!(!local.contains("plain http"), "loopback is fine: {local}");
+}
+
+/// `sora-tui sim` behaves as the services do unless a fault is asked for: the official SDKs'
+/// `create_and_poll` then `download_content` gets the video at once.
+#[test]
+fn sora_tui_sim_serves_content_as_soon_as_a_job_completes() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &["--status-step", "0.05"]);
+    let base = format!("{}/v1", sim.var("SUPABASE_URL"));
+    let key = sim.var("OPENAI_API_KEY").to_string();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let client = sora_core::http::client().expect("client");
+        let created: Value = client
+            .request(reqwest::Method::POST, format!("{base}/videos"))
+            .bearer_auth(&key)
+            .json(&serde_json::json!({"model": "sora-2", "prompt": "a fox", "seconds": "4"}))
+            .send()
+            .await
+            .expect("create")
+            .json()
+            .await
+            .expect("JSON");
+        let id = created["id"].as_str().expect("an id").to_string();
+        // As the SDK's create_and_poll: poll until completed, then download at once.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let video: Value = client
+                .get(format!("{base}/videos/{id}"))
+                .bearer_auth(&key)
+                .send()
+                .await
+                .expect("poll")
+                .json()
+                .await
+                .expect("JSON");
+            if video["status"] == "completed" {
+                break;
+            }
+            assert!(Instant::now() < deadline, "never completed: {video}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let content = client
+            .get(format!("{base}/videos/{id}/content"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .expect("content");
+        assert_eq!(
+            content.status(),
+            200,
+            "downloadable as soon as it completed"
+        );
+    });
 }

@@ -9,6 +9,8 @@ mod headless_storage;
 mod journal_resume;
 mod pty_demo;
 mod storage_browser;
+mod storage_browser_folders;
+mod storage_folders;
 mod ui_pages;
 mod ui_render;
 mod ui_runtime;

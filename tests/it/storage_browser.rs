@@ -152,6 +152,7 @@ fn copied_urls_go_to_the_clipboard_and_never_to_the_engine() {
             result: Ok(sora_core::engine::StorageDone {
                 message: "signed".into(),
                 url: Some(signed.into()),
+                totals: None,
             }),
         },
     );

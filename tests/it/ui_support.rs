@@ -185,6 +185,7 @@ pub fn bucket(name: &str, public: bool) -> Bucket {
         allowed_mime_types: None,
         created_at: None,
         updated_at: None,
+        ..Default::default()
     }
 }
 
@@ -201,7 +202,9 @@ pub fn object(name: &str, size: u64, updated_at: &str) -> ObjectEntry {
             mimetype: Some("video/mp4".to_string()),
             cache_control: None,
             last_modified: None,
+            ..Default::default()
         }),
+        ..Default::default()
     }
 }
 
@@ -213,6 +216,7 @@ pub fn folder(name: &str) -> ObjectEntry {
         created_at: None,
         last_accessed_at: None,
         metadata: None,
+        ..Default::default()
     }
 }
 

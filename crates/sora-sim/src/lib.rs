@@ -19,8 +19,9 @@
 //!
 //! Faults are data: [`FaultRule`]s (see [`faults`]) given in [`SimConfig::faults`], injected with
 //! [`SimHandle::inject`] or `POST /__sim/faults`. Besides, [`SimConfig::content_delay`] and
-//! [`SimConfig::fail_prompts_containing`] act on every job, and `--demo` users can type tags in
-//! a prompt ([`demo_fault_tags`]):
+//! [`SimConfig::fail_prompts_containing`] act on every job (both off by default: the defaults
+//! are the services' nominal behaviour), and `--demo` users can type tags in a prompt
+//! ([`demo_fault_tags`]):
 //!
 //! | tag | effect |
 //! |---|---|
@@ -120,7 +121,8 @@ pub struct SimConfig {
     /// Time a job spends in each non-terminal status.
     pub status_step: Duration,
     /// Fault "content lags": after `succeeded`/`completed`, the content routes answer 404 for
-    /// this long.
+    /// this long. Zero by default: the services serve content as soon as a job completes (so
+    /// the official SDKs' `create_and_poll` then `download_content` works); `--demo` sets it.
     pub content_delay: Duration,
     /// Jobs, generations and their content are gone this long after the job's creation (Azure
     /// keeps them 24 hours); afterwards every route for them answers 404.
@@ -142,6 +144,10 @@ pub struct SimConfig {
     /// Keep Storage's buckets and objects in this directory and reload them on start
     /// (`sora-tui sim --data DIR`); `None` keeps everything in memory.
     pub data_dir: Option<std::path::PathBuf>,
+    /// The `X-Forwarded-Proto` a gateway in front of Storage sets, as in Supabase's self-host
+    /// setup; `Some("https")` is a gateway that terminates TLS, so the resumable endpoint hands
+    /// out `https://` upload URLs whatever the client spoke. `None`: the request's own header.
+    pub gateway_forwarded_proto: Option<String>,
     /// Full (`200`) content and Storage downloads carry checksums of the whole file
     /// (`Repr-Digest: sha-256=…` and `Content-MD5`), as storage behind a CDN often adds. Off by
     /// default: the video services document none, so a client must not need them.
@@ -174,7 +180,7 @@ impl Default for SimConfig {
             supabase_secret_key: "sb_secret_sim_0000000000000000000000".to_string(),
             supabase_publishable_key: "sb_publishable_sim_00000000000000000".to_string(),
             status_step: Duration::from_secs(1),
-            content_delay: Duration::from_secs(3),
+            content_delay: Duration::ZERO,
             content_ttl: Duration::from_secs(24 * 60 * 60),
             fail_prompts_containing: None,
             retired_models: Vec::new(),
@@ -185,6 +191,7 @@ impl Default for SimConfig {
             ],
             faults: Vec::new(),
             data_dir: None,
+            gateway_forwarded_proto: None,
             content_digests: false,
             list_lag: Duration::ZERO,
             runway_api_key: format!("key_{}", "0".repeat(128)),

@@ -9,6 +9,7 @@ use crate::app::modal::InputPurpose;
 use crate::app::remote::Remote;
 use crate::app::{App, Effect, Focus};
 use sora_core::engine::{Command, StorageOp};
+use sora_core::storage::Transfer;
 use sora_core::storage::path::{join_folder, parent_folder};
 
 impl App {
@@ -16,6 +17,9 @@ impl App {
     pub(crate) fn bucket_action(&mut self, action: Action) -> Vec<Effect> {
         if self.focus != Focus::Buckets && action != Action::FixBuckets {
             return Vec::new();
+        }
+        if let Some(effects) = self.folder_action(action) {
+            return effects;
         }
         let in_objects = self.buckets.pane == BucketsPane::Objects;
         match action {
@@ -228,14 +232,10 @@ impl App {
                 }))];
             }
             InputPurpose::Rename { from } => {
-                let to = value.trim_start_matches('/').to_string();
-                if to != from {
-                    return vec![Effect::Engine(Command::Storage(StorageOp::MoveObject {
-                        bucket,
-                        from,
-                        to,
-                    }))];
-                }
+                return self.transfer_input_done(Transfer::Move, from, false, value);
+            }
+            InputPurpose::TransferTo { kind, from, folder } => {
+                return self.transfer_input_done(kind, from, folder, value);
             }
             InputPurpose::SignedExpiry { object_path } => match value.parse::<u64>() {
                 Ok(secs) if secs >= 1 => {
@@ -253,6 +253,7 @@ impl App {
                         bucket,
                         object_path,
                         out: PathBuf::from(expand_home(value)),
+                        overwrite: false,
                     },
                 ))];
             }

@@ -60,13 +60,18 @@ impl App {
         op: StorageOp,
         result: Result<StorageDone, StorageFailure>,
     ) -> Vec<Effect> {
+        if let Some(effects) = self.on_folder_result(&op, &result) {
+            return effects;
+        }
         match result {
             Ok(done) => {
                 let text = match &done.url {
                     Some(url) => format!("{} — {url}", done.message),
                     None => done.message.clone(),
                 };
-                self.inform(text);
+                if !self.batch_result(&op, &text, false) {
+                    self.inform(text);
+                }
                 let mut commands = Vec::new();
                 if let (StorageOp::SignUrl { .. }, Some(url)) = (&op, &done.url) {
                     commands.push(Effect::Clipboard(url.clone()));
@@ -105,12 +110,19 @@ impl App {
                             commands.extend(self.relist());
                         }
                     }
-                    StorageOp::DownloadObject { .. } | StorageOp::SignUrl { .. } => {}
+                    StorageOp::DownloadObject { .. }
+                    | StorageOp::SignUrl { .. }
+                    | StorageOp::CountFolder { .. } => {}
+                    StorageOp::DeleteFolder { .. } | StorageOp::Transfer { .. } => {
+                        commands.extend(self.relist());
+                    }
                 }
                 commands
             }
             Err(failure) => {
-                self.warn(failure.message.clone());
+                if !self.batch_result(&op, &failure.message, true) {
+                    self.warn(failure.message.clone());
+                }
                 match op {
                     StorageOp::UploadFile {
                         path,
@@ -191,7 +203,14 @@ impl App {
             output
         } else {
             let Some(first) = self.buckets.selected_bucket_name().map(str::to_string) else {
-                self.warn("Storage has no bucket yet.");
+                // The check of the configured buckets said what is missing and how to fix
+                // it: that stays, behind this.
+                let fix = self
+                    .notice()
+                    .filter(|_| !self.buckets.pending_fix.is_empty())
+                    .map(|n| format!(": {}", n.text))
+                    .unwrap_or_else(|| ".".to_string());
+                self.warn(format!("Storage has no bucket yet{fix}"));
                 return Vec::new();
             };
             let also = self

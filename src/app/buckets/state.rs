@@ -31,6 +31,14 @@ pub struct BucketsState {
     pub pending_fix: Vec<StorageOp>,
     /// The configured buckets were checked once (on the first bucket list).
     pub checked_config: bool,
+    /// Studio's empty-folder markers left out of the loaded entries (they still count for
+    /// the server's offsets).
+    pub hidden: usize,
+    /// Operations one yes sent whose results are still to come, and the lines of those that
+    /// came: said as one notice.
+    pub batch: Vec<StorageOp>,
+    pub batch_lines: Vec<String>,
+    pub batch_failed: bool,
 }
 
 impl BucketsState {
@@ -69,6 +77,7 @@ impl BucketsState {
         self.objects = Remote::Loading;
         self.more = false;
         self.page_pending = Some(0);
+        self.hidden = 0;
         self.query.generation += 1;
         self.query.offset = 0;
         self.query.sort = self.sort.column();
@@ -87,7 +96,7 @@ impl BucketsState {
         {
             return None;
         }
-        let offset = u32::try_from(len).ok()?;
+        let offset = u32::try_from(len + self.hidden).ok()?;
         self.page_pending = Some(offset);
         Some(ListQuery {
             offset,
@@ -102,10 +111,18 @@ impl BucketsState {
         }
         self.page_pending = None;
         self.more = page.len() >= PAGE_SIZE as usize;
+        // Studio's marker is no file of the user's: its folder shows, the marker does not.
+        let (markers, page): (Vec<_>, Vec<_>) = page.into_iter().partition(|e| e.is_placeholder());
         match &mut self.objects {
-            Remote::Loaded(list) if query.offset as usize == list.len() => list.extend(page),
-            _ => self.objects = Remote::Loaded(page),
+            Remote::Loaded(list) if query.offset as usize == list.len() + self.hidden => {
+                list.extend(page)
+            }
+            _ => {
+                self.hidden = 0;
+                self.objects = Remote::Loaded(page);
+            }
         }
+        self.hidden += markers.len();
         if self.sort == SortMode::Size {
             self.sort_locally();
         }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::engine::keys::{DownloadKey, JobKey};
 use crate::providers::{ContentVariant, GenerationRequest};
-use crate::storage::SortColumn;
+use crate::storage::{SortColumn, Transfer};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -106,10 +106,13 @@ pub enum StorageOp {
         object_path: String,
         upsert: bool,
     },
+    /// Save an object to a local file; an existing file is replaced only with `overwrite`
+    /// (otherwise the action fails as a conflict, so the dashboard can ask).
     DownloadObject {
         bucket: String,
         object_path: String,
         out: PathBuf,
+        overwrite: bool,
     },
     SignUrl {
         bucket: String,
@@ -125,6 +128,41 @@ pub enum StorageOp {
         bucket: String,
         paths: Vec<String>,
     },
+    /// Count a folder's objects and bytes, all levels down; `then` says what the count is for.
+    CountFolder {
+        bucket: String,
+        prefix: String,
+        then: AfterCount,
+    },
+    /// Delete every object of a folder, all levels down, then list it again: what is left
+    /// makes it a failure.
+    DeleteFolder {
+        bucket: String,
+        prefix: String,
+    },
+    /// Copy or move an object (or, with `folder`, every object of a folder) to `to_bucket/to`.
+    /// A copy overwrites only with `upsert`; a move never does.
+    Transfer {
+        kind: Transfer,
+        bucket: String,
+        from: String,
+        to_bucket: String,
+        to: String,
+        folder: bool,
+        upsert: bool,
+    },
+}
+
+/// What a folder's count is for: shown, or the question before a folder-wide action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterCount {
+    Show,
+    Delete,
+    Transfer {
+        kind: Transfer,
+        to_bucket: String,
+        to: String,
+    },
 }
 
 impl StorageOp {
@@ -138,7 +176,10 @@ impl StorageOp {
             | StorageOp::DownloadObject { bucket, .. }
             | StorageOp::SignUrl { bucket, .. }
             | StorageOp::MoveObject { bucket, .. }
-            | StorageOp::DeleteObjects { bucket, .. } => bucket,
+            | StorageOp::DeleteObjects { bucket, .. }
+            | StorageOp::CountFolder { bucket, .. }
+            | StorageOp::DeleteFolder { bucket, .. }
+            | StorageOp::Transfer { bucket, .. } => bucket,
         }
     }
 }

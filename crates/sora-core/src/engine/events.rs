@@ -217,6 +217,8 @@ pub struct StorageDone {
     pub message: String,
     /// A URL to show and copy (signed URL, or the public URL of an upload).
     pub url: Option<String>,
+    /// What a folder holds (`StorageOp::CountFolder`).
+    pub totals: Option<crate::storage::Totals>,
 }
 
 /// A failed storage action: the server's message with what to do, and what kind of failure it

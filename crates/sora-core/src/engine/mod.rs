@@ -7,6 +7,7 @@ mod history;
 mod job;
 pub mod keys;
 mod resume;
+mod storage_folder;
 mod storage_ops;
 mod upload;
 
@@ -19,7 +20,7 @@ use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-pub use command::{Command, ListQuery, PAGE_SIZE, StorageOp};
+pub use command::{AfterCount, Command, ListQuery, PAGE_SIZE, StorageOp};
 pub use events::{EngineEvent, Retry, RetryStep, StorageDone, StorageFailure};
 pub use keys::{DownloadKey, JobKey};
 

@@ -32,7 +32,11 @@ pub(super) async fn run(ctx: &Ctx, op: &StorageOp) -> Result<StorageDone, Storag
     let Some(storage) = &ctx.services.storage else {
         return Err(StorageFailure::plain(NO_STORAGE));
     };
-    let done = |message: String| StorageDone { message, url: None };
+    let done = |message: String| StorageDone {
+        message,
+        url: None,
+        totals: None,
+    };
     let fail = |e: crate::storage::StorageError| StorageFailure::from_error(&e);
     let work = async {
         match op {
@@ -83,13 +87,25 @@ pub(super) async fn run(ctx: &Ctx, op: &StorageOp) -> Result<StorageDone, Storag
                         bytes
                     ),
                     url: Some(storage.public_url(bucket, object_path)),
+                    totals: None,
                 })
             }
             StorageOp::DownloadObject {
                 bucket,
                 object_path,
                 out,
+                overwrite,
             } => {
+                // A file of the user's is replaced only once they said so.
+                if !*overwrite && tokio::fs::symlink_metadata(out).await.is_ok() {
+                    return Err(StorageFailure {
+                        conflict: true,
+                        ..StorageFailure::plain(format!(
+                            "{} exists and was left as it is",
+                            out.display()
+                        ))
+                    });
+                }
                 if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
                     tokio::fs::create_dir_all(dir).await.map_err(|e| {
                         StorageFailure::plain(format!("cannot create {}: {e}", dir.display()))
@@ -116,12 +132,16 @@ pub(super) async fn run(ctx: &Ctx, op: &StorageOp) -> Result<StorageDone, Storag
                 Ok(StorageDone {
                     message: format!("signed URL for {bucket}/{object_path}, valid {expires_in} s"),
                     url: Some(url),
+                    totals: None,
                 })
             }
             StorageOp::MoveObject { bucket, from, to } => {
                 storage.move_object(bucket, from, to).await.map_err(fail)?;
                 Ok(done(format!("moved {bucket}/{from} to {to}")))
             }
+            StorageOp::CountFolder { .. }
+            | StorageOp::DeleteFolder { .. }
+            | StorageOp::Transfer { .. } => super::storage_folder::run(storage, op).await,
             StorageOp::DeleteObjects { bucket, paths } => {
                 let deleted = storage.delete_objects(bucket, paths).await.map_err(fail)?;
                 Ok(done(format!(

@@ -3,17 +3,26 @@
 //! Uploads stream from disk (the file is never held in memory), so a 1 GiB video costs a few
 //! buffers, not a gigabyte.
 
+mod copy;
+pub mod folder;
 mod key;
 mod ops;
 pub mod path;
+pub mod tree;
 pub mod tus;
 pub mod types;
 
+pub use copy::{Route, Transfer, retarget};
+pub use folder::{Deletion, FoundObject, Totals, Tree};
 pub use key::KeyKind;
 pub use ops::{ListOptions, SortColumn};
 pub use path::{check_bucket, check_object_path, check_prefix};
 pub use tus::{ResumableUpload, TUS_CHUNK};
-pub use types::{Bucket, ObjectEntry, ObjectInfo, ObjectMetadata, UploadAnswer};
+pub use types::{Bucket, ObjectEntry, ObjectInfo, ObjectMetadata, PLACEHOLDER, UploadAnswer};
+
+/// The largest standard (non-resumable) upload of the server's sample configs (50 MiB; hosted
+/// plans differ, and a bucket's `file_size_limit` may be lower).
+pub const STANDARD_UPLOAD_LIMIT: u64 = 50 * 1024 * 1024;
 
 use std::path::Path;
 
@@ -111,6 +120,10 @@ impl StorageApiError {
             }
             Some("ResourceNotEmpty") => "delete the bucket's objects first, then the bucket",
             Some("BucketAlreadyExists") => "a bucket with that name exists: pick another name",
+            // Move has no upsert: only another path, or deleting the object there, will do.
+            Some("ResourceAlreadyExists") => {
+                "an object exists at the destination and a move never overwrites: delete that object first (`sora-tui rm BUCKET/PATH`, or x in the bucket panel), or move to another path"
+            }
             _ if self.is_key_exists() => {
                 "an object with that path exists: overwrite it (upload with --upsert, or confirm overwrite) or choose another path"
             }
@@ -209,6 +222,10 @@ pub enum StorageError {
         what: &'static str,
         problem: &'static str,
     },
+    #[error(
+        "the resumable endpoint answered with an upload URL on {theirs}:// for the {ours}:// SUPABASE_URL (a gateway in front of Storage that terminates TLS?), and the key goes to no other origin; if the gateway serves TLS, set SUPABASE_URL to its {theirs}:// address"
+    )]
+    ResumableScheme { theirs: String, ours: String },
     #[error("cannot write {path}: {source}{}", symlink_hint(.source))]
     Write {
         path: String,

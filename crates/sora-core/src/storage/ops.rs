@@ -76,6 +76,17 @@ impl StorageClient {
         options: &ListOptions,
     ) -> Result<Vec<ObjectEntry>, StorageError> {
         super::check_prefix(prefix)?;
+        self.list_page(bucket, prefix, options).await
+    }
+
+    /// One page, `prefix` sent as it is (a walk's folder names come from the server, and go in
+    /// a JSON body, where nothing rewrites them).
+    pub(super) async fn list_page(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        options: &ListOptions,
+    ) -> Result<Vec<ObjectEntry>, StorageError> {
         let url = self.bucket_url(&["object", "list"], bucket)?;
         let mut body = serde_json::json!({
             "prefix": prefix,
@@ -230,14 +241,15 @@ impl StorageClient {
         from: &str,
         to: &str,
     ) -> Result<(), StorageError> {
-        super::check_bucket(bucket)?;
-        super::check_object_path(from)?;
-        super::check_object_path(to)?;
-        let url = self.url(&["object", "move"])?;
-        let body = serde_json::json!({"bucketId": bucket, "sourceKey": from, "destinationKey": to});
-        self.send(self.request(Method::POST, url.clone()).json(&body), &url)
-            .await
-            .map(drop)
+        let route = super::Route {
+            kind: super::Transfer::Move,
+            bucket,
+            from,
+            to_bucket: bucket,
+            to,
+            upsert: false,
+        };
+        self.transfer_object(&route).await
     }
 
     /// `DELETE /object/{bucket} {prefixes}`: the keys actually deleted (missing ones are absent).
@@ -262,9 +274,11 @@ impl StorageClient {
         Ok(deleted)
     }
 
-    /// Upload a local file, streamed from disk: above `the threshold through the
-    /// resumable (TUS) endpoint (`with_resumable_threshold`), which resumes an interrupted upload
-    /// of the same file.
+    /// Upload a local file, streamed from disk: above the threshold through the resumable (TUS)
+    /// endpoint (`with_resumable_threshold`), which resumes an interrupted upload of the same
+    /// file. When the resumable endpoint hands back its upload URL on `https://` for an
+    /// `http://` project URL (a gateway that terminates TLS), the key is not sent there: a file
+    /// small enough goes as one standard upload instead, and the answer's `note` says why.
     pub async fn upload(
         &self,
         bucket: &str,
@@ -292,11 +306,27 @@ impl StorageClient {
                 content_type,
                 upsert,
             };
-            self.upload_resumable(&upload, progress).await?;
-            Ok(UploadAnswer {
-                key: format!("{bucket}/{object_path}"),
-                id: None,
-            })
+            match self.upload_resumable(&upload, progress).await {
+                Ok(()) => Ok(UploadAnswer {
+                    key: format!("{bucket}/{object_path}"),
+                    id: None,
+                    note: None,
+                }),
+                Err(error @ StorageError::ResumableScheme { .. })
+                    if len <= super::STANDARD_UPLOAD_LIMIT =>
+                {
+                    tracing::warn!(%error, "resumable upload URL on another scheme; standard upload");
+                    let mut answer = self
+                        .upload_file(bucket, object_path, file, content_type, upsert)
+                        .await?;
+                    progress(len, len);
+                    answer.note = Some(format!(
+                        "sent as one standard upload, not resumable: {error}"
+                    ));
+                    Ok(answer)
+                }
+                Err(error) => Err(error),
+            }
         } else {
             let answer = self
                 .upload_file(bucket, object_path, file, content_type, upsert)

@@ -275,7 +275,18 @@ impl StorageClient {
             reason: format!("Location is not a URL: {e}"),
             excerpt: location.clone(),
         })?;
-        // The service-role key goes with every chunk: only ever to the project's own host.
+        // The service-role key goes with every chunk: only ever to the project's own origin.
+        // The same host on another scheme is a gateway that terminates TLS: said as such, so
+        // the caller can fall back to a standard upload.
+        if url.origin() != endpoint.origin()
+            && url.host_str() == endpoint.host_str()
+            && url.scheme() != endpoint.scheme()
+        {
+            return Err(StorageError::ResumableScheme {
+                theirs: url.scheme().to_string(),
+                ours: endpoint.scheme().to_string(),
+            });
+        }
         if url.origin() != endpoint.origin() {
             return Err(StorageError::Decode {
                 reason: "the upload URL points at another host; not sending the key there".into(),

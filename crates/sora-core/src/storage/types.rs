@@ -1,10 +1,14 @@
-//! Supabase Storage's JSON shapes (storage server v1.70), parsed leniently: unknown fields are
-//! ignored and optional ones may be null.
+//! Supabase Storage's JSON shapes (storage server v1.70), parsed leniently: optional fields may be
+//! null, and the fields this client does not use are kept as they came (`extra`), so `--json`
+//! passes the server's objects on whole.
 
 use serde::{Deserialize, Serialize};
 
+/// Fields of a server object that this client does not read, kept to be written back out.
+pub type Extra = serde_json::Map<String, serde_json::Value>;
+
 /// An entry of `GET /bucket`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 pub struct Bucket {
     pub id: String,
     pub name: String,
@@ -19,10 +23,13 @@ pub struct Bucket {
     pub created_at: Option<String>,
     #[serde(default)]
     pub updated_at: Option<String>,
+    /// `owner`, `type`, … as the server sent them.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// An entry of `POST /object/list/{bucket}`: a file, or a folder (null `id` and `metadata`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 pub struct ObjectEntry {
     pub name: String,
     #[serde(default)]
@@ -35,6 +42,9 @@ pub struct ObjectEntry {
     pub last_accessed_at: Option<String>,
     #[serde(default)]
     pub metadata: Option<ObjectMetadata>,
+    /// Whatever else the server sent with the entry.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl ObjectEntry {
@@ -45,9 +55,27 @@ impl ObjectEntry {
     pub fn size(&self) -> Option<u64> {
         self.metadata.as_ref().and_then(|m| m.size)
     }
+
+    /// Studio's marker that keeps an empty folder in existence (`.emptyFolderPlaceholder`):
+    /// an object, but no file of the user's; listings hide it and count its folder instead.
+    pub fn is_placeholder(&self) -> bool {
+        !self.is_folder() && self.name == PLACEHOLDER
+    }
+
+    /// The MD5 the entry's `eTag` states, when it is a plain quoted MD5 (a standard upload);
+    /// `None` for other forms (a multipart upload's `"…-3"`) or none.
+    pub fn md5_hex(&self) -> Option<String> {
+        let tag = self.metadata.as_ref()?.e_tag.as_deref()?.trim();
+        let hex = tag.trim_start_matches("W/").trim_matches('"');
+        (hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| hex.to_ascii_lowercase())
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+/// The name of Studio's empty-folder marker object.
+pub const PLACEHOLDER: &str = ".emptyFolderPlaceholder";
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectMetadata {
     #[serde(default, rename = "eTag")]
@@ -60,6 +88,9 @@ pub struct ObjectMetadata {
     pub cache_control: Option<String>,
     #[serde(default)]
     pub last_modified: Option<String>,
+    /// `contentLength`, `httpStatusCode`, … as the server sent them.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// What `GET /object/info/...` says of an object (the fields sora-tui uses).
@@ -90,4 +121,7 @@ pub struct UploadAnswer {
     pub key: String,
     #[serde(rename = "Id", default)]
     pub id: Option<String>,
+    /// Something the person should know about how it was stored (not part of the answer).
+    #[serde(skip)]
+    pub note: Option<String>,
 }

@@ -437,3 +437,104 @@ async fn with_an_anon_key_the_dashboards_bucket_list_says_so_and_stores_nothing(
     assert!(sim.requests().is_empty(), "nothing was sent");
     sim.shutdown().await;
 }
+
+/// One bucket-browser action through the engine, its `Storage` answer (bounded: 30 s).
+async fn storage_op(
+    engine: &Engine,
+    rx: &mut mpsc::UnboundedReceiver<EngineEvent>,
+    op: sora_core::engine::StorageOp,
+) -> Result<sora_core::engine::StorageDone, sora_core::engine::StorageFailure> {
+    engine.dispatch(Command::Storage(op));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let event = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("an answer within 30 s")
+            .expect("engine open");
+        if let EngineEvent::Storage { result, .. } = event {
+            return result;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_bucket_browser_keeps_a_local_file_until_told_and_deletes_a_whole_folder() {
+    use sora_core::engine::{AfterCount, StorageOp};
+    let cfg = fast();
+    let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
+    sim.seed_objects("output-videos", "old/a", 1500);
+    sim.seed_objects("output-videos", "old", 20);
+    let dir = tempfile::tempdir().expect("tmp");
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let engine = Engine::new(
+        Services {
+            provider: None,
+            storage: Some(storage(&sim, &cfg)),
+        },
+        EngineSettings {
+            download_dir: dir.path().to_path_buf(),
+            poll_interval: Duration::from_millis(80),
+            retry_schedule: sora_core::download::RetrySchedule(vec![Duration::from_millis(100)]),
+            output_bucket: "output-videos".into(),
+            input_bucket: "input-images".into(),
+            thumbnails: false,
+        },
+        tx,
+    );
+
+    // A download onto a file of the user's is refused as a conflict, the file untouched.
+    let mine = dir.path().join("mine.bin");
+    std::fs::write(&mine, b"my own").expect("write");
+    let download = |overwrite| StorageOp::DownloadObject {
+        bucket: "output-videos".into(),
+        object_path: "old/obj-000000.bin".into(),
+        out: mine.clone(),
+        overwrite,
+    };
+    let refused = storage_op(&engine, &mut rx, download(false))
+        .await
+        .expect_err("refused");
+    assert!(refused.conflict, "{refused:?}");
+    assert!(refused.message.contains("exists"), "{}", refused.message);
+    assert_eq!(std::fs::read(&mine).expect("read"), b"my own");
+    storage_op(&engine, &mut rx, download(true))
+        .await
+        .expect("replaced once told");
+    assert_eq!(std::fs::read(&mine).expect("read"), b"object 0\n");
+
+    // A folder: counted, then deleted in batches and checked empty.
+    let counted = storage_op(
+        &engine,
+        &mut rx,
+        StorageOp::CountFolder {
+            bucket: "output-videos".into(),
+            prefix: "old".into(),
+            then: AfterCount::Delete,
+        },
+    )
+    .await
+    .expect("counted");
+    assert_eq!(counted.totals.map(|t| t.objects), Some(1520));
+    let deleted = storage_op(
+        &engine,
+        &mut rx,
+        StorageOp::DeleteFolder {
+            bucket: "output-videos".into(),
+            prefix: "old".into(),
+        },
+    )
+    .await
+    .expect("deleted");
+    assert!(
+        deleted.message.contains("deleted 1,520 objects") && deleted.message.contains("is empty"),
+        "{}",
+        deleted.message
+    );
+    let left = storage(&sim, &cfg)
+        .walk("output-videos", "old", &mut |_| {})
+        .await
+        .expect("walk");
+    assert!(left.is_empty());
+}

@@ -17,4 +17,5 @@ mod providers_fal;
 mod providers_runway;
 mod providers_sim;
 mod storage_actions;
+mod storage_folders;
 mod validation_matrix;

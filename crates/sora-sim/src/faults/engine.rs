@@ -64,7 +64,9 @@ impl FaultEngine {
                 (Fault::HtmlOk | Fault::Expired | Fault::FakeMp4, Phase::Before) => {
                     Route::has_content(route)
                 }
-                (Fault::Stall { .. }, Phase::Before) => route == Some(Route::StorageUpload),
+                (Fault::Stall { .. }, Phase::Before) => {
+                    matches!(route, Some(Route::StorageUpload | Route::StorageResumable))
+                }
                 (Fault::CutUpload { .. }, Phase::Before) => route == Some(Route::StorageResumable),
                 (fault, Phase::Body) => fault.is_body_fault() && Route::has_content(route),
                 _ => false,

@@ -138,7 +138,7 @@ pub enum Fault {
     /// connection closes.
     ShortBody { bytes: u64 },
     /// `after_bytes` of the body, then nothing for `for_` (JSON `for_ms`), then the rest. On a
-    /// Storage upload: the answer comes `for_` late.
+    /// Storage upload or a resumable upload's chunk: the answer comes `for_` late.
     Stall {
         after_bytes: u64,
         #[serde(rename = "for_ms", with = "millis")]

@@ -167,13 +167,30 @@ pub(super) fn create(sim: &Sim, request: &SimRequest) -> Response {
         },
     );
     drop(state);
-    let host = request.header("host").unwrap_or("127.0.0.1");
+    // Behind a gateway, the forwarded headers decide the upload URL (the tus server respects
+    // them): one that terminates TLS makes it `https://` whatever the client spoke.
+    let forwarded = |name: &str| {
+        request
+            .header(name)
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let proto = sim
+        .config
+        .gateway_forwarded_proto
+        .as_deref()
+        .or_else(|| forwarded("x-forwarded-proto"))
+        .unwrap_or("http");
+    let host = forwarded("x-forwarded-host")
+        .or_else(|| request.header("host"))
+        .unwrap_or("127.0.0.1");
     let mut response = wire::empty_response(StatusCode::CREATED);
     tus_headers(&mut response);
     set(
         &mut response,
         "location",
-        &format!("http://{host}/storage/v1/upload/resumable/{id}"),
+        &format!("{proto}://{host}/storage/v1/upload/resumable/{id}"),
     );
     response
 }

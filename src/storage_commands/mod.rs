@@ -1,12 +1,22 @@
-//! Headless Supabase Storage commands: `buckets`, `ls`, `upload`, `get`, `url`, `rm`. Each is one
-//! call of the storage client; errors carry the server's message and what to do.
+//! Headless Supabase Storage commands: `buckets`, `ls`, `du`, `upload`, `get`, `url`, `rm`,
+//! `cp`, `mv`. Single objects here; listings in [`list`], whole folders in [`folders`] (delete),
+//! [`transfer`] (upload and download) and [`copy`] (copy and move). Errors carry the server's
+//! message and what to do.
+
+mod copy;
+mod folders;
+mod list;
+mod transfer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{BucketsArgs, GetArgs, LsArgs, RmArgs, UploadArgs, UrlArgs};
+pub use copy::{cp, mv};
+pub use list::{du, ls};
+
+use crate::cli::{BucketsArgs, GetArgs, RmArgs, UploadArgs, UrlArgs};
 use sora_core::config::Config;
 use sora_core::setup;
 use sora_core::storage::{
@@ -14,6 +24,18 @@ use sora_core::storage::{
     content_type_for,
 };
 use sora_core::text::one_line;
+
+/// Storage lists a missing bucket as empty: when a listing came back empty, ask for the bucket
+/// itself, so a mistyped or never-created bucket is an error that says what to do, not a
+/// silent "nothing here".
+async fn check_bucket_exists(storage: &StorageClient, bucket: &str, what: &str) -> Result<()> {
+    match storage.get_bucket(bucket).await {
+        Err(e) if e.api().is_some_and(StorageApiError::is_missing_bucket) => {
+            Err(anyhow::Error::new(e).context(format!("cannot {what}")))
+        }
+        _ => Ok(()),
+    }
+}
 
 /// The storage client, once its key is known to be one that can manage Storage: an anon key
 /// would make the project look empty, so that is said before anything is asked.
@@ -78,54 +100,10 @@ pub async fn buckets(config: &Config, args: &BucketsArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn ls(config: &Config, args: &LsArgs) -> Result<ExitCode> {
-    let storage = client(config)?;
-    let (bucket, prefix) = split(&args.location, true)?;
-    let mut all = Vec::new();
-    let mut options = ListOptions {
-        limit: 1000,
-        ..ListOptions::default()
-    };
-    loop {
-        let page = storage
-            .list_objects_with(&bucket, &prefix, &options)
-            .await
-            .with_context(|| format!("cannot list {}", args.location))?;
-        let n = page.len();
-        all.extend(page);
-        if n < options.limit as usize {
-            break;
-        }
-        options.offset += options.limit;
-    }
-    // Storage lists a missing bucket as empty: ask for the bucket itself, so a mistyped or
-    // never-created bucket is an error that says what to do, not a silent empty listing.
-    if all.is_empty()
-        && let Err(e) = storage.get_bucket(&bucket).await
-        && e.api().is_some_and(StorageApiError::is_missing_bucket)
-    {
-        return Err(anyhow::Error::new(e).context(format!("cannot list {}", args.location)));
-    }
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&all)?);
-        return Ok(ExitCode::SUCCESS);
-    }
-    for e in &all {
-        if e.is_folder() {
-            println!("{}/", one_line(&e.name));
-        } else {
-            let updated = one_line(e.updated_at.as_deref().unwrap_or(""));
-            println!(
-                "{}\t{}\t{updated}",
-                one_line(&e.name),
-                e.size().unwrap_or(0)
-            );
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
 pub async fn upload(config: &Config, args: &UploadArgs) -> Result<ExitCode> {
+    if args.recursive {
+        return transfer::upload_tree(config, args).await;
+    }
     let storage = client(config)?;
     let (bucket, path) = split(&args.target, false)?;
     let resumable = std::fs::metadata(&args.file)
@@ -149,6 +127,9 @@ pub async fn upload(config: &Config, args: &UploadArgs) -> Result<ExitCode> {
         )
         .await
         .with_context(|| format!("cannot upload {} to {bucket}/{path}", args.file.display()))?;
+    if let Some(note) = &answer.note {
+        eprintln!("note: {note}");
+    }
     println!("uploaded {}", one_line(&answer.key));
     println!(
         "public URL: {}",
@@ -158,6 +139,9 @@ pub async fn upload(config: &Config, args: &UploadArgs) -> Result<ExitCode> {
 }
 
 pub async fn get(config: &Config, args: &GetArgs) -> Result<ExitCode> {
+    if args.recursive {
+        return transfer::get_tree(config, args).await;
+    }
     let storage = client(config)?;
     let (bucket, path) = split(&args.object, false)?;
     let name = path.rsplit('/').next().unwrap_or(path.as_str());
@@ -219,6 +203,9 @@ pub async fn url(config: &Config, args: &UrlArgs) -> Result<ExitCode> {
 }
 
 pub async fn rm(config: &Config, args: &RmArgs) -> Result<ExitCode> {
+    if args.recursive {
+        return folders::rm_tree(config, args).await;
+    }
     let storage = client(config)?;
     let mut by_bucket: Vec<(String, Vec<String>)> = Vec::new();
     for target in &args.objects {
