@@ -130,6 +130,7 @@ async fn main() {
         Services {
             provider: None,
             storage: Some(storage),
+            others: Vec::new(),
         },
         EngineSettings {
             download_dir: std::env::temp_dir(),

@@ -9,17 +9,27 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "sora-tui",
     version,
-    about = "Generate Sora videos, watch every job, download them reliably, store them in Supabase",
-    long_about = "Without a subcommand: the dashboard. `--demo` runs everything against the built-in simulator, no credentials needed."
+    about = "Generate videos (Runway, fal.ai, Sora), watch every job, download them reliably, store them in Supabase",
+    long_about = "Without a subcommand: the dashboard. `--demo` runs everything against the built-in simulator, no credentials needed. Runway (RUNWAYML_API_SECRET) and fal.ai (FAL_KEY) generate today; the Sora APIs are retired or retiring."
 )]
 pub struct Cli {
     /// Config file (default: <platform config dir>/sora-tui/config.toml).
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
-    /// Use the built-in simulator of Azure OpenAI and Supabase (no credentials needed).
+    /// Use the built-in simulator of every service (no credentials needed).
     #[arg(long, global = true)]
     pub demo: bool,
+
+    /// The video service: runway, fal, or a Sora family (azure-sora, azure-sora2, openai)
+    /// (overrides `provider` and SORA_TUI_PROVIDER).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub provider: Option<String>,
+
+    /// The model: a Runway or fal catalogue id (gen4.5, veo3.1, fal-ai/veo3.1...), the OpenAI
+    /// model, or the Azure deployment name.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub model: Option<String>,
 
     /// Where videos are written (overrides `download.dir` and SORA_TUI_DOWNLOAD_DIR).
     #[arg(long, global = true, value_name = "DIR")]
@@ -31,7 +41,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
-    /// Run the simulator of Azure OpenAI (Sora) and Supabase Storage as a server.
+    /// Run the simulator of Runway, fal.ai, Azure OpenAI and OpenAI (Sora) and Supabase Storage
+    /// as a server.
     Sim(SimArgs),
     /// Generate a video without the dashboard: one line per event; exit 0 only if every step worked.
     Generate(GenerateArgs),
@@ -319,9 +330,10 @@ pub struct GenerateArgs {
     /// How many variants (default from config: 1).
     #[arg(long, value_name = "N")]
     pub variants: Option<u32>,
-    /// The model (openai) or deployment name (Azure) for this run.
-    #[arg(long, value_name = "NAME")]
-    pub model: Option<String>,
+    /// A Runway or fal model parameter, NAME=VALUE (repeatable): ratio=720:1280,
+    /// duration=8, audio=false... Without one, the model's defaults are sent.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
     /// Image to video: a local JPEG, PNG or WebP used as the first frame.
     #[arg(long, value_name = "FILE")]
     pub image: Option<PathBuf>,

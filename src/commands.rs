@@ -62,10 +62,7 @@ pub fn engine(
     }
     let (tx, rx) = mpsc::unbounded_channel();
     let engine = Engine::with_extras(
-        Services {
-            provider: Some(provider),
-            storage,
-        },
+        Services::new(Some(provider), storage),
         settings,
         tx,
         EngineExtras {
@@ -170,6 +167,7 @@ pub async fn download(config: Config, args: DownloadArgs) -> Result<ExitCode> {
         job_id: args.id,
         variants,
         upload: args.upload,
+        via: None,
     };
     finish(
         engine(&config, &http, provider, args.upload, args.out)?,
@@ -232,13 +230,15 @@ pub async fn resume(config: Config) -> Result<ExitCode> {
         println!("nothing to resume: every recorded job is finished");
         return Ok(ExitCode::SUCCESS);
     }
-    let provider = setup::provider(&config, &http)?;
+    // Each job goes back to the service that recorded it: every configured one is offered.
+    let services = setup::services(&config, &http);
+    if services.all_providers().next().is_none() {
+        // The configured one's own error says what is missing.
+        setup::provider(&config, &http)?;
+    }
     let (tx, rx) = mpsc::unbounded_channel();
     let engine = Engine::with_extras(
-        Services {
-            provider: Some(provider),
-            storage: setup::storage(&config, &http).ok(),
-        },
+        services,
         setup::engine_settings(&config),
         tx,
         EngineExtras {

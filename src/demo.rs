@@ -84,6 +84,10 @@ mod with_simulator {
             config.openai.base_url = Setting::new(openai, Source::Demo);
         }
         config.openai.api_key = Some(Setting::new(Secret::new(&sim.openai_api_key), Source::Demo));
+        config.runway.base_url = Setting::new(base.clone(), Source::Demo);
+        config.runway.api_key = Some(Setting::new(Secret::new(&sim.runway_api_key), Source::Demo));
+        config.fal.queue_url = Setting::new(base.clone(), Source::Demo);
+        config.fal.key = Some(Setting::new(Secret::new(&sim.fal_key), Source::Demo));
         config.supabase.url = Some(Setting::new(base.clone(), Source::Demo));
         config.supabase.service_role_key =
             Some(Setting::new(Secret::new(&sim.supabase_key), Source::Demo));
@@ -136,12 +140,16 @@ mod with_simulator {
             "# Storage's anon key (row-level security: an empty project, writes refused): {}",
             sim_config.supabase_anon_key
         );
-        let _ = writeln!(out, "# Ctrl-C stops it.");
+        let _ = writeln!(out, "# Ctrl-C (or SIGTERM) stops it.");
         let _ = out.flush();
         drop(out);
-        tokio::signal::ctrl_c()
-            .await
-            .context("waiting for Ctrl-C")?;
+        // Either signal shuts down cleanly, so the TLS certificate file is removed too.
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .context("cannot watch for SIGTERM")?;
+        tokio::select! {
+            stopped = tokio::signal::ctrl_c() => stopped.context("waiting for Ctrl-C")?,
+            _ = term.recv() => {}
+        }
         handle.shutdown().await;
         Ok(ExitCode::SUCCESS)
     }

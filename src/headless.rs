@@ -9,7 +9,8 @@ use crate::signals::{Signal, Signals};
 use sora_core::download::{AttemptOutcome, Report};
 use sora_core::engine::{Command, Engine, EngineEvent, JobKey};
 use sora_core::present;
-use sora_core::providers::{ContentVariant, GenerationRequest, Job, ModelProfile};
+use sora_core::providers::catalogue::value_text;
+use sora_core::providers::{ContentVariant, GenerationRequest, Job, Provider};
 use sora_core::text::{one_line, utc_time, utc_time_millis};
 
 /// What a finished headless run saw, for the exit status and the summary.
@@ -37,21 +38,30 @@ impl Outcome {
 /// The one job a headless run works on.
 pub const HEADLESS_JOB: JobKey = JobKey(1);
 
-/// The line that introduces a generation: prompt, parameters and the cost estimate.
-pub fn describe_request(request: &GenerationRequest, profile: &ModelProfile) -> String {
-    let mut line = format!(
-        "job {HEADLESS_JOB}: {} · {} · {} · {} s · {} variant(s)",
-        quote(&request.prompt),
-        profile.model,
-        request.size,
-        request.seconds,
-        request.variants
-    );
+/// The line that introduces a generation: prompt, service, parameters and the cost estimate.
+pub fn describe_request(request: &GenerationRequest, provider: &Provider) -> String {
+    let mut line = format!("job {HEADLESS_JOB}: {}", quote(&request.prompt));
+    match provider.model_choice().map(|m| m.resolve(request)) {
+        Some(Ok(resolved)) => {
+            line.push_str(&format!(" · {}", one_line(&provider.describe())));
+            for (name, value) in &resolved.params {
+                line.push_str(&format!(" · {name} {}", one_line(&value_text(value))));
+            }
+        }
+        Some(Err(_)) => line.push_str(&format!(" · {}", one_line(&provider.describe()))),
+        None => line.push_str(&format!(
+            " · {} · {} · {} s · {} variant(s)",
+            one_line(&provider.model()),
+            request.size,
+            request.seconds,
+            request.variants
+        )),
+    }
     if let Some(path) = &request.image {
         line.push_str(&format!(" · image {}", path.display()));
     }
-    match profile.estimate(request) {
-        Some(cost) => line.push_str(&format!(" · estimated cost ${cost:.2}")),
+    match provider.estimate_text(request) {
+        Some(cost) => line.push_str(&format!(" · estimated cost {cost}")),
         None => line.push_str(" · cost unknown"),
     }
     line
@@ -261,6 +271,14 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
         EngineEvent::JobSubmitting { key, at, .. } => {
             format!("job {key}: submitting ({})", since(at))
         }
+        EngineEvent::JobService {
+            key,
+            service,
+            estimate,
+        } => match estimate {
+            Some(cost) => format!("job {key}: on {} · estimated {}", c(service), c(cost)),
+            None => format!("job {key}: on {}", c(service)),
+        },
         EngineEvent::JobCreated { key, job_id, at } => {
             format!("job {key}: created {} ({})", c(job_id), since(at))
         }
@@ -279,6 +297,7 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             progress,
             at,
             expires_at,
+            notes,
         } => {
             let mut line = match progress {
                 Some(p) => format!("job {key}: status {} {p}% ({})", c(status_text), since(at)),
@@ -288,6 +307,9 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
                 && let Some(expires) = expires_at
             {
                 line.push_str(&format!(" · {}", present::expiry_text(*expires, *at)));
+            }
+            for note in notes {
+                line.push_str(&format!(" · {}", c(note)));
             }
             line
         }
@@ -500,6 +522,7 @@ mod tests {
             outputs: vec![],
             remixed_from: None,
             poll_after: None,
+            notes: Vec::new(),
         };
         let line = job_line(&job);
         assert!(line.contains("content expires in 23h 59m"), "{line}");

@@ -4,22 +4,23 @@
 mod cli;
 mod commands;
 mod demo;
+mod generate;
 mod storage_commands;
 
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Parser;
 use tokio::sync::mpsc;
 
-use cli::{Cli, Cmd, GenerateArgs};
-use sora_core::config::{Config, Overrides, Setting, Source};
-use sora_core::engine::{Command, Engine, EngineExtras};
+use cli::{Cli, Cmd};
+use sora_core::config::{Config, Overrides};
+use sora_core::engine::{Engine, EngineExtras};
 use sora_core::journal::NextStep;
-use sora_core::providers::{Family, GenerationRequest, ModelProfile, Size};
+use sora_core::providers::ModelProfile;
 use sora_core::setup;
 use sora_core::text::multi_line;
-use sora_tui::{app, headless};
+use sora_tui::app;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -66,6 +67,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     } else {
         None
     };
+    generate::apply_service_flags(&mut config, cli.provider.as_deref(), cli.model.as_deref())?;
     // Said once, before any request: the dashboard shows it as a notice, doctor as a check.
     if !matches!(cli.command, None | Some(Cmd::Doctor(_))) {
         for plain in sora_core::config::plain_http_warnings(&config) {
@@ -75,7 +77,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         None => run_dashboard(config, _demo.as_ref().map(demo::Demo::note)).await,
         Some(Cmd::Sim(_)) => Ok(ExitCode::SUCCESS),
-        Some(Cmd::Generate(args)) => run_generate(config, args).await,
+        Some(Cmd::Generate(args)) => generate::run(config, args).await,
         Some(Cmd::Jobs(args)) => commands::jobs(&config, &args).await,
         Some(Cmd::Status(args)) => commands::status(&config, &args).await,
         Some(Cmd::Delete(args)) => commands::delete(&config, &args).await,
@@ -96,65 +98,6 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// `--model` names the model on OpenAI and the deployment on Azure; a known Sora 2 model name
-/// given for an Azure Sora 2 deployment also sets the limits and price.
-fn apply_model_flag(config: &mut Config, model: &str) {
-    let flag = || Source::Flag("--model");
-    match config.provider.value {
-        Family::OpenAi => config.openai.model = Setting::new(model.to_string(), flag()),
-        Family::AzureSora => {
-            config.azure.deployment = Some(Setting::new(model.to_string(), flag()))
-        }
-        Family::AzureSora2 => {
-            config.azure.deployment = Some(Setting::new(model.to_string(), flag()));
-            if ModelProfile::for_v1_model(model, &config.pricing.value).is_some() {
-                config.azure.model = Setting::new(model.to_string(), flag());
-            }
-        }
-    }
-}
-
-async fn run_generate(mut config: Config, args: GenerateArgs) -> Result<ExitCode> {
-    if let Some(model) = &args.model {
-        apply_model_flag(&mut config, model);
-    }
-    // A flag replaces its `[defaults]` key, so only the defaults still in use are checked.
-    if let Some(s) = &args.size {
-        let size = Size::parse(s)
-            .with_context(|| format!("--size `{s}` is not WIDTHxHEIGHT, e.g. 480x480"))?;
-        config.defaults.size = Setting::new(size, Source::Flag("--size"));
-    }
-    if let Some(seconds) = args.seconds {
-        config.defaults.seconds = Setting::new(seconds, Source::Flag("--seconds"));
-    }
-    if let Some(variants) = args.variants {
-        config.defaults.variants = Setting::new(variants, Source::Flag("--variants"));
-    }
-    let http = setup::http(&config)?;
-    let provider = setup::provider(&config, &http)?;
-    let (size, seconds, variants) = setup::defaults_for(&config, provider.profile())?;
-    let request = GenerationRequest {
-        prompt: args.prompt.clone(),
-        size,
-        seconds,
-        variants,
-        image: args.image.clone(),
-    };
-    // Refuse bad parameters before anything is sent.
-    provider.validate(&request).context("not sent")?;
-    println!(
-        "{}",
-        headless::describe_request(&request, provider.profile())
-    );
-    let engine = commands::engine(&config, &http, provider, args.upload, args.out)?;
-    let command = Command::Generate {
-        key: headless::HEADLESS_JOB,
-        request,
-        upload: args.upload,
-    };
-    commands::finish(engine, command).await
-}
-
 /// `demo_note`: what the demo's simulator does on purpose, when it runs one.
 async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<ExitCode> {
     let demo = demo_note.is_some();
@@ -169,7 +112,8 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
     };
     // A second instance stops here, before it touches the terminal, with the lock's message.
     let journal = commands::open_journal(&config)?;
-    let profile = setup::profile(&config)?;
+    let profile = setup::sora_profile(&config, config.provider.value)?
+        .unwrap_or_else(|| ModelProfile::azure_sora(&config.pricing.value));
     let (default_size, default_seconds, default_variants) = setup::defaults_for(&config, &profile)?;
     let settings = app::AppSettings {
         provider_description,

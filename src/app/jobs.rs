@@ -75,6 +75,12 @@ pub struct JobRow {
     pub last_error: Option<String>,
     pub end: Option<JobEnd>,
     pub ended_at: Option<SystemTime>,
+    /// The service and model it runs on (`Runway · api.dev.runwayml.com · gen4.5`).
+    pub service: Option<String>,
+    /// What it was estimated to cost before it was sent.
+    pub estimate: Option<String>,
+    /// What the service last said besides the status: cost, queue position, logs.
+    pub notes: Vec<String>,
 }
 
 impl JobRow {
@@ -91,6 +97,9 @@ impl JobRow {
             last_error: None,
             end: None,
             ended_at: None,
+            service: None,
+            estimate: None,
+            notes: Vec::new(),
         }
     }
 
@@ -160,6 +169,15 @@ impl App {
             EngineEvent::JobSubmitting { key, prompt, at } => {
                 self.jobs.row_or_insert(key, &prompt).submitted_at = Some(at);
             }
+            EngineEvent::JobService {
+                key,
+                service,
+                estimate,
+            } => {
+                let row = self.jobs.row_or_insert(key, "");
+                row.service = Some(service);
+                row.estimate = estimate;
+            }
             EngineEvent::JobCreated { key, job_id, .. } => {
                 self.jobs.row_or_insert(key, "").job_id = Some(job_id);
             }
@@ -170,8 +188,12 @@ impl App {
                 progress,
                 at,
                 expires_at,
+                notes,
             } => {
                 let row = self.jobs.row_or_insert(key, "");
+                if !notes.is_empty() {
+                    row.notes = notes;
+                }
                 let repeated = row
                     .steps
                     .last()

@@ -50,6 +50,7 @@ impl PromptState {
             seconds: self.seconds,
             variants: self.variants,
             image: None,
+            params: Vec::new(),
         })
     }
 
@@ -178,6 +179,7 @@ impl App {
             key,
             request,
             upload: self.settings.auto_upload,
+            via: None,
         })]
     }
 

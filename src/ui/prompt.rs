@@ -79,6 +79,7 @@ fn parameters_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
             seconds: prompt.seconds,
             variants: prompt.variants,
             image: None,
+            params: Vec::new(),
         }) {
         Some(dollars) => format!("≈ ${dollars:.2}"),
         None => "price unknown".to_string(),

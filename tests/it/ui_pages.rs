@@ -24,6 +24,8 @@ fn record(id: &str, prompt: &str, state: JobState, failure: Option<&str>) -> Job
             seconds: 8,
             variants: 2,
             image: None,
+            model: None,
+            params: vec![],
         },
         upload: true,
         cost_estimate: Some(1.6),
@@ -39,6 +41,7 @@ fn record(id: &str, prompt: &str, state: JobState, failure: Option<&str>) -> Job
         state,
         expires_at: None,
         outputs: vec![],
+        output_urls: vec![],
         failure: failure.map(str::to_string),
         downloads: vec![DownloadRecord {
             output_id: "gen_1".into(),

@@ -95,6 +95,7 @@ pub fn status(key: u64, status: JobStatus, text: &str, seconds: f64) -> EngineEv
         progress: None,
         at: at(seconds),
         expires_at: None,
+        notes: Vec::new(),
     }
 }
 

@@ -36,8 +36,10 @@ fn enter_submits_the_typed_prompt_with_current_parameters_and_a_fresh_key() {
                 seconds: 5,
                 variants: 1,
                 image: None,
+                params: Vec::new(),
             },
             upload: false,
+            via: None,
         })]
     );
     assert_eq!(app.prompt().text(), "", "the input is cleared after submit");

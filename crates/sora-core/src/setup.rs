@@ -8,8 +8,11 @@ use crate::engine::{EngineSettings, Services};
 use crate::http::{Http, HttpError};
 use crate::providers::auth::{Auth, AzCliToken};
 use crate::providers::azure_sora::AzureSoraClient;
+use crate::providers::catalogue::{Catalogue, CatalogueError, Service};
+use crate::providers::fal::FalClient;
+use crate::providers::runway::RunwayClient;
 use crate::providers::videos_v1::VideosV1Client;
-use crate::providers::{Family, ModelProfile, Provider, Size, ValidationError};
+use crate::providers::{Family, ModelChoice, ModelProfile, Provider, Size, ValidationError};
 use crate::storage::StorageClient;
 
 /// The deployment name: configured, or the family's usual one.
@@ -21,15 +24,52 @@ pub fn deployment(config: &Config) -> String {
     }
 }
 
-/// The model profile (limits and prices) of the configured provider, without building a
-/// client: the dashboard needs it even when credentials are missing.
-pub fn profile(config: &Config) -> Result<ModelProfile, ConfigError> {
+/// The model profile (limits and prices) of a Sora family, without building a client: the
+/// dashboard needs it even when credentials are missing. None for Runway and fal, whose models
+/// the catalogue describes.
+pub fn sora_profile(config: &Config, family: Family) -> Result<Option<ModelProfile>, ConfigError> {
     let pricing = &config.pricing.value;
-    match config.provider.value {
-        Family::AzureSora => Ok(ModelProfile::azure_sora(pricing)),
-        Family::AzureSora2 => v1_profile(&config.azure.model, "azure.model", pricing),
-        Family::OpenAi => v1_profile(&config.openai.model, "openai.model", pricing),
+    match family {
+        Family::AzureSora => Ok(Some(ModelProfile::azure_sora(pricing))),
+        Family::AzureSora2 => v1_profile(&config.azure.model, "azure.model", pricing).map(Some),
+        Family::OpenAi => v1_profile(&config.openai.model, "openai.model", pricing).map(Some),
+        Family::Runway | Family::Fal => Ok(None),
     }
+}
+
+/// The built-in model catalogue with the fal models the config adds.
+pub fn catalogue(config: &Config) -> Result<Arc<Catalogue>, ConfigError> {
+    let invalid = |e: CatalogueError| ConfigError::Invalid {
+        key: "fal.models",
+        from: config.file.clone().map_or(Source::Default, Source::File),
+        problem: e.to_string(),
+        example: "[[fal.models]] id = \"fal-ai/…\", mode = \"text\", params = [...]",
+    };
+    let catalogue = Catalogue::builtin()
+        .and_then(|c| c.with_fal_models(config.fal.models.clone()))
+        .map_err(invalid)?;
+    Ok(Arc::new(catalogue))
+}
+
+/// The catalogue model a Runway or fal provider runs, as configured (`--model`, `model` under
+/// `[runway]` or `[fal]`).
+pub fn model_choice(config: &Config, family: Family) -> Result<Option<ModelChoice>, ConfigError> {
+    let (service, model, key) = match family {
+        Family::Runway => (Service::Runway, &config.runway.model, "runway.model"),
+        Family::Fal => (Service::Fal, &config.fal.model, "fal.model"),
+        _ => return Ok(None),
+    };
+    ModelChoice::new(catalogue(config)?, service, &model.value)
+        .map(Some)
+        .map_err(|e| ConfigError::Invalid {
+            key,
+            from: model.source.clone(),
+            problem: e.to_string(),
+            example: match family {
+                Family::Runway => "\"gen4.5\" or \"veo3.1\"",
+                _ => "\"fal-ai/veo3.1\"",
+            },
+        })
 }
 
 fn v1_profile(
@@ -70,16 +110,57 @@ pub fn http(config: &Config) -> Result<Http, HttpError> {
     Http::new(config.http.value.clone())
 }
 
-/// The video provider, or a message naming what is missing.
+/// The configured video provider (`provider`, `--provider`), or a message naming what is
+/// missing.
 pub fn provider(config: &Config, http: &Http) -> Result<Provider, ConfigError> {
-    let profile = profile(config)?;
+    provider_of(config, http, config.provider.value)
+}
+
+/// Every provider whose credentials are configured, the configured one first: the dashboard
+/// switches between them, and a resume asks the one that recorded the job.
+pub fn providers(config: &Config, http: &Http) -> Vec<Provider> {
+    let mut all: Vec<Provider> = provider(config, http).into_iter().collect();
+    for family in Family::ALL {
+        if family == config.provider.value {
+            continue;
+        }
+        // Azure's two families share one endpoint: only the configured one is offered.
+        let azure = matches!(family, Family::AzureSora | Family::AzureSora2);
+        let configured = match family {
+            Family::Runway => config.runway.api_key.is_some(),
+            Family::Fal => config.fal.key.is_some(),
+            Family::OpenAi => config.openai.api_key.is_some(),
+            _ => false,
+        };
+        if configured
+            && !azure
+            && let Ok(p) = provider_of(config, http, family)
+        {
+            all.push(p);
+        }
+    }
+    all
+}
+
+fn provider_of(config: &Config, http: &Http, family: Family) -> Result<Provider, ConfigError> {
+    if let Some(choice) = model_choice(config, family)? {
+        return catalogue_provider(config, http, choice);
+    }
+    let profile = sora_profile(config, family)?.ok_or(ConfigError::Missing {
+        key: "provider",
+        how: "no model profile for this provider",
+    })?;
     let azure_endpoint = || {
         config.azure.endpoint.as_ref().ok_or(ConfigError::Missing {
             key: "azure.endpoint",
             how: "Set AZURE_OPENAI_ENDPOINT to your resource URL (e.g. https://my-resource.openai.azure.com), put `endpoint` under [azure] in the config file, or try `sora-tui --demo`.",
         })
     };
-    match config.provider.value {
+    match family {
+        Family::Runway | Family::Fal => Err(ConfigError::Missing {
+            key: "provider",
+            how: "Runway and fal models come from the catalogue",
+        }),
         Family::AzureSora => Ok(Provider::AzureSora(AzureSoraClient::new(
             http.clone(),
             azure_endpoint()?.value.clone(),
@@ -124,6 +205,44 @@ pub fn provider(config: &Config, http: &Http) -> Result<Provider, ConfigError> {
     }
 }
 
+fn catalogue_provider(
+    config: &Config,
+    http: &Http,
+    choice: ModelChoice,
+) -> Result<Provider, ConfigError> {
+    match choice.service() {
+        Service::Runway => {
+            let key = config.runway.api_key.as_ref().ok_or(ConfigError::Missing {
+                key: "runway.api_key",
+                how: "Set RUNWAYML_API_SECRET to a key of your Runway organization (dev.runwayml.com → API keys; keys start with key_), or put `api_key` under [runway]; or try `sora-tui --demo`.",
+            })?;
+            Ok(Provider::Runway(
+                RunwayClient::new(
+                    http.clone(),
+                    config.runway.base_url.value.clone(),
+                    key.value.clone(),
+                    config.runway.version.value.clone(),
+                ),
+                choice,
+            ))
+        }
+        Service::Fal => {
+            let key = config.fal.key.as_ref().ok_or(ConfigError::Missing {
+                key: "fal.key",
+                how: "Set FAL_KEY to a key of your fal.ai team (fal.ai/dashboard/keys), or put `key` under [fal]; or try `sora-tui --demo`.",
+            })?;
+            Ok(Provider::Fal(
+                FalClient::new(
+                    http.clone(),
+                    config.fal.queue_url.value.clone(),
+                    key.value.clone(),
+                ),
+                choice,
+            ))
+        }
+    }
+}
+
 /// The storage client, or a message naming what is missing.
 pub fn storage(config: &Config, http: &Http) -> Result<StorageClient, ConfigError> {
     let url = config.supabase.url.as_ref().ok_or(ConfigError::Missing {
@@ -150,6 +269,10 @@ pub fn storage(config: &Config, http: &Http) -> Result<StorageClient, ConfigErro
 pub fn services(config: &Config, http: &Http) -> Services {
     Services {
         provider: provider(config, http).ok(),
+        others: providers(config, http)
+            .into_iter()
+            .filter(|p| p.family() != config.provider.value)
+            .collect(),
         storage: storage(config, http).ok(),
     }
 }

@@ -197,7 +197,7 @@ impl Config {
             },
         };
         let layers = layers::Layers::new(path.clone(), env);
-        Ok(Config {
+        let mut config = Config {
             provider: resolve::provider(&layers, file.provider.clone())?,
             azure: resolve::azure(&layers, &file.azure)?,
             openai: resolve::openai(&layers, &file.openai)?,
@@ -210,7 +210,24 @@ impl Config {
             fal: video_services::fal(&file.fal, env, &|| layers.file_source())?,
             data_dir: data_dir(env),
             file: path,
-        })
+        };
+        config.provider = config.pick_default_provider();
+        Ok(config)
+    }
+
+    /// With no provider named, Azure Sora stays the default while an Azure endpoint is set;
+    /// without one, a Runway or fal key picks that service: Sora is retired, they are alive.
+    fn pick_default_provider(&self) -> Setting<Family> {
+        if self.provider.source != Source::Default || self.azure.endpoint.is_some() {
+            return self.provider.clone();
+        }
+        if let Some(key) = &self.runway.api_key {
+            return Setting::new(Family::Runway, key.source.clone());
+        }
+        if let Some(key) = &self.fal.key {
+            return Setting::new(Family::Fal, key.source.clone());
+        }
+        self.provider.clone()
     }
 }
 

@@ -16,6 +16,8 @@ pub(super) struct FileRunway {
     api_key: Option<Secret>,
     /// `X-Runway-Version`.
     version: Option<String>,
+    /// The model generated with (a catalogue id: `gen4.5`, `veo3.1`...).
+    model: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -23,6 +25,8 @@ pub(super) struct FileRunway {
 pub(super) struct FileFal {
     queue_url: Option<String>,
     key: Option<Secret>,
+    /// The model generated with (an endpoint id: `fal-ai/veo3.1`...).
+    model: Option<String>,
     /// Models added to the built-in catalogue.
     #[serde(default)]
     models: Vec<VideoModel>,
@@ -33,13 +37,32 @@ pub struct RunwayConfig {
     pub base_url: Setting<Url>,
     pub api_key: Option<Setting<Secret>>,
     pub version: Setting<String>,
+    /// The catalogue model generated with (`--model` for one run).
+    pub model: Setting<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct FalConfig {
     pub queue_url: Setting<Url>,
     pub key: Option<Setting<Secret>>,
+    /// The endpoint generated with (`--model` for one run).
+    pub model: Setting<String>,
     pub models: Vec<VideoModel>,
+}
+
+/// The model a service runs when none is configured.
+pub const DEFAULT_RUNWAY_MODEL: &str = "gen4.5";
+pub const DEFAULT_FAL_MODEL: &str = "fal-ai/veo3.1";
+
+fn model_setting(
+    given: &Option<String>,
+    default: &str,
+    from_file: &dyn Fn() -> Source,
+) -> Setting<String> {
+    match given {
+        Some(m) if !m.trim().is_empty() => Setting::new(m.trim().to_string(), from_file()),
+        _ => Setting::new(default.to_string(), Source::Default),
+    }
 }
 
 type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -104,6 +127,7 @@ pub(super) fn runway(
         )?,
         api_key,
         version,
+        model: model_setting(&file.model, DEFAULT_RUNWAY_MODEL, from_file),
     })
 }
 
@@ -138,6 +162,7 @@ pub(super) fn fal(
             "https://queue.fal.run",
         )?,
         key,
+        model: model_setting(&file.model, DEFAULT_FAL_MODEL, from_file),
         models: file.models.clone(),
     })
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::engine::keys::{DownloadKey, JobKey};
+use crate::engine::services::Via;
 use crate::providers::{ContentVariant, GenerationRequest};
 use crate::storage::{SortColumn, Transfer};
 
@@ -14,6 +15,8 @@ pub enum Command {
         key: JobKey,
         request: GenerationRequest,
         upload: bool,
+        /// Another configured service or model than the default.
+        via: Option<Via>,
     },
     /// Make a new video from an existing one and a new prompt (v1 API), then as `Generate`.
     Remix {
@@ -29,6 +32,8 @@ pub enum Command {
         job_id: String,
         variants: Vec<ContentVariant>,
         upload: bool,
+        /// The service the job is on, when not the configured default.
+        via: Option<Via>,
     },
     /// Pick up a job recorded in the journal where it stopped: reconcile an uncertain create
     /// by listing, poll, download what is missing, upload what was wanted.

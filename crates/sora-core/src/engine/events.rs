@@ -53,10 +53,10 @@ impl Retry {
         retry: u32,
         max: u32,
     ) -> Self {
-        let (status, reason) = match error {
-            // The service's own answer, without the advice meant for a final failure.
-            ProviderError::Api { error, .. } => (Some(error.status), error.to_string()),
-            other => (None, other.to_string()),
+        // The service's own answer, without the advice meant for a final failure.
+        let (status, reason) = match error.api_error() {
+            Some(answer) => (Some(answer.status), answer.to_string()),
+            None => (None, error.to_string()),
         };
         Self {
             key,
@@ -107,6 +107,12 @@ pub enum EngineEvent {
         prompt: String,
         at: SystemTime,
     },
+    /// Which service and model the job runs on, and what it is estimated to cost there.
+    JobService {
+        key: JobKey,
+        service: String,
+        estimate: Option<String>,
+    },
     /// The service accepted the job.
     JobCreated {
         key: JobKey,
@@ -121,6 +127,8 @@ pub enum EngineEvent {
         progress: Option<u8>,
         at: SystemTime,
         expires_at: Option<SystemTime>,
+        /// What else the service said (cost, queue position, logs), in its words.
+        notes: Vec<String>,
     },
     /// A create refused with 429, or a failed status poll, will be tried again.
     JobRetrying(Retry),

@@ -24,13 +24,13 @@ pub(super) async fn remove(ctx: &Ctx, journal_id: &str, files: bool, remote: boo
     let mut done = Vec::new();
     let mut problems = Vec::new();
     if remote {
-        match (&record.job_id, &ctx.services.provider) {
-            (Some(id), Some(provider)) => match provider.delete(id).await {
+        match (&record.job_id, super::resume::provider_for(ctx, &record)) {
+            (Some(id), Ok(provider)) => match provider.delete(id).await {
                 Ok(()) => done.push(format!("deleted {id} on the service")),
                 Err(e) => problems.push(format!("could not delete {id} on the service: {e}")),
             },
             (None, _) => {}
-            (Some(id), None) => problems.push(format!("{id} not deleted: no service configured")),
+            (Some(id), Err(e)) => problems.push(format!("{id} not deleted: {e}")),
         }
     }
     if files {

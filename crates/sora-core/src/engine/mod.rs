@@ -7,6 +7,7 @@ mod history;
 mod job;
 pub mod keys;
 mod resume;
+mod services;
 mod storage_folder;
 mod storage_ops;
 mod upload;
@@ -23,12 +24,12 @@ use tokio_util::sync::CancellationToken;
 pub use command::{AfterCount, Command, ListQuery, PAGE_SIZE, StorageOp};
 pub use events::{EngineEvent, Retry, RetryStep, StorageDone, StorageFailure};
 pub use keys::{DownloadKey, JobKey};
+pub use services::{NO_PROVIDER, Services, Via};
 
 use crate::download::{DownloadOptions, RetrySchedule};
 use crate::journal::{Event as JournalEvent, JobState, Journal};
+use crate::providers::ContentVariant;
 use crate::providers::JobStatus;
-use crate::providers::{ContentVariant, Provider};
-use crate::storage::StorageClient;
 use job::Start;
 
 /// Knobs of the engine, resolved from the configuration.
@@ -114,13 +115,6 @@ impl std::fmt::Debug for EngineExtras {
     }
 }
 
-/// The services the engine talks to; either may be missing (not configured).
-#[derive(Debug, Clone)]
-pub struct Services {
-    pub provider: Option<Provider>,
-    pub storage: Option<StorageClient>,
-}
-
 /// Everything a background task needs, shared by all of them.
 struct Ctx {
     services: Services,
@@ -198,6 +192,7 @@ impl Ctx {
                         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                         .map(|d| d.as_secs()),
                     outputs: Vec::new(),
+                    output_urls: Vec::new(),
                 },
             ),
             EngineEvent::JobFailed { key, message, .. } => (
@@ -372,9 +367,10 @@ impl Engine {
                 key,
                 request,
                 upload,
+                via,
             } => {
                 let variants = self.default_variants();
-                spawn_job(ctx, key, Start::New(request), variants, upload);
+                spawn_job(ctx, key, Start::New(request), variants, upload, via);
             }
             Command::Remix {
                 key,
@@ -387,14 +383,25 @@ impl Engine {
                     source: source_id,
                     prompt,
                 };
-                spawn_job(ctx, key, start, variants, upload);
+                spawn_job(ctx, key, start, variants, upload, None);
             }
             Command::Fetch {
                 key,
                 job_id,
                 variants,
                 upload,
-            } => spawn_job(ctx, key, Start::Existing { id: job_id }, variants, upload),
+                via,
+            } => spawn_job(
+                ctx,
+                key,
+                Start::Existing {
+                    id: job_id,
+                    known_outputs: Vec::new(),
+                },
+                variants,
+                upload,
+                via,
+            ),
             Command::Resume { key, journal_id } => {
                 tokio::spawn(async move {
                     let ok = resume::run(&ctx, key, &journal_id).await;
@@ -489,9 +496,20 @@ fn spawn_job(
     start: Start,
     variants: Vec<ContentVariant>,
     upload: bool,
+    via: Option<Via>,
 ) {
     tokio::spawn(async move {
-        let ok = job::run(&ctx, key, start, &variants, upload).await;
+        let ok = match ctx.services.pick(via.as_ref()) {
+            Ok(provider) => job::run(&ctx, key, &provider, start, &variants, upload).await,
+            Err(message) => {
+                ctx.send(EngineEvent::JobFailed {
+                    key,
+                    message: format!("not sent: {message}"),
+                    at: std::time::SystemTime::now(),
+                });
+                false
+            }
+        };
         ctx.send(EngineEvent::JobComplete { key, ok });
     });
 }

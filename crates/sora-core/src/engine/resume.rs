@@ -7,9 +7,9 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::job::{self, Start};
-use super::{Ctx, EngineEvent, JobKey};
+use super::{Ctx, EngineEvent, JobKey, Via};
 use crate::journal::{JobRecord, NextStep};
-use crate::providers::{ContentVariant, Job, Provider};
+use crate::providers::{ContentVariant, Family, Job, Provider};
 
 /// How far apart the recorded intent and the service's `created_at` may be for a listed job
 /// to be taken as the one this process sent (clock skew and queueing included).
@@ -42,40 +42,50 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
     if let Some(dir) = &record.download_dir {
         ctx.set_download_dir(key, dir.into());
     }
-    let Some(provider) = ctx.services.provider.clone() else {
-        ctx.set_journal_id(key, None);
-        ctx.send(EngineEvent::JobFailed {
-            key,
-            message: "cannot resume: no video service is configured".into(),
-            at: SystemTime::now(),
-        });
-        return false;
+    let provider = match provider_for(ctx, &record) {
+        Ok(provider) => provider,
+        Err(message) => {
+            // Asking another service would only get a 404: left untouched in the journal.
+            ctx.set_journal_id(key, None);
+            ctx.send(EngineEvent::JobFailed {
+                key,
+                message: format!("not resumed: {message}; it stays in the journal"),
+                at: SystemTime::now(),
+            });
+            return false;
+        }
     };
-    if record.family != provider.family().label() {
-        // Another service recorded it: asking this one would only get a 404. Left untouched.
-        ctx.set_journal_id(key, None);
-        ctx.send(EngineEvent::JobFailed {
-            key,
-            message: format!(
-                "not resumed: recorded on {} ({}), but {} is configured now; it stays in the journal",
-                record.family,
-                record.provider,
-                provider.family().label()
-            ),
-            at: SystemTime::now(),
-        });
-        return false;
-    }
     let variants = resume_variants(ctx, &record);
     match record.next_step() {
         NextStep::Done => true,
+        NextStep::Reconcile if !provider.family().lists_jobs() => {
+            // Neither Runway nor fal lists tasks: nothing can tell whether the create arrived,
+            // and sending it again could pay twice. Left open, never re-sent.
+            ctx.set_journal_id(key, None);
+            ctx.send(EngineEvent::JobFailed {
+                key,
+                message: format!(
+                    "the create for \"{}\" was sent to {} but its answer never arrived: the job may exist (and be charged), and was not sent again. {} lists no tasks, so look in {}; it stays in the journal (`sora-tui history`)",
+                    crate::text::one_line(&record.request.prompt),
+                    record.provider,
+                    provider.family().label(),
+                    provider.family().where_to_look()
+                ),
+                at: SystemTime::now(),
+            });
+            false
+        }
         NextStep::Reconcile => match reconcile(&provider, &record, &claimed_ids(ctx)).await {
             Ok(Lookup::Found(job)) => {
                 tracing::info!(journal = %record.id, job = %job.id, "reconciled an uncertain create");
                 job::run(
                     ctx,
                     key,
-                    Start::Existing { id: job.id },
+                    &provider,
+                    Start::Existing {
+                        id: job.id,
+                        known_outputs: Vec::new(),
+                    },
                     &variants,
                     record.upload,
                 )
@@ -115,7 +125,18 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
             let Some(id) = record.job_id.clone() else {
                 return false;
             };
-            job::run(ctx, key, Start::Existing { id }, &variants, record.upload).await
+            job::run(
+                ctx,
+                key,
+                &provider,
+                Start::Existing {
+                    id,
+                    known_outputs: record.output_urls.clone(),
+                },
+                &variants,
+                record.upload,
+            )
+            .await
         }
         NextStep::Upload(paths) => {
             if let Some(id) = &record.job_id {
@@ -141,6 +162,31 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
             ok
         }
     }
+}
+
+/// The service that recorded the job, running the model it was sent to.
+pub(super) fn provider_for(ctx: &Ctx, record: &JobRecord) -> Result<Provider, String> {
+    let family = Family::parse(&record.family).ok_or_else(|| {
+        format!(
+            "recorded on {} ({}), a service this build does not know",
+            record.family, record.provider
+        )
+    })?;
+    let via = Via {
+        family,
+        // A Sora deployment is whatever is configured now; a catalogue model is the job's own.
+        model: record
+            .request
+            .model
+            .clone()
+            .filter(|_| family.uses_catalogue()),
+    };
+    ctx.services.pick(Some(&via)).map_err(|e| {
+        format!(
+            "recorded on {} ({}), but {e}",
+            record.family, record.provider
+        )
+    })
 }
 
 /// Job ids other journal records already own: a reconcile must not take one of them.
@@ -312,6 +358,7 @@ mod tests {
             failure: None,
             downloads: vec![],
             uploads: vec![],
+            output_urls: Vec::new(),
         }
     }
 
@@ -332,6 +379,7 @@ mod tests {
             outputs: vec![],
             remixed_from: None,
             poll_after: None,
+            notes: Vec::new(),
         }
     }
 

@@ -43,6 +43,12 @@ pub struct RequestRecord {
     pub variants: u32,
     #[serde(default)]
     pub image: Option<String>,
+    /// The model it was sent to (Runway, fal: a catalogue id), so a resume asks the same one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Runway and fal: the parameters sent, as resolved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,6 +86,10 @@ pub enum Event {
         /// When succeeded: the outputs to download.
         #[serde(default)]
         outputs: Vec<String>,
+        /// Runway and fal: the outputs' CDN URLs, in order. fal keeps a result only about an
+        /// hour, so a resume after that downloads from here.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        output_urls: Vec<String>,
     },
     Failed {
         message: String,
@@ -147,6 +157,9 @@ pub struct JobRecord {
     pub state: JobState,
     pub expires_at: Option<u64>,
     pub outputs: Vec<String>,
+    /// The outputs' CDN URLs (Runway, fal). Never printed: their query is a credential.
+    #[serde(skip)]
+    pub output_urls: Vec<String>,
     pub failure: Option<String>,
     pub downloads: Vec<DownloadRecord>,
     pub uploads: Vec<UploadRecord>,
@@ -268,6 +281,7 @@ pub fn fold(entries: &[Entry]) -> Vec<JobRecord> {
                     state: JobState::Active,
                     expires_at: None,
                     outputs: Vec::new(),
+                    output_urls: Vec::new(),
                     failure: None,
                     downloads: Vec::new(),
                     uploads: Vec::new(),
@@ -287,12 +301,16 @@ pub fn fold(entries: &[Entry]) -> Vec<JobRecord> {
                 state,
                 expires_at,
                 outputs,
+                output_urls,
             } => {
                 record.status = Some(status.clone());
                 record.state = *state;
                 record.expires_at = expires_at.or(record.expires_at);
                 if !outputs.is_empty() {
                     record.outputs = outputs.clone();
+                }
+                if !output_urls.is_empty() {
+                    record.output_urls = output_urls.clone();
                 }
             }
             Event::Failed { message } => {
@@ -363,6 +381,7 @@ mod tests {
             state: JobState::Succeeded,
             expires_at: Some(99),
             outputs: vec!["gen_1".into()],
+            output_urls: Vec::new(),
         }
     }
 
@@ -445,6 +464,7 @@ mod tests {
             state: JobState::Succeeded,
             expires_at: None,
             outputs: vec![],
+            output_urls: Vec::new(),
         };
         let mut lines = vec![
             entry(1, "a", intent(true)),

@@ -12,6 +12,8 @@ pub fn request(prompt: &str) -> RequestRecord {
         seconds: 5,
         variants: 1,
         image: None,
+        model: None,
+        params: Vec::new(),
     }
 }
 

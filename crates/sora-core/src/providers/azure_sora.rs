@@ -171,9 +171,11 @@ impl AzureSoraClient {
             outputs: vec![Output {
                 id: g.id.clone(),
                 index: 0,
+                url: None,
             }],
             remixed_from: None,
             poll_after: None,
+            notes: Vec::new(),
             id: g.id,
         })
     }
@@ -333,10 +335,15 @@ impl WireJob {
                 .generations
                 .into_iter()
                 .enumerate()
-                .map(|(index, g)| Output { id: g.id, index })
+                .map(|(index, g)| Output {
+                    id: g.id,
+                    index,
+                    url: None,
+                })
                 .collect(),
             remixed_from: None,
             poll_after: None,
+            notes: Vec::new(),
             id: self.id,
         }
     }

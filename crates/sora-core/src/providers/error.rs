@@ -243,7 +243,15 @@ impl ProviderError {
 
     /// A 429: the service refused before creating anything, so a create is safe to send again.
     pub fn is_rate_limited(&self) -> bool {
-        matches!(self, ProviderError::Api { error, .. } if error.status == 429)
+        self.api_error().is_some_and(|e| e.status == 429)
+    }
+
+    /// The service's error answer, from a Sora family (`Api`) or from Runway and fal (`Service`).
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            ProviderError::Api { error, .. } | ProviderError::Service { error, .. } => Some(error),
+            _ => None,
+        }
     }
 
     /// A create that failed this way may still have created the job: no answer, an answer that
@@ -252,14 +260,17 @@ impl ProviderError {
     pub fn may_have_created(&self) -> bool {
         match self {
             ProviderError::Network { .. } | ProviderError::Decode { .. } => true,
-            ProviderError::Api { error, .. } => error.status >= 500 || error.status == 408,
+            ProviderError::Api { error, .. } | ProviderError::Service { error, .. } => {
+                error.status >= 500 || error.status == 408
+            }
             _ => false,
         }
     }
 
     /// The job does not exist on the service (any more).
     pub fn is_gone(&self) -> bool {
-        matches!(self, ProviderError::Api { error, .. } if error.status == 404 || error.status == 410)
+        self.api_error()
+            .is_some_and(|e| e.status == 404 || e.status == 410)
     }
 }
 

@@ -24,6 +24,24 @@ pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 pub const MAX_DATA_URI: usize = 5 * 1024 * 1024;
 
 const SERVICE: &str = "fal.ai";
+/// Log lines of a running request carried into the timeline's details.
+const MAX_LOG_NOTES: usize = 5;
+
+/// A request just submitted: IN_QUEUE at the position fal gave.
+pub fn submitted_job(submitted: &Submitted) -> Job {
+    Polled {
+        status: Status {
+            status: "IN_QUEUE".into(),
+            request_id: Some(submitted.request_id.clone()),
+            queue_position: submitted.queue_position,
+            logs: None,
+            error: None,
+            error_type: None,
+        },
+        result: None,
+    }
+    .into_job(&submitted.request_id)
+}
 
 /// The queue base as fal-client builds it: `https://` + `FAL_QUEUE_RUN_HOST`, else
 /// `https://queue.` + `FAL_RUN_HOST`; None when neither is set.
@@ -186,9 +204,14 @@ impl FalClient {
         Ok(said.status.unwrap_or_else(|| "OK".into()))
     }
 
+    /// The URLs of a request known by its id, on this client's queue.
+    pub fn handle(&self, model_id: &str, request_id: &str) -> Submitted {
+        Submitted::from_request_id(&self.base, model_id, request_id)
+    }
+
     /// The output video: its CDN URL, with no key.
     pub fn content_request(&self, output: &Output) -> Result<ContentRequest, ProviderError> {
-        media::cdn_request(SERVICE, &output.id)
+        media::cdn_request(SERVICE, output.url.as_deref().unwrap_or_default())
     }
 }
 
@@ -209,13 +232,17 @@ impl Polled {
             .map(|e| explain_failure(s.error_type.as_deref(), e));
         let outputs = self
             .result
-            .map(|r| {
-                vec![Output {
-                    id: r.video.url,
-                    index: 0,
-                }]
-            })
+            .map(|r| vec![Output::on_cdn(request_id, 0, r.video.url)])
             .unwrap_or_default();
+        let mut notes = Vec::new();
+        if let Some(position) = s.queue_position.filter(|_| s.status == "IN_QUEUE") {
+            notes.push(format!("queue position {position} (0 is next)"));
+        }
+        // The model's own log lines, newest last: the last few are enough for the details.
+        let logs = s.logs.as_deref().unwrap_or_default();
+        for log in logs.iter().skip(logs.len().saturating_sub(MAX_LOG_NOTES)) {
+            notes.push(format!("log: {}", crate::text::one_line(&log.message)));
+        }
         Job {
             id: request_id.to_string(),
             status,
@@ -232,6 +259,7 @@ impl Polled {
             outputs,
             remixed_from: None,
             poll_after: Some(media::poll_interval(POLL_INTERVAL)),
+            notes,
         }
     }
 }

@@ -7,9 +7,12 @@
 pub mod auth;
 pub mod azure_sora;
 pub mod catalogue;
+mod catalogued;
 pub mod error;
 pub mod fal;
 pub mod fal_wire;
+mod family;
+mod id;
 pub mod media;
 pub mod profile;
 pub mod runway;
@@ -23,73 +26,11 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::HeaderMap;
 use url::Url;
 
+pub use catalogued::{ModelChoice, Resolved};
 pub use error::{ApiError, ProviderError};
+pub use family::{Family, Retirement, Size};
+pub use id::check_id;
 pub use profile::{ModelProfile, Pricing, ValidationError};
-
-/// Which API family a configured provider speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
-pub enum Family {
-    /// Azure OpenAI preview "video generation jobs" API (Sora 1).
-    #[serde(rename = "azure-sora")]
-    AzureSora,
-    /// Azure OpenAI v1 "videos" API (Sora 2 deployments).
-    #[serde(rename = "azure-sora2")]
-    AzureSora2,
-    /// OpenAI's Videos API.
-    #[serde(rename = "openai")]
-    OpenAi,
-}
-
-impl Family {
-    pub const ALL: [Family; 3] = [Family::AzureSora, Family::AzureSora2, Family::OpenAi];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Family::AzureSora => "azure-sora",
-            Family::AzureSora2 => "azure-sora2",
-            Family::OpenAi => "openai",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.label() == text.trim())
-    }
-
-    /// Remix (a new video from a finished one and a new prompt) is part of the v1 videos API;
-    /// Azure's Sora 1 jobs API has none.
-    pub fn supports_remix(self) -> bool {
-        !matches!(self, Family::AzureSora)
-    }
-}
-
-/// Output frame size in pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Size {
-    pub width: u32,
-    pub height: u32,
-}
-
-impl Size {
-    pub const fn new(width: u32, height: u32) -> Self {
-        Self { width, height }
-    }
-
-    /// Parse `WxH` (also `W×H`, `W*H`).
-    pub fn parse(text: &str) -> Option<Self> {
-        let t = text.trim().to_ascii_lowercase();
-        let (w, h) = t
-            .split_once('x')
-            .or_else(|| t.split_once('×'))
-            .or_else(|| t.split_once('*'))?;
-        Some(Self::new(w.trim().parse().ok()?, h.trim().parse().ok()?))
-    }
-}
-
-impl std::fmt::Display for Size {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}x{}", self.width, self.height)
-    }
-}
 
 /// What the user asks for, before any family-specific encoding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +41,10 @@ pub struct GenerationRequest {
     pub variants: u32,
     /// Image-to-video: a local JPEG, PNG or WebP used as the first frame.
     pub image: Option<PathBuf>,
+    /// Runway and fal: the model's own parameters by name (`ratio`, `duration`, `audio`) as
+    /// the user typed them, resolved against the catalogue. Sora models take none: they use
+    /// `size`, `seconds` and `variants`, which Runway and fal ignore.
+    pub params: Vec<(String, String)>,
 }
 
 /// Status of a job, normalised across families. `Job::status_text` keeps the service's own
@@ -153,6 +98,9 @@ pub struct Job {
     pub remixed_from: Option<String>,
     /// How long the service asks clients to wait before the next poll.
     pub poll_after: Option<Duration>,
+    /// What else the service said, for the timeline's details: Runway's estimated and final
+    /// cost, fal's queue position and logs.
+    pub notes: Vec<String>,
 }
 
 impl Job {
@@ -180,9 +128,29 @@ impl Job {
 /// A downloadable result of a job (an Azure Sora generation, a v1 video).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Output {
+    /// What the download is filed and named under: the service's id (a Sora generation or
+    /// video), or for a CDN output the job id (with its index after the first).
     pub id: String,
     /// Index among the job's outputs, for file names.
     pub index: usize,
+    /// Runway and fal: the signed CDN URL it is fetched from, with no key. Never shown (its
+    /// query is a credential), kept in the journal only because fal forgets it after an hour.
+    pub url: Option<String>,
+}
+
+impl Output {
+    /// An output served from a CDN URL.
+    pub fn on_cdn(job_id: &str, index: usize, url: String) -> Self {
+        let id = match index {
+            0 => job_id.to_string(),
+            n => format!("{job_id}-{n}"),
+        };
+        Self {
+            id,
+            index,
+            url: Some(url),
+        }
+    }
 }
 
 /// Which rendition of an output to fetch.
@@ -261,6 +229,10 @@ pub enum Provider {
     AzureSora(azure_sora::AzureSoraClient),
     /// Azure Sora 2 and OpenAI: the same API at different bases.
     VideosV1(videos_v1::VideosV1Client),
+    /// Runway, running one model of the catalogue.
+    Runway(runway::RunwayClient, ModelChoice),
+    /// fal.ai's queue, running one model of the catalogue.
+    Fal(fal::FalClient, ModelChoice),
 }
 
 impl Provider {
@@ -268,28 +240,96 @@ impl Provider {
         match self {
             Provider::AzureSora(_) => Family::AzureSora,
             Provider::VideosV1(c) => c.family(),
+            Provider::Runway(..) => Family::Runway,
+            Provider::Fal(..) => Family::Fal,
         }
     }
 
-    /// Human name of the service and deployment, for headers and messages.
+    /// Human name of the service and deployment (or model), for headers and messages.
     pub fn describe(&self) -> String {
         match self {
             Provider::AzureSora(c) => c.describe(),
             Provider::VideosV1(c) => c.describe(),
+            Provider::Runway(c, m) => format!("{} · {}", c.describe(), m.model()),
+            Provider::Fal(c, m) => format!("{} · {}", c.describe(), m.model()),
         }
     }
 
-    /// What the configured model accepts and costs.
-    pub fn profile(&self) -> &ModelProfile {
+    /// The model (Runway, fal, OpenAI) or deployment (Azure) it runs.
+    pub fn model(&self) -> String {
         match self {
-            Provider::AzureSora(c) => c.profile(),
-            Provider::VideosV1(c) => c.profile(),
+            Provider::AzureSora(c) => c.profile().model.clone(),
+            Provider::VideosV1(c) => c.profile().model.clone(),
+            Provider::Runway(_, m) | Provider::Fal(_, m) => m.model().to_string(),
+        }
+    }
+
+    /// The catalogue model a Runway or fal provider runs; None for Sora.
+    pub fn model_choice(&self) -> Option<&ModelChoice> {
+        match self {
+            Provider::Runway(_, m) | Provider::Fal(_, m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The same service and key running another model of the catalogue (Runway, fal). A Sora
+    /// provider runs its configured deployment only: asking for another is refused.
+    pub fn with_model(&self, model: &str) -> Result<Provider, ValidationError> {
+        match self {
+            Provider::Runway(c, m) => Ok(Provider::Runway(c.clone(), m.with_model(model)?)),
+            Provider::Fal(c, m) => Ok(Provider::Fal(c.clone(), m.with_model(model)?)),
+            other if other.model() == model.trim() => Ok(other.clone()),
+            other => Err(ValidationError::NotTaken(format!(
+                "{} runs its configured model `{}`; set it in the config (or --model) to use `{model}`",
+                other.family().label(),
+                other.model()
+            ))),
+        }
+    }
+
+    /// What a Sora model accepts and costs; None for Runway and fal (their catalogue says).
+    pub fn sora_profile(&self) -> Option<&ModelProfile> {
+        match self {
+            Provider::AzureSora(c) => Some(c.profile()),
+            Provider::VideosV1(c) => Some(c.profile()),
+            Provider::Runway(..) | Provider::Fal(..) => None,
         }
     }
 
     /// Check the request against the model's documented limits. No request is sent.
     pub fn validate(&self, request: &GenerationRequest) -> Result<(), ValidationError> {
-        self.profile().validate(request)
+        match (self.sora_profile(), self.model_choice()) {
+            (Some(profile), _) => profile.validate(request),
+            (None, Some(choice)) => {
+                if request.variants > 1 {
+                    return Err(ValidationError::NotTaken(format!(
+                        "{} makes one video per request: --variants {} is not taken",
+                        self.family().label(),
+                        request.variants
+                    )));
+                }
+                choice.resolve(request)?;
+                Ok(())
+            }
+            (None, None) => Ok(()),
+        }
+    }
+
+    /// The most the request can cost, in US dollars; None without a published price.
+    pub fn estimate(&self, request: &GenerationRequest) -> Option<f64> {
+        match (self.sora_profile(), self.model_choice()) {
+            (Some(profile), _) => profile.estimate(request),
+            (None, Some(choice)) => choice.estimate(request).map(|c| c.usd()),
+            (None, None) => None,
+        }
+    }
+
+    /// The estimate in the service's unit (`60 credits ($0.60)`, `$3.20`).
+    pub fn estimate_text(&self, request: &GenerationRequest) -> Option<String> {
+        match self.model_choice() {
+            Some(choice) => choice.estimate(request).map(|c| c.to_string()),
+            None => self.estimate(request).map(|usd| format!("${usd:.2}")),
+        }
     }
 
     /// Renditions this family serves.
@@ -297,6 +337,7 @@ impl Provider {
         match self {
             Provider::AzureSora(_) => &[ContentVariant::Video, ContentVariant::Thumbnail],
             Provider::VideosV1(_) => &ContentVariant::ALL,
+            Provider::Runway(..) | Provider::Fal(..) => &[ContentVariant::Video],
         }
     }
 
@@ -308,6 +349,30 @@ impl Provider {
         match self {
             Provider::AzureSora(c) => c.create_job(request).await,
             Provider::VideosV1(c) => c.create(request).await,
+            Provider::Runway(c, m) => {
+                let resolved = m.resolve(request).map_err(not_sent)?;
+                let created = c
+                    .create(
+                        resolved.model,
+                        &request.prompt,
+                        &resolved.params,
+                        request.image.as_deref(),
+                    )
+                    .await?;
+                Ok(created.into_job())
+            }
+            Provider::Fal(c, m) => {
+                let resolved = m.resolve(request).map_err(not_sent)?;
+                let submitted = c
+                    .submit(
+                        resolved.model,
+                        &request.prompt,
+                        &resolved.params,
+                        request.image.as_deref(),
+                    )
+                    .await?;
+                Ok(fal::submitted_job(&submitted))
+            }
         }
     }
 
@@ -316,22 +381,36 @@ impl Provider {
         match self {
             Provider::AzureSora(c) => c.get_job(job_id).await,
             Provider::VideosV1(c) => c.get(job_id).await,
+            Provider::Runway(c, _) => Ok(c.get(job_id).await?.into_job()),
+            Provider::Fal(c, m) => {
+                let handle = c.handle(m.model(), job_id);
+                Ok(c.poll(&handle).await?.into_job(job_id))
+            }
         }
     }
 
-    /// One page of jobs, newest first.
+    /// One page of jobs, newest first. Runway and fal list no tasks.
     pub async fn list(&self, limit: u32, after: Option<&str>) -> Result<JobPage, ProviderError> {
         match self {
             Provider::AzureSora(c) => c.list_jobs(limit, after).await,
             Provider::VideosV1(c) => c.list(limit, after).await,
+            Provider::Runway(..) | Provider::Fal(..) => Err(ProviderError::Unsupported(format!(
+                "{} lists no tasks: look one up by id (`sora-tui status ID`), see `sora-tui history`, or look in {}",
+                self.family().label(),
+                self.family().where_to_look()
+            ))),
         }
     }
 
+    /// Delete the job (Runway: cancel a running task, delete a finished one; fal: cancel,
+    /// since fal deletes nothing on request).
     pub async fn delete(&self, job_id: &str) -> Result<(), ProviderError> {
         check_id(job_id)?;
         match self {
             Provider::AzureSora(c) => c.delete_job(job_id).await,
             Provider::VideosV1(c) => c.delete(job_id).await,
+            Provider::Runway(c, _) => c.delete(job_id).await,
+            Provider::Fal(c, m) => c.cancel(&c.handle(m.model(), job_id)).await.map(|_| ()),
         }
     }
 
@@ -346,7 +425,14 @@ impl Provider {
             seconds: 0,
             variants: 1,
             image: None,
+            params: Vec::new(),
         };
+        if self.family().uses_catalogue() {
+            return Err(ProviderError::Unsupported(format!(
+                "{} has no free way to check a model: the catalogue checks it before any request",
+                self.family().label()
+            )));
+        }
         match self.create(&impossible).await {
             Err(ProviderError::Api { error, .. })
                 if error.status == 400 && !error.looks_like_missing_deployment() =>
@@ -365,15 +451,15 @@ impl Provider {
     pub async fn remix(&self, source_id: &str, prompt: &str) -> Result<Job, ProviderError> {
         check_id(source_id)?;
         match self {
-            Provider::AzureSora(c) => Err(ProviderError::Unsupported(format!(
-                "{} cannot remix: remix is a feature of the v1 videos API (provider azure-sora2 or openai)",
-                c.describe()
-            ))),
             Provider::VideosV1(c) => c.remix(source_id, prompt).await,
+            other => Err(ProviderError::Unsupported(format!(
+                "{} cannot remix: remix is a feature of the v1 videos API (provider azure-sora2 or openai)",
+                other.describe()
+            ))),
         }
     }
 
-    /// Where to fetch one rendition of an output, auth included.
+    /// Where to fetch one rendition of an output, auth included (none for a CDN URL).
     pub async fn content_request(
         &self,
         output: &Output,
@@ -391,12 +477,24 @@ impl Provider {
                     .join(", ")
             )));
         }
-        check_id(&output.id)?;
         match self {
-            Provider::AzureSora(c) => c.content_request(&output.id, variant).await,
-            Provider::VideosV1(c) => c.content_request(&output.id, variant).await,
+            Provider::AzureSora(c) => {
+                check_id(&output.id)?;
+                c.content_request(&output.id, variant).await
+            }
+            Provider::VideosV1(c) => {
+                check_id(&output.id)?;
+                c.content_request(&output.id, variant).await
+            }
+            Provider::Runway(c, _) => c.content_request(output),
+            Provider::Fal(c, _) => c.content_request(output),
         }
     }
+}
+
+/// A request the catalogue refuses was not sent.
+fn not_sent(e: catalogue::CatalogueError) -> ProviderError {
+    ProviderError::Input(format!("not sent: {e}"))
 }
 
 #[cfg(test)]
@@ -420,6 +518,7 @@ mod tests {
             outputs: vec![],
             remixed_from: None,
             poll_after: None,
+            notes: Vec::new(),
         }
     }
 
@@ -437,55 +536,5 @@ mod tests {
         );
         let text = failed_job("output_moderation").explain_failure();
         assert!(text.contains("different prompt"), "{text}");
-    }
-}
-
-/// An id goes into a URL path: refuse, before any request, one that would address something
-/// else (`""` lists, `..` climbs a level, `a/b` adds a segment) or that no service issues.
-pub fn check_id(id: &str) -> Result<(), ProviderError> {
-    let problem = if id.is_empty() {
-        Some("it is empty")
-    } else if id == "." || id.contains("..") {
-        Some("it holds `..` or is `.`")
-    } else if id.contains(['/', '\\', '?', '#', '%']) {
-        Some("it holds `/`, `\\`, `?`, `#` or `%`")
-    } else if !id.chars().all(|c| c.is_ascii_graphic()) {
-        Some("it holds spaces, control or non-ASCII characters")
-    } else if id.len() > 200 {
-        Some("it is longer than 200 characters")
-    } else {
-        None
-    };
-    match problem {
-        None => Ok(()),
-        Some(problem) => Err(ProviderError::Input(format!(
-            "`{}` is not a job or video id ({problem}), so nothing was sent. Ids look like \
-             task_01…, gen_01… or video_…: `sora-tui jobs` lists them",
-            crate::text::one_line(id)
-        ))),
-    }
-}
-
-#[cfg(test)]
-mod id_tests {
-    use super::check_id;
-
-    #[test]
-    fn ids_that_would_change_the_url_are_refused() {
-        for good in [
-            "task_01jy98zkvpfb7909522ysd150a",
-            "gen_01",
-            "video_68d7.x-1",
-        ] {
-            assert!(check_id(good).is_ok(), "{good}");
-        }
-        for bad in [
-            "", ".", "..", "a/..", "a/b", "x\\y", "a?b", "a#b", "%2e%2e", "a b", "a\x1b[2J", "é",
-        ] {
-            let err = check_id(bad).expect_err(bad).to_string();
-            assert!(err.contains("nothing was sent"), "{err}");
-            assert!(!err.contains('\x1b'), "{err}");
-        }
-        assert!(check_id(&"x".repeat(201)).is_err());
     }
 }

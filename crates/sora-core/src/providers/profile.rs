@@ -67,6 +67,12 @@ pub enum ValidationError {
     },
     #[error("image {path}: {problem}")]
     Image { path: String, problem: String },
+    /// A Runway or fal request the model catalogue refuses.
+    #[error(transparent)]
+    Catalogue(#[from] super::catalogue::CatalogueError),
+    /// A parameter this service does not take (`--param` for a Sora model).
+    #[error("{0}")]
+    NotTaken(String),
 }
 
 /// Prices used when the config names none (US dollars per second of output), from the public
@@ -188,6 +194,12 @@ impl ModelProfile {
     /// Check everything that can be checked without the network (the image is read from disk
     /// for its type and dimensions).
     pub fn validate(&self, request: &GenerationRequest) -> Result<(), ValidationError> {
+        if let Some((name, _)) = request.params.first() {
+            return Err(ValidationError::NotTaken(format!(
+                "{} takes no parameter {name}: Sora models take --size, --seconds and --variants",
+                self.model
+            )));
+        }
         check_prompt(&request.prompt)?;
         let option = self.check_size(request.size)?;
         self.check_seconds(request.seconds)?;
@@ -390,6 +402,7 @@ mod tests {
             seconds,
             variants,
             image: None,
+            params: Vec::new(),
         }
     }
 

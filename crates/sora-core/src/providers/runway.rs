@@ -158,7 +158,7 @@ impl RunwayClient {
 
     /// One output: its signed CDN URL, with no key.
     pub fn content_request(&self, output: &Output) -> Result<ContentRequest, ProviderError> {
-        media::cdn_request(SERVICE, &output.id)
+        media::cdn_request(SERVICE, output.url.as_deref().unwrap_or_default())
     }
 }
 
@@ -178,14 +178,24 @@ impl Task {
             self.output
                 .iter()
                 .enumerate()
-                .map(|(index, url)| Output {
-                    id: url.clone(),
-                    index,
-                })
+                .map(|(index, url)| Output::on_cdn(&self.id, index, url.clone()))
                 .collect()
         } else {
             Vec::new()
         };
+        let mut notes = Vec::new();
+        if self.status == "THROTTLED" {
+            notes.push(
+                "throttled: queued behind the account's other tasks (its concurrency limit); it starts when one finishes"
+                    .to_string(),
+            );
+        }
+        if let Some(estimate) = self.estimated_cost {
+            notes.push(format!("estimated {}", credits(estimate.credits)));
+        }
+        if let Some(cost) = self.cost {
+            notes.push(format!("charged {}", credits(cost.credits)));
+        }
         Job {
             progress: self
                 .progress
@@ -208,6 +218,7 @@ impl Task {
             outputs,
             remixed_from: None,
             poll_after: Some(media::poll_interval(MIN_POLL_INTERVAL)),
+            notes,
         }
     }
 
@@ -244,6 +255,29 @@ impl Task {
             None => {}
         }
         text
+    }
+}
+
+/// Credits with their dollar value (1 credit = US$0.01).
+fn credits(amount: f64) -> String {
+    format!("{amount} credits (${:.2})", amount * 0.01)
+}
+
+impl Created {
+    /// A task just created: PENDING, with what Runway estimates it costs.
+    pub fn into_job(self) -> Job {
+        Task {
+            id: self.id,
+            status: "PENDING".into(),
+            created_at: None,
+            progress: None,
+            output: Vec::new(),
+            failure: None,
+            failure_code: None,
+            estimated_cost: self.estimated_cost,
+            cost: None,
+        }
+        .into_job()
     }
 }
 

@@ -322,6 +322,7 @@ impl WireVideo {
             vec![Output {
                 id: self.id.clone(),
                 index: 0,
+                url: None,
             }]
         } else {
             Vec::new()
@@ -342,6 +343,7 @@ impl WireVideo {
             outputs,
             remixed_from: self.remixed_from_video_id,
             poll_after: None,
+            notes: Vec::new(),
         }
     }
 }

@@ -50,6 +50,7 @@ fn engine(
         Services {
             provider: Some(provider(sim, cfg)),
             storage: None,
+            others: Vec::new(),
         },
         EngineSettings {
             download_dir: dir.to_path_buf(),
@@ -84,8 +85,10 @@ fn generate(engine: &Engine, key: u64, prompt: &str) {
             seconds: 5,
             variants: 1,
             image: None,
+            params: Vec::new(),
         },
         upload: false,
+        via: None,
     });
 }
 

@@ -55,6 +55,7 @@ async fn generate(
         Services {
             provider: Some(provider),
             storage: None,
+            others: Vec::new(),
         },
         EngineSettings {
             download_dir: dir.path().to_path_buf(),
@@ -70,6 +71,7 @@ async fn generate(
         key: JobKey(1),
         request,
         upload: false,
+        via: None,
     });
     let mut events = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
@@ -92,6 +94,7 @@ fn azure_request() -> GenerationRequest {
         seconds: 5,
         variants: 1,
         image: None,
+        params: Vec::new(),
     }
 }
 
@@ -195,6 +198,7 @@ async fn moderation_is_explained_with_the_services_reason_for_both_api_shapes() 
         seconds: 4,
         variants: 1,
         image: None,
+        params: Vec::new(),
     };
     let (events, ok, _dir) = generate(openai(&sim, &cfg.openai_api_key), req).await;
     assert!(!ok);
@@ -241,6 +245,7 @@ async fn a_bad_key_stops_at_once_with_what_to_check() {
         seconds: 4,
         variants: 1,
         image: None,
+        params: Vec::new(),
     };
     let (events, ok, _dir) = generate(openai(&sim, "sk-wrong-key-for-tests"), req).await;
     assert!(!ok);

@@ -114,8 +114,10 @@ async fn generate(
             seconds: 5,
             variants: 1,
             image,
+            params: Vec::new(),
         },
         upload,
+        via: None,
     });
     let mut events = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
@@ -154,6 +156,7 @@ async fn the_reference_image_is_stored_in_the_input_bucket_under_the_job_id() {
         Services {
             provider: Some(provider(&sim, &cfg)),
             storage: Some(storage(&sim, &cfg)),
+            others: Vec::new(),
         },
         Some(image.clone()),
         false,
@@ -227,6 +230,7 @@ async fn an_input_image_that_cannot_be_stored_is_a_warning_and_the_job_still_suc
         Services {
             provider: Some(provider(&sim, &cfg)),
             storage: Some(storage(&sim, &cfg)),
+            others: Vec::new(),
         },
         Some(image),
         false,
@@ -277,6 +281,7 @@ async fn without_storage_configured_an_image_job_runs_and_stores_nothing() {
         Services {
             provider: Some(provider(&sim, &cfg)),
             storage: None,
+            others: Vec::new(),
         },
         Some(image),
         false,
@@ -321,6 +326,7 @@ async fn a_video_above_the_resumable_threshold_is_uploaded_through_tus_byte_iden
                     .with_resumable_threshold(1024)
                     .with_tus_chunk(64 * 1024),
             ),
+            others: Vec::new(),
         },
         None,
         true,
@@ -411,6 +417,7 @@ async fn with_an_anon_key_the_dashboards_bucket_list_says_so_and_stores_nothing(
         Services {
             provider: None,
             storage: Some(anon),
+            others: Vec::new(),
         },
         EngineSettings {
             download_dir: dir.path().to_path_buf(),
@@ -472,6 +479,7 @@ async fn the_bucket_browser_keeps_a_local_file_until_told_and_deletes_a_whole_fo
         Services {
             provider: None,
             storage: Some(storage(&sim, &cfg)),
+            others: Vec::new(),
         },
         EngineSettings {
             download_dir: dir.path().to_path_buf(),

@@ -31,6 +31,7 @@ fn write_two_jobs(dir: &std::path::Path) {
                 state: JobState::Active,
                 expires_at: None,
                 outputs: vec![],
+                output_urls: Vec::new(),
             },
         )
         .expect("append");

@@ -75,6 +75,7 @@ fn request(size: Size, seconds: u32) -> GenerationRequest {
         seconds,
         variants: 1,
         image: None,
+        params: Vec::new(),
     }
 }
 

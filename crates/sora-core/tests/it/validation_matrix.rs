@@ -60,6 +60,7 @@ fn candidates() -> Vec<GenerationRequest> {
                     seconds,
                     variants,
                     image: None,
+                    params: Vec::new(),
                 });
             }
         }
@@ -106,6 +107,7 @@ async fn check_family(
         Services {
             provider: Some(provider),
             storage: None,
+            others: Vec::new(),
         },
         EngineSettings {
             download_dir: dir.path().to_path_buf(),
@@ -123,6 +125,7 @@ async fn check_family(
             key: JobKey(i as u64),
             request,
             upload: false,
+            via: None,
         });
     }
     let mut refused = 0;

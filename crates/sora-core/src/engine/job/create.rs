@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::{JobEnd, Start};
 use crate::download::capped_retry_after;
 use crate::engine::{Ctx, EngineEvent, JobKey, Retry, RetryStep};
-use crate::providers::{GenerationRequest, Job, Provider, ProviderError};
+use crate::providers::{GenerationRequest, Job, JobStatus, Output, Provider, ProviderError};
 
 /// Create requests refused with 429 are retried this many times (a 429 means nothing was created).
 const MAX_CREATE_RATE_LIMITED: u32 = 4;
@@ -27,7 +27,13 @@ pub(super) async fn first_answer(
     let answer = match start {
         Start::New(request) => create(ctx, key, provider, request).await,
         Start::Remix { source, prompt } => provider.remix(source, prompt).await,
-        Start::Existing { id } => provider.get(id).await,
+        Start::Existing { id, known_outputs } => match provider.get(id).await {
+            Err(e) if e.is_gone() && !known_outputs.is_empty() => {
+                tracing::info!(job = %id, "the service forgot the job; downloading its journaled outputs");
+                Ok(known_job(id, known_outputs))
+            }
+            answer => answer,
+        },
     };
     answer.map_err(|e| classify(ctx, start, &e))
 }
@@ -71,7 +77,7 @@ async fn create(
         match provider.create(request).await {
             // Only a 429 is safe to retry: the service refused before creating anything. Any
             // other failure may have created the job, and a second create would be paid twice.
-            Err(e @ ProviderError::Api { .. }) if e.is_rate_limited() => {
+            Err(e) if e.is_rate_limited() => {
                 refused += 1;
                 if refused > MAX_CREATE_RATE_LIMITED {
                     return Err(e);
@@ -98,5 +104,31 @@ async fn create(
             }
             other => return other,
         }
+    }
+}
+
+/// A finished job the service no longer answers for, from the output URLs the journal kept.
+fn known_job(id: &str, urls: &[String]) -> Job {
+    Job {
+        id: id.to_string(),
+        status: JobStatus::Succeeded,
+        status_text: "COMPLETED (from the journal)".into(),
+        progress: None,
+        prompt: None,
+        model: None,
+        size: None,
+        seconds: None,
+        created_at: None,
+        finished_at: None,
+        expires_at: None,
+        failure_reason: None,
+        outputs: urls
+            .iter()
+            .enumerate()
+            .map(|(index, url)| Output::on_cdn(id, index, url.clone()))
+            .collect(),
+        remixed_from: None,
+        poll_after: None,
+        notes: Vec::new(),
     }
 }

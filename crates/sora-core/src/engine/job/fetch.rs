@@ -79,7 +79,7 @@ async fn fetch(
         ContentVariant::Thumbnail => format!("{stem}.thumbnail.jpg"),
         ContentVariant::Spritesheet => format!("{stem}.spritesheet.jpg"),
     };
-    let spec = DownloadSpec {
+    let mut spec = DownloadSpec {
         request,
         target: ctx.download_dir(key.job).join(file_name),
         expect: Expect::Media(key.variant),
@@ -89,7 +89,21 @@ async fn fetch(
     if let Ok(mut map) = ctx.downloads.lock() {
         map.insert(key.clone(), token.clone());
     }
-    let result = fetch_in_slot(ctx, http, &key, &spec, &job.id, &token).await;
+    let mut result = fetch_in_slot(ctx, http, &key, &spec, &job.id, &token).await;
+    if signed_url_refused(&result, output)
+        && let Some(fresh) = fresh_request(provider, &job.id, output, key.variant).await
+    {
+        // Runway's signed URLs last 24–48 h: getting the task again signs them anew.
+        ctx.send(EngineEvent::Warning {
+            key: Some(key.job),
+            message: format!(
+                "{}: the signed output URL was refused (expired?); got a fresh one from the service and trying again",
+                job.id
+            ),
+        });
+        spec.request = fresh;
+        result = fetch_in_slot(ctx, http, &key, &spec, &job.id, &token).await;
+    }
     if let Ok(mut map) = ctx.downloads.lock() {
         map.remove(&key);
     }
@@ -149,7 +163,8 @@ async fn fetch_in_slot(
     else {
         return first;
     };
-    if expired {
+    // A signed CDN URL has no neighbours to diagnose: its refusal is handled by re-signing.
+    if expired || spec.request.headers.is_empty() {
         return first;
     }
     let number = u32::try_from(schedule.max_attempts() + 1).unwrap_or(u32::MAX);
@@ -172,4 +187,34 @@ async fn fetch_in_slot(
         }
     }
     first
+}
+
+/// A CDN output whose URL the CDN refused: worth asking the service for a fresh URL.
+fn signed_url_refused(
+    result: &Result<download::Downloaded, DownloadError>,
+    output: &Output,
+) -> bool {
+    output.url.is_some()
+        && matches!(
+            result,
+            Err(DownloadError::GaveUp {
+                last_status: Some(401 | 403 | 404 | 410),
+                ..
+            })
+        )
+}
+
+/// The same output, as the service describes it now (with a newly signed URL).
+async fn fresh_request(
+    provider: &Provider,
+    job_id: &str,
+    output: &Output,
+    variant: ContentVariant,
+) -> Option<ContentRequest> {
+    let job = provider.get(job_id).await.ok()?;
+    let fresh = job.outputs.iter().find(|o| o.index == output.index)?;
+    if fresh.url == output.url {
+        return None;
+    }
+    provider.content_request(fresh, variant).await.ok()
 }

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use super::{JobEnd, Start};
 use crate::engine::{Ctx, JobKey};
-use crate::providers::{ContentVariant, Provider};
+use crate::providers::catalogue::value_text;
+use crate::providers::{ContentVariant, GenerationRequest, Provider};
 
 /// Record the intent of a new job (a create or a remix; an existing job has none) and file the
 /// job under it.
@@ -47,9 +48,11 @@ fn intent_entry(
                 seconds: r.seconds,
                 variants: r.variants,
                 image: r.image.as_ref().map(|p| p.display().to_string()),
+                model: Some(provider.model()),
+                params: resolved_params(provider, r),
             },
             None,
-            provider.profile().estimate(r),
+            provider.estimate(r),
         ),
         Start::Remix { source, prompt } => (
             crate::journal::RequestRecord {
@@ -58,17 +61,21 @@ fn intent_entry(
                 seconds: 0,
                 variants: 1,
                 image: None,
+                model: Some(provider.model()),
+                params: Vec::new(),
             },
             Some(source.clone()),
             None,
         ),
-        Start::Existing { id } => (
+        Start::Existing { id, .. } => (
             crate::journal::RequestRecord {
                 prompt: String::new(),
                 size: String::new(),
                 seconds: 0,
                 variants: 1,
                 image: None,
+                model: Some(provider.model()),
+                params: Vec::new(),
             },
             Some(id.clone()),
             None,
@@ -88,4 +95,19 @@ fn intent_entry(
             .map(|v| v.label().to_string())
             .collect(),
     }
+}
+
+/// The parameters a Runway or fal request is sent with (defaults included), as text.
+fn resolved_params(provider: &Provider, request: &GenerationRequest) -> Vec<(String, String)> {
+    let Some(resolved) = provider
+        .model_choice()
+        .and_then(|choice| choice.resolve(request).ok())
+    else {
+        return Vec::new();
+    };
+    resolved
+        .params
+        .iter()
+        .map(|(name, value)| (name.clone(), value_text(value)))
+        .collect()
 }

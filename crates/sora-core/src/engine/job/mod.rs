@@ -14,7 +14,7 @@ use std::time::SystemTime;
 use super::{Ctx, EngineEvent, JobKey};
 use crate::download;
 use crate::journal::{Event as JournalEvent, JobState};
-use crate::providers::{ContentVariant, GenerationRequest, Job, JobStatus};
+use crate::providers::{ContentVariant, GenerationRequest, Job, JobStatus, Provider};
 
 /// How a job comes to exist.
 #[derive(Debug, Clone)]
@@ -27,6 +27,9 @@ pub(super) enum Start {
     /// A job (or, on Azure Sora, a generation) that already exists: poll it and download.
     Existing {
         id: String,
+        /// CDN URLs of its outputs from the journal (Runway, fal): used when the service no
+        /// longer answers for the job (fal keeps a result about an hour).
+        known_outputs: Vec<String>,
     },
 }
 
@@ -44,11 +47,12 @@ pub(super) enum JobEnd {
 pub(super) async fn run(
     ctx: &Ctx,
     key: JobKey,
+    provider: &Provider,
     start: Start,
     variants: &[ContentVariant],
     upload: bool,
 ) -> bool {
-    let end = match run_to_files(ctx, key, &start, variants, upload).await {
+    let end = match run_to_files(ctx, key, provider, &start, variants, upload).await {
         Ok(ok) => return ok,
         Err(end) => end,
     };
@@ -70,13 +74,11 @@ pub(super) async fn run(
 async fn run_to_files(
     ctx: &Ctx,
     key: JobKey,
+    provider: &Provider,
     start: &Start,
     variants: &[ContentVariant],
     upload: bool,
 ) -> Result<bool, JobEnd> {
-    let provider = ctx.services.provider.clone().ok_or_else(|| {
-        JobEnd::Failed("no video service is configured: set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY, or OPENAI_API_KEY with provider = \"openai\" (or run with --demo)".into())
-    })?;
     check_download_dir(ctx, key, start).await?;
     let prompt = match start {
         Start::New(request) => {
@@ -88,13 +90,21 @@ async fn run_to_files(
         Start::Remix { prompt, .. } => prompt.clone(),
         Start::Existing { .. } => String::new(),
     };
-    intent::record(ctx, key, &provider, start, upload, variants)?;
+    intent::record(ctx, key, provider, start, upload, variants)?;
     ctx.send(EngineEvent::JobSubmitting {
         key,
         prompt,
         at: SystemTime::now(),
     });
-    let job = create::first_answer(ctx, key, &provider, start).await?;
+    ctx.send(EngineEvent::JobService {
+        key,
+        service: provider.describe(),
+        estimate: match start {
+            Start::New(request) => provider.estimate_text(request),
+            _ => None,
+        },
+    });
+    let job = create::first_answer(ctx, key, provider, start).await?;
     ctx.remember_job_id(key, &job.id);
     ctx.send(EngineEvent::JobCreated {
         key,
@@ -112,11 +122,11 @@ async fn run_to_files(
             super::upload::input_image(ctx, key, image).await;
         }
     };
-    let (polled, ()) = tokio::join!(poll::poll_to_end(ctx, &provider, key, job), store_image);
+    let (polled, ()) = tokio::join!(poll::poll_to_end(ctx, provider, key, job), store_image);
     let job = polled?;
     record_succeeded(ctx, key, &job);
     check_outcome(&job)?;
-    Ok(fetch::all(ctx, key, &provider, &job, variants, upload).await)
+    Ok(fetch::all(ctx, key, provider, &job, variants, upload).await)
 }
 
 /// Where the files go is checked before anything is paid for (and before a resume polls).
@@ -125,10 +135,10 @@ async fn check_download_dir(ctx: &Ctx, key: JobKey, start: &Start) -> Result<(),
         return Ok(());
     };
     Err(match start {
-        Start::Existing { id } if ctx.journal_id(key).is_some() => JobEnd::Detached(format!(
+        Start::Existing { id, .. } if ctx.journal_id(key).is_some() => JobEnd::Detached(format!(
             "cannot download {id} yet: {e}. It stays in the journal for the next `sora-tui resume`"
         )),
-        Start::Existing { id } => JobEnd::Failed(format!("cannot download {id}: {e}")),
+        Start::Existing { id, .. } => JobEnd::Failed(format!("cannot download {id}: {e}")),
         _ => JobEnd::Failed(format!("not sent: {e}")),
     })
 }
@@ -152,6 +162,7 @@ fn record_succeeded(ctx: &Ctx, key: JobKey, job: &Job) {
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                 .map(|d| d.as_secs()),
             outputs: job.outputs.iter().map(|o| o.id.clone()).collect(),
+            output_urls: job.outputs.iter().filter_map(|o| o.url.clone()).collect(),
         },
     );
 }

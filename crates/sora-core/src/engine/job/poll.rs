@@ -42,11 +42,11 @@ pub(super) async fn poll_to_end(
     first: Job,
 ) -> Result<Job, JobEnd> {
     let base = ctx.settings.poll_interval;
-    let mut last_seen: Option<(String, Option<u8>)> = None;
+    let mut last_seen: Option<(String, Option<u8>, Vec<String>)> = None;
     let mut job = first;
     let mut interval = base;
     loop {
-        let seen = (job.status_text.clone(), job.progress);
+        let seen = (job.status_text.clone(), job.progress, job.notes.clone());
         let changed = last_seen.as_ref() != Some(&seen);
         if changed {
             last_seen = Some(seen);
@@ -57,6 +57,7 @@ pub(super) async fn poll_to_end(
                 progress: job.progress,
                 at: SystemTime::now(),
                 expires_at: job.expires_at,
+                notes: job.notes.clone(),
             });
         }
         if job.status.is_terminal() {

@@ -29,6 +29,7 @@ pub async fn succeeded_generation(client: &AzureSoraClient) -> (String, String) 
             seconds: 5,
             variants: 1,
             image: None,
+            params: Vec::new(),
         })
         .await
         .expect("create");
