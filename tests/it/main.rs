@@ -7,6 +7,7 @@ mod headless_commands;
 mod headless_generate;
 mod headless_storage;
 mod journal_resume;
+mod live_services;
 mod pty_demo;
 mod storage_browser;
 mod storage_browser_folders;

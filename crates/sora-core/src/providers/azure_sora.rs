@@ -177,6 +177,7 @@ impl AzureSoraClient {
             poll_after: None,
             notes: Vec::new(),
             id: g.id,
+            failure_explained: false,
         })
     }
 
@@ -345,6 +346,7 @@ impl WireJob {
             poll_after: None,
             notes: Vec::new(),
             id: self.id,
+            failure_explained: false,
         }
     }
 }

@@ -189,7 +189,7 @@ pub enum ProviderError {
         error: Box<ApiError>,
     },
     /// An error answer from Runway or fal.ai, with what to do in that service's terms.
-    #[error("{service} answered {error}. {what_to_do}")]
+    #[error("{service} answered {error}{} {what_to_do}", full_stop(.error))]
     Service {
         service: String,
         error: Box<ApiError>,
@@ -271,6 +271,15 @@ impl ProviderError {
     pub fn is_gone(&self) -> bool {
         self.api_error()
             .is_some_and(|e| e.status == 404 || e.status == 410)
+    }
+}
+
+/// A full stop after the service's message, unless it ends with one.
+fn full_stop(e: &ApiError) -> &'static str {
+    if e.to_string().trim_end().ends_with(['.', '!', '?']) {
+        ""
+    } else {
+        "."
     }
 }
 

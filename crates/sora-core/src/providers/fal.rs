@@ -183,13 +183,30 @@ impl FalClient {
     /// The status, and at once the result when the request completed without error (fal keeps
     /// it only about an hour).
     pub async fn poll(&self, request: &Submitted) -> Result<Polled, ProviderError> {
-        let status = self.status(request).await?;
-        let result = if status.status == "COMPLETED" && status.error.is_none() {
-            Some(self.result(request).await?)
-        } else {
-            None
-        };
-        Ok(Polled { status, result })
+        let mut status = self.status(request).await?;
+        if status.status != "COMPLETED" || status.error.is_some() {
+            return Ok(Polled {
+                status,
+                result: None,
+            });
+        }
+        match self.result(request).await {
+            Ok(result) => Ok(Polled {
+                status,
+                result: Some(result),
+            }),
+            // The model refused its input (422: content_policy_violation, a validation error):
+            // the request is over and failed, in the model's words.
+            Err(ProviderError::Service { error, .. }) if error.status == 422 => {
+                status.error = Some(error.message.clone());
+                status.error_type = error.kind.clone().or(Some("validation_error".into()));
+                Ok(Polled {
+                    status,
+                    result: None,
+                })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Ask fal to cancel: a queued request never runs; a running one is signalled. Returns
@@ -260,6 +277,7 @@ impl Polled {
             remixed_from: None,
             poll_after: Some(media::poll_interval(POLL_INTERVAL)),
             notes,
+            failure_explained: true,
         }
     }
 }

@@ -92,6 +92,9 @@ pub struct Job {
     pub expires_at: Option<SystemTime>,
     /// Why it failed, as the service said (`input_moderation`, `moderation_blocked: ...`).
     pub failure_reason: Option<String>,
+    /// The reason already says what it means and what to do (Runway's `failureCode`, fal's
+    /// `error_type` are explained where they are read).
+    pub failure_explained: bool,
     /// The downloadable outputs: one per variant.
     pub outputs: Vec<Output>,
     /// The video this one remixes, if any.
@@ -108,6 +111,9 @@ impl Job {
     pub fn explain_failure(&self) -> String {
         let job = self;
         let reason = job.failure_reason.as_deref().unwrap_or("no reason given");
+        if job.failure_explained {
+            return format!("job {} failed: {reason}", job.id);
+        }
         let lower = reason.to_ascii_lowercase();
         let advice = if lower.contains("output_moderation") {
             "the generated video was withheld by content moderation: try a different prompt"
@@ -519,6 +525,7 @@ mod tests {
             remixed_from: None,
             poll_after: None,
             notes: Vec::new(),
+            failure_explained: false,
         }
     }
 

@@ -219,6 +219,7 @@ impl Task {
             remixed_from: None,
             poll_after: Some(media::poll_interval(MIN_POLL_INTERVAL)),
             notes,
+            failure_explained: true,
         }
     }
 

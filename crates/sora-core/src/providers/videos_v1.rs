@@ -344,6 +344,7 @@ impl WireVideo {
             remixed_from: self.remixed_from_video_id,
             poll_after: None,
             notes: Vec::new(),
+            failure_explained: false,
         }
     }
 }

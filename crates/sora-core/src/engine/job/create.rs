@@ -130,5 +130,6 @@ fn known_job(id: &str, urls: &[String]) -> Job {
         remixed_from: None,
         poll_after: None,
         notes: Vec::new(),
+        failure_explained: false,
     }
 }
