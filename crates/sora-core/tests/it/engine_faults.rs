@@ -226,6 +226,10 @@ async fn a_retired_deployment_is_reported_once_and_never_retried() {
         "the service's words: {text}"
     );
     assert!(text.contains("retired"), "what it likely means: {text}");
+    assert!(
+        text.contains("2026-02-15") && text.contains("Runway"),
+        "when the family retires and what works instead: {text}"
+    );
     assert_eq!(
         count(&sim, "POST", "/video/generations/jobs"),
         1,

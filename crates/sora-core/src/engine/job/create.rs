@@ -35,7 +35,20 @@ pub(super) async fn first_answer(
             answer => answer,
         },
     };
-    answer.map_err(|e| classify(ctx, start, &e))
+    answer.map_err(|e| match classify(ctx, start, &e) {
+        // A Sora service that refuses as a missing deployment is most likely retired: say when.
+        JobEnd::Failed(message) if refused_as_retired(&e) => match provider.family().retirement() {
+            Some(retired) => JobEnd::Failed(format!("{message}. {}", retired.notice())),
+            None => JobEnd::Failed(message),
+        },
+        end => end,
+    })
+}
+
+/// The refusal a retired model or deployment gives: unknown deployment, 404 or 410 Gone.
+fn refused_as_retired(e: &ProviderError) -> bool {
+    e.api_error()
+        .is_some_and(|a| a.looks_like_missing_deployment() || a.status == 410 || a.status == 404)
 }
 
 /// What a failed first request means for the job.
