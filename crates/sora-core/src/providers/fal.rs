@@ -4,7 +4,6 @@
 //! answer gives. Outputs are public CDN URLs, fetched with no key. A result is kept by fal for
 //! an hour (six minutes when large), so it is read as soon as the status says COMPLETED.
 
-use std::path::Path;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue};
@@ -14,6 +13,7 @@ use url::Url;
 
 use super::catalogue::{Mode, VideoModel};
 use super::fal_wire::{CancelAnswer, Status, Submitted, VideoResult};
+use super::media::ImageSource;
 use super::{ContentRequest, Job, JobStatus, Output, ProviderError, media, wire};
 use crate::secret::Secret;
 
@@ -127,7 +127,7 @@ impl FalClient {
         model: &VideoModel,
         prompt: &str,
         params: &Map<String, Value>,
-        image: Option<&Path>,
+        image: Option<ImageSource<'_>>,
     ) -> Result<Submitted, ProviderError> {
         let mut body = params.clone();
         body.insert("prompt".into(), Value::from(prompt));
@@ -135,7 +135,7 @@ impl FalClient {
             (Mode::Text, None) => {}
             (Mode::Image, Some(image)) => {
                 let field = model.image_field.as_deref().unwrap_or("image_url");
-                let uri = media::image_data_uri(SERVICE, image, MAX_DATA_URI).await?;
+                let uri = image.value(SERVICE, MAX_DATA_URI).await?;
                 body.insert(field.into(), Value::from(uri));
             }
             (Mode::Image, None) => {

@@ -352,30 +352,71 @@ impl Provider {
     }
 
     pub async fn create(&self, request: &GenerationRequest) -> Result<Job, ProviderError> {
+        self.create_with(request, None).await
+    }
+
+    /// How the request's image reaches the service: inline, or by a URL (too large to go
+    /// inline: it is stored in the input bucket first). A refusal says why neither fits.
+    pub async fn image_route(
+        &self,
+        request: &GenerationRequest,
+    ) -> Result<ImageRoute, ProviderError> {
+        let Some(path) = &request.image else {
+            return Ok(ImageRoute::None);
+        };
+        let (max_inline, max_url) = match self {
+            Provider::Runway(..) => (runway::MAX_DATA_URI, runway::MAX_IMAGE_URL_BYTES),
+            Provider::Fal(..) => (fal::MAX_DATA_URI, profile::MAX_IMAGE_BYTES),
+            // Sora families take the image as a multipart part.
+            _ => return Ok(ImageRoute::Inline),
+        };
+        let bytes = tokio::fs::metadata(path)
+            .await
+            .map_err(|e| {
+                ProviderError::Input(format!("cannot read image {}: {e}", path.display()))
+            })?
+            .len();
+        if media::data_uri_len(bytes) <= max_inline as u64 {
+            return Ok(ImageRoute::Inline);
+        }
+        if bytes <= max_url {
+            return Ok(ImageRoute::ByUrl);
+        }
+        Err(ProviderError::Input(format!(
+            "image {} is {:.1} MB: too large for {} both inline (a data URI of at most {:.1} MB) and by URL (at most {:.1} MB). Use a smaller image",
+            path.display(),
+            bytes as f64 / 1048576.0,
+            self.family().label(),
+            max_inline as f64 / 1048576.0,
+            max_url as f64 / 1048576.0
+        )))
+    }
+
+    /// Create, sending a Runway or fal image by `image_url` when given (see [`Self::image_route`]).
+    pub async fn create_with(
+        &self,
+        request: &GenerationRequest,
+        image_url: Option<&str>,
+    ) -> Result<Job, ProviderError> {
+        let image = match (image_url, request.image.as_deref()) {
+            (Some(url), _) => Some(media::ImageSource::Url(url)),
+            (None, Some(path)) => Some(media::ImageSource::File(path)),
+            (None, None) => None,
+        };
         match self {
             Provider::AzureSora(c) => c.create_job(request).await,
             Provider::VideosV1(c) => c.create(request).await,
             Provider::Runway(c, m) => {
                 let resolved = m.resolve(request).map_err(not_sent)?;
                 let created = c
-                    .create(
-                        resolved.model,
-                        &request.prompt,
-                        &resolved.params,
-                        request.image.as_deref(),
-                    )
+                    .create(resolved.model, &request.prompt, &resolved.params, image)
                     .await?;
                 Ok(created.into_job())
             }
             Provider::Fal(c, m) => {
                 let resolved = m.resolve(request).map_err(not_sent)?;
                 let submitted = c
-                    .submit(
-                        resolved.model,
-                        &request.prompt,
-                        &resolved.params,
-                        request.image.as_deref(),
-                    )
+                    .submit(resolved.model, &request.prompt, &resolved.params, image)
                     .await?;
                 Ok(fal::submitted_job(&submitted))
             }
@@ -496,6 +537,17 @@ impl Provider {
             Provider::Fal(c, _) => c.content_request(output),
         }
     }
+}
+
+/// How a request's image reaches the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageRoute {
+    /// No image.
+    None,
+    /// In the request itself (a data URI, or a multipart part for Sora).
+    Inline,
+    /// Too large to go inline: stored first, then sent as a URL the service fetches.
+    ByUrl,
 }
 
 /// A request the catalogue refuses was not sent.
