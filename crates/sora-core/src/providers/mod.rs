@@ -14,6 +14,7 @@ pub mod fal_wire;
 mod family;
 mod id;
 pub mod media;
+mod probe;
 pub mod profile;
 pub mod runway;
 pub mod runway_wire;
@@ -30,6 +31,8 @@ pub use catalogued::{ModelChoice, Resolved};
 pub use error::{ApiError, ProviderError};
 pub use family::{Family, Retirement, Size};
 pub use id::check_id;
+pub(crate) use probe::PROBE_PROMPT;
+pub use probe::{DeploymentProbe, ProbeCleanup};
 pub use profile::{ModelProfile, Pricing, ValidationError};
 
 /// What the user asks for, before any family-specific encoding.
@@ -217,15 +220,6 @@ pub struct JobPage {
     pub jobs: Vec<Job>,
     pub has_more: bool,
     pub last_id: Option<String>,
-}
-
-/// What the deployment probe learned.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DeploymentProbe {
-    /// The service refused the impossible request for its parameters: the deployment exists.
-    Exists,
-    /// The service accepted it (it should not have); the job was deleted.
-    AcceptedAndDeleted(String),
 }
 
 /// The configured service, one variant per client. An enum rather than a trait object keeps
@@ -458,39 +452,6 @@ impl Provider {
             Provider::VideosV1(c) => c.delete(job_id).await,
             Provider::Runway(c, _) => c.delete(job_id).await,
             Provider::Fal(c, m) => c.cancel(&c.handle(m.model(), job_id)).await.map(|_| ()),
-        }
-    }
-
-    /// Ask whether the configured deployment or model exists without making a video: send a
-    /// create that no service accepts (0 s at 1x1). A 400 about the parameters means the
-    /// deployment exists; its 404 comes back as the error. Should a service ever accept it, the
-    /// job is deleted at once.
-    pub async fn probe_deployment(&self) -> Result<DeploymentProbe, ProviderError> {
-        let impossible = GenerationRequest {
-            prompt: "sora-tui doctor: deployment probe (invalid on purpose)".into(),
-            size: Size::new(1, 1),
-            seconds: 0,
-            variants: 1,
-            image: None,
-            params: Vec::new(),
-        };
-        if self.family().uses_catalogue() {
-            return Err(ProviderError::Unsupported(format!(
-                "{} has no free way to check a model: the catalogue checks it before any request",
-                self.family().label()
-            )));
-        }
-        match self.create(&impossible).await {
-            Err(ProviderError::Api { error, .. })
-                if error.status == 400 && !error.looks_like_missing_deployment() =>
-            {
-                Ok(DeploymentProbe::Exists)
-            }
-            Err(e) => Err(e),
-            Ok(job) => {
-                let _ = self.delete(&job.id).await;
-                Ok(DeploymentProbe::AcceptedAndDeleted(job.id))
-            }
         }
     }
 
