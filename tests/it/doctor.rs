@@ -84,7 +84,10 @@ fn configured_right_every_check_passes_and_the_probe_round_trips() {
         "{text}"
     );
     // The live services the simulator's env lines configure are checked too.
-    assert!(check(&text, "Runway key").contains("5000 credits"), "{text}");
+    assert!(
+        check(&text, "Runway key").contains("5000 credits"),
+        "{text}"
+    );
     assert!(check(&text, "fal.ai key").contains('✓'), "{text}");
     assert!(
         check(&text, "auth and listing jobs").contains('✓'),

@@ -9,6 +9,7 @@ mod headless_storage;
 mod journal_resume;
 mod live_services;
 mod pty_demo;
+mod secrets;
 mod storage_browser;
 mod storage_browser_folders;
 mod storage_folders;
