@@ -1,6 +1,7 @@
 //! Integration tests of the sora-tui binary and its faces: the dashboard, the headless commands, doctor, resume, the demo in a pseudo-terminal.
 //! One test binary for the crate: each module below was a test file of its own.
 
+mod bad_inputs;
 mod common;
 mod doctor;
 mod headless_commands;
