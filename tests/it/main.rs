@@ -9,6 +9,7 @@ mod headless_generate;
 mod headless_storage;
 mod journal_resume;
 mod live_services;
+mod net_faults;
 mod pty_demo;
 mod secrets;
 mod storage_browser;
