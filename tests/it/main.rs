@@ -11,6 +11,7 @@ mod headless_storage;
 mod journal_resume;
 mod live_services;
 mod net_faults;
+mod official_sdks;
 mod pty_demo;
 mod secrets;
 mod storage_browser;
