@@ -24,6 +24,7 @@ use sora_tui::app;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let wants_json = cli.wants_json();
     if !matches!(cli.command, None | Some(Cmd::Sim(_))) {
         restore_default_sigpipe();
     }
@@ -43,7 +44,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // Errors quote services and files: their control characters are shown, not obeyed.
-            eprintln!("sora-tui: {}", multi_line(&format!("{e:#}")));
+            let text = multi_line(&format!("{e:#}")).into_owned();
+            eprintln!("sora-tui: {text}");
+            // A program that asked for JSON gets its error as JSON too, on stdout.
+            if wants_json {
+                println!("{}", serde_json::json!({ "error": text }));
+            }
             ExitCode::FAILURE
         }
     }
