@@ -851,3 +851,36 @@ fn an_object_name_with_escape_sequences_is_refused_with_them_visible() {
         "{stderr}"
     );
 }
+
+#[test]
+fn upload_to_a_bare_bucket_or_a_folder_keeps_the_files_own_name() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let file = sandbox.path().join("clip.mp4");
+    std::fs::write(&file, common::SAMPLE_MP4).expect("write");
+    let file = file.to_str().expect("utf-8");
+    let out = ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", file, "output-videos"],
+    ));
+    assert!(out.contains("uploaded output-videos/clip.mp4"), "{out}");
+    let out = ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", file, "output-videos/day1/"],
+    ));
+    assert!(
+        out.contains("uploaded output-videos/day1/clip.mp4"),
+        "{out}"
+    );
+    let out = ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", file, "output-videos/named.mp4"],
+    ));
+    assert!(out.contains("uploaded output-videos/named.mp4"), "{out}");
+}
