@@ -150,10 +150,15 @@ pub async fn upload(config: &Config, args: &UploadArgs) -> Result<ExitCode> {
         eprintln!("note: {note}");
     }
     println!("uploaded {}", one_line(&answer.key));
-    println!(
-        "public URL: {}",
-        one_line(&storage.public_url(&bucket, &path))
-    );
+    match storage.shareable_url(&bucket, &path).await {
+        Some(url) => println!("public URL: {}", one_line(&url)),
+        None => println!(
+            "no public URL: {} is private (or supabase.public_urls is off); `sora-tui url {}/{} --signed 3600` gives a link valid for an hour",
+            one_line(&bucket),
+            one_line(&bucket),
+            one_line(&path)
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
