@@ -87,6 +87,11 @@ pub enum Cmd {
 pub struct HistoryArgs {
     #[arg(long)]
     pub json: bool,
+    /// Drop an entry (by its job id, or the journal id `history --json` shows) so `resume`
+    /// stops picking it up: for a job you have settled yourself. Nothing is deleted on the
+    /// service or on disk.
+    #[arg(long, value_name = "ID")]
+    pub forget: Option<String>,
 }
 
 #[derive(Debug, Args)]
