@@ -45,7 +45,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         hints,
     ] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(4),
+        Constraint::Length(5),
         Constraint::Fill(3),
         Constraint::Fill(4),
         Constraint::Fill(3),
@@ -130,8 +130,29 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut spans = vec![
         Span::styled(" sora-tui ", theme.app_name),
         Span::styled("│ ", theme.dim),
-        Span::styled(format::shown(&settings.provider_description), theme.text),
+        Span::styled(format::shown(&app.service_description()), theme.text),
     ];
+    let count = settings.services.len();
+    if count > 1 {
+        let keys = app
+            .keymap()
+            .keys_label(Scope::Prompt, keymap::Action::NextService);
+        spans.push(Span::styled(
+            format!(" ({}/{count}, {keys} switches)", app.prompt().service + 1),
+            theme.dim,
+        ));
+    }
+    for (family, text) in app.accounts() {
+        let name = match family {
+            sora_core::providers::Family::Runway => "Runway",
+            other => other.label(),
+        };
+        spans.push(Span::styled("  │ ", theme.dim));
+        spans.push(Span::styled(
+            format!("{name}: {}", format::shown(text)),
+            theme.accent,
+        ));
+    }
     if settings.demo {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(" DEMO (simulator) ", theme.demo_badge));
