@@ -147,7 +147,12 @@ impl App {
             ));
             return;
         };
-        let ids = model.model_ids();
+        // The prompt sends no image: image-to-video models are for `generate --image`.
+        let ids: Vec<String> = model
+            .model_ids()
+            .into_iter()
+            .filter(|id| model.with_model(id).is_ok_and(|m| m.entry(false).is_ok()))
+            .collect();
         let next = ids
             .iter()
             .position(|id| id == model.model())
