@@ -166,11 +166,9 @@ pub fn history_line(r: &sora_core::journal::JobRecord) -> String {
         quote(&r.request.prompt),
         state
     );
-    if !r.request.size.is_empty() {
-        line.push_str(&format!(
-            "  {} {}s x{}",
-            r.request.size, r.request.seconds, r.request.variants
-        ));
+    let parameters = r.request.parameters();
+    if !parameters.is_empty() {
+        line.push_str(&format!("  {}", one_line(&parameters)));
     }
     if let Some(cost) = r.cost_estimate {
         line.push_str(&format!("  ≈${cost:.2}"));
@@ -525,6 +523,7 @@ mod tests {
             remixed_from: None,
             poll_after: None,
             notes: Vec::new(),
+            failure_explained: false,
         };
         let line = job_line(&job);
         assert!(line.contains("content expires in 23h 59m"), "{line}");

@@ -79,15 +79,12 @@ fn history_row<'a>(r: &JobRecord, selected: bool, theme: &Theme) -> Line<'a> {
         .replace('T', " ")
         .trim_end_matches('Z')
         .to_string();
-    let params = if r.request.size.is_empty() {
-        r.remix_of
+    let params = match r.request.parameters() {
+        p if p.is_empty() => r
+            .remix_of
             .as_ref()
-            .map_or(String::new(), |s| format!("remix of {}", shown(s)))
-    } else {
-        format!(
-            "{} {}s x{}",
-            r.request.size, r.request.seconds, r.request.variants
-        )
+            .map_or(String::new(), |s| format!("remix of {}", shown(s))),
+        p => shown(&p).to_string(),
     };
     let cost = r
         .cost_estimate

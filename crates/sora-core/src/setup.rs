@@ -369,6 +369,17 @@ pub async fn run_doctor(
         provider: provider(config, http),
         storage: storage(config, http),
         deployment: deployment(config),
+        live: [Family::Runway, Family::Fal]
+            .into_iter()
+            .filter(|f| {
+                *f == config.provider.value
+                    || match f {
+                        Family::Runway => config.runway.api_key.is_some(),
+                        _ => config.fal.key.is_some(),
+                    }
+            })
+            .map(|f| (f, provider_of(config, http, f)))
+            .collect(),
     };
     crate::doctor::run(subject, options).await
 }

@@ -509,4 +509,30 @@ mod tests {
         assert_eq!(cfg.defaults.size.value, Size::new(480, 480));
         assert_eq!(cfg.http.value, crate::http::HttpPolicy::default());
     }
+
+    #[test]
+    fn a_live_services_key_picks_it_when_no_provider_is_named() {
+        let load = |pairs: &[(&str, &str)]| {
+            Config::load(None, &env_of(pairs), &Overrides::default())
+                .expect("loads")
+                .provider
+                .value
+        };
+        assert_eq!(load(&[]), Family::AzureSora);
+        assert_eq!(load(&[("RUNWAYML_API_SECRET", "key_1")]), Family::Runway);
+        assert_eq!(load(&[("FAL_KEY", "k")]), Family::Fal);
+        assert_eq!(
+            load(&[
+                ("FAL_KEY", "k"),
+                ("AZURE_OPENAI_ENDPOINT", "https://r.openai.azure.com")
+            ]),
+            Family::AzureSora,
+            "an Azure endpoint keeps Sora"
+        );
+        assert_eq!(
+            load(&[("FAL_KEY", "k"), ("SORA_TUI_PROVIDER", "openai")]),
+            Family::OpenAi,
+            "a named provider wins"
+        );
+    }
 }

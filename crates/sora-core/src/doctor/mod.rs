@@ -4,6 +4,7 @@
 //! and, for a problem, what to do about it.
 
 mod clock;
+mod live_services;
 pub mod report;
 mod service;
 mod settings;
@@ -30,6 +31,8 @@ pub struct Subject<'a> {
     pub storage: Result<StorageClient, ConfigError>,
     /// The deployment in force (Azure): configured, or the family's usual one.
     pub deployment: String,
+    /// Runway and fal, each when it is the configured provider or has a key.
+    pub live: Vec<(Family, Result<Provider, ConfigError>)>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -53,7 +56,21 @@ pub async fn run(subject: Subject<'_>, options: Options) -> Report {
         None => Check::pass("config file", "none (defaults and environment)"),
     });
     checks.extend(plain_http_checks(config));
-    let service_date = video_service(&subject, checks).await;
+    let mut service_date = None;
+    if !config.provider.value.uses_catalogue() {
+        service_date = video_service(&subject, checks).await;
+        if let Some(retired) = config.provider.value.retirement() {
+            checks.push(Check::warn(
+                "service lifecycle",
+                retired.notice(),
+                "use a live service: --provider runway (RUNWAYML_API_SECRET) or --provider fal (FAL_KEY)",
+            ));
+        }
+    }
+    for (family, provider) in &subject.live {
+        let date = live_services::checks(*family, provider, &subject, checks).await;
+        service_date = service_date.or(date);
+    }
     let storage_date = storage(&subject, options, checks).await;
     let server_date = service_date.or(storage_date);
     checks.push(clock::check(server_date.as_deref(), SystemTime::now()));
@@ -83,7 +100,7 @@ async fn video_service(subject: &Subject<'_>, checks: &mut Vec<Check>) -> Option
         checks.push(Check::fail(
             "video service",
             "no endpoint is configured",
-            "set AZURE_OPENAI_ENDPOINT (or provider = \"openai\" with OPENAI_API_KEY), or try `sora-tui --demo`",
+            "Sora is retired: set RUNWAYML_API_SECRET (Runway) or FAL_KEY (fal.ai); AZURE_OPENAI_ENDPOINT only for a Sora deployment that still answers; or try `sora-tui --demo`",
         ));
         return None;
     };

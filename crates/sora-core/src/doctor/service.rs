@@ -176,12 +176,44 @@ pub(super) async fn deployment(provider: &Provider, subject: &Subject<'_>) -> Ch
             name,
             format!("{which} exists (an impossible request was refused for its parameters)"),
         ),
-        Ok(crate::providers::DeploymentProbe::AcceptedAndDeleted(id)) => Check::warn(
-            name,
-            format!("{which} accepted a 0-second 1x1 request ({id}, deleted at once)"),
-            "report this: the service does not check parameters as documented",
-        ),
+        Ok(crate::providers::DeploymentProbe::Created { id, cleanup }) => {
+            probe_job_made(&which, &id, &cleanup)
+        }
         Err(e) => classify_list_error(provider.family(), &e, subject),
+    }
+}
+
+/// The service made a job of the impossible request: say what became of it, truthfully.
+fn probe_job_made(which: &str, id: &str, cleanup: &crate::providers::ProbeCleanup) -> Check {
+    use crate::providers::ProbeCleanup;
+    let name = "deployment";
+    let made =
+        format!("{which} accepted an impossible request (a 0-second 1x1 video) and made job {id}");
+    let report = "report this: the service does not check parameters as documented";
+    match cleanup {
+        ProbeCleanup::Gone => Check::warn(
+            name,
+            format!("{made}; it was deleted and is confirmed gone (looked up again: not found)"),
+            format!("{report}; check your bill for job {id}"),
+        ),
+        ProbeCleanup::NotDeleted(why) => Check::fail(
+            name,
+            format!(
+                "{made}; it was not deleted ({why}): the job exists on the service and may be charged"
+            ),
+            format!(
+                "delete it: `sora-tui delete {id}` (or in the service's portal); then {report}"
+            ),
+        ),
+        ProbeCleanup::Unconfirmed(why) => Check::fail(
+            name,
+            format!(
+                "{made}; it was deleted, but looking it up again failed ({why}): it may still exist and be charged"
+            ),
+            format!(
+                "check with `sora-tui status {id}` and, if it is there, `sora-tui delete {id}`; then {report}"
+            ),
+        ),
     }
 }
 

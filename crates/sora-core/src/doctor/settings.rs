@@ -26,6 +26,7 @@ pub(super) fn settings(config: &Config, deployment: &str) -> Vec<SettingLine> {
         f.label().to_string()
     })];
     match config.provider.value {
+        Family::Runway | Family::Fal => {}
         Family::OpenAi => {
             out.push(line("openai.base_url", &config.openai.base_url, redact_url));
             out.push(line("openai.model", &config.openai.model, String::clone));
@@ -57,6 +58,28 @@ pub(super) fn settings(config: &Config, deployment: &str) -> Vec<SettingLine> {
                 out.push(line("AZURE_OPENAI_AD_TOKEN", t, |s| s.masked_hint()));
             }
         }
+    }
+    // The live services, when in use or keyed.
+    if config.provider.value == Family::Runway || config.runway.api_key.is_some() {
+        out.push(line("runway.base_url", &config.runway.base_url, redact_url));
+        out.push(config.runway.api_key.as_ref().map_or_else(
+            || missing("runway.api_key"),
+            |k| line("runway.api_key", k, |s| s.masked_hint()),
+        ));
+        out.push(line(
+            "runway.version",
+            &config.runway.version,
+            String::clone,
+        ));
+        out.push(line("runway.model", &config.runway.model, String::clone));
+    }
+    if config.provider.value == Family::Fal || config.fal.key.is_some() {
+        out.push(line("fal.queue_url", &config.fal.queue_url, redact_url));
+        out.push(config.fal.key.as_ref().map_or_else(
+            || missing("fal.key"),
+            |k| line("fal.key", k, |s| s.masked_hint()),
+        ));
+        out.push(line("fal.model", &config.fal.model, String::clone));
     }
     out.push(config.supabase.url.as_ref().map_or_else(
         || missing("supabase.url"),

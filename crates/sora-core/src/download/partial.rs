@@ -54,6 +54,26 @@ pub(super) async fn saved_state(target: &Path) -> Option<Saved> {
     })
 }
 
+/// Said when a download stops on a refused key (401/403): what of it is kept on disk, and that
+/// fetching again once `fix` is done picks it up. Empty when nothing was received.
+pub(super) async fn kept_after_refusal(target: &Path, fix: &str) -> String {
+    let path = partial_path(target);
+    let bytes = file_len(&path).await;
+    if bytes == 0 {
+        return String::new();
+    }
+    let shown = path.display();
+    if saved_state(target).await.is_some() {
+        format!(
+            "; the partial file {shown} ({bytes} bytes) is kept: download again after {fix} and it resumes from byte {bytes}"
+        )
+    } else {
+        format!(
+            "; the partial file {shown} ({bytes} bytes) is kept, but the service gave no validator to resume it safely: download again after {fix} and it starts over"
+        )
+    }
+}
+
 pub(super) async fn discard_partial(target: &Path) {
     let _ = tokio::fs::remove_file(partial_path(target)).await;
     let _ = tokio::fs::remove_file(validator_path(target)).await;

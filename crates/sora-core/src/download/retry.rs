@@ -7,6 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio_util::sync::CancellationToken;
 
 use super::attempt::{self, AttemptDone, AttemptError, Seen};
+use super::partial;
 use super::{
     Attempt, AttemptOutcome, DownloadError, DownloadOptions, DownloadSpec, Downloaded,
     MAX_RETRY_AFTER, Report, RetrySchedule, Sink, Verdict, capped_retry_after,
@@ -63,7 +64,15 @@ pub(super) async fn run(
             })
         };
         let why = match failure.verdict {
-            Verdict::Stop { why } => return give_up(record, why),
+            Verdict::Stop { mut why } => {
+                // A key refused mid-run (rotated): the bytes so far wait for the fixed key.
+                if matches!(record.status, Some(401 | 403)) {
+                    why.push_str(
+                        &partial::kept_after_refusal(&spec.target, "fixing the key").await,
+                    );
+                }
+                return give_up(record, why);
+            }
             Verdict::Retry { why } => why,
         };
         let delay = match next_delay(schedule, retries, options, failure.retry_after) {

@@ -380,6 +380,7 @@ mod tests {
             remixed_from: None,
             poll_after: None,
             notes: Vec::new(),
+            failure_explained: false,
         }
     }
 

@@ -74,6 +74,46 @@ pub(super) async fn input_image(ctx: &Ctx, job: JobKey, image: &Path) {
     }
 }
 
+/// How long the URL of an image stored for a service to fetch stays valid: long enough for a
+/// task that waits behind the account's concurrency.
+const IMAGE_URL_VALID_SECS: u64 = 24 * 60 * 60;
+
+/// Store an image too large to send inline at `<input bucket>/uploads/<journal id>/<name>` and
+/// give a signed URL the service can fetch it from (the bucket may be private). The error says
+/// what to do; nothing has been sent to the service yet.
+pub(super) async fn input_image_url(
+    ctx: &Ctx,
+    job: JobKey,
+    image: &Path,
+) -> Result<String, String> {
+    let Some(storage) = ctx.services.storage.clone() else {
+        return Err(format!(
+            "image {} is too large to send inline, and sending it by URL needs Supabase Storage: set SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY (it goes to the {} bucket), or use a smaller image",
+            image.display(),
+            ctx.settings.input_bucket
+        ));
+    };
+    let bucket = ctx.settings.input_bucket.clone();
+    let folder = ctx.journal_id(job).unwrap_or_else(crate::journal::new_id);
+    let name = image.file_name().map_or_else(
+        || "input-image".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let object_path = format!("uploads/{folder}/{name}");
+    store(ctx, &storage, job, image, &bucket, &object_path)
+        .await
+        .map_err(|e| {
+            format!(
+                "storing image {} in {bucket}/{object_path} failed: {e}",
+                image.display()
+            )
+        })?;
+    storage
+        .signed_url(&bucket, &object_path, IMAGE_URL_VALID_SECS)
+        .await
+        .map_err(|e| format!("the stored image {bucket}/{object_path} got no signed URL: {e}"))
+}
+
 /// Whether the object already holds this file: the same size, and the same MD5 where its
 /// `ETag` is a plain MD5 (a multipart upload's is not; the size of a file at its job's own path
 /// then has to do). `Some((bytes, md5 compared))` when it does. Any doubt (no object, the

@@ -2,11 +2,13 @@
 //! process is killed. The intent to create a job is written before the request goes out, the
 //! job id as soon as it is known, then every status change, download and upload.
 
+mod compact;
 mod record;
 mod store;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;
 
+pub use compact::MAX_JOURNAL_BYTES;
 pub use record::{
     DownloadRecord, Entry, Event, Header, JobRecord, JobState, NextStep, RequestRecord,
     UploadRecord, fold,

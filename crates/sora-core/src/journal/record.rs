@@ -51,6 +51,22 @@ pub struct RequestRecord {
     pub params: Vec<(String, String)>,
 }
 
+impl RequestRecord {
+    /// The parameters in a few words: `gen4.5 duration=5 ratio=1280:720` for a catalogue model,
+    /// `480x480 5s x1` for Sora; empty for a remix or a picked-up job.
+    pub fn parameters(&self) -> String {
+        if !self.params.is_empty() {
+            let mut words: Vec<String> = self.model.iter().cloned().collect();
+            words.extend(self.params.iter().map(|(k, v)| format!("{k}={v}")));
+            return words.join(" ");
+        }
+        if self.size.is_empty() {
+            return String::new();
+        }
+        format!("{} {}s x{}", self.size, self.seconds, self.variants)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {

@@ -2,11 +2,12 @@
 //! records goes ahead, behind an exclusive lock so two instances cannot interleave lines.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::io::{BufReader, Read as _, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::compact::{self, Lines, MAX_JOURNAL_BYTES};
 use super::record::{Entry, Event, FORMAT, Header, JobRecord, VERSION, fold};
 
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +24,18 @@ pub enum JournalError {
         "{path} is not a sora-tui journal (its first line is not the journal header). It was left untouched: move it away to start a new journal."
     )]
     Foreign { path: PathBuf },
+    #[error(
+        "the journal {path} is {size} bytes, larger than the {limit} bytes a sora-tui journal can reach: it is not read, so as not to exhaust memory. It was left untouched: move it away to start a new journal (or point sora-tui elsewhere with SORA_TUI_DATA_DIR)."
+    )]
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+    #[error(
+        "{path} is not a regular file (a device, a pipe or a socket), so it is no sora-tui journal. It was left untouched: move it away to start a new journal."
+    )]
+    NotAFile { path: PathBuf },
     #[error("cannot use the journal {path}: {source}")]
     Io {
         path: PathBuf,
@@ -90,19 +103,33 @@ impl Journal {
         let _ = write!(lock, "{}", std::process::id());
         let _ = lock.sync_all();
 
-        let mut file = crate::download::files::private_options()
-            .read(true)
-            .append(true)
-            .create(true)
-            .open(&path)
-            .map_err(io(&path))?;
+        let mut file = open_append(&path).map_err(io(&path))?;
         // A journal an older version created 0644.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
         }
-        let (entries, warnings, needs_header, ends_cleanly) = read_entries(&path, &file)?;
+        let Read {
+            entries,
+            mut warnings,
+            damaged,
+            needs_header,
+            mut ends_cleanly,
+        } = read_entries(&path, &file)?;
+        if !damaged.is_empty() {
+            // Once, under the lock: without it the damage would be reported on every start.
+            match compact::compact(&path, &damaged) {
+                Ok(backup) => {
+                    file = open_append(&path).map_err(io(&path))?;
+                    ends_cleanly = true;
+                    warnings = vec![compacted(&warnings, &backup)];
+                }
+                Err(e) => warnings.push(format!(
+                    "the damaged line(s) could not be removed from the journal ({e}); they are skipped, and reported again on the next start"
+                )),
+            }
+        }
         if needs_header {
             let header = serde_json::to_string(&Header::current()).unwrap_or_default();
             writeln!(file, "{header}").map_err(io(&path))?;
@@ -134,15 +161,24 @@ impl Journal {
     /// Read the journal without locking or writing it (for `history` while a dashboard runs).
     pub fn read_only(dir: &Path) -> Result<Loaded, JournalError> {
         let path = dir.join("journal.jsonl");
-        let file = match File::open(&path) {
+        let mut options = crate::download::files::private_options();
+        options.read(true);
+        // Never waits on a pipe planted at the journal's path: it is refused as not a file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        }
+        let file = match options.open(&path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Loaded::default()),
             Err(source) => return Err(JournalError::Io { path, source }),
         };
-        let (entries, warnings, _, _) = read_entries(&path, &file)?;
+        // Damage is reported, never repaired here: only the lock holder rewrites the journal.
+        let read = read_entries(&path, &file)?;
         Ok(Loaded {
-            records: fold(&entries),
-            warnings,
+            records: fold(&read.entries),
+            warnings: read.warnings,
         })
     }
 
@@ -193,32 +229,86 @@ impl Journal {
     }
 }
 
-/// Read every line; a line that does not parse is skipped with a warning.
-fn read_entries(
-    path: &Path,
-    file: &File,
-) -> Result<(Vec<Entry>, Vec<String>, bool, bool), JournalError> {
+/// The one warning of a compaction: what was damaged (the first few lines) and where the
+/// original is kept.
+fn compacted(damage: &[String], backup: &Path) -> String {
+    const SHOWN: usize = 3;
+    let mut what = damage
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if damage.len() > SHOWN {
+        what.push_str(&format!("; and {} more", damage.len() - SHOWN));
+    }
+    format!(
+        "{what}. The journal was rewritten without {}; the original is kept at {} (delete it once you have no use for it)",
+        if damage.len() == 1 {
+            "that line"
+        } else {
+            "those lines"
+        },
+        backup.display()
+    )
+}
+
+/// Open (or create) the journal to append, refusing a symbolic link.
+fn open_append(path: &Path) -> std::io::Result<File> {
+    crate::download::files::private_options()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(path)
+}
+
+/// What reading the journal found.
+struct Read {
+    entries: Vec<Entry>,
+    /// One per damaged line, for the person.
+    warnings: Vec<String>,
+    /// The numbers of the damaged lines, in order.
+    damaged: Vec<usize>,
+    needs_header: bool,
+    ends_cleanly: bool,
+}
+
+/// Read every line; a line that does not parse is skipped with a warning. A file that is not
+/// regular, or larger than [`MAX_JOURNAL_BYTES`], is refused before anything is read.
+fn read_entries(path: &Path, file: &File) -> Result<Read, JournalError> {
     let io = |source| JournalError::Io {
         path: path.to_path_buf(),
         source,
     };
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(JournalError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    if meta.len() > MAX_JOURNAL_BYTES {
+        return Err(JournalError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+            limit: MAX_JOURNAL_BYTES,
+        });
+    }
     let mut reader = BufReader::new(file.try_clone().map_err(io)?);
     reader.seek(SeekFrom::Start(0)).map_err(io)?;
-    let mut entries = Vec::new();
-    let mut warnings = Vec::new();
+    // Bounded even if the file grows while it is read.
+    let mut lines = Lines::new(BufReader::new(reader.take(MAX_JOURNAL_BYTES)));
+    let mut read = Read {
+        entries: Vec::new(),
+        warnings: Vec::new(),
+        damaged: Vec::new(),
+        needs_header: true,
+        ends_cleanly: true,
+    };
     let mut first = true;
-    let mut saw_header = false;
-    let mut ends_cleanly = true;
     let mut raw = Vec::new();
-    let mut number = 0usize;
-    loop {
-        raw.clear();
-        let n = reader.read_until(b'\n', &mut raw).map_err(io)?;
-        if n == 0 {
-            break;
-        }
-        number += 1;
-        ends_cleanly = raw.last() == Some(&b'\n');
+    while let Some(info) = lines.next_into(&mut raw).map_err(io)? {
+        let number = info.number;
+        read.ends_cleanly = info.ends_cleanly;
         let text = String::from_utf8_lossy(&raw);
         let line = text.trim();
         if line.is_empty() {
@@ -233,8 +323,8 @@ fn read_entries(
                         found: h.version,
                     });
                 }
-                Ok(h) if h.format == FORMAT => {
-                    saw_header = true;
+                Ok(h) if h.format == FORMAT && !info.too_long => {
+                    read.needs_header = false;
                     continue;
                 }
                 _ => {
@@ -244,17 +334,28 @@ fn read_entries(
                 }
             }
         }
+        if info.too_long {
+            read.damaged.push(number);
+            read.warnings.push(format!(
+                "line {number}: damaged (longer than any journal line), skipped"
+            ));
+            continue;
+        }
         match serde_json::from_str::<Entry>(line) {
-            Ok(entry) => entries.push(entry),
-            Err(e) if !ends_cleanly => {
-                warnings.push(format!(
-                    "line {number}: cut short (the process stopped while writing it), skipped: {e}"
-                ));
+            Ok(entry) => read.entries.push(entry),
+            Err(e) => {
+                read.damaged.push(number);
+                read.warnings.push(if info.ends_cleanly {
+                    format!("line {number}: damaged, skipped: {e}")
+                } else {
+                    format!(
+                        "line {number}: cut short (the process stopped while writing it), skipped: {e}"
+                    )
+                });
             }
-            Err(e) => warnings.push(format!("line {number}: damaged, skipped: {e}")),
         }
     }
-    Ok((entries, warnings, !saw_header, ends_cleanly))
+    Ok(read)
 }
 
 fn now_ms() -> u64 {

@@ -127,6 +127,26 @@ impl AzureSoraClient {
         parse_job(&answer.body)
     }
 
+    /// The doctor's deployment probe: a create naming the deployment at 1x1 with no variant and
+    /// a duration that is not a number (numeric strings are read as numbers; "none" cannot be):
+    /// wrong in type and range at once, so no service that reads the body can make a job of it.
+    pub async fn probe_create(&self) -> Result<Job, ProviderError> {
+        let url = self.url(&["jobs"])?;
+        let builder = self
+            .request(Method::POST, url.clone())
+            .await?
+            .json(&serde_json::json!({
+                "model": self.deployment,
+                "prompt": super::PROBE_PROMPT,
+                "width": 1,
+                "height": 1,
+                "n_seconds": "none",
+                "n_variants": 0,
+            }));
+        let answer = wire::send(&self.http, SERVICE, builder, &url).await?;
+        parse_job(&answer.body)
+    }
+
     /// A job; given a generation id (`gen_…`), the generation's metadata as a succeeded job
     /// with that one output, so `status` and `download` take either id.
     pub async fn get_job(&self, job_id: &str) -> Result<Job, ProviderError> {
@@ -177,6 +197,7 @@ impl AzureSoraClient {
             poll_after: None,
             notes: Vec::new(),
             id: g.id,
+            failure_explained: false,
         })
     }
 
@@ -345,6 +366,7 @@ impl WireJob {
             poll_after: None,
             notes: Vec::new(),
             id: self.id,
+            failure_explained: false,
         }
     }
 }

@@ -189,7 +189,7 @@ pub enum ProviderError {
         error: Box<ApiError>,
     },
     /// An error answer from Runway or fal.ai, with what to do in that service's terms.
-    #[error("{service} answered {error}. {what_to_do}")]
+    #[error("{service} answered {error}{} {what_to_do}", full_stop(.error))]
     Service {
         service: String,
         error: Box<ApiError>,
@@ -232,6 +232,15 @@ impl ProviderError {
         }
     }
 
+    /// Worth asking again when the request is a read (a GET of a job is idempotent): what
+    /// [`is_transient`](Self::is_transient) says, plus an answer that could not be read (an
+    /// HTML page or truncated JSON from a proxy), which says nothing about the job itself. A
+    /// create that met a Decode error is a different matter: see
+    /// [`may_have_created`](Self::may_have_created).
+    pub fn is_worth_rereading(&self) -> bool {
+        self.is_transient() || matches!(self, ProviderError::Decode { .. })
+    }
+
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             ProviderError::Api { error, .. } | ProviderError::Service { error, .. } => {
@@ -271,6 +280,15 @@ impl ProviderError {
     pub fn is_gone(&self) -> bool {
         self.api_error()
             .is_some_and(|e| e.status == 404 || e.status == 410)
+    }
+}
+
+/// A full stop after the service's message, unless it ends with one.
+fn full_stop(e: &ApiError) -> &'static str {
+    if e.to_string().trim_end().ends_with(['.', '!', '?']) {
+        ""
+    } else {
+        "."
     }
 }
 
@@ -344,5 +362,28 @@ mod tests {
             Some(Duration::from_secs(30))
         );
         assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn an_unreadable_answer_is_reread_on_a_poll_but_may_have_created_on_a_create() {
+        let decode = ProviderError::Decode {
+            service: "Azure OpenAI (Sora)".into(),
+            reason: "expected value".into(),
+            excerpt: "<html>".into(),
+        };
+        assert!(decode.is_worth_rereading(), "a GET is asked again");
+        assert!(!decode.is_transient(), "not a service fault as such");
+        assert!(decode.may_have_created(), "a create is not blindly re-sent");
+        let refused = ProviderError::Api {
+            service: "x".into(),
+            error: Box::new(ApiError {
+                status: 401,
+                ..Default::default()
+            }),
+        };
+        assert!(
+            !refused.is_worth_rereading(),
+            "a refused key is not retried"
+        );
     }
 }

@@ -4,7 +4,6 @@
 //! answer gives. Outputs are public CDN URLs, fetched with no key. A result is kept by fal for
 //! an hour (six minutes when large), so it is read as soon as the status says COMPLETED.
 
-use std::path::Path;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue};
@@ -14,6 +13,7 @@ use url::Url;
 
 use super::catalogue::{Mode, VideoModel};
 use super::fal_wire::{CancelAnswer, Status, Submitted, VideoResult};
+use super::media::ImageSource;
 use super::{ContentRequest, Job, JobStatus, Output, ProviderError, media, wire};
 use crate::secret::Secret;
 
@@ -127,7 +127,7 @@ impl FalClient {
         model: &VideoModel,
         prompt: &str,
         params: &Map<String, Value>,
-        image: Option<&Path>,
+        image: Option<ImageSource<'_>>,
     ) -> Result<Submitted, ProviderError> {
         let mut body = params.clone();
         body.insert("prompt".into(), Value::from(prompt));
@@ -135,7 +135,7 @@ impl FalClient {
             (Mode::Text, None) => {}
             (Mode::Image, Some(image)) => {
                 let field = model.image_field.as_deref().unwrap_or("image_url");
-                let uri = media::image_data_uri(SERVICE, image, MAX_DATA_URI).await?;
+                let uri = image.value(SERVICE, MAX_DATA_URI).await?;
                 body.insert(field.into(), Value::from(uri));
             }
             (Mode::Image, None) => {
@@ -183,13 +183,30 @@ impl FalClient {
     /// The status, and at once the result when the request completed without error (fal keeps
     /// it only about an hour).
     pub async fn poll(&self, request: &Submitted) -> Result<Polled, ProviderError> {
-        let status = self.status(request).await?;
-        let result = if status.status == "COMPLETED" && status.error.is_none() {
-            Some(self.result(request).await?)
-        } else {
-            None
-        };
-        Ok(Polled { status, result })
+        let mut status = self.status(request).await?;
+        if status.status != "COMPLETED" || status.error.is_some() {
+            return Ok(Polled {
+                status,
+                result: None,
+            });
+        }
+        match self.result(request).await {
+            Ok(result) => Ok(Polled {
+                status,
+                result: Some(result),
+            }),
+            // The model refused its input (422: content_policy_violation, a validation error):
+            // the request is over and failed, in the model's words.
+            Err(ProviderError::Service { error, .. }) if error.status == 422 => {
+                status.error = Some(error.message.clone());
+                status.error_type = error.kind.clone().or(Some("validation_error".into()));
+                Ok(Polled {
+                    status,
+                    result: None,
+                })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Ask fal to cancel: a queued request never runs; a running one is signalled. Returns
@@ -260,6 +277,7 @@ impl Polled {
             remixed_from: None,
             poll_after: Some(media::poll_interval(POLL_INTERVAL)),
             notes,
+            failure_explained: true,
         }
     }
 }

@@ -31,6 +31,30 @@ pub fn cdn_request(service: &str, url: &str) -> Result<ContentRequest, ProviderE
     })
 }
 
+/// How an image reaches the service: inline as a data URI, or by a URL it fetches (an image
+/// too large to go inline, stored in the input bucket first).
+#[derive(Debug, Clone, Copy)]
+pub enum ImageSource<'a> {
+    File(&'a Path),
+    Url(&'a str),
+}
+
+impl ImageSource<'_> {
+    /// The value of the model's image field.
+    pub async fn value(&self, service: &str, max_inline: usize) -> Result<String, ProviderError> {
+        match self {
+            ImageSource::File(path) => image_data_uri(service, path, max_inline).await,
+            ImageSource::Url(url) => Ok(url.to_string()),
+        }
+    }
+}
+
+/// The length of a file's data URI (`data:<mime>;base64,` and the encoded bytes), from its size.
+pub fn data_uri_len(file_bytes: u64) -> u64 {
+    // The longest MIME type among JPEG, PNG and WebP is 10 bytes.
+    "data:;base64,".len() as u64 + 10 + file_bytes.div_ceil(3) * 4
+}
+
 /// A local JPEG, PNG or WebP as `data:<mime>;base64,...`, refused when the encoded string is
 /// longer than `max` bytes (what the service takes as a data URI).
 pub async fn image_data_uri(

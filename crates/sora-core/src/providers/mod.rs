@@ -14,6 +14,7 @@ pub mod fal_wire;
 mod family;
 mod id;
 pub mod media;
+mod probe;
 pub mod profile;
 pub mod runway;
 pub mod runway_wire;
@@ -30,6 +31,8 @@ pub use catalogued::{ModelChoice, Resolved};
 pub use error::{ApiError, ProviderError};
 pub use family::{Family, Retirement, Size};
 pub use id::check_id;
+pub(crate) use probe::PROBE_PROMPT;
+pub use probe::{DeploymentProbe, ProbeCleanup};
 pub use profile::{ModelProfile, Pricing, ValidationError};
 
 /// What the user asks for, before any family-specific encoding.
@@ -92,6 +95,9 @@ pub struct Job {
     pub expires_at: Option<SystemTime>,
     /// Why it failed, as the service said (`input_moderation`, `moderation_blocked: ...`).
     pub failure_reason: Option<String>,
+    /// The reason already says what it means and what to do (Runway's `failureCode`, fal's
+    /// `error_type` are explained where they are read).
+    pub failure_explained: bool,
     /// The downloadable outputs: one per variant.
     pub outputs: Vec<Output>,
     /// The video this one remixes, if any.
@@ -108,6 +114,9 @@ impl Job {
     pub fn explain_failure(&self) -> String {
         let job = self;
         let reason = job.failure_reason.as_deref().unwrap_or("no reason given");
+        if job.failure_explained {
+            return format!("job {} failed: {reason}", job.id);
+        }
         let lower = reason.to_ascii_lowercase();
         let advice = if lower.contains("output_moderation") {
             "the generated video was withheld by content moderation: try a different prompt"
@@ -211,15 +220,6 @@ pub struct JobPage {
     pub jobs: Vec<Job>,
     pub has_more: bool,
     pub last_id: Option<String>,
-}
-
-/// What the deployment probe learned.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DeploymentProbe {
-    /// The service refused the impossible request for its parameters: the deployment exists.
-    Exists,
-    /// The service accepted it (it should not have); the job was deleted.
-    AcceptedAndDeleted(String),
 }
 
 /// The configured service, one variant per client. An enum rather than a trait object keeps
@@ -360,30 +360,71 @@ impl Provider {
     }
 
     pub async fn create(&self, request: &GenerationRequest) -> Result<Job, ProviderError> {
+        self.create_with(request, None).await
+    }
+
+    /// How the request's image reaches the service: inline, or by a URL (too large to go
+    /// inline: it is stored in the input bucket first). A refusal says why neither fits.
+    pub async fn image_route(
+        &self,
+        request: &GenerationRequest,
+    ) -> Result<ImageRoute, ProviderError> {
+        let Some(path) = &request.image else {
+            return Ok(ImageRoute::None);
+        };
+        let (max_inline, max_url) = match self {
+            Provider::Runway(..) => (runway::MAX_DATA_URI, runway::MAX_IMAGE_URL_BYTES),
+            Provider::Fal(..) => (fal::MAX_DATA_URI, profile::MAX_IMAGE_BYTES),
+            // Sora families take the image as a multipart part.
+            _ => return Ok(ImageRoute::Inline),
+        };
+        let bytes = tokio::fs::metadata(path)
+            .await
+            .map_err(|e| {
+                ProviderError::Input(format!("cannot read image {}: {e}", path.display()))
+            })?
+            .len();
+        if media::data_uri_len(bytes) <= max_inline as u64 {
+            return Ok(ImageRoute::Inline);
+        }
+        if bytes <= max_url {
+            return Ok(ImageRoute::ByUrl);
+        }
+        Err(ProviderError::Input(format!(
+            "image {} is {:.1} MB: too large for {} both inline (a data URI of at most {:.1} MB) and by URL (at most {:.1} MB). Use a smaller image",
+            path.display(),
+            bytes as f64 / 1048576.0,
+            self.family().label(),
+            max_inline as f64 / 1048576.0,
+            max_url as f64 / 1048576.0
+        )))
+    }
+
+    /// Create, sending a Runway or fal image by `image_url` when given (see [`Self::image_route`]).
+    pub async fn create_with(
+        &self,
+        request: &GenerationRequest,
+        image_url: Option<&str>,
+    ) -> Result<Job, ProviderError> {
+        let image = match (image_url, request.image.as_deref()) {
+            (Some(url), _) => Some(media::ImageSource::Url(url)),
+            (None, Some(path)) => Some(media::ImageSource::File(path)),
+            (None, None) => None,
+        };
         match self {
             Provider::AzureSora(c) => c.create_job(request).await,
             Provider::VideosV1(c) => c.create(request).await,
             Provider::Runway(c, m) => {
                 let resolved = m.resolve(request).map_err(not_sent)?;
                 let created = c
-                    .create(
-                        resolved.model,
-                        &request.prompt,
-                        &resolved.params,
-                        request.image.as_deref(),
-                    )
+                    .create(resolved.model, &request.prompt, &resolved.params, image)
                     .await?;
                 Ok(created.into_job())
             }
             Provider::Fal(c, m) => {
                 let resolved = m.resolve(request).map_err(not_sent)?;
                 let submitted = c
-                    .submit(
-                        resolved.model,
-                        &request.prompt,
-                        &resolved.params,
-                        request.image.as_deref(),
-                    )
+                    .submit(resolved.model, &request.prompt, &resolved.params, image)
                     .await?;
                 Ok(fal::submitted_job(&submitted))
             }
@@ -425,39 +466,6 @@ impl Provider {
             Provider::VideosV1(c) => c.delete(job_id).await,
             Provider::Runway(c, _) => c.delete(job_id).await,
             Provider::Fal(c, m) => c.cancel(&c.handle(m.model(), job_id)).await.map(|_| ()),
-        }
-    }
-
-    /// Ask whether the configured deployment or model exists without making a video: send a
-    /// create that no service accepts (0 s at 1x1). A 400 about the parameters means the
-    /// deployment exists; its 404 comes back as the error. Should a service ever accept it, the
-    /// job is deleted at once.
-    pub async fn probe_deployment(&self) -> Result<DeploymentProbe, ProviderError> {
-        let impossible = GenerationRequest {
-            prompt: "sora-tui doctor: deployment probe (invalid on purpose)".into(),
-            size: Size::new(1, 1),
-            seconds: 0,
-            variants: 1,
-            image: None,
-            params: Vec::new(),
-        };
-        if self.family().uses_catalogue() {
-            return Err(ProviderError::Unsupported(format!(
-                "{} has no free way to check a model: the catalogue checks it before any request",
-                self.family().label()
-            )));
-        }
-        match self.create(&impossible).await {
-            Err(ProviderError::Api { error, .. })
-                if error.status == 400 && !error.looks_like_missing_deployment() =>
-            {
-                Ok(DeploymentProbe::Exists)
-            }
-            Err(e) => Err(e),
-            Ok(job) => {
-                let _ = self.delete(&job.id).await;
-                Ok(DeploymentProbe::AcceptedAndDeleted(job.id))
-            }
         }
     }
 
@@ -506,6 +514,17 @@ impl Provider {
     }
 }
 
+/// How a request's image reaches the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageRoute {
+    /// No image.
+    None,
+    /// In the request itself (a data URI, or a multipart part for Sora).
+    Inline,
+    /// Too large to go inline: stored first, then sent as a URL the service fetches.
+    ByUrl,
+}
+
 /// A request the catalogue refuses was not sent.
 fn not_sent(e: catalogue::CatalogueError) -> ProviderError {
     ProviderError::Input(format!("not sent: {e}"))
@@ -533,6 +552,7 @@ mod tests {
             remixed_from: None,
             poll_after: None,
             notes: Vec::new(),
+            failure_explained: false,
         }
     }
 

@@ -69,10 +69,16 @@ pub enum ValidationError {
     Image { path: String, problem: String },
     /// A Runway or fal request the model catalogue refuses.
     #[error(transparent)]
-    Catalogue(#[from] super::catalogue::CatalogueError),
+    Catalogue(Box<super::catalogue::CatalogueError>),
     /// A parameter this service does not take (`--param` for a Sora model).
     #[error("{0}")]
     NotTaken(String),
+}
+
+impl From<super::catalogue::CatalogueError> for ValidationError {
+    fn from(e: super::catalogue::CatalogueError) -> Self {
+        ValidationError::Catalogue(Box::new(e))
+    }
 }
 
 /// Prices used when the config names none (US dollars per second of output), from the public

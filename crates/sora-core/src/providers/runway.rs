@@ -3,7 +3,6 @@
 //! `/v1/image_to_video`, `GET /v1/tasks/{id}`, `DELETE /v1/tasks/{id}`, `GET /v1/organization`.
 //! Outputs are signed CDN URLs, fetched with no key.
 
-use std::path::Path;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue};
@@ -12,6 +11,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use super::catalogue::{Mode, VideoModel};
+use super::media::ImageSource;
 use super::runway_wire::{Created, Organization, Task};
 use super::{ContentRequest, Job, JobStatus, Output, ProviderError, media, wire};
 use crate::secret::Secret;
@@ -23,6 +23,8 @@ pub const RUNWAY_VERSION: &str = "2024-11-06";
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(5);
 /// The longest image data URI Runway takes: 5 MB, counting the encoded string.
 pub const MAX_DATA_URI: usize = 5 * 1024 * 1024;
+/// The largest image Runway fetches by URL.
+pub const MAX_IMAGE_URL_BYTES: u64 = 16 * 1024 * 1024;
 
 const SERVICE: &str = "Runway";
 
@@ -96,7 +98,7 @@ impl RunwayClient {
         model: &VideoModel,
         prompt: &str,
         params: &Map<String, Value>,
-        image: Option<&Path>,
+        image: Option<ImageSource<'_>>,
     ) -> Result<Created, ProviderError> {
         let mut body = params.clone();
         body.insert("model".into(), Value::from(model.id.clone()));
@@ -107,7 +109,7 @@ impl RunwayClient {
             (Mode::Text, None) => "text_to_video",
             (Mode::Image, Some(image)) => {
                 let field = model.image_field.as_deref().unwrap_or("promptImage");
-                let uri = media::image_data_uri(SERVICE, image, MAX_DATA_URI).await?;
+                let uri = image.value(SERVICE, MAX_DATA_URI).await?;
                 body.insert(field.into(), Value::from(uri));
                 "image_to_video"
             }
@@ -219,6 +221,7 @@ impl Task {
             remixed_from: None,
             poll_after: Some(media::poll_interval(MIN_POLL_INTERVAL)),
             notes,
+            failure_explained: true,
         }
     }
 

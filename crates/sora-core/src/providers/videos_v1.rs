@@ -141,6 +141,24 @@ impl VideosV1Client {
         self.parse_video(&answer.body, answer.poll_after())
     }
 
+    /// The doctor's deployment probe: a create naming the model whose `seconds` is the integer
+    /// 0, the wrong type (the API answers 400 "Invalid type for 'seconds'") as well as out of
+    /// range, at an impossible size: no service that reads the body can make a video of it.
+    pub async fn probe_create(&self) -> Result<Job, ProviderError> {
+        let url = self.url(&[])?;
+        let builder = self
+            .request(Method::POST, url.clone())
+            .await?
+            .json(&serde_json::json!({
+                "model": self.model,
+                "prompt": super::PROBE_PROMPT,
+                "seconds": 0,
+                "size": "1x1",
+            }));
+        let answer = wire::send(&self.http, self.service(), builder, &url).await?;
+        self.parse_video(&answer.body, answer.poll_after())
+    }
+
     pub async fn get(&self, id: &str) -> Result<Job, ProviderError> {
         let url = self.url(&[id])?;
         let answer = wire::send(
@@ -344,6 +362,7 @@ impl WireVideo {
             remixed_from: self.remixed_from_video_id,
             poll_after: None,
             notes: Vec::new(),
+            failure_explained: false,
         }
     }
 }

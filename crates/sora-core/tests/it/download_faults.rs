@@ -578,3 +578,85 @@ async fn saved_videos_and_partials_are_private_to_the_user() {
     );
     assert_eq!(mode(&s._dir.path().join("new")), 0o700);
 }
+
+/// The key is refused mid-download (rotated while the video streamed): the download stops, and
+/// both the error and the attempt log say the partial is kept (where, how many bytes) and that
+/// fetching again once the key is fixed resumes it — which it then does.
+#[tokio::test]
+async fn a_key_refused_mid_download_says_the_partial_is_kept_and_resumes_after_the_fix() {
+    for code in [401, 403] {
+        let s = setup(Duration::ZERO).await;
+        // The first answer stalls after 10,000 bytes; its retry meets the refused key.
+        content_fault(
+            &s.sim,
+            Fault::Stall {
+                after_bytes: 10_000,
+                for_: Duration::from_secs(30),
+            },
+            1,
+        );
+        let reports = common::Reports::default();
+        let http = sora_core::http::client().expect("http");
+        let opts = DownloadOptions {
+            write_buffer: 1024,
+            ..options(300)
+        };
+        let sink = |r: download::Report| {
+            if let download::Report::Attempt(a) = &r
+                && a.outcome == AttemptOutcome::WillRetry
+            {
+                content_fault(
+                    &s.sim,
+                    Fault::Status {
+                        code,
+                        retry_after: None,
+                        body: None,
+                    },
+                    1,
+                );
+            }
+            reports.keep(r);
+        };
+        let result = tokio::time::timeout(
+            Duration::from_secs(20),
+            download::download(
+                &http,
+                &s.spec,
+                &ms(&[30; 3]),
+                &opts,
+                &sink,
+                &CancellationToken::new(),
+            ),
+        )
+        .await
+        .expect("bounded in time");
+        let err = result.expect_err("the key was refused").to_string();
+        let partial = download::partial_path(&s.spec.target);
+        assert_eq!(
+            std::fs::metadata(&partial).expect("partial kept").len(),
+            10_000,
+            "{code}"
+        );
+        let log = reports.attempts();
+        let last = log.last().expect("attempts");
+        assert_eq!(last.outcome, AttemptOutcome::GaveUp, "{code}: {log:#?}");
+        assert_eq!(last.status, Some(code));
+        for (what, text) in [("error", &err), ("attempt log", &last.detail)] {
+            assert!(
+                text.contains(&partial.display().to_string())
+                    && text.contains("10000 bytes")
+                    && text.contains("kept")
+                    && text.contains("resume"),
+                "{code}: the {what} says the partial is kept and resumes: {text}"
+            );
+        }
+        assert_nothing_at(&s.spec.target);
+
+        // The key fixed (the refusal is used up): fetching again resumes the partial.
+        s.sim.clear_requests();
+        let (result, log) = run(&s.spec, &ms(&[30]), &options(2000)).await;
+        assert_identical(&result, &s.spec);
+        assert_eq!(log[0].status, Some(206), "{code}: resumed");
+        assert_eq!(ranged_requests(&s.sim), vec!["bytes=10000-".to_string()]);
+    }
+}

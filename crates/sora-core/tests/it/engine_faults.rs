@@ -49,6 +49,15 @@ async fn generate(
     provider: Provider,
     request: GenerationRequest,
 ) -> (Vec<EngineEvent>, bool, tempfile::TempDir) {
+    generate_polling_every(provider, request, Duration::from_millis(80)).await
+}
+
+/// [`generate`] with another poll interval (the base of the poll backoff).
+async fn generate_polling_every(
+    provider: Provider,
+    request: GenerationRequest,
+    poll_interval: Duration,
+) -> (Vec<EngineEvent>, bool, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tmp");
     let (tx, mut rx) = mpsc::unbounded_channel();
     let engine = Engine::new(
@@ -59,7 +68,7 @@ async fn generate(
         },
         EngineSettings {
             download_dir: dir.path().to_path_buf(),
-            poll_interval: Duration::from_millis(80),
+            poll_interval,
             retry_schedule: sora_core::download::RetrySchedule(vec![Duration::from_millis(100); 3]),
             output_bucket: "output-videos".into(),
             input_bucket: "input-images".into(),
@@ -226,6 +235,10 @@ async fn a_retired_deployment_is_reported_once_and_never_retried() {
         "the service's words: {text}"
     );
     assert!(text.contains("retired"), "what it likely means: {text}");
+    assert!(
+        text.contains("2026-02-15") && text.contains("Runway"),
+        "when the family retires and what works instead: {text}"
+    );
     assert_eq!(
         count(&sim, "POST", "/video/generations/jobs"),
         1,
@@ -283,4 +296,67 @@ async fn a_job_whose_polls_keep_failing_is_reported_with_its_id() {
     );
     let polls = sim.requests().iter().filter(|r| r.method == "GET").count();
     assert!(polls <= 10, "bounded: {polls} polls");
+}
+
+/// A poll answered once with an HTML page (a proxy's error page, with 200): the GET of a job is
+/// safe to send again, so the engine polls again and the video arrives, as it does for a 503.
+#[tokio::test]
+async fn one_unreadable_poll_answer_is_retried_and_the_video_arrives() {
+    let cfg = fast();
+    let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
+    sim.inject(FaultRule::new(
+        Route::Poll,
+        Fault::Status {
+            code: 200,
+            retry_after: None,
+            body: Some("<html><body>Gateway error page</body></html>".into()),
+        },
+    ));
+    let (events, ok, dir) = generate(azure(&sim, &cfg, "sora"), azure_request()).await;
+    assert!(ok, "one unreadable poll does not end the job: {events:#?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, EngineEvent::JobRetrying(_))),
+        "the retry is shown: {events:#?}"
+    );
+    let saved = std::fs::read_dir(dir.path()).expect("dir").count();
+    assert_eq!(saved, 1, "the video arrived");
+}
+
+/// Polls that are never readable are retried within the same bound as other failures, then
+/// reported with the job's id.
+#[tokio::test]
+async fn polls_that_stay_unreadable_are_bounded_and_reported_with_the_id() {
+    let cfg = fast();
+    let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
+    let mut rule = FaultRule::new(
+        Route::Poll,
+        Fault::Status {
+            code: 200,
+            retry_after: None,
+            body: Some("{\"truncated\": ".into()),
+        },
+    );
+    rule.times = 100;
+    sim.inject(rule);
+    // A short base interval keeps the eight growing backoffs within the test's deadline.
+    let (events, ok, _dir) = generate_polling_every(
+        azure(&sim, &cfg, "sora"),
+        azure_request(),
+        Duration::from_millis(10),
+    )
+    .await;
+    assert!(!ok);
+    let text = failure(&events);
+    assert!(
+        text.contains("lost track of job task_") && text.contains("after 9 failed poll(s)"),
+        "{text}"
+    );
+    let polls = sim.requests().iter().filter(|r| r.method == "GET").count();
+    assert_eq!(polls, 9, "eight retries, then reported");
 }

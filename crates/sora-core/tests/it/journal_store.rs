@@ -107,10 +107,9 @@ fn a_torn_last_line_is_skipped_with_a_warning_and_writing_goes_on() {
         .expect("append");
     drop(journal);
     let (_journal, loaded) = Journal::open(dir.path()).expect("reopen");
-    assert_eq!(
-        loaded.warnings.len(),
-        1,
-        "only the old torn line: {:?}",
+    assert!(
+        loaded.warnings.is_empty(),
+        "the torn line was dealt with once: {:?}",
         loaded.warnings
     );
     assert_eq!(loaded.records[1].failure.as_deref(), Some("gone"));
@@ -213,4 +212,167 @@ fn the_journal_is_private_and_never_written_through_a_planted_symlink() {
         std::fs::read(&victim).expect("read"),
         b"someone else's file"
     );
+}
+
+/// The backups compaction left beside the journal.
+fn backups(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found: Vec<_> = std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("journal.jsonl.bak-"))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn torn_and_garbage_lines_are_compacted_once_keeping_a_private_backup() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write_two_jobs(dir.path());
+    let path = dir.path().join("journal.jsonl");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(2, "\u{1b}[31mgarbage\u{0}");
+    let mut damaged = lines.join("\n") + "\n";
+    // ...and the process died while writing the last line.
+    damaged.truncate(damaged.len() - 20);
+    std::fs::write(&path, &damaged).expect("write");
+
+    let (journal, loaded) = Journal::open(dir.path()).expect("recovers");
+    assert_eq!(loaded.records.len(), 2, "every good line is kept");
+    let found = backups(dir.path());
+    assert_eq!(found.len(), 1, "one backup: {found:?}");
+    let backup = &found[0];
+    assert_eq!(
+        std::fs::read(backup).expect("backup"),
+        damaged.as_bytes(),
+        "the backup is the original, byte for byte"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(backup)
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "the backup holds prompts: private");
+    }
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.contains(&backup.display().to_string())),
+        "the warning says where the backup is: {:?}",
+        loaded.warnings
+    );
+    // The journal now holds only whole lines, and writing goes on.
+    let compacted = std::fs::read_to_string(&path).expect("read");
+    assert!(compacted.ends_with('\n'));
+    for line in compacted.lines() {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|e| panic!("a bad line is left ({e}): {line:?}"));
+    }
+    journal
+        .append(
+            "b",
+            Event::Failed {
+                message: "gone".into(),
+            },
+        )
+        .expect("append");
+    drop(journal);
+
+    let (_journal, loaded) = Journal::open(dir.path()).expect("second start");
+    assert!(
+        loaded.warnings.is_empty(),
+        "no warning on the second start: {:?}",
+        loaded.warnings
+    );
+    assert_eq!(loaded.records.len(), 2);
+    assert_eq!(loaded.records[1].failure.as_deref(), Some("gone"));
+    assert_eq!(backups(dir.path()).len(), 1, "no second backup");
+}
+
+#[test]
+fn reading_without_the_lock_never_rewrites_the_journal() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write_two_jobs(dir.path());
+    let path = dir.path().join("journal.jsonl");
+    let mut bytes = std::fs::read(&path).expect("read");
+    bytes.truncate(bytes.len() - 20);
+    std::fs::write(&path, &bytes).expect("write");
+    // `history` takes no lock (a dashboard may be writing): it reads, warns, and leaves the
+    // file as it is; only the instance holding the lock compacts.
+    let loaded = Journal::read_only(dir.path()).expect("history reads");
+    assert_eq!(loaded.records.len(), 2);
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    assert_eq!(std::fs::read(&path).expect("read"), bytes, "untouched");
+    assert!(backups(dir.path()).is_empty());
+}
+
+#[test]
+fn an_absurdly_large_journal_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write_two_jobs(dir.path());
+    let path = dir.path().join("journal.jsonl");
+    // A sparse file just over the limit: it costs nothing on disk.
+    let size = (256 << 20) + 1;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("open");
+    file.set_len(size).expect("grow");
+    drop(file);
+    for result in [
+        Journal::open(dir.path()).map(|_| ()),
+        Journal::read_only(dir.path()).map(|_| ()),
+    ] {
+        let text = result.expect_err("refused").to_string();
+        assert!(
+            text.contains("journal.jsonl")
+                && text.contains("larger than")
+                && text.contains("move it away"),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        std::fs::metadata(&path).expect("meta").len(),
+        size,
+        "left untouched"
+    );
+    assert!(backups(dir.path()).is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_at_the_journal_path_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("journal.jsonl");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let d = dir.path().to_path_buf();
+    std::thread::spawn(move || {
+        let texts = [
+            Journal::read_only(&d).map(|_| ()),
+            Journal::open(&d).map(|_| ()),
+        ]
+        .map(|r| r.map_err(|e| e.to_string()));
+        let _ = tx.send(texts);
+    });
+    let texts = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("answered without waiting on the pipe");
+    for text in texts {
+        let text = text.expect_err("refused");
+        assert!(text.contains("not a regular file"), "{text}");
+    }
 }

@@ -5,6 +5,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod common;
+mod doctor_probe;
 mod download_faults;
 mod engine_download;
 mod engine_download_features;

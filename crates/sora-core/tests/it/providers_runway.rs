@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use serde_json::{Value, json};
 use sora_core::providers::catalogue::{Catalogue, Mode, Service};
+use sora_core::providers::media::ImageSource;
 use sora_core::providers::runway::{RUNWAY_VERSION, RunwayClient};
 use sora_core::providers::{JobStatus, ProviderError};
 use sora_core::secret::Secret;
@@ -323,7 +324,7 @@ async fn delete_organization_and_an_image_as_a_data_uri() {
     let model = gen45(Mode::Image);
     let params = model.resolve(&[]).expect("defaults");
     s.client
-        .create(&model, "a fox", &params, Some(&small))
+        .create(&model, "a fox", &params, Some(ImageSource::File(&small)))
         .await
         .expect("created");
     {
@@ -344,7 +345,7 @@ async fn delete_organization_and_an_image_as_a_data_uri() {
     let before = s.seen.calls.lock().expect("lock").len();
     let err = s
         .client
-        .create(&model, "a fox", &params, Some(&big))
+        .create(&model, "a fox", &params, Some(ImageSource::File(&big)))
         .await
         .expect_err("too big");
     let text = err.to_string();

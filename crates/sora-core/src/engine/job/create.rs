@@ -6,7 +6,9 @@ use std::time::Duration;
 use super::{JobEnd, Start};
 use crate::download::capped_retry_after;
 use crate::engine::{Ctx, EngineEvent, JobKey, Retry, RetryStep};
-use crate::providers::{GenerationRequest, Job, JobStatus, Output, Provider, ProviderError};
+use crate::providers::{
+    GenerationRequest, ImageRoute, Job, JobStatus, Output, Provider, ProviderError,
+};
 
 /// Create requests refused with 429 are retried this many times (a 429 means nothing was created).
 const MAX_CREATE_RATE_LIMITED: u32 = 4;
@@ -23,9 +25,10 @@ pub(super) async fn first_answer(
     key: JobKey,
     provider: &Provider,
     start: &Start,
+    image_url: Option<&str>,
 ) -> Result<Job, JobEnd> {
     let answer = match start {
-        Start::New(request) => create(ctx, key, provider, request).await,
+        Start::New(request) => create(ctx, key, provider, request, image_url).await,
         Start::Remix { source, prompt } => provider.remix(source, prompt).await,
         Start::Existing { id, known_outputs } => match provider.get(id).await {
             Err(e) if e.is_gone() && !known_outputs.is_empty() => {
@@ -35,7 +38,44 @@ pub(super) async fn first_answer(
             answer => answer,
         },
     };
-    answer.map_err(|e| classify(ctx, start, &e))
+    answer.map_err(|e| match classify(ctx, start, &e) {
+        // A Sora service that refuses as a missing deployment is most likely retired: say when.
+        JobEnd::Failed(message) if refused_as_retired(&e) => match provider.family().retirement() {
+            Some(retired) => JobEnd::Failed(format!("{message}. {}", retired.notice())),
+            None => JobEnd::Failed(message),
+        },
+        end => end,
+    })
+}
+
+/// Where a Runway or fal image too large to go inline can be fetched from: stored in the input
+/// bucket first. None when the image goes inline (or there is none). Nothing is sent on error.
+pub(super) async fn image_url(
+    ctx: &Ctx,
+    key: JobKey,
+    provider: &Provider,
+    start: &Start,
+) -> Result<Option<String>, JobEnd> {
+    let Start::New(request) = start else {
+        return Ok(None);
+    };
+    let (Some(path), route) = (&request.image, provider.image_route(request).await) else {
+        return Ok(None);
+    };
+    match route {
+        Err(e) => Err(JobEnd::Failed(format!("not sent: {e}"))),
+        Ok(ImageRoute::ByUrl) => super::super::upload::input_image_url(ctx, key, path)
+            .await
+            .map(Some)
+            .map_err(|e| JobEnd::Failed(format!("not sent: {e}"))),
+        Ok(_) => Ok(None),
+    }
+}
+
+/// The refusal a retired model or deployment gives: unknown deployment, 404 or 410 Gone.
+fn refused_as_retired(e: &ProviderError) -> bool {
+    e.api_error()
+        .is_some_and(|a| a.looks_like_missing_deployment() || a.status == 410 || a.status == 404)
 }
 
 /// What a failed first request means for the job.
@@ -71,10 +111,11 @@ async fn create(
     key: JobKey,
     provider: &Provider,
     request: &GenerationRequest,
+    image_url: Option<&str>,
 ) -> Result<Job, ProviderError> {
     let mut refused = 0;
     loop {
-        match provider.create(request).await {
+        match provider.create_with(request, image_url).await {
             // Only a 429 is safe to retry: the service refused before creating anything. Any
             // other failure may have created the job, and a second create would be paid twice.
             Err(e) if e.is_rate_limited() => {
@@ -130,5 +171,6 @@ fn known_job(id: &str, urls: &[String]) -> Job {
         remixed_from: None,
         poll_after: None,
         notes: Vec::new(),
+        failure_explained: false,
     }
 }

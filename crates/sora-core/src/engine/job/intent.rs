@@ -44,7 +44,12 @@ fn intent_entry(
         Start::New(r) => (
             crate::journal::RequestRecord {
                 prompt: r.prompt.clone(),
-                size: r.size.to_string(),
+                // A catalogue model has no Sora size or length: its params say it.
+                size: if provider.sora_profile().is_some() {
+                    r.size.to_string()
+                } else {
+                    String::new()
+                },
                 seconds: r.seconds,
                 variants: r.variants,
                 image: r.image.as_ref().map(|p| p.display().to_string()),

@@ -104,7 +104,8 @@ async fn run_to_files(
             _ => None,
         },
     });
-    let job = create::first_answer(ctx, key, provider, start).await?;
+    let image_url = create::image_url(ctx, key, provider, start).await?;
+    let job = create::first_answer(ctx, key, provider, start, image_url.as_deref()).await?;
     ctx.remember_job_id(key, &job.id);
     ctx.send(EngineEvent::JobCreated {
         key,
@@ -113,8 +114,9 @@ async fn run_to_files(
     });
     // The reference image goes to the input bucket while the job renders: filed under the
     // job id, so what the video was made from stays next to it.
+    // (An image sent by URL is in the bucket already.)
     let image = match start {
-        Start::New(request) => request.image.as_deref(),
+        Start::New(request) if image_url.is_none() => request.image.as_deref(),
         _ => None,
     };
     let store_image = async {

@@ -68,8 +68,8 @@ pub(super) async fn poll_to_end(
     }
 }
 
-/// Wait `wait`, then GET the job; transient failures are retried with capped backoff and
-/// jitter, honouring `Retry-After`.
+/// Wait `wait`, then GET the job; transient failures and unreadable answers are retried with
+/// capped backoff and jitter, honouring `Retry-After`.
 async fn poll_once(
     ctx: &Ctx,
     provider: &Provider,
@@ -91,7 +91,8 @@ async fn poll_once(
         };
         match answer {
             Ok(job) => return Ok(job),
-            Err(e) if e.is_transient() && failures < MAX_POLL_FAILURES => {
+            // A poll is a GET: an unreadable answer is asked again, like a 5xx.
+            Err(e) if e.is_worth_rereading() && failures < MAX_POLL_FAILURES => {
                 failures += 1;
                 let backoff = ctx.settings.poll_interval * 2u32.saturating_pow(failures);
                 let jitter = Duration::from_millis(fastrand::u64(0..500));
