@@ -382,8 +382,8 @@ fn a_rate_limited_create_shows_in_the_timeline_while_it_waits() {
 fn job_percent(screen: &str) -> Option<u8> {
     let line = screen.lines().find(|l| l.contains("#1 "))?;
     line.split_whitespace()
-        .filter_map(|word| word.strip_suffix('%')?.parse().ok())
-        .last()
+        .rev()
+        .find_map(|word| word.strip_suffix('%')?.parse().ok())
 }
 
 #[test]
