@@ -176,6 +176,50 @@ impl App {
         self.inform(format!("Model: {}", self.service_description()));
     }
 
+    /// A re-run goes where the recorded job went: its service, its model, the parameters it
+    /// sent (those at their default are left to the default). Err: that service is not
+    /// configured now, and the prompt stays with the active one.
+    pub(super) fn adopt_recorded(
+        &mut self,
+        family: &str,
+        model: Option<&str>,
+        params: &[(String, String)],
+    ) -> Result<(), String> {
+        if self.settings.services.is_empty() {
+            return Ok(());
+        }
+        let index = Family::parse(family)
+            .and_then(|f| self.settings.services.iter().position(|s| s.family == f))
+            .ok_or_else(|| {
+                format!(
+                    "{family} is not configured now: the prompt goes to {}",
+                    self.service_description()
+                )
+            })?;
+        let base = self.settings.services[index].model_choice().cloned();
+        let choice = match (base, model) {
+            (Some(base), Some(id)) => Some(base.with_model(id).map_err(|e| e.to_string())?),
+            (base, _) => base,
+        };
+        self.prompt.service = index;
+        self.prompt.model = choice;
+        self.prompt.param = 0;
+        self.prompt.params = match self.catalogue_entry() {
+            Some(entry) => params
+                .iter()
+                .filter(|(name, value)| {
+                    entry
+                        .param(name)
+                        .and_then(|spec| spec.default.as_ref())
+                        .is_none_or(|d| value_text(d) != *value)
+                })
+                .cloned()
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(())
+    }
+
     /// The entry of the active catalogue model for a text prompt; None for Sora, or a model
     /// that needs an image.
     pub fn catalogue_entry(&self) -> Option<&VideoModel> {

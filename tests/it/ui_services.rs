@@ -267,3 +267,67 @@ fn with_no_service_the_first_screen_points_to_the_demo_and_the_live_services() {
     assert!(press(&mut app, KeyCode::Enter).is_empty(), "nothing sent");
     assert!(app.notice_is_error());
 }
+
+#[test]
+fn a_rerun_from_the_history_goes_to_the_service_model_and_parameters_it_used() {
+    use sora_core::journal::{JobRecord, JobState, RequestRecord};
+    let mut app = two_services();
+    assert_shows(&prompt_panel(&app), "size 480x480");
+    press(&mut app, KeyCode::F(5));
+    let record = JobRecord {
+        id: "j1".into(),
+        started_at: 1_764_100_000_000,
+        updated_at: 1_764_100_060_000,
+        family: "runway".into(),
+        provider: format!("{RUNWAY} · veo3.1"),
+        request: RequestRecord {
+            prompt: "an old fox".into(),
+            size: String::new(),
+            seconds: 0,
+            variants: 1,
+            image: None,
+            model: Some("veo3.1".into()),
+            params: vec![
+                ("ratio".into(), "720:1280".into()),
+                ("duration".into(), "8".into()),
+                ("audio".into(), "false".into()),
+            ],
+        },
+        upload: false,
+        cost_estimate: Some(1.6),
+        remix_of: None,
+        download_dir: None,
+        renditions: vec![],
+        job_id: Some("task_1".into()),
+        status: Some("SUCCEEDED".into()),
+        state: JobState::Succeeded,
+        expires_at: None,
+        outputs: vec![],
+        output_urls: vec![],
+        failure: None,
+        downloads: vec![],
+        uploads: vec![],
+    };
+    feed(&mut app, EngineEvent::History(Ok(vec![record])));
+    press(&mut app, KeyCode::Enter);
+    let panel = prompt_panel(&app);
+    assert_shows(&panel, "veo3.1 ");
+    assert_shows(&panel, "ratio 720:1280");
+    assert_shows(&panel, "audio false");
+    assert_shows(&panel, "≈ 160 credits ($1.60)");
+    let sent = press(&mut app, KeyCode::Enter);
+    let [Effect::Engine(Command::Generate { request, via, .. })] = sent.as_slice() else {
+        panic!("one Generate expected, got {sent:?}");
+    };
+    assert_eq!(
+        via.as_ref().map(|v| (v.family, v.model.clone())),
+        Some((Family::Runway, Some("veo3.1".to_string())))
+    );
+    assert_eq!(
+        request.params,
+        vec![
+            ("ratio".to_string(), "720:1280".to_string()),
+            ("audio".to_string(), "false".to_string()),
+        ]
+    );
+}
