@@ -159,9 +159,8 @@ pub struct SimConfig {
     pub runway_api_key: String,
     /// Runway tasks of one model that run at once; more wait as `THROTTLED`.
     pub runway_max_concurrent: usize,
-    /// Time a Runway task spends in each non-terminal step (PENDING, each RUNNING step); None:
-    /// `status_step`. Runway is polled no faster than every 5 s, so the demo slows its tasks
-    /// down to show RUNNING with a rising `progress` rather than finishing before the first poll.
+    /// Each non-terminal step of a Runway task (PENDING, each RUNNING step); None: `status_step`.
+    /// The demo slows them, since Runway is polled at most every 5 s.
     pub runway_step: Option<Duration>,
     /// The organization's `creditBalance`.
     pub runway_credit_balance: u64,
