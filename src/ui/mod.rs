@@ -20,7 +20,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 pub use theme::Theme;
 
-use crate::app::keymap::{self, KeyMap, Scope};
+use crate::app::keymap::{self, Action, KeyMap, Scope};
 use crate::app::{App, Focus, NoticeLevel, Page};
 
 /// Below this the panels cannot show a useful line each, so a notice replaces them.
@@ -75,7 +75,14 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
             None if app.page() == Page::History => Scope::History,
             None => Scope::Doctor,
         };
-        render_scope_hints(app.keymap(), &[scope, Scope::Global], theme, frame, hints);
+        render_scope_hints(
+            app.keymap(),
+            &[scope, Scope::Global],
+            &[],
+            theme,
+            frame,
+            hints,
+        );
         overlays(app, theme, frame, area);
         return;
     }
@@ -89,6 +96,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     let modal_scope = app.modal().map(|m| m.scope());
     render_hints(
         app.keymap(),
+        &prompt_keys_hidden(app),
         focus,
         app.help_visible(),
         modal_scope,
@@ -138,9 +146,14 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             .keymap()
             .keys_label(Scope::Prompt, keymap::Action::NextService);
         spans.push(Span::styled(
-            format!(" ({}/{count}, {keys} switches)", app.prompt().service + 1),
+            format!(" ({}/{count}, {keys})", app.prompt().service + 1),
             theme.dim,
         ));
+    }
+    // The badge before the balances: on a narrow terminal, knowing it is a simulator matters more.
+    if settings.demo {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(" DEMO (simulator) ", theme.demo_badge));
     }
     for (family, text) in app.accounts() {
         let name = match family {
@@ -153,12 +166,8 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             theme.accent,
         ));
     }
-    if settings.demo {
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(" DEMO (simulator) ", theme.demo_badge));
-        if let Some(note) = &settings.demo_note {
-            spans.push(Span::styled(format!(" {note}"), theme.dim));
-        }
+    if let Some(note) = settings.demo_note.as_ref().filter(|_| settings.demo) {
+        spans.push(Span::styled(format!("  {note}"), theme.dim));
     }
     frame.render_widget(Line::from(spans), area);
     let help_hint = Line::from(vec![
@@ -187,6 +196,7 @@ fn render_notice(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 /// The focused panel's keys, then the ones that work everywhere.
 fn render_hints(
     keymap: &KeyMap,
+    hidden: &[Action],
     focus: Focus,
     help_visible: bool,
     modal: Option<Scope>,
@@ -204,18 +214,51 @@ fn render_hints(
     } else {
         &[focus.scope(), Scope::Browse, Scope::Global]
     };
-    render_scope_hints(keymap, scopes, theme, frame, area);
+    render_scope_hints(keymap, scopes, hidden, theme, frame, area);
+}
+
+/// The prompt keys that do nothing for the active service, left out of the hint bar (the help
+/// lists every key): Sora's size, length and variants for a catalogue model, the catalogue's
+/// model and parameter keys for Sora, the service key with one service.
+fn prompt_keys_hidden(app: &App) -> Vec<Action> {
+    let mut hidden = if app.prompt().model.is_some() {
+        vec![
+            Action::NextSize,
+            Action::PrevSize,
+            Action::MoreSeconds,
+            Action::FewerSeconds,
+            Action::MoreVariants,
+            Action::FewerVariants,
+        ]
+    } else {
+        vec![
+            Action::NextModel,
+            Action::NextParam,
+            Action::PrevParam,
+            Action::NextValue,
+            Action::PrevValue,
+        ]
+    };
+    if app.settings().services.len() < 2 {
+        hidden.push(Action::NextService);
+    }
+    hidden
 }
 
 fn render_scope_hints(
     keymap: &KeyMap,
     scopes: &[Scope],
+    hidden: &[Action],
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
 ) {
     let mut spans = Vec::new();
-    for binding in scopes.iter().flat_map(|scope| keymap.bindings_in(*scope)) {
+    for binding in scopes
+        .iter()
+        .flat_map(|scope| keymap.bindings_in(*scope))
+        .filter(|b| !(b.scope == Scope::Prompt && hidden.contains(&b.action)))
+    {
         if !spans.is_empty() {
             spans.push(Span::raw("  "));
         }

@@ -331,3 +331,24 @@ fn a_rerun_from_the_history_goes_to_the_service_model_and_parameters_it_used() {
         ]
     );
 }
+
+#[test]
+fn the_hint_bar_offers_the_keys_of_the_active_services_parameters() {
+    let mut app = two_services();
+    let hints = |app: &App| {
+        render(app, 240, 30)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let sora = hints(&app);
+    assert_shows(&sora, "Alt-s/F2 next size");
+    assert_shows(&sora, "Alt-p/F7 next video service");
+    assert_hides(&sora, "parameter");
+    alt(&mut app, 'p');
+    let runway = hints(&app);
+    assert_shows(&runway, "Alt-./F9 parameter: next value");
+    assert_shows(&runway, "Alt-m/F8 next model");
+    assert_hides(&runway, "next size");
+}
