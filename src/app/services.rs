@@ -371,3 +371,52 @@ fn stepped(spec: &ParamSpec, current: Option<&Value>, forward: bool) -> Option<V
         ParamKind::Text => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(kind: ParamKind, default: Option<Value>) -> ParamSpec {
+        ParamSpec {
+            name: "p".into(),
+            kind,
+            default,
+        }
+    }
+
+    #[test]
+    fn values_step_within_their_bounds_and_wrap() {
+        let scale = spec(
+            ParamKind::Number {
+                min: Some(0.0),
+                max: Some(1.0),
+            },
+            None,
+        );
+        let v = |n: f64| Value::from(n);
+        assert_eq!(stepped(&scale, Some(&v(0.5)), true), Some(v(0.6)));
+        assert_eq!(stepped(&scale, Some(&v(1.0)), true), Some(v(0.0)));
+        assert_eq!(stepped(&scale, Some(&v(0.0)), false), Some(v(1.0)));
+        let duration = spec(
+            ParamKind::Int {
+                min: Some(2),
+                max: Some(10),
+            },
+            None,
+        );
+        assert_eq!(
+            stepped(&duration, Some(&Value::from(10)), true),
+            Some(Value::from(2))
+        );
+        assert_eq!(
+            stepped(&duration, Some(&Value::from(2)), false),
+            Some(Value::from(10))
+        );
+        let audio = spec(ParamKind::Bool, None);
+        assert_eq!(
+            stepped(&audio, Some(&Value::Bool(true)), true),
+            Some(Value::Bool(false))
+        );
+        assert_eq!(stepped(&spec(ParamKind::Text, None), None, true), None);
+    }
+}
