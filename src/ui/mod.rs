@@ -94,16 +94,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     buckets::render_buckets(app, theme, frame, buckets_area, focus == Focus::Buckets);
     render_notice(app, theme, frame, notice);
     let modal_scope = app.modal().map(|m| m.scope());
-    render_hints(
-        app.keymap(),
-        &prompt_keys_hidden(app),
-        focus,
-        app.help_visible(),
-        modal_scope,
-        theme,
-        frame,
-        hints,
-    );
+    render_hints(app, modal_scope, theme, frame, hints);
     overlays(app, theme, frame, area);
 }
 
@@ -194,16 +185,9 @@ fn render_notice(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// The focused panel's keys, then the ones that work everywhere.
-fn render_hints(
-    keymap: &KeyMap,
-    hidden: &[Action],
-    focus: Focus,
-    help_visible: bool,
-    modal: Option<Scope>,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
+fn render_hints(app: &App, modal: Option<Scope>, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let (keymap, focus, help_visible) = (app.keymap(), app.focus(), app.help_visible());
+    let hidden = prompt_keys_hidden(app);
     let modal = modal.map(|scope| [scope, Scope::Global]);
     let scopes: &[Scope] = if help_visible {
         &[Scope::Help]
@@ -214,7 +198,7 @@ fn render_hints(
     } else {
         &[focus.scope(), Scope::Browse, Scope::Global]
     };
-    render_scope_hints(keymap, scopes, hidden, theme, frame, area);
+    render_scope_hints(keymap, scopes, &hidden, theme, frame, area);
 }
 
 /// The prompt keys that do nothing for the active service, left out of the hint bar (the help
