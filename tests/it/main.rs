@@ -1,6 +1,7 @@
 //! Integration tests of the sora-tui binary and its faces: the dashboard, the headless commands, doctor, resume, the demo in a pseudo-terminal.
 //! One test binary for the crate: each module below was a test file of its own.
 
+mod bad_inputs;
 mod common;
 mod doctor;
 mod headless_commands;
@@ -8,6 +9,7 @@ mod headless_generate;
 mod headless_storage;
 mod journal_resume;
 mod live_services;
+mod net_faults;
 mod pty_demo;
 mod secrets;
 mod storage_browser;

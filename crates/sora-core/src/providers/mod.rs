@@ -309,7 +309,12 @@ impl Provider {
                     )));
                 }
                 choice.resolve(request)?;
-                Ok(())
+                // The image is a regular file of a type the services take (the same check as
+                // for Sora, without its size rule): refused here, before anything is recorded.
+                match &request.image {
+                    Some(path) => profile::check_image(path, None),
+                    None => Ok(()),
+                }
             }
             (None, None) => Ok(()),
         }
