@@ -4,6 +4,7 @@
 mod bad_inputs;
 mod common;
 mod doctor;
+mod fault_proxy;
 mod headless_commands;
 mod headless_generate;
 mod headless_storage;
