@@ -116,6 +116,14 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             Ok(_) => "no video service".into(),
         },
     };
+    // Every configured service, the default first: the prompt switches between them.
+    let choices: Vec<app::ServiceChoice> = services
+        .all_providers()
+        .map(app::ServiceChoice::from_provider)
+        .collect();
+    let no_service = choices
+        .is_empty()
+        .then(|| sora_core::engine::NO_PROVIDER.to_string());
     // A second instance stops here, before it touches the terminal, with the lock's message.
     let journal = commands::open_journal(&config)?;
     let profile = setup::sora_profile(&config, config.provider.value)?
@@ -137,6 +145,8 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
         auto_upload: config.defaults.auto_upload.value,
         supports_remix: config.provider.value.supports_remix(),
         fault_tags: if demo { demo::fault_tags() } else { Vec::new() },
+        services: choices,
+        no_service,
         resume: journal
             .records()
             .into_iter()

@@ -20,5 +20,6 @@ mod storage_folders;
 mod ui_pages;
 mod ui_render;
 mod ui_runtime;
+mod ui_services;
 mod ui_support;
 mod ui_update;
