@@ -297,6 +297,9 @@ fn killed_while_polling_then_resumed(provider: &str, create_path: &str) {
     let all = text(&output);
     assert!(output.status.success(), "{all}");
     assert!(all.contains("resuming "), "{all}");
+    // Picking a job up is not a new paid job, and does not read like one.
+    assert!(!all.contains("submitting"), "{all}");
+    assert!(all.contains("nothing sent again"), "{all}");
     assert_eq!(
         std::fs::read(mp4_in(&out).unwrap_or_else(|| panic!("video after resume: {all}")))
             .expect("read"),
