@@ -539,3 +539,41 @@ fn escape_sequences_from_the_service_are_shown_not_hidden_or_obeyed() {
     assert_shows(&screen, r"a fox\x1b[2J in snow");
     assert_shows(&screen, r"moderation\x1b]0;owned\x07 blocked");
 }
+
+/// With `NO_COLOR` nothing is coloured, yet the focused panel and the selected row still read:
+/// a thick border, and reverse video.
+#[test]
+fn without_colour_the_focus_and_the_selection_still_read() {
+    use ratatui::style::{Color, Modifier};
+    let theme = sora_tui::ui::Theme::from_env(|k| (k == "NO_COLOR").then(|| "1".to_string()));
+    assert_eq!(theme, sora_tui::ui::Theme::no_color());
+    let mut app = app();
+    job_through_all_statuses(&mut app, 1, "a red fox");
+    job_through_all_statuses(&mut app, 2, "a grey wolf");
+    press(&mut app, KeyCode::Tab); // focus: the jobs panel
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(W, H)).expect("terminal");
+    terminal
+        .draw(|frame| sora_tui::ui::render(&app, &theme, frame))
+        .expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let mut thick = 0;
+    let mut reversed_text = String::new();
+    for cell in buffer.content() {
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "a coloured cell under NO_COLOR: {cell:?}"
+        );
+        if cell.symbol() == "┏" {
+            thick += 1;
+        }
+        if cell.modifier.contains(Modifier::REVERSED) {
+            reversed_text.push_str(cell.symbol());
+        }
+    }
+    assert_eq!(thick, 1, "exactly the focused panel has a thick border");
+    assert!(
+        reversed_text.contains("a grey wolf") || reversed_text.contains("a red fox"),
+        "the selected job is in reverse video: {reversed_text:?}"
+    );
+}
