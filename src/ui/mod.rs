@@ -101,7 +101,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
 fn overlays(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     modal::render_modal(app, theme, frame, area);
     if app.help_visible() {
-        help::render_help(app.keymap(), theme, frame, area);
+        help::render_help(app, theme, frame, area);
     }
 }
 
