@@ -417,7 +417,9 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
         }
         EngineEvent::Warning { message, .. } => format!("warning: {}", c(message)),
         EngineEvent::Info(message) => c(message),
-        EngineEvent::History(_) | EngineEvent::Doctor(_) => return None,
+        EngineEvent::History(_) | EngineEvent::Doctor(_) | EngineEvent::Account { .. } => {
+            return None;
+        }
         EngineEvent::Storage { result, .. } => match result {
             Ok(done) => match &done.url {
                 Some(url) => format!("{}\n{}", c(&done.message), c(url)),

@@ -110,22 +110,28 @@ impl App {
             Action::Submit => return self.submit(),
             Action::NextSize | Action::PrevSize => {
                 let forward = action == Action::NextSize;
-                self.prompt
-                    .step_size(&self.settings.allowed_sizes(), forward);
+                let allowed = self.allowed_sizes();
+                self.prompt.step_size(&allowed, forward);
                 // A smaller limit at the new size pulls the variant count down with it.
-                let max = self.settings.max_variants_at(self.prompt.size);
+                let max = self.max_variants_at(self.prompt.size);
                 self.prompt.variants = self.prompt.variants.min(max);
             }
             Action::MoreSeconds | Action::FewerSeconds => {
                 let forward = action == Action::MoreSeconds;
-                self.prompt
-                    .step_seconds(&self.settings.profile.seconds, forward);
+                let allowed = self.sora_profile().seconds.clone();
+                self.prompt.step_seconds(&allowed, forward);
             }
             Action::MoreVariants | Action::FewerVariants => {
                 let forward = action == Action::MoreVariants;
-                let max = self.settings.max_variants_at(self.prompt.size);
+                let max = self.max_variants_at(self.prompt.size);
                 self.prompt.step_variants(max, forward);
             }
+            Action::NextService => self.next_service(),
+            Action::NextModel => self.next_model(),
+            Action::NextParam | Action::PrevParam => {
+                self.select_param(action == Action::NextParam);
+            }
+            Action::NextValue | Action::PrevValue => self.step_param(action == Action::NextValue),
             Action::Upload => return self.upload_selected_job(),
             Action::CancelDownload => return self.cancel_download(),
             Action::Remix => self.start_remix(),

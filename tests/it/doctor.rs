@@ -76,7 +76,19 @@ fn configured_right_every_check_passes_and_the_probe_round_trips() {
     let sim = SimProcess::start(&sandbox, &[]);
     let (ok, text) = doctor(&sandbox, &sim, &[], &["--probe"]);
     assert!(ok, "{text}");
-    assert!(text.contains("All checks passed."), "{text}");
+    // Sora 1 works in the simulator, but its retirement is said: the one warning.
+    assert!(text.contains("No failures; 1 warning(s)."), "{text}");
+    let lifecycle = check(&text, "service lifecycle");
+    assert!(
+        lifecycle.contains('!') && lifecycle.contains("2026-02-15"),
+        "{text}"
+    );
+    // The live services the simulator's env lines configure are checked too.
+    assert!(
+        check(&text, "Runway key").contains("5000 credits"),
+        "{text}"
+    );
+    assert!(check(&text, "fal.ai key").contains('✓'), "{text}");
     assert!(
         check(&text, "auth and listing jobs").contains('✓'),
         "{text}"

@@ -327,3 +327,163 @@ fn killed_while_polling_a_runway_task_resume_finishes_it_with_one_create() {
 fn killed_while_polling_a_fal_request_resume_finishes_it_with_one_submit() {
     killed_while_polling_then_resumed("fal", "/fal-ai/veo3.1");
 }
+
+/// A PNG of `bytes` bytes (its magic, then zeros): enough for the services' type checks.
+fn png(dir: &Path, name: &str, bytes: u64) -> PathBuf {
+    let path = dir.join(name);
+    let mut file = std::fs::File::create(&path).expect("create");
+    std::io::Write::write_all(&mut file, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").expect("write");
+    file.set_len(bytes).expect("size");
+    path
+}
+
+#[test]
+fn an_image_too_large_to_go_inline_is_stored_and_sent_to_runway_by_a_signed_https_url() {
+    let live = Live::start("0.3");
+    // Over 5 MB as a data URI, under Runway's 16 MB by URL.
+    let image = png(live.sandbox.path(), "big.png", 4 * 1024 * 1024);
+    let image_arg = image.to_str().expect("utf-8").to_string();
+    // Storage over the simulator's TLS listener, by name: Runway fetches only https URLs on a
+    // domain, as the real service does.
+    let tls = live
+        .sim
+        .var("FAL_QUEUE_RUN_HOST")
+        .replace("127.0.0.1", "localhost");
+    let out = live.out("i2v");
+    let mut cmd = live.command(&[
+        "generate",
+        "the fox runs",
+        "--provider",
+        "runway",
+        "--image",
+        &image_arg,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    cmd.env("SUPABASE_URL", format!("https://{tls}"));
+    let output = run_bounded(cmd, Duration::from_secs(120));
+    let all = text(&output);
+    assert!(output.status.success(), "{all}");
+    let requests = live.requests();
+    let create = requests
+        .iter()
+        .find(|r| r["method"] == "POST" && r["path"] == "/v1/image_to_video")
+        .unwrap_or_else(|| panic!("an image_to_video create: {requests:?}"));
+    let body: serde_json::Value =
+        serde_json::from_str(create["body"].as_str().expect("body")).expect("json body");
+    let sent = body["promptImage"].as_str().expect("promptImage");
+    assert!(
+        sent.starts_with(&format!(
+            "https://{tls}/storage/v1/object/sign/input-images/uploads/"
+        )),
+        "{sent}"
+    );
+    assert!(
+        requests.iter().any(|r| r["method"] == "POST"
+            && r["path"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("/storage/v1/object/input-images/uploads/"))),
+        "the image was stored first"
+    );
+    assert!(mp4_in(&out).is_some(), "{all}");
+}
+
+#[test]
+fn an_image_that_fits_neither_way_is_refused_saying_why_and_nothing_is_sent() {
+    let live = Live::start("0.3");
+    let dir = live.sandbox.path();
+    let huge = png(dir, "huge.png", 17 * 1024 * 1024);
+    let output = live.generate(
+        "runway",
+        "the fox runs",
+        &live.out("x"),
+        &["--image", huge.to_str().expect("utf-8")],
+    );
+    let all = text(&output);
+    assert!(!output.status.success(), "{all}");
+    assert!(all.contains("not sent") && all.contains("16.0 MB"), "{all}");
+
+    // Too large inline and no Storage to send it by URL: says what to configure.
+    let big = png(dir, "big.png", 4 * 1024 * 1024);
+    let mut cmd = live.command(&[
+        "generate",
+        "the fox runs",
+        "--provider",
+        "runway",
+        "--image",
+        big.to_str().expect("utf-8"),
+        "--out",
+        live.out("y").to_str().expect("utf-8"),
+    ]);
+    cmd.env_remove("SUPABASE_URL");
+    let output = run_bounded(cmd, Duration::from_secs(60));
+    let all = text(&output);
+    assert!(!output.status.success(), "{all}");
+    assert!(
+        all.contains("SUPABASE_URL") && all.contains("not sent"),
+        "{all}"
+    );
+    assert_eq!(
+        live.count("POST", "/v1/image_to_video"),
+        0,
+        "nothing sent: {all}"
+    );
+}
+
+#[test]
+fn a_lost_runway_create_is_never_sent_again_resume_says_where_to_look_until_forgotten() {
+    let live = Live::start("0.3");
+    // The journal as a process killed mid-create leaves it: the intent, no task id.
+    let data = live.sandbox.path().join("data").join("sora-tui");
+    {
+        let (journal, _) = sora_core::journal::Journal::open(&data).expect("journal");
+        journal
+            .append(
+                "j-lost",
+                sora_core::journal::Event::Intent {
+                    family: "runway".into(),
+                    provider: "Runway · 127.0.0.1 · gen4.5".into(),
+                    request: sora_core::journal::RequestRecord {
+                        prompt: "a lost fox".into(),
+                        size: String::new(),
+                        seconds: 0,
+                        variants: 1,
+                        image: None,
+                        model: Some("gen4.5".into()),
+                        params: vec![("duration".into(), "5".into())],
+                    },
+                    upload: false,
+                    cost_estimate: Some(0.6),
+                    remix_of: None,
+                    download_dir: Some(live.out("lost").display().to_string()),
+                    renditions: vec!["video".into()],
+                },
+            )
+            .expect("append");
+    }
+    for _ in 0..2 {
+        let output = run_bounded(live.command(&["resume"]), Duration::from_secs(60));
+        let all = text(&output);
+        assert!(!output.status.success(), "not finished: {all}");
+        assert!(
+            all.contains("may exist") && all.contains("not sent again"),
+            "{all}"
+        );
+        assert!(
+            all.contains("Runway developer portal"),
+            "where to look: {all}"
+        );
+    }
+    assert_eq!(live.count("POST", "/v1/text_to_video"), 0, "never re-sent");
+    let forgot = run_bounded(
+        live.command(&["history", "--forget", "j-lost"]),
+        Duration::from_secs(30),
+    );
+    assert!(forgot.status.success(), "{}", text(&forgot));
+    let output = run_bounded(live.command(&["resume"]), Duration::from_secs(60));
+    assert!(
+        text(&output).contains("nothing to resume"),
+        "{}",
+        text(&output)
+    );
+}

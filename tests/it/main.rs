@@ -1,19 +1,25 @@
 //! Integration tests of the sora-tui binary and its faces: the dashboard, the headless commands, doctor, resume, the demo in a pseudo-terminal.
 //! One test binary for the crate: each module below was a test file of its own.
 
+mod bad_inputs;
 mod common;
 mod doctor;
+mod fault_proxy;
 mod headless_commands;
 mod headless_generate;
 mod headless_storage;
 mod journal_resume;
 mod live_services;
+mod net_faults;
+mod official_sdks;
 mod pty_demo;
+mod secrets;
 mod storage_browser;
 mod storage_browser_folders;
 mod storage_folders;
 mod ui_pages;
 mod ui_render;
 mod ui_runtime;
+mod ui_services;
 mod ui_support;
 mod ui_update;

@@ -84,6 +84,17 @@ pub fn read_regular(path: &Path, cap: u64, what: &'static str) -> Result<Vec<u8>
     Ok(bytes)
 }
 
+/// Why a file that is about to be streamed (an upload) cannot be: None for a regular file.
+/// `/dev/zero` would send forever, a FIFO would hang.
+pub fn not_regular(meta: &std::fs::Metadata) -> Option<String> {
+    (!meta.is_file()).then(|| {
+        format!(
+            "it is {}, not a regular file: give the path of a file",
+            kind_of(&meta.file_type())
+        )
+    })
+}
+
 fn kind_of(t: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {

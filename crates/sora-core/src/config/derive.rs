@@ -105,7 +105,7 @@ pub(super) fn parse_family(v: &str, source: Source) -> Result<Family, ConfigErro
         key: "provider",
         from: source,
         problem: format!("`{}` is not a provider this build speaks", v.trim()),
-        example: "\"azure-sora\", \"azure-sora2\" or \"openai\"",
+        example: "\"runway\", \"fal\", \"azure-sora\", \"azure-sora2\" or \"openai\"",
     })
 }
 

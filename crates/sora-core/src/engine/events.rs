@@ -206,6 +206,11 @@ pub enum EngineEvent {
     },
     /// The journal's records, oldest first.
     History(Result<Vec<crate::journal::JobRecord>, String>),
+    /// What a service said about the account (`5000 credits`), for the header.
+    Account {
+        family: crate::providers::Family,
+        text: String,
+    },
     /// The doctor's findings.
     Doctor(crate::doctor::report::Report),
     /// A one-line outcome for the person ("removed …").

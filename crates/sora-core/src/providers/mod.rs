@@ -309,7 +309,12 @@ impl Provider {
                     )));
                 }
                 choice.resolve(request)?;
-                Ok(())
+                // The image is a regular file of a type the services take (the same check as
+                // for Sora, without its size rule): refused here, before anything is recorded.
+                match &request.image {
+                    Some(path) => profile::check_image(path, None),
+                    None => Ok(()),
+                }
             }
             (None, None) => Ok(()),
         }
@@ -329,6 +334,20 @@ impl Provider {
         match self.model_choice() {
             Some(choice) => choice.estimate(request).map(|c| c.to_string()),
             None => self.estimate(request).map(|usd| format!("${usd:.2}")),
+        }
+    }
+
+    /// What the service says about the account, for a header: Runway's credit balance
+    /// (`5000 credits`). None for a service with no such answer; an error in words.
+    pub async fn account(&self) -> Option<Result<String, String>> {
+        match self {
+            Provider::Runway(c, _) => Some(
+                c.organization()
+                    .await
+                    .map(|org| format!("{} credits", org.credit_balance))
+                    .map_err(|e| e.to_string()),
+            ),
+            _ => None,
         }
     }
 

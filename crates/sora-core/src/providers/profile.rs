@@ -316,7 +316,7 @@ impl ImageKind {
     }
 }
 
-fn check_image(path: &Path, must_match: Option<Size>) -> Result<(), ValidationError> {
+pub(crate) fn check_image(path: &Path, must_match: Option<Size>) -> Result<(), ValidationError> {
     let fail = |problem: String| ValidationError::Image {
         path: path.display().to_string(),
         problem,

@@ -291,13 +291,18 @@ impl StorageClient {
         // Refused the same way whichever endpoint the size picks.
         super::check_bucket(bucket)?;
         super::check_object_path(object_path)?;
-        let len = tokio::fs::metadata(file)
-            .await
-            .map_err(|source| StorageError::File {
-                path: file.display().to_string(),
-                source,
-            })?
-            .len();
+        let file_error = |source| StorageError::File {
+            path: file.display().to_string(),
+            source,
+        };
+        let meta = tokio::fs::metadata(file).await.map_err(file_error)?;
+        if let Some(why) = crate::local_file::not_regular(&meta) {
+            return Err(file_error(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                why,
+            )));
+        }
+        let len = meta.len();
         if len > self.resumable_threshold {
             let upload = super::ResumableUpload {
                 bucket,
