@@ -33,6 +33,10 @@ fi
 
 # Every target, unless some are named.
 mapfile -t all < <(cargo +nightly fuzz list)
+if [[ ${#all[@]} -eq 0 ]]; then
+  echo "scripts/fuzz.sh: \`cargo +nightly fuzz list\` found no fuzz targets in fuzz/" >&2
+  exit 2
+fi
 if [[ $# -gt 0 ]]; then
   targets=("$@")
   for t in "${targets[@]}"; do
