@@ -73,6 +73,12 @@ mod with_simulator {
         if config.download.poll_interval.source == Source::Default {
             config.download.poll_interval = Setting::new(Duration::from_millis(500), Source::Demo);
         }
+        // Simulated videos go to a `demo` folder of their own, not among real ones (unless the
+        // user named a directory).
+        if config.download.dir.source == Source::Default {
+            let dir = config.download.dir.value.join("demo");
+            config.download.dir = Setting::new(dir, Source::Demo);
+        }
         let journal_dir = RemoveOnDrop(config.data_dir.value.clone());
         Ok(Demo {
             _sim: handle,

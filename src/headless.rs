@@ -269,6 +269,13 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
         EngineEvent::JobSubmitting { key, at, .. } => {
             format!("job {key}: submitting ({})", since(at))
         }
+        EngineEvent::JobResumed { key, prompt, at } => {
+            format!(
+                "job {key}: resuming {} from the journal, nothing sent again ({})",
+                quote(prompt),
+                since(at)
+            )
+        }
         EngineEvent::JobService {
             key,
             service,

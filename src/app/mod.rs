@@ -114,6 +114,8 @@ pub struct App {
     now: SystemTime,
     focus: Focus,
     help_visible: bool,
+    /// Lines of the help overlay scrolled off its top.
+    help_scroll: u16,
     quit: bool,
     notice: Option<Notice>,
     /// The text field or question over everything, and the questions waiting their turn.
@@ -145,6 +147,7 @@ impl App {
             now: SystemTime::UNIX_EPOCH,
             focus: Focus::Prompt,
             help_visible: false,
+            help_scroll: 0,
             quit: false,
             notice: None,
             modals: modal::Modals::default(),
@@ -224,6 +227,10 @@ impl App {
 
     pub fn help_visible(&self) -> bool {
         self.help_visible
+    }
+
+    pub fn help_scroll(&self) -> u16 {
+        self.help_scroll
     }
 
     pub fn notice(&self) -> Option<&Notice> {

@@ -48,6 +48,8 @@ pub struct DoctorState {
     pub report: Remote<Report>,
     /// The last run included the upload/delete probe.
     pub probed: bool,
+    /// Lines scrolled off the top of the report.
+    pub scroll: u16,
 }
 
 impl App {

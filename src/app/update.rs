@@ -28,6 +28,7 @@ impl App {
     fn on_engine_event(&mut self, event: EngineEvent) -> Vec<Effect> {
         match event {
             event @ (EngineEvent::JobSubmitting { .. }
+            | EngineEvent::JobResumed { .. }
             | EngineEvent::JobService { .. }
             | EngineEvent::JobCreated { .. }
             | EngineEvent::JobStatusChanged { .. }

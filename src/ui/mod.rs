@@ -14,7 +14,6 @@ pub mod timeline;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
@@ -102,7 +101,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
 fn overlays(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     modal::render_modal(app, theme, frame, area);
     if app.help_visible() {
-        help::render_help(app.keymap(), theme, frame, area);
+        help::render_help(app, theme, frame, area);
     }
 }
 
@@ -255,14 +254,16 @@ fn render_scope_hints(
     frame.render_widget(Line::from(spans), area);
 }
 
-/// A bordered panel, highlighted when it has the focus.
+/// A bordered panel, highlighted when it has the focus: in the theme's focus style and with a
+/// thick border, so the focus reads without colour too.
 pub(crate) fn panel<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'a> {
-    let border: Style = if focused {
-        theme.border_focused
+    let (border, kind) = if focused {
+        (theme.border_focused, ratatui::widgets::BorderType::Thick)
     } else {
-        theme.border
+        (theme.border, ratatui::widgets::BorderType::Plain)
     };
     Block::bordered()
+        .border_type(kind)
         .border_style(border)
         .title(title.into().style(theme.title))
 }

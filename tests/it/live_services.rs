@@ -297,6 +297,9 @@ fn killed_while_polling_then_resumed(provider: &str, create_path: &str) {
     let all = text(&output);
     assert!(output.status.success(), "{all}");
     assert!(all.contains("resuming "), "{all}");
+    // Picking a job up is not a new paid job, and does not read like one.
+    assert!(!all.contains("submitting"), "{all}");
+    assert!(all.contains("nothing sent again"), "{all}");
     assert_eq!(
         std::fs::read(mp4_in(&out).unwrap_or_else(|| panic!("video after resume: {all}")))
             .expect("read"),
@@ -486,4 +489,32 @@ fn a_lost_runway_create_is_never_sent_again_resume_says_where_to_look_until_forg
         "{}",
         text(&output)
     );
+}
+
+#[test]
+fn the_demos_videos_go_to_a_demo_folder_not_among_real_ones() {
+    let sandbox = Sandbox::new();
+    let output = run_bounded(
+        {
+            let mut cmd = sandbox.command();
+            cmd.args(["--demo", "generate", "a red fox", "--provider", "fal"]);
+            cmd
+        },
+        Duration::from_secs(60),
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let saved = stdout
+        .lines()
+        .filter(|l| l.starts_with("saved "))
+        .find_map(|l| l.split(" → ").nth(1))
+        .and_then(|r| r.split(" (").next())
+        .unwrap_or_else(|| panic!("a saved line: {stdout}"));
+    let saved = Path::new(saved);
+    assert_eq!(
+        saved.parent().and_then(|p| p.file_name()),
+        Some(std::ffi::OsStr::new("demo")),
+        "{saved:?}"
+    );
+    assert!(saved.starts_with(sandbox.path()), "{saved:?}");
 }

@@ -101,8 +101,14 @@ impl Retry {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum EngineEvent {
-    /// The create request is about to be sent.
+    /// The create request is about to be sent (a new job or a remix: something is paid for).
     JobSubmitting {
+        key: JobKey,
+        prompt: String,
+        at: SystemTime,
+    },
+    /// A job the journal recorded is picked up where it stopped: nothing new is sent.
+    JobResumed {
         key: JobKey,
         prompt: String,
         at: SystemTime,
