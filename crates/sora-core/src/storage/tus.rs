@@ -188,6 +188,9 @@ impl StorageClient {
             && let Ok(endpoint) = self.tus_endpoint()
             && url.origin() == endpoint.origin()
             && let Ok(Some(offset)) = self.tus_offset(&url, upload.upsert).await
+            // An offset past the end of the file is not this upload: start a new one rather
+            // than report an upload done that never was.
+            && offset <= size
         {
             tracing::info!(offset, "resuming upload from the server's offset");
             resumed = Some((url, offset));
@@ -272,6 +275,15 @@ impl StorageClient {
                     tracing::info!(%error, "resumable chunk failed; asking the server for its offset");
                     tokio::time::sleep(*wait).await;
                     match self.tus_offset(url, upload.upsert).await {
+                        Ok(Some(server)) if server > size => {
+                            let error = StorageError::Decode {
+                                reason: format!(
+                                    "the server says it holds {server} bytes of a {size}-byte file: the upload is not trusted as done"
+                                ),
+                                excerpt: String::new(),
+                            };
+                            return Err(last(error, false));
+                        }
                         Ok(Some(server)) => offset = server,
                         Ok(None) => return Err(last(error, false)),
                         Err(_) => {}

@@ -19,4 +19,5 @@ mod providers_runway;
 mod providers_sim;
 mod storage_actions;
 mod storage_folders;
+mod tus_offsets;
 mod validation_matrix;
