@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as README.md gives it. Runs on a fresh machine by itself: it installs
-# what the tests need (the official `openai` Python SDK, into .venv-test/, which proves the
-# simulator speaks the real protocol) and never skips a test quietly.
+# what the tests need (the official Python clients, into .venv-test/, which prove the simulator
+# speaks the real protocols; iproute2 for the network-fault tests) and never skips a test quietly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,5 +15,6 @@ export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 export no_proxy="$NO_PROXY"
 
 bash scripts/setup-python.sh
+bash scripts/setup-net.sh
 
 cargo test --workspace --locked "$@"

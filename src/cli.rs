@@ -87,6 +87,11 @@ pub enum Cmd {
 pub struct HistoryArgs {
     #[arg(long)]
     pub json: bool,
+    /// Drop an entry (by its job id, or the journal id `history --json` shows) so `resume`
+    /// stops picking it up: for a job you have settled yourself. Nothing is deleted on the
+    /// service or on disk.
+    #[arg(long, value_name = "ID")]
+    pub forget: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -321,13 +326,15 @@ pub struct SimArgs {
 pub struct GenerateArgs {
     /// What the video should show.
     pub prompt: String,
-    /// Frame size, WIDTHxHEIGHT (default from config: 480x480).
+    /// Sora frame size, WIDTHxHEIGHT (default from config: 480x480); Runway and fal models
+    /// take their own ratio instead (--param ratio=1280:720, or aspect_ratio for fal).
     #[arg(long, value_name = "WxH")]
     pub size: Option<String>,
-    /// Length in seconds (default from config: 5).
+    /// Length in seconds (Sora: default from config, 5; Runway and fal: the model's
+    /// `duration`, its default when not given).
     #[arg(long, value_name = "N")]
     pub seconds: Option<u32>,
-    /// How many variants (default from config: 1).
+    /// How many variants (Sora only; default from config: 1).
     #[arg(long, value_name = "N")]
     pub variants: Option<u32>,
     /// A Runway or fal model parameter, NAME=VALUE (repeatable): ratio=720:1280,
@@ -343,4 +350,20 @@ pub struct GenerateArgs {
     /// Store the video(s) in the output bucket and print the object path and public URL.
     #[arg(long)]
     pub upload: bool,
+}
+
+impl Cli {
+    /// The command was asked for JSON output (`--json`): its errors come as JSON too.
+    pub fn wants_json(&self) -> bool {
+        match &self.command {
+            Some(Cmd::History(a)) => a.json,
+            Some(Cmd::Doctor(a)) => a.json,
+            Some(Cmd::Buckets(a)) => a.json,
+            Some(Cmd::Ls(a)) => a.json,
+            Some(Cmd::Du(a)) => a.json,
+            Some(Cmd::Jobs(a)) => a.json,
+            Some(Cmd::Status(a)) => a.json,
+            _ => false,
+        }
+    }
 }

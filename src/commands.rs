@@ -198,6 +198,9 @@ pub async fn remix(config: Config, args: RemixArgs) -> Result<ExitCode> {
 }
 
 pub async fn history(config: &Config, args: &HistoryArgs) -> Result<ExitCode> {
+    if let Some(id) = &args.forget {
+        return forget(config, id);
+    }
     let dir = &config.data_dir.value;
     let loaded = Journal::read_only(dir)?;
     for warning in &loaded.warnings {
@@ -215,6 +218,30 @@ pub async fn history(config: &Config, args: &HistoryArgs) -> Result<ExitCode> {
             println!("{}", headless::history_line(record));
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `history --forget ID`: the entry is marked removed (the journal keeps its lines).
+fn forget(config: &Config, id: &str) -> Result<ExitCode> {
+    let journal = open_journal(config)?;
+    let record = journal
+        .records()
+        .into_iter()
+        .find(|r| r.id == id || r.job_id.as_deref() == Some(id))
+        .with_context(|| {
+            format!(
+                "no journal entry has the id `{}`: `sora-tui history --json` lists them (`id` and `job_id`)",
+                one_line(id)
+            )
+        })?;
+    journal
+        .append(&record.id, sora_core::journal::Event::Removed)
+        .context("cannot update the journal")?;
+    println!(
+        "forgot {} (\"{}\"): `resume` no longer picks it up; nothing was deleted on the service or on disk",
+        one_line(record.job_id.as_deref().unwrap_or(&record.id)),
+        one_line(&record.request.prompt)
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -22,6 +22,11 @@ mod with_simulator {
     /// demo shows the download waiting and retrying. `sora-tui sim` has none unless asked.
     const DEMO_CONTENT_DELAY: Duration = Duration::from_secs(3);
 
+    /// Each step of a demo Runway task (PENDING, then three of RUNNING): Runway is polled no
+    /// faster than every 5 s, so at the simulator's usual second a task would end before the
+    /// first poll; at this pace the timeline shows RUNNING with its percentage rising.
+    const DEMO_RUNWAY_STEP: Duration = Duration::from_secs(4);
+
     /// What a demo keeps alive for the whole run: the simulator, and the demo's own journal
     /// directory, removed when the run ends.
     pub struct Demo {
@@ -51,6 +56,7 @@ mod with_simulator {
     pub async fn start(config: &mut Config) -> Result<Demo> {
         let sim_config = sora_sim::SimConfig {
             content_delay: DEMO_CONTENT_DELAY,
+            runway_step: Some(DEMO_RUNWAY_STEP),
             ..sora_sim::SimConfig::default()
         };
         let handle = sora_sim::start(sim_config.clone(), ([127, 0, 0, 1], 0).into())
@@ -66,6 +72,12 @@ mod with_simulator {
         // otherwise), so the timeline shows every status the demo is there to show.
         if config.download.poll_interval.source == Source::Default {
             config.download.poll_interval = Setting::new(Duration::from_millis(500), Source::Demo);
+        }
+        // Simulated videos go to a `demo` folder of their own, not among real ones (unless the
+        // user named a directory).
+        if config.download.dir.source == Source::Default {
+            let dir = config.download.dir.value.join("demo");
+            config.download.dir = Setting::new(dir, Source::Demo);
         }
         let journal_dir = RemoveOnDrop(config.data_dir.value.clone());
         Ok(Demo {

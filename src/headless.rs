@@ -269,6 +269,13 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
         EngineEvent::JobSubmitting { key, at, .. } => {
             format!("job {key}: submitting ({})", since(at))
         }
+        EngineEvent::JobResumed { key, prompt, at } => {
+            format!(
+                "job {key}: resuming {} from the journal, nothing sent again ({})",
+                quote(prompt),
+                since(at)
+            )
+        }
         EngineEvent::JobService {
             key,
             service,
@@ -417,7 +424,9 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
         }
         EngineEvent::Warning { message, .. } => format!("warning: {}", c(message)),
         EngineEvent::Info(message) => c(message),
-        EngineEvent::History(_) | EngineEvent::Doctor(_) => return None,
+        EngineEvent::History(_) | EngineEvent::Doctor(_) | EngineEvent::Account { .. } => {
+            return None;
+        }
         EngineEvent::Storage { result, .. } => match result {
             Ok(done) => match &done.url {
                 Some(url) => format!("{}\n{}", c(&done.message), c(url)),

@@ -24,6 +24,7 @@ use sora_tui::app;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let wants_json = cli.wants_json();
     if !matches!(cli.command, None | Some(Cmd::Sim(_))) {
         restore_default_sigpipe();
     }
@@ -43,7 +44,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // Errors quote services and files: their control characters are shown, not obeyed.
-            eprintln!("sora-tui: {}", multi_line(&format!("{e:#}")));
+            let text = multi_line(&format!("{e:#}")).into_owned();
+            eprintln!("sora-tui: {text}");
+            // A program that asked for JSON gets its error as JSON too, on stdout.
+            if wants_json {
+                println!("{}", serde_json::json!({ "error": text }));
+            }
             ExitCode::FAILURE
         }
     }
@@ -110,6 +116,14 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             Ok(_) => "no video service".into(),
         },
     };
+    // Every configured service, the default first: the prompt switches between them.
+    let choices: Vec<app::ServiceChoice> = services
+        .all_providers()
+        .map(app::ServiceChoice::from_provider)
+        .collect();
+    let no_service = choices
+        .is_empty()
+        .then(|| sora_core::engine::NO_PROVIDER.to_string());
     // A second instance stops here, before it touches the terminal, with the lock's message.
     let journal = commands::open_journal(&config)?;
     let profile = setup::sora_profile(&config, config.provider.value)?
@@ -131,6 +145,8 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
         auto_upload: config.defaults.auto_upload.value,
         supports_remix: config.provider.value.supports_remix(),
         fault_tags: if demo { demo::fault_tags() } else { Vec::new() },
+        services: choices,
+        no_service,
         resume: journal
             .records()
             .into_iter()

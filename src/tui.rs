@@ -56,7 +56,7 @@ pub async fn run(
         Effect::Clipboard(text) => copy_to_clipboard(&text),
         Effect::Engine(command) => engine.dispatch(command),
     };
-    let theme = Theme::default();
+    let theme = Theme::from_env(|k| std::env::var(k).ok());
     let result = tokio::select! {
         result = drive(
             &mut terminal,

@@ -30,6 +30,12 @@ impl App {
                 Some(Action::Quit) => self.perform(Action::Quit),
                 Some(Action::ToggleHelp) => self.perform(Action::CloseHelp),
                 _ => match self.keymap.action_in(Scope::Help, &key) {
+                    Some(
+                        action @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown),
+                    ) => {
+                        self.help_scroll = scrolled(self.help_scroll, action);
+                        Vec::new()
+                    }
                     Some(action) => self.perform(action),
                     None => Vec::new(),
                 },
@@ -80,6 +86,10 @@ impl App {
     }
 
     fn perform(&mut self, action: Action) -> Vec<Effect> {
+        if self.page == Page::Doctor && matches!(action, Action::Up | Action::Down) {
+            self.doctor.scroll = scrolled(self.doctor.scroll, action);
+            return Vec::new();
+        }
         if self.page == Page::History {
             match action {
                 Action::Up => {
@@ -98,7 +108,10 @@ impl App {
             Action::Quit => self.quit = true,
             Action::NextFocus => self.focus = self.focus.next(),
             Action::PrevFocus => self.focus = self.focus.previous(),
-            Action::ToggleHelp => self.help_visible = !self.help_visible,
+            Action::ToggleHelp => {
+                self.help_visible = !self.help_visible;
+                self.help_scroll = 0;
+            }
             Action::CloseHelp => self.help_visible = false,
             Action::FocusPrompt => self.focus = Focus::Prompt,
             Action::LeavePrompt => {
@@ -110,22 +123,28 @@ impl App {
             Action::Submit => return self.submit(),
             Action::NextSize | Action::PrevSize => {
                 let forward = action == Action::NextSize;
-                self.prompt
-                    .step_size(&self.settings.allowed_sizes(), forward);
+                let allowed = self.allowed_sizes();
+                self.prompt.step_size(&allowed, forward);
                 // A smaller limit at the new size pulls the variant count down with it.
-                let max = self.settings.max_variants_at(self.prompt.size);
+                let max = self.max_variants_at(self.prompt.size);
                 self.prompt.variants = self.prompt.variants.min(max);
             }
             Action::MoreSeconds | Action::FewerSeconds => {
                 let forward = action == Action::MoreSeconds;
-                self.prompt
-                    .step_seconds(&self.settings.profile.seconds, forward);
+                let allowed = self.sora_profile().seconds.clone();
+                self.prompt.step_seconds(&allowed, forward);
             }
             Action::MoreVariants | Action::FewerVariants => {
                 let forward = action == Action::MoreVariants;
-                let max = self.settings.max_variants_at(self.prompt.size);
+                let max = self.max_variants_at(self.prompt.size);
                 self.prompt.step_variants(max, forward);
             }
+            Action::NextService => self.next_service(),
+            Action::NextModel => self.next_model(),
+            Action::NextParam | Action::PrevParam => {
+                self.select_param(action == Action::NextParam);
+            }
+            Action::NextValue | Action::PrevValue => self.step_param(action == Action::NextValue),
             Action::Upload => return self.upload_selected_job(),
             Action::CancelDownload => return self.cancel_download(),
             Action::Remix => self.start_remix(),
@@ -165,6 +184,35 @@ impl App {
         Vec::new()
     }
 
+    /// The help overlay's keys, for the focused context first (the page, or the panel with the
+    /// focus), then what works everywhere.
+    pub fn help_scopes(&self) -> Vec<Scope> {
+        let first = match (self.page, self.focus) {
+            (Page::History, _) => vec![Scope::History],
+            (Page::Doctor, _) => vec![Scope::Doctor],
+            (Page::Dashboard, focus) => vec![focus.scope()],
+        };
+        let mut scopes = first;
+        for scope in [
+            Scope::Browse,
+            Scope::Global,
+            Scope::Prompt,
+            Scope::Jobs,
+            Scope::Downloads,
+            Scope::Buckets,
+            Scope::Input,
+            Scope::Confirm,
+            Scope::History,
+            Scope::Doctor,
+            Scope::Help,
+        ] {
+            if !scopes.contains(&scope) {
+                scopes.push(scope);
+            }
+        }
+        scopes
+    }
+
     fn navigate(&mut self, action: Action) {
         let step: isize = match action {
             Action::Up => -1,
@@ -186,5 +234,17 @@ impl App {
                 _ => self.downloads.scroll_down(step.unsigned_abs()),
             },
         }
+    }
+}
+
+/// A scroll offset moved by a line or a page; the view clamps it to what there is.
+fn scrolled(offset: u16, action: Action) -> u16 {
+    let page = PAGE_LINES as u16;
+    match action {
+        Action::Up => offset.saturating_sub(1),
+        Action::Down => offset.saturating_add(1),
+        Action::PageUp => offset.saturating_sub(page),
+        Action::PageDown => offset.saturating_add(page),
+        _ => offset,
     }
 }

@@ -166,7 +166,8 @@ impl App {
     pub(super) fn on_job_event(&mut self, event: EngineEvent) {
         let now = self.now;
         match event {
-            EngineEvent::JobSubmitting { key, prompt, at } => {
+            EngineEvent::JobSubmitting { key, prompt, at }
+            | EngineEvent::JobResumed { key, prompt, at } => {
                 self.jobs.row_or_insert(key, &prompt).submitted_at = Some(at);
             }
             EngineEvent::JobService {
@@ -178,8 +179,11 @@ impl App {
                 row.service = Some(service);
                 row.estimate = estimate;
             }
-            EngineEvent::JobCreated { key, job_id, .. } => {
-                self.jobs.row_or_insert(key, "").job_id = Some(job_id);
+            EngineEvent::JobCreated { key, job_id, at } => {
+                let row = self.jobs.row_or_insert(key, "");
+                row.job_id = Some(job_id);
+                // A job picked up by id has no submit: the timeline starts when it was found.
+                row.submitted_at.get_or_insert(at);
             }
             EngineEvent::JobStatusChanged {
                 key,

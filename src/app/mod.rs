@@ -14,6 +14,7 @@ pub mod modal;
 pub mod pages;
 pub mod prompt;
 mod remote;
+mod services;
 pub mod settings;
 mod transfers;
 mod update;
@@ -30,7 +31,8 @@ pub use modal::{Asked, InputPurpose, Modal, OnYes, Question, Submission};
 pub use pages::{DoctorState, HistoryState, Page};
 pub use prompt::PromptState;
 pub use remote::Remote;
-pub use settings::AppSettings;
+pub use services::ParamView;
+pub use settings::{AppSettings, ServiceChoice, ServiceModels};
 
 use keymap::{KeyMap, Scope};
 use sora_core::engine::{Command, EngineEvent, JobKey};
@@ -112,6 +114,8 @@ pub struct App {
     now: SystemTime,
     focus: Focus,
     help_visible: bool,
+    /// Lines of the help overlay scrolled off its top.
+    help_scroll: u16,
     quit: bool,
     notice: Option<Notice>,
     /// The text field or question over everything, and the questions waiting their turn.
@@ -126,6 +130,8 @@ pub struct App {
     page: Page,
     history: HistoryState,
     doctor: DoctorState,
+    /// What each service said about its account, for the header.
+    accounts: Vec<(sora_core::providers::Family, String)>,
 }
 
 impl App {
@@ -141,6 +147,7 @@ impl App {
             now: SystemTime::UNIX_EPOCH,
             focus: Focus::Prompt,
             help_visible: false,
+            help_scroll: 0,
             quit: false,
             notice: None,
             modals: modal::Modals::default(),
@@ -152,6 +159,7 @@ impl App {
             page: Page::Dashboard,
             history: HistoryState::default(),
             doctor: DoctorState::default(),
+            accounts: Vec::new(),
         }
     }
 
@@ -159,6 +167,7 @@ impl App {
     pub fn init(&mut self) -> Vec<Effect> {
         self.buckets.buckets = Remote::Loading;
         let mut commands = vec![Effect::Engine(Command::ListBuckets)];
+        commands.extend(self.account_checks());
         let resume = std::mem::take(&mut self.settings.resume);
         if !resume.is_empty() {
             self.inform(format!(
@@ -218,6 +227,10 @@ impl App {
 
     pub fn help_visible(&self) -> bool {
         self.help_visible
+    }
+
+    pub fn help_scroll(&self) -> u16 {
+        self.help_scroll
     }
 
     pub fn notice(&self) -> Option<&Notice> {

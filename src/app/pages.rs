@@ -48,6 +48,8 @@ pub struct DoctorState {
     pub report: Remote<Report>,
     /// The last run included the upload/delete probe.
     pub probed: bool,
+    /// Lines scrolled off the top of the report.
+    pub scroll: u16,
 }
 
 impl App {
@@ -95,9 +97,13 @@ impl App {
         self.prompt.remix_of = None;
         self.page = Page::Dashboard;
         self.focus = Focus::Prompt;
-        self.inform(
-            "Prompt and parameters copied from the history: Enter sends it (a new, paid job).",
-        );
+        let family = record.family.clone();
+        match self.adopt_recorded(&family, request.model.as_deref(), &request.params) {
+            Ok(()) => self.inform(
+                "Prompt and parameters copied from the history: Enter sends it (a new, paid job).",
+            ),
+            Err(why) => self.warn(format!("Prompt copied from the history, but {why}.")),
+        }
     }
 
     pub(super) fn ask_remove(&mut self, everything: bool) {

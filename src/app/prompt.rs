@@ -9,7 +9,7 @@ use super::Effect;
 use super::modal::{Asked, OnYes, Submission};
 use crate::app::{App, AppSettings, Focus};
 use sora_core::engine::{Command, JobKey};
-use sora_core::providers::{GenerationRequest, Size};
+use sora_core::providers::{GenerationRequest, ModelChoice, Size};
 
 /// A submit this soon after the previous one is no person typing a new prompt: most likely
 /// pasted lines arriving as Enter presses (a terminal without bracketed paste). It asks first.
@@ -24,6 +24,14 @@ pub struct PromptState {
     pub variants: u32,
     /// Set while the prompt describes a remix of this finished video rather than a new one.
     pub remix_of: Option<String>,
+    /// Index of the active service in `AppSettings::services`.
+    pub service: usize,
+    /// The catalogue model of the active Runway or fal service; None for Sora.
+    pub model: Option<ModelChoice>,
+    /// The catalogue parameters the user changed from their defaults, by name, as typed.
+    pub params: Vec<(String, String)>,
+    /// The catalogue parameter the value keys step.
+    pub param: usize,
 }
 
 impl PromptState {
@@ -34,6 +42,14 @@ impl PromptState {
             seconds: settings.default_seconds,
             variants: settings.default_variants,
             remix_of: None,
+            service: 0,
+            model: settings
+                .services
+                .first()
+                .and_then(|s| s.model_choice())
+                .cloned(),
+            params: Vec::new(),
+            param: 0,
         }
     }
 
@@ -44,14 +60,24 @@ impl PromptState {
     /// The request for the typed prompt, or `None` when there is nothing to send.
     pub fn request(&self) -> Option<GenerationRequest> {
         let prompt = self.text().trim();
-        (!prompt.is_empty()).then(|| GenerationRequest {
+        (!prompt.is_empty()).then(|| self.request_for(prompt))
+    }
+
+    /// The request for `prompt` with the current parameters: a catalogue model makes one
+    /// video per request and takes its own parameters.
+    pub fn request_for(&self, prompt: &str) -> GenerationRequest {
+        GenerationRequest {
             prompt: prompt.to_string(),
             size: self.size,
             seconds: self.seconds,
-            variants: self.variants,
+            variants: if self.model.is_some() {
+                1
+            } else {
+                self.variants
+            },
             image: None,
-            params: Vec::new(),
-        })
+            params: self.params.clone(),
+        }
     }
 
     /// Step through the allowed sizes, wrapping around. A size not in the list (a default the
@@ -117,6 +143,17 @@ impl App {
             self.warn("The prompt is empty: type what the video should show, then Enter.");
             return Vec::new();
         };
+        if let Some(reason) = &self.settings.no_service {
+            self.warn(format!("Not sent: {reason}"));
+            return Vec::new();
+        }
+        if self.prompt.remix_of.is_none()
+            && let Some(model) = &self.prompt.model
+            && let Err(refusal) = model.resolve(&request)
+        {
+            self.warn(format!("Not sent: {refusal}"));
+            return Vec::new();
+        }
         let submission = Submission {
             request,
             remix_of: self.prompt.remix_of.clone(),
@@ -136,8 +173,7 @@ impl App {
             self.ask(question, OnYes::Submit(submission), Asked::Unasked);
         } else if submission.remix_of.is_none() && request.variants > 1 {
             let cost = self
-                .settings
-                .profile
+                .sora_profile()
                 .estimate(request)
                 .map(|c| format!(", estimated ${c:.2}"))
                 .unwrap_or_default();
@@ -171,21 +207,35 @@ impl App {
                 upload: self.settings.auto_upload,
             })];
         }
-        self.inform(format!(
-            "{key} submitted: {}, {}s, {} variant(s)",
-            request.size, request.seconds, request.variants
-        ));
+        let via = self.via();
+        match &self.prompt.model {
+            Some(model) => {
+                let cost = model
+                    .estimate(&request)
+                    .map(|c| format!(" · estimated {c}"))
+                    .unwrap_or_default();
+                self.inform(format!(
+                    "{key} submitted to {} {}{cost}",
+                    model.service().label(),
+                    model.model()
+                ));
+            }
+            None => self.inform(format!(
+                "{key} submitted: {}, {}s, {} variant(s)",
+                request.size, request.seconds, request.variants
+            )),
+        }
         vec![Effect::Engine(Command::Generate {
             key,
             request,
             upload: self.settings.auto_upload,
-            via: None,
+            via,
         })]
     }
 
     /// Turn the prompt into a remix of the selected job's video.
     pub(super) fn start_remix(&mut self) {
-        if !self.settings.supports_remix {
+        if !self.supports_remix() {
             self.warn("This provider cannot remix: remix is part of the v1 videos API (azure-sora2 or openai).");
             return;
         }

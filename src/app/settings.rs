@@ -1,7 +1,79 @@
 //! What the dashboard needs to know from the configuration. Plain data: the engine's own
 //! validation stays authoritative (a request it rejects comes back as `JobFailed`).
 
-use sora_core::providers::{ModelProfile, Pricing, Size};
+use sora_core::providers::{Family, ModelChoice, ModelProfile, Pricing, Provider, Size};
+
+/// What a video service runs: a Sora model (size, seconds, variants) or a catalogue model of
+/// Runway or fal.ai (its own parameters).
+#[derive(Debug, Clone)]
+pub enum ServiceModels {
+    Sora(ModelProfile),
+    Catalogue(ModelChoice),
+}
+
+/// One configured video service the dashboard can switch to, as plain data: the dashboard
+/// never holds a client, it names the service in the `Via` of a job.
+#[derive(Debug, Clone)]
+pub struct ServiceChoice {
+    pub family: Family,
+    /// Service and host (or deployment), without the catalogue model: `Runway · api.dev.runwayml.com`.
+    pub description: String,
+    pub models: ServiceModels,
+    /// The Sora family's shutdown, one line; None for a live service.
+    pub retirement: Option<String>,
+}
+
+impl ServiceChoice {
+    pub fn from_provider(provider: &Provider) -> Self {
+        let (description, models) = match provider {
+            Provider::Runway(client, model) => {
+                (client.describe(), ServiceModels::Catalogue(model.clone()))
+            }
+            Provider::Fal(client, model) => {
+                (client.describe(), ServiceModels::Catalogue(model.clone()))
+            }
+            other => (
+                other.describe(),
+                ServiceModels::Sora(
+                    other
+                        .sora_profile()
+                        .cloned()
+                        .unwrap_or_else(|| ModelProfile::azure_sora(&Pricing::default())),
+                ),
+            ),
+        };
+        Self {
+            family: provider.family(),
+            description,
+            models,
+            retirement: provider.family().retirement().map(|r| r.notice()),
+        }
+    }
+
+    /// The catalogue model it starts with; None for Sora.
+    pub fn model_choice(&self) -> Option<&ModelChoice> {
+        match &self.models {
+            ServiceModels::Catalogue(m) => Some(m),
+            ServiceModels::Sora(_) => None,
+        }
+    }
+}
+
+impl PartialEq for ServiceChoice {
+    fn eq(&self, other: &Self) -> bool {
+        let same_models = match (&self.models, &other.models) {
+            (ServiceModels::Sora(a), ServiceModels::Sora(b)) => a == b,
+            (ServiceModels::Catalogue(a), ServiceModels::Catalogue(b)) => {
+                a.service() == b.service() && a.model() == b.model()
+            }
+            _ => false,
+        };
+        self.family == other.family
+            && self.description == other.description
+            && self.retirement == other.retirement
+            && same_models
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppSettings {
@@ -35,6 +107,11 @@ pub struct AppSettings {
     pub supports_remix: bool,
     /// In the demo: prompt tags that make the simulator inject a fault, with what each does.
     pub fault_tags: Vec<(String, String)>,
+    /// Every configured video service, the default first; the prompt's service key switches
+    /// between them. Empty: only the default described above (its jobs carry no `Via`).
+    pub services: Vec<ServiceChoice>,
+    /// Set when no video service at all is configured: why, for the first screen.
+    pub no_service: Option<String>,
     /// Journaled jobs an earlier run left unfinished: (journal id, prompt). Resumed on start.
     pub resume: Vec<(String, String)>,
 }
@@ -58,6 +135,8 @@ impl AppSettings {
             auto_upload: false,
             supports_remix: false,
             fault_tags: Vec::new(),
+            services: Vec::new(),
+            no_service: None,
             resume: Vec::new(),
         }
     }

@@ -28,6 +28,7 @@ impl App {
     fn on_engine_event(&mut self, event: EngineEvent) -> Vec<Effect> {
         match event {
             event @ (EngineEvent::JobSubmitting { .. }
+            | EngineEvent::JobResumed { .. }
             | EngineEvent::JobService { .. }
             | EngineEvent::JobCreated { .. }
             | EngineEvent::JobStatusChanged { .. }
@@ -45,6 +46,7 @@ impl App {
             | EngineEvent::UploadFailed { .. }) => return self.on_upload_event(event),
             event @ (EngineEvent::History(_) | EngineEvent::Doctor(_)) => self.on_page_event(event),
             EngineEvent::Info(message) => self.inform(message),
+            EngineEvent::Account { family, text } => self.on_account(family, text),
             EngineEvent::Warning { key, message } => match key {
                 Some(key) => self.warn(format!("{key}: {message}")),
                 None => self.warn(message),

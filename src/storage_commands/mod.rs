@@ -67,6 +67,25 @@ fn split(target: &str, allow_empty: bool) -> Result<(String, String)> {
     Ok((bucket.to_string(), path.to_string()))
 }
 
+/// Where `upload FILE TARGET` stores the file: `BUCKET/PATH` as given; a bare `BUCKET` (or
+/// one ending in `/`, `BUCKET/FOLDER/`) keeps the file's own name, as `cp` would.
+fn upload_target(target: &str, file: &std::path::Path) -> Result<(String, String)> {
+    let (bucket, path) = split(target, true)?;
+    if !path.is_empty() && !target.ends_with('/') {
+        return split(target, false);
+    }
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .with_context(|| format!("{} has no file name: write BUCKET/PATH", file.display()))?;
+    let full = if path.is_empty() {
+        format!("{bucket}/{name}")
+    } else {
+        format!("{bucket}/{path}/{name}")
+    };
+    split(&full, false)
+}
+
 pub async fn buckets(config: &Config, args: &BucketsArgs) -> Result<ExitCode> {
     let list = client(config)?
         .list_buckets()
@@ -105,7 +124,7 @@ pub async fn upload(config: &Config, args: &UploadArgs) -> Result<ExitCode> {
         return transfer::upload_tree(config, args).await;
     }
     let storage = client(config)?;
-    let (bucket, path) = split(&args.target, false)?;
+    let (bucket, path) = upload_target(&args.target, &args.file)?;
     let resumable = std::fs::metadata(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?
         .len()
@@ -131,10 +150,15 @@ pub async fn upload(config: &Config, args: &UploadArgs) -> Result<ExitCode> {
         eprintln!("note: {note}");
     }
     println!("uploaded {}", one_line(&answer.key));
-    println!(
-        "public URL: {}",
-        one_line(&storage.public_url(&bucket, &path))
-    );
+    match storage.shareable_url(&bucket, &path).await {
+        Some(url) => println!("public URL: {}", one_line(&url)),
+        None => println!(
+            "no public URL: {} is private (or supabase.public_urls is off); `sora-tui url {}/{} --signed 3600` gives a link valid for an hour",
+            one_line(&bucket),
+            one_line(&bucket),
+            one_line(&path)
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -137,11 +137,13 @@ fn render_objects(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focus
     let height = usize::from(table_area.height);
     let first = window_start(state.selected_object, height);
     let end = (first + height).min(objects.len());
+    // The name column: what the size (10) and date (16) columns and their spacing leave.
+    let name_width = usize::from(table_area.width.saturating_sub(10 + 16 + 2)).max(8);
     let rows: Vec<Row> = objects[first.min(end)..end]
         .iter()
         .enumerate()
         .map(|(offset, object)| {
-            let row = object_row(object, theme);
+            let row = object_row(object, name_width, theme);
             if first + offset == state.selected_object && active {
                 row.style(theme.selected)
             } else {
@@ -230,7 +232,12 @@ fn render_details(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             (None, true) => {}
         }
     }
-    if let Some(url) = &state.last_url {
+    // A URL made for this object (signed, or its upload's), never another's.
+    if let Some((_, url)) = state
+        .last_url
+        .as_ref()
+        .filter(|(object, _)| *object == format!("{}/{path}", shown.bucket))
+    {
         lines.push(Line::from(label("last URL")));
         lines.push(Line::styled(format::shown(url), theme.info));
     }
@@ -252,12 +259,14 @@ fn bucket_limits(bucket: &Bucket) -> impl Iterator<Item = String> {
     limit.into_iter().chain(types)
 }
 
-fn object_row<'a>(object: &ObjectEntry, theme: &Theme) -> Row<'a> {
+/// One entry; its name cut in the middle to `name_width`, so the extension stays visible. A
+/// folder ends in `/` and is bold, which reads without colour too.
+fn object_row<'a>(object: &ObjectEntry, name_width: usize, theme: &Theme) -> Row<'a> {
     if object.is_folder() {
         return Row::new(vec![
             Cell::from(Span::styled(
-                format!("{}/", format::shown(&object.name)),
-                theme.info,
+                format::truncate_middle(&format!("{}/", object.name), name_width),
+                theme.info.add_modifier(ratatui::style::Modifier::BOLD),
             )),
             Cell::from(""),
             Cell::from(""),
@@ -270,7 +279,7 @@ fn object_row<'a>(object: &ObjectEntry, theme: &Theme) -> Row<'a> {
         .map(format::timestamp)
         .unwrap_or_default();
     Row::new(vec![
-        Cell::from(format::shown(&object.name)),
+        Cell::from(format::truncate_middle(&object.name, name_width)),
         Cell::from(Line::from(size).right_aligned()),
         Cell::from(Span::styled(updated, theme.dim)),
     ])

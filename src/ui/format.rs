@@ -35,6 +35,21 @@ pub fn truncate_end(text: &str, max: usize) -> String {
     format!("{kept}…")
 }
 
+/// At most `max` characters (control characters shown), cut in the middle with `…` so both the
+/// start and the end (a file's extension, a job id's tail) stay visible.
+pub fn truncate_middle(text: &str, max: usize) -> String {
+    let text = shown(text);
+    let len = text.chars().count();
+    if len <= max || max < 3 {
+        return text;
+    }
+    let tail = (max - 1) / 2;
+    let head = max - 1 - tail;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(len - tail).collect();
+    format!("{start}…{end}")
+}
+
 /// At most `max` characters of a URL, dropping the scheme and then cutting from the left, so
 /// the part that tells attempts apart (`/content/video?api-version=…`) stays visible.
 pub fn shorten_url(url: &str, max: usize) -> String {

@@ -6,32 +6,40 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::{Theme, panel};
+use crate::app::App;
 use crate::app::keymap::{KeyMap, Scope};
 
-const LEFT_SCOPES: [Scope; 4] = [Scope::Global, Scope::Browse, Scope::Prompt, Scope::Help];
-const RIGHT_SCOPES: [Scope; 3] = [Scope::Jobs, Scope::Downloads, Scope::Buckets];
 const KEYS_COLUMN: usize = 18;
 
-pub fn render_help(keymap: &KeyMap, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let left = scope_lines(keymap, &LEFT_SCOPES, theme, true);
-    let right = scope_lines(keymap, &RIGHT_SCOPES, theme, false);
-    let needed = left.len().max(right.len()) as u16 + 2;
-    let [popup] = Layout::vertical([Constraint::Length(needed.min(area.height))])
+/// Every key, the focused context's first, in one column that scrolls (↑/↓, PgUp/PgDn): it fits
+/// any frame the dashboard draws in, down to 80x24 and below.
+pub fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lines = scope_lines(app.keymap(), &app.help_scopes(), theme, true);
+    let total = lines.len() as u16;
+    let height = (total + 2).min(area.height);
+    let [popup] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(100.min(area.width))])
+    let [popup] = Layout::horizontal([Constraint::Length(72.min(area.width))])
         .flex(Flex::Center)
         .areas(popup);
+    let visible = popup.height.saturating_sub(2);
+    let last_start = total.saturating_sub(visible);
+    let scroll = app.help_scroll().min(last_start);
+    let title = if last_start == 0 {
+        " Help — keys (Esc closes) ".to_string()
+    } else {
+        format!(
+            " Help — lines {}–{} of {total} · ↑/↓ PgUp/PgDn scroll · Esc closes ",
+            scroll + 1,
+            (scroll + visible).min(total)
+        )
+    };
     frame.render_widget(Clear, popup);
-    let block = panel(" Help — keys (Esc closes) ", true, theme);
+    let block = panel(title, true, theme);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let [left_area, right_area] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .spacing(2)
-            .areas(inner);
-    frame.render_widget(Paragraph::new(left), left_area);
-    frame.render_widget(Paragraph::new(right), right_area);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }
 
 fn scope_lines<'a>(

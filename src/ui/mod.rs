@@ -14,13 +14,12 @@ pub mod timeline;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 pub use theme::Theme;
 
-use crate::app::keymap::{self, KeyMap, Scope};
+use crate::app::keymap::{self, Action, KeyMap, Scope};
 use crate::app::{App, Focus, NoticeLevel, Page};
 
 /// Below this the panels cannot show a useful line each, so a notice replaces them.
@@ -45,7 +44,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         hints,
     ] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(4),
+        Constraint::Length(5),
         Constraint::Fill(3),
         Constraint::Fill(4),
         Constraint::Fill(3),
@@ -75,7 +74,14 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
             None if app.page() == Page::History => Scope::History,
             None => Scope::Doctor,
         };
-        render_scope_hints(app.keymap(), &[scope, Scope::Global], theme, frame, hints);
+        render_scope_hints(
+            app.keymap(),
+            &[scope, Scope::Global],
+            &[],
+            theme,
+            frame,
+            hints,
+        );
         overlays(app, theme, frame, area);
         return;
     }
@@ -87,15 +93,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     buckets::render_buckets(app, theme, frame, buckets_area, focus == Focus::Buckets);
     render_notice(app, theme, frame, notice);
     let modal_scope = app.modal().map(|m| m.scope());
-    render_hints(
-        app.keymap(),
-        focus,
-        app.help_visible(),
-        modal_scope,
-        theme,
-        frame,
-        hints,
-    );
+    render_hints(app, modal_scope, theme, frame, hints);
     overlays(app, theme, frame, area);
 }
 
@@ -103,7 +101,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
 fn overlays(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     modal::render_modal(app, theme, frame, area);
     if app.help_visible() {
-        help::render_help(app.keymap(), theme, frame, area);
+        help::render_help(app, theme, frame, area);
     }
 }
 
@@ -130,14 +128,36 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut spans = vec![
         Span::styled(" sora-tui ", theme.app_name),
         Span::styled("│ ", theme.dim),
-        Span::styled(format::shown(&settings.provider_description), theme.text),
+        Span::styled(format::shown(&app.service_description()), theme.text),
     ];
+    let count = settings.services.len();
+    if count > 1 {
+        let keys = app
+            .keymap()
+            .keys_label(Scope::Prompt, keymap::Action::NextService);
+        spans.push(Span::styled(
+            format!(" ({}/{count}, {keys})", app.prompt().service + 1),
+            theme.dim,
+        ));
+    }
+    // The badge before the balances: on a narrow terminal, knowing it is a simulator matters more.
     if settings.demo {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(" DEMO (simulator) ", theme.demo_badge));
-        if let Some(note) = &settings.demo_note {
-            spans.push(Span::styled(format!(" {note}"), theme.dim));
-        }
+    }
+    for (family, text) in app.accounts() {
+        let name = match family {
+            sora_core::providers::Family::Runway => "Runway",
+            other => other.label(),
+        };
+        spans.push(Span::styled("  │ ", theme.dim));
+        spans.push(Span::styled(
+            format!("{name}: {}", format::shown(text)),
+            theme.accent,
+        ));
+    }
+    if let Some(note) = settings.demo_note.as_ref().filter(|_| settings.demo) {
+        spans.push(Span::styled(format!("  {note}"), theme.dim));
     }
     frame.render_widget(Line::from(spans), area);
     let help_hint = Line::from(vec![
@@ -164,15 +184,9 @@ fn render_notice(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// The focused panel's keys, then the ones that work everywhere.
-fn render_hints(
-    keymap: &KeyMap,
-    focus: Focus,
-    help_visible: bool,
-    modal: Option<Scope>,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
+fn render_hints(app: &App, modal: Option<Scope>, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let (keymap, focus, help_visible) = (app.keymap(), app.focus(), app.help_visible());
+    let hidden = prompt_keys_hidden(app);
     let modal = modal.map(|scope| [scope, Scope::Global]);
     let scopes: &[Scope] = if help_visible {
         &[Scope::Help]
@@ -183,18 +197,51 @@ fn render_hints(
     } else {
         &[focus.scope(), Scope::Browse, Scope::Global]
     };
-    render_scope_hints(keymap, scopes, theme, frame, area);
+    render_scope_hints(keymap, scopes, &hidden, theme, frame, area);
+}
+
+/// The prompt keys that do nothing for the active service, left out of the hint bar (the help
+/// lists every key): Sora's size, length and variants for a catalogue model, the catalogue's
+/// model and parameter keys for Sora, the service key with one service.
+fn prompt_keys_hidden(app: &App) -> Vec<Action> {
+    let mut hidden = if app.prompt().model.is_some() {
+        vec![
+            Action::NextSize,
+            Action::PrevSize,
+            Action::MoreSeconds,
+            Action::FewerSeconds,
+            Action::MoreVariants,
+            Action::FewerVariants,
+        ]
+    } else {
+        vec![
+            Action::NextModel,
+            Action::NextParam,
+            Action::PrevParam,
+            Action::NextValue,
+            Action::PrevValue,
+        ]
+    };
+    if app.settings().services.len() < 2 {
+        hidden.push(Action::NextService);
+    }
+    hidden
 }
 
 fn render_scope_hints(
     keymap: &KeyMap,
     scopes: &[Scope],
+    hidden: &[Action],
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
 ) {
     let mut spans = Vec::new();
-    for binding in scopes.iter().flat_map(|scope| keymap.bindings_in(*scope)) {
+    for binding in scopes
+        .iter()
+        .flat_map(|scope| keymap.bindings_in(*scope))
+        .filter(|b| !(b.scope == Scope::Prompt && hidden.contains(&b.action)))
+    {
         if !spans.is_empty() {
             spans.push(Span::raw("  "));
         }
@@ -207,14 +254,16 @@ fn render_scope_hints(
     frame.render_widget(Line::from(spans), area);
 }
 
-/// A bordered panel, highlighted when it has the focus.
+/// A bordered panel, highlighted when it has the focus: in the theme's focus style and with a
+/// thick border, so the focus reads without colour too.
 pub(crate) fn panel<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'a> {
-    let border: Style = if focused {
-        theme.border_focused
+    let (border, kind) = if focused {
+        (theme.border_focused, ratatui::widgets::BorderType::Thick)
     } else {
-        theme.border
+        (theme.border, ratatui::widgets::BorderType::Plain)
     };
     Block::bordered()
+        .border_type(kind)
         .border_style(border)
         .title(title.into().style(theme.title))
 }

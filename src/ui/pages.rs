@@ -220,5 +220,13 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             ]));
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    // ↑/↓ scroll a report longer than the page, as far as its last line.
+    let last_start = (lines.len() as u16).saturating_sub(inner.height);
+    let scroll = doctor.scroll.min(last_start);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
 }

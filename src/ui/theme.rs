@@ -49,6 +49,39 @@ impl Theme {
     }
 }
 
+impl Theme {
+    /// For `NO_COLOR` (no-color.org): no colour at all. Selection and focus must still read,
+    /// so they use reverse video and bold (and focused panels a thick border, in every theme).
+    pub fn no_color() -> Self {
+        let plain = Style::new();
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        Self {
+            app_name: bold,
+            demo_badge: Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            border: plain,
+            border_focused: bold,
+            title: bold,
+            text: plain,
+            dim: Style::new().add_modifier(Modifier::DIM),
+            key: bold,
+            selected: Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            ok: plain,
+            warning: bold,
+            error: bold,
+            info: plain,
+            accent: Style::new().add_modifier(Modifier::UNDERLINED),
+        }
+    }
+
+    /// The theme the environment asks for: `NO_COLOR` set to anything non-empty turns colour off.
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Self {
+        match get("NO_COLOR") {
+            Some(v) if !v.is_empty() => Self::no_color(),
+            _ => Self::dark(),
+        }
+    }
+}
+
 impl Default for Theme {
     fn default() -> Self {
         Self::dark()

@@ -21,6 +21,10 @@ pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, 
     let block = panel(title, focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    if jobs.rows.is_empty() && app.settings().no_service.is_some() {
+        frame.render_widget(Paragraph::new(no_service_lines(theme)), inner);
+        return;
+    }
     if jobs.rows.is_empty() {
         let mut lines = vec![Line::styled(
             "No job yet: type a prompt and press Enter.",
@@ -41,10 +45,14 @@ pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, 
         frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
-    let capacity = (usize::from(inner.height) / LINES_PER_JOB).max(1);
+    // The selected job's details (service, cost, queue, logs) take a line of their own.
+    let details = jobs.selected_row().and_then(|row| details_line(row, theme));
+    let height = usize::from(inner.height).saturating_sub(usize::from(details.is_some()));
+    let capacity = (height / LINES_PER_JOB).max(1);
     // Scroll just enough to keep the selection on screen.
     let first = (jobs.selected + 1).saturating_sub(capacity);
-    let mut lines = Vec::with_capacity(capacity * LINES_PER_JOB);
+    let mut lines = Vec::with_capacity(capacity * LINES_PER_JOB + 1);
+    let mut details = details;
     for (index, row) in jobs.rows.iter().enumerate().skip(first).take(capacity) {
         let selected = index == jobs.selected;
         let [summary, steps] = job_lines(app, row, theme);
@@ -55,6 +63,9 @@ pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, 
         };
         lines.push(summary.style(style));
         lines.push(steps.style(style));
+        if selected && let Some(details) = details.take() {
+            lines.push(details);
+        }
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
@@ -82,6 +93,12 @@ fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme) -> [Line<'a>; 2] {
             theme.dim,
         ),
     ];
+    if let Some(service) = &row.service {
+        summary.push(Span::styled(
+            format!("{}  ", format::shown(&short_service(service))),
+            theme.accent,
+        ));
+    }
     // Jobs this screen did not start (reported by the engine first) may have no prompt.
     if !row.prompt.is_empty() {
         summary.push(Span::styled(
@@ -130,6 +147,15 @@ fn step_spans<'a>(row: &JobRow, step: &StatusStep, theme: &Theme) -> Vec<Span<'a
         theme.text
     };
     let mut spans = vec![Span::styled(format::shown(&step.text), style)];
+    // Runway's THROTTLED: the task waits for a slot of the account's concurrency, said while
+    // it lasts.
+    let last = row.steps.last().is_some_and(|s| s == step);
+    if last && row.is_active() && step.text.eq_ignore_ascii_case("throttled") {
+        spans.push(Span::styled(
+            " (queued behind the account's concurrent tasks)",
+            theme.warning,
+        ));
+    }
     if let Some(offset) = row.offset(step.at) {
         spans.push(Span::styled(
             format!(" {}", format::duration(offset)),
@@ -137,6 +163,75 @@ fn step_spans<'a>(row: &JobRow, step: &StatusStep, theme: &Theme) -> Vec<Span<'a
         ));
     }
     spans
+}
+
+/// `Runway · host · gen4.5` as `Runway gen4.5`: the service and model, for the summary.
+fn short_service(service: &str) -> String {
+    let parts: Vec<&str> = service.split(" · ").collect();
+    match (parts.first(), parts.last()) {
+        (Some(first), Some(last)) if parts.len() > 2 => format!("{first} {last}"),
+        _ => service.to_string(),
+    }
+}
+
+/// The selected job's details: where it runs, its estimate, and what the service last said
+/// (Runway's estimated and charged cost, fal's queue position and logs).
+fn details_line<'a>(row: &JobRow, theme: &Theme) -> Option<Line<'a>> {
+    if row.service.is_none() && row.estimate.is_none() && row.notes.is_empty() {
+        return None;
+    }
+    let mut spans = vec![Span::styled("    ", theme.dim)];
+    if let Some(service) = &row.service {
+        spans.push(Span::styled(
+            format!("on {}", format::shown(service)),
+            theme.dim,
+        ));
+    }
+    if let Some(estimate) = &row.estimate {
+        spans.push(Span::styled(
+            format!(" · estimate {}", format::shown(estimate)),
+            theme.dim,
+        ));
+    }
+    for note in &row.notes {
+        spans.push(Span::styled(" · ", theme.dim));
+        spans.push(Span::styled(format::shown(note), theme.text));
+    }
+    Some(Line::from(spans))
+}
+
+/// The first screen when no video service is configured: what works today, and how.
+fn no_service_lines<'a>(theme: &Theme) -> Vec<Line<'a>> {
+    use sora_core::providers::Family;
+    let retired: Vec<String> = [Family::OpenAi, Family::AzureSora2, Family::AzureSora]
+        .into_iter()
+        .filter_map(|f| f.retirement().map(|r| format!("{} {}", f.label(), r.date)))
+        .collect();
+    vec![
+        Line::styled(
+            "No video service is configured, so nothing can be generated yet.",
+            theme.warning,
+        ),
+        Line::from(vec![
+            Span::styled("  Try everything now: ", theme.dim),
+            Span::styled("sora-tui --demo", theme.key),
+            Span::styled(" (a built-in simulator of every service)", theme.dim),
+        ]),
+        Line::from(vec![
+            Span::styled("  Runway: set ", theme.dim),
+            Span::styled("RUNWAYML_API_SECRET", theme.key),
+            Span::styled("  ·  fal.ai: set ", theme.dim),
+            Span::styled("FAL_KEY", theme.key),
+            Span::styled("  (both generate today)", theme.dim),
+        ]),
+        Line::styled(
+            format!(
+                "  The Sora APIs are retired ({}); a deployment that still answers works with AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY.",
+                retired.join(", ")
+            ),
+            theme.dim,
+        ),
+    ]
 }
 
 /// Retries that follow each other with no status between them and the same request and

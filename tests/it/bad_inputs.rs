@@ -590,3 +590,28 @@ fn sim_requests(sim: &SimProcess) -> Vec<serde_json::Value> {
             .unwrap_or_default()
     })
 }
+
+#[test]
+fn a_command_asked_for_json_reports_its_error_as_json_on_stdout() {
+    let sandbox = Sandbox::new();
+    for args in [
+        &["status", "..", "--json", "--provider", "runway"][..],
+        &["jobs", "--json", "--provider", "azure-sora"][..],
+        &["ls", "../x", "--json"][..],
+    ] {
+        let output = sandbox
+            .command()
+            .env("RUNWAYML_API_SECRET", "key_x")
+            .args(args)
+            .output()
+            .expect("run");
+        assert!(!output.status.success(), "{args:?}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let answer: serde_json::Value = serde_json::from_str(stdout.trim())
+            .unwrap_or_else(|e| panic!("{args:?}: stdout is not JSON ({e}): {stdout}"));
+        assert!(
+            answer["error"].as_str().is_some_and(|m| !m.is_empty()),
+            "{args:?}: {answer}"
+        );
+    }
+}

@@ -64,10 +64,15 @@ pub struct SimProcess {
 
 impl SimProcess {
     pub fn start(sandbox: &Sandbox, extra_args: &[&str]) -> Self {
-        let mut child = sandbox
-            .command()
-            .args(["sim", "--addr", "127.0.0.1:0"])
-            .args(extra_args)
+        let mut cmd = sandbox.command();
+        cmd.args(["sim", "--addr", "127.0.0.1:0"]).args(extra_args);
+        Self::spawn(cmd)
+    }
+
+    /// Start a prepared `sora-tui sim` command (in a network namespace, say) and read its env
+    /// lines.
+    pub fn spawn(mut cmd: Command) -> Self {
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

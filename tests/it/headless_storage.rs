@@ -851,3 +851,91 @@ fn an_object_name_with_escape_sequences_is_refused_with_them_visible() {
         "{stderr}"
     );
 }
+
+#[test]
+fn upload_to_a_bare_bucket_or_a_folder_keeps_the_files_own_name() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let file = sandbox.path().join("clip.mp4");
+    std::fs::write(&file, common::SAMPLE_MP4).expect("write");
+    let file = file.to_str().expect("utf-8");
+    let out = ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", file, "output-videos"],
+    ));
+    assert!(out.contains("uploaded output-videos/clip.mp4"), "{out}");
+    let out = ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", file, "output-videos/day1/"],
+    ));
+    assert!(
+        out.contains("uploaded output-videos/day1/clip.mp4"),
+        "{out}"
+    );
+    let out = ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &["upload", file, "output-videos/named.mp4"],
+    ));
+    assert!(out.contains("uploaded output-videos/named.mp4"), "{out}");
+}
+
+#[test]
+fn a_private_bucket_gets_no_public_url_that_would_answer_400_but_how_to_make_a_link() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &["--status-step", "0.3"]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let storage = sora_core::storage::StorageClient::new(
+            sora_core::http::client().expect("http"),
+            url::Url::parse(sim.var("SUPABASE_URL")).expect("url"),
+            sora_core::secret::Secret::new(sim.var("SUPABASE_SERVICE_ROLE_KEY")),
+        );
+        storage
+            .set_bucket_public("output-videos", false)
+            .await
+            .expect("made private");
+    });
+    let file = sandbox.path().join("clip.mp4");
+    std::fs::write(&file, common::SAMPLE_MP4).expect("write");
+    let out = ok(&run(
+        &sandbox,
+        &sim,
+        None,
+        &[
+            "upload",
+            file.to_str().expect("utf-8"),
+            "output-videos/p/clip.mp4",
+        ],
+    ));
+    assert!(!out.lines().any(|l| l.starts_with("public URL:")), "{out}");
+    assert!(
+        out.contains("is private") && out.contains("--signed"),
+        "{out}"
+    );
+    let videos = sandbox.path().join("videos");
+    let out = ok(&run(
+        &sandbox,
+        &sim,
+        Some(&sandbox.fast_config()),
+        &[
+            "generate",
+            "a red fox",
+            "--provider",
+            "runway",
+            "--upload",
+            "--out",
+            videos.to_str().expect("utf-8"),
+        ],
+    ));
+    assert!(out.contains("uploaded output-videos/"), "{out}");
+    assert!(!out.lines().any(|l| l.starts_with("public URL:")), "{out}");
+}

@@ -297,6 +297,9 @@ fn killed_while_polling_then_resumed(provider: &str, create_path: &str) {
     let all = text(&output);
     assert!(output.status.success(), "{all}");
     assert!(all.contains("resuming "), "{all}");
+    // Picking a job up is not a new paid job, and does not read like one.
+    assert!(!all.contains("submitting"), "{all}");
+    assert!(all.contains("nothing sent again"), "{all}");
     assert_eq!(
         std::fs::read(mp4_in(&out).unwrap_or_else(|| panic!("video after resume: {all}")))
             .expect("read"),
@@ -428,4 +431,90 @@ fn an_image_that_fits_neither_way_is_refused_saying_why_and_nothing_is_sent() {
         0,
         "nothing sent: {all}"
     );
+}
+
+#[test]
+fn a_lost_runway_create_is_never_sent_again_resume_says_where_to_look_until_forgotten() {
+    let live = Live::start("0.3");
+    // The journal as a process killed mid-create leaves it: the intent, no task id.
+    let data = live.sandbox.path().join("data").join("sora-tui");
+    {
+        let (journal, _) = sora_core::journal::Journal::open(&data).expect("journal");
+        journal
+            .append(
+                "j-lost",
+                sora_core::journal::Event::Intent {
+                    family: "runway".into(),
+                    provider: "Runway · 127.0.0.1 · gen4.5".into(),
+                    request: sora_core::journal::RequestRecord {
+                        prompt: "a lost fox".into(),
+                        size: String::new(),
+                        seconds: 0,
+                        variants: 1,
+                        image: None,
+                        model: Some("gen4.5".into()),
+                        params: vec![("duration".into(), "5".into())],
+                    },
+                    upload: false,
+                    cost_estimate: Some(0.6),
+                    remix_of: None,
+                    download_dir: Some(live.out("lost").display().to_string()),
+                    renditions: vec!["video".into()],
+                },
+            )
+            .expect("append");
+    }
+    for _ in 0..2 {
+        let output = run_bounded(live.command(&["resume"]), Duration::from_secs(60));
+        let all = text(&output);
+        assert!(!output.status.success(), "not finished: {all}");
+        assert!(
+            all.contains("may exist") && all.contains("not sent again"),
+            "{all}"
+        );
+        assert!(
+            all.contains("Runway developer portal"),
+            "where to look: {all}"
+        );
+    }
+    assert_eq!(live.count("POST", "/v1/text_to_video"), 0, "never re-sent");
+    let forgot = run_bounded(
+        live.command(&["history", "--forget", "j-lost"]),
+        Duration::from_secs(30),
+    );
+    assert!(forgot.status.success(), "{}", text(&forgot));
+    let output = run_bounded(live.command(&["resume"]), Duration::from_secs(60));
+    assert!(
+        text(&output).contains("nothing to resume"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn the_demos_videos_go_to_a_demo_folder_not_among_real_ones() {
+    let sandbox = Sandbox::new();
+    let output = run_bounded(
+        {
+            let mut cmd = sandbox.command();
+            cmd.args(["--demo", "generate", "a red fox", "--provider", "fal"]);
+            cmd
+        },
+        Duration::from_secs(60),
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let saved = stdout
+        .lines()
+        .filter(|l| l.starts_with("saved "))
+        .find_map(|l| l.split(" → ").nth(1))
+        .and_then(|r| r.split(" (").next())
+        .unwrap_or_else(|| panic!("a saved line: {stdout}"));
+    let saved = Path::new(saved);
+    assert_eq!(
+        saved.parent().and_then(|p| p.file_name()),
+        Some(std::ffi::OsStr::new("demo")),
+        "{saved:?}"
+    );
+    assert!(saved.starts_with(sandbox.path()), "{saved:?}");
 }

@@ -377,3 +377,95 @@ fn a_rate_limited_create_shows_in_the_timeline_while_it_waits() {
     demo.type_keys(b"\x03"); // Ctrl-C
     demo.wait_exit("Ctrl-C");
 }
+
+/// The percentage on job #1's summary line, if it shows one (`… "a red fox"  Runway gen4.5  42%`).
+fn job_percent(screen: &str) -> Option<u8> {
+    let line = screen.lines().find(|l| l.contains("#1 "))?;
+    line.split_whitespace()
+        .rev()
+        .find_map(|word| word.strip_suffix('%')?.parse().ok())
+}
+
+#[test]
+fn demo_switches_to_runway_shows_progress_as_a_percentage_and_saves_the_video() {
+    let mut demo = Demo::start();
+    let downloads = demo.downloads();
+    demo.wait_for_dashboard();
+    demo.screen.wait_for(
+        "the Runway balance in the header",
+        Duration::from_secs(20),
+        |s| {
+            s.lines()
+                .next()
+                .is_some_and(|h| h.contains("Runway: 5000 credits"))
+        },
+    );
+
+    // Alt-p until the header names Runway's model as the active service (at most once round).
+    let header_on_runway = |s: &str| s.lines().next().is_some_and(|h| h.contains("· gen4.5 ("));
+    for _ in 0..5 {
+        if header_on_runway(&demo.screen.text()) {
+            break;
+        }
+        demo.type_keys(b"\x1bp");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let switched = demo.screen.wait_for(
+        "Runway as the active service",
+        Duration::from_secs(5),
+        |s| header_on_runway(s),
+    );
+    assert!(
+        switched.contains("ratio 1280:720") && switched.contains("60 credits ($0.60)"),
+        "the prompt panel shows gen4.5's parameters and estimate:\n{switched}"
+    );
+
+    demo.type_keys(b"a red fox in the snow\r");
+    // Watch the job to its end, noting every percentage the timeline shows while RUNNING.
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let mut seen: Vec<u8> = Vec::new();
+    let done = loop {
+        let screen = demo.screen.text();
+        if let Some(p) = job_percent(&screen).filter(|_| screen.contains("RUNNING"))
+            && seen.last() != Some(&p)
+        {
+            seen.push(p);
+        }
+        if screen.contains("✓ downloaded 1 file") {
+            break screen;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for the Runway job to be saved (percentages seen: {seen:?}); screen:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        !seen.is_empty(),
+        "RUNNING showed its progress as a percentage:\n{done}"
+    );
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "the percentage rises: {seen:?}"
+    );
+    assert!(
+        done.contains("SUCCEEDED") && done.contains("Runway gen4.5"),
+        "{done}"
+    );
+    assert!(!done.contains("key_0000"), "no Runway key on screen");
+
+    let video = std::fs::read_dir(&downloads)
+        .expect("download dir")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "mp4"))
+        .unwrap_or_else(|| panic!("an mp4 in {downloads:?}"));
+    assert!(
+        std::fs::metadata(&video).expect("video").len() > 0,
+        "{video:?} is the saved video"
+    );
+
+    demo.type_keys(b"\x03"); // Ctrl-C
+    let status = demo.wait_exit("Ctrl-C");
+    assert!(status.success(), "exit status {status:?}");
+}

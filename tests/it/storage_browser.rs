@@ -437,3 +437,67 @@ fn object_names_with_escape_sequences_show_them_in_the_table_and_the_question() 
         "{screen}"
     );
 }
+
+#[test]
+fn long_names_keep_their_extension_folders_are_marked_and_a_url_stays_with_its_object() {
+    let mut app = app();
+    feed(
+        &mut app,
+        EngineEvent::BucketsListed(Ok(vec![bucket("videos", false)])),
+    );
+    while app.focus() != Focus::Buckets {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Right);
+    let long = format!("a-very-long-video-name-{}-final.mp4", "x".repeat(80));
+    let query = app.buckets().query.clone();
+    feed(
+        &mut app,
+        EngineEvent::ObjectsListed {
+            bucket: "videos".into(),
+            prefix: String::new(),
+            query,
+            result: Ok(vec![
+                folder("drafts"),
+                object(&long, 1024, "2026-05-01T12:00:00Z"),
+                object("short.mp4", 2048, "2026-05-01T12:00:00Z"),
+            ]),
+        },
+    );
+    let screen = render(&app, 100, 30);
+    assert!(
+        screen.contains("-final.mp4"),
+        "the extension survives: {screen}"
+    );
+    assert!(
+        screen.contains("a-very-long"),
+        "and so does the start: {screen}"
+    );
+    assert!(screen.contains("drafts/"), "{screen}");
+
+    // A signed URL made for the long-named file is shown beside it, not beside another object.
+    press(&mut app, KeyCode::Down);
+    feed(
+        &mut app,
+        EngineEvent::Storage {
+            op: StorageOp::SignUrl {
+                bucket: "videos".into(),
+                object_path: long.clone(),
+                expires_in: 60,
+            },
+            result: Ok(sora_core::engine::StorageDone {
+                message: "signed".into(),
+                url: Some("https://p.example/sign/long?token=t".into()),
+                totals: None,
+            }),
+        },
+    );
+    let screen = render(&app, 160, 90);
+    assert!(screen.contains("last URL"), "{screen}");
+    press(&mut app, KeyCode::Down);
+    let screen = render(&app, 160, 90);
+    assert!(
+        screen.contains("short.mp4") && !screen.contains("last URL"),
+        "{screen}"
+    );
+}

@@ -342,12 +342,26 @@ fn bucket_errors_are_shown_in_the_panel() {
     assert_shows(&render(&app, W, H), "✗ 401 Unauthorized: invalid JWT");
 }
 
+/// Every screen of the help overlay, scrolling down a page at a time (bounded).
+fn help_pages(app: &mut sora_tui::app::App, w: u16, h: u16) -> Vec<String> {
+    let mut pages = vec![render(app, w, h)];
+    for _ in 0..40 {
+        press(app, KeyCode::PageDown);
+        let page = render(app, w, h);
+        if pages.last() == Some(&page) {
+            break;
+        }
+        pages.push(page);
+    }
+    pages
+}
+
 #[test]
 fn help_overlay_lists_the_keys() {
     let mut app = app();
     press(&mut app, KeyCode::F(1));
-    let screen = render(&app, W, H);
-    assert_shows(&screen, "Help");
+    let all = help_pages(&mut app, W, H).join("\n");
+    assert!(all.contains("Help"), "{all}");
     for text in [
         "Ctrl-c",
         "quit",
@@ -358,11 +372,60 @@ fn help_overlay_lists_the_keys() {
         "Alt-v/F4",
         "upload selected job",
         "refresh",
+        // Text fields, questions, the History and Doctor pages, the help itself.
+        "Text field",
+        "Question",
+        "History",
+        "Doctor",
+        "page down",
     ] {
-        assert_shows(&screen, text);
+        assert!(all.contains(text), "`{text}` in the help:\n{all}");
     }
     press(&mut app, KeyCode::Esc);
-    assert_hides(&render(&app, W, H), "Help — keys");
+    assert_hides(&render(&app, W, H), "Help —");
+}
+
+#[test]
+fn help_fits_80x24_scrolls_and_starts_with_the_focused_context() {
+    let mut app = app();
+    press(&mut app, KeyCode::Tab); // the jobs panel
+    press(&mut app, KeyCode::Char('?'));
+    let first = render(&app, 80, 24);
+    assert!(
+        first.contains("lines 1–"),
+        "a long help says where it is: {first}"
+    );
+    let top = first
+        .lines()
+        .skip_while(|l| !l.contains("Help —"))
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        top.contains("Jobs"),
+        "the focused panel's keys come first: {top}"
+    );
+    press(&mut app, KeyCode::Down);
+    assert_ne!(render(&app, 80, 24), first, "Down scrolls");
+    let pages = help_pages(&mut app, 80, 24);
+    assert!(pages.len() > 1, "more than one screen at 80x24");
+    assert!(
+        pages.iter().all(|p| p.lines().count() <= 24),
+        "every screen fits"
+    );
+
+    // The Doctor page has its own keys, and ? opens the help there too.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('D'));
+    press(&mut app, KeyCode::Char('?'));
+    let screen = render(&app, 80, 24);
+    let top = screen
+        .lines()
+        .skip_while(|l| !l.contains("Help —"))
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    assert!(top.contains("Doctor"), "{screen}");
 }
 
 #[test]
@@ -538,4 +601,76 @@ fn escape_sequences_from_the_service_are_shown_not_hidden_or_obeyed() {
     // Shown as text a person can see was tampered with, not dropped into "[2J" or obeyed.
     assert_shows(&screen, r"a fox\x1b[2J in snow");
     assert_shows(&screen, r"moderation\x1b]0;owned\x07 blocked");
+}
+
+/// With `NO_COLOR` nothing is coloured, yet the focused panel and the selected row still read:
+/// a thick border, and reverse video.
+#[test]
+fn without_colour_the_focus_and_the_selection_still_read() {
+    use ratatui::style::{Color, Modifier};
+    let theme = sora_tui::ui::Theme::from_env(|k| (k == "NO_COLOR").then(|| "1".to_string()));
+    assert_eq!(theme, sora_tui::ui::Theme::no_color());
+    let mut app = app();
+    job_through_all_statuses(&mut app, 1, "a red fox");
+    job_through_all_statuses(&mut app, 2, "a grey wolf");
+    press(&mut app, KeyCode::Tab); // focus: the jobs panel
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(W, H)).expect("terminal");
+    terminal
+        .draw(|frame| sora_tui::ui::render(&app, &theme, frame))
+        .expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let mut thick = 0;
+    let mut reversed_text = String::new();
+    for cell in buffer.content() {
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "a coloured cell under NO_COLOR: {cell:?}"
+        );
+        if cell.symbol() == "┏" {
+            thick += 1;
+        }
+        if cell.modifier.contains(Modifier::REVERSED) {
+            reversed_text.push_str(cell.symbol());
+        }
+    }
+    assert_eq!(thick, 1, "exactly the focused panel has a thick border");
+    assert!(
+        reversed_text.contains("a grey wolf") || reversed_text.contains("a red fox"),
+        "the selected job is in reverse video: {reversed_text:?}"
+    );
+}
+
+#[test]
+fn a_doctor_report_longer_than_the_page_scrolls() {
+    use sora_core::doctor::report::{Report, SettingLine};
+    let mut app = app();
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('D'));
+    let settings = (0..40)
+        .map(|i| SettingLine {
+            key: format!("setting.{i:02}"),
+            value: "v".into(),
+            source: "built-in default".into(),
+        })
+        .collect();
+    feed(
+        &mut app,
+        EngineEvent::Doctor(Report {
+            settings,
+            checks: vec![],
+        }),
+    );
+    let first = render(&app, 80, 24);
+    assert!(first.contains("setting.00"), "{first}");
+    assert!(!first.contains("setting.39"), "{first}");
+    for _ in 0..60 {
+        press(&mut app, KeyCode::Down);
+    }
+    let end = render(&app, 80, 24);
+    assert!(
+        end.contains("setting.39"),
+        "the last line can be reached: {end}"
+    );
+    assert!(!end.contains("setting.00"), "{end}");
 }

@@ -159,6 +159,9 @@ pub struct SimConfig {
     pub runway_api_key: String,
     /// Runway tasks of one model that run at once; more wait as `THROTTLED`.
     pub runway_max_concurrent: usize,
+    /// Each non-terminal step of a Runway task (PENDING, each RUNNING step); None: `status_step`.
+    /// The demo slows them, since Runway is polled at most every 5 s.
+    pub runway_step: Option<Duration>,
     /// The organization's `creditBalance`.
     pub runway_credit_balance: u64,
     /// Key fal's queue accepts, as `Authorization: Key <key>` (`FAL_KEY`).
@@ -196,6 +199,7 @@ impl Default for SimConfig {
             list_lag: Duration::ZERO,
             runway_api_key: format!("key_{}", "0".repeat(128)),
             runway_max_concurrent: 2,
+            runway_step: None,
             runway_credit_balance: 5000,
             fal_key: "sim-fal-key-id:sim-fal-key-secret".to_string(),
             tls: false,

@@ -198,7 +198,7 @@ impl App {
         } else {
             self.inform(format!("Copied public URL: {url}"));
         }
-        self.buckets.last_url = Some(url.clone());
+        self.buckets.last_url = Some((format!("{bucket}/{path}"), url.clone()));
         vec![Effect::Clipboard(url)]
     }
 

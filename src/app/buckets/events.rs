@@ -79,8 +79,21 @@ impl App {
                         notice.text.push_str(" (copied)");
                     }
                 }
-                if let Some(url) = done.url {
-                    self.buckets.last_url = Some(url);
+                if let (
+                    Some(url),
+                    StorageOp::SignUrl {
+                        bucket,
+                        object_path,
+                        ..
+                    }
+                    | StorageOp::UploadFile {
+                        bucket,
+                        object_path,
+                        ..
+                    },
+                ) = (done.url, &op)
+                {
+                    self.buckets.last_url = Some((format!("{bucket}/{object_path}"), url));
                 }
                 match op {
                     StorageOp::CreateBucket { .. }

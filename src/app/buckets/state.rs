@@ -25,8 +25,9 @@ pub struct BucketsState {
     pub more: bool,
     /// Offset of the page on its way, if any (one at a time).
     pub page_pending: Option<u32>,
-    /// The last URL shown (signed or public), as text to read and copy.
-    pub last_url: Option<String>,
+    /// The last URL shown (signed or public) and the object it is for (`bucket/path`): the
+    /// details pane shows it only beside that object.
+    pub last_url: Option<(String, String)>,
     /// Fixes for the configured buckets found missing or private on start.
     pub pending_fix: Vec<StorageOp>,
     /// The configured buckets were checked once (on the first bucket list).

@@ -102,5 +102,22 @@ pub(super) fn settings(config: &Config, deployment: &str) -> Vec<SettingLine> {
     out.push(line("download.dir", &config.download.dir, |d| {
         d.display().to_string()
     }));
+    out.push(line(
+        "download.stall_timeout_secs",
+        &config.download.stall_timeout,
+        |d| format!("{} s (content downloads)", d.as_secs()),
+    ));
+    out.push(line("http", &config.http, |p| {
+        format!(
+            "connect {} s, first byte {} s, stall {} s, at least {} B/s over {} s, JSON {} s, {} redirects",
+            p.connect_timeout.as_secs(),
+            p.first_byte_timeout.as_secs(),
+            p.stall_timeout.as_secs(),
+            p.min_rate,
+            p.rate_window.as_secs(),
+            p.json_deadline.as_secs(),
+            p.max_redirects
+        )
+    }));
     out
 }

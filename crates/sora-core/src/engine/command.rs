@@ -50,6 +50,11 @@ pub enum Command {
         files: bool,
         remote: bool,
     },
+    /// Ask a configured service about the account (Runway: its credit balance), answered by
+    /// `EngineEvent::Account`, or a warning when the service cannot say.
+    CheckAccount {
+        family: crate::providers::Family,
+    },
     /// Check the configuration and the services (answered with `EngineEvent::Doctor`).
     RunDoctor {
         probe: bool,

@@ -101,8 +101,14 @@ impl Retry {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum EngineEvent {
-    /// The create request is about to be sent.
+    /// The create request is about to be sent (a new job or a remix: something is paid for).
     JobSubmitting {
+        key: JobKey,
+        prompt: String,
+        at: SystemTime,
+    },
+    /// A job the journal recorded is picked up where it stopped: nothing new is sent.
+    JobResumed {
         key: JobKey,
         prompt: String,
         at: SystemTime,
@@ -206,6 +212,11 @@ pub enum EngineEvent {
     },
     /// The journal's records, oldest first.
     History(Result<Vec<crate::journal::JobRecord>, String>),
+    /// What a service said about the account (`5000 credits`), for the header.
+    Account {
+        family: crate::providers::Family,
+        text: String,
+    },
     /// The doctor's findings.
     Doctor(crate::doctor::report::Report),
     /// A one-line outcome for the person ("removed …").

@@ -33,7 +33,7 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
         });
         return false;
     };
-    ctx.send(EngineEvent::JobSubmitting {
+    ctx.send(EngineEvent::JobResumed {
         key,
         prompt: record.request.prompt.clone(),
         at: SystemTime::now(),

@@ -86,7 +86,7 @@ pub(super) async fn run(ctx: &Ctx, op: &StorageOp) -> Result<StorageDone, Storag
                         path.display(),
                         bytes
                     ),
-                    url: Some(storage.public_url(bucket, object_path)),
+                    url: storage.shareable_url(bucket, object_path).await,
                     totals: None,
                 })
             }

@@ -37,7 +37,7 @@ pub(super) async fn run(ctx: &Ctx, job: JobKey, path: &Path) -> bool {
             job,
             path: path.to_path_buf(),
             bucket: bucket.clone(),
-            public_url: storage.wanted_public_url(&bucket, &object_path),
+            public_url: storage.shareable_url(&bucket, &object_path).await,
             object_path,
             bytes: bytes.0,
         });
@@ -212,7 +212,7 @@ async fn store(
         job,
         path: path.to_path_buf(),
         bucket: bucket.to_string(),
-        public_url: storage.wanted_public_url(bucket, object_path),
+        public_url: storage.shareable_url(bucket, object_path).await,
         object_path: object_path.to_string(),
         bytes,
     });

@@ -52,6 +52,8 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
         "x-request-id",
         "x-ms-request-id",
         "sb-request-id",
+        // fal.ai's, on every queue answer.
+        "x-fal-request-id",
     ]
     .iter()
     .find_map(|name| headers.get(*name))

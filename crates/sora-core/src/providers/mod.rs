@@ -337,6 +337,20 @@ impl Provider {
         }
     }
 
+    /// What the service says about the account, for a header: Runway's credit balance
+    /// (`5000 credits`). None for a service with no such answer; an error in words.
+    pub async fn account(&self) -> Option<Result<String, String>> {
+        match self {
+            Provider::Runway(c, _) => Some(
+                c.organization()
+                    .await
+                    .map(|org| format!("{} credits", org.credit_balance))
+                    .map_err(|e| e.to_string()),
+            ),
+            _ => None,
+        }
+    }
+
     /// Renditions this family serves.
     pub fn variants(&self) -> &'static [ContentVariant] {
         match self {

@@ -193,7 +193,7 @@ impl Task {
             );
         }
         if let Some(estimate) = self.estimated_cost {
-            notes.push(format!("estimated {}", credits(estimate.credits)));
+            notes.push(format!("Runway estimates {}", credits(estimate.credits)));
         }
         if let Some(cost) = self.cost {
             notes.push(format!("charged {}", credits(cost.credits)));

@@ -291,6 +291,17 @@ impl StorageClient {
             .then(|| self.public_url(bucket, object_path))
     }
 
+    /// The public URL to give out, only when it works: public URLs are wanted and the bucket is
+    /// public (a private bucket's public URL answers 400). When the bucket cannot be read, the
+    /// URL is given as before.
+    pub async fn shareable_url(&self, bucket: &str, object_path: &str) -> Option<String> {
+        let url = self.wanted_public_url(bucket, object_path)?;
+        match self.get_bucket(bucket).await {
+            Ok(b) if !b.public => None,
+            _ => Some(url),
+        }
+    }
+
     /// Resumable uploads send chunks of this many bytes (default [`TUS_CHUNK`], 6 MiB).
     pub fn with_tus_chunk(mut self, bytes: u64) -> Self {
         self.tus_chunk = bytes.max(1);

@@ -360,3 +360,54 @@ async fn delete_organization_and_an_image_as_a_data_uri() {
         "nothing sent"
     );
 }
+
+/// The engine asks the organization for the dashboard's header: the balance in credits, or a
+/// warning in words (never the key) when the key is refused.
+#[tokio::test]
+async fn check_account_answers_the_balance_or_a_warning() {
+    use sora_core::engine::{Command, Engine, EngineEvent, EngineSettings, Services};
+    use sora_core::providers::{Family, ModelChoice, Provider};
+
+    for (key, want_balance) in [(KEY, true), ("key_wrong", false)] {
+        let s = servers(key).await;
+        let catalogue = Arc::new(Catalogue::builtin().expect("catalogue"));
+        let model = ModelChoice::new(catalogue, Service::Runway, "gen4.5").expect("gen4.5");
+        let provider = Provider::Runway(s.client.clone(), model);
+        let dir = tempfile::tempdir().expect("dir");
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let engine = Engine::new(
+            Services::new(Some(provider), None),
+            EngineSettings {
+                download_dir: dir.path().to_path_buf(),
+                poll_interval: std::time::Duration::from_millis(80),
+                retry_schedule: sora_core::download::RetrySchedule(vec![]),
+                output_bucket: "output-videos".into(),
+                input_bucket: "input-images".into(),
+                thumbnails: false,
+            },
+            tx,
+        );
+        engine.dispatch(Command::CheckAccount {
+            family: Family::Runway,
+        });
+        let event = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+            .await
+            .expect("an answer in time")
+            .expect("an event");
+        match (want_balance, event) {
+            (true, EngineEvent::Account { family, text }) => {
+                assert_eq!(family, Family::Runway);
+                assert_eq!(text, "5000 credits");
+            }
+            (false, EngineEvent::Warning { key: None, message }) => {
+                assert!(
+                    message.contains("runway did not give the account's balance"),
+                    "{message}"
+                );
+                assert!(!message.contains("key_wrong"), "no key in {message}");
+            }
+            (_, other) => panic!("unexpected answer for {key}: {other:?}"),
+        }
+        engine.shutdown();
+    }
+}

@@ -140,7 +140,9 @@ async fn check_family(
                 assert!(message.starts_with("not sent:"), "{message}");
                 refused += 1;
             }
-            EngineEvent::JobSubmitting { .. } | EngineEvent::JobCreated { .. } => {
+            EngineEvent::JobSubmitting { .. }
+            | EngineEvent::JobResumed { .. }
+            | EngineEvent::JobCreated { .. } => {
                 panic!("an invalid request went out: {event:?}")
             }
             _ => {}

@@ -79,6 +79,11 @@ pub(crate) fn validation(issues: Vec<Value>) -> Response {
     )
 }
 
+/// How long a task stays in each non-terminal step.
+fn step_of(sim: &Sim) -> Duration {
+    sim.config.runway_step.unwrap_or(sim.config.status_step)
+}
+
 impl Task {
     fn end(&self, step: Duration) -> SimInstant {
         self.starts.after(step * (1 + RUNNING_STEPS))
@@ -182,7 +187,7 @@ fn create(sim: &Sim, request: &SimRequest, kind: models::Kind) -> Response {
         );
     }
     let moderated = moderated || checked.prompt.contains(faults::TAG_MODERATION);
-    let step = sim.config.status_step;
+    let step = step_of(sim);
     let mut state = sim.runway.lock().unwrap_or_else(PoisonError::into_inner);
     // Tasks of the same model still holding or waiting for a slot.
     let mut ends: Vec<SimInstant> = state
@@ -229,7 +234,7 @@ fn not_found() -> Response {
 
 fn get(sim: &Sim, id: &str) -> Response {
     let now = sim.clock.now();
-    let step = sim.config.status_step;
+    let step = step_of(sim);
     let state = sim.runway.lock().unwrap_or_else(PoisonError::into_inner);
     let Some(task) = state.tasks.iter().find(|t| t.id == id) else {
         return not_found();

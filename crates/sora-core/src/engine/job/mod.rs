@@ -91,11 +91,14 @@ async fn run_to_files(
         Start::Existing { .. } => String::new(),
     };
     intent::record(ctx, key, provider, start, upload, variants)?;
-    ctx.send(EngineEvent::JobSubmitting {
-        key,
-        prompt,
-        at: SystemTime::now(),
-    });
+    // Only a create is a submit; picking up an existing job sends nothing new.
+    if !matches!(start, Start::Existing { .. }) {
+        ctx.send(EngineEvent::JobSubmitting {
+            key,
+            prompt,
+            at: SystemTime::now(),
+        });
+    }
     ctx.send(EngineEvent::JobService {
         key,
         service: provider.describe(),
