@@ -12,10 +12,11 @@
 //! BENCH_REPS (default 5) rounds of the engine (with and without its final sync), `curl -o`,
 //! `curl -o` followed by `sync -d` of its file (`BENCH_NO_DOWNLOAD=1` skips those), and both
 //! uploads vs `curl -T` and Supabase's Python client `storage3` (`bench_storage3.py`, with the
-//! `.venv-test` of scripts/setup-python.sh; `BENCH_NO_UPLOAD=1` skips the uploads). The order of the clients rotates every round, every output is deleted and
-//! `sync` runs (untimed) before each client, so no run pays for another's writeback. Wall time
-//! around each process and peak RSS from `/usr/bin/time -f %M`; median times, the largest
-//! RSS and the ratios are printed as a Markdown table.
+//! `.venv-test` of scripts/setup-python.sh; `BENCH_NO_UPLOAD=1` skips the uploads). The order
+//! of the clients rotates every round, every output is deleted and `sync` runs (untimed) before
+//! each client, so no run pays for another's writeback. Wall time around each process, peak RSS
+//! and CPU time (user + system) from `/usr/bin/time`; median times, the largest RSS and the
+//! ratios are printed as a Markdown table, with the load average.
 
 use std::collections::HashMap;
 use std::io::Write;

@@ -4,11 +4,11 @@
 //! `201` with its URL; `PATCH`es send 6 MiB chunks streamed from disk, each answered `204` with
 //! the new `Upload-Offset`. The file stays open for the whole upload, and the next chunk is read
 //! while one is in flight (at most two chunks' read-ahead in memory, see [`super::source`]), so
-//! the connection does not wait for the disk between chunks. When a chunk fails, `HEAD` tells where the server is and the upload
-//! goes on from there. The upload URL is kept in a sidecar file next to the local file
-//! (`<file>.sora-tus`, removed once the object exists), so an upload interrupted by a crash or a
-//! closed laptop resumes on the next try instead of starting over. If the sidecar cannot be
-//! written (read-only folder), resuming works only within the one call.
+//! the connection does not wait for the disk between chunks. When a chunk fails, `HEAD` tells
+//! where the server is and the upload goes on from there. The upload URL is kept in a sidecar
+//! file next to the local file (`<file>.sora-tus`, removed once the object exists), so an upload
+//! interrupted by a crash or a closed laptop resumes on the next try instead of starting over.
+//! If the sidecar cannot be written (read-only folder), resuming works only within the one call.
 //!
 //! The server checks `x-upsert: true` on every request of an upload, the chunks included, so an
 //! overwrite sends it on each. Errors it would repeat (409 the object exists, 403, 404, 413...)
