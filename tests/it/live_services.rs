@@ -518,3 +518,21 @@ fn the_demos_videos_go_to_a_demo_folder_not_among_real_ones() {
     );
     assert!(saved.starts_with(sandbox.path()), "{saved:?}");
 }
+
+#[test]
+fn tls_is_verified_a_certificate_the_system_does_not_trust_is_refused() {
+    let live = Live::start("0.3");
+    let mut cmd = live.command(&["generate", "a red fox", "--provider", "fal", "--out"]);
+    cmd.arg(live.out("tls"));
+    // The simulator's certificate is trusted only through SSL_CERT_FILE.
+    cmd.env_remove("SSL_CERT_FILE");
+    let output = run_bounded(cmd, Duration::from_secs(60));
+    let all = text(&output);
+    assert!(!output.status.success(), "{all}");
+    assert!(all.to_lowercase().contains("certificate"), "{all}");
+    assert_eq!(
+        live.count("POST", "/fal-ai/veo3.1"),
+        0,
+        "nothing reached the queue"
+    );
+}

@@ -20,6 +20,7 @@ mod policy;
 mod redirect;
 mod send;
 mod text;
+mod tls;
 mod upload;
 
 pub use body::{Pace, Response};
@@ -48,15 +49,16 @@ impl Http {
     pub fn new(policy: HttpPolicy) -> Result<Self, HttpError> {
         // Installing twice is harmless: the second call returns Err and the first provider stays.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        let tls = tls::client_config().map_err(|e| HttpError::Setup(e.to_string()))?;
         // The one place the client is built.
         #[allow(clippy::disallowed_methods)]
         let client = reqwest::Client::builder()
+            // Always verified; the trust store is read at the first handshake (see `tls`).
+            .tls_backend_preconfigured(tls)
             .connect_timeout(policy.connect_timeout)
             // Redirects are the policy's (see `redirect`): reqwest's would carry keys along.
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
-            .tls_danger_accept_invalid_certs(false)
-            .tls_danger_accept_invalid_hostnames(false)
             .user_agent(concat!("sora-tui/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| HttpError::Setup(error_chain(&e)))?;
