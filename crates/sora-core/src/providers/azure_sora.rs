@@ -173,32 +173,7 @@ impl AzureSoraClient {
             &url,
         )
         .await?;
-        let g: WireGenerationMeta = wire::decode(SERVICE, &answer.body)?;
-        let created_at = g.created_at.and_then(unix_time);
-        Ok(Job {
-            status: JobStatus::Succeeded,
-            status_text: "succeeded".into(),
-            progress: None,
-            prompt: g.prompt,
-            model: None,
-            size: g.width.zip(g.height).map(|(w, h)| Size::new(w, h)),
-            seconds: g.n_seconds,
-            created_at,
-            finished_at: created_at,
-            expires_at: created_at
-                .and_then(|t| t.checked_add(std::time::Duration::from_secs(24 * 3600))),
-            failure_reason: None,
-            outputs: vec![Output {
-                id: g.id.clone(),
-                index: 0,
-                url: None,
-            }],
-            remixed_from: None,
-            poll_after: None,
-            notes: Vec::new(),
-            id: g.id,
-            failure_explained: false,
-        })
+        parse_generation(&answer.body)
     }
 
     pub async fn list_jobs(
@@ -318,6 +293,36 @@ struct WireJobList {
 pub fn parse_job(body: &[u8]) -> Result<Job, ProviderError> {
     let wire: WireJob = wire::decode(SERVICE, body)?;
     Ok(wire.into_job())
+}
+
+/// Parse a `video.generation` body: the generation as a succeeded job with that one output.
+pub fn parse_generation(body: &[u8]) -> Result<Job, ProviderError> {
+    let g: WireGenerationMeta = wire::decode(SERVICE, body)?;
+    let created_at = g.created_at.and_then(unix_time);
+    Ok(Job {
+        status: JobStatus::Succeeded,
+        status_text: "succeeded".into(),
+        progress: None,
+        prompt: g.prompt,
+        model: None,
+        size: g.width.zip(g.height).map(|(w, h)| Size::new(w, h)),
+        seconds: g.n_seconds,
+        created_at,
+        finished_at: created_at,
+        expires_at: created_at
+            .and_then(|t| t.checked_add(std::time::Duration::from_secs(24 * 3600))),
+        failure_reason: None,
+        outputs: vec![Output {
+            id: g.id.clone(),
+            index: 0,
+            url: None,
+        }],
+        remixed_from: None,
+        poll_after: None,
+        notes: Vec::new(),
+        id: g.id,
+        failure_explained: false,
+    })
 }
 
 pub fn parse_job_list(body: &[u8]) -> Result<JobPage, ProviderError> {

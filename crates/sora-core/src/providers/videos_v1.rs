@@ -187,12 +187,7 @@ impl VideosV1Client {
             &url,
         )
         .await?;
-        let page: WireList = wire::decode(self.service(), &answer.body)?;
-        Ok(JobPage {
-            jobs: page.data.into_iter().map(WireVideo::into_job).collect(),
-            has_more: page.has_more,
-            last_id: page.last_id,
-        })
+        parse_video_list(self.service(), &answer.body)
     }
 
     pub async fn delete(&self, id: &str) -> Result<(), ProviderError> {
@@ -247,11 +242,26 @@ impl VideosV1Client {
         body: &[u8],
         poll_after: Option<std::time::Duration>,
     ) -> Result<Job, ProviderError> {
-        let video: WireVideo = wire::decode(self.service(), body)?;
-        let mut job = video.into_job();
+        let mut job = parse_video(self.service(), body)?;
         job.poll_after = poll_after;
         Ok(job)
     }
+}
+
+/// Parse a `video` body as `service` sent it. Unknown fields are ignored: the API adds fields.
+pub fn parse_video(service: &str, body: &[u8]) -> Result<Job, ProviderError> {
+    let video: WireVideo = wire::decode(service, body)?;
+    Ok(video.into_job())
+}
+
+/// Parse one page of `GET /videos`.
+pub fn parse_video_list(service: &str, body: &[u8]) -> Result<JobPage, ProviderError> {
+    let page: WireList = wire::decode(service, body)?;
+    Ok(JobPage {
+        jobs: page.data.into_iter().map(WireVideo::into_job).collect(),
+        has_more: page.has_more,
+        last_id: page.last_id,
+    })
 }
 
 /// `base` with more path segments (a trailing slash in `base` is fine).

@@ -72,12 +72,62 @@ pub fn sidecar_path(file: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn header_u64(response: &crate::http::Response, name: &str) -> Option<u64> {
-    response
-        .headers()
+fn header_u64(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u64> {
+    headers
         .get(name)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok())
+}
+
+/// The upload URL a `201`'s `Location` names, resolved against the TUS endpoint; refused when
+/// it is on another origin (the key goes with every chunk).
+fn upload_url(endpoint: &Url, location: &str) -> Result<Url, StorageError> {
+    let url = endpoint.join(location).map_err(|e| StorageError::Decode {
+        reason: format!("Location is not a URL: {e}"),
+        excerpt: location.to_string(),
+    })?;
+    // The service-role key goes with every chunk: only ever to the project's own origin.
+    // The same host on another scheme is a gateway that terminates TLS: said as such, so
+    // the caller can fall back to a standard upload.
+    if url.origin() != endpoint.origin()
+        && url.host_str() == endpoint.host_str()
+        && url.scheme() != endpoint.scheme()
+    {
+        return Err(StorageError::ResumableScheme {
+            theirs: url.scheme().to_string(),
+            ours: endpoint.scheme().to_string(),
+        });
+    }
+    if url.origin() != endpoint.origin() {
+        return Err(StorageError::Decode {
+            reason: "the upload URL points at another host; not sending the key there".into(),
+            excerpt: crate::http::redact_url(&url),
+        });
+    }
+    Ok(url)
+}
+
+/// For fuzzing only: the parsers of what a TUS server and the sidecar say (`Upload-Offset`,
+/// `Location`, the sidecar file), on outside bytes, against the endpoint `endpoint`.
+#[doc(hidden)]
+pub fn fuzz_tus(endpoint: &str, offset: &[u8], location: &[u8], sidecar: &[u8]) {
+    use reqwest::header::{HeaderMap, HeaderValue};
+    let Ok(endpoint) = Url::parse(endpoint) else {
+        return;
+    };
+    let mut headers = HeaderMap::new();
+    for (name, value) in [("upload-offset", offset), ("location", location)] {
+        if let Ok(value) = HeaderValue::from_bytes(value) {
+            headers.insert(name, value);
+        }
+    }
+    let _ = header_u64(&headers, "upload-offset");
+    if let Some(location) = headers.get("location").and_then(|v| v.to_str().ok()) {
+        let _ = upload_url(&endpoint, location);
+    }
+    if let Ok(saved) = serde_json::from_slice::<Sidecar>(sidecar) {
+        let _ = Url::parse(&saved.url).map(|u| u.origin() == endpoint.origin());
+    }
 }
 
 impl StorageClient {
@@ -289,29 +339,7 @@ impl StorageClient {
             reason: "201 without a Location header".into(),
             excerpt: String::new(),
         })?;
-        let url = endpoint.join(&location).map_err(|e| StorageError::Decode {
-            reason: format!("Location is not a URL: {e}"),
-            excerpt: location.clone(),
-        })?;
-        // The service-role key goes with every chunk: only ever to the project's own origin.
-        // The same host on another scheme is a gateway that terminates TLS: said as such, so
-        // the caller can fall back to a standard upload.
-        if url.origin() != endpoint.origin()
-            && url.host_str() == endpoint.host_str()
-            && url.scheme() != endpoint.scheme()
-        {
-            return Err(StorageError::ResumableScheme {
-                theirs: url.scheme().to_string(),
-                ours: endpoint.scheme().to_string(),
-            });
-        }
-        if url.origin() != endpoint.origin() {
-            return Err(StorageError::Decode {
-                reason: "the upload URL points at another host; not sending the key there".into(),
-                excerpt: crate::http::redact_url(&url),
-            });
-        }
-        Ok(url)
+        upload_url(&endpoint, &location)
     }
 
     /// `HEAD` → the server's offset; `None` when the upload is gone (404/410).
@@ -331,7 +359,7 @@ impl StorageClient {
         if !response.status().is_success() {
             return Err(self.tus_error(status, b""));
         }
-        Ok(header_u64(&response, "upload-offset"))
+        Ok(header_u64(response.headers(), "upload-offset"))
     }
 
     /// One chunk of `len` bytes from `offset`, streamed from disk → the new offset.
@@ -359,7 +387,7 @@ impl StorageClient {
         if status != 204 && status != 200 {
             return Err(self.tus_error(status, &response.error_body().await));
         }
-        header_u64(&response, "upload-offset").ok_or_else(|| StorageError::Decode {
+        header_u64(response.headers(), "upload-offset").ok_or_else(|| StorageError::Decode {
             reason: "PATCH answer without Upload-Offset".into(),
             excerpt: String::new(),
         })
