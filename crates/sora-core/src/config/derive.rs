@@ -104,7 +104,16 @@ pub(super) fn parse_family(v: &str, source: Source) -> Result<Family, ConfigErro
     Family::parse(v).ok_or_else(|| ConfigError::Invalid {
         key: "provider",
         from: source,
-        problem: format!("`{}` is not a provider this build speaks", v.trim()),
+        // Echoed only when it looks like a name: a key pasted here by mistake is not printed.
+        problem: if v.trim().len() <= 24
+            && v.trim()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            format!("`{}` is not a provider this build speaks", v.trim())
+        } else {
+            "the value given is not a provider this build speaks".to_string()
+        },
         example: "\"runway\", \"fal\", \"azure-sora\", \"azure-sora2\" or \"openai\"",
     })
 }

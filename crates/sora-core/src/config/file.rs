@@ -135,14 +135,57 @@ pub(super) fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
     })
 }
 
-/// serde quotes a wrong string value (`invalid type: string "sk-…", expected u32`): say only
-/// that it was a string.
+/// serde quotes a wrong value (`invalid type: string "sk-…", expected u32`, `unknown variant
+/// `sk-…``): say only what kind of value it was. Every quoted literal goes, escapes included (a
+/// `\"` inside the value does not end it), so no part of a key is printed.
 fn without_strings(message: &str) -> String {
-    match message
-        .find("string \"")
-        .and_then(|i| message[i..].find("\", expected").map(|j| (i, i + j + 1)))
-    {
-        Some((start, end)) => format!("{}a string{}", &message[..start], &message[end..]),
-        None => message.to_string(),
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                // Up to the closing quote that is not escaped.
+                while let Some(inner) = chars.next() {
+                    match inner {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+                out.push_str("(the value given)");
+            }
+            '`' if out.ends_with("unknown variant ") => {
+                for inner in chars.by_ref() {
+                    if inner == '`' {
+                        break;
+                    }
+                }
+                out.push_str("(the value given)");
+            }
+            c => out.push(c),
+        }
+    }
+    out.replace("string (the value given)", "a string")
+}
+
+#[cfg(test)]
+mod strip_tests {
+    use super::without_strings;
+
+    #[test]
+    fn no_part_of_a_quoted_value_survives_even_with_escaped_quotes() {
+        let m = r#"invalid type: string "sk-live\", expected the-secret-tail", expected u32"#;
+        let shown = without_strings(m);
+        assert!(
+            !shown.contains("sk-live") && !shown.contains("secret-tail"),
+            "{shown}"
+        );
+        assert!(shown.ends_with("expected u32"), "{shown}");
+        let m = "unknown variant `sk-secret-123`, expected `api-key` or `az-cli`";
+        let shown = without_strings(m);
+        assert!(!shown.contains("sk-secret"), "{shown}");
+        assert!(shown.contains("expected `api-key`"), "{shown}");
     }
 }

@@ -535,4 +535,18 @@ mod tests {
             "a named provider wins"
         );
     }
+
+    #[test]
+    fn a_key_pasted_as_the_provider_is_not_echoed() {
+        let key = "sk-proj-0123456789abcdefghijklmnop";
+        let err = Config::load(
+            None,
+            &env_of(&[("SORA_TUI_PROVIDER", key)]),
+            &Overrides::default(),
+        )
+        .expect_err("not a provider")
+        .to_string();
+        assert!(!err.contains("0123456789"), "{err}");
+        assert!(err.contains("runway"), "{err}");
+    }
 }
