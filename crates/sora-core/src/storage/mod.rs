@@ -8,6 +8,7 @@ pub mod folder;
 mod key;
 mod ops;
 pub mod path;
+mod source;
 pub mod tree;
 pub mod tus;
 pub mod types;
@@ -481,7 +482,8 @@ impl StorageClient {
     }
 
     /// Stream a local file to `bucket/object_path` with one `POST` (`PUT`-less, `x-upsert`
-    /// decides about overwriting). The body is read from disk as it is sent.
+    /// decides about overwriting). The body is read from disk as it is sent, by a blocking
+    /// thread a few MiB ahead of the connection ([`source`]).
     pub async fn upload_file(
         &self,
         bucket: &str,
@@ -490,15 +492,10 @@ impl StorageClient {
         content_type: &str,
         upsert: bool,
     ) -> Result<UploadAnswer, StorageError> {
-        let file_err = |source| StorageError::File {
-            path: file.display().to_string(),
-            source,
-        };
         let url = self.object_url(&[], bucket, object_path)?;
-        let handle = tokio::fs::File::open(file).await.map_err(file_err)?;
-        let len = handle.metadata().await.map_err(file_err)?.len();
-        let stream = tokio_util::io::ReaderStream::with_capacity(handle, 256 * 1024);
-        let (body, progress) = crate::http::upload_body(stream, len);
+        let source = source::Source::open(file).await?;
+        let len = source.len();
+        let (body, progress) = crate::http::upload_body(source.range(0, len), len);
         let request = self
             .request(Method::POST, url.clone())
             .header("content-type", content_type)

@@ -2,11 +2,13 @@
 //!
 //! `POST` creates the upload (metadata: bucket, object, content type, cache control) and answers
 //! `201` with its URL; `PATCH`es send 6 MiB chunks streamed from disk, each answered `204` with
-//! the new `Upload-Offset`. When a chunk fails, `HEAD` tells where the server is and the upload
-//! goes on from there. The upload URL is kept in a sidecar file next to the local file
-//! (`<file>.sora-tus`, removed once the object exists), so an upload interrupted by a crash or a
-//! closed laptop resumes on the next try instead of starting over. If the sidecar cannot be
-//! written (read-only folder), resuming works only within the one call.
+//! the new `Upload-Offset`. The file stays open for the whole upload, and the next chunk is read
+//! while one is in flight (at most two chunks' read-ahead in memory, see [`super::source`]), so
+//! the connection does not wait for the disk between chunks. When a chunk fails, `HEAD` tells
+//! where the server is and the upload goes on from there. The upload URL is kept in a sidecar
+//! file next to the local file (`<file>.sora-tus`, removed once the object exists), so an upload
+//! interrupted by a crash or a closed laptop resumes on the next try instead of starting over.
+//! If the sidecar cannot be written (read-only folder), resuming works only within the one call.
 //!
 //! The server checks `x-upsert: true` on every request of an upload, the chunks included, so an
 //! overwrite sends it on each. Errors it would repeat (409 the object exists, 403, 404, 413...)
@@ -19,9 +21,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use url::Url;
 
+use super::source::{Range, Source};
 use super::{StorageClient, StorageError};
 use crate::http::Call;
 
@@ -165,6 +167,7 @@ impl StorageClient {
         };
         let meta = tokio::fs::metadata(upload.file).await.map_err(file_err)?;
         let size = meta.len();
+        let source = Source::open(upload.file).await?;
         let modified_secs = meta
             .modified()
             .ok()
@@ -210,7 +213,9 @@ impl StorageClient {
         };
         progress(offset, size);
 
-        let result = self.send_chunks(upload, &url, offset, size, progress).await;
+        let result = self
+            .send_chunks(upload, &source, &url, offset, size, progress)
+            .await;
         // Done, or failed for good: either way this upload URL is of no more use. Only an upload
         // that may still go on (network down, server errors) keeps its sidecar for the next try.
         if result.as_ref().err().is_none_or(|e| !e.resumable) {
@@ -220,10 +225,12 @@ impl StorageClient {
     }
 
     /// PATCH the chunks from `offset` on; a failed chunk is retried from the server's offset,
-    /// a refusal the server would repeat ends the upload.
+    /// a refusal the server would repeat ends the upload. While a chunk is sent, the next one
+    /// is read ahead.
     async fn send_chunks(
         &self,
         upload: &ResumableUpload<'_>,
+        source: &Source,
         url: &Url,
         mut offset: u64,
         size: u64,
@@ -231,11 +238,22 @@ impl StorageClient {
     ) -> Result<(), ChunkFailure> {
         let last = |error, resumable| ChunkFailure { error, resumable };
         let mut failures = 0usize;
+        let chunk_at = |at: u64| self.tus_chunk.min(size - at);
+        // The next chunk, being read while the current one is sent: (its offset, its bytes).
+        let mut ahead: Option<(u64, Range)> = None;
         while offset < size {
-            match self
-                .tus_patch(url, upload.file, offset, size, upload.upsert)
-                .await
-            {
+            let len = chunk_at(offset);
+            // A read-ahead of another offset (the server went elsewhere) is dropped, which
+            // stops its reading.
+            let body = match ahead.take() {
+                Some((at, range)) if at == offset => range,
+                _ => source.range(offset, len),
+            };
+            let next_at = offset + len;
+            if next_at < size {
+                ahead = Some((next_at, source.range(next_at, chunk_at(next_at))));
+            }
+            match self.tus_patch(url, body, offset, len, upload.upsert).await {
                 // Progress is only progress when the offset moved forward, within the file;
                 // anything else is a failed chunk (so a confused server cannot loop us forever).
                 Ok(next) if next > offset && next <= size => {
@@ -356,27 +374,16 @@ impl StorageClient {
         Ok(header_u64(response.headers(), "upload-offset"))
     }
 
-    /// One chunk from `offset`, streamed from disk → the new offset.
+    /// One chunk of `len` bytes from `offset`, streamed from disk → the new offset.
     async fn tus_patch(
         &self,
         url: &Url,
-        file: &Path,
+        chunk: Range,
         offset: u64,
-        size: u64,
+        len: u64,
         upsert: bool,
     ) -> Result<u64, StorageError> {
-        let file_err = |source| StorageError::File {
-            path: file.display().to_string(),
-            source,
-        };
-        let mut handle = tokio::fs::File::open(file).await.map_err(file_err)?;
-        handle
-            .seek(std::io::SeekFrom::Start(offset))
-            .await
-            .map_err(file_err)?;
-        let len = self.tus_chunk.min(size - offset);
-        let stream = tokio_util::io::ReaderStream::with_capacity(handle.take(len), 256 * 1024);
-        let (body, progress) = crate::http::upload_body(stream, len);
+        let (body, progress) = crate::http::upload_body(chunk, len);
         let request = self
             .tus_request(Method::PATCH, url.clone(), upsert)
             .header("upload-offset", offset)

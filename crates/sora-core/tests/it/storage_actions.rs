@@ -639,3 +639,45 @@ async fn a_bucket_download_cut_off_resumes_from_its_partial() {
     assert!(!partial.exists(), "the partial became the file");
     handle.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_file_replaced_during_its_resumable_upload_is_stored_as_it_was_when_it_started() {
+    let (handle, s) = start(SimConfig::default()).await;
+    let s = s
+        .with_tus_chunk(64 * 1024)
+        .with_resumable_threshold(100 * 1024);
+    let original = pattern(1_000_000);
+    let (dir, file) = temp_file(&original);
+    // A newer render saved over the same name (write, then rename) after the first chunk.
+    let newer: Vec<u8> = original.iter().map(|b| b ^ 0x5a).collect();
+    let staged = dir.path().join("clip.mp4.new");
+    std::fs::write(&staged, &newer).expect("write");
+    let replaced = std::sync::atomic::AtomicBool::new(false);
+    s.upload(
+        "output-videos",
+        "big/clip.mp4",
+        &file,
+        "video/mp4",
+        false,
+        &|sent, _| {
+            if sent > 0 && !replaced.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                std::fs::rename(&staged, &file).expect("replace");
+            }
+        },
+    )
+    .await
+    .expect("upload");
+    assert!(replaced.load(std::sync::atomic::Ordering::SeqCst));
+    let out = dir.path().join("back.mp4");
+    s.download_to("output-videos", "big/clip.mp4", &out)
+        .await
+        .expect("download");
+    let stored = std::fs::read(&out).expect("read");
+    assert!(
+        stored == original,
+        "the object is the file the upload started with, not a mix of two files ({} of {} bytes differ)",
+        stored.iter().zip(&original).filter(|(a, b)| a != b).count(),
+        original.len()
+    );
+    handle.shutdown().await;
+}
