@@ -124,7 +124,8 @@ pub fn parse_az_token(json: &[u8]) -> Result<(Secret, SystemTime), String> {
             e.as_u64()
                 .or_else(|| e.as_str().and_then(|s| s.parse().ok()))
         })
-        .map(|secs| UNIX_EPOCH + Duration::from_secs(secs))
+        // An absurd expiry (past year 292 billion) overflows SystemTime: treated as missing.
+        .and_then(|secs| UNIX_EPOCH.checked_add(Duration::from_secs(secs)))
         .unwrap_or_else(|| SystemTime::now() + Duration::from_secs(3600));
     Ok((Secret::new(token), expires))
 }
@@ -132,6 +133,14 @@ pub fn parse_az_token(json: &[u8]) -> Result<(Secret, SystemTime), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_absurd_cli_expiry_does_not_panic() {
+        let (_, e) =
+            parse_az_token(br#"{"accessToken":"tok-abc","expires_on":18446744073709551615}"#)
+                .expect("parsed");
+        assert!(e > SystemTime::now(), "treated as an hour from now");
+    }
 
     #[test]
     fn parses_both_cli_expiry_forms() {
