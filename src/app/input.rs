@@ -148,6 +148,7 @@ impl App {
             Action::Upload => return self.upload_selected_job(),
             Action::CancelDownload => return self.cancel_download(),
             Action::Remix => self.start_remix(),
+            Action::DeleteJob => self.ask_delete_job(),
             Action::ShowHistory => {
                 self.page = Page::History;
                 self.history.records = Remote::Loading;

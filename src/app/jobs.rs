@@ -249,6 +249,29 @@ impl App {
         }
     }
 
+    /// Ask before cancelling and deleting the selected job on its service: `y` only.
+    pub(super) fn ask_delete_job(&mut self) {
+        let Some(row) = self.jobs.selected_row() else {
+            self.warn("No job selected.");
+            return;
+        };
+        let Some(id) = row.job_id.clone() else {
+            self.warn("This job has no id on the service yet: nothing to cancel.");
+            return;
+        };
+        let key = row.key;
+        let service = row.service.clone().unwrap_or_else(|| "its service".into());
+        let what = if row.is_active() {
+            "Cancel and delete"
+        } else {
+            "Delete"
+        };
+        self.confirm(
+            format!("{what} job {id} on {service}? Its content on the service goes with it (files on disk stay)."),
+            vec![Command::DeleteJob { key }],
+        );
+    }
+
     pub(super) fn upload_selected_job(&mut self) -> Vec<Effect> {
         let Some(row) = self.jobs.rows.get_mut(self.jobs.selected) else {
             self.warn("No job to upload: submit a prompt first.");

@@ -9,6 +9,7 @@ mod effect;
 mod folders;
 mod input;
 pub mod jobs;
+mod keybinding;
 pub mod keymap;
 pub mod modal;
 pub mod pages;

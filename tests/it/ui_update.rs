@@ -723,3 +723,28 @@ fn more_than_one_variant_asks_first_and_only_y_sends() {
     );
     assert_eq!(app.prompt().text(), "", "sent: the prompt is cleared");
 }
+
+#[test]
+fn x_on_a_job_asks_then_only_y_cancels_and_deletes_it_on_its_service() {
+    use sora_core::engine::Command;
+    let mut app = app();
+    job_through_all_statuses(&mut app, 1, "a red fox");
+    press(&mut app, KeyCode::Tab); // the jobs panel
+    assert!(
+        press(&mut app, KeyCode::Char('x')).is_empty(),
+        "nothing before the answer"
+    );
+    let question = render(&app, 120, 40);
+    assert!(question.contains("delete job task_01jv8example"), "{question}");
+    assert!(
+        answer(&mut app, KeyCode::Enter).is_empty(),
+        "Enter is the safe answer"
+    );
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(
+        answer(&mut app, KeyCode::Char('y')),
+        vec![Effect::Engine(Command::DeleteJob {
+            key: sora_core::engine::JobKey(1)
+        })]
+    );
+}

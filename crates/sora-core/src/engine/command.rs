@@ -41,6 +41,12 @@ pub enum Command {
         key: JobKey,
         journal_id: String,
     },
+    /// Cancel a running job and delete it on its service (Runway: `DELETE /v1/tasks/{id}`;
+    /// fal: cancel; Sora: delete). Its poll then sees it end. Answered with an `Info` or a
+    /// `Warning`.
+    DeleteJob {
+        key: JobKey,
+    },
     /// Read the journal's records (answered with `EngineEvent::History`).
     LoadHistory,
     /// Remove a journal entry; with `files` also its downloaded files, with `remote` also the

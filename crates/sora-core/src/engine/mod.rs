@@ -1,6 +1,7 @@
 //! The engine: turns [`Command`]s into background tokio tasks and reports [`EngineEvent`]s over
 //! one channel. Front ends never await the network themselves.
 
+mod cancel;
 pub mod command;
 pub mod events;
 mod history;
@@ -124,6 +125,8 @@ struct Ctx {
     http: Result<crate::http::Http, String>,
     /// Service job ids by local key, so an upload can be filed under its job.
     job_ids: Mutex<HashMap<JobKey, String>>,
+    /// The service each job runs on, so it can be cancelled or deleted there by its key.
+    job_providers: Mutex<HashMap<JobKey, crate::providers::Provider>>,
     /// Where every job is recorded, when the front end keeps a journal.
     journal: Option<Arc<Journal>>,
     doctor: Option<DoctorFn>,
@@ -296,6 +299,19 @@ impl Ctx {
     fn job_id(&self, key: JobKey) -> Option<String> {
         self.job_ids.lock().ok().and_then(|m| m.get(&key).cloned())
     }
+
+    fn remember_provider(&self, key: JobKey, provider: &crate::providers::Provider) {
+        if let Ok(mut map) = self.job_providers.lock() {
+            map.insert(key, provider.clone());
+        }
+    }
+
+    fn job_provider(&self, key: JobKey) -> Option<crate::providers::Provider> {
+        self.job_providers
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+    }
 }
 
 /// Handle used by front ends. Cheap to clone.
@@ -339,6 +355,7 @@ impl Engine {
                 cancel: CancellationToken::new(),
                 http,
                 job_ids: Mutex::new(HashMap::new()),
+                job_providers: Mutex::new(HashMap::new()),
                 journal,
                 doctor,
                 journal_ids: Mutex::new(HashMap::new()),
@@ -407,6 +424,9 @@ impl Engine {
                     let ok = resume::run(&ctx, key, &journal_id).await;
                     ctx.send(EngineEvent::JobComplete { key, ok });
                 });
+            }
+            Command::DeleteJob { key } => {
+                tokio::spawn(async move { cancel::delete_job(&ctx, key).await });
             }
             Command::LoadHistory => {
                 tokio::spawn(async move { history::load(&ctx) });

@@ -7,6 +7,7 @@
 mod common;
 mod doctor_probe;
 mod download_faults;
+mod engine_cancel;
 mod engine_download;
 mod engine_download_features;
 mod engine_faults;

@@ -52,6 +52,7 @@ pub(super) async fn run(
     variants: &[ContentVariant],
     upload: bool,
 ) -> bool {
+    ctx.remember_provider(key, provider);
     let end = match run_to_files(ctx, key, provider, &start, variants, upload).await {
         Ok(ok) => return ok,
         Err(end) => end,
