@@ -735,7 +735,10 @@ fn x_on_a_job_asks_then_only_y_cancels_and_deletes_it_on_its_service() {
         "nothing before the answer"
     );
     let question = render(&app, 120, 40);
-    assert!(question.contains("delete job task_01jv8example"), "{question}");
+    assert!(
+        question.contains("delete job task_01jv8example"),
+        "{question}"
+    );
     assert!(
         answer(&mut app, KeyCode::Enter).is_empty(),
         "Enter is the safe answer"
