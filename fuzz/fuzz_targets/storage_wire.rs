@@ -6,7 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sora_core::storage::folder::{binary_size, join_path, parent, thousands};
+use sora_core::present;
+use sora_core::storage::folder::{join_path, parent, thousands};
 use sora_core::storage::path::{encode_path, join_folder, parent_folder, public_url};
 use sora_core::storage::{
     Bucket, KeyKind, ObjectEntry, ObjectInfo, UploadAnswer, check_object_path, check_prefix,
@@ -21,7 +22,7 @@ fn entry(e: &ObjectEntry, project: &url::Url) {
     let _ = e.md5_hex();
     if let Some(size) = e.size() {
         let _ = thousands(size);
-        let _ = binary_size(size);
+        let _ = present::bytes(size);
         let _ = sora_core::present::bytes(size);
     }
     let path = join_path("videos/2026", &e.name);

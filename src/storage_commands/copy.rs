@@ -10,7 +10,8 @@ use anyhow::{Context, Result};
 use super::{check_bucket_exists, client, split};
 use crate::cli::{CopyArgs, MoveArgs};
 use sora_core::config::Config;
-use sora_core::storage::folder::{binary_size, join_path, thousands};
+use sora_core::present;
+use sora_core::storage::folder::{join_path, thousands};
 use sora_core::storage::{ListOptions, Route, StorageClient, Transfer, check_object_path};
 use sora_core::text::one_line;
 
@@ -169,7 +170,7 @@ async fn folder(storage: &StorageClient, request: &Request<'_>) -> Result<ExitCo
         request.kind.past(),
         thousands(done),
         thousands(results.len() as u64),
-        binary_size(tree.totals.bytes),
+        present::bytes(tree.totals.bytes),
         thousands(failed)
     );
     let mut complete = failed == 0;

@@ -13,7 +13,8 @@ use anyhow::{Context, Result};
 use super::{check_bucket_exists, client, split};
 use crate::cli::{GetArgs, UploadArgs};
 use sora_core::config::Config;
-use sora_core::storage::folder::{binary_size, thousands};
+use sora_core::present;
+use sora_core::storage::folder::thousands;
 use sora_core::storage::tree::{FileOutcome, Outcome, TreeOptions, TreeReport};
 use sora_core::text::one_line;
 
@@ -27,7 +28,7 @@ fn summary(report: &TreeReport, sent_verb: &str, kept_hint: &str) -> String {
         "{} files: {} {sent_verb} ({}), {} identical (skipped), {} kept{}, {} failed",
         thousands(report.files.len() as u64),
         thousands(sent as u64),
-        binary_size(bytes),
+        present::bytes(bytes),
         thousands(identical as u64),
         thousands(kept as u64),
         if kept > 0 { kept_hint } else { "" },

@@ -6,7 +6,7 @@ use crate::common;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use common::{SAMPLE_MP4, Sandbox, SimProcess};
+use common::{SAMPLE_MP4, Sandbox, SimProcess, run_bounded};
 use serde_json::Value;
 
 fn run(sandbox: &Sandbox, sim: &SimProcess, provider: &str, args: &[&str]) -> Output {
@@ -364,64 +364,6 @@ impl Drop for Tripwire {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
-    }
-}
-
-/// Run `cmd` to its end, or kill it after `limit` and fail: a command that hangs or reads
-/// without end is the bug. Its address space is capped at 2 GiB so a runaway read fails fast
-/// instead of filling the machine's memory.
-fn run_bounded(mut cmd: std::process::Command, limit: std::time::Duration) -> Output {
-    use std::io::Read;
-    use std::process::Stdio;
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::process::CommandExt;
-        // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
-        unsafe {
-            cmd.pre_exec(|| {
-                let cap = libc::rlimit {
-                    rlim_cur: 2 << 30,
-                    rlim_max: 2 << 30,
-                };
-                libc::setrlimit(libc::RLIMIT_AS, &cap);
-                Ok(())
-            });
-        }
-    }
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn sora-tui");
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let out_thread = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        let _ = out.read_to_end(&mut b);
-        b
-    });
-    let err_thread = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        let _ = err.read_to_end(&mut b);
-        b
-    });
-    let deadline = std::time::Instant::now() + limit;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("sora-tui did not finish within {limit:?}");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: out_thread.join().expect("stdout thread"),
-        stderr: err_thread.join().expect("stderr thread"),
     }
 }
 

@@ -382,29 +382,6 @@ fn every_retry_of_a_create_or_a_poll_is_printed_with_the_answer_and_the_next_try
     );
 }
 
-/// The requests the simulator process answered so far (its `/__sim/requests` control route).
-fn sim_requests(sim: &SimProcess) -> Vec<serde_json::Value> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        let base = sim.var("AZURE_OPENAI_ENDPOINT");
-        sora_core::http::client()
-            .expect("http client")
-            .get(format!("{base}/__sim/requests"))
-            .send()
-            .await
-            .expect("requests")
-            .json::<serde_json::Value>()
-            .await
-            .expect("json")
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    })
-}
-
 #[test]
 fn an_out_that_is_a_file_is_refused_before_the_job_is_created_and_paid_for() {
     let sandbox = Sandbox::new();
@@ -426,7 +403,8 @@ fn an_out_that_is_a_file_is_refused_before_the_job_is_created_and_paid_for() {
             "{stderr}"
         );
     }
-    let creates = sim_requests(&sim)
+    let creates = sim
+        .requests()
         .into_iter()
         .filter(|r| r["method"] == "POST")
         .count();

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{SAMPLE_MP4, Sandbox, SimProcess};
+use common::{SAMPLE_MP4, Sandbox, SimProcess, run_bounded};
 
 struct Live {
     sandbox: Sandbox,
@@ -54,52 +54,16 @@ impl Live {
         run_bounded(self.command(&args), Duration::from_secs(120))
     }
 
-    fn requests(&self) -> Vec<serde_json::Value> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async {
-            let base = self.sim.var("RUNWAYML_BASE_URL");
-            sora_core::http::client()
-                .expect("http client")
-                .get(format!("{base}/__sim/requests"))
-                .send()
-                .await
-                .expect("requests")
-                .json::<serde_json::Value>()
-                .await
-                .expect("json")
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-        })
-    }
-
     /// Requests by method and a path ending.
     fn count(&self, method: &str, path_end: &str) -> usize {
-        self.requests()
+        self.sim
+            .requests()
             .iter()
             .filter(|r| {
                 r["method"] == method && r["path"].as_str().is_some_and(|p| p.ends_with(path_end))
             })
             .count()
     }
-}
-
-fn run_bounded(mut cmd: Command, limit: Duration) -> Output {
-    let child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn sora-tui");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    rx.recv_timeout(limit)
-        .expect("sora-tui finished in time")
-        .expect("output")
 }
 
 fn text(output: &Output) -> String {
@@ -121,7 +85,7 @@ fn mp4_in(dir: &Path) -> Option<PathBuf> {
 
 /// Every request that reached the media origin carried no credential of any service.
 fn assert_no_key_on_media(live: &Live) {
-    let requests = live.requests();
+    let requests = live.sim.requests();
     let media: Vec<_> = requests.iter().filter(|r| r["origin"] == "media").collect();
     assert!(
         !media.is_empty(),
@@ -367,7 +331,7 @@ fn an_image_too_large_to_go_inline_is_stored_and_sent_to_runway_by_a_signed_http
     let output = run_bounded(cmd, Duration::from_secs(120));
     let all = text(&output);
     assert!(output.status.success(), "{all}");
-    let requests = live.requests();
+    let requests = live.sim.requests();
     let create = requests
         .iter()
         .find(|r| r["method"] == "POST" && r["path"] == "/v1/image_to_video")

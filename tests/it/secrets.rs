@@ -7,11 +7,12 @@
 use crate::common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
+use std::process::Output;
 use std::time::Duration;
 
-use common::{Sandbox, SimProcess};
+use common::{Sandbox, SimProcess, run_bounded};
+
+const LIMIT: Duration = Duration::from_secs(120);
 
 /// The env names of every key the simulator prints, by the service its routes belong to.
 const KEYS: [(&str, &str); 5] = [
@@ -21,21 +22,6 @@ const KEYS: [(&str, &str); 5] = [
     ("FAL_KEY", "fal"),
     ("SUPABASE_SERVICE_ROLE_KEY", "storage"),
 ];
-
-fn run(cmd: &mut Command) -> Output {
-    let child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn sora-tui");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    rx.recv_timeout(Duration::from_secs(120))
-        .expect("finished in time")
-        .expect("output")
-}
 
 /// Which service a recorded request was for, from its route.
 fn service_of(request: &serde_json::Value) -> &'static str {
@@ -112,7 +98,7 @@ fn no_key_reaches_any_output_log_journal_file_or_other_service() {
     flows.push(vec!["jobs", "--json", "--provider", "azure-sora"]);
     flows.push(vec!["ls", "output-videos", "--json"]);
     for args in &flows {
-        let output = run(&mut command(args));
+        let output = run_bounded(command(args), LIMIT);
         outputs.push((args.join(" "), output));
     }
     // A key the service refuses: its error must not echo it either.
@@ -126,19 +112,22 @@ fn no_key_reaches_any_output_log_journal_file_or_other_service() {
         &out_arg,
     ]);
     cmd.env("RUNWAYML_API_SECRET", &refused_key);
-    let output = run(&mut cmd);
+    let output = run_bounded(cmd, LIMIT);
     assert!(!output.status.success(), "a refused key fails the run");
     outputs.push(("generate with a refused key".into(), output));
     // The demo in-process, headless.
-    let output = run(&mut command(&[
-        "--demo",
-        "generate",
-        "a red fox",
-        "--provider",
-        "runway",
-        "--out",
-        &out_arg,
-    ]));
+    let output = run_bounded(
+        command(&[
+            "--demo",
+            "generate",
+            "a red fox",
+            "--provider",
+            "runway",
+            "--out",
+            &out_arg,
+        ]),
+        LIMIT,
+    );
     outputs.push(("--demo generate".into(), output));
 
     let mut keys: Vec<(&str, String)> = KEYS
@@ -186,7 +175,7 @@ fn no_key_reaches_any_output_log_journal_file_or_other_service() {
         }
     }
     // Every request carried only its own service's key.
-    let requests = sim_requests(&sim);
+    let requests = sim.requests();
     assert!(requests.len() > 20, "the flows reached the simulator");
     for request in &requests {
         let service = service_of(request);
@@ -205,26 +194,4 @@ fn no_key_reaches_any_output_log_journal_file_or_other_service() {
             );
         }
     }
-}
-
-fn sim_requests(sim: &SimProcess) -> Vec<serde_json::Value> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        let base = sim.var("RUNWAYML_BASE_URL");
-        sora_core::http::client()
-            .expect("http client")
-            .get(format!("{base}/__sim/requests"))
-            .send()
-            .await
-            .expect("requests")
-            .json::<serde_json::Value>()
-            .await
-            .expect("json")
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    })
 }

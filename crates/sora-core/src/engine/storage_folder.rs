@@ -4,7 +4,8 @@
 
 use super::command::StorageOp;
 use super::events::{StorageDone, StorageFailure};
-use crate::storage::folder::{binary_size, thousands};
+use crate::present;
+use crate::storage::folder::thousands;
 use crate::storage::{Route, StorageClient, Transfer};
 
 /// Objects copied or moved at a time for a folder.
@@ -65,7 +66,7 @@ pub(super) async fn run(
                 return Ok(done(format!(
                     "deleted {} objects ({}); {name} is empty",
                     thousands(outcome.deleted),
-                    binary_size(tree.totals.bytes)
+                    present::bytes(tree.totals.bytes)
                 )));
             }
             let why = outcome

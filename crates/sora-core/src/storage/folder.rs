@@ -52,7 +52,7 @@ impl Totals {
             1 => "1 object".to_string(),
             n => format!("{} objects", thousands(n)),
         };
-        let mut text = format!("{objects}, {}", binary_size(self.bytes));
+        let mut text = format!("{objects}, {}", crate::present::bytes(self.bytes));
         match self.folders {
             0 => {}
             1 => text.push_str(" in 1 folder"),
@@ -124,24 +124,6 @@ pub fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
-}
-
-/// `512 B`, `1.5 KiB`, `3.1 GiB`.
-pub fn binary_size(n: u64) -> String {
-    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
-    if n < 1024 {
-        return format!("{n} B");
-    }
-    let mut value = n as f64 / 1024.0;
-    let mut unit = UNITS[0];
-    for next in &UNITS[1..] {
-        if value < 1024.0 {
-            break;
-        }
-        value /= 1024.0;
-        unit = next;
-    }
-    format!("{value:.1} {unit}")
 }
 
 fn too_many(what: String) -> StorageError {
