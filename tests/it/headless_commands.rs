@@ -125,7 +125,10 @@ fn cycle(provider: &str, size: &str, seconds: &str) {
         gone.contains(&format!("No job or video `{id}` here")) && gone.contains("expired"),
         "{gone}"
     );
-    assert!(!gone.contains("check the endpoint is the resource URL"), "{gone}");
+    assert!(
+        !gone.contains("check the endpoint is the resource URL"),
+        "{gone}"
+    );
 }
 
 #[test]
