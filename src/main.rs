@@ -107,6 +107,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 /// `demo_note`: what the demo's simulator does on purpose, when it runs one.
 async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<ExitCode> {
     let demo = demo_note.is_some();
+    // A `[keys]` typo stops the start here, before any request, with the name and the file.
+    let keymap = app::keymap::KeyMap::with_overrides(&config.keys, config.file.as_deref())?;
     let http = setup::http(&config)?;
     let services = setup::services(&config, &http);
     let provider_description = match &services.provider {
@@ -153,6 +155,7 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             .filter(|r| r.next_step() != NextStep::Done)
             .map(|r| (r.id, r.request.prompt))
             .collect(),
+        keymap,
     };
     let (tx, rx) = mpsc::unbounded_channel();
     for plain in sora_core::config::plain_http_warnings(&config) {

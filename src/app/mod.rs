@@ -10,6 +10,7 @@ mod folders;
 mod input;
 pub mod jobs;
 mod keybinding;
+pub mod keyconfig;
 pub mod keymap;
 pub mod modal;
 pub mod pages;
@@ -137,7 +138,8 @@ pub struct App {
 
 impl App {
     pub fn new(settings: AppSettings) -> Self {
-        Self::with_keymap(settings, KeyMap::default())
+        let keymap = settings.keymap.clone();
+        Self::with_keymap(settings, keymap)
     }
 
     pub fn with_keymap(settings: AppSettings, keymap: KeyMap) -> Self {

@@ -31,6 +31,27 @@ pub(super) struct FileConfig {
     pub(super) runway: super::video_services::FileRunway,
     #[serde(default)]
     pub(super) fal: super::video_services::FileFal,
+    /// `[keys]`: the dashboard's bindings, `"scope.action" = "key"` or a list of keys. Read as
+    /// text here; the dashboard checks the names and the keys (this crate knows no UI).
+    #[serde(default)]
+    pub(super) keys: std::collections::BTreeMap<String, FileKeys>,
+}
+
+/// One key or several for a `[keys]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(super) enum FileKeys {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl FileKeys {
+    pub(super) fn into_list(self) -> Vec<String> {
+        match self {
+            FileKeys::One(key) => vec![key],
+            FileKeys::Many(keys) => keys,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
