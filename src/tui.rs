@@ -32,6 +32,7 @@ pub async fn run(
     engine: Engine,
     events: UnboundedReceiver<EngineEvent>,
     settings: AppSettings,
+    theme: Theme,
 ) -> anyhow::Result<Option<Signal>> {
     // Listening before the terminal changes: a signal from now on ends the loop, not the process.
     let mut signals = Signals::listen().context("cannot listen for SIGTERM and SIGHUP")?;
@@ -56,7 +57,6 @@ pub async fn run(
         Effect::Clipboard(text) => copy_to_clipboard(&text),
         Effect::Engine(command) => engine.dispatch(command),
     };
-    let theme = Theme::from_env(|k| std::env::var(k).ok());
     let result = tokio::select! {
         result = drive(
             &mut terminal,

@@ -10,6 +10,7 @@ pub mod modal;
 pub mod pages;
 pub mod prompt;
 pub mod theme;
+pub mod theme_file;
 pub mod timeline;
 
 use ratatui::Frame;

@@ -108,6 +108,11 @@ fn cases() -> Vec<Case> {
             ],
         ),
         with_config(
+            "[ui]\ntheme = \"solarised.toml\"\n",
+            &["--provider", "azure-sora"],
+            &["solarised.toml", "dark, light, no-color or a theme file"],
+        ),
+        with_config(
             "[keys]\n\"jobs.upload\" = \"x\"\n",
             &["--provider", "azure-sora"],
             &["jobs.delete_job", "bad.toml"],

@@ -35,6 +35,16 @@ pub(super) struct FileConfig {
     /// text here; the dashboard checks the names and the keys (this crate knows no UI).
     #[serde(default)]
     pub(super) keys: std::collections::BTreeMap<String, FileKeys>,
+    #[serde(default)]
+    pub(super) ui: FileUi,
+}
+
+/// `[ui]`: how the dashboard looks and behaves.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileUi {
+    /// `dark`, `light`, `no-color`, or a theme file (relative to the config file's directory).
+    pub(super) theme: Option<String>,
 }
 
 /// One key or several for a `[keys]` entry.

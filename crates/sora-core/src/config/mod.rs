@@ -109,6 +109,8 @@ pub struct Config {
     /// `[keys]` of the config file, as written: `("jobs.upload", ["u", "U"])`, in name order.
     /// The dashboard checks them before it starts.
     pub keys: Vec<(String, Vec<String>)>,
+    /// `[ui] theme`, as written: a built-in theme's name or a theme file. The dashboard reads it.
+    pub ui_theme: Option<Setting<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -212,6 +214,11 @@ impl Config {
             runway: video_services::runway(&file.runway, env, &|| layers.file_source())?,
             fal: video_services::fal(&file.fal, env, &|| layers.file_source())?,
             data_dir: data_dir(env),
+            ui_theme: file
+                .ui
+                .theme
+                .clone()
+                .map(|t| Setting::new(t, layers.file_source())),
             keys: file
                 .keys
                 .into_iter()
