@@ -237,20 +237,40 @@ fn render_scope_hints(
     frame: &mut Frame,
     area: Rect,
 ) {
+    // Moving around is what every list does (the help lists those keys): the bar keeps its
+    // room for what this panel does, and shows only whole hints that fit.
+    let moving = [
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Left,
+        Action::Right,
+    ];
     let mut spans = Vec::new();
+    let mut used = 0usize;
+    let width = usize::from(area.width);
     for binding in scopes
         .iter()
         .flat_map(|scope| keymap.bindings_in(*scope))
         .filter(|b| !(b.scope == Scope::Prompt && hidden.contains(&b.action)))
+        .filter(|b| !moving.contains(&b.action))
     {
-        if !spans.is_empty() {
+        let keys = keymap::join_keys(&binding.keys);
+        let what = format!(" {}", binding.action.description());
+        let gap = if spans.is_empty() { 0 } else { 2 };
+        let len = gap + keys.chars().count() + what.chars().count();
+        if used + len > width {
+            continue;
+        }
+        used += len;
+        if gap > 0 {
             spans.push(Span::raw("  "));
         }
-        spans.push(Span::styled(keymap::join_keys(&binding.keys), theme.key));
-        spans.push(Span::styled(
-            format!(" {}", binding.action.description()),
-            theme.dim,
-        ));
+        spans.push(Span::styled(keys, theme.key));
+        spans.push(Span::styled(what, theme.dim));
     }
     frame.render_widget(Line::from(spans), area);
 }

@@ -22,6 +22,7 @@ mod ui_pages;
 mod ui_render;
 mod ui_runtime;
 mod ui_services;
+mod ui_snapshots;
 mod ui_support;
 mod ui_update;
 mod ui_wording;
