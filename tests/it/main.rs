@@ -13,6 +13,7 @@ mod live_services;
 mod net_faults;
 mod official_sdks;
 mod pty_demo;
+mod pty_keys;
 mod secrets;
 mod storage_browser;
 mod storage_browser_folders;
