@@ -12,6 +12,7 @@ pub mod jobs;
 mod keybinding;
 pub mod keyconfig;
 pub mod keymap;
+pub mod layout;
 pub mod modal;
 pub mod pages;
 pub mod prompt;

@@ -33,26 +33,15 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         render_too_small(area, theme, frame);
         return;
     }
-    // Full-width panels: the status chain, attempt lines and object tables all need the width
-    // more than they need to sit side by side.
-    let [
+    let crate::app::layout::DashboardAreas {
         header,
-        prompt_area,
-        jobs_area,
-        downloads_area,
-        buckets_area,
+        prompt: prompt_area,
+        jobs: jobs_area,
+        downloads: downloads_area,
+        buckets: buckets_area,
         notice,
         hints,
-    ] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(5),
-        Constraint::Fill(3),
-        Constraint::Fill(4),
-        Constraint::Fill(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    } = crate::app::layout::dashboard(area);
 
     render_header(app, theme, frame, header);
     if app.page() != Page::Dashboard {
