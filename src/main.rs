@@ -67,6 +67,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(Cmd::Sim(args)) = &cli.command {
         return demo::run_sim(args).await;
     }
+    if cli.no_mouse {
+        config.ui_mouse = false;
+    }
     // Keep the simulator alive for the whole run; the demo's journal goes with it.
     let _demo = if cli.demo {
         Some(demo::start(&mut config).await?)
@@ -161,6 +164,7 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             .map(|r| (r.id, r.request.prompt))
             .collect(),
         keymap,
+        mouse: config.ui_mouse,
     };
     let (tx, rx) = mpsc::unbounded_channel();
     for plain in sora_core::config::plain_http_warnings(&config) {

@@ -116,6 +116,8 @@ pub struct AppSettings {
     pub resume: Vec<(String, String)>,
     /// The keys: the defaults with the config file's `[keys]` applied.
     pub keymap: super::keymap::KeyMap,
+    /// Take clicks and the wheel (`[ui] mouse`, `--no-mouse`).
+    pub mouse: bool,
 }
 
 impl AppSettings {
@@ -141,6 +143,7 @@ impl AppSettings {
             no_service: None,
             resume: Vec::new(),
             keymap: super::keymap::KeyMap::default(),
+            mouse: true,
         }
     }
 

@@ -127,3 +127,48 @@ fn a_resize_mid_job_redraws_the_layout_and_the_job_finishes() {
     demo.type_keys(b"\x03");
     demo.wait_exit("Ctrl-C");
 }
+
+#[test]
+fn a_mouse_click_focuses_the_panel_and_selects_the_row_under_it() {
+    let mut demo = Demo::start();
+    let first = demo.wait_for_dashboard();
+    assert!(first.contains("▸ output-videos"), "{first}");
+    assert_ne!(
+        demo.screen
+            .parser
+            .lock()
+            .expect("lock")
+            .screen()
+            .mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None,
+        "the dashboard asked the terminal for the mouse"
+    );
+    let areas = sora_tui::app::layout::dashboard(ratatui::layout::Rect::new(0, 0, COLS, ROWS));
+    let [list, _] =
+        sora_tui::app::layout::buckets_split(sora_tui::app::layout::inner(areas.buckets));
+    // The first bucket row (input-images), as xterm's SGR mouse reports a left press and release.
+    let (x, y) = (list.x + 3 + 1, list.y + 1);
+    demo.type_keys(format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m").as_bytes());
+    let clicked = demo.screen.wait_for(
+        "the click to select input-images",
+        Duration::from_secs(10),
+        |s| s.contains("▸ input-images"),
+    );
+    assert!(
+        clicked.contains("┏ Buckets"),
+        "the buckets panel has the focus:\n{clicked}"
+    );
+    demo.type_keys(b"\x03");
+    demo.wait_exit("Ctrl-C");
+    demo.assert_terminal_restored("Ctrl-C");
+    assert_eq!(
+        demo.screen
+            .parser
+            .lock()
+            .expect("lock")
+            .screen()
+            .mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None,
+        "the mouse is the terminal's again"
+    );
+}

@@ -111,6 +111,8 @@ pub struct Config {
     pub keys: Vec<(String, Vec<String>)>,
     /// `[ui] theme`, as written: a built-in theme's name or a theme file. The dashboard reads it.
     pub ui_theme: Option<Setting<String>>,
+    /// `[ui] mouse` (`--no-mouse` turns it off): the dashboard takes clicks and the wheel.
+    pub ui_mouse: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -214,6 +216,7 @@ impl Config {
             runway: video_services::runway(&file.runway, env, &|| layers.file_source())?,
             fal: video_services::fal(&file.fal, env, &|| layers.file_source())?,
             data_dir: data_dir(env),
+            ui_mouse: file.ui.mouse.unwrap_or(true),
             ui_theme: file
                 .ui
                 .theme
