@@ -54,6 +54,8 @@ pub enum Action {
     ToggleHelp,
     CloseHelp,
     ToggleMouse,
+    CommandLine,
+    Complete,
     FocusPrompt,
     FocusJobs,
     FocusDownloads,
@@ -130,6 +132,8 @@ impl Action {
             Action::CloseHelp => "close help",
             Action::FocusPrompt => "edit the prompt",
             Action::ToggleMouse => "mouse on/off (off: the terminal selects text)",
+            Action::CommandLine => "command line (:download ID, :rm PATH, :upload FILE)",
+            Action::Complete => "complete (command line)",
             Action::FocusJobs => "jobs panel",
             Action::FocusDownloads => "downloads panel",
             Action::FocusBuckets => "buckets panel",
@@ -276,6 +280,7 @@ impl Default for KeyMap {
             (Scope::Browse, Action::FocusBuckets, vec![ch('4')]),
             (Scope::Browse, Action::ShowHistory, vec![ch('H')]),
             (Scope::Browse, Action::ShowDoctor, vec![ch('D')]),
+            (Scope::Browse, Action::CommandLine, vec![ch(':')]),
             (Scope::Global, Action::ToggleMouse, vec![plain(F(12))]),
             (Scope::Browse, Action::ToggleMouse, vec![ch('M')]),
             (Scope::Prompt, Action::Submit, vec![plain(Enter)]),
@@ -439,6 +444,7 @@ impl Default for KeyMap {
             (Scope::Buckets, Action::FixBuckets, vec![ch('f')]),
             (Scope::Input, Action::Confirm, vec![plain(Enter)]),
             (Scope::Input, Action::Cancel, vec![plain(Esc)]),
+            (Scope::Input, Action::Complete, vec![plain(Tab)]),
             // Only `y` says yes: Enter, the reflex key, is the safe answer.
             (Scope::Confirm, Action::Confirm, vec![ch('y')]),
             (

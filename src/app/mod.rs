@@ -4,6 +4,7 @@
 //! the terminal; `ui::render` draws whatever state it leaves.
 
 pub mod buckets;
+mod command_line;
 pub mod downloads;
 mod effect;
 mod folders;
