@@ -19,6 +19,7 @@ mod mouse;
 pub mod pages;
 pub mod preview;
 pub mod prompt;
+pub mod prompt_history;
 mod remote;
 mod services;
 pub mod settings;
