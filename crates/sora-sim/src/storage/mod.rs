@@ -7,13 +7,14 @@
 mod auth;
 mod buckets;
 mod error;
+mod folders;
 mod list;
 mod objects;
 mod persist;
 mod sign;
 mod tus;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::{MutexGuard, PoisonError};
 use std::time::SystemTime;
 
@@ -50,7 +51,7 @@ pub(crate) struct Bucket {
     allowed_mime_types: Option<Vec<String>>,
     created_at: SystemTime,
     updated_at: SystemTime,
-    objects: BTreeMap<String, StoredObject>,
+    objects: folders::Objects,
 }
 
 #[derive(Clone, Debug)]
@@ -157,7 +158,7 @@ impl Bucket {
             allowed_mime_types: None,
             created_at: now,
             updated_at: now,
-            objects: BTreeMap::new(),
+            objects: folders::Objects::default(),
         }
     }
 }

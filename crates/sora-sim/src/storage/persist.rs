@@ -3,7 +3,7 @@
 //! `DIR/storage/objects/`. Written after every successful change, reloaded on start. Uploads
 //! still in progress (TUS) and signed-URL tokens are not kept.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -82,7 +82,7 @@ pub(super) fn load(dir: &Path) -> io::Result<Option<StorageState>> {
     let mut saved = HashSet::new();
     let mut buckets = Vec::new();
     for record in index.buckets {
-        let mut objects = BTreeMap::new();
+        let mut objects = super::folders::Objects::default();
         for o in record.objects {
             let path = data_file(dir, &o.version).ok_or_else(|| {
                 io::Error::new(
@@ -134,7 +134,7 @@ pub(super) fn save(dir: &Path, state: &mut StorageState) -> io::Result<()> {
     };
     for bucket in &state.buckets {
         let mut objects = Vec::with_capacity(bucket.objects.len());
-        for (key, o) in &bucket.objects {
+        for (key, o) in bucket.objects.iter() {
             if !state.saved.contains(&o.version)
                 && let Some(path) = data_file(dir, &o.version)
             {
