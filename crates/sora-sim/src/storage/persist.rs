@@ -8,11 +8,11 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{Bucket, StorageState, StoredObject};
+use crate::spool::Content;
 
 #[derive(Serialize, Deserialize)]
 struct Index {
@@ -90,7 +90,7 @@ pub(super) fn load(dir: &Path) -> io::Result<Option<StorageState>> {
                     format!("bad version id {}", o.version),
                 )
             })?;
-            let data = Bytes::from(std::fs::read(&path)?);
+            let data = Content::saved_file(path)?;
             saved.insert(o.version.clone());
             objects.insert(
                 o.key,
@@ -138,7 +138,7 @@ pub(super) fn save(dir: &Path, state: &mut StorageState) -> io::Result<()> {
             if !state.saved.contains(&o.version)
                 && let Some(path) = data_file(dir, &o.version)
             {
-                std::fs::write(path, &o.data)?;
+                o.data.save_to(&path)?;
             }
             live.insert(o.version.clone());
             objects.push(ObjectRecord {

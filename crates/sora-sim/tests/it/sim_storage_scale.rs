@@ -204,3 +204,146 @@ async fn a_page_of_a_huge_folder_costs_what_a_page_of_a_small_one_does() {
         "20 pages of a 100,000-object folder took {huge:?}, of a 100-object one {small:?}"
     );
 }
+
+const MIB: usize = 1024 * 1024;
+
+/// The size of the largest file the simulator is spooling uploads into (`DIR/storage/tmp`).
+fn largest_spooled(data_dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(data_dir.join("storage").join("tmp"))
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok()?.metadata().ok())
+                .map(|m| m.len())
+                .max()
+                .unwrap_or(0)
+        })
+        .unwrap_or(0)
+}
+
+/// Sends `request` with a body of `prefix`, `data` and `suffix`, pausing after half of `data`
+/// until the simulator has that half in a file: the body is on disk while it still arrives,
+/// not gathered in memory first. Returns the answer's status.
+async fn upload_in_two_halves(
+    request: RequestBuilder,
+    data_dir: &std::path::Path,
+    prefix: Vec<u8>,
+    data: &[u8],
+    suffix: Vec<u8>,
+) -> StatusCode {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|chunk| (Ok::<_, std::io::Error>(chunk), rx))
+    });
+    let sent = tokio::spawn(request.body(reqwest::Body::wrap_stream(body)).send());
+    let (first, second) = data.split_at(data.len() / 2);
+    tx.send(prefix).await.expect("body streams");
+    for chunk in first.chunks(MIB) {
+        tx.send(chunk.to_vec()).await.expect("body streams");
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let wanted = (first.len() - MIB) as u64;
+    while largest_spooled(data_dir) < wanted {
+        assert!(
+            Instant::now() < deadline,
+            "half the body ({} bytes) sent, but no file holds it: the simulator buffers uploads in memory",
+            first.len()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for chunk in second.chunks(MIB) {
+        tx.send(chunk.to_vec()).await.expect("body streams");
+    }
+    tx.send(suffix).await.expect("body streams");
+    drop(tx);
+    sent.await
+        .expect("upload task")
+        .expect("upload reaches the sim")
+        .status()
+}
+
+async fn download(client: &Client, handle: &SimHandle, key: &str) -> Vec<u8> {
+    let response = authed(
+        client,
+        Method::GET,
+        &storage_url(handle, &format!("/object/output-videos/{key}")),
+    )
+    .send()
+    .await
+    .expect("download reaches the sim");
+    assert_eq!(response.status(), StatusCode::OK, "{key}");
+    assert_eq!(
+        response.headers()["content-length"],
+        response
+            .content_length()
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    );
+    response.bytes().await.expect("body").to_vec()
+}
+
+/// Plain, multipart and resumable uploads are written to a file as their bodies arrive (so a
+/// 1 GiB upload does not cost the simulator 1 GiB of memory), and come back byte for byte.
+#[tokio::test]
+async fn uploads_are_written_to_disk_while_their_bodies_arrive() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (handle, client) = start(SimConfig {
+        data_dir: Some(dir.path().to_path_buf()),
+        ..SimConfig::default()
+    })
+    .await;
+    let data: Vec<u8> = (0..16 * MIB).map(|i| (i % 251) as u8).collect();
+
+    let put = authed(
+        &client,
+        Method::PUT,
+        &storage_url(&handle, "/object/output-videos/plain.bin"),
+    )
+    .header("content-type", "application/octet-stream");
+    let status = upload_in_two_halves(put, dir.path(), Vec::new(), &data, Vec::new()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(download(&client, &handle, "plain.bin").await == data);
+
+    let post = authed(
+        &client,
+        Method::POST,
+        &storage_url(&handle, "/object/output-videos/form.bin"),
+    )
+    .header("content-type", "multipart/form-data; boundary=XyZ");
+    let head = b"--XyZ\r\nContent-Disposition: form-data; name=\"cacheControl\"\r\n\r\n60\r\n--XyZ\r\nContent-Disposition: form-data; name=\"\"; filename=\"form.bin\"\r\nContent-Type: video/mp4\r\n\r\n".to_vec();
+    let tail = b"\r\n--XyZ--\r\n".to_vec();
+    let status = upload_in_two_halves(post, dir.path(), head, &data, tail).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(download(&client, &handle, "form.bin").await == data);
+
+    let metadata = format!(
+        "bucketName {},objectName {}",
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b"output-videos"),
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b"tus.bin")
+    );
+    let created = authed(
+        &client,
+        Method::POST,
+        &storage_url(&handle, "/upload/resumable"),
+    )
+    .header("tus-resumable", "1.0.0")
+    .header("upload-length", data.len().to_string())
+    .header("upload-metadata", metadata)
+    .send()
+    .await
+    .expect("create reaches the sim");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let location = created.headers()["location"]
+        .to_str()
+        .expect("ASCII location")
+        .to_string();
+    let patch = authed(&client, Method::PATCH, &location)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-offset", "0")
+        .header("content-type", "application/offset+octet-stream");
+    let status = upload_in_two_halves(patch, dir.path(), Vec::new(), &data, Vec::new()).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(download(&client, &handle, "tus.bin").await == data);
+    handle.shutdown().await;
+}
