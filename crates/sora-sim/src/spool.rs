@@ -15,7 +15,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{HeaderMap, header};
 use bytes::Bytes;
-use futures_util::{StreamExt as _, TryStreamExt as _};
+use futures_util::StreamExt as _;
 use md5::Digest as _;
 
 use crate::record::RECORDED_BODY_LIMIT;
@@ -136,28 +136,20 @@ impl Content {
         }
     }
 
-    /// Bytes `start..start + len` as a response body, read from the file as it is sent.
-    pub(crate) fn body(&self, start: u64, len: u64) -> Body {
+    /// The bytes ready to be sent: a file is opened now, so a missing one is an error before
+    /// any header goes out (once open, it stays readable even if the object goes meanwhile).
+    pub(crate) fn open(&self) -> io::Result<Opened> {
         match self {
-            Content::Memory(data) => {
-                let from = usize::try_from(start).unwrap_or(usize::MAX).min(data.len());
-                let to = usize::try_from(start.saturating_add(len))
-                    .unwrap_or(usize::MAX)
-                    .min(data.len());
-                Body::from(data.slice(from..to))
-            }
-            Content::File(file) => {
-                let file = Arc::clone(file);
-                // Once open, the bytes stay readable even if the object goes meanwhile.
-                let opened = async move {
-                    let mut opened = tokio::fs::File::open(&file.path).await?;
-                    tokio::io::AsyncSeekExt::seek(&mut opened, SeekFrom::Start(start)).await?;
-                    let reader = tokio::io::AsyncReadExt::take(opened, len);
-                    Ok::<_, io::Error>(tokio_util::io::ReaderStream::with_capacity(reader, BLOCK))
-                };
-                let stream = futures_util::stream::once(opened).try_flatten();
-                Body::from_stream(stream)
-            }
+            Content::Memory(data) => Ok(Opened::Memory(data.clone())),
+            Content::File(file) => std::fs::File::open(&file.path).map(Opened::File),
+        }
+    }
+
+    /// The file the content is read from, if any.
+    pub(crate) fn file_path(&self) -> Option<&Path> {
+        match self {
+            Content::Memory(_) => None,
+            Content::File(file) => Some(&file.path),
         }
     }
 
@@ -170,6 +162,36 @@ impl Content {
                     return Ok(());
                 }
                 std::fs::copy(&file.path, dest).map(drop)
+            }
+        }
+    }
+}
+
+/// Content opened for one answer.
+pub(crate) enum Opened {
+    Memory(Bytes),
+    File(std::fs::File),
+}
+
+impl Opened {
+    /// Bytes `start..start + len` as a response body, read from the file as it is sent.
+    pub(crate) fn body(self, start: u64, len: u64) -> Body {
+        match self {
+            Opened::Memory(data) => {
+                let from = usize::try_from(start).unwrap_or(usize::MAX).min(data.len());
+                let to = usize::try_from(start.saturating_add(len))
+                    .unwrap_or(usize::MAX)
+                    .min(data.len());
+                Body::from(data.slice(from..to))
+            }
+            Opened::File(mut file) => {
+                if let Err(error) = file.seek(SeekFrom::Start(start)) {
+                    return Body::from_stream(futures_util::stream::once(async move {
+                        Err::<Bytes, _>(error)
+                    }));
+                }
+                let reader = tokio::io::AsyncReadExt::take(tokio::fs::File::from_std(file), len);
+                Body::from_stream(tokio_util::io::ReaderStream::with_capacity(reader, BLOCK))
             }
         }
     }

@@ -290,8 +290,15 @@ pub(super) fn object_response(
             );
             return response;
         }
+        let opened = match object.data.open() {
+            Ok(opened) => opened,
+            Err(error) => {
+                tracing::warn!(%error, key, "simulator cannot read a stored object");
+                return wire::empty_response(StatusCode::INTERNAL_SERVER_ERROR);
+            }
+        };
         let mut response = wire::ranged_body(request, object.data.len(), |start, len| {
-            object.data.body(start, len)
+            opened.body(start, len)
         });
         wire::insert_header(
             response.headers_mut(),

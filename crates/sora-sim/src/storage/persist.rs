@@ -129,6 +129,8 @@ pub(super) fn save(dir: &Path, state: &mut StorageState) -> io::Result<()> {
     let objects_dir = root(dir).join("objects");
     std::fs::create_dir_all(&objects_dir)?;
     let mut live = HashSet::new();
+    // Files objects still read from (a copy of a saved object shares its file until restart).
+    let mut in_use = HashSet::new();
     let mut index = Index {
         buckets: Vec::with_capacity(state.buckets.len()),
     };
@@ -141,6 +143,9 @@ pub(super) fn save(dir: &Path, state: &mut StorageState) -> io::Result<()> {
                 o.data.save_to(&path)?;
             }
             live.insert(o.version.clone());
+            if let Some(path) = o.data.file_path() {
+                in_use.insert(path.to_path_buf());
+            }
             objects.push(ObjectRecord {
                 key: key.clone(),
                 id: o.id.clone(),
@@ -168,11 +173,19 @@ pub(super) fn save(dir: &Path, state: &mut StorageState) -> io::Result<()> {
     let temp = root(dir).join("index.json.tmp");
     std::fs::write(&temp, serde_json::to_vec(&index).map_err(io::Error::other)?)?;
     std::fs::rename(&temp, &index_path)?;
+    let mut kept = live.clone();
     for gone in state.saved.difference(&live) {
-        if let Some(path) = data_file(dir, gone) {
-            let _ = std::fs::remove_file(path);
+        match data_file(dir, gone) {
+            // Looked at again on the next save.
+            Some(path) if in_use.contains(&path) => {
+                kept.insert(gone.clone());
+            }
+            Some(path) => {
+                let _ = std::fs::remove_file(path);
+            }
+            None => {}
         }
     }
-    state.saved = live;
+    state.saved = kept;
     Ok(())
 }

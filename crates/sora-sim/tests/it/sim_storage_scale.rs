@@ -347,3 +347,47 @@ async fn uploads_are_written_to_disk_while_their_bodies_arrive() {
     assert!(download(&client, &handle, "tus.bin").await == data);
     handle.shutdown().await;
 }
+
+/// With `--data DIR`, objects are read from their saved files after a restart; a copy shares
+/// its source's file, and deleting the source must not take the copy's bytes with it.
+#[tokio::test]
+async fn a_copy_of_a_saved_object_outlives_its_source() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = SimConfig {
+        data_dir: Some(dir.path().to_path_buf()),
+        ..SimConfig::default()
+    };
+    let (handle, client) = start(config.clone()).await;
+    let response = authed(
+        &client,
+        Method::PUT,
+        &storage_url(&handle, "/object/output-videos/a.bin"),
+    )
+    .body("saved bytes")
+    .send()
+    .await
+    .expect("upload reaches the sim");
+    assert_eq!(response.status(), StatusCode::OK);
+    handle.shutdown().await;
+
+    let (handle, client) = start(config).await;
+    let copied = authed(&client, Method::POST, &storage_url(&handle, "/object/copy"))
+        .json(
+            &json!({"bucketId": "output-videos", "sourceKey": "a.bin", "destinationKey": "b.bin"}),
+        )
+        .send()
+        .await
+        .expect("copy reaches the sim");
+    assert_eq!(copied.status(), StatusCode::OK);
+    let deleted = authed(
+        &client,
+        Method::DELETE,
+        &storage_url(&handle, "/object/output-videos/a.bin"),
+    )
+    .send()
+    .await
+    .expect("delete reaches the sim");
+    assert_eq!(deleted.status(), StatusCode::OK);
+    assert_eq!(download(&client, &handle, "b.bin").await, b"saved bytes");
+    handle.shutdown().await;
+}
