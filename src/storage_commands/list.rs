@@ -122,13 +122,10 @@ fn write_totals(out: &mut impl Write, totals: &Totals, recursive: bool) -> std::
 /// whole array writes exactly this): `[` or `,` before it, every line indented two spaces.
 fn write_json_element(out: &mut impl Write, first: bool, value: &Value) -> Result<()> {
     out.write_all(if first { b"[\n" } else { b",\n" })?;
+    // JSON strings escape their newlines: every raw newline here starts a line to indent.
     let text = serde_json::to_string_pretty(value)?;
-    for (i, line) in text.lines().enumerate() {
-        if i > 0 {
-            out.write_all(b"\n")?;
-        }
-        write!(out, "  {line}")?;
-    }
+    out.write_all(b"  ")?;
+    out.write_all(text.replace('\n', "\n  ").as_bytes())?;
     Ok(())
 }
 
