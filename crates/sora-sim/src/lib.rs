@@ -145,7 +145,8 @@ pub struct SimConfig {
     /// Fault rules in force from the start (see [`faults`]).
     pub faults: Vec<FaultRule>,
     /// Keep Storage's buckets and objects in this directory and reload them on start
-    /// (`sora-tui sim --data DIR`); `None` keeps everything in memory.
+    /// (`sora-tui sim --data DIR`; uploads are spooled in `DIR/storage/tmp`); `None` keeps
+    /// them for the run only (uploaded bytes in temporary files, removed with their objects).
     pub data_dir: Option<std::path::PathBuf>,
     /// The `X-Forwarded-Proto` a gateway in front of Storage sets, as in Supabase's self-host
     /// setup; `Some("https")` is a gateway that terminates TLS, so the resumable endpoint hands
