@@ -4,6 +4,7 @@
 //! the terminal; `ui::render` draws whatever state it leaves.
 
 pub mod buckets;
+mod command_line;
 pub mod downloads;
 mod effect;
 mod folders;
@@ -18,6 +19,7 @@ mod mouse;
 pub mod pages;
 pub mod preview;
 pub mod prompt;
+pub mod prompt_history;
 mod remote;
 mod services;
 pub mod settings;

@@ -636,8 +636,16 @@ fn log_level_debug_fills_the_log_file_and_never_the_terminal() {
     let quiet = ok(&run(&sandbox, &sim, "azure-sora", &["jobs"]));
     let log = sandbox.path().join("data/sora-tui/logs/sora-tui.log");
     let info_only = std::fs::read_to_string(&log).unwrap_or_default();
-    assert!(!info_only.contains("DEBUG"), "info by default:\n{info_only}");
-    let output = run(&sandbox, &sim, "azure-sora", &["jobs", "--log-level", "debug"]);
+    assert!(
+        !info_only.contains("DEBUG"),
+        "info by default:\n{info_only}"
+    );
+    let output = run(
+        &sandbox,
+        &sim,
+        "azure-sora",
+        &["jobs", "--log-level", "debug"],
+    );
     let loud = ok(&output);
     assert_eq!(loud, quiet, "the same output on the terminal");
     assert!(

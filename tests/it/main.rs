@@ -19,6 +19,7 @@ mod storage_browser;
 mod storage_browser_folders;
 mod storage_folders;
 mod storage_ls_pages;
+mod ui_command;
 mod ui_keys;
 mod ui_mouse;
 mod ui_pages;
