@@ -129,13 +129,15 @@ pub struct LsArgs {
     /// Only entries whose name starts with this text (case-insensitive, as the server's search).
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
-    /// Order of the entries (folders first when by size or date).
+    /// Order of the entries (folders first when by size or date). By name (the server's order)
+    /// each page prints as it arrives; by size or date every entry is fetched first, then sorted.
     #[arg(long, value_enum, default_value_t = SortBy::Name)]
     pub sort: SortBy,
-    /// Largest, newest or last name first.
+    /// Largest, newest or last name first (every entry is fetched first, then sorted).
     #[arg(long)]
     pub desc: bool,
-    /// Every object in every folder below, by its path under BUCKET/PREFIX.
+    /// Every object in every folder below, by its path under BUCKET/PREFIX (every entry is
+    /// fetched first, then sorted).
     #[arg(short = 'r', long)]
     pub recursive: bool,
 }
@@ -331,6 +333,10 @@ pub struct SimArgs {
     /// Seconds a new job stays out of the job lists (a list that lags behind the service).
     #[arg(long, default_value_t = 0.0, value_name = "SECS")]
     pub list_lag: f64,
+    /// Put COUNT small objects (PREFIX/obj-000000.bin...) straight into BUCKET (created, public,
+    /// when missing) before serving: huge folders for benchmarks. Repeatable.
+    #[arg(long = "seed", value_name = "BUCKET/PREFIX=COUNT")]
+    pub seeds: Vec<String>,
 }
 
 #[derive(Debug, Args)]

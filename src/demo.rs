@@ -125,9 +125,17 @@ mod with_simulator {
             tls: true,
             ..sora_sim::SimConfig::default()
         };
+        let seeds = args
+            .seeds
+            .iter()
+            .map(|seed| parse_seed(seed))
+            .collect::<Result<Vec<_>>>()?;
         let handle = sora_sim::start(sim_config.clone(), args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
+        for (bucket, prefix, count) in &seeds {
+            handle.seed_objects(bucket, prefix, *count);
+        }
         // Written with errors ignored: whoever started us may stop reading after the env lines.
         let mut out = std::io::stdout().lock();
         let _ = writeln!(
@@ -164,6 +172,25 @@ mod with_simulator {
         }
         handle.shutdown().await;
         Ok(ExitCode::SUCCESS)
+    }
+
+    /// Most objects one `--seed` puts in a folder.
+    const MAX_SEED: usize = 10_000_000;
+
+    /// `BUCKET/PREFIX=COUNT` (or `BUCKET=COUNT`) → its parts.
+    fn parse_seed(seed: &str) -> Result<(String, String, usize)> {
+        let wrong = || {
+            anyhow::anyhow!(
+                "--seed takes BUCKET/PREFIX=COUNT (COUNT 1 to {MAX_SEED}), e.g. output-videos/bench=100000; got {seed:?}"
+            )
+        };
+        let (location, count) = seed.rsplit_once('=').ok_or_else(wrong)?;
+        let count: usize = count.trim().parse().map_err(|_| wrong())?;
+        let (bucket, prefix) = location.split_once('/').unwrap_or((location, ""));
+        if bucket.is_empty() || !(1..=MAX_SEED).contains(&count) {
+            return Err(wrong());
+        }
+        Ok((bucket.to_string(), prefix.to_string(), count))
     }
 
     /// Deletes a directory when dropped: the demo's journal lives only as long as its simulator.

@@ -160,6 +160,40 @@ impl Drop for SimProcess {
     }
 }
 
+/// The simulator in this process (its server runs on its own runtime's thread), for tests that
+/// seed far more objects than uploading one by one would allow.
+pub struct LocalSim {
+    pub handle: sora_sim::SimHandle,
+    pub env: Vec<(String, String)>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl LocalSim {
+    pub fn start() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let config = sora_sim::SimConfig::default();
+        let handle = runtime
+            .block_on(sora_sim::start(config.clone(), ([127, 0, 0, 1], 0).into()))
+            .expect("sim starts");
+        let env = sora_sim::env_lines(&handle, &config)
+            .iter()
+            .filter_map(|line| {
+                let (k, v) = line.strip_prefix("export ")?.split_once('=')?;
+                Some((k.to_string(), v.to_string()))
+            })
+            .collect();
+        Self {
+            handle,
+            env,
+            _runtime: runtime,
+        }
+    }
+}
+
 /// Run `cmd` to its end, or kill it after `limit` and fail: a command that hangs or reads
 /// without end is the bug. Its address space is capped at 2 GiB so a runaway read fails fast
 /// instead of filling the machine's memory.

@@ -18,6 +18,7 @@ mod secrets;
 mod storage_browser;
 mod storage_browser_folders;
 mod storage_folders;
+mod storage_ls_pages;
 mod ui_command;
 mod ui_keys;
 mod ui_mouse;

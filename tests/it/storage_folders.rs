@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Sandbox, SimProcess};
+use common::{LocalSim, Sandbox, SimProcess};
 use serde_json::Value;
-use sora_sim::{Fault, FaultRoute, FaultRule, FaultTarget, SimConfig, SimHandle};
+use sora_sim::{Fault, FaultRoute, FaultRule, FaultTarget};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -65,40 +65,6 @@ fn run(
     }
     cmd.args(args).envs(env.iter().map(|(k, v)| (k, v)));
     cmd.output().expect("run sora-tui")
-}
-
-/// The simulator in this process (its server runs on its own runtime's thread), for tests that
-/// seed far more objects than uploading one by one would allow.
-struct LocalSim {
-    handle: SimHandle,
-    env: Vec<(String, String)>,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl LocalSim {
-    fn start() -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let config = SimConfig::default();
-        let handle = runtime
-            .block_on(sora_sim::start(config.clone(), ([127, 0, 0, 1], 0).into()))
-            .expect("sim starts");
-        let env = sora_sim::env_lines(&handle, &config)
-            .iter()
-            .filter_map(|line| {
-                let (k, v) = line.strip_prefix("export ")?.split_once('=')?;
-                Some((k.to_string(), v.to_string()))
-            })
-            .collect();
-        Self {
-            handle,
-            env,
-            _runtime: runtime,
-        }
-    }
 }
 
 fn count_line(sandbox: &Sandbox, env: &[(String, String)], location: &str) -> Value {

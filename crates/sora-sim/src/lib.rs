@@ -66,6 +66,8 @@ mod media;
 mod multipart;
 mod record;
 mod runway;
+mod serve;
+mod spool;
 mod storage;
 mod tls;
 mod videos;
@@ -77,7 +79,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+
 use axum::response::Response;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -89,11 +91,12 @@ pub use faults::{
 pub use record::{RECORDED_BODY_LIMIT, RecordedRequest};
 
 use clock::Clock;
-use faults::{FaultEngine, Phase, Route};
+use faults::FaultEngine;
 use record::Recorder;
-use wire::SimRequest;
+pub(crate) use serve::fault_response;
 
-/// Largest request body the simulator reads (uploads are held in memory).
+/// Largest request body the simulator reads (uploads are streamed to disk, the rest held in
+/// memory).
 pub(crate) const MAX_BODY_BYTES: usize = 2 * 1024 * 1024 * 1024;
 
 /// What the simulated services accept and which faults they inject.
@@ -142,7 +145,8 @@ pub struct SimConfig {
     /// Fault rules in force from the start (see [`faults`]).
     pub faults: Vec<FaultRule>,
     /// Keep Storage's buckets and objects in this directory and reload them on start
-    /// (`sora-tui sim --data DIR`); `None` keeps everything in memory.
+    /// (`sora-tui sim --data DIR`; uploads are spooled in `DIR/storage/tmp`); `None` keeps
+    /// them for the run only (uploaded bytes in temporary files, removed with their objects).
     pub data_dir: Option<std::path::PathBuf>,
     /// The `X-Forwarded-Proto` a gateway in front of Storage sets, as in Supabase's self-host
     /// setup; `Some("https")` is a gateway that terminates TLS, so the resumable endpoint hands
@@ -470,130 +474,9 @@ pub fn openai_env_lines(handle: &SimHandle, cfg: &SimConfig) -> Vec<String> {
 }
 
 async fn dispatch(State(sim): State<Arc<Sim>>, request: Request) -> Response {
-    serve_api(sim, request, false).await
+    serve::serve_api(sim, request, false).await
 }
 
 async fn dispatch_tls(State(sim): State<Arc<Sim>>, request: Request) -> Response {
-    serve_api(sim, request, true).await
-}
-
-async fn serve_api(sim: Arc<Sim>, request: Request, tls: bool) -> Response {
-    let (parts, body) = request.into_parts();
-    let service = Service::of(parts.uri.path());
-    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(body) => body,
-        Err(error) => {
-            tracing::debug!(%error, "simulator could not read a request body");
-            let mut response = wire::empty_response(StatusCode::PAYLOAD_TOO_LARGE);
-            add_service_headers(service, &mut response);
-            return response;
-        }
-    };
-    let request = SimRequest {
-        method: parts.method,
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().map(str::to_string),
-        headers: parts.headers,
-        body,
-    };
-    if control::owns(&request.path) {
-        return control::handle(&sim, &request);
-    }
-    let route = Route::classify(service, &request.method, &request.path);
-    let serve = |sim: &Sim| match service {
-        Service::Storage => storage::handle(sim, &request),
-        Service::AzureV1 | Service::OpenAI => videos::handle(sim, service, &request),
-        Service::AzureSora => azure::handle(sim, &request),
-        Service::Runway => runway::handle(sim, &request),
-        Service::Fal => fal::handle(sim, &request, tls),
-    };
-    let mut response = match sim
-        .faults
-        .take(Phase::Before, service, route, &request.path)
-    {
-        // A slow upload: the body was received, the answer comes late (a client killed or
-        // cut off meanwhile never learns whether it was stored).
-        Some(Fault::Stall { for_, .. }) => {
-            tokio::time::sleep(for_).await;
-            serve(&sim)
-        }
-        Some(fault) => fault_response(&sim, service, route, &request, &fault),
-        None => serve(&sim),
-    };
-    if sim.config.content_digests
-        && request.method == Method::GET
-        && response.status() == StatusCode::OK
-        && matches!(route, Some(Route::Content | Route::StorageDownload))
-    {
-        response = corrupt::with_digests(response).await;
-    }
-    if request.method == Method::GET
-        && response.status().is_success()
-        && let Some(fault) = sim.faults.take(Phase::Body, service, route, &request.path)
-    {
-        response = faults::break_body(response, &fault).await;
-    }
-    add_service_headers(service, &mut response);
-    // The server's clock as clients see it: moved with `advance_clock`, so a client's skew
-    // check can be tested.
-    let date = httpdate::fmt_http_date(sim.clock.wall(sim.clock.now()));
-    wire::insert_header(response.headers_mut(), axum::http::header::DATE, &date);
-    sim.recorder
-        .record(&request, response.status().as_u16(), "api");
-    response
-}
-
-/// The answer of a fault that replaces the service's own.
-pub(crate) fn fault_response(
-    sim: &Sim,
-    service: Service,
-    route: Option<Route>,
-    request: &SimRequest,
-    fault: &Fault,
-) -> Response {
-    match fault {
-        Fault::Status {
-            code,
-            retry_after,
-            body,
-        } => faults::status_response(
-            service,
-            route,
-            *code,
-            retry_after.as_ref(),
-            body.as_deref(),
-            sim.clock.wall(sim.clock.now()),
-        ),
-        Fault::HtmlOk => faults::html_ok_response(),
-        Fault::FakeMp4 => corrupt::fake_mp4_response(),
-        Fault::CutUpload { after_bytes } => storage::cut_upload(sim, request, *after_bytes),
-        Fault::Expired => match service {
-            Service::AzureSora => azure::errors::resource_not_found().into_response(),
-            Service::AzureV1 | Service::OpenAI => videos::expired_response(&request.path),
-            Service::Storage => storage::expired_response(),
-            Service::Runway | Service::Fal => media::expired_response(),
-        },
-        // Body faults are taken only after a successful answer.
-        Fault::ResetMidBody { .. }
-        | Fault::ShortBody { .. }
-        | Fault::Stall { .. }
-        | Fault::UnderReportedLength { .. }
-        | Fault::NoLength { .. }
-        | Fault::ChangedBytes => wire::empty_response(StatusCode::INTERNAL_SERVER_ERROR),
-    }
-}
-
-/// The troubleshooting id each service puts on every answer: Azure's `apim-request-id`,
-/// OpenAI's `x-request-id`.
-fn add_service_headers(service: Service, response: &mut Response) {
-    match service {
-        Service::AzureSora | Service::AzureV1 => azure::add_request_id(response),
-        Service::OpenAI => wire::insert_header(
-            response.headers_mut(),
-            axum::http::HeaderName::from_static("x-request-id"),
-            &format!("req_{}", wire::hex(&fastrand::u128(..).to_be_bytes())),
-        ),
-        // fal's handler adds its own `x-fal-request-id`; Runway documents none.
-        Service::Storage | Service::Runway | Service::Fal => {}
-    }
+    serve::serve_api(sim, request, true).await
 }

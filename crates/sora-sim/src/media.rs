@@ -145,6 +145,7 @@ pub(crate) async fn read(request: Request) -> Result<SimRequest, Response> {
             query: parts.uri.query().map(str::to_string),
             headers: parts.headers,
             body,
+            spooled: None,
         }),
         Err(_) => Err(wire::empty_response(StatusCode::PAYLOAD_TOO_LARGE)),
     }

@@ -51,13 +51,14 @@ impl Recorder {
                 Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
             })
             .collect();
-        let kept = request.body.len().min(RECORDED_BODY_LIMIT);
+        let body = request.spooled.as_ref().map_or(&request.body, |s| &s.head);
+        let kept = body.len().min(RECORDED_BODY_LIMIT);
         let record = RecordedRequest {
             method: request.method.as_str().to_string(),
             path: request.path.clone(),
             query: request.query.clone(),
             headers,
-            body: request.body[..kept].to_vec(),
+            body: body[..kept].to_vec(),
             status,
             origin: origin.to_string(),
         };

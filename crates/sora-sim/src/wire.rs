@@ -16,7 +16,10 @@ pub(crate) struct SimRequest {
     pub(crate) path: String,
     pub(crate) query: Option<String>,
     pub(crate) headers: HeaderMap,
+    /// Empty when the body was spooled.
     pub(crate) body: Bytes,
+    /// An upload's body, on disk (the upload routes only).
+    pub(crate) spooled: Option<crate::spool::Spooled>,
 }
 
 impl SimRequest {
@@ -140,24 +143,34 @@ pub(crate) fn parse_range(value: Option<&str>, len: u64) -> RangeAnswer {
 /// `Content-Range`, or 416. The caller adds its own headers (content type, validators...).
 /// HEAD needs no special case: the HTTP server drops the body and keeps `content-length`.
 pub(crate) fn ranged_bytes(request: &SimRequest, data: &Bytes) -> Response {
-    let len = data.len() as u64;
-    let mut response = match parse_range(request.header("range"), len) {
+    ranged_body(request, data.len() as u64, |start, len| {
+        // Both bounds are <= the length, which came from a usize.
+        Body::from(data.slice(start as usize..(start + len) as usize))
+    })
+}
+
+/// [`ranged_bytes`] for content of `len` bytes that `body(start, count)` produces (a file read
+/// as it is sent): `Content-Length` is set, since such a body does not know its own length.
+pub(crate) fn ranged_body(
+    request: &SimRequest,
+    len: u64,
+    body: impl FnOnce(u64, u64) -> Body,
+) -> Response {
+    let (mut response, count) = match parse_range(request.header("range"), len) {
         RangeAnswer::Full => {
-            let mut response = Response::new(Body::from(data.clone()));
+            let mut response = Response::new(body(0, len));
             *response.status_mut() = StatusCode::OK;
-            response
+            (response, len)
         }
         RangeAnswer::Partial { start, end } => {
-            // Both bounds are < len, which came from a usize.
-            let slice = data.slice(start as usize..=end as usize);
-            let mut response = Response::new(Body::from(slice));
+            let mut response = Response::new(body(start, end - start + 1));
             *response.status_mut() = StatusCode::PARTIAL_CONTENT;
             insert_header(
                 response.headers_mut(),
                 header::CONTENT_RANGE,
                 &format!("bytes {start}-{end}/{len}"),
             );
-            response
+            (response, end - start + 1)
         }
         RangeAnswer::Unsatisfiable => {
             let mut response = empty_response(StatusCode::RANGE_NOT_SATISFIABLE);
@@ -169,9 +182,9 @@ pub(crate) fn ranged_bytes(request: &SimRequest, data: &Bytes) -> Response {
             return response;
         }
     };
-    response
-        .headers_mut()
-        .insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    let headers = response.headers_mut();
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(count));
     response
 }
 

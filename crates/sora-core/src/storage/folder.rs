@@ -7,6 +7,7 @@
 //! pages per folder level, folders per walk.
 
 use std::collections::VecDeque;
+use std::ops::ControlFlow;
 
 use reqwest::Method;
 use serde::Serialize;
@@ -144,9 +145,26 @@ impl StorageClient {
     ) -> Result<Vec<ObjectEntry>, StorageError> {
         super::check_prefix(prefix)?;
         let mut all = Vec::new();
-        self.each_page(bucket, prefix, options, &mut |page| all.extend(page))
-            .await?;
+        self.each_page(bucket, prefix, options, &mut |page| {
+            all.extend(page);
+            ControlFlow::Continue(())
+        })
+        .await?;
         Ok(all)
+    }
+
+    /// The pages of one folder level in the server's order for `sort`, handed to `on_page` as
+    /// they come, so memory holds one page whatever the folder's size; `on_page` may stop the
+    /// listing (`ControlFlow::Break`). `options.limit` and `options.offset` are ignored.
+    pub async fn list_folder_pages(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        options: &ListOptions,
+        on_page: &mut (dyn FnMut(Vec<ObjectEntry>) -> ControlFlow<()> + Send),
+    ) -> Result<(), StorageError> {
+        super::check_prefix(prefix)?;
+        self.each_page(bucket, prefix, options, on_page).await
     }
 
     /// The pages of one folder level, handed to `on_page` as they come.
@@ -155,7 +173,7 @@ impl StorageClient {
         bucket: &str,
         prefix: &str,
         options: &ListOptions,
-        on_page: &mut (dyn FnMut(Vec<ObjectEntry>) + Send),
+        on_page: &mut (dyn FnMut(Vec<ObjectEntry>) -> ControlFlow<()> + Send),
     ) -> Result<(), StorageError> {
         let mut options = ListOptions {
             limit: PAGE,
@@ -165,8 +183,7 @@ impl StorageClient {
         for _ in 0..MAX_PAGES {
             let page = self.list_page(bucket, prefix, &options).await?;
             let n = page.len();
-            on_page(page);
-            if n < PAGE as usize {
+            if on_page(page).is_break() || n < PAGE as usize {
                 return Ok(());
             }
             options.offset = options.offset.saturating_add(PAGE);
@@ -215,6 +232,7 @@ impl StorageClient {
                     }
                 }
                 progress(&tree.totals);
+                ControlFlow::Continue(())
             })
             .await?;
         }

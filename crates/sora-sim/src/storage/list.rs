@@ -8,6 +8,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::buckets::decode_bucket;
+use super::folders::{EntryKey, Kind};
 use super::objects::metadata_json;
 use super::{StorageError, StoredObject, lock};
 use crate::Sim;
@@ -22,12 +23,6 @@ enum Entry<'a> {
 }
 
 impl Entry<'_> {
-    fn name(&self) -> &str {
-        match self {
-            Entry::Folder(name) | Entry::File(name, _) => name,
-        }
-    }
-
     fn to_json(&self) -> Value {
         match self {
             Entry::Folder(name) => json!({
@@ -114,29 +109,39 @@ pub(super) fn list(
         "" => String::new(),
         trimmed => format!("{trimmed}/"),
     };
-    let mut entries: Vec<Entry<'_>> = Vec::new();
-    for (key, object) in bucket.objects.range(folder.clone()..) {
-        let Some(rest) = key.strip_prefix(&folder) else {
-            break;
-        };
-        let entry = match rest.split_once('/') {
-            Some((sub, _)) => Entry::Folder(sub.to_string()),
-            None => Entry::File(rest.to_string(), object),
-        };
-        let is_repeat_folder = matches!((&entry, entries.last()), (Entry::Folder(a), Some(Entry::Folder(b))) if a == b);
-        if !is_repeat_folder && entry.name().to_lowercase().starts_with(&search) {
-            entries.push(entry);
-        }
-    }
-
-    if column == "name" {
-        // Folders interleave with files.
-        entries.sort_by_cached_key(|e| (e.name().to_lowercase(), e.name().to_string()));
+    let listing = bucket.objects.entries(&folder, &search);
+    let entry = |key: &EntryKey| match key.kind {
+        Kind::Folder => Some(Entry::Folder(key.name.clone())),
+        Kind::File => bucket
+            .objects
+            .get(&format!("{folder}{}", key.name))
+            .map(|object| Entry::File(key.name.clone(), object)),
+    };
+    let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let page: Vec<Value> = if column == "name" {
+        // The folder is kept in this order: a page is a slice, whatever the offset.
+        let total = listing.len();
         if descending {
-            entries.reverse();
+            let to = total.saturating_sub(offset);
+            let from = to.saturating_sub(limit);
+            listing
+                .slice(from, to)
+                .rev()
+                .filter_map(entry)
+                .map(|e| e.to_json())
+                .collect()
+        } else {
+            listing
+                .slice(offset, offset.saturating_add(limit))
+                .filter_map(entry)
+                .map(|e| e.to_json())
+                .collect()
         }
     } else {
-        // Folders first (by name), then files by the column.
+        // Folders first (by name), then files by the column: sorted per request.
+        let mut entries: Vec<Entry<'_>> =
+            listing.slice(0, listing.len()).filter_map(entry).collect();
         let stamp = |object: &StoredObject| match column.as_str() {
             "created_at" => object.created_at,
             _ => object.updated_at,
@@ -150,12 +155,12 @@ pub(super) fn list(
                 if descending { order.reverse() } else { order }
             }
         });
-    }
-    let page: Vec<Value> = entries
-        .iter()
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .map(Entry::to_json)
-        .collect();
+        entries
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(Entry::to_json)
+            .collect()
+    };
     Ok(wire::json_response(StatusCode::OK, &Value::Array(page)))
 }

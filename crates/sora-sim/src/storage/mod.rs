@@ -7,13 +7,14 @@
 mod auth;
 mod buckets;
 mod error;
+mod folders;
 mod list;
 mod objects;
 mod persist;
 mod sign;
 mod tus;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::{MutexGuard, PoisonError};
 use std::time::SystemTime;
 
@@ -23,6 +24,7 @@ use bytes::Bytes;
 use serde_json::Value;
 
 use super::Sim;
+use super::spool::Content;
 use super::wire::{self, SimRequest};
 pub(crate) use auth::sign_key;
 pub(crate) use error::StorageError;
@@ -50,14 +52,14 @@ pub(crate) struct Bucket {
     allowed_mime_types: Option<Vec<String>>,
     created_at: SystemTime,
     updated_at: SystemTime,
-    objects: BTreeMap<String, StoredObject>,
+    objects: folders::Objects,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct StoredObject {
     id: String,
     version: String,
-    data: Bytes,
+    data: Content,
     mimetype: String,
     cache_control: String,
     /// Hex MD5 of `data`, unquoted.
@@ -121,6 +123,7 @@ impl StorageState {
         for i in 0..count {
             let data = Bytes::from(format!("object {i}\n"));
             let md5 = wire::md5_hex(&data);
+            let data = Content::Memory(data);
             target.objects.insert(
                 format!("{folder}obj-{i:06}.bin"),
                 StoredObject {
@@ -157,7 +160,7 @@ impl Bucket {
             allowed_mime_types: None,
             created_at: now,
             updated_at: now,
-            objects: BTreeMap::new(),
+            objects: folders::Objects::default(),
         }
     }
 }
@@ -225,7 +228,12 @@ pub(crate) fn expired_response() -> Response {
 
 pub(crate) fn handle(sim: &Sim, request: &SimRequest) -> Response {
     let response = answer(sim, request).unwrap_or_else(StorageError::into_response);
-    let changes = !matches!(request.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    // Lists and signatures are POSTs that change nothing saved (signed tokens are not kept):
+    // writing the index after each would make paging a huge folder cost a save per page.
+    let read_only = request.path.starts_with("/storage/v1/object/list/")
+        || request.path.starts_with("/storage/v1/object/sign/");
+    let changes =
+        !read_only && !matches!(request.method, Method::GET | Method::HEAD | Method::OPTIONS);
     if changes && response.status().is_success() {
         persist_now(sim);
     }

@@ -2,13 +2,13 @@
 
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
-use bytes::Bytes;
 use serde_json::{Value, json};
 
 use super::buckets::{NAME_SPECIALS, decode_bucket};
 use super::{Bucket, Caller, StorageError, StorageState, StoredObject, decode_key, lock};
 use crate::Sim;
 use crate::multipart;
+use crate::spool::{Content, Spooled, SpooledBody};
 use crate::wire::{self, RangeAnswer, SimRequest};
 
 /// Which buckets a download or info request may read.
@@ -102,43 +102,81 @@ fn readable_object<'a>(
         .ok_or_else(StorageError::no_such_key)
 }
 
-/// What an upload carries besides the bytes.
+/// What an upload carries: its bytes (on disk when spooled) and MD5, and its headers.
 struct UploadBody {
-    data: Bytes,
+    data: Content,
+    md5: String,
     mimetype: String,
     cache_control: String,
     user_metadata: Option<Value>,
 }
 
+fn unreadable_form() -> StorageError {
+    StorageError::invalid_request("The multipart body could not be read")
+}
+
+fn no_file_part() -> StorageError {
+    StorageError::invalid_request("No file part in the multipart body")
+}
+
+/// The headers a form's fields set: content type (else the file part's own), cache control
+/// (the field is seconds; the stored header is `max-age=N`), user metadata.
+fn form_headers(
+    field: impl Fn(&str) -> Option<String>,
+    part_type: Option<String>,
+) -> (String, String, Option<Value>) {
+    let mimetype = field("contentType")
+        .or(part_type)
+        .unwrap_or_else(|| "application/octet-stream".to_string());
+    let cache_control =
+        field("cacheControl").map_or_else(|| "no-cache".to_string(), |s| format!("max-age={s}"));
+    let user_metadata = field("metadata").and_then(|m| serde_json::from_str(&m).ok());
+    (mimetype, cache_control, user_metadata)
+}
+
 fn read_upload(request: &SimRequest) -> Result<UploadBody, StorageError> {
+    let spooled = request.spooled.as_ref().and_then(Spooled::take);
     if request.media_type().as_deref() == Some("multipart/form-data") {
+        if let Some(SpooledBody::Form(form)) = spooled {
+            let mut form = form.ok_or_else(unreadable_form)?;
+            let (part_type, blob) = form.file.take().ok_or_else(no_file_part)?;
+            let (mimetype, cache_control, user_metadata) =
+                form_headers(|name| form.field(name), part_type);
+            return Ok(UploadBody {
+                md5: blob.md5.clone(),
+                data: blob.into_content(),
+                mimetype,
+                cache_control,
+                user_metadata,
+            });
+        }
         let content_type = request.header("content-type").unwrap_or_default();
-        let form = multipart::parse_request(content_type, &request.body)
-            .ok_or_else(|| StorageError::invalid_request("The multipart body could not be read"))?;
-        let file = form
-            .first_file()
-            .ok_or_else(|| StorageError::invalid_request("No file part in the multipart body"))?;
-        let data = file.data.clone();
-        let mimetype = form
-            .field("contentType")
-            .or(file.content_type.clone())
-            .unwrap_or_else(|| "application/octet-stream".to_string());
-        // The form field is seconds; the stored header is `max-age=N`.
-        let cache_control = form
-            .field("cacheControl")
-            .map_or_else(|| "no-cache".to_string(), |s| format!("max-age={s}"));
-        let user_metadata = form
-            .field("metadata")
-            .and_then(|m| serde_json::from_str(&m).ok());
+        let form =
+            multipart::parse_request(content_type, &request.body).ok_or_else(unreadable_form)?;
+        let file = form.first_file().ok_or_else(no_file_part)?;
+        let (mimetype, cache_control, user_metadata) =
+            form_headers(|name| form.field(name), file.content_type.clone());
         return Ok(UploadBody {
-            data,
+            md5: wire::md5_hex(&file.data),
+            data: Content::Memory(file.data.clone()),
             mimetype,
             cache_control,
             user_metadata,
         });
     }
+    let (data, md5) = match spooled {
+        Some(SpooledBody::Raw(blob)) => {
+            let md5 = blob.md5.clone();
+            (blob.into_content(), md5)
+        }
+        _ => (
+            Content::Memory(request.body.clone()),
+            wire::md5_hex(&request.body),
+        ),
+    };
     Ok(UploadBody {
-        data: request.body.clone(),
+        data,
+        md5,
         mimetype: request
             .header("content-type")
             .unwrap_or("application/octet-stream")
@@ -191,7 +229,7 @@ pub(super) fn upload(
         .map_or(sim.config.max_upload_bytes, |l| {
             l.min(sim.config.max_upload_bytes)
         });
-    if body.data.len() as u64 > limit {
+    if body.data.len() > limit {
         return Err(StorageError::too_large());
     }
     if let Some(allowed) = &bucket.allowed_mime_types
@@ -209,7 +247,7 @@ pub(super) fn upload(
     let object = StoredObject {
         id: id.clone(),
         version: wire::uuid_v4(),
-        md5: wire::md5_hex(&body.data),
+        md5: body.md5,
         data: body.data,
         mimetype: body.mimetype,
         cache_control: body.cache_control,
@@ -241,7 +279,7 @@ pub(super) fn object_response(
     let mut response = if request.header("if-none-match") == Some(etag.as_str()) {
         wire::empty_response(StatusCode::NOT_MODIFIED)
     } else {
-        if wire::parse_range(request.header("range"), object.data.len() as u64)
+        if wire::parse_range(request.header("range"), object.data.len())
             == RangeAnswer::Unsatisfiable
         {
             let mut response = StorageError::range_not_satisfiable().into_response();
@@ -252,7 +290,16 @@ pub(super) fn object_response(
             );
             return response;
         }
-        let mut response = wire::ranged_bytes(request, &object.data);
+        let opened = match object.data.open() {
+            Ok(opened) => opened,
+            Err(error) => {
+                tracing::warn!(%error, key, "simulator cannot read a stored object");
+                return wire::empty_response(StatusCode::INTERNAL_SERVER_ERROR);
+            }
+        };
+        let mut response = wire::ranged_body(request, object.data.len(), |start, len| {
+            opened.body(start, len)
+        });
         wire::insert_header(
             response.headers_mut(),
             header::CONTENT_TYPE,

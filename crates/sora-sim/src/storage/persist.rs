@@ -3,16 +3,16 @@
 //! `DIR/storage/objects/`. Written after every successful change, reloaded on start. Uploads
 //! still in progress (TUS) and signed-URL tokens are not kept.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{Bucket, StorageState, StoredObject};
+use crate::spool::Content;
 
 #[derive(Serialize, Deserialize)]
 struct Index {
@@ -82,7 +82,7 @@ pub(super) fn load(dir: &Path) -> io::Result<Option<StorageState>> {
     let mut saved = HashSet::new();
     let mut buckets = Vec::new();
     for record in index.buckets {
-        let mut objects = BTreeMap::new();
+        let mut objects = super::folders::Objects::default();
         for o in record.objects {
             let path = data_file(dir, &o.version).ok_or_else(|| {
                 io::Error::new(
@@ -90,7 +90,7 @@ pub(super) fn load(dir: &Path) -> io::Result<Option<StorageState>> {
                     format!("bad version id {}", o.version),
                 )
             })?;
-            let data = Bytes::from(std::fs::read(&path)?);
+            let data = Content::saved_file(path)?;
             saved.insert(o.version.clone());
             objects.insert(
                 o.key,
@@ -129,18 +129,23 @@ pub(super) fn save(dir: &Path, state: &mut StorageState) -> io::Result<()> {
     let objects_dir = root(dir).join("objects");
     std::fs::create_dir_all(&objects_dir)?;
     let mut live = HashSet::new();
+    // Files objects still read from (a copy of a saved object shares its file until restart).
+    let mut in_use = HashSet::new();
     let mut index = Index {
         buckets: Vec::with_capacity(state.buckets.len()),
     };
     for bucket in &state.buckets {
         let mut objects = Vec::with_capacity(bucket.objects.len());
-        for (key, o) in &bucket.objects {
+        for (key, o) in bucket.objects.iter() {
             if !state.saved.contains(&o.version)
                 && let Some(path) = data_file(dir, &o.version)
             {
-                std::fs::write(path, &o.data)?;
+                o.data.save_to(&path)?;
             }
             live.insert(o.version.clone());
+            if let Some(path) = o.data.file_path() {
+                in_use.insert(path.to_path_buf());
+            }
             objects.push(ObjectRecord {
                 key: key.clone(),
                 id: o.id.clone(),
@@ -168,11 +173,19 @@ pub(super) fn save(dir: &Path, state: &mut StorageState) -> io::Result<()> {
     let temp = root(dir).join("index.json.tmp");
     std::fs::write(&temp, serde_json::to_vec(&index).map_err(io::Error::other)?)?;
     std::fs::rename(&temp, &index_path)?;
+    let mut kept = live.clone();
     for gone in state.saved.difference(&live) {
-        if let Some(path) = data_file(dir, gone) {
-            let _ = std::fs::remove_file(path);
+        match data_file(dir, gone) {
+            // Looked at again on the next save.
+            Some(path) if in_use.contains(&path) => {
+                kept.insert(gone.clone());
+            }
+            Some(path) => {
+                let _ = std::fs::remove_file(path);
+            }
+            None => {}
         }
     }
-    state.saved = live;
+    state.saved = kept;
     Ok(())
 }

@@ -12,10 +12,11 @@
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use bytes::Bytes;
+use md5::Digest as _;
 
 use super::{StorageState, StoredObject, lock};
 use crate::Sim;
+use crate::spool::{self, Blob, Spooled, SpooledBody};
 use crate::wire::{self, SimRequest};
 use base64::Engine as _;
 
@@ -28,7 +29,10 @@ pub(crate) struct TusUpload {
     bucket: String,
     key: String,
     length: u64,
-    data: Vec<u8>,
+    /// The bytes received so far, in a temporary file, and their running MD5.
+    file: tempfile::NamedTempFile,
+    offset: u64,
+    md5: md5::Md5,
     mimetype: String,
     cache_control: String,
     user_metadata: Option<serde_json::Value>,
@@ -151,6 +155,13 @@ pub(super) fn create(sim: &Sim, request: &SimRequest) -> Response {
     if let Some(refused) = may_write(&state, request, &bucket_id, &key) {
         return refused;
     }
+    let file = match spool::new_temp(&spool::temp_dir(sim.config.data_dir.as_deref())) {
+        Ok(file) => file,
+        Err(error) => {
+            tracing::warn!(%error, "simulator cannot make a file for a resumable upload");
+            return text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+        }
+    };
     let id = wire::base64url(format!("{bucket_id}/{key}/{}", wire::uuid_v4()).as_bytes());
     let cache_control =
         get("cacheControl").map_or_else(|| "no-cache".to_string(), |s| format!("max-age={s}"));
@@ -160,7 +171,9 @@ pub(super) fn create(sim: &Sim, request: &SimRequest) -> Response {
             bucket: bucket_id,
             key,
             length,
-            data: Vec::new(),
+            file,
+            offset: 0,
+            md5: md5::Md5::new(),
             mimetype: get("contentType").unwrap_or_else(|| "application/octet-stream".into()),
             cache_control,
             user_metadata: get("metadata").and_then(|m| serde_json::from_str(&m).ok()),
@@ -207,11 +220,7 @@ pub(super) fn head(sim: &Sim, request: &SimRequest, id: &str) -> Response {
     };
     let mut response = wire::empty_response(StatusCode::OK);
     tus_headers(&mut response);
-    set(
-        &mut response,
-        "upload-offset",
-        &upload.data.len().to_string(),
-    );
+    set(&mut response, "upload-offset", &upload.offset.to_string());
     set(&mut response, "upload-length", &upload.length.to_string());
     set(&mut response, "cache-control", "no-store");
     response
@@ -271,19 +280,44 @@ pub(super) fn patch(sim: &Sim, request: &SimRequest, id: &str, keep: Option<u64>
     let Some(upload) = state.uploads.get_mut(id) else {
         return text(StatusCode::NOT_FOUND, NOT_FOUND);
     };
-    if offset != upload.data.len() as u64 {
+    if offset != upload.offset {
         return text(StatusCode::CONFLICT, "Upload-Offset conflict\n");
     }
-    let room = usize::try_from(upload.length - offset).unwrap_or(usize::MAX);
-    let mut body: &[u8] = &request.body;
-    if let Some(keep) = keep {
-        body = &body[..usize::try_from(keep).unwrap_or(usize::MAX).min(body.len())];
-    }
-    if body.len() > room {
+    let room = upload.length - offset;
+    let spooled = request.spooled.as_ref().and_then(Spooled::take);
+    let sent = match &spooled {
+        Some(SpooledBody::Raw(blob)) => blob.len,
+        _ => request.body.len() as u64,
+    };
+    // With `keep` (the connection lost mid-chunk) only that much arrived.
+    let arrived = keep.map_or(sent, |keep| keep.min(sent));
+    if arrived > room {
         return text(StatusCode::PAYLOAD_TOO_LARGE, "Maximum size exceeded\n");
     }
-    upload.data.extend_from_slice(body);
-    let new_offset = upload.data.len() as u64;
+    let appended = match &spooled {
+        Some(SpooledBody::Raw(blob)) => blob.reader().and_then(|mut reader| {
+            spool::append(
+                &mut reader,
+                arrived,
+                upload.file.as_file_mut(),
+                &mut upload.md5,
+            )
+        }),
+        _ => spool::append(
+            &mut &request.body[..],
+            arrived,
+            upload.file.as_file_mut(),
+            &mut upload.md5,
+        ),
+    };
+    match appended {
+        Ok(n) => upload.offset += n,
+        Err(error) => {
+            tracing::warn!(%error, "simulator cannot write a resumable upload chunk");
+            return text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+        }
+    }
+    let new_offset = upload.offset;
     if keep.is_some() {
         return text(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -320,12 +354,16 @@ fn finish(
     if existing.is_some() && !upsert {
         return Some(text(StatusCode::CONFLICT, EXISTS));
     }
-    let data = Bytes::from(upload.data);
+    let blob = Blob {
+        file: upload.file,
+        len: upload.offset,
+        md5: wire::hex(&upload.md5.finalize()),
+    };
     let object = StoredObject {
         id: existing.map_or_else(wire::uuid_v4, |o| o.id.clone()),
         version: wire::uuid_v4(),
-        md5: wire::md5_hex(&data),
-        data,
+        md5: blob.md5.clone(),
+        data: blob.into_content(),
         mimetype: upload.mimetype,
         cache_control: upload.cache_control,
         user_metadata: upload.user_metadata,

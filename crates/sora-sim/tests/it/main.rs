@@ -10,5 +10,6 @@ mod sim_faults;
 mod sim_openai_sdk;
 mod sim_runway;
 mod sim_storage;
+mod sim_storage_scale;
 mod sim_v1;
 mod storage3_sdk;
