@@ -364,7 +364,7 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             )
         }
         EngineEvent::Download {
-            report: Report::Progress { .. },
+            report: Report::Progress { .. } | Report::Connecting { .. } | Report::Verifying { .. },
             ..
         }
         | EngineEvent::UploadProgress { .. } => return None,

@@ -147,6 +147,8 @@ impl App {
             Action::NextValue | Action::PrevValue => self.step_param(action == Action::NextValue),
             Action::Upload => return self.upload_selected_job(),
             Action::CancelDownload => return self.cancel_download(),
+            Action::NextTransfer => self.downloads.select_transfer(1),
+            Action::PrevTransfer => self.downloads.select_transfer(-1),
             Action::Remix => self.start_remix(),
             Action::DeleteJob => self.ask_delete_job(),
             Action::ShowHistory => {

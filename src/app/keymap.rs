@@ -110,6 +110,9 @@ pub enum Action {
     // Modals.
     Confirm,
     Cancel,
+    // Transfers in flight and the selected job.
+    NextTransfer,
+    PrevTransfer,
 }
 
 impl Action {
@@ -158,7 +161,9 @@ impl Action {
             Action::RemoveEverything => "remove entry, files and remote job",
             Action::RunDoctor => "run the checks again",
             Action::RunDoctorProbe => "run with an upload/delete probe",
-            Action::CancelDownload => "cancel the newest download (press twice)",
+            Action::CancelDownload => {
+                "cancel the selected transfer (press twice while it receives; partial kept)"
+            }
             Action::Filter => "filter by name",
             Action::Sort => "sort: name/updated/created/size",
             Action::ReverseOrder => "reverse order",
@@ -176,6 +181,8 @@ impl Action {
             Action::FixBuckets => "fix configured buckets",
             Action::Confirm => "confirm",
             Action::Cancel => "cancel",
+            Action::NextTransfer => "select the next transfer in flight",
+            Action::PrevTransfer => "select the previous transfer in flight",
         }
     }
 }
@@ -388,6 +395,8 @@ impl Default for KeyMap {
                 Action::CloseHelp,
                 vec![plain(Esc), ch('?'), plain(F(1)), ch('q')],
             ),
+            (Scope::Downloads, Action::NextTransfer, vec![ch('J')]),
+            (Scope::Downloads, Action::PrevTransfer, vec![ch('K')]),
         ];
         Self {
             bindings: table

@@ -7,6 +7,7 @@ pub mod buckets;
 pub mod downloads;
 mod effect;
 mod folders;
+mod inflight;
 mod input;
 pub mod jobs;
 mod keybinding;
@@ -25,8 +26,9 @@ use std::time::SystemTime;
 use crossterm::event::KeyEvent;
 
 pub use buckets::{BucketsPane, BucketsState, ObjectsLocation, SortMode};
-pub use downloads::{ActiveDownload, DownloadLog, LogEntry};
+pub use downloads::{DownloadLog, LogEntry};
 pub use effect::Effect;
+pub use inflight::{InFlight, Phase, TransferKey};
 pub use jobs::{DownloadedFile, JobEnd, JobRow, JobsState, StatusStep, UploadState};
 pub use modal::{Asked, InputPurpose, Modal, OnYes, Question, Submission};
 pub use pages::{DoctorState, HistoryState, Page};
@@ -207,6 +209,7 @@ impl App {
     pub fn is_animating(&self) -> bool {
         self.jobs.any_active()
             || self.downloads.has_pending_retry(self.now)
+            || self.downloads.transfer_moving(self.now)
             || self.modal().is_some_and(|m| m.waiting(self.now))
     }
 

@@ -2,6 +2,7 @@
 //! the files of its job's row (a saved file, its upload state).
 
 use super::downloads::LogEntry;
+use super::inflight::TransferKey;
 use super::jobs::{DownloadedFile, UploadState};
 use super::{App, Effect};
 use sora_core::download::Report;
@@ -13,16 +14,25 @@ impl App {
         let now = self.now;
         match event {
             EngineEvent::Download { key, report } => match report {
-                Report::Attempt(attempt) => self.downloads.push(LogEntry::Attempt {
-                    key,
-                    retry_pending: attempt.next_retry_in.is_some(),
-                    attempt,
-                }),
+                Report::Attempt(attempt) => {
+                    let entry = LogEntry::Attempt {
+                        key: key.clone(),
+                        retry_pending: attempt.next_retry_in.is_some(),
+                        attempt,
+                    };
+                    // Waiting for its next try is still in flight: listed, and cancellable.
+                    if let Some(due) = entry.retry_due() {
+                        self.downloads.retry_wait(key, due, now);
+                    }
+                    self.downloads.push(entry);
+                }
                 Report::Progress { bytes, total } => {
                     self.downloads.progress(key, bytes, total, now);
                 }
+                Report::Connecting { attempt } => self.downloads.connecting(key, attempt, now),
+                Report::Verifying { bytes } => self.downloads.verifying(key, bytes, now),
             },
-            EngineEvent::DownloadQueued { key } => self.downloads.queued(key),
+            EngineEvent::DownloadQueued { key } => self.downloads.queued(key, now),
             EngineEvent::DownloadCancelled { key } => {
                 self.downloads.end_download(&key);
                 self.inform(format!(
@@ -73,6 +83,8 @@ impl App {
                 object_path,
             } => {
                 self.set_upload_state(job, &path, UploadState::Uploading);
+                self.downloads
+                    .upload_began(job, path, object_path.clone(), now);
                 self.downloads.push(LogEntry::UploadStarted {
                     at: now,
                     job,
@@ -88,7 +100,7 @@ impl App {
                 total,
             } => self
                 .downloads
-                .upload_progress(job, &object_path, bytes, total),
+                .upload_progress(job, &object_path, (bytes, total), now),
             EngineEvent::UploadFinished {
                 job,
                 path,
@@ -97,6 +109,10 @@ impl App {
                 public_url,
                 bytes,
             } => {
+                self.downloads.end(&TransferKey::Upload {
+                    job,
+                    path: path.clone(),
+                });
                 self.set_upload_state(
                     job,
                     &path,
@@ -118,6 +134,10 @@ impl App {
                 return self.show_uploaded_object(bucket, &object_path);
             }
             EngineEvent::UploadFailed { job, path, message } => {
+                self.downloads.end(&TransferKey::Upload {
+                    job,
+                    path: path.clone(),
+                });
                 self.set_upload_state(job, &path, UploadState::Failed(message.clone()));
                 self.jobs.row_or_insert(job, "").last_error = Some(message.clone());
                 self.warn(format!("{job} upload failed: {message}"));

@@ -22,4 +22,5 @@ mod ui_render;
 mod ui_runtime;
 mod ui_services;
 mod ui_support;
+mod ui_transfers;
 mod ui_update;

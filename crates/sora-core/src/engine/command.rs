@@ -74,6 +74,12 @@ pub enum Command {
     CancelDownload {
         key: DownloadKey,
     },
+    /// Stop the upload of a job's file (answered by `UploadFailed`); the file stays on disk, so
+    /// `Upload` sends it again.
+    CancelUpload {
+        job: JobKey,
+        path: PathBuf,
+    },
     ListBuckets,
     /// One page of a folder; the answer (`ObjectsListed`) echoes `query`.
     ListObjects {

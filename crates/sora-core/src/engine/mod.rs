@@ -139,6 +139,8 @@ struct Ctx {
     download_slots: Arc<Semaphore>,
     /// The cancel token of each download in flight (child of `cancel`).
     downloads: Mutex<HashMap<DownloadKey, CancellationToken>>,
+    /// The cancel token of each upload of a job's file in flight (child of `cancel`).
+    uploads: Mutex<HashMap<(JobKey, PathBuf), CancellationToken>>,
 }
 
 impl Ctx {
@@ -363,6 +365,7 @@ impl Engine {
                 download_slots: Arc::new(Semaphore::new(limits.max_concurrent.max(1))),
                 limits,
                 downloads: Mutex::new(HashMap::new()),
+                uploads: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -462,6 +465,16 @@ impl Engine {
             }
             Command::CancelDownload { key } => {
                 if let Some(token) = ctx.downloads.lock().ok().and_then(|m| m.get(&key).cloned()) {
+                    token.cancel();
+                }
+            }
+            Command::CancelUpload { job, path } => {
+                let token = ctx
+                    .uploads
+                    .lock()
+                    .ok()
+                    .and_then(|m| m.get(&(job, path)).cloned());
+                if let Some(token) = token {
                     token.cancel();
                 }
             }

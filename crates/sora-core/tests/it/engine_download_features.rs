@@ -421,3 +421,34 @@ async fn a_content_url_that_keeps_answering_404_gets_the_diagnostic_requests_log
     assert!(failure.contains("404"), "{failure}");
     sim.shutdown().await;
 }
+
+/// A front end can say what a download is doing before any byte and after the last one:
+/// connecting (with the attempt number), then bytes, then verifying, then saved.
+#[tokio::test]
+async fn a_download_reports_connecting_before_its_bytes_and_verifying_before_it_is_saved() {
+    let cfg = fast();
+    let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
+    let dir = tempfile::tempdir().expect("tmp");
+    let (engine, mut rx) = engine(&sim, &cfg, dir.path(), 3);
+    generate(&engine, 1, "a fox seen connecting");
+    let events = until_complete(&mut rx, 1, Duration::from_secs(20)).await;
+    let report_at = |what: fn(&Report) -> bool| {
+        position(
+            &events,
+            |e| matches!(e, EngineEvent::Download { report, .. } if what(report)),
+        )
+    };
+    let connecting = report_at(|r| matches!(r, Report::Connecting { attempt: 1 }));
+    let bytes = report_at(|r| matches!(r, Report::Progress { .. }));
+    let verifying = report_at(|r| matches!(r, Report::Verifying { bytes } if *bytes > 0));
+    let saved = position(&events, |e| {
+        matches!(e, EngineEvent::DownloadFinished { .. })
+    });
+    assert!(
+        connecting.is_some() && connecting < bytes && bytes < verifying && verifying < saved,
+        "{events:#?}"
+    );
+    sim.shutdown().await;
+}
