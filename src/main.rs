@@ -153,6 +153,7 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             .filter(|r| r.next_step() != NextStep::Done)
             .map(|r| (r.id, r.request.prompt))
             .collect(),
+        open_command: config.open_command.clone(),
     };
     let (tx, rx) = mpsc::unbounded_channel();
     for plain in sora_core::config::plain_http_warnings(&config) {
@@ -161,6 +162,8 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             message: plain.to_string(),
         });
     }
+    // What the runtime itself reports (an opener that failed) joins the engine's events.
+    let notices = tx.clone();
     let engine = Engine::with_extras(
         services,
         setup::engine_settings(&config),
@@ -176,10 +179,12 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
         },
     );
     // Returning (rather than exiting) lets the demo's simulator and journal dir clean up.
-    Ok(match sora_tui::tui::run(engine, rx, settings).await? {
-        None => ExitCode::SUCCESS,
-        Some(signal) => ExitCode::from(signal.exit_code()),
-    })
+    Ok(
+        match sora_tui::tui::run(engine, rx, settings, notices).await? {
+            None => ExitCode::SUCCESS,
+            Some(signal) => ExitCode::from(signal.exit_code()),
+        },
+    )
 }
 
 /// Rust ignores SIGPIPE, so printing into a closed pipe (`sora-tui jobs | head -1`) would

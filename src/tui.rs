@@ -13,7 +13,7 @@ use crossterm::event::{
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::time::MissedTickBehavior;
 
 use crate::app::{App, AppSettings, Effect, Msg};
@@ -32,6 +32,7 @@ pub async fn run(
     engine: Engine,
     events: UnboundedReceiver<EngineEvent>,
     settings: AppSettings,
+    notices: UnboundedSender<EngineEvent>,
 ) -> anyhow::Result<Option<Signal>> {
     // Listening before the terminal changes: a signal from now on ends the loop, not the process.
     let mut signals = Signals::listen().context("cannot listen for SIGTERM and SIGHUP")?;
@@ -55,6 +56,8 @@ pub async fn run(
     let dispatch = |effect| match effect {
         Effect::Clipboard(text) => copy_to_clipboard(&text),
         Effect::Engine(command) => engine.dispatch(command),
+        // A player runs as long as it likes: on its own thread, its failure a warning.
+        Effect::Open { path, command } => crate::opener::spawn(path, command, notices.clone()),
     };
     let theme = Theme::from_env(|k| std::env::var(k).ok());
     let result = tokio::select! {

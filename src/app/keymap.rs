@@ -113,6 +113,11 @@ pub enum Action {
     // Transfers in flight and the selected job.
     NextTransfer,
     PrevTransfer,
+    RetryDownload,
+    OpenVideo,
+    CopyJobId,
+    CopyJobPath,
+    CopyJobUrl,
 }
 
 impl Action {
@@ -183,6 +188,11 @@ impl Action {
             Action::Cancel => "cancel",
             Action::NextTransfer => "select the next transfer in flight",
             Action::PrevTransfer => "select the previous transfer in flight",
+            Action::RetryDownload => "download the selected job again (a partial file resumes)",
+            Action::OpenVideo => "open the selected job's video in the system player",
+            Action::CopyJobId => "copy the selected job's id",
+            Action::CopyJobPath => "copy the selected job's file path",
+            Action::CopyJobUrl => "copy the selected job's bucket URL (or its output URL)",
         }
     }
 }
@@ -397,6 +407,11 @@ impl Default for KeyMap {
             ),
             (Scope::Downloads, Action::NextTransfer, vec![ch('J')]),
             (Scope::Downloads, Action::PrevTransfer, vec![ch('K')]),
+            (Scope::Jobs, Action::RetryDownload, vec![ch('d')]),
+            (Scope::Jobs, Action::OpenVideo, vec![ch('o')]),
+            (Scope::Jobs, Action::CopyJobId, vec![ch('y')]),
+            (Scope::Jobs, Action::CopyJobPath, vec![ch('p')]),
+            (Scope::Jobs, Action::CopyJobUrl, vec![ch('Y')]),
         ];
         Self {
             bindings: table

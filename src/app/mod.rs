@@ -9,6 +9,7 @@ mod effect;
 mod folders;
 mod inflight;
 mod input;
+mod job_actions;
 pub mod jobs;
 mod keybinding;
 pub mod keymap;

@@ -114,6 +114,9 @@ pub struct AppSettings {
     pub no_service: Option<String>,
     /// Journaled jobs an earlier run left unfinished: (journal id, prompt). Resumed on start.
     pub resume: Vec<(String, String)>,
+    /// What opens a video (`[ui] open_command`): a program, and arguments, the path appended.
+    /// None: the system's (`xdg-open`, `open` on macOS).
+    pub open_command: Option<String>,
 }
 
 impl AppSettings {
@@ -138,6 +141,7 @@ impl AppSettings {
             services: Vec::new(),
             no_service: None,
             resume: Vec::new(),
+            open_command: None,
         }
     }
 

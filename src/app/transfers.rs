@@ -59,8 +59,16 @@ impl App {
             }
             EngineEvent::DownloadFailed { key, message } => {
                 self.downloads.end_download(&key);
+                // The engine's advice names the CLI, which the dashboard's journal lock refuses
+                // while it runs: here the key does it.
+                let message =
+                    message.replace("run `download` again", "download it again: d on the job");
                 self.jobs.row_or_insert(key.job, "").last_error = Some(message.clone());
-                self.warn(format!("{} download failed: {message}", key.job));
+                self.warn(format!(
+                    "{} download failed: {message}. {}",
+                    key.job,
+                    super::job_actions::RETRY_HINT
+                ));
                 self.downloads.push(LogEntry::DownloadFailed {
                     at: now,
                     key,

@@ -31,6 +31,15 @@ pub(super) struct FileConfig {
     pub(super) runway: super::video_services::FileRunway,
     #[serde(default)]
     pub(super) fal: super::video_services::FileFal,
+    #[serde(default)]
+    pub(super) ui: FileUi,
+}
+
+/// `[ui]`: how the dashboard reaches the rest of the desktop.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileUi {
+    pub(super) open_command: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -41,6 +41,11 @@ pub enum Command {
         key: JobKey,
         journal_id: String,
     },
+    /// Download a finished job's outputs again (after a failed or cancelled download): what is
+    /// on disk is kept, a partial file resumes. Ends with `JobComplete`.
+    RetryDownload {
+        key: JobKey,
+    },
     /// Cancel a running job and delete it on its service (Runway: `DELETE /v1/tasks/{id}`;
     /// fal: cancel; Sora: delete). Its poll then sees it end. Answered with an `Info` or a
     /// `Warning`.

@@ -1,6 +1,7 @@
 //! The engine: turns [`Command`]s into background tokio tasks and reports [`EngineEvent`]s over
 //! one channel. Front ends never await the network themselves.
 
+mod again;
 mod cancel;
 pub mod command;
 pub mod events;
@@ -425,6 +426,13 @@ impl Engine {
             Command::Resume { key, journal_id } => {
                 tokio::spawn(async move {
                     let ok = resume::run(&ctx, key, &journal_id).await;
+                    ctx.send(EngineEvent::JobComplete { key, ok });
+                });
+            }
+            Command::RetryDownload { key } => {
+                let variants = self.default_variants();
+                tokio::spawn(async move {
+                    let ok = again::retry_download(&ctx, key, &variants).await;
                     ctx.send(EngineEvent::JobComplete { key, ok });
                 });
             }
