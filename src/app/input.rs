@@ -149,6 +149,7 @@ impl App {
             Action::CancelDownload => return self.cancel_download(),
             Action::RetryDownload => return self.retry_selected_download(),
             Action::OpenVideo => return self.open_selected_video(),
+            Action::LoadServiceJobs => return self.load_service_jobs(),
             Action::CopyJobId | Action::CopyJobPath | Action::CopyJobUrl => {
                 return self.copy_from_selected_job(action);
             }

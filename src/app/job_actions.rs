@@ -25,6 +25,9 @@ impl App {
             ));
             return Vec::new();
         }
+        if row.listed {
+            return self.fetch_listed_job(self.jobs.selected);
+        }
         if row.is_active() {
             self.warn(format!(
                 "{key} is still running: its downloads start (and retry) by themselves; c in Downloads cancels one."

@@ -81,6 +81,8 @@ pub struct JobRow {
     pub estimate: Option<String>,
     /// What the service last said besides the status: cost, queue position, logs.
     pub notes: Vec<String>,
+    /// Loaded from the service's own job list (`L`): shown as listed, not followed.
+    pub listed: bool,
 }
 
 impl JobRow {
@@ -100,6 +102,7 @@ impl JobRow {
             service: None,
             estimate: None,
             notes: Vec::new(),
+            listed: false,
         }
     }
 

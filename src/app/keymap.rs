@@ -118,6 +118,7 @@ pub enum Action {
     CopyJobId,
     CopyJobPath,
     CopyJobUrl,
+    LoadServiceJobs,
 }
 
 impl Action {
@@ -192,7 +193,10 @@ impl Action {
             Action::OpenVideo => "open the selected job's video in the system player",
             Action::CopyJobId => "copy the selected job's id",
             Action::CopyJobPath => "copy the selected job's file path",
-            Action::CopyJobUrl => "copy the selected job's bucket URL (or its output URL)",
+            Action::CopyJobUrl => "copy the selected job's bucket URL",
+            Action::LoadServiceJobs => {
+                "load the service's own job list (Sora; Runway and fal list none)"
+            }
         }
     }
 }
@@ -412,6 +416,7 @@ impl Default for KeyMap {
             (Scope::Jobs, Action::CopyJobId, vec![ch('y')]),
             (Scope::Jobs, Action::CopyJobPath, vec![ch('p')]),
             (Scope::Jobs, Action::CopyJobUrl, vec![ch('Y')]),
+            (Scope::Jobs, Action::LoadServiceJobs, vec![ch('L')]),
         ];
         Self {
             bindings: table

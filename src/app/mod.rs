@@ -17,6 +17,7 @@ pub mod modal;
 pub mod pages;
 pub mod prompt;
 mod remote;
+mod service_jobs;
 mod services;
 pub mod settings;
 mod transfers;

@@ -58,6 +58,7 @@ impl App {
                 }
                 None => self.warn(message),
             },
+            EngineEvent::ServiceJobs { service, result } => self.on_service_jobs(&service, result),
             EngineEvent::BucketsListed(result) => return self.on_buckets_listed(result),
             EngineEvent::ObjectsListed {
                 bucket,

@@ -207,3 +207,109 @@ fn y_p_and_shift_y_copy_the_id_the_path_and_the_url_of_the_selected_job() {
         )]
     );
 }
+
+fn listed_job(
+    id: &str,
+    status: sora_core::providers::JobStatus,
+    text: &str,
+) -> sora_core::providers::Job {
+    sora_core::providers::Job {
+        id: id.into(),
+        status,
+        status_text: text.into(),
+        progress: None,
+        prompt: Some(format!("prompt of {id}")),
+        model: None,
+        size: None,
+        seconds: None,
+        created_at: Some(at(0.0)),
+        finished_at: None,
+        expires_at: None,
+        failure_reason: None,
+        failure_explained: false,
+        outputs: Vec::new(),
+        remixed_from: None,
+        poll_after: None,
+        notes: Vec::new(),
+    }
+}
+
+#[test]
+fn shift_l_loads_the_services_own_jobs_whose_rows_download_and_delete() {
+    use sora_core::providers::JobStatus;
+    let mut app = app();
+    focus_jobs(&mut app);
+    let first_key = app.next_job_key();
+    assert_eq!(
+        press(&mut app, KeyCode::Char('L')),
+        vec![Effect::Engine(Command::ListServiceJobs { first_key })]
+    );
+    // Keys are set aside for the listed jobs: a new prompt does not take one of them.
+    assert!(app.next_job_key().0 >= first_key.0 + u64::from(sora_core::engine::SERVICE_JOBS_PAGE));
+    feed(
+        &mut app,
+        EngineEvent::ServiceJobs {
+            service: "Azure Sora · sora · eastus2".into(),
+            result: Ok(vec![
+                (
+                    first_key,
+                    listed_job("task_old", JobStatus::Succeeded, "succeeded"),
+                ),
+                (
+                    JobKey(first_key.0 + 1),
+                    listed_job("task_run", JobStatus::Running, "running"),
+                ),
+            ]),
+        },
+    );
+    assert_eq!(app.jobs().rows.len(), 2);
+    assert!(
+        notice_text(&app).contains("2 job(s)"),
+        "{}",
+        notice_text(&app)
+    );
+    let screen = render(&app, 140, 42);
+    assert_shows(&screen, "prompt of task_old");
+    assert_shows(&screen, "from the service's list");
+
+    // d on the finished one picks it up by id: poll if needed, then download.
+    press(&mut app, KeyCode::Home);
+    assert_eq!(
+        press(&mut app, KeyCode::Char('d')),
+        vec![Effect::Engine(Command::Fetch {
+            key: first_key,
+            job_id: "task_old".into(),
+            variants: vec![sora_core::providers::ContentVariant::Video],
+            upload: false,
+            via: None,
+        })]
+    );
+    // x on the running one asks, and y deletes it on the service by its key.
+    press(&mut app, KeyCode::Down);
+    assert!(press(&mut app, KeyCode::Char('x')).is_empty());
+    assert_eq!(
+        answer(&mut app, KeyCode::Char('y')),
+        vec![Effect::Engine(Command::DeleteJob {
+            key: JobKey(first_key.0 + 1)
+        })]
+    );
+}
+
+#[test]
+fn a_service_that_lists_no_jobs_says_so_plainly() {
+    let mut app = app();
+    feed(
+        &mut app,
+        EngineEvent::ServiceJobs {
+            service: "Runway · api.dev.runwayml.com · gen4.5".into(),
+            result: Err("Runway lists no tasks: look one up by id".into()),
+        },
+    );
+    assert!(app.notice_is_error());
+    assert!(
+        notice_text(&app).contains("Runway lists no tasks"),
+        "{}",
+        notice_text(&app)
+    );
+    assert!(app.jobs().rows.is_empty());
+}

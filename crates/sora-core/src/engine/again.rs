@@ -1,6 +1,7 @@
 //! What a front end asks of a job a second time: download its outputs again (after a failed or
-//! cancelled download: a partial file resumes), and make the files its journal records known
-//! (a job resumed from an earlier session), so they can be uploaded, opened or copied.
+//! cancelled download: a partial file resumes), make the files its journal records known (a job
+//! resumed from an earlier session), so they can be uploaded, opened or copied; and the
+//! service's own job list, so jobs this program never saw can be downloaded or deleted.
 
 use std::path::Path;
 
@@ -52,4 +53,38 @@ pub(super) fn announce_recorded_files(ctx: &Ctx, key: JobKey, record: &JobRecord
             bytes: done.bytes,
         });
     }
+}
+
+/// The configured service's newest jobs, each filed under a key from `first_key` on (its id and
+/// service remembered, so it can be downloaded or deleted by key).
+pub(super) async fn list_service_jobs(ctx: &Ctx, first_key: JobKey) {
+    let provider = match ctx.services.pick(None) {
+        Ok(provider) => provider,
+        Err(message) => {
+            ctx.send(EngineEvent::ServiceJobs {
+                service: "no service".into(),
+                result: Err(message),
+            });
+            return;
+        }
+    };
+    let result = match provider.list(super::SERVICE_JOBS_PAGE, None).await {
+        Ok(page) => Ok(page
+            .jobs
+            .into_iter()
+            .take(super::SERVICE_JOBS_PAGE as usize)
+            .zip(first_key.0..)
+            .map(|(job, n)| {
+                let key = JobKey(n);
+                ctx.remember_job_id(key, &job.id);
+                ctx.remember_provider(key, &provider);
+                (key, job)
+            })
+            .collect()),
+        Err(e) => Err(e.to_string()),
+    };
+    ctx.send(EngineEvent::ServiceJobs {
+        service: provider.describe(),
+        result,
+    });
 }

@@ -46,6 +46,12 @@ pub enum Command {
     RetryDownload {
         key: JobKey,
     },
+    /// List the newest jobs of the configured service (Sora families; Runway and fal list none),
+    /// answered by `EngineEvent::ServiceJobs`. They are filed under `first_key` and the
+    /// [`SERVICE_JOBS_PAGE`] keys after it, so they can be downloaded and deleted by key.
+    ListServiceJobs {
+        first_key: JobKey,
+    },
     /// Cancel a running job and delete it on its service (Runway: `DELETE /v1/tasks/{id}`;
     /// fal: cancel; Sora: delete). Its poll then sees it end. Answered with an `Info` or a
     /// `Warning`.
@@ -95,6 +101,9 @@ pub enum Command {
     /// A bucket or object action of the bucket browser; answered by `EngineEvent::Storage`.
     Storage(StorageOp),
 }
+
+/// Jobs one `ListServiceJobs` asks for (and keys it files them under, at most).
+pub const SERVICE_JOBS_PAGE: u32 = 20;
 
 /// Objects per page of a folder listing.
 pub const PAGE_SIZE: u32 = 100;

@@ -23,7 +23,7 @@ use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-pub use command::{AfterCount, Command, ListQuery, PAGE_SIZE, StorageOp};
+pub use command::{AfterCount, Command, ListQuery, PAGE_SIZE, SERVICE_JOBS_PAGE, StorageOp};
 pub use events::{EngineEvent, Retry, RetryStep, StorageDone, StorageFailure};
 pub use keys::{DownloadKey, JobKey};
 pub use services::{NO_PROVIDER, Services, Via};
@@ -435,6 +435,9 @@ impl Engine {
                     let ok = again::retry_download(&ctx, key, &variants).await;
                     ctx.send(EngineEvent::JobComplete { key, ok });
                 });
+            }
+            Command::ListServiceJobs { first_key } => {
+                tokio::spawn(async move { again::list_service_jobs(&ctx, first_key).await });
             }
             Command::DeleteJob { key } => {
                 tokio::spawn(async move { cancel::delete_job(&ctx, key).await });
