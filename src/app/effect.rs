@@ -16,6 +16,8 @@ pub enum Effect {
         path: std::path::PathBuf,
         command: Option<String>,
     },
+    /// Ask the terminal for mouse events (true) or give them back to it (false).
+    Mouse(bool),
 }
 
 impl From<Command> for Effect {

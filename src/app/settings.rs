@@ -117,6 +117,10 @@ pub struct AppSettings {
     /// What opens a video (`[ui] open_command`): a program, and arguments, the path appended.
     /// None: the system's (`xdg-open`, `open` on macOS).
     pub open_command: Option<String>,
+    /// The keys: the defaults with the config file's `[keys]` applied.
+    pub keymap: super::keymap::KeyMap,
+    /// Take clicks and the wheel (`[ui] mouse`, `--no-mouse`).
+    pub mouse: bool,
 }
 
 impl AppSettings {
@@ -142,6 +146,8 @@ impl AppSettings {
             no_service: None,
             resume: Vec::new(),
             open_command: None,
+            keymap: super::keymap::KeyMap::default(),
+            mouse: true,
         }
     }
 

@@ -109,6 +109,13 @@ pub struct Config {
     /// `[ui] open_command`: what opens a video from the dashboard (`mpv`, `vlc --fullscreen`),
     /// the path appended; None: the system's (`xdg-open`, `open` on macOS).
     pub open_command: Option<String>,
+    /// `[keys]` of the config file, as written: `("jobs.upload", ["u", "U"])`, in name order.
+    /// The dashboard checks them before it starts.
+    pub keys: Vec<(String, Vec<String>)>,
+    /// `[ui] theme`, as written: a built-in theme's name or a theme file. The dashboard reads it.
+    pub ui_theme: Option<Setting<String>>,
+    /// `[ui] mouse` (`--no-mouse` turns it off): the dashboard takes clicks and the wheel.
+    pub ui_mouse: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -217,6 +224,17 @@ impl Config {
                 .open_command
                 .clone()
                 .filter(|c| !c.trim().is_empty()),
+            ui_mouse: file.ui.mouse.unwrap_or(true),
+            ui_theme: file
+                .ui
+                .theme
+                .clone()
+                .map(|t| Setting::new(t, layers.file_source())),
+            keys: file
+                .keys
+                .into_iter()
+                .map(|(name, keys)| (name, keys.into_list()))
+                .collect(),
             file: path,
         };
         config.provider = config.pick_default_provider();
