@@ -207,3 +207,136 @@ fn shift_k_and_shift_j_choose_which_transfer_c_cancels() {
     );
     assert_eq!(help, "K");
 }
+
+/// End to end against the simulator: a download that stalls after 16 KiB shows its bytes and
+/// "no data for" in the downloads panel, and `c` cancels it at once through the engine.
+#[tokio::test]
+async fn a_download_stalled_by_the_simulator_shows_no_data_and_c_cancels_it_end_to_end() {
+    use sora_core::download::{DownloadOptions, RetrySchedule};
+    use sora_core::engine::{DownloadLimits, Engine, EngineExtras, EngineSettings, Services};
+    use sora_core::providers::auth::Auth;
+    use sora_core::providers::azure_sora::AzureSoraClient;
+    use sora_core::providers::{GenerationRequest, ModelProfile, Pricing, Provider, Size};
+    use sora_tui::app::{Msg, Phase};
+    use std::time::SystemTime;
+
+    let cfg = sora_sim::SimConfig {
+        status_step: Duration::from_millis(50),
+        content_delay: Duration::ZERO,
+        ..sora_sim::SimConfig::default()
+    };
+    let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
+    sim.inject(sora_sim::FaultRule::new(
+        sora_sim::FaultRoute::Content,
+        sora_sim::Fault::Stall {
+            after_bytes: 16 * KIB,
+            for_: Duration::from_secs(60),
+        },
+    ));
+    let provider = Provider::AzureSora(AzureSoraClient::new(
+        sora_core::http::client().expect("http"),
+        url::Url::parse(&sim.base_url()).expect("url"),
+        "sora",
+        "preview",
+        Auth::ApiKey(sora_core::secret::Secret::new(&cfg.azure_api_key)),
+        ModelProfile::azure_sora(&Pricing::default()),
+    ));
+    let dir = tempfile::tempdir().expect("tmp");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let engine = Engine::with_extras(
+        Services {
+            provider: Some(provider),
+            storage: None,
+            others: Vec::new(),
+        },
+        EngineSettings {
+            download_dir: dir.path().to_path_buf(),
+            poll_interval: Duration::from_millis(80),
+            retry_schedule: RetrySchedule(vec![Duration::from_millis(100); 3]),
+            output_bucket: "videos".into(),
+            input_bucket: "input-images".into(),
+            thumbnails: false,
+        },
+        tx,
+        EngineExtras {
+            limits: DownloadLimits {
+                max_concurrent: 3,
+                options: DownloadOptions {
+                    progress_every: Duration::ZERO,
+                    ..DownloadOptions::default()
+                },
+            },
+            ..EngineExtras::default()
+        },
+    );
+    let mut app = App::new(settings());
+    app.update(Msg::Clock(SystemTime::now()));
+    engine.dispatch(Command::Generate {
+        key: JobKey(1),
+        request: GenerationRequest {
+            prompt: "a fox that stalls".into(),
+            size: Size::new(480, 480),
+            seconds: 5,
+            variants: 1,
+            image: None,
+            params: Vec::new(),
+        },
+        upload: false,
+        via: None,
+    });
+
+    // Bounded: the bytes before the stall, then 3 s of silence on the app's clock.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let event = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("16 KiB within 30 s")
+            .expect("engine open");
+        app.update(Msg::Clock(SystemTime::now()));
+        app.update(Msg::Engine(event));
+        let receiving = app
+            .downloads()
+            .active
+            .first()
+            .is_some_and(|a| a.phase == Phase::Receiving && a.bytes >= 16 * KIB);
+        if receiving {
+            break;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(3_200)).await;
+    while let Ok(event) = rx.try_recv() {
+        app.update(Msg::Engine(event));
+    }
+    app.update(Msg::Clock(SystemTime::now()));
+    let screen = render(&app, W, H);
+    assert_shows(&screen, "16.0 KiB");
+    assert_shows(&screen, "no data for 3s");
+
+    focus_downloads(&mut app);
+    let effects = press(&mut app, KeyCode::Char('c'));
+    let [Effect::Engine(cancel @ Command::CancelDownload { .. })] = effects.as_slice() else {
+        panic!(
+            "c cancels the stalled download at once: {effects:?} ({})",
+            notice_text(&app)
+        );
+    };
+    engine.dispatch(cancel.clone());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !app.downloads().active.is_empty() {
+        let event = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("cancelled within 10 s")
+            .expect("engine open");
+        app.update(Msg::Engine(event));
+    }
+    assert!(
+        notice_text(&app).contains("partial file is kept"),
+        "{}",
+        notice_text(&app)
+    );
+    // Not `shutdown`: it would wait out the stalled connection.
+    engine.shutdown();
+    drop(sim);
+}
