@@ -474,7 +474,7 @@ impl Default for KeyMap {
             (Scope::Jobs, Action::OpenVideo, vec![ch('o')]),
             (Scope::Jobs, Action::CopyJobId, vec![ch('y')]),
             (Scope::Jobs, Action::CopyJobPath, vec![ch('p')]),
-            (Scope::Jobs, Action::CopyJobUrl, vec![ch('Y')]),
+            (Scope::Jobs, Action::CopyJobUrl, vec![ch('w')]),
             (Scope::Jobs, Action::LoadServiceJobs, vec![ch('L')]),
         ];
         Self {

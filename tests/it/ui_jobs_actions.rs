@@ -164,7 +164,7 @@ fn o_opens_the_selected_jobs_video_and_says_so_when_there_is_none() {
 }
 
 #[test]
-fn y_p_and_shift_y_copy_the_id_the_path_and_the_url_of_the_selected_job() {
+fn y_p_and_w_copy_the_id_the_path_and_the_url_of_the_selected_job() {
     let mut app = app();
     job_through_all_statuses(&mut app, 1, "a fox");
     focus_jobs(&mut app);
@@ -174,7 +174,7 @@ fn y_p_and_shift_y_copy_the_id_the_path_and_the_url_of_the_selected_job() {
     );
     // No file, no URL yet: said, nothing copied.
     assert!(press(&mut app, KeyCode::Char('p')).is_empty());
-    assert!(press(&mut app, KeyCode::Char('Y')).is_empty());
+    assert!(press(&mut app, KeyCode::Char('w')).is_empty());
     assert!(
         notice_text(&app).contains("u uploads"),
         "{}",
@@ -200,7 +200,7 @@ fn y_p_and_shift_y_copy_the_id_the_path_and_the_url_of_the_selected_job() {
     // The upload moved the focus to the bucket browser; back to the job.
     focus_jobs(&mut app);
     assert_eq!(
-        press(&mut app, KeyCode::Char('Y')),
+        press(&mut app, KeyCode::Char('w')),
         vec![Effect::Clipboard(
             "https://x.supabase.co/storage/v1/object/public/videos/task_01jv8example/gen_01.mp4"
                 .into()
