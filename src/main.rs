@@ -28,7 +28,13 @@ fn main() -> ExitCode {
     if !matches!(cli.command, None | Some(Cmd::Sim(_))) {
         restore_default_sigpipe();
     }
-    let _log_guard = init_logging();
+    let _log_guard = match init_logging(cli.log_level.as_deref()) {
+        Ok(guard) => guard,
+        Err(e) => {
+            eprintln!("sora-tui: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -174,8 +180,6 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             message: plain.to_string(),
         });
     }
-    // What the runtime itself reports (an opener that failed) joins the engine's events.
-    let notices = tx.clone();
     let engine = Engine::with_extras(
         services,
         setup::engine_settings(&config),
@@ -192,7 +196,7 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
     );
     // Returning (rather than exiting) lets the demo's simulator and journal dir clean up.
     Ok(
-        match sora_tui::tui::run(engine, rx, settings, theme, notices).await? {
+        match sora_tui::tui::run(engine, rx, settings, theme).await? {
             None => ExitCode::SUCCESS,
             Some(signal) => ExitCode::from(signal.exit_code()),
         },
@@ -214,7 +218,27 @@ fn restore_default_sigpipe() {
 /// Logs go to `<data dir>/logs/sora-tui.log` (`SORA_TUI_DATA_DIR` moves them with the journal),
 /// never to the terminal the UI owns. A log that cannot be opened (a root-owned file left by one
 /// `sudo` run, a read-only disk) costs the log, not the command: one warning, no file log.
-fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+fn init_logging(
+    level: Option<&str>,
+) -> Result<Option<tracing_appender::non_blocking::WorkerGuard>, String> {
+    // A bad level is the user's to fix, and is said before anything runs.
+    const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
+    let refuse = |why: String| {
+        format!(
+            "--log-level {}: {why}; give error, warn, info, debug or trace, or a filter like sora_core=debug",
+            sora_core::text::one_line(level.unwrap_or_default())
+        )
+    };
+    let filter = match level {
+        // A bare word that is no level would be read as a module name and log nothing.
+        Some(level) if !level.contains('=') && !LEVELS.contains(&level.trim()) => {
+            return Err(refuse("not a level".into()));
+        }
+        Some(level) => {
+            Some(tracing_subscriber::EnvFilter::try_new(level).map_err(|e| refuse(e.to_string()))?)
+        }
+        None => None,
+    };
     let dir = sora_core::config::data_dir(&|k| std::env::var(k).ok())
         .value
         .join("logs");
@@ -233,17 +257,22 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
                 "sora-tui: warning: cannot write the log {} ({e}); running without a log file. Check who owns it (a `sudo` run leaves it to root) or set SORA_TUI_DATA_DIR",
                 path.display()
             );
-            return None;
+            return Ok(None);
         }
     };
     let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SORA_TUI_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("sora_tui=info,sora_core=info"));
-    tracing_subscriber::fmt()
+    let filter = filter.unwrap_or_else(|| {
+        tracing_subscriber::EnvFilter::try_from_env("SORA_TUI_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("sora_tui=info,sora_core=info"))
+    });
+    if tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)
         .with_env_filter(filter)
         .try_init()
-        .ok()?;
-    Some(guard)
+        .is_err()
+    {
+        return Ok(None);
+    }
+    Ok(Some(guard))
 }

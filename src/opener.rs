@@ -8,13 +8,16 @@ use std::process::{Command, Stdio};
 use sora_core::engine::EngineEvent;
 use tokio::sync::mpsc::UnboundedSender;
 
-/// Start the opener for `path` and return at once; `notices` hears of a failure.
-pub fn spawn(path: PathBuf, command: Option<String>, notices: UnboundedSender<EngineEvent>) {
+use crate::app::Msg;
+
+/// Start the opener for `path` and return at once; a failure comes back to the dashboard on
+/// `reply`, as a warning.
+pub fn spawn(path: PathBuf, command: Option<String>, reply: UnboundedSender<Msg>) {
     let started = std::thread::Builder::new()
         .name("open".into())
         .spawn(move || {
             if let Err(message) = open(&path, command.as_deref()) {
-                let _ = notices.send(EngineEvent::Warning { key: None, message });
+                let _ = reply.send(Msg::Engine(EngineEvent::Warning { key: None, message }));
             }
         });
     if let Err(e) = started {

@@ -84,6 +84,8 @@ pub struct JobRow {
     pub notes: Vec<String>,
     /// Loaded from the service's own job list (`L`): shown as listed, not followed.
     pub listed: bool,
+    /// The finished video's thumbnail, once the saved file is decoded.
+    pub preview: Option<super::preview::Preview>,
 }
 
 impl JobRow {
@@ -104,6 +106,7 @@ impl JobRow {
             estimate: None,
             notes: Vec::new(),
             listed: false,
+            preview: None,
         }
     }
 

@@ -18,6 +18,7 @@ pub mod layout;
 pub mod modal;
 mod mouse;
 pub mod pages;
+pub mod preview;
 pub mod prompt;
 mod remote;
 mod service_jobs;
@@ -61,6 +62,11 @@ pub enum Msg {
     /// never reads the clock itself, so tests choose the time.
     Clock(SystemTime),
     Engine(EngineEvent),
+    /// A job's thumbnail, decoded by the runtime (see `Effect::LoadPreview`).
+    Preview {
+        job: JobKey,
+        preview: preview::Preview,
+    },
 }
 
 impl From<EngineEvent> for Msg {

@@ -22,6 +22,7 @@ mod ui_jobs_actions;
 mod ui_keys;
 mod ui_mouse;
 mod ui_pages;
+mod ui_preview;
 mod ui_render;
 mod ui_runtime;
 mod ui_services;
