@@ -367,7 +367,7 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             )
         }
         EngineEvent::Download {
-            report: Report::Progress { .. },
+            report: Report::Progress { .. } | Report::Connecting { .. } | Report::Verifying { .. },
             ..
         }
         | EngineEvent::UploadProgress { .. } => return None,
@@ -427,7 +427,10 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
         }
         EngineEvent::Warning { message, .. } => format!("warning: {}", c(message)),
         EngineEvent::Info(message) => c(message),
-        EngineEvent::History(_) | EngineEvent::Doctor(_) | EngineEvent::Account { .. } => {
+        EngineEvent::History(_)
+        | EngineEvent::Doctor(_)
+        | EngineEvent::Account { .. }
+        | EngineEvent::ServiceJobs { .. } => {
             return None;
         }
         EngineEvent::Storage { result, .. } => match result {

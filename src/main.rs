@@ -169,6 +169,7 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             .filter(|r| r.next_step() != NextStep::Done)
             .map(|r| (r.id, r.request.prompt))
             .collect(),
+        open_command: config.open_command.clone(),
         keymap,
         mouse: config.ui_mouse,
         prompt_history: prompt_history(&journal),

@@ -67,6 +67,8 @@ pub async fn run(
         Effect::Clipboard(text) => copy_to_clipboard(&text),
         Effect::Mouse(on) => set_mouse(on),
         Effect::Engine(command) => engine.dispatch(command),
+        // A player runs as long as it likes: on its own thread, its failure a warning.
+        Effect::Open { path, command } => crate::opener::spawn(path, command, reply.clone()),
         Effect::LoadPreview { job, path } => load_preview(job, path, reply.clone()),
     };
     let result = tokio::select! {

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
+use super::inflight::{InFlight, Phase, TransferKey};
 use super::{App, Effect};
 use sora_core::download::{Attempt, AttemptOutcome};
 use sora_core::engine::{Command, DownloadKey, JobKey};
@@ -73,74 +74,19 @@ impl LogEntry {
     }
 }
 
-/// Weight of the newest sample in the smoothed rate.
-const RATE_SMOOTHING: f64 = 0.3;
-
-/// Bytes so far of a download that has not finished, and how fast they come.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActiveDownload {
-    pub key: DownloadKey,
-    pub bytes: u64,
-    pub total: Option<u64>,
-    /// Queued behind `download.max_concurrent` running downloads.
-    pub waiting: bool,
-    /// Smoothed bytes per second (exponentially weighted), once two samples are known.
-    pub rate: Option<f64>,
-    /// The previous sample: when, how many bytes.
-    last_sample: Option<(SystemTime, u64)>,
-}
-
-impl ActiveDownload {
-    fn new(key: DownloadKey) -> Self {
-        Self {
-            key,
-            bytes: 0,
-            total: None,
-            waiting: false,
-            rate: None,
-            last_sample: None,
-        }
-    }
-
-    /// Seconds left at the current rate, when both the total and a rate are known.
-    pub fn eta_secs(&self) -> Option<u64> {
-        let total = self.total?;
-        let rate = self.rate.filter(|r| *r > 0.0)?;
-        Some((total.saturating_sub(self.bytes) as f64 / rate).ceil() as u64)
-    }
-
-    fn sample(&mut self, bytes: u64, now: SystemTime) {
-        match self.last_sample {
-            Some((at, before)) => {
-                let Ok(dt) = now.duration_since(at) else {
-                    return;
-                };
-                // Several events in one batch share a clock reading: wait for time to pass.
-                if dt.as_secs_f64() < 0.05 {
-                    return;
-                }
-                let instant = bytes.saturating_sub(before) as f64 / dt.as_secs_f64();
-                self.rate = Some(match self.rate {
-                    Some(r) => RATE_SMOOTHING * instant + (1.0 - RATE_SMOOTHING) * r,
-                    None => instant,
-                });
-                self.last_sample = Some((now, bytes));
-            }
-            None => self.last_sample = Some((now, bytes)),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct DownloadLog {
     pub entries: Vec<LogEntry>,
-    pub active: Vec<ActiveDownload>,
+    /// Every download and upload still running, oldest first.
+    pub active: Vec<InFlight>,
+    /// The transfer `c` acts on, chosen with `J`/`K`; the newest one when none is.
+    pub selected: Option<TransferKey>,
     /// Lines between the last entry and the bottom of the view: 0 follows the tail.
     pub scroll_from_bottom: usize,
     /// When each job's content expires on the service, as reported.
     pub expires: Vec<(JobKey, SystemTime)>,
-    /// The download a first `c` asked to cancel; a second `c` confirms.
-    pub cancel_armed: Option<DownloadKey>,
+    /// The transfer a first `c` asked to cancel; a second `c` confirms.
+    pub cancel_armed: Option<TransferKey>,
 }
 
 impl DownloadLog {
@@ -161,7 +107,18 @@ impl DownloadLog {
     }
 
     /// The newest "uploading" line of this object takes the progress.
-    pub fn upload_progress(&mut self, job: JobKey, object_path: &str, bytes: u64, total: u64) {
+    pub fn upload_progress(
+        &mut self,
+        job: JobKey,
+        object_path: &str,
+        (bytes, total): (u64, u64),
+        now: SystemTime,
+    ) {
+        if let Some(active) = self.active.iter_mut().find(|a| {
+            a.key.job() == job && a.is_upload() && a.object_path.as_deref() == Some(object_path)
+        }) {
+            active.progress(bytes, Some(total), now);
+        }
         let line = self.entries.iter_mut().rev().find_map(|e| match e {
             LogEntry::UploadStarted {
                 job: j,
@@ -193,23 +150,58 @@ impl DownloadLog {
     }
 
     pub fn progress(&mut self, key: DownloadKey, bytes: u64, total: Option<u64>, now: SystemTime) {
-        let active = self.active_entry(key);
-        active.waiting = false;
-        active.bytes = bytes;
-        active.total = total;
-        active.sample(bytes, now);
+        let active = self.entry(TransferKey::Download(key), Phase::Receiving, now);
+        active.phase = Phase::Receiving;
+        active.progress(bytes, total, now);
     }
 
     /// The download waits for a slot.
-    pub fn queued(&mut self, key: DownloadKey) {
-        self.active_entry(key).waiting = true;
+    pub fn queued(&mut self, key: DownloadKey, now: SystemTime) {
+        self.entry(TransferKey::Download(key), Phase::WaitingForSlot, now)
+            .phase = Phase::WaitingForSlot;
     }
 
-    fn active_entry(&mut self, key: DownloadKey) -> &mut ActiveDownload {
+    /// A new attempt of the download went out: its earlier retry promise is kept.
+    pub fn connecting(&mut self, key: DownloadKey, attempt: u32, now: SystemTime) {
+        self.settle_retries_of(&key);
+        let phase = Phase::Connecting { attempt };
+        let active = self.entry(TransferKey::Download(key), phase, now);
+        active.phase = phase;
+        active.restart_rate();
+    }
+
+    /// Every byte is in: the file is being checked.
+    pub fn verifying(&mut self, key: DownloadKey, bytes: u64, now: SystemTime) {
+        let active = self.entry(TransferKey::Download(key), Phase::Verifying, now);
+        active.phase = Phase::Verifying;
+        active.bytes = bytes;
+    }
+
+    /// An attempt failed and the next one is due at `due`.
+    pub fn retry_wait(&mut self, key: DownloadKey, due: SystemTime, now: SystemTime) {
+        let phase = Phase::RetryWait { due };
+        let active = self.entry(TransferKey::Download(key), phase, now);
+        active.phase = phase;
+        active.restart_rate();
+    }
+
+    /// An upload of `path` to `object_path` (in the output bucket) began.
+    pub fn upload_began(
+        &mut self,
+        job: JobKey,
+        path: PathBuf,
+        object_path: String,
+        now: SystemTime,
+    ) {
+        let active = self.entry(TransferKey::Upload { job, path }, Phase::Sending, now);
+        active.object_path = Some(object_path);
+    }
+
+    fn entry(&mut self, key: TransferKey, phase: Phase, now: SystemTime) -> &mut InFlight {
         let index = match self.active.iter().position(|a| a.key == key) {
             Some(i) => i,
             None => {
-                self.active.push(ActiveDownload::new(key));
+                self.active.push(InFlight::new(key, phase, now));
                 self.active.len() - 1
             }
         };
@@ -217,9 +209,16 @@ impl DownloadLog {
     }
 
     pub fn end_download(&mut self, key: &DownloadKey) {
+        self.end(&TransferKey::Download(key.clone()));
+    }
+
+    pub fn end(&mut self, key: &TransferKey) {
         self.active.retain(|a| a.key != *key);
         if self.cancel_armed.as_ref() == Some(key) {
             self.cancel_armed = None;
+        }
+        if self.selected.as_ref() == Some(key) {
+            self.selected = None;
         }
     }
 
@@ -239,9 +238,28 @@ impl DownloadLog {
             .map(|(_, t)| *t)
     }
 
-    /// The download `c` acts on: the newest one still running or waiting.
-    pub fn cancel_candidate(&self) -> Option<&DownloadKey> {
-        self.active.last().map(|a| &a.key)
+    /// The transfer `c` acts on: the selected one, else the newest one still running.
+    pub fn cancel_candidate(&self) -> Option<&InFlight> {
+        self.selected
+            .as_ref()
+            .and_then(|key| self.active.iter().find(|a| a.key == *key))
+            .or_else(|| self.active.last())
+    }
+
+    /// Move the transfer selection by `delta` rows (from the newest when none is selected).
+    pub fn select_transfer(&mut self, delta: isize) {
+        let Some(last) = self.active.len().checked_sub(1) else {
+            self.selected = None;
+            return;
+        };
+        let current = self
+            .selected
+            .as_ref()
+            .and_then(|key| self.active.iter().position(|a| a.key == *key))
+            .unwrap_or(last);
+        let next = current.saturating_add_signed(delta).min(last);
+        self.selected = Some(self.active[next].key.clone());
+        self.cancel_armed = None;
     }
 
     pub fn scroll_up(&mut self, lines: usize) {
@@ -268,6 +286,15 @@ impl DownloadLog {
             .min(self.entries.len().saturating_sub(1));
     }
 
+    /// A transfer's gauge changes by itself: its "no data for" counter or its retry countdown.
+    pub fn transfer_moving(&self, now: SystemTime) -> bool {
+        self.active.iter().any(|a| match a.phase {
+            Phase::Connecting { .. } | Phase::Receiving | Phase::Sending => true,
+            Phase::RetryWait { due } => due > now,
+            Phase::WaitingForSlot | Phase::Verifying => false,
+        })
+    }
+
     /// A countdown is on screen somewhere and needs the clock to move.
     pub fn has_pending_retry(&self, now: SystemTime) -> bool {
         self.entries
@@ -279,25 +306,46 @@ impl DownloadLog {
 }
 
 impl App {
-    /// `c` in the downloads panel: the first press names the download, the second cancels it.
+    /// `c` in the downloads panel: cancels the selected transfer (the newest when none is
+    /// selected). One still receiving asks first (a second `c` confirms); a stalled one, one
+    /// waiting to retry, connecting or queued is cancelled at once. The partial file is kept.
     pub(super) fn cancel_download(&mut self) -> Vec<Effect> {
-        let Some(key) = self.downloads.cancel_candidate().cloned() else {
+        let now = self.now;
+        let Some(item) = self.downloads.cancel_candidate().cloned() else {
             self.downloads.cancel_armed = None;
-            self.warn("No download is running: nothing to cancel.");
+            self.warn("No download or upload is running: nothing to cancel.");
             return Vec::new();
         };
-        if self.downloads.cancel_armed.as_ref() == Some(&key) {
-            self.downloads.cancel_armed = None;
-            self.inform(format!("Cancelling {} {}…", key.job, key.variant.label()));
-            return vec![Effect::Engine(Command::CancelDownload { key })];
+        let flowing = matches!(item.phase, Phase::Receiving | Phase::Sending)
+            && item.quiet_for(now).is_none();
+        if flowing && self.downloads.cancel_armed.as_ref() != Some(&item.key) {
+            let question = match &item.key {
+                TransferKey::Download(key) => format!(
+                    "Cancel the {} download of {}? Press c again to confirm (the partial file is kept).",
+                    key.variant.label(),
+                    key.job
+                ),
+                TransferKey::Upload { job, path } => format!(
+                    "Cancel the upload of {} ({job})? Press c again to confirm (the file stays on disk; u sends it again).",
+                    path.display()
+                ),
+            };
+            self.inform(question);
+            self.downloads.cancel_armed = Some(item.key);
+            return Vec::new();
         }
-        self.inform(format!(
-            "Cancel the {} download of {}? Press c again to confirm (the partial file is kept).",
-            key.variant.label(),
-            key.job
-        ));
-        self.downloads.cancel_armed = Some(key);
-        Vec::new()
+        self.downloads.cancel_armed = None;
+        let command = match item.key {
+            TransferKey::Download(key) => {
+                self.inform(format!("Cancelling {} {}…", key.job, key.variant.label()));
+                Command::CancelDownload { key }
+            }
+            TransferKey::Upload { job, path } => {
+                self.inform(format!("Cancelling the upload of {}…", path.display()));
+                Command::CancelUpload { job, path }
+            }
+        };
+        vec![Effect::Engine(command)]
     }
 }
 

@@ -9,6 +9,13 @@ pub enum Effect {
     Engine(Command),
     /// Put text on the clipboard (OSC 52); the terminal runtime does it.
     Clipboard(String),
+    /// Open a file in the system's player or viewer: `command` (the `[ui] open_command`
+    /// setting) when set, else `xdg-open` (`open` on macOS). The runtime starts it without
+    /// waiting; a failure comes back as a warning.
+    Open {
+        path: std::path::PathBuf,
+        command: Option<String>,
+    },
     /// Ask the terminal for mouse events (true) or give them back to it (false).
     Mouse(bool),
     /// Decode a saved thumbnail off the UI thread; the runtime answers with `Msg::Preview`.

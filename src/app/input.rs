@@ -199,6 +199,14 @@ impl App {
             Action::NextValue | Action::PrevValue => self.step_param(action == Action::NextValue),
             Action::Upload => return self.upload_selected_job(),
             Action::CancelDownload => return self.cancel_download(),
+            Action::RetryDownload => return self.retry_selected_download(),
+            Action::OpenVideo => return self.open_selected_video(),
+            Action::LoadServiceJobs => return self.load_service_jobs(),
+            Action::CopyJobId | Action::CopyJobPath | Action::CopyJobUrl => {
+                return self.copy_from_selected_job(action);
+            }
+            Action::NextTransfer => self.downloads.select_transfer(1),
+            Action::PrevTransfer => self.downloads.select_transfer(-1),
             Action::Remix => self.start_remix(),
             Action::DeleteJob => self.ask_delete_job(),
             Action::ShowHistory => {

@@ -82,6 +82,8 @@ pub struct JobRow {
     pub estimate: Option<String>,
     /// What the service last said besides the status: cost, queue position, logs.
     pub notes: Vec<String>,
+    /// Loaded from the service's own job list (`L`): shown as listed, not followed.
+    pub listed: bool,
     /// The finished video's thumbnail, once the saved file is decoded.
     pub preview: Option<super::preview::Preview>,
 }
@@ -103,6 +105,7 @@ impl JobRow {
             service: None,
             estimate: None,
             notes: Vec::new(),
+            listed: false,
             preview: None,
         }
     }

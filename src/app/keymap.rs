@@ -121,6 +121,15 @@ pub enum Action {
     // Modals.
     Confirm,
     Cancel,
+    // Transfers in flight and the selected job.
+    NextTransfer,
+    PrevTransfer,
+    RetryDownload,
+    OpenVideo,
+    CopyJobId,
+    CopyJobPath,
+    CopyJobUrl,
+    LoadServiceJobs,
 }
 
 impl Action {
@@ -179,7 +188,7 @@ impl Action {
             Action::RemoveEverything => "remove entry, files and remote job",
             Action::RunDoctor => "run the checks again",
             Action::RunDoctorProbe => "run with an upload/delete probe",
-            Action::CancelDownload => "cancel the newest download (press twice)",
+            Action::CancelDownload => "cancel the selected transfer (partial kept)",
             Action::Filter => "filter by name",
             Action::Sort => "sort: name/updated/created/size",
             Action::ReverseOrder => "reverse order",
@@ -197,6 +206,14 @@ impl Action {
             Action::FixBuckets => "fix configured buckets",
             Action::Confirm => "confirm",
             Action::Cancel => "cancel",
+            Action::NextTransfer => "select the next transfer in flight",
+            Action::PrevTransfer => "select the previous transfer in flight",
+            Action::RetryDownload => "download again (a partial file resumes)",
+            Action::OpenVideo => "open the video in the system player",
+            Action::CopyJobId => "copy the job's id",
+            Action::CopyJobPath => "copy the job's file path",
+            Action::CopyJobUrl => "copy the job's bucket URL",
+            Action::LoadServiceJobs => "load the service's own jobs (Runway, fal: none)",
         }
     }
 }
@@ -466,6 +483,14 @@ impl Default for KeyMap {
                 Action::CloseHelp,
                 vec![plain(Esc), ch('?'), plain(F(1)), ch('q')],
             ),
+            (Scope::Downloads, Action::NextTransfer, vec![ch('J')]),
+            (Scope::Downloads, Action::PrevTransfer, vec![ch('K')]),
+            (Scope::Jobs, Action::RetryDownload, vec![ch('d')]),
+            (Scope::Jobs, Action::OpenVideo, vec![ch('o')]),
+            (Scope::Jobs, Action::CopyJobId, vec![ch('y')]),
+            (Scope::Jobs, Action::CopyJobPath, vec![ch('p')]),
+            (Scope::Jobs, Action::CopyJobUrl, vec![ch('w')]),
+            (Scope::Jobs, Action::LoadServiceJobs, vec![ch('L')]),
         ];
         Self {
             bindings: table

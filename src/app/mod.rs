@@ -8,7 +8,9 @@ mod command_line;
 pub mod downloads;
 mod effect;
 mod folders;
+mod inflight;
 mod input;
+mod job_actions;
 pub mod jobs;
 mod keybinding;
 pub mod keyconfig;
@@ -21,6 +23,7 @@ pub mod preview;
 pub mod prompt;
 pub mod prompt_history;
 mod remote;
+mod service_jobs;
 mod services;
 pub mod settings;
 mod transfers;
@@ -31,8 +34,9 @@ use std::time::SystemTime;
 use crossterm::event::{KeyEvent, MouseEvent};
 
 pub use buckets::{BucketsPane, BucketsState, ObjectsLocation, SortMode};
-pub use downloads::{ActiveDownload, DownloadLog, LogEntry};
+pub use downloads::{DownloadLog, LogEntry};
 pub use effect::Effect;
+pub use inflight::{InFlight, Phase, TransferKey};
 pub use jobs::{DownloadedFile, JobEnd, JobRow, JobsState, StatusStep, UploadState};
 pub use modal::{Asked, InputPurpose, Modal, OnYes, Question, Submission};
 pub use pages::{DoctorState, HistoryState, Page};
@@ -228,6 +232,7 @@ impl App {
     pub fn is_animating(&self) -> bool {
         self.jobs.any_active()
             || self.downloads.has_pending_retry(self.now)
+            || self.downloads.transfer_moving(self.now)
             || self.modal().is_some_and(|m| m.waiting(self.now))
     }
 

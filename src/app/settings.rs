@@ -114,6 +114,9 @@ pub struct AppSettings {
     pub no_service: Option<String>,
     /// Journaled jobs an earlier run left unfinished: (journal id, prompt). Resumed on start.
     pub resume: Vec<(String, String)>,
+    /// What opens a video (`[ui] open_command`): a program, and arguments, the path appended.
+    /// None: the system's (`xdg-open`, `open` on macOS).
+    pub open_command: Option<String>,
     /// The keys: the defaults with the config file's `[keys]` applied.
     pub keymap: super::keymap::KeyMap,
     /// Take clicks and the wheel (`[ui] mouse`, `--no-mouse`).
@@ -144,6 +147,7 @@ impl AppSettings {
             services: Vec::new(),
             no_service: None,
             resume: Vec::new(),
+            open_command: None,
             keymap: super::keymap::KeyMap::default(),
             mouse: true,
             prompt_history: Vec::new(),

@@ -2,6 +2,7 @@
 //! the files of its job's row (a saved file, its upload state).
 
 use super::downloads::LogEntry;
+use super::inflight::TransferKey;
 use super::jobs::{DownloadedFile, UploadState};
 use super::{App, Effect};
 use sora_core::download::Report;
@@ -14,16 +15,25 @@ impl App {
         let mut effects = Vec::new();
         match event {
             EngineEvent::Download { key, report } => match report {
-                Report::Attempt(attempt) => self.downloads.push(LogEntry::Attempt {
-                    key,
-                    retry_pending: attempt.next_retry_in.is_some(),
-                    attempt,
-                }),
+                Report::Attempt(attempt) => {
+                    let entry = LogEntry::Attempt {
+                        key: key.clone(),
+                        retry_pending: attempt.next_retry_in.is_some(),
+                        attempt,
+                    };
+                    // Waiting for its next try is still in flight: listed, and cancellable.
+                    if let Some(due) = entry.retry_due() {
+                        self.downloads.retry_wait(key, due, now);
+                    }
+                    self.downloads.push(entry);
+                }
                 Report::Progress { bytes, total } => {
                     self.downloads.progress(key, bytes, total, now);
                 }
+                Report::Connecting { attempt } => self.downloads.connecting(key, attempt, now),
+                Report::Verifying { bytes } => self.downloads.verifying(key, bytes, now),
             },
-            EngineEvent::DownloadQueued { key } => self.downloads.queued(key),
+            EngineEvent::DownloadQueued { key } => self.downloads.queued(key, now),
             EngineEvent::DownloadCancelled { key } => {
                 self.downloads.end_download(&key);
                 self.inform(format!(
@@ -56,8 +66,16 @@ impl App {
             }
             EngineEvent::DownloadFailed { key, message } => {
                 self.downloads.end_download(&key);
+                // The engine's advice names the CLI, which the dashboard's journal lock refuses
+                // while it runs: here the key does it.
+                let message =
+                    message.replace("run `download` again", "download it again: d on the job");
                 self.jobs.row_or_insert(key.job, "").last_error = Some(message.clone());
-                self.warn(format!("{} download failed: {message}", key.job));
+                self.warn(format!(
+                    "{} download failed: {message}. {}",
+                    key.job,
+                    super::job_actions::RETRY_HINT
+                ));
                 self.downloads.push(LogEntry::DownloadFailed {
                     at: now,
                     key,
@@ -81,6 +99,8 @@ impl App {
                 object_path,
             } => {
                 self.set_upload_state(job, &path, UploadState::Uploading);
+                self.downloads
+                    .upload_began(job, path, object_path.clone(), now);
                 self.downloads.push(LogEntry::UploadStarted {
                     at: now,
                     job,
@@ -96,7 +116,7 @@ impl App {
                 total,
             } => self
                 .downloads
-                .upload_progress(job, &object_path, bytes, total),
+                .upload_progress(job, &object_path, (bytes, total), now),
             EngineEvent::UploadFinished {
                 job,
                 path,
@@ -105,6 +125,10 @@ impl App {
                 public_url,
                 bytes,
             } => {
+                self.downloads.end(&TransferKey::Upload {
+                    job,
+                    path: path.clone(),
+                });
                 self.set_upload_state(
                     job,
                     &path,
@@ -126,6 +150,10 @@ impl App {
                 return self.show_uploaded_object(bucket, &object_path);
             }
             EngineEvent::UploadFailed { job, path, message } => {
+                self.downloads.end(&TransferKey::Upload {
+                    job,
+                    path: path.clone(),
+                });
                 self.set_upload_state(job, &path, UploadState::Failed(message.clone()));
                 self.jobs.row_or_insert(job, "").last_error = Some(message.clone());
                 self.warn(format!("{job} upload failed: {message}"));

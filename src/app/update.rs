@@ -58,9 +58,17 @@ impl App {
             EngineEvent::Info(message) => self.inform(message),
             EngineEvent::Account { family, text } => self.on_account(family, text),
             EngineEvent::Warning { key, message } => match key {
-                Some(key) => self.warn(format!("{key}: {message}")),
+                Some(key) => {
+                    // A running job's problem is what its end explains, unless a failed
+                    // download or upload says more later.
+                    if let Some(row) = self.jobs.row_mut(key).filter(|r| r.is_active()) {
+                        row.last_error = Some(message.clone());
+                    }
+                    self.warn(format!("{key}: {message}"));
+                }
                 None => self.warn(message),
             },
+            EngineEvent::ServiceJobs { service, result } => self.on_service_jobs(&service, result),
             EngineEvent::BucketsListed(result) => return self.on_buckets_listed(result),
             EngineEvent::ObjectsListed {
                 bucket,

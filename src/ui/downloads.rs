@@ -9,7 +9,7 @@ use ratatui::widgets::{Gauge, Paragraph};
 
 use super::{Theme, format, panel};
 use crate::app::downloads::seconds_until;
-use crate::app::{ActiveDownload, App, LogEntry};
+use crate::app::{App, InFlight, LogEntry, Phase, TransferKey};
 use sora_core::download::{Attempt, AttemptOutcome};
 use sora_core::engine::DownloadKey;
 use sora_core::providers::ContentVariant;
@@ -60,14 +60,27 @@ pub fn render_downloads(app: &App, theme: &Theme, frame: &mut Frame, area: Rect,
         frame.render_widget(Paragraph::new(lines), log_area);
     }
 
-    // One gauge per running download; only the rows that fit are drawn.
-    for (i, active) in log.active.iter().take(usize::from(pinned)).enumerate() {
+    // One gauge per transfer in flight; only the rows that fit are drawn, the selected one
+    // (the one `c` cancels) among them.
+    let chosen = log.cancel_candidate().map(|a| a.key.clone());
+    let skip = chosen
+        .as_ref()
+        .and_then(|key| log.active.iter().position(|a| a.key == *key))
+        .map_or(0, |i| (i + 1).saturating_sub(usize::from(pinned)));
+    for (i, active) in log
+        .active
+        .iter()
+        .skip(skip)
+        .take(usize::from(pinned))
+        .enumerate()
+    {
         let row = Rect {
             y: active_area.y + i as u16,
             height: 1,
             ..active_area
         };
-        render_progress(active, theme, frame, row);
+        let selected = focused && chosen.as_ref() == Some(&active.key);
+        render_progress(active, app.now(), selected, theme, frame, row);
     }
 }
 
@@ -291,62 +304,111 @@ fn status_style(code: u16, theme: &Theme) -> Style {
     }
 }
 
-const LABEL_WIDTH: u16 = 16;
+const LABEL_WIDTH: u16 = 17;
 
-fn render_progress(active: &ActiveDownload, theme: &Theme, frame: &mut Frame, row: Rect) {
+fn transfer_label(active: &InFlight) -> String {
+    match &active.key {
+        TransferKey::Download(key) => download_label(key),
+        TransferKey::Upload { job, path } => {
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            );
+            format!("{job} {}", format::shown(&name))
+        }
+    }
+}
+
+fn render_progress(
+    active: &InFlight,
+    now: std::time::SystemTime,
+    selected: bool,
+    theme: &Theme,
+    frame: &mut Frame,
+    row: Rect,
+) {
     let [label_area, gauge_area] =
         Layout::horizontal([Constraint::Length(LABEL_WIDTH), Constraint::Fill(1)]).areas(row);
+    let arrow = if active.is_upload() { "⇡" } else { "⇣" };
+    // The marker reads without colour; the reverse video adds to it where colour is on.
+    let (marker, label_style) = if selected {
+        (
+            "▸",
+            theme.key.add_modifier(ratatui::style::Modifier::REVERSED),
+        )
+    } else {
+        (" ", theme.key)
+    };
     frame.render_widget(
         Line::from(vec![
-            Span::styled("⇣ ", theme.accent),
-            Span::styled(download_label(&active.key), theme.key),
+            Span::styled(format!("{marker}{arrow} "), theme.accent),
+            Span::styled(transfer_label(active), label_style),
         ]),
         label_area,
     );
-    let (ratio, text) = progress_text(active);
+    let (ratio, text) = progress_text(active, now);
+    let stalled = active.quiet_for(now).is_some();
     let gauge = Gauge::default()
         .ratio(ratio)
         .label(Span::styled(text, theme.text))
-        .gauge_style(if active.waiting {
-            theme.dim
-        } else {
-            theme.accent
+        .gauge_style(match active.phase {
+            Phase::WaitingForSlot => theme.dim,
+            Phase::RetryWait { .. } => theme.warning,
+            _ if stalled => theme.warning,
+            _ => theme.accent,
         })
         .use_unicode(true);
     frame.render_widget(gauge, gauge_area);
 }
 
-/// The fill ratio and the words on a gauge: bytes, total, rate and time left.
-pub fn progress_text(active: &ActiveDownload) -> (f64, String) {
-    if active.waiting {
-        return (0.0, "waiting for a free download slot".to_string());
-    }
-    let rate = active
-        .rate
-        .map(|r| format!(" · {}/s", format::bytes(r as u64)))
-        .unwrap_or_default();
-    let eta = active
-        .eta_secs()
-        .map(|s| {
-            format!(
-                " · ETA {}",
-                format::short_duration(std::time::Duration::from_secs(s))
-            )
-        })
-        .unwrap_or_default();
-    match active.total.filter(|t| *t > 0) {
+/// The fill ratio and the words on a gauge: what the transfer is doing, bytes, total, rate and
+/// time left, or how long nothing came.
+pub fn progress_text(active: &InFlight, now: std::time::SystemTime) -> (f64, String) {
+    let pace = match active.quiet_for(now) {
+        // Whole seconds: a stall counts up visibly, without a flickering fraction.
+        Some(quiet) if quiet.as_secs() < 60 => format!(" · no data for {}s", quiet.as_secs()),
+        Some(quiet) => format!(" · no data for {}", format::short_duration(quiet)),
+        None => {
+            let rate = active
+                .rate
+                .map(|r| format!(" · {}/s", format::bytes(r as u64)))
+                .unwrap_or_default();
+            let eta = active
+                .eta_secs()
+                .map(|s| {
+                    format!(
+                        " · ETA {}",
+                        format::short_duration(std::time::Duration::from_secs(s))
+                    )
+                })
+                .unwrap_or_default();
+            format!("{rate}{eta}")
+        }
+    };
+    let (ratio, amount) = match active.total.filter(|t| *t > 0) {
         Some(total) => {
             let ratio = (active.bytes as f64 / total as f64).clamp(0.0, 1.0);
             (
                 ratio,
                 format!(
-                    "{} / {} {:.0}%{rate}{eta}",
+                    "{} / {} {:.0}%",
                     format::bytes(active.bytes),
                     format::bytes(total),
                     ratio * 100.0
                 ),
             )
         }
-        None => (0.0, format!("{} so far{rate}", format::bytes(active.bytes))),
-    }
+        None => (0.0, format!("{} so far", format::bytes(active.bytes))),
+    };
+    let text = match active.phase {
+        Phase::WaitingForSlot => return (0.0, "waiting for a free download slot".to_string()),
+        Phase::Connecting { attempt } => format!("connecting (try {attempt}) · {amount}{pace}"),
+        Phase::Receiving | Phase::Sending => format!("{amount}{pace}"),
+        Phase::RetryWait { due } => match seconds_until(due, now) {
+            Some(left) => format!("{amount} · waiting to retry in {left}s"),
+            None => format!("{amount} · retrying now"),
+        },
+        Phase::Verifying => format!("verifying {}", format::bytes(active.bytes)),
+    };
+    (ratio, text)
 }

@@ -241,6 +241,13 @@ fn render_scope_hints(
         Action::Bottom,
         Action::Left,
         Action::Right,
+        // Choosing among transfers and copying are second thoughts: the help has them.
+        Action::NextTransfer,
+        Action::PrevTransfer,
+        Action::CopyJobId,
+        Action::CopyJobPath,
+        Action::CopyJobUrl,
+        Action::LoadServiceJobs,
     ];
     let mut spans = Vec::new();
     let mut used = 0usize;

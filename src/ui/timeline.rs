@@ -124,6 +124,9 @@ fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme) -> [Line<'a>; 2] {
             theme.text,
         ));
     }
+    if row.listed {
+        summary.push(Span::styled("from the service's list  ", theme.dim));
+    }
     summary.extend(outcome(row, theme));
 
     // Statuses and retries in the order they happened.

@@ -47,6 +47,8 @@ pub(super) struct FileUi {
     pub(super) theme: Option<String>,
     /// Take clicks and the wheel (default true); false leaves the mouse to the terminal.
     pub(super) mouse: Option<bool>,
+    /// What opens a video from the dashboard (`mpv`, `vlc --fullscreen`), the path appended.
+    pub(super) open_command: Option<String>,
 }
 
 /// One key or several for a `[keys]` entry.

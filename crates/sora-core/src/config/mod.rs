@@ -106,6 +106,9 @@ pub struct Config {
     /// Where the journal (and its lock) live: `SORA_TUI_DATA_DIR`, else the platform data
     /// directory. `--demo` uses a directory of its own, so simulated jobs never mix with real ones.
     pub data_dir: Setting<PathBuf>,
+    /// `[ui] open_command`: what opens a video from the dashboard (`mpv`, `vlc --fullscreen`),
+    /// the path appended; None: the system's (`xdg-open`, `open` on macOS).
+    pub open_command: Option<String>,
     /// `[keys]` of the config file, as written: `("jobs.upload", ["u", "U"])`, in name order.
     /// The dashboard checks them before it starts.
     pub keys: Vec<(String, Vec<String>)>,
@@ -216,6 +219,11 @@ impl Config {
             runway: video_services::runway(&file.runway, env, &|| layers.file_source())?,
             fal: video_services::fal(&file.fal, env, &|| layers.file_source())?,
             data_dir: data_dir(env),
+            open_command: file
+                .ui
+                .open_command
+                .clone()
+                .filter(|c| !c.trim().is_empty()),
             ui_mouse: file.ui.mouse.unwrap_or(true),
             ui_theme: file
                 .ui

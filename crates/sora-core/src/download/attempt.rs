@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 
 use super::partial::{self, discard_partial, file_len, saved_state};
 use super::{
-    DownloadError, DownloadOptions, DownloadSpec, Sink, body, digest, files, partial_path, resume,
-    useful_headers, verify, writer,
+    DownloadError, DownloadOptions, DownloadSpec, Report, Sink, body, digest, files, partial_path,
+    resume, useful_headers, verify, writer,
 };
 use crate::http::{Call, Http};
 use crate::providers::error::parse_retry_after;
@@ -89,6 +89,7 @@ pub(super) async fn run(
     let (file, written, total, expected) = match decision {
         resume::Resume::AlreadyComplete => {
             seen.resumed_from = Some(have);
+            report(Report::Verifying { bytes: have });
             return verify::finish(spec, have, Some(have), saved_digest.as_ref()).await;
         }
         resume::Resume::Discard { why } => {
@@ -114,6 +115,7 @@ pub(super) async fn run(
         seen,
     )
     .await?;
+    report(Report::Verifying { bytes: on_disk });
     verify::finish(spec, on_disk, total, expected.as_ref()).await
 }
 

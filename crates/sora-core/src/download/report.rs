@@ -53,6 +53,10 @@ pub enum Report {
     /// Bytes of the file on disk so far, of `total` when the answer said; at most every
     /// `DownloadOptions::progress_every`.
     Progress { bytes: u64, total: Option<u64> },
+    /// Attempt `attempt` (1-based) is sending its request and waiting for the answer.
+    Connecting { attempt: u32 },
+    /// The body is complete (`bytes` on disk): it is being checked before it gets its name.
+    Verifying { bytes: u64 },
 }
 
 /// Where a download's reports go: the caller's closure, called on the download's task.

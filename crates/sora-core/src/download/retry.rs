@@ -27,6 +27,7 @@ pub(super) async fn run(
     let mut retries = 0usize;
     loop {
         let number = u32::try_from(retries + 1).unwrap_or(u32::MAX);
+        report(Report::Connecting { attempt: number });
         let (result, mut record, resumed) =
             one_attempt(http, spec, options, report, cancel, number, &url).await;
         let expired_by_clock = spec.expires_at.is_some_and(|t| SystemTime::now() >= t);

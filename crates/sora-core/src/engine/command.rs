@@ -41,6 +41,17 @@ pub enum Command {
         key: JobKey,
         journal_id: String,
     },
+    /// Download a finished job's outputs again (after a failed or cancelled download): what is
+    /// on disk is kept, a partial file resumes. Ends with `JobComplete`.
+    RetryDownload {
+        key: JobKey,
+    },
+    /// List the newest jobs of the configured service (Sora families; Runway and fal list none),
+    /// answered by `EngineEvent::ServiceJobs`. They are filed under `first_key` and the
+    /// [`SERVICE_JOBS_PAGE`] keys after it, so they can be downloaded and deleted by key.
+    ListServiceJobs {
+        first_key: JobKey,
+    },
     /// Cancel a running job and delete it on its service (Runway: `DELETE /v1/tasks/{id}`;
     /// fal: cancel; Sora: delete). Its poll then sees it end. Answered with an `Info` or a
     /// `Warning`.
@@ -74,6 +85,12 @@ pub enum Command {
     CancelDownload {
         key: DownloadKey,
     },
+    /// Stop the upload of a job's file (answered by `UploadFailed`); the file stays on disk, so
+    /// `Upload` sends it again.
+    CancelUpload {
+        job: JobKey,
+        path: PathBuf,
+    },
     ListBuckets,
     /// One page of a folder; the answer (`ObjectsListed`) echoes `query`.
     ListObjects {
@@ -84,6 +101,9 @@ pub enum Command {
     /// A bucket or object action of the bucket browser; answered by `EngineEvent::Storage`.
     Storage(StorageOp),
 }
+
+/// Jobs one `ListServiceJobs` asks for (and keys it files them under, at most).
+pub const SERVICE_JOBS_PAGE: u32 = 20;
 
 /// Objects per page of a folder listing.
 pub const PAGE_SIZE: u32 = 100;

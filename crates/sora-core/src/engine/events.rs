@@ -210,6 +210,12 @@ pub enum EngineEvent {
         key: JobKey,
         ok: bool,
     },
+    /// The service's own newest jobs (`ListServiceJobs`), each under the key the engine filed
+    /// it under; `Err` says why there is no list (Runway and fal list no tasks).
+    ServiceJobs {
+        service: String,
+        result: Result<Vec<(JobKey, crate::providers::Job)>, String>,
+    },
     /// The journal's records, oldest first.
     History(Result<Vec<crate::journal::JobRecord>, String>),
     /// What a service said about the account (`5000 credits`), for the header.

@@ -1,6 +1,7 @@
 //! The engine: turns [`Command`]s into background tokio tasks and reports [`EngineEvent`]s over
 //! one channel. Front ends never await the network themselves.
 
+mod again;
 mod cancel;
 pub mod command;
 pub mod events;
@@ -22,7 +23,7 @@ use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-pub use command::{AfterCount, Command, ListQuery, PAGE_SIZE, StorageOp};
+pub use command::{AfterCount, Command, ListQuery, PAGE_SIZE, SERVICE_JOBS_PAGE, StorageOp};
 pub use events::{EngineEvent, Retry, RetryStep, StorageDone, StorageFailure};
 pub use keys::{DownloadKey, JobKey};
 pub use services::{NO_PROVIDER, Services, Via};
@@ -139,6 +140,8 @@ struct Ctx {
     download_slots: Arc<Semaphore>,
     /// The cancel token of each download in flight (child of `cancel`).
     downloads: Mutex<HashMap<DownloadKey, CancellationToken>>,
+    /// The cancel token of each upload of a job's file in flight (child of `cancel`).
+    uploads: Mutex<HashMap<(JobKey, PathBuf), CancellationToken>>,
 }
 
 impl Ctx {
@@ -363,6 +366,7 @@ impl Engine {
                 download_slots: Arc::new(Semaphore::new(limits.max_concurrent.max(1))),
                 limits,
                 downloads: Mutex::new(HashMap::new()),
+                uploads: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -425,6 +429,16 @@ impl Engine {
                     ctx.send(EngineEvent::JobComplete { key, ok });
                 });
             }
+            Command::RetryDownload { key } => {
+                let variants = self.default_variants();
+                tokio::spawn(async move {
+                    let ok = again::retry_download(&ctx, key, &variants).await;
+                    ctx.send(EngineEvent::JobComplete { key, ok });
+                });
+            }
+            Command::ListServiceJobs { first_key } => {
+                tokio::spawn(async move { again::list_service_jobs(&ctx, first_key).await });
+            }
             Command::DeleteJob { key } => {
                 tokio::spawn(async move { cancel::delete_job(&ctx, key).await });
             }
@@ -462,6 +476,16 @@ impl Engine {
             }
             Command::CancelDownload { key } => {
                 if let Some(token) = ctx.downloads.lock().ok().and_then(|m| m.get(&key).cloned()) {
+                    token.cancel();
+                }
+            }
+            Command::CancelUpload { job, path } => {
+                let token = ctx
+                    .uploads
+                    .lock()
+                    .ok()
+                    .and_then(|m| m.get(&(job, path)).cloned());
+                if let Some(token) = token {
                     token.cancel();
                 }
             }

@@ -141,12 +141,15 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
         NextStep::Upload(paths) => {
             if let Some(id) = &record.job_id {
                 ctx.remember_job_id(key, id);
+                ctx.remember_provider(key, &provider);
                 let _ = ctx.events.send(EngineEvent::JobCreated {
                     key,
                     job_id: id.clone(),
                     at: SystemTime::now(),
                 });
             }
+            // The front end learns the job's files, so a failed upload can be sent again.
+            super::again::announce_recorded_files(ctx, key, &record);
             let mut ok = true;
             for path in paths {
                 if !Path::new(&path).exists() {

@@ -45,7 +45,10 @@ pub(super) async fn run(ctx: &Ctx, job: JobKey, path: &Path) -> bool {
     }
     match store(ctx, &storage, job, path, &bucket, &object_path).await {
         Ok(()) => true,
-        Err(UploadError::Cancelled) => failed("upload cancelled".into()),
+        Err(UploadError::Cancelled) => failed(format!(
+            "upload of {} cancelled; the file stays on disk and can be uploaded again",
+            path.display()
+        )),
         Err(e) => failed(format!(
             "upload of {} to {bucket}/{object_path} failed: {e}",
             path.display()
@@ -203,9 +206,20 @@ async fn store(
         true,
         &report,
     );
+    let token = ctx.cancel.child_token();
+    let slot = (job, path.to_path_buf());
+    if let Ok(mut map) = ctx.uploads.lock() {
+        map.insert(slot.clone(), token.clone());
+    }
     let result = tokio::select! {
-        r = upload => r,
-        () = ctx.cancel.cancelled() => return Err(UploadError::Cancelled),
+        r = upload => Some(r),
+        () = token.cancelled() => None,
+    };
+    if let Ok(mut map) = ctx.uploads.lock() {
+        map.remove(&slot);
+    }
+    let Some(result) = result else {
+        return Err(UploadError::Cancelled);
     };
     result.map_err(UploadError::Storage)?;
     ctx.send(EngineEvent::UploadFinished {

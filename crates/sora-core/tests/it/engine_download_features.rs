@@ -20,7 +20,7 @@ use sora_core::secret::Secret;
 use sora_sim::{Fault, FaultRoute, FaultRule, SimConfig, SimHandle};
 use tokio::sync::mpsc::{self, UnboundedReceiver};
 
-fn fast() -> SimConfig {
+pub(crate) fn fast() -> SimConfig {
     SimConfig {
         status_step: Duration::from_millis(50),
         content_delay: Duration::ZERO,
@@ -28,7 +28,7 @@ fn fast() -> SimConfig {
     }
 }
 
-fn provider(sim: &SimHandle, cfg: &SimConfig) -> Provider {
+pub(crate) fn provider(sim: &SimHandle, cfg: &SimConfig) -> Provider {
     Provider::AzureSora(AzureSoraClient::new(
         sora_core::http::client().expect("http"),
         url::Url::parse(&sim.base_url()).expect("url"),
@@ -39,7 +39,7 @@ fn provider(sim: &SimHandle, cfg: &SimConfig) -> Provider {
     ))
 }
 
-fn engine(
+pub(crate) fn engine(
     sim: &SimHandle,
     cfg: &SimConfig,
     dir: &std::path::Path,
@@ -76,7 +76,7 @@ fn engine(
     (engine, rx)
 }
 
-fn generate(engine: &Engine, key: u64, prompt: &str) {
+pub(crate) fn generate(engine: &Engine, key: u64, prompt: &str) {
     engine.dispatch(Command::Generate {
         key: JobKey(key),
         request: GenerationRequest {
@@ -93,7 +93,7 @@ fn generate(engine: &Engine, key: u64, prompt: &str) {
 }
 
 /// Events until `jobs` `JobComplete`s arrived (bounded by `limit`).
-async fn until_complete(
+pub(crate) async fn until_complete(
     rx: &mut UnboundedReceiver<EngineEvent>,
     jobs: usize,
     limit: Duration,
@@ -125,7 +125,10 @@ fn video_key(event: &EngineEvent) -> Option<&DownloadKey> {
     }
 }
 
-fn position(events: &[EngineEvent], what: impl Fn(&EngineEvent) -> bool) -> Option<usize> {
+pub(crate) fn position(
+    events: &[EngineEvent],
+    what: impl Fn(&EngineEvent) -> bool,
+) -> Option<usize> {
     events.iter().position(what)
 }
 
@@ -419,5 +422,36 @@ async fn a_content_url_that_keeps_answering_404_gets_the_diagnostic_requests_log
         })
         .expect("the download failed");
     assert!(failure.contains("404"), "{failure}");
+    sim.shutdown().await;
+}
+
+/// A front end can say what a download is doing before any byte and after the last one:
+/// connecting (with the attempt number), then bytes, then verifying, then saved.
+#[tokio::test]
+async fn a_download_reports_connecting_before_its_bytes_and_verifying_before_it_is_saved() {
+    let cfg = fast();
+    let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
+    let dir = tempfile::tempdir().expect("tmp");
+    let (engine, mut rx) = engine(&sim, &cfg, dir.path(), 3);
+    generate(&engine, 1, "a fox seen connecting");
+    let events = until_complete(&mut rx, 1, Duration::from_secs(20)).await;
+    let report_at = |what: fn(&Report) -> bool| {
+        position(
+            &events,
+            |e| matches!(e, EngineEvent::Download { report, .. } if what(report)),
+        )
+    };
+    let connecting = report_at(|r| matches!(r, Report::Connecting { attempt: 1 }));
+    let bytes = report_at(|r| matches!(r, Report::Progress { .. }));
+    let verifying = report_at(|r| matches!(r, Report::Verifying { bytes } if *bytes > 0));
+    let saved = position(&events, |e| {
+        matches!(e, EngineEvent::DownloadFinished { .. })
+    });
+    assert!(
+        connecting.is_some() && connecting < bytes && bytes < verifying && verifying < saved,
+        "{events:#?}"
+    );
     sim.shutdown().await;
 }

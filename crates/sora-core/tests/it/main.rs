@@ -11,6 +11,7 @@ mod engine_cancel;
 mod engine_download;
 mod engine_download_features;
 mod engine_faults;
+mod engine_job_actions;
 mod engine_storage;
 mod http_limits;
 mod http_redirects;

@@ -135,6 +135,23 @@ async fn run_to_files(
     Ok(fetch::all(ctx, key, provider, &job, variants, upload).await)
 }
 
+/// Download a job's outputs again (asked by a front end after a failed or cancelled download):
+/// the job as its service describes it now, checked, then every rendition fetched; one already
+/// on disk (and journaled) is reported, a partial resumes. `Err` says why nothing was fetched.
+pub(super) async fn refetch(
+    ctx: &Ctx,
+    key: JobKey,
+    provider: &Provider,
+    id: &str,
+    variants: &[ContentVariant],
+) -> Result<bool, String> {
+    let job = provider.get(id).await.map_err(|e| e.to_string())?;
+    match check_outcome(&job) {
+        Ok(()) => Ok(fetch::all(ctx, key, provider, &job, variants, false).await),
+        Err(JobEnd::Failed(message) | JobEnd::Detached(message)) => Err(message),
+    }
+}
+
 /// Where the files go is checked before anything is paid for (and before a resume polls).
 async fn check_download_dir(ctx: &Ctx, key: JobKey, start: &Start) -> Result<(), JobEnd> {
     let Err(e) = download::files::check_dir_async(&ctx.download_dir(key)).await else {

@@ -24,7 +24,7 @@ impl Reports {
             .iter()
             .filter_map(|r| match r {
                 sora_core::download::Report::Attempt(a) => Some(a.clone()),
-                sora_core::download::Report::Progress { .. } => None,
+                _ => None,
             })
             .collect()
     }
