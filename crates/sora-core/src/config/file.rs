@@ -31,6 +31,8 @@ pub(super) struct FileConfig {
     pub(super) runway: super::video_services::FileRunway,
     #[serde(default)]
     pub(super) fal: super::video_services::FileFal,
+    #[serde(default)]
+    pub(super) ui: super::ui::FileUi,
 }
 
 #[derive(Debug, Default, Deserialize)]
