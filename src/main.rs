@@ -153,6 +153,10 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             .filter(|r| r.next_step() != NextStep::Done)
             .map(|r| (r.id, r.request.prompt))
             .collect(),
+        // The program log's data dir, not the demo's journal dir (removed when the demo ends).
+        data_dir: sora_core::config::data_dir(&|k| std::env::var(k).ok()).value,
+        log_file: Some(log_path()).filter(|p| p.is_file()),
+        notify: config.ui.notify.value,
     };
     let (tx, rx) = mpsc::unbounded_channel();
     for plain in sora_core::config::plain_http_warnings(&config) {
@@ -194,14 +198,20 @@ fn restore_default_sigpipe() {
     }
 }
 
+/// `<data dir>/logs/sora-tui.log`: where the program's log goes.
+fn log_path() -> std::path::PathBuf {
+    sora_core::config::data_dir(&|k| std::env::var(k).ok())
+        .value
+        .join("logs")
+        .join("sora-tui.log")
+}
+
 /// Logs go to `<data dir>/logs/sora-tui.log` (`SORA_TUI_DATA_DIR` moves them with the journal),
 /// never to the terminal the UI owns. A log that cannot be opened (a root-owned file left by one
 /// `sudo` run, a read-only disk) costs the log, not the command: one warning, no file log.
 fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let dir = sora_core::config::data_dir(&|k| std::env::var(k).ok())
-        .value
-        .join("logs");
-    let path = dir.join("sora-tui.log");
+    let path = log_path();
+    let dir = path.parent()?.to_path_buf();
     let opened = sora_core::download::files::create_private_dir(&dir).and_then(|()| {
         // Appended to, 0600, and never through a symbolic link planted at its name.
         sora_core::download::files::private_options()

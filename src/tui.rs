@@ -54,7 +54,12 @@ pub async fn run(
     // The clipboard is the terminal's (OSC 52); commands are the engine's.
     let dispatch = |effect| match effect {
         Effect::Clipboard(text) => copy_to_clipboard(&text),
+        Effect::Notify { bell, osc9 } => {
+            write_to_terminal(&crate::effects::notification_bytes(bell, osc9.as_deref()));
+        }
         Effect::Engine(command) => engine.dispatch(command),
+        // Written by `drive`, which hands the result back to the app.
+        Effect::SaveMessages { .. } => {}
     };
     let theme = Theme::from_env(|k| std::env::var(k).ok());
     let result = tokio::select! {
@@ -83,9 +88,14 @@ fn restore_terminal() {
 /// Ask the terminal to put `text` on the clipboard (OSC 52). Terminals without OSC 52 ignore it;
 /// the text is on screen as well.
 fn copy_to_clipboard(text: &str) {
+    write_to_terminal(&osc52(text));
+}
+
+/// Bytes for the terminal itself (an OSC sequence, the bell), between two frames.
+fn write_to_terminal(bytes: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(osc52(text).as_bytes());
+    let _ = out.write_all(bytes.as_bytes());
     let _ = out.flush();
 }
 
@@ -119,7 +129,8 @@ where
     let mut engine_open = true;
 
     app.update(Msg::Clock(SystemTime::now()));
-    app.init().into_iter().for_each(&mut dispatch);
+    let effects = app.init();
+    run_effects(&mut app, effects, &mut dispatch);
     let mut dirty = true;
 
     loop {
@@ -159,14 +170,31 @@ where
         app.update(Msg::Clock(SystemTime::now()));
         if let Some(msg) = msg {
             dirty = true;
-            app.update(msg).into_iter().for_each(&mut dispatch);
+            let effects = app.update(msg);
+            run_effects(&mut app, effects, &mut dispatch);
         }
         // Apply everything already queued before drawing once: a burst of events costs one frame.
         while let Ok(event) = events.try_recv() {
             dirty = true;
-            app.update(Msg::Engine(event))
-                .into_iter()
-                .for_each(&mut dispatch);
+            let effects = app.update(Msg::Engine(event));
+            run_effects(&mut app, effects, &mut dispatch);
+        }
+    }
+}
+
+/// Every effect to `dispatch`, except the message log's file: written here (a small local
+/// file, between two frames), and the outcome handed back to the app as a message.
+fn run_effects(app: &mut App, effects: Vec<Effect>, dispatch: &mut impl FnMut(Effect)) {
+    for effect in effects {
+        match effect {
+            Effect::SaveMessages { path, text } => {
+                let result = crate::effects::save_private(&path, &text)
+                    .map(|()| path)
+                    .map_err(|e| e.to_string());
+                let more = app.update(Msg::MessagesSaved(result));
+                more.into_iter().for_each(&mut *dispatch);
+            }
+            other => dispatch(other),
         }
     }
 }

@@ -64,6 +64,8 @@ pub struct JobRow {
     pub prompt: String,
     /// The service's job id, once the create call answered.
     pub job_id: Option<String>,
+    /// Its entry in the journal, once recorded (before the create went out), or resumed from.
+    pub journal_id: Option<String>,
     /// When the engine sent the create request; the timeline's zero.
     pub submitted_at: Option<SystemTime>,
     pub steps: Vec<StatusStep>,
@@ -89,6 +91,7 @@ impl JobRow {
             key,
             prompt,
             job_id: None,
+            journal_id: None,
             submitted_at: None,
             steps: Vec::new(),
             retries: Vec::new(),

@@ -24,6 +24,10 @@ pub enum Scope {
     Help,
     History,
     Doctor,
+    /// The details of one job, over the dashboard.
+    Details,
+    /// The session's message log, over everything.
+    Messages,
 }
 
 impl Scope {
@@ -40,6 +44,8 @@ impl Scope {
             Scope::Help => "Help",
             Scope::History => "History",
             Scope::Doctor => "Doctor",
+            Scope::Details => "Job details",
+            Scope::Messages => "Message log",
         }
     }
 }
@@ -110,6 +116,11 @@ pub enum Action {
     // Modals.
     Confirm,
     Cancel,
+    // Reading overlays.
+    ShowDetails,
+    ShowMessages,
+    CloseOverlay,
+    SaveMessages,
 }
 
 impl Action {
@@ -176,6 +187,10 @@ impl Action {
             Action::FixBuckets => "fix configured buckets",
             Action::Confirm => "confirm",
             Action::Cancel => "cancel",
+            Action::ShowDetails => "details of the selected job (ids, statuses, full reason)",
+            Action::ShowMessages => "message log: every notice of the session",
+            Action::CloseOverlay => "close",
+            Action::SaveMessages => "save the message log to a file",
         }
     }
 }
@@ -388,6 +403,42 @@ impl Default for KeyMap {
                 Action::CloseHelp,
                 vec![plain(Esc), ch('?'), plain(F(1)), ch('q')],
             ),
+            (Scope::Global, Action::ShowMessages, vec![plain(F(12))]),
+            (Scope::Browse, Action::ShowMessages, vec![ch('L')]),
+            (Scope::History, Action::ShowMessages, vec![ch('L')]),
+            (Scope::Doctor, Action::ShowMessages, vec![ch('L')]),
+            (Scope::Jobs, Action::ShowDetails, vec![plain(Enter)]),
+            (
+                Scope::Details,
+                Action::CloseOverlay,
+                vec![plain(Esc), ch('q')],
+            ),
+            (Scope::Details, Action::Up, vec![plain(Up), ch('k')]),
+            (Scope::Details, Action::Down, vec![plain(Down), ch('j')]),
+            (Scope::Details, Action::PageUp, vec![plain(PageUp)]),
+            (
+                Scope::Details,
+                Action::PageDown,
+                vec![plain(PageDown), ch(' ')],
+            ),
+            (Scope::Details, Action::Top, vec![plain(Home)]),
+            (Scope::Details, Action::Bottom, vec![plain(End)]),
+            (Scope::Messages, Action::SaveMessages, vec![ch('s')]),
+            (
+                Scope::Messages,
+                Action::CloseOverlay,
+                vec![plain(Esc), ch('q')],
+            ),
+            (Scope::Messages, Action::Up, vec![plain(Up), ch('k')]),
+            (Scope::Messages, Action::Down, vec![plain(Down), ch('j')]),
+            (Scope::Messages, Action::PageUp, vec![plain(PageUp)]),
+            (
+                Scope::Messages,
+                Action::PageDown,
+                vec![plain(PageDown), ch(' ')],
+            ),
+            (Scope::Messages, Action::Top, vec![plain(Home)]),
+            (Scope::Messages, Action::Bottom, vec![plain(End)]),
         ];
         Self {
             bindings: table

@@ -114,6 +114,13 @@ pub struct AppSettings {
     pub no_service: Option<String>,
     /// Journaled jobs an earlier run left unfinished: (journal id, prompt). Resumed on start.
     pub resume: Vec<(String, String)>,
+    /// Where the journal and the logs live (`SORA_TUI_DATA_DIR`); a saved message log goes to
+    /// its `logs` folder.
+    pub data_dir: std::path::PathBuf,
+    /// The program's own log file, when it writes one: shown at the top of the message log.
+    pub log_file: Option<std::path::PathBuf>,
+    /// `[ui] notify`: the bell and/or a desktop notification when a job ends out of sight.
+    pub notify: sora_core::config::Notify,
 }
 
 impl AppSettings {
@@ -138,6 +145,9 @@ impl AppSettings {
             services: Vec::new(),
             no_service: None,
             resume: Vec::new(),
+            data_dir: std::path::PathBuf::from("."),
+            log_file: None,
+            notify: sora_core::config::Notify::Off,
         }
     }
 

@@ -17,6 +17,7 @@ mod secrets;
 mod storage_browser;
 mod storage_browser_folders;
 mod storage_folders;
+mod ui_details;
 mod ui_pages;
 mod ui_render;
 mod ui_runtime;
