@@ -27,7 +27,7 @@ impl App {
         let global = self.keymap.action_in(Scope::Global, &key);
         if self.help_visible {
             return match global {
-                Some(Action::Quit) => self.perform(Action::Quit),
+                Some(Action::QuitNow) => self.perform(Action::QuitNow),
                 Some(Action::ToggleHelp) => self.perform(Action::CloseHelp),
                 _ => match self.keymap.action_in(Scope::Help, &key) {
                     Some(
@@ -113,7 +113,8 @@ impl App {
             }
         }
         match action {
-            Action::Quit => self.quit = true,
+            Action::Quit => self.quit_or_ask(),
+            Action::QuitNow => self.quit = true,
             Action::NextFocus => self.focus = self.focus.next(),
             Action::PrevFocus => self.focus = self.focus.previous(),
             Action::ToggleHelp => {
@@ -133,19 +134,38 @@ impl App {
                 let forward = action == Action::NextSize;
                 let allowed = self.allowed_sizes();
                 self.prompt.step_size(&allowed, forward);
-                // A smaller limit at the new size pulls the variant count down with it.
+                // A smaller limit at the new size pulls the variant count down with it: said, so
+                // the next job is not silently fewer videos than the user chose.
                 let max = self.max_variants_at(self.prompt.size);
-                self.prompt.variants = self.prompt.variants.min(max);
+                if self.prompt.variants > max {
+                    self.inform(format!(
+                        "{} takes at most {max} variant(s): variants {} → {max}.",
+                        self.prompt.size, self.prompt.variants
+                    ));
+                    self.prompt.variants = max;
+                }
             }
             Action::MoreSeconds | Action::FewerSeconds => {
                 let forward = action == Action::MoreSeconds;
                 let allowed = self.sora_profile().seconds.clone();
-                self.prompt.step_seconds(&allowed, forward);
+                if !self.prompt.step_seconds(&allowed, forward) {
+                    let end = if forward { "longest" } else { "shortest" };
+                    self.inform(format!(
+                        "{} s is the {end} this model takes.",
+                        self.prompt.seconds
+                    ));
+                }
             }
             Action::MoreVariants | Action::FewerVariants => {
                 let forward = action == Action::MoreVariants;
                 let max = self.max_variants_at(self.prompt.size);
-                self.prompt.step_variants(max, forward);
+                if !self.prompt.step_variants(max, forward) {
+                    self.inform(if forward {
+                        format!("{max} variant(s) is the most at {}.", self.prompt.size)
+                    } else {
+                        "1 variant is the fewest.".to_string()
+                    });
+                }
             }
             Action::NextService => self.next_service(),
             Action::NextModel => self.next_model(),

@@ -53,6 +53,8 @@ impl Scope {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Quit,
+    /// Ctrl-C: quit without a question, whatever runs (it resumes on the next start).
+    QuitNow,
     NextFocus,
     PrevFocus,
     ToggleHelp,
@@ -127,7 +129,8 @@ impl Action {
     /// What the action does, for the help overlay.
     pub fn description(self) -> &'static str {
         match self {
-            Action::Quit => "quit",
+            Action::Quit => "quit (asks while jobs run)",
+            Action::QuitNow => "quit now (running jobs resume on the next start)",
             Action::NextFocus => "next panel",
             Action::PrevFocus => "previous panel",
             Action::ToggleHelp => "toggle this help",
@@ -265,7 +268,7 @@ impl Default for KeyMap {
         let ch = KeyBinding::char;
         let alt = KeyBinding::alt;
         let table: Vec<(Scope, Action, Vec<KeyBinding>)> = vec![
-            (Scope::Global, Action::Quit, vec![KeyBinding::ctrl('c')]),
+            (Scope::Global, Action::QuitNow, vec![KeyBinding::ctrl('c')]),
             (Scope::Global, Action::NextFocus, vec![plain(Tab)]),
             (Scope::Global, Action::PrevFocus, vec![plain(BackTab)]),
             (Scope::Global, Action::ToggleHelp, vec![plain(F(1))]),

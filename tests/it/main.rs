@@ -24,3 +24,4 @@ mod ui_runtime;
 mod ui_services;
 mod ui_support;
 mod ui_update;
+mod ui_wording;
