@@ -3,7 +3,7 @@
 //! asks (an [`Effect`](crate::app::Effect)); these functions do it, outside `update` and render.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Write `text` to a new file at `path`, readable by the user only (0600), its folder created
 /// 0700 when missing. An existing file (or a symbolic link planted at its name) is refused,
@@ -18,6 +18,26 @@ pub fn save_private(path: &Path, text: &str) -> io::Result<()> {
         .open(path)?;
     file.write_all(text.as_bytes())?;
     file.sync_all()
+}
+
+/// [`save_private`] at `path`, or when a file is there already (two saves in one second) at
+/// `NAME-2.EXT`, `NAME-3.EXT`...: where it was written.
+pub fn save_new(path: &Path, text: &str) -> io::Result<PathBuf> {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let mut candidate = path.to_path_buf();
+    for n in 2..=100 {
+        match save_private(&candidate, text) {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                candidate = path.with_file_name(format!("{stem}-{n}{ext}"));
+            }
+            other => return other.map(|()| candidate),
+        }
+    }
+    save_private(&candidate, text).map(|()| candidate)
 }
 
 /// The bytes of a notification: BEL for the bell, OSC 9 (`ESC ] 9 ; text BEL`) for a desktop

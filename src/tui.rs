@@ -188,9 +188,7 @@ fn run_effects(app: &mut App, effects: Vec<Effect>, dispatch: &mut impl FnMut(Ef
     for effect in effects {
         match effect {
             Effect::SaveMessages { path, text } => {
-                let result = crate::effects::save_private(&path, &text)
-                    .map(|()| path)
-                    .map_err(|e| e.to_string());
+                let result = crate::effects::save_new(&path, &text).map_err(|e| e.to_string());
                 let more = app.update(Msg::MessagesSaved(result));
                 more.into_iter().for_each(&mut *dispatch);
             }

@@ -173,8 +173,11 @@ fn saving_the_log_asks_the_runtime_which_writes_it_0600_with_every_line() {
         let mode = std::fs::metadata(path).expect("stat").permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    // Never over an existing file.
+    // Never over an existing file: a second save in the same second goes next to it.
     assert!(sora_tui::effects::save_private(path, "again").is_err());
+    let second = sora_tui::effects::save_new(path, "again").expect("saved beside");
+    assert_ne!(&second, path);
+    assert_eq!(std::fs::read_to_string(path).expect("first kept"), written);
 
     app.update(Msg::MessagesSaved(Ok(path.clone())));
     let notice = app.notice().expect("a notice").text.clone();
