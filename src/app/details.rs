@@ -111,13 +111,13 @@ impl App {
     ) -> Option<Vec<Effect>> {
         let scope = self.overlay?.scope();
         let action = match global {
-            Some(action @ (Action::Quit | Action::ToggleHelp | Action::ShowMessages)) => {
+            Some(action @ (Action::QuitNow | Action::ToggleHelp | Action::ShowMessages)) => {
                 Some(action)
             }
             _ => self.keymap.action_in(scope, key),
         };
         match action {
-            Some(Action::Quit) => self.quit = true,
+            Some(Action::QuitNow) => self.quit = true,
             Some(Action::ToggleHelp) => {
                 self.help_visible = true;
                 self.help_scroll = 0;

@@ -292,3 +292,65 @@ fn the_details_view_names_the_journal_entry_and_every_request_id() {
     assert_shows(&screen, "req-create-7 (create retry 1)");
     assert_shows(&screen, "Rate limit is exceeded.");
 }
+
+#[tokio::test]
+async fn the_runtime_writes_the_saved_log_and_the_notice_prints_where() {
+    use crossterm::event::{Event, KeyEvent, KeyModifiers};
+    use futures_util::{StreamExt, stream};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut settings = settings();
+    settings.data_dir = dir.path().to_path_buf();
+    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+    sender
+        .send(EngineEvent::Info("the one message".into()))
+        .expect("send");
+    let key = |code, modifiers| Ok(Event::Key(KeyEvent::new(code, modifiers)));
+    let keys = [
+        key(KeyCode::F(12), KeyModifiers::NONE),
+        key(KeyCode::Char('s'), KeyModifiers::NONE),
+        key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+    ];
+    // Ctrl-C ends the loop; the input never ends by itself.
+    let input = stream::iter(keys).chain(stream::pending());
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("terminal");
+    let mut dispatched = Vec::new();
+    let theme = sora_tui::ui::Theme::default();
+    let run = sora_tui::tui::drive(
+        &mut terminal,
+        input,
+        receiver,
+        App::new(settings),
+        &theme,
+        |effect| dispatched.push(effect),
+    );
+    tokio::time::timeout(std::time::Duration::from_secs(5), run)
+        .await
+        .expect("Ctrl-C ends the loop")
+        .expect("runs");
+    assert!(
+        !dispatched
+            .iter()
+            .any(|e| matches!(e, Effect::SaveMessages { .. })),
+        "the runtime writes the file itself: {dispatched:?}"
+    );
+    let saved: Vec<PathBuf> = std::fs::read_dir(dir.path().join("logs"))
+        .expect("logs folder")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    let [file] = saved.as_slice() else {
+        panic!("one saved log: {saved:?}");
+    };
+    let text = std::fs::read_to_string(file).expect("read");
+    assert!(text.contains("info   the one message"), "{text}");
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|cell| cell.symbol())
+        .collect();
+    assert!(screen.contains("Message log saved to"), "{screen}");
+}
