@@ -112,6 +112,9 @@ fn details_rows(app: &App, row: &JobRow, theme: &Theme) -> Vec<Row> {
     if let Some(service) = &row.service {
         rows.push(Row::new("service", service, theme.text));
     }
+    if let Some(params) = &row.params {
+        rows.push(Row::new("parameters", params, theme.text));
+    }
     rows.push(Row::new(
         "estimate",
         row.estimate.as_deref().unwrap_or("(none before sending)"),

@@ -354,3 +354,15 @@ async fn the_runtime_writes_the_saved_log_and_the_notice_prints_where() {
         .collect();
     assert!(screen.contains("Message log saved to"), "{screen}");
 }
+
+#[test]
+fn the_details_view_shows_what_the_job_was_sent_with() {
+    let mut app = app();
+    type_text(&mut app, "a lighthouse at dusk");
+    let effects = press(&mut app, KeyCode::Enter);
+    assert_eq!(effects.len(), 1, "one job sent: {effects:?}");
+    open_details(&mut app);
+    let screen = render(&app, W, H);
+    assert_shows(&screen, "a lighthouse at dusk");
+    assert_shows(&screen, "480x480 5s x1");
+}
