@@ -107,6 +107,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 /// `demo_note`: what the demo's simulator does on purpose, when it runs one.
 async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<ExitCode> {
     let demo = demo_note.is_some();
+    // A `[keys]` typo stops the start here, before any request, with the name and the file.
+    let keymap = app::keymap::KeyMap::with_overrides(&config.keys, config.file.as_deref())?;
+    let theme = sora_tui::ui::theme_file::resolve(
+        config.ui_theme.as_ref().map(|t| t.value.as_str()),
+        config.file.as_deref(),
+        |k| std::env::var(k).ok(),
+    )?;
     let http = setup::http(&config)?;
     let services = setup::services(&config, &http);
     let provider_description = match &services.provider {
@@ -157,6 +164,7 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
         data_dir: sora_core::config::data_dir(&|k| std::env::var(k).ok()).value,
         log_file: Some(log_path()).filter(|p| p.is_file()),
         notify: config.ui.notify.value,
+        keymap,
     };
     let (tx, rx) = mpsc::unbounded_channel();
     for plain in sora_core::config::plain_http_warnings(&config) {
@@ -180,10 +188,12 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
         },
     );
     // Returning (rather than exiting) lets the demo's simulator and journal dir clean up.
-    Ok(match sora_tui::tui::run(engine, rx, settings).await? {
-        None => ExitCode::SUCCESS,
-        Some(signal) => ExitCode::from(signal.exit_code()),
-    })
+    Ok(
+        match sora_tui::tui::run(engine, rx, settings, theme).await? {
+            None => ExitCode::SUCCESS,
+            Some(signal) => ExitCode::from(signal.exit_code()),
+        },
+    )
 }
 
 /// Rust ignores SIGPIPE, so printing into a closed pipe (`sora-tui jobs | head -1`) would

@@ -32,6 +32,7 @@ pub async fn run(
     engine: Engine,
     events: UnboundedReceiver<EngineEvent>,
     settings: AppSettings,
+    theme: Theme,
 ) -> anyhow::Result<Option<Signal>> {
     // Listening before the terminal changes: a signal from now on ends the loop, not the process.
     let mut signals = Signals::listen().context("cannot listen for SIGTERM and SIGHUP")?;
@@ -61,7 +62,6 @@ pub async fn run(
         // Written by `drive`, which hands the result back to the app.
         Effect::SaveMessages { .. } => {}
     };
-    let theme = Theme::from_env(|k| std::env::var(k).ok());
     let result = tokio::select! {
         result = drive(
             &mut terminal,

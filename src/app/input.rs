@@ -31,7 +31,11 @@ impl App {
                 Some(Action::ToggleHelp) => self.perform(Action::CloseHelp),
                 _ => match self.keymap.action_in(Scope::Help, &key) {
                     Some(
-                        action @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown),
+                        action @ (Action::Up
+                        | Action::Down
+                        | Action::PageUp
+                        | Action::PageDown
+                        | Action::Top),
                     ) => {
                         self.help_scroll = scrolled(self.help_scroll, action);
                         Vec::new()
@@ -94,7 +98,17 @@ impl App {
     }
 
     fn perform(&mut self, action: Action) -> Vec<Effect> {
-        if self.page == Page::Doctor && matches!(action, Action::Up | Action::Down) {
+        if self.page == Page::Doctor
+            && matches!(
+                action,
+                Action::Up
+                    | Action::Down
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::Top
+                    | Action::Bottom
+            )
+        {
             self.doctor.scroll = scrolled(self.doctor.scroll, action);
             return Vec::new();
         }
@@ -106,6 +120,15 @@ impl App {
                 }
                 Action::Down => {
                     self.history.move_selection(1);
+                    return Vec::new();
+                }
+                Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
+                    self.history.move_selection(match action {
+                        Action::PageUp => -(PAGE_LINES as isize),
+                        Action::PageDown => PAGE_LINES as isize,
+                        Action::Top => isize::MIN / 2,
+                        _ => isize::MAX / 2,
+                    });
                     return Vec::new();
                 }
                 Action::Refresh => return vec![Effect::Engine(Command::LoadHistory)],
@@ -123,6 +146,9 @@ impl App {
             }
             Action::CloseHelp => self.help_visible = false,
             Action::FocusPrompt => self.focus = Focus::Prompt,
+            Action::FocusJobs => self.focus = Focus::Jobs,
+            Action::FocusDownloads => self.focus = Focus::Downloads,
+            Action::FocusBuckets => self.focus = Focus::Buckets,
             Action::LeavePrompt => {
                 if self.prompt.remix_of.take().is_some() {
                     self.inform("Remix cancelled: Enter now generates a new video.");
@@ -279,6 +305,7 @@ fn scrolled(offset: u16, action: Action) -> u16 {
         Action::Down => offset.saturating_add(1),
         Action::PageUp => offset.saturating_sub(page),
         Action::PageDown => offset.saturating_add(page),
+        Action::Top => 0,
         _ => offset,
     }
 }

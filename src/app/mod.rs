@@ -11,6 +11,7 @@ mod folders;
 mod input;
 pub mod jobs;
 mod keybinding;
+pub mod keyconfig;
 pub mod keymap;
 pub mod messages;
 pub mod modal;
@@ -163,7 +164,8 @@ pub struct App {
 
 impl App {
     pub fn new(settings: AppSettings) -> Self {
-        Self::with_keymap(settings, KeyMap::default())
+        let keymap = settings.keymap.clone();
+        Self::with_keymap(settings, keymap)
     }
 
     pub fn with_keymap(settings: AppSettings, keymap: KeyMap) -> Self {

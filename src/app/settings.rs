@@ -121,6 +121,8 @@ pub struct AppSettings {
     pub log_file: Option<std::path::PathBuf>,
     /// `[ui] notify`: the bell and/or a desktop notification when a job ends out of sight.
     pub notify: sora_core::config::Notify,
+    /// The keys: the defaults with the config file's `[keys]` applied.
+    pub keymap: super::keymap::KeyMap,
 }
 
 impl AppSettings {
@@ -148,6 +150,7 @@ impl AppSettings {
             data_dir: std::path::PathBuf::from("."),
             log_file: None,
             notify: sora_core::config::Notify::Off,
+            keymap: super::keymap::KeyMap::default(),
         }
     }
 

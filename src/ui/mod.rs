@@ -13,6 +13,7 @@ pub mod notice;
 pub mod pages;
 pub mod prompt;
 pub mod theme;
+pub mod theme_file;
 pub mod timeline;
 pub mod wrap;
 

@@ -18,6 +18,7 @@ mod storage_browser;
 mod storage_browser_folders;
 mod storage_folders;
 mod ui_details;
+mod ui_keys;
 mod ui_pages;
 mod ui_render;
 mod ui_runtime;

@@ -51,8 +51,19 @@ struct Demo {
 impl Demo {
     /// Start the demo with the sandbox's fast config; the demo's temp dir goes inside the sandbox.
     fn start() -> Self {
+        Self::start_with_config("")
+    }
+
+    /// Start the demo with `extra` TOML added to the sandbox's fast config.
+    fn start_with_config(extra: &str) -> Self {
         let sandbox = common::Sandbox::new();
         let config = sandbox.fast_config();
+        if !extra.is_empty() {
+            let mut text = std::fs::read_to_string(&config).expect("read config");
+            text.push('\n');
+            text.push_str(extra);
+            std::fs::write(&config, text).expect("write config");
+        }
         let downloads = sandbox.path().join("downloads");
         let tmp = sandbox.path().join("tmp");
         std::fs::create_dir_all(&tmp).expect("tmp dir");
@@ -466,6 +477,31 @@ fn demo_switches_to_runway_shows_progress_as_a_percentage_and_saves_the_video() 
     );
 
     demo.type_keys(b"\x03"); // Ctrl-C
+    let status = demo.wait_exit("Ctrl-C");
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn a_key_remapped_in_the_config_does_its_action_and_the_old_key_does_not() {
+    let mut demo = Demo::start_with_config("[keys]\n\"browse.show_history\" = [\"Y\"]\n");
+    demo.wait_for_dashboard();
+    demo.type_keys(b"\x1b"); // Esc: out of the prompt, where letters are text
+    std::thread::sleep(Duration::from_millis(300));
+    demo.type_keys(b"H");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        !demo.screen.text().contains(" History "),
+        "H is no longer the history key:\n{}",
+        demo.screen.text()
+    );
+    demo.type_keys(b"Y");
+    let page = demo
+        .screen
+        .wait_for("the history page", Duration::from_secs(10), |s| {
+            s.contains(" History ")
+        });
+    assert!(page.contains("History"), "{page}");
+    demo.type_keys(b"\x03");
     let status = demo.wait_exit("Ctrl-C");
     assert!(status.success(), "exit status {status:?}");
 }

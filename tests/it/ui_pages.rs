@@ -219,3 +219,15 @@ fn unfinished_jobs_from_the_journal_resume_on_start() {
     assert_shows(&render(&app, 140, 40), "a fox left running");
     assert_shows(&render(&app, 140, 40), "Resuming 1 unfinished job");
 }
+
+#[test]
+fn g_and_shift_g_go_to_the_first_and_last_history_entry() {
+    let mut app = history_app();
+    let count = app.history().records.loaded().map_or(0, Vec::len);
+    assert!(count >= 2, "{count}");
+    press(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.history().selected, count - 1);
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.history().selected, 0);
+    assert_eq!(app.page(), Page::History);
+}

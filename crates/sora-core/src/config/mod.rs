@@ -110,6 +110,11 @@ pub struct Config {
     /// Where the journal (and its lock) live: `SORA_TUI_DATA_DIR`, else the platform data
     /// directory. `--demo` uses a directory of its own, so simulated jobs never mix with real ones.
     pub data_dir: Setting<PathBuf>,
+    /// `[keys]` of the config file, as written: `("jobs.upload", ["u", "U"])`, in name order.
+    /// The dashboard checks them before it starts.
+    pub keys: Vec<(String, Vec<String>)>,
+    /// `[ui] theme`, as written: a built-in theme's name or a theme file. The dashboard reads it.
+    pub ui_theme: Option<Setting<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -214,6 +219,16 @@ impl Config {
             fal: video_services::fal(&file.fal, env, &|| layers.file_source())?,
             ui: ui::resolve(&layers, &file.ui)?,
             data_dir: data_dir(env),
+            ui_theme: file
+                .ui
+                .theme
+                .clone()
+                .map(|t| Setting::new(t, layers.file_source())),
+            keys: file
+                .keys
+                .into_iter()
+                .map(|(name, keys)| (name, keys.into_list()))
+                .collect(),
             file: path,
         };
         config.provider = config.pick_default_provider();

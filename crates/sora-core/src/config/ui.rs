@@ -1,8 +1,7 @@
 //! `[ui]`: how the dashboard behaves, beyond what it shows. Today one key: `notify`, what the
 //! dashboard does when a job ends while the user looks elsewhere.
 
-use serde::Deserialize;
-
+use super::file::FileUi;
 use super::layers::Layers;
 use super::{ConfigError, Setting, Source};
 
@@ -42,13 +41,6 @@ impl Notify {
 #[derive(Debug, Clone)]
 pub struct UiConfig {
     pub notify: Setting<Notify>,
-}
-
-/// The `[ui]` table as the file writes it; unknown keys are refused (named with the file).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct FileUi {
-    pub(super) notify: Option<String>,
 }
 
 pub(super) fn resolve(layers: &Layers, file: &FileUi) -> Result<UiConfig, ConfigError> {
