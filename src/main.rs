@@ -67,6 +67,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(Cmd::Sim(args)) = &cli.command {
         return demo::run_sim(args).await;
     }
+    if cli.no_mouse {
+        config.ui_mouse = false;
+    }
     // Keep the simulator alive for the whole run; the demo's journal goes with it.
     let _demo = if cli.demo {
         Some(demo::start(&mut config).await?)
@@ -165,6 +168,7 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
         log_file: Some(log_path()).filter(|p| p.is_file()),
         notify: config.ui.notify.value,
         keymap,
+        mouse: config.ui_mouse,
     };
     let (tx, rx) = mpsc::unbounded_channel();
     for plain in sora_core::config::plain_http_warnings(&config) {

@@ -132,14 +132,17 @@ impl App {
                 | Action::PageDown
                 | Action::Top
                 | Action::Bottom),
-            ) => {
-                if let Some(overlay) = self.overlay.as_mut() {
-                    let scroll = overlay.scroll_mut();
-                    *scroll = scroll.moved(action);
-                }
-            }
+            ) => self.scroll_overlay(action),
             _ => {}
         }
         Some(Vec::new())
+    }
+
+    /// Move the open overlay's view by a line, a page, or to an end.
+    pub(super) fn scroll_overlay(&mut self, action: Action) {
+        if let Some(overlay) = self.overlay.as_mut() {
+            let scroll = overlay.scroll_mut();
+            *scroll = scroll.moved(action);
+        }
     }
 }

@@ -17,6 +17,8 @@ pub enum Effect {
     /// A job ended out of sight: ring the terminal bell, and/or ask the terminal for a desktop
     /// notification (OSC 9) with this text. The terminal runtime writes the bytes.
     Notify { bell: bool, osc9: Option<String> },
+    /// Ask the terminal for mouse events (true) or give them back to it (false).
+    Mouse(bool),
 }
 
 impl From<Command> for Effect {

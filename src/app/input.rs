@@ -97,7 +97,7 @@ impl App {
         }
     }
 
-    fn perform(&mut self, action: Action) -> Vec<Effect> {
+    pub(super) fn perform(&mut self, action: Action) -> Vec<Effect> {
         if self.page == Page::Doctor
             && matches!(
                 action,
@@ -145,6 +145,7 @@ impl App {
                 self.help_scroll = 0;
             }
             Action::CloseHelp => self.help_visible = false,
+            Action::ToggleMouse => return self.toggle_mouse(),
             Action::FocusPrompt => self.focus = Focus::Prompt,
             Action::FocusJobs => self.focus = Focus::Jobs,
             Action::FocusDownloads => self.focus = Focus::Downloads,

@@ -13,8 +13,10 @@ pub mod jobs;
 mod keybinding;
 pub mod keyconfig;
 pub mod keymap;
+pub mod layout;
 pub mod messages;
 pub mod modal;
+mod mouse;
 mod notify;
 pub mod pages;
 pub mod prompt;
@@ -26,7 +28,7 @@ mod update;
 
 use std::time::SystemTime;
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyEvent, MouseEvent};
 
 pub use buckets::{BucketsPane, BucketsState, ObjectsLocation, SortMode};
 pub use details::{Overlay, Scroll};
@@ -48,6 +50,8 @@ use sora_core::engine::{Command, EngineEvent, JobKey};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A click or a wheel notch (moves are not sent: they would cost redraws for nothing).
+    Mouse(MouseEvent),
     /// Bracketed paste into the prompt.
     Paste(String),
     Resize {
@@ -160,6 +164,10 @@ pub struct App {
     messages: MessageLog,
     /// Jobs that ended while nobody looked at the jobs panel: (job, succeeded).
     ended_unseen: Vec<(JobKey, bool)>,
+    /// The terminal's size, for resolving a click against the layout.
+    size: ratatui::layout::Rect,
+    /// Clicks and the wheel are the dashboard's (else the terminal's, to select text).
+    mouse: bool,
 }
 
 impl App {
@@ -169,6 +177,7 @@ impl App {
     }
 
     pub fn with_keymap(settings: AppSettings, keymap: KeyMap) -> Self {
+        let settings_mouse = settings.mouse;
         Self {
             prompt: PromptState::new(&settings),
             settings,
@@ -192,6 +201,8 @@ impl App {
             overlay: None,
             messages: MessageLog::default(),
             ended_unseen: Vec::new(),
+            size: ratatui::layout::Rect::default(),
+            mouse: settings_mouse,
         }
     }
 
@@ -255,6 +266,11 @@ impl App {
 
     pub fn focus(&self) -> Focus {
         self.focus
+    }
+
+    /// Whether the dashboard takes the mouse (the runtime asks the terminal for it).
+    pub fn mouse(&self) -> bool {
+        self.mouse
     }
 
     pub fn help_visible(&self) -> bool {

@@ -123,6 +123,8 @@ pub struct AppSettings {
     pub notify: sora_core::config::Notify,
     /// The keys: the defaults with the config file's `[keys]` applied.
     pub keymap: super::keymap::KeyMap,
+    /// Take clicks and the wheel (`[ui] mouse`, `--no-mouse`).
+    pub mouse: bool,
 }
 
 impl AppSettings {
@@ -151,6 +153,7 @@ impl AppSettings {
             log_file: None,
             notify: sora_core::config::Notify::Off,
             keymap: super::keymap::KeyMap::default(),
+            mouse: true,
         }
     }
 

@@ -122,8 +122,8 @@ fn the_message_log_keeps_every_notice_in_order_and_the_overlay_shows_them() {
             "third: the journal could not be written"
         ]
     );
-    // F12 opens it from the prompt too; newest at the bottom.
-    press(&mut app, KeyCode::F(12));
+    // F10 opens it from the prompt too; newest at the bottom.
+    press(&mut app, KeyCode::F(10));
     let screen = render(&app, W, H);
     let first = screen.find("first: buckets").expect("first shown");
     let second = screen.find("second: doctor").expect("second shown");
@@ -307,7 +307,7 @@ async fn the_runtime_writes_the_saved_log_and_the_notice_prints_where() {
         .expect("send");
     let key = |code, modifiers| Ok(Event::Key(KeyEvent::new(code, modifiers)));
     let keys = [
-        key(KeyCode::F(12), KeyModifiers::NONE),
+        key(KeyCode::F(10), KeyModifiers::NONE),
         key(KeyCode::Char('s'), KeyModifiers::NONE),
         key(KeyCode::Char('c'), KeyModifiers::CONTROL),
     ];
@@ -365,4 +365,30 @@ fn the_details_view_shows_what_the_job_was_sent_with() {
     let screen = render(&app, W, H);
     assert_shows(&screen, "a lighthouse at dusk");
     assert_shows(&screen, "480x480 5s x1");
+}
+
+#[test]
+fn over_the_details_a_click_acts_on_nothing_below_and_the_wheel_scrolls_them() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut app = app();
+    app.update(Msg::Resize {
+        width: W,
+        height: H,
+    });
+    failed_job(&mut app, &format!("moderation_blocked: {}", long_reason()));
+    open_details(&mut app);
+    let mouse = |kind, row| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column: 10,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // The buckets panel sits near the bottom of the screen, under the overlay.
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 18));
+    assert_eq!(app.focus(), sora_tui::app::Focus::Jobs);
+    assert_shows(&render(&app, W, H), "Job #1 — details lines 1–");
+    app.update(mouse(MouseEventKind::ScrollDown, 10));
+    assert_shows(&render(&app, W, H), "Job #1 — details lines 4–");
 }

@@ -11,7 +11,7 @@ use sora_core::providers::Size;
 use sora_tui::app::{Effect, Focus, Page};
 use support::*;
 
-fn record(id: &str, prompt: &str, state: JobState, failure: Option<&str>) -> JobRecord {
+pub(crate) fn record(id: &str, prompt: &str, state: JobState, failure: Option<&str>) -> JobRecord {
     JobRecord {
         id: id.into(),
         started_at: 1_764_100_000_000,

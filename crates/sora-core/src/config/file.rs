@@ -47,6 +47,8 @@ pub(super) struct FileUi {
     pub(super) theme: Option<String>,
     /// `off`, `bell`, `osc9` or `both`: what happens when a job ends out of sight.
     pub(super) notify: Option<String>,
+    /// Take clicks and the wheel (default true); false leaves the mouse to the terminal.
+    pub(super) mouse: Option<bool>,
 }
 
 /// One key or several for a `[keys]` entry.

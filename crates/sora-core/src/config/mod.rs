@@ -115,6 +115,8 @@ pub struct Config {
     pub keys: Vec<(String, Vec<String>)>,
     /// `[ui] theme`, as written: a built-in theme's name or a theme file. The dashboard reads it.
     pub ui_theme: Option<Setting<String>>,
+    /// `[ui] mouse` (`--no-mouse` turns it off): the dashboard takes clicks and the wheel.
+    pub ui_mouse: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -219,6 +221,7 @@ impl Config {
             fal: video_services::fal(&file.fal, env, &|| layers.file_source())?,
             ui: ui::resolve(&layers, &file.ui)?,
             data_dir: data_dir(env),
+            ui_mouse: file.ui.mouse.unwrap_or(true),
             ui_theme: file
                 .ui
                 .theme
