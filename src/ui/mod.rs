@@ -63,20 +63,14 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         }
         notice::render_notice(app, theme, frame, notice);
         // A question over the page takes the keys, so its keys are the hints.
-        let scope = match (app.modal(), app.overlay()) {
-            (Some(modal), _) => modal.scope(),
-            (None, Some(overlay)) => overlay.scope(),
-            (None, None) if app.page() == Page::History => Scope::History,
-            (None, None) => Scope::Doctor,
+        // An overlay takes every key: only its own keys work, so only they are hints.
+        let scopes = match (app.modal(), app.overlay()) {
+            (Some(modal), _) => vec![modal.scope(), Scope::Global],
+            (None, Some(overlay)) => vec![overlay.scope()],
+            (None, None) if app.page() == Page::History => vec![Scope::History, Scope::Global],
+            (None, None) => vec![Scope::Doctor, Scope::Global],
         };
-        render_scope_hints(
-            app.keymap(),
-            &[scope, Scope::Global],
-            &[],
-            theme,
-            frame,
-            hints,
-        );
+        render_scope_hints(app.keymap(), &scopes, &[], theme, frame, hints);
         overlays(app, theme, frame, area);
         return;
     }
@@ -87,10 +81,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     downloads::render_downloads(app, theme, frame, downloads_area, focus == Focus::Downloads);
     buckets::render_buckets(app, theme, frame, buckets_area, focus == Focus::Buckets);
     notice::render_notice(app, theme, frame, notice);
-    let modal_scope = app
-        .modal()
-        .map(|m| m.scope())
-        .or_else(|| app.overlay().map(Overlay::scope));
+    let modal_scope = app.modal().map(|m| m.scope());
     render_hints(app, modal_scope, theme, frame, hints);
     overlays(app, theme, frame, area);
 }
@@ -180,10 +171,14 @@ fn render_hints(app: &App, modal: Option<Scope>, theme: &Theme, frame: &mut Fram
     let (keymap, focus, help_visible) = (app.keymap(), app.focus(), app.help_visible());
     let hidden = prompt_keys_hidden(app);
     let modal = modal.map(|scope| [scope, Scope::Global]);
+    // An overlay takes every key: only its own keys work, so only they are hints.
+    let overlay = app.overlay().map(|o| [o.scope()]);
     let scopes: &[Scope] = if help_visible {
         &[Scope::Help]
     } else if let Some(modal) = &modal {
         modal
+    } else if let Some(overlay) = &overlay {
+        overlay
     } else if focus == Focus::Prompt {
         &[Scope::Prompt, Scope::Global]
     } else {
