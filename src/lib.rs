@@ -10,6 +10,7 @@
 pub mod app;
 pub mod effects;
 pub mod headless;
+pub mod preview;
 pub mod signals;
 pub mod tui;
 pub mod ui;

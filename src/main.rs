@@ -28,7 +28,13 @@ fn main() -> ExitCode {
     if !matches!(cli.command, None | Some(Cmd::Sim(_))) {
         restore_default_sigpipe();
     }
-    let _log_guard = init_logging();
+    let _log_guard = match init_logging(cli.log_level.as_deref()) {
+        Ok(guard) => guard,
+        Err(e) => {
+            eprintln!("sora-tui: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -223,9 +229,31 @@ fn log_path() -> std::path::PathBuf {
 /// Logs go to `<data dir>/logs/sora-tui.log` (`SORA_TUI_DATA_DIR` moves them with the journal),
 /// never to the terminal the UI owns. A log that cannot be opened (a root-owned file left by one
 /// `sudo` run, a read-only disk) costs the log, not the command: one warning, no file log.
-fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+fn init_logging(
+    level: Option<&str>,
+) -> Result<Option<tracing_appender::non_blocking::WorkerGuard>, String> {
+    // A bad level is the user's to fix, and is said before anything runs.
+    const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
+    let refuse = |why: String| {
+        format!(
+            "--log-level {}: {why}; give error, warn, info, debug or trace, or a filter like sora_core=debug",
+            sora_core::text::one_line(level.unwrap_or_default())
+        )
+    };
+    let filter = match level {
+        // A bare word that is no level would be read as a module name and log nothing.
+        Some(level) if !level.contains('=') && !LEVELS.contains(&level.trim()) => {
+            return Err(refuse("not a level".into()));
+        }
+        Some(level) => {
+            Some(tracing_subscriber::EnvFilter::try_new(level).map_err(|e| refuse(e.to_string()))?)
+        }
+        None => None,
+    };
     let path = log_path();
-    let dir = path.parent()?.to_path_buf();
+    let Some(dir) = path.parent().map(std::path::Path::to_path_buf) else {
+        return Ok(None);
+    };
     let opened = sora_core::download::files::create_private_dir(&dir).and_then(|()| {
         // Appended to, 0600, and never through a symbolic link planted at its name.
         sora_core::download::files::private_options()
@@ -240,17 +268,22 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
                 "sora-tui: warning: cannot write the log {} ({e}); running without a log file. Check who owns it (a `sudo` run leaves it to root) or set SORA_TUI_DATA_DIR",
                 path.display()
             );
-            return None;
+            return Ok(None);
         }
     };
     let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SORA_TUI_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("sora_tui=info,sora_core=info"));
-    tracing_subscriber::fmt()
+    let filter = filter.unwrap_or_else(|| {
+        tracing_subscriber::EnvFilter::try_from_env("SORA_TUI_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("sora_tui=info,sora_core=info"))
+    });
+    if tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)
         .with_env_filter(filter)
         .try_init()
-        .ok()?;
-    Some(guard)
+        .is_err()
+    {
+        return Ok(None);
+    }
+    Ok(Some(guard))
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use sora_core::engine::Command;
+use sora_core::engine::{Command, JobKey};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -19,6 +19,11 @@ pub enum Effect {
     Notify { bell: bool, osc9: Option<String> },
     /// Ask the terminal for mouse events (true) or give them back to it (false).
     Mouse(bool),
+    /// Decode a saved thumbnail off the UI thread; the runtime answers with `Msg::Preview`.
+    LoadPreview {
+        job: JobKey,
+        path: std::path::PathBuf,
+    },
 }
 
 impl From<Command> for Effect {

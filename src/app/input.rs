@@ -146,6 +146,7 @@ impl App {
             }
             Action::CloseHelp => self.help_visible = false,
             Action::ToggleMouse => return self.toggle_mouse(),
+            Action::CommandLine => self.open_command_line(),
             Action::FocusPrompt => self.focus = Focus::Prompt,
             Action::FocusJobs => self.focus = Focus::Jobs,
             Action::FocusDownloads => self.focus = Focus::Downloads,

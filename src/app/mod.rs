@@ -4,6 +4,7 @@
 //! the terminal; `ui::render` draws whatever state it leaves.
 
 pub mod buckets;
+mod command_line;
 pub mod details;
 pub mod downloads;
 mod effect;
@@ -19,6 +20,7 @@ pub mod modal;
 mod mouse;
 mod notify;
 pub mod pages;
+pub mod preview;
 pub mod prompt;
 mod remote;
 mod services;
@@ -64,6 +66,11 @@ pub enum Msg {
     Engine(EngineEvent),
     /// The runtime wrote the message log (`Effect::SaveMessages`): where, or why not.
     MessagesSaved(Result<std::path::PathBuf, String>),
+    /// A job's thumbnail, decoded by the runtime (see `Effect::LoadPreview`).
+    Preview {
+        job: JobKey,
+        preview: preview::Preview,
+    },
 }
 
 impl From<EngineEvent> for Msg {
