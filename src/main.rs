@@ -175,6 +175,7 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
         notify: config.ui.notify.value,
         keymap,
         mouse: config.ui_mouse,
+        prompt_history: prompt_history(&journal),
     };
     let (tx, rx) = mpsc::unbounded_channel();
     for plain in sora_core::config::plain_http_warnings(&config) {
@@ -204,6 +205,13 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             Some(signal) => ExitCode::from(signal.exit_code()),
         },
     )
+}
+
+/// Every prompt the journal holds, oldest first: the prompt's Ctrl-p/Ctrl-r history.
+fn prompt_history(journal: &sora_core::journal::Journal) -> Vec<String> {
+    let mut records = journal.records();
+    records.sort_by_key(|r| r.started_at);
+    records.into_iter().map(|r| r.request.prompt).collect()
 }
 
 /// Rust ignores SIGPIPE, so printing into a closed pipe (`sora-tui jobs | head -1`) would

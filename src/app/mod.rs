@@ -22,6 +22,7 @@ mod notify;
 pub mod pages;
 pub mod preview;
 pub mod prompt;
+pub mod prompt_history;
 mod remote;
 mod services;
 pub mod settings;

@@ -125,6 +125,8 @@ pub struct AppSettings {
     pub keymap: super::keymap::KeyMap,
     /// Take clicks and the wheel (`[ui] mouse`, `--no-mouse`).
     pub mouse: bool,
+    /// The prompts of the journal's jobs, oldest first: the prompt's history.
+    pub prompt_history: Vec<String>,
 }
 
 impl AppSettings {
@@ -154,6 +156,7 @@ impl AppSettings {
             notify: sora_core::config::Notify::Off,
             keymap: super::keymap::KeyMap::default(),
             mouse: true,
+            prompt_history: Vec::new(),
         }
     }
 
