@@ -440,7 +440,9 @@ pub fn format_event(event: &EngineEvent, started: SystemTime) -> Option<String> 
             },
             Err(failure) => format!("storage FAILED: {}", c(&failure.message)),
         },
-        EngineEvent::BucketsListed(_) | EngineEvent::ObjectsListed { .. } => return None,
+        EngineEvent::BucketsListed(_)
+        | EngineEvent::ObjectsListed { .. }
+        | EngineEvent::JobJournaled { .. } => return None,
     })
 }
 

@@ -8,6 +8,7 @@
 //! commands for the engine, and the engine reports back with events.
 
 pub mod app;
+pub mod effects;
 pub mod headless;
 pub mod opener;
 pub mod preview;

@@ -170,6 +170,10 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             .map(|r| (r.id, r.request.prompt))
             .collect(),
         open_command: config.open_command.clone(),
+        // The program log's data dir, not the demo's journal dir (removed when the demo ends).
+        data_dir: sora_core::config::data_dir(&|k| std::env::var(k).ok()).value,
+        log_file: Some(log_path()).filter(|p| p.is_file()),
+        notify: config.ui.notify.value,
         keymap,
         mouse: config.ui_mouse,
         prompt_history: prompt_history(&journal),
@@ -223,6 +227,14 @@ fn restore_default_sigpipe() {
     }
 }
 
+/// `<data dir>/logs/sora-tui.log`: where the program's log goes.
+fn log_path() -> std::path::PathBuf {
+    sora_core::config::data_dir(&|k| std::env::var(k).ok())
+        .value
+        .join("logs")
+        .join("sora-tui.log")
+}
+
 /// Logs go to `<data dir>/logs/sora-tui.log` (`SORA_TUI_DATA_DIR` moves them with the journal),
 /// never to the terminal the UI owns. A log that cannot be opened (a root-owned file left by one
 /// `sudo` run, a read-only disk) costs the log, not the command: one warning, no file log.
@@ -247,10 +259,10 @@ fn init_logging(
         }
         None => None,
     };
-    let dir = sora_core::config::data_dir(&|k| std::env::var(k).ok())
-        .value
-        .join("logs");
-    let path = dir.join("sora-tui.log");
+    let path = log_path();
+    let Some(dir) = path.parent().map(std::path::Path::to_path_buf) else {
+        return Ok(None);
+    };
     let opened = sora_core::download::files::create_private_dir(&dir).and_then(|()| {
         // Appended to, 0600, and never through a symbolic link planted at its name.
         sora_core::download::files::private_options()

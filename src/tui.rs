@@ -65,10 +65,15 @@ pub async fn run(
     let (reply, replies) = tokio::sync::mpsc::unbounded_channel();
     let dispatch = |effect| match effect {
         Effect::Clipboard(text) => copy_to_clipboard(&text),
+        Effect::Notify { bell, osc9 } => {
+            write_to_terminal(&crate::effects::notification_bytes(bell, osc9.as_deref()));
+        }
         Effect::Mouse(on) => set_mouse(on),
         Effect::Engine(command) => engine.dispatch(command),
         // A player runs as long as it likes: on its own thread, its failure a warning.
         Effect::Open { path, command } => crate::opener::spawn(path, command, reply.clone()),
+        // Written by `drive`, which hands the result back to the app.
+        Effect::SaveMessages { .. } => {}
         Effect::LoadPreview { job, path } => load_preview(job, path, reply.clone()),
     };
     let result = tokio::select! {
@@ -125,9 +130,14 @@ fn set_mouse(on: bool) {
 /// Ask the terminal to put `text` on the clipboard (OSC 52). Terminals without OSC 52 ignore it;
 /// the text is on screen as well.
 fn copy_to_clipboard(text: &str) {
+    write_to_terminal(&osc52(text));
+}
+
+/// Bytes for the terminal itself (an OSC sequence, the bell), between two frames.
+fn write_to_terminal(bytes: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(osc52(text).as_bytes());
+    let _ = out.write_all(bytes.as_bytes());
     let _ = out.flush();
 }
 
@@ -186,7 +196,8 @@ where
             height: size.height,
         });
     }
-    app.init().into_iter().for_each(&mut dispatch);
+    let effects = app.init();
+    run_effects(&mut app, effects, &mut dispatch);
     let mut dirty = true;
 
     loop {
@@ -227,14 +238,29 @@ where
         app.update(Msg::Clock(SystemTime::now()));
         if let Some(msg) = msg {
             dirty = true;
-            app.update(msg).into_iter().for_each(&mut dispatch);
+            let effects = app.update(msg);
+            run_effects(&mut app, effects, &mut dispatch);
         }
         // Apply everything already queued before drawing once: a burst of events costs one frame.
         while let Ok(event) = events.try_recv() {
             dirty = true;
-            app.update(Msg::Engine(event))
-                .into_iter()
-                .for_each(&mut dispatch);
+            let effects = app.update(Msg::Engine(event));
+            run_effects(&mut app, effects, &mut dispatch);
+        }
+    }
+}
+
+/// Every effect to `dispatch`, except the message log's file: written here (a small local
+/// file, between two frames), and the outcome handed back to the app as a message.
+fn run_effects(app: &mut App, effects: Vec<Effect>, dispatch: &mut impl FnMut(Effect)) {
+    for effect in effects {
+        match effect {
+            Effect::SaveMessages { path, text } => {
+                let result = crate::effects::save_new(&path, &text).map_err(|e| e.to_string());
+                let more = app.update(Msg::MessagesSaved(result));
+                more.into_iter().for_each(&mut *dispatch);
+            }
+            other => dispatch(other),
         }
     }
 }

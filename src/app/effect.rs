@@ -1,6 +1,8 @@
 //! What `App::update` asks the world to do. Engine work is a [`Command`]; what only the terminal
 //! can do is an effect of its own, which the runtime carries out and the engine never sees.
 
+use std::path::PathBuf;
+
 use sora_core::engine::{Command, JobKey};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +18,12 @@ pub enum Effect {
         path: std::path::PathBuf,
         command: Option<String>,
     },
+    /// Write the session's message log to `path` (0600, a new file); the runtime does it and
+    /// answers with `Msg::MessagesSaved`.
+    SaveMessages { path: PathBuf, text: String },
+    /// A job ended out of sight: ring the terminal bell, and/or ask the terminal for a desktop
+    /// notification (OSC 9) with this text. The terminal runtime writes the bytes.
+    Notify { bell: bool, osc9: Option<String> },
     /// Ask the terminal for mouse events (true) or give them back to it (false).
     Mouse(bool),
     /// Decode a saved thumbnail off the UI thread; the runtime answers with `Msg::Preview`.

@@ -45,6 +45,10 @@ impl App {
                 },
             };
         }
+        // A reading overlay (job details, message log) takes every key while it is open.
+        if let Some(effects) = self.overlay_key(&key, global) {
+            return effects;
+        }
         if let Some(scope) = self.page_scope() {
             let action = global.or_else(|| self.keymap.action_in(scope, &key));
             return match action {
@@ -75,7 +79,11 @@ impl App {
         if self.paste_into_modal(text) {
             return;
         }
-        if self.focus != Focus::Prompt || self.help_visible || self.page != Page::Dashboard {
+        if self.focus != Focus::Prompt
+            || self.help_visible
+            || self.overlay.is_some()
+            || self.page != Page::Dashboard
+        {
             return;
         }
         self.paste_into_prompt(text);
@@ -224,6 +232,8 @@ impl App {
             Action::Rerun => self.rerun_selected(),
             Action::RemoveEntry => self.ask_remove(false),
             Action::RemoveEverything => self.ask_remove(true),
+            Action::ShowDetails => self.open_details(),
+            Action::ShowMessages => self.open_messages(),
 
             Action::Refresh => return self.refresh_buckets(),
             Action::Open => return self.open_in_buckets(),
@@ -248,10 +258,11 @@ impl App {
     /// The help overlay's keys, for the focused context first (the page, or the panel with the
     /// focus), then what works everywhere.
     pub fn help_scopes(&self) -> Vec<Scope> {
-        let first = match (self.page, self.focus) {
-            (Page::History, _) => vec![Scope::History],
-            (Page::Doctor, _) => vec![Scope::Doctor],
-            (Page::Dashboard, focus) => vec![focus.scope()],
+        let first = match (self.overlay, self.page, self.focus) {
+            (Some(overlay), _, _) => vec![overlay.scope()],
+            (None, Page::History, _) => vec![Scope::History],
+            (None, Page::Doctor, _) => vec![Scope::Doctor],
+            (None, Page::Dashboard, focus) => vec![focus.scope()],
         };
         let mut scopes = first;
         for scope in [
@@ -265,6 +276,8 @@ impl App {
             Scope::Confirm,
             Scope::History,
             Scope::Doctor,
+            Scope::Details,
+            Scope::Messages,
             Scope::Help,
         ] {
             if !scopes.contains(&scope) {

@@ -65,6 +65,11 @@ pub struct JobRow {
     pub prompt: String,
     /// The service's job id, once the create call answered.
     pub job_id: Option<String>,
+    /// Its entry in the journal, once recorded (before the create went out), or resumed from.
+    pub journal_id: Option<String>,
+    /// The parameters it was sent with (`480x480 5s x1`, `duration=5 ratio=1280:720`), when
+    /// this screen sent it.
+    pub params: Option<String>,
     /// When the engine sent the create request; the timeline's zero.
     pub submitted_at: Option<SystemTime>,
     pub steps: Vec<StatusStep>,
@@ -94,6 +99,8 @@ impl JobRow {
             key,
             prompt,
             job_id: None,
+            journal_id: None,
+            params: None,
             submitted_at: None,
             steps: Vec::new(),
             retries: Vec::new(),

@@ -16,7 +16,7 @@ pub struct KeyConfigError {
 }
 
 /// Every scope a `[keys]` name may start with, by its name in the file.
-const SCOPES: [(&str, Scope); 11] = [
+const SCOPES: [(&str, Scope); 13] = [
     ("global", Scope::Global),
     ("browse", Scope::Browse),
     ("prompt", Scope::Prompt),
@@ -28,6 +28,8 @@ const SCOPES: [(&str, Scope); 11] = [
     ("help", Scope::Help),
     ("history", Scope::History),
     ("doctor", Scope::Doctor),
+    ("details", Scope::Details),
+    ("messages", Scope::Messages),
 ];
 
 /// The name of `scope` in the `[keys]` table.

@@ -3,7 +3,7 @@
 //! table, so they can never disagree with the behaviour. A config file can later override
 //! bindings through [`KeyMap::rebind`] and [`KeyBinding::parse`].
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 pub use super::keybinding::KeyBinding;
 
@@ -24,6 +24,10 @@ pub enum Scope {
     Help,
     History,
     Doctor,
+    /// The details of one job, over the dashboard.
+    Details,
+    /// The session's message log, over everything.
+    Messages,
 }
 
 impl Scope {
@@ -40,6 +44,8 @@ impl Scope {
             Scope::Help => "Help",
             Scope::History => "History",
             Scope::Doctor => "Doctor",
+            Scope::Details => "Job details",
+            Scope::Messages => "Message log",
         }
     }
 }
@@ -130,6 +136,11 @@ pub enum Action {
     CopyJobPath,
     CopyJobUrl,
     LoadServiceJobs,
+    // Reading overlays.
+    ShowDetails,
+    ShowMessages,
+    CloseOverlay,
+    SaveMessages,
 }
 
 impl Action {
@@ -214,6 +225,10 @@ impl Action {
             Action::CopyJobPath => "copy the job's file path",
             Action::CopyJobUrl => "copy the job's bucket URL",
             Action::LoadServiceJobs => "load the service's own jobs (Runway, fal: none)",
+            Action::ShowDetails => "details: ids, every status, the full reason",
+            Action::ShowMessages => "message log: every notice of the session",
+            Action::CloseOverlay => "close",
+            Action::SaveMessages => "save the message log to a file",
         }
     }
 }
@@ -270,6 +285,13 @@ impl KeyMap {
     }
 }
 
+impl KeyMap {
+    /// A keymap of exactly these bindings (the defaults are in `default_keys.rs`).
+    pub fn from_bindings(bindings: Vec<Binding>) -> Self {
+        Self { bindings }
+    }
+}
+
 pub fn join_keys(keys: &[KeyBinding]) -> String {
     keys.iter()
         .map(ToString::to_string)
@@ -277,237 +299,10 @@ pub fn join_keys(keys: &[KeyBinding]) -> String {
         .join("/")
 }
 
-impl Default for KeyMap {
-    fn default() -> Self {
-        use KeyCode::{
-            BackTab, Backspace, Down, End, Enter, Esc, F, Home, Left, PageDown, PageUp, Right, Tab,
-            Up,
-        };
-        let plain = KeyBinding::plain;
-        let shift = |code| KeyBinding::new(code, KeyModifiers::SHIFT);
-        let ch = KeyBinding::char;
-        let alt = KeyBinding::alt;
-        let ctrl = KeyBinding::ctrl;
-        let table: Vec<(Scope, Action, Vec<KeyBinding>)> = vec![
-            (Scope::Global, Action::QuitNow, vec![KeyBinding::ctrl('c')]),
-            (Scope::Global, Action::NextFocus, vec![plain(Tab)]),
-            (Scope::Global, Action::PrevFocus, vec![plain(BackTab)]),
-            (Scope::Global, Action::ToggleHelp, vec![plain(F(1))]),
-            (Scope::Global, Action::ShowHistory, vec![plain(F(5))]),
-            (Scope::Global, Action::ShowDoctor, vec![plain(F(6))]),
-            (Scope::Browse, Action::Quit, vec![ch('q')]),
-            (Scope::Browse, Action::ToggleHelp, vec![ch('?')]),
-            (Scope::Browse, Action::FocusPrompt, vec![ch('i'), ch('1')]),
-            (Scope::Browse, Action::FocusJobs, vec![ch('2')]),
-            (Scope::Browse, Action::FocusDownloads, vec![ch('3')]),
-            (Scope::Browse, Action::FocusBuckets, vec![ch('4')]),
-            (Scope::Browse, Action::ShowHistory, vec![ch('H')]),
-            (Scope::Browse, Action::ShowDoctor, vec![ch('D')]),
-            (Scope::Browse, Action::CommandLine, vec![ch(':')]),
-            (Scope::Global, Action::ToggleMouse, vec![plain(F(12))]),
-            (Scope::Browse, Action::ToggleMouse, vec![ch('M')]),
-            (Scope::Prompt, Action::Submit, vec![plain(Enter)]),
-            (Scope::Prompt, Action::LeavePrompt, vec![plain(Esc)]),
-            (Scope::Prompt, Action::NextSize, vec![alt('s'), plain(F(2))]),
-            (Scope::Prompt, Action::PrevSize, vec![alt('S'), shift(F(2))]),
-            (
-                Scope::Prompt,
-                Action::MoreSeconds,
-                vec![alt('d'), plain(F(3))],
-            ),
-            (
-                Scope::Prompt,
-                Action::FewerSeconds,
-                vec![alt('D'), shift(F(3))],
-            ),
-            (
-                Scope::Prompt,
-                Action::MoreVariants,
-                vec![alt('v'), plain(F(4))],
-            ),
-            (
-                Scope::Prompt,
-                Action::FewerVariants,
-                vec![alt('V'), shift(F(4))],
-            ),
-            (
-                Scope::Prompt,
-                Action::NextService,
-                vec![alt('p'), plain(F(7))],
-            ),
-            (
-                Scope::Prompt,
-                Action::NextModel,
-                vec![alt('m'), plain(F(8))],
-            ),
-            (Scope::Prompt, Action::NextParam, vec![plain(Down)]),
-            (Scope::Prompt, Action::PrevParam, vec![plain(Up)]),
-            (
-                Scope::Prompt,
-                Action::NextValue,
-                vec![alt('.'), plain(F(9))],
-            ),
-            (
-                Scope::Prompt,
-                Action::PrevValue,
-                vec![alt(','), shift(F(9))],
-            ),
-            (Scope::Prompt, Action::OlderPrompt, vec![ctrl('p')]),
-            (Scope::Prompt, Action::NewerPrompt, vec![ctrl('n')]),
-            (Scope::Prompt, Action::SearchPrompts, vec![ctrl('r')]),
-            (Scope::Jobs, Action::Up, vec![plain(Up), ch('k')]),
-            (Scope::Jobs, Action::Down, vec![plain(Down), ch('j')]),
-            (Scope::Jobs, Action::Top, vec![plain(Home), ch('g')]),
-            (Scope::Jobs, Action::Bottom, vec![plain(End), ch('G')]),
-            (Scope::Jobs, Action::PageUp, vec![plain(PageUp), ctrl('u')]),
-            (
-                Scope::Jobs,
-                Action::PageDown,
-                vec![plain(PageDown), ctrl('d')],
-            ),
-            (Scope::Jobs, Action::Upload, vec![ch('u')]),
-            (Scope::Jobs, Action::Remix, vec![ch('m')]),
-            (Scope::Jobs, Action::DeleteJob, vec![ch('x')]),
-            (Scope::Downloads, Action::Up, vec![plain(Up), ch('k')]),
-            (Scope::Downloads, Action::Down, vec![plain(Down), ch('j')]),
-            (
-                Scope::Downloads,
-                Action::PageUp,
-                vec![plain(PageUp), ctrl('u')],
-            ),
-            (
-                Scope::Downloads,
-                Action::PageDown,
-                vec![plain(PageDown), ctrl('d')],
-            ),
-            (Scope::Downloads, Action::Top, vec![plain(Home), ch('g')]),
-            (Scope::Downloads, Action::Bottom, vec![plain(End), ch('G')]),
-            (Scope::Downloads, Action::Upload, vec![ch('u')]),
-            (Scope::Downloads, Action::CancelDownload, vec![ch('c')]),
-            (Scope::Buckets, Action::Up, vec![plain(Up), ch('k')]),
-            (Scope::Buckets, Action::Down, vec![plain(Down), ch('j')]),
-            (Scope::Buckets, Action::Left, vec![plain(Left), ch('h')]),
-            (Scope::Buckets, Action::Right, vec![plain(Right), ch('l')]),
-            (Scope::Buckets, Action::Open, vec![plain(Enter)]),
-            (Scope::Buckets, Action::Parent, vec![plain(Backspace)]),
-            (Scope::Buckets, Action::Refresh, vec![ch('r')]),
-            (Scope::History, Action::Up, vec![plain(Up), ch('k')]),
-            (Scope::History, Action::Down, vec![plain(Down), ch('j')]),
-            (Scope::History, Action::Rerun, vec![plain(Enter)]),
-            (Scope::History, Action::RemoveEntry, vec![ch('x')]),
-            (Scope::History, Action::RemoveEverything, vec![ch('X')]),
-            (Scope::History, Action::Refresh, vec![ch('r')]),
-            (Scope::History, Action::Top, vec![plain(Home), ch('g')]),
-            (Scope::History, Action::Bottom, vec![plain(End), ch('G')]),
-            (
-                Scope::History,
-                Action::PageUp,
-                vec![plain(PageUp), ctrl('u')],
-            ),
-            (
-                Scope::History,
-                Action::PageDown,
-                vec![plain(PageDown), ctrl('d')],
-            ),
-            (Scope::History, Action::Back, vec![plain(Esc), ch('q')]),
-            (Scope::Doctor, Action::RunDoctor, vec![ch('r')]),
-            (Scope::Doctor, Action::RunDoctorProbe, vec![ch('p')]),
-            (Scope::Doctor, Action::Back, vec![plain(Esc), ch('q')]),
-            (Scope::Doctor, Action::Up, vec![plain(Up), ch('k')]),
-            (Scope::Doctor, Action::Down, vec![plain(Down), ch('j')]),
-            (Scope::Doctor, Action::Top, vec![plain(Home), ch('g')]),
-            (
-                Scope::Doctor,
-                Action::PageUp,
-                vec![plain(PageUp), ctrl('u')],
-            ),
-            (
-                Scope::Doctor,
-                Action::PageDown,
-                vec![plain(PageDown), ctrl('d')],
-            ),
-            (Scope::History, Action::ToggleHelp, vec![ch('?')]),
-            (Scope::Doctor, Action::ToggleHelp, vec![ch('?')]),
-            (Scope::Help, Action::Up, vec![plain(Up), ch('k')]),
-            (Scope::Help, Action::Down, vec![plain(Down), ch('j')]),
-            (Scope::Help, Action::PageUp, vec![plain(PageUp), ctrl('u')]),
-            (
-                Scope::Help,
-                Action::PageDown,
-                vec![plain(PageDown), ch(' '), ctrl('d')],
-            ),
-            (Scope::Help, Action::Top, vec![plain(Home), ch('g')]),
-            (
-                Scope::Buckets,
-                Action::PageUp,
-                vec![plain(PageUp), ctrl('u')],
-            ),
-            (
-                Scope::Buckets,
-                Action::PageDown,
-                vec![plain(PageDown), ctrl('d')],
-            ),
-            (Scope::Buckets, Action::Top, vec![plain(Home)]),
-            (Scope::Buckets, Action::Bottom, vec![plain(End), ch('G')]),
-            (Scope::Buckets, Action::Filter, vec![ch('/')]),
-            (Scope::Buckets, Action::Sort, vec![ch('s')]),
-            (Scope::Buckets, Action::ReverseOrder, vec![ch('o')]),
-            (Scope::Buckets, Action::UploadFile, vec![ch('u')]),
-            (Scope::Buckets, Action::DownloadObject, vec![ch('d')]),
-            (Scope::Buckets, Action::CopyPublicUrl, vec![ch('y')]),
-            (Scope::Buckets, Action::SignedUrl, vec![ch('g')]),
-            (Scope::Buckets, Action::Rename, vec![ch('m')]),
-            (Scope::Buckets, Action::CopyTo, vec![ch('K')]),
-            (Scope::Buckets, Action::FolderTotals, vec![ch('t')]),
-            (
-                Scope::Buckets,
-                Action::Delete,
-                vec![ch('x'), plain(KeyCode::Delete)],
-            ),
-            (Scope::Buckets, Action::CreateBucket, vec![ch('c')]),
-            (Scope::Buckets, Action::CreatePublicBucket, vec![ch('C')]),
-            (Scope::Buckets, Action::TogglePublic, vec![ch('p')]),
-            (Scope::Buckets, Action::FixBuckets, vec![ch('f')]),
-            (Scope::Input, Action::Confirm, vec![plain(Enter)]),
-            (Scope::Input, Action::Cancel, vec![plain(Esc)]),
-            (Scope::Input, Action::Complete, vec![plain(Tab)]),
-            // Only `y` says yes: Enter, the reflex key, is the safe answer.
-            (Scope::Confirm, Action::Confirm, vec![ch('y')]),
-            (
-                Scope::Confirm,
-                Action::Cancel,
-                vec![ch('n'), plain(Esc), plain(Enter)],
-            ),
-            (
-                Scope::Help,
-                Action::CloseHelp,
-                vec![plain(Esc), ch('?'), plain(F(1)), ch('q')],
-            ),
-            (Scope::Downloads, Action::NextTransfer, vec![ch('J')]),
-            (Scope::Downloads, Action::PrevTransfer, vec![ch('K')]),
-            (Scope::Jobs, Action::RetryDownload, vec![ch('d')]),
-            (Scope::Jobs, Action::OpenVideo, vec![ch('o')]),
-            (Scope::Jobs, Action::CopyJobId, vec![ch('y')]),
-            (Scope::Jobs, Action::CopyJobPath, vec![ch('p')]),
-            (Scope::Jobs, Action::CopyJobUrl, vec![ch('w')]),
-            (Scope::Jobs, Action::LoadServiceJobs, vec![ch('L')]),
-        ];
-        Self {
-            bindings: table
-                .into_iter()
-                .map(|(scope, action, keys)| Binding {
-                    scope,
-                    action,
-                    keys,
-                })
-                .collect(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)

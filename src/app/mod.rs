@@ -5,6 +5,8 @@
 
 pub mod buckets;
 mod command_line;
+mod default_keys;
+pub mod details;
 pub mod downloads;
 mod effect;
 mod folders;
@@ -16,8 +18,10 @@ mod keybinding;
 pub mod keyconfig;
 pub mod keymap;
 pub mod layout;
+pub mod messages;
 pub mod modal;
 mod mouse;
+mod notify;
 pub mod pages;
 pub mod preview;
 pub mod prompt;
@@ -34,10 +38,12 @@ use std::time::SystemTime;
 use crossterm::event::{KeyEvent, MouseEvent};
 
 pub use buckets::{BucketsPane, BucketsState, ObjectsLocation, SortMode};
+pub use details::{Overlay, Scroll};
 pub use downloads::{DownloadLog, LogEntry};
 pub use effect::Effect;
 pub use inflight::{InFlight, Phase, TransferKey};
 pub use jobs::{DownloadedFile, JobEnd, JobRow, JobsState, StatusStep, UploadState};
+pub use messages::{Message, MessageLog};
 pub use modal::{Asked, InputPurpose, Modal, OnYes, Question, Submission};
 pub use pages::{DoctorState, HistoryState, Page};
 pub use prompt::PromptState;
@@ -64,6 +70,8 @@ pub enum Msg {
     /// never reads the clock itself, so tests choose the time.
     Clock(SystemTime),
     Engine(EngineEvent),
+    /// The runtime wrote the message log (`Effect::SaveMessages`): where, or why not.
+    MessagesSaved(Result<std::path::PathBuf, String>),
     /// A job's thumbnail, decoded by the runtime (see `Effect::LoadPreview`).
     Preview {
         job: JobKey,
@@ -116,7 +124,20 @@ impl Focus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeLevel {
     Info,
+    /// Kept in the message log only (a failed download attempt that is retried).
+    Warning,
     Error,
+}
+
+impl NoticeLevel {
+    /// How the saved message log names the level.
+    pub fn word(self) -> &'static str {
+        match self {
+            NoticeLevel::Info => "info",
+            NoticeLevel::Warning => "warning",
+            NoticeLevel::Error => "error",
+        }
+    }
 }
 
 /// The last thing the dashboard wants the user to read.
@@ -150,6 +171,12 @@ pub struct App {
     doctor: DoctorState,
     /// What each service said about its account, for the header.
     accounts: Vec<(sora_core::providers::Family, String)>,
+    /// The job details or the message log, drawn over everything but a question.
+    overlay: Option<Overlay>,
+    /// Every notice of the session, for the message log.
+    messages: MessageLog,
+    /// Jobs that ended while nobody looked at the jobs panel: (job, succeeded).
+    ended_unseen: Vec<(JobKey, bool)>,
     /// The terminal's size, for resolving a click against the layout.
     size: ratatui::layout::Rect,
     /// Clicks and the wheel are the dashboard's (else the terminal's, to select text).
@@ -184,6 +211,9 @@ impl App {
             history: HistoryState::default(),
             doctor: DoctorState::default(),
             accounts: Vec::new(),
+            overlay: None,
+            messages: MessageLog::default(),
+            ended_unseen: Vec::new(),
             size: ratatui::layout::Rect::default(),
             mouse: settings_mouse,
         }
@@ -204,7 +234,7 @@ impl App {
         for (journal_id, prompt) in resume {
             let key = JobKey(self.next_job);
             self.next_job += 1;
-            self.jobs.row_or_insert(key, &prompt);
+            self.jobs.row_or_insert(key, &prompt).journal_id = Some(journal_id.clone());
             commands.push(Effect::Engine(Command::Resume { key, journal_id }));
         }
         commands
@@ -297,16 +327,16 @@ impl App {
     }
 
     fn inform(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice {
-            level: NoticeLevel::Info,
-            text: text.into(),
-        });
+        self.notify_user(NoticeLevel::Info, text.into());
     }
 
     fn warn(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice {
-            level: NoticeLevel::Error,
-            text: text.into(),
-        });
+        self.notify_user(NoticeLevel::Error, text.into());
+    }
+
+    /// The notice bar shows it; the message log keeps it.
+    fn notify_user(&mut self, level: NoticeLevel, text: String) {
+        self.log_message(level, text.clone());
+        self.notice = Some(Notice { level, text });
     }
 }

@@ -29,6 +29,16 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) => None,
             _ => return Vec::new(),
         };
+        // The job details or the message log lies over the panels: the wheel scrolls it, a
+        // click acts on nothing below.
+        if !self.help_visible && self.overlay.is_some() {
+            if let Some(action) = wheel {
+                for _ in 0..WHEEL_LINES {
+                    self.scroll_overlay(action);
+                }
+            }
+            return Vec::new();
+        }
         let at = Position::new(event.column, event.row);
         if self.help_visible || self.page != Page::Dashboard {
             let Some(action) = wheel else {

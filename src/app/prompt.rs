@@ -202,7 +202,11 @@ impl App {
         let key = JobKey(self.next_job);
         self.next_job += 1;
         self.last_submit_at = Some(self.now);
-        self.jobs.row_or_insert(key, &request.prompt);
+        self.jobs.row_or_insert(key, &request.prompt).params = Some(sent_parameters(
+            &request,
+            remix_of.as_deref(),
+            self.prompt.model.is_some(),
+        ));
         self.jobs.select_last();
         self.prompt.input.reset();
         self.prompt.last_sent = Some((key, request.prompt.clone()));
@@ -318,6 +322,39 @@ fn step_within(value: u32, min: u32, max: u32, forward: bool) -> u32 {
         false if value > min => value - 1,
         _ => value,
     }
+}
+
+/// What a job was sent with, for its details: the model's parameters, or Sora's size, length
+/// and variants; the reference image; the video a remix starts from.
+fn sent_parameters(
+    request: &sora_core::providers::GenerationRequest,
+    remix_of: Option<&str>,
+    catalogue: bool,
+) -> String {
+    if let Some(source) = remix_of {
+        return format!("remix of {source}");
+    }
+    let mut text = if catalogue {
+        let params: Vec<String> = request
+            .params
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if params.is_empty() {
+            "the model's defaults".to_string()
+        } else {
+            params.join(" ")
+        }
+    } else {
+        format!(
+            "{} {}s x{}",
+            request.size, request.seconds, request.variants
+        )
+    };
+    if let Some(image) = &request.image {
+        text.push_str(&format!(" · first frame {}", image.display()));
+    }
+    text
 }
 
 #[cfg(test)]

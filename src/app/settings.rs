@@ -117,6 +117,13 @@ pub struct AppSettings {
     /// What opens a video (`[ui] open_command`): a program, and arguments, the path appended.
     /// None: the system's (`xdg-open`, `open` on macOS).
     pub open_command: Option<String>,
+    /// Where the journal and the logs live (`SORA_TUI_DATA_DIR`); a saved message log goes to
+    /// its `logs` folder.
+    pub data_dir: std::path::PathBuf,
+    /// The program's own log file, when it writes one: shown at the top of the message log.
+    pub log_file: Option<std::path::PathBuf>,
+    /// `[ui] notify`: the bell and/or a desktop notification when a job ends out of sight.
+    pub notify: sora_core::config::Notify,
     /// The keys: the defaults with the config file's `[keys]` applied.
     pub keymap: super::keymap::KeyMap,
     /// Take clicks and the wheel (`[ui] mouse`, `--no-mouse`).
@@ -148,6 +155,9 @@ impl AppSettings {
             no_service: None,
             resume: Vec::new(),
             open_command: None,
+            data_dir: std::path::PathBuf::from("."),
+            log_file: None,
+            notify: sora_core::config::Notify::Off,
             keymap: super::keymap::KeyMap::default(),
             mouse: true,
             prompt_history: Vec::new(),

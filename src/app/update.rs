@@ -9,7 +9,15 @@ use sora_core::engine::EngineEvent;
 impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
-            Msg::Key(key) => self.on_key(key),
+            Msg::Key(key) => {
+                let effects = self.on_key(key);
+                self.settle_unseen();
+                effects
+            }
+            Msg::MessagesSaved(result) => {
+                self.on_messages_saved(result);
+                Vec::new()
+            }
             Msg::Paste(text) => {
                 self.on_paste(&text);
                 Vec::new()
@@ -36,15 +44,22 @@ impl App {
 
     /// Each engine event to the reducer of the state it concerns.
     fn on_engine_event(&mut self, event: EngineEvent) -> Vec<Effect> {
+        self.log_failed_attempt(&event);
         match event {
+            EngineEvent::JobComplete { key, ok } => {
+                self.on_job_event(EngineEvent::JobComplete { key, ok });
+                return self.job_ended(key);
+            }
+            EngineEvent::JobJournaled { key, journal_id } => {
+                self.jobs.row_or_insert(key, "").journal_id = Some(journal_id);
+            }
             event @ (EngineEvent::JobSubmitting { .. }
             | EngineEvent::JobResumed { .. }
             | EngineEvent::JobService { .. }
             | EngineEvent::JobCreated { .. }
             | EngineEvent::JobStatusChanged { .. }
             | EngineEvent::JobRetrying(_)
-            | EngineEvent::JobFailed { .. }
-            | EngineEvent::JobComplete { .. }) => self.on_job_event(event),
+            | EngineEvent::JobFailed { .. }) => self.on_job_event(event),
             event @ (EngineEvent::Download { .. }
             | EngineEvent::DownloadQueued { .. }
             | EngineEvent::DownloadCancelled { .. }

@@ -3,15 +3,19 @@
 //! panel its area.
 
 pub mod buckets;
+pub mod details;
 pub mod downloads;
 pub mod format;
 pub mod help;
+pub mod messages;
 pub mod modal;
+pub mod notice;
 pub mod pages;
 pub mod prompt;
 pub mod theme;
 pub mod theme_file;
 pub mod timeline;
+pub mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -21,7 +25,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 pub use theme::Theme;
 
 use crate::app::keymap::{self, Action, KeyMap, Scope};
-use crate::app::{App, Focus, NoticeLevel, Page};
+use crate::app::{App, Focus, Overlay, Page};
 
 /// Below this the panels cannot show a useful line each, so a notice replaces them.
 pub const MIN_WIDTH: u16 = 60;
@@ -57,21 +61,16 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
             Page::Doctor => pages::render_doctor(app, theme, frame, page_area),
             Page::Dashboard => {}
         }
-        render_notice(app, theme, frame, notice);
+        notice::render_notice(app, theme, frame, notice);
         // A question over the page takes the keys, so its keys are the hints.
-        let scope = match app.modal() {
-            Some(modal) => modal.scope(),
-            None if app.page() == Page::History => Scope::History,
-            None => Scope::Doctor,
+        // An overlay takes every key: only its own keys work, so only they are hints.
+        let scopes = match (app.modal(), app.overlay()) {
+            (Some(modal), _) => vec![modal.scope(), Scope::Global],
+            (None, Some(overlay)) => vec![overlay.scope()],
+            (None, None) if app.page() == Page::History => vec![Scope::History, Scope::Global],
+            (None, None) => vec![Scope::Doctor, Scope::Global],
         };
-        render_scope_hints(
-            app.keymap(),
-            &[scope, Scope::Global],
-            &[],
-            theme,
-            frame,
-            hints,
-        );
+        render_scope_hints(app.keymap(), &scopes, &[], theme, frame, hints);
         overlays(app, theme, frame, area);
         return;
     }
@@ -81,14 +80,23 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     timeline::render_timeline(app, theme, frame, jobs_area, focus == Focus::Jobs);
     downloads::render_downloads(app, theme, frame, downloads_area, focus == Focus::Downloads);
     buckets::render_buckets(app, theme, frame, buckets_area, focus == Focus::Buckets);
-    render_notice(app, theme, frame, notice);
+    notice::render_notice(app, theme, frame, notice);
     let modal_scope = app.modal().map(|m| m.scope());
     render_hints(app, modal_scope, theme, frame, hints);
     overlays(app, theme, frame, area);
 }
 
-/// Help, text fields and questions, over whatever page is drawn.
+/// The reading overlays, then text fields and questions, then help, over whatever page is drawn.
 fn overlays(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    match app.overlay() {
+        Some(Overlay::Details { job, scroll }) => {
+            details::render_details(app, job, scroll, theme, frame, area);
+        }
+        Some(Overlay::Messages { scroll }) => {
+            messages::render_messages(app, scroll, theme, frame, area);
+        }
+        None => {}
+    }
     modal::render_modal(app, theme, frame, area);
     if app.help_visible() {
         help::render_help(app, theme, frame, area);
@@ -162,30 +170,19 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(help_hint, hint_area);
 }
 
-fn render_notice(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(notice) = app.notice() else {
-        return;
-    };
-    let (mark, style) = match notice.level {
-        NoticeLevel::Info => ("ℹ ", theme.info),
-        NoticeLevel::Error => ("✗ ", theme.error),
-    };
-    let line = Line::from(vec![
-        Span::styled(mark, style),
-        Span::styled(format::shown(&notice.text), style),
-    ]);
-    frame.render_widget(line, area);
-}
-
 /// The focused panel's keys, then the ones that work everywhere.
 fn render_hints(app: &App, modal: Option<Scope>, theme: &Theme, frame: &mut Frame, area: Rect) {
     let (keymap, focus, help_visible) = (app.keymap(), app.focus(), app.help_visible());
     let hidden = prompt_keys_hidden(app);
     let modal = modal.map(|scope| [scope, Scope::Global]);
+    // An overlay takes every key: only its own keys work, so only they are hints.
+    let overlay = app.overlay().map(|o| [o.scope()]);
     let scopes: &[Scope] = if help_visible {
         &[Scope::Help]
     } else if let Some(modal) = &modal {
         modal
+    } else if let Some(overlay) = &overlay {
+        overlay
     } else if focus == Focus::Prompt {
         &[Scope::Prompt, Scope::Global]
     } else {

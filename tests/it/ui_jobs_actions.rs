@@ -235,13 +235,13 @@ fn listed_job(
 }
 
 #[test]
-fn shift_l_loads_the_services_own_jobs_whose_rows_download_and_delete() {
+fn shift_s_loads_the_services_own_jobs_whose_rows_download_and_delete() {
     use sora_core::providers::JobStatus;
     let mut app = app();
     focus_jobs(&mut app);
     let first_key = app.next_job_key();
     assert_eq!(
-        press(&mut app, KeyCode::Char('L')),
+        press(&mut app, KeyCode::Char('S')),
         vec![Effect::Engine(Command::ListServiceJobs { first_key })]
     );
     // Keys are set aside for the listed jobs: a new prompt does not take one of them.

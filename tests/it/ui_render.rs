@@ -532,6 +532,7 @@ fn retry(step: sora_core::engine::RetryStep, status: u16, at_s: f64, next_s: f64
         step,
         status: Some(status),
         reason: format!("HTTP {status}: busy"),
+        request_id: None,
         retry_after: (status == 429).then(|| Duration::from_secs(2)),
         next_try_in: Duration::from_secs_f64(next_s),
         retry: 1,

@@ -319,3 +319,20 @@ fn the_doctor_page() {
     );
     snapshot_everywhere("doctor", &app);
 }
+
+#[test]
+fn the_job_details() {
+    let mut app = busy_app();
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Enter);
+    snapshot_everywhere("details", &app);
+}
+
+#[test]
+fn the_message_log() {
+    let mut app = busy_app();
+    press(&mut app, KeyCode::F(10));
+    snapshot_everywhere("messages", &app);
+}

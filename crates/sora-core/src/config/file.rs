@@ -45,6 +45,8 @@ pub(super) struct FileConfig {
 pub(super) struct FileUi {
     /// `dark`, `light`, `no-color`, or a theme file (relative to the config file's directory).
     pub(super) theme: Option<String>,
+    /// `off`, `bell`, `osc9` or `both`: what happens when a job ends out of sight.
+    pub(super) notify: Option<String>,
     /// Take clicks and the wheel (default true); false leaves the mouse to the terminal.
     pub(super) mouse: Option<bool>,
     /// What opens a video from the dashboard (`mpv`, `vlc --fullscreen`), the path appended.

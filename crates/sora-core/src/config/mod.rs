@@ -10,6 +10,7 @@ mod file;
 mod layers;
 mod plain_http;
 mod resolve;
+mod ui;
 mod video_services;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ use crate::secret::Secret;
 pub use derive::{data_dir, default_download_dir, derive_resource_base, derive_supabase_base};
 pub use file::default_config_path;
 pub use plain_http::{PlainHttp, plain_http_warnings};
+pub use ui::{Notify, UiConfig};
 pub use video_services::{FalConfig, RunwayConfig};
 
 use derive::parse_http_url;
@@ -103,6 +105,8 @@ pub struct Config {
     pub runway: RunwayConfig,
     /// `[fal]`: FAL_KEY, the queue base (FAL_QUEUE_RUN_HOST) and added models.
     pub fal: FalConfig,
+    /// `[ui]`: what the dashboard does when a job ends out of sight.
+    pub ui: UiConfig,
     /// Where the journal (and its lock) live: `SORA_TUI_DATA_DIR`, else the platform data
     /// directory. `--demo` uses a directory of its own, so simulated jobs never mix with real ones.
     pub data_dir: Setting<PathBuf>,
@@ -218,6 +222,7 @@ impl Config {
             http: file.http.resolve(layers.file_source())?,
             runway: video_services::runway(&file.runway, env, &|| layers.file_source())?,
             fal: video_services::fal(&file.fal, env, &|| layers.file_source())?,
+            ui: ui::resolve(&layers, &file.ui)?,
             data_dir: data_dir(env),
             open_command: file
                 .ui
@@ -534,6 +539,7 @@ mod tests {
         assert_eq!(cfg.download.retry_schedule.value, RetrySchedule::default());
         assert_eq!(cfg.defaults.size.value, Size::new(480, 480));
         assert_eq!(cfg.http.value, crate::http::HttpPolicy::default());
+        assert_eq!(cfg.ui.notify.value, Notify::Off);
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub struct Retry {
     pub retry_after: Option<Duration>,
     /// How long until the next try.
     pub next_try_in: Duration,
+    /// The answer's request id (`x-request-id`, `apim-request-id`...), for support tickets.
+    pub request_id: Option<String>,
     /// This retry's number (1 is the first) and the most that will be made.
     pub retry: u32,
     pub max: u32,
@@ -64,6 +66,7 @@ impl Retry {
             status,
             reason,
             retry_after: error.retry_after(),
+            request_id: error.api_error().and_then(|a| a.request_id.clone()),
             next_try_in,
             retry,
             max,
@@ -112,6 +115,11 @@ pub enum EngineEvent {
         key: JobKey,
         prompt: String,
         at: SystemTime,
+    },
+    /// The job's entry in the journal (written before the create goes out): its id there.
+    JobJournaled {
+        key: JobKey,
+        journal_id: String,
     },
     /// Which service and model the job runs on, and what it is estimated to cost there.
     JobService {

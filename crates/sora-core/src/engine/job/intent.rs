@@ -28,6 +28,10 @@ pub(super) fn record(
             "not sent: the job could not be recorded first ({e})"
         ))
     })?;
+    ctx.send(crate::engine::EngineEvent::JobJournaled {
+        key,
+        journal_id: id.clone(),
+    });
     ctx.set_journal_id(key, Some(id));
     Ok(())
 }
