@@ -21,6 +21,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub demo: bool,
 
+    /// Leave the mouse to the terminal (its text selection) instead of clicks and the wheel
+    /// (overrides `[ui] mouse`; M or F12 in the dashboard switches it too).
+    #[arg(long)]
+    pub no_mouse: bool,
+
     /// The video service: runway, fal, or a Sora family (azure-sora, azure-sora2, openai)
     /// (overrides `provider` and SORA_TUI_PROVIDER).
     #[arg(long, global = true, value_name = "NAME")]

@@ -10,7 +10,7 @@ use sora_core::download::{AttemptOutcome, Report};
 use sora_core::engine::{Command, Engine, EngineEvent, JobKey};
 use sora_core::present;
 use sora_core::providers::catalogue::value_text;
-use sora_core::providers::{ContentVariant, GenerationRequest, Job, Provider};
+use sora_core::providers::{ContentVariant, GenerationRequest, Job, JobStatus, Provider};
 use sora_core::text::{one_line, utc_time, utc_time_millis};
 
 /// What a finished headless run saw, for the exit status and the summary.
@@ -202,7 +202,10 @@ pub fn job_line(job: &Job) -> String {
     if let Some(created) = job.created_at {
         line.push_str(&format!("  created {}", utc_time(created)));
     }
-    if let Some(expires) = job.expires_at {
+    if let Some(expires) = job
+        .expires_at
+        .filter(|_| job.status == JobStatus::Succeeded)
+    {
         line.push_str(&format!(
             "  {}",
             present::expiry_text(expires, SystemTime::now())
@@ -534,5 +537,14 @@ mod tests {
         };
         let line = job_line(&job);
         assert!(line.contains("content expires in 23h 59m"), "{line}");
+        // A failed job has no content: it never says it expires.
+        let failed = Job {
+            status: JobStatus::Failed,
+            status_text: "failed".into(),
+            failure_reason: Some("moderation".into()),
+            ..job
+        };
+        let line = job_line(&failed);
+        assert!(!line.contains("expires"), "{line}");
     }
 }

@@ -67,6 +67,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(Cmd::Sim(args)) = &cli.command {
         return demo::run_sim(args).await;
     }
+    if cli.no_mouse {
+        config.ui_mouse = false;
+    }
     // Keep the simulator alive for the whole run; the demo's journal goes with it.
     let _demo = if cli.demo {
         Some(demo::start(&mut config).await?)
@@ -107,6 +110,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 /// `demo_note`: what the demo's simulator does on purpose, when it runs one.
 async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<ExitCode> {
     let demo = demo_note.is_some();
+    // A `[keys]` typo stops the start here, before any request, with the name and the file.
+    let keymap = app::keymap::KeyMap::with_overrides(&config.keys, config.file.as_deref())?;
+    let theme = sora_tui::ui::theme_file::resolve(
+        config.ui_theme.as_ref().map(|t| t.value.as_str()),
+        config.file.as_deref(),
+        |k| std::env::var(k).ok(),
+    )?;
     let http = setup::http(&config)?;
     let services = setup::services(&config, &http);
     let provider_description = match &services.provider {
@@ -153,6 +163,8 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             .filter(|r| r.next_step() != NextStep::Done)
             .map(|r| (r.id, r.request.prompt))
             .collect(),
+        keymap,
+        mouse: config.ui_mouse,
     };
     let (tx, rx) = mpsc::unbounded_channel();
     for plain in sora_core::config::plain_http_warnings(&config) {
@@ -176,10 +188,12 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
         },
     );
     // Returning (rather than exiting) lets the demo's simulator and journal dir clean up.
-    Ok(match sora_tui::tui::run(engine, rx, settings).await? {
-        None => ExitCode::SUCCESS,
-        Some(signal) => ExitCode::from(signal.exit_code()),
-    })
+    Ok(
+        match sora_tui::tui::run(engine, rx, settings, theme).await? {
+            None => ExitCode::SUCCESS,
+            Some(signal) => ExitCode::from(signal.exit_code()),
+        },
+    )
 }
 
 /// Rust ignores SIGPIPE, so printing into a closed pipe (`sora-tui jobs | head -1`) would

@@ -8,7 +8,8 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::Context;
 use crossterm::event::{
-    DisableBracketedPaste, EnableBracketedPaste, Event, EventStream, KeyEventKind,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream, KeyEventKind, MouseButton, MouseEventKind,
 };
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
@@ -32,6 +33,7 @@ pub async fn run(
     engine: Engine,
     events: UnboundedReceiver<EngineEvent>,
     settings: AppSettings,
+    theme: Theme,
 ) -> anyhow::Result<Option<Signal>> {
     // Listening before the terminal changes: a signal from now on ends the loop, not the process.
     let mut signals = Signals::listen().context("cannot listen for SIGTERM and SIGHUP")?;
@@ -45,18 +47,25 @@ pub async fn run(
     };
     let ratatui_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            DisableBracketedPaste,
+            DisableMouseCapture
+        );
         ratatui_hook(info);
     }));
     // A paste arrives as one event, its newlines as text: without this, every pasted line
     // would be an Enter, and every Enter a paid job. Terminals that cannot do it ignore it.
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+    if settings.mouse {
+        set_mouse(true);
+    }
     // The clipboard is the terminal's (OSC 52); commands are the engine's.
     let dispatch = |effect| match effect {
         Effect::Clipboard(text) => copy_to_clipboard(&text),
+        Effect::Mouse(on) => set_mouse(on),
         Effect::Engine(command) => engine.dispatch(command),
     };
-    let theme = Theme::from_env(|k| std::env::var(k).ok());
     let result = tokio::select! {
         result = drive(
             &mut terminal,
@@ -76,8 +85,21 @@ pub async fn run(
 /// Put the terminal back as the dashboard found it: bracketed paste off, raw mode off, the
 /// main screen, the cursor shown. Errors are ignored: the terminal may be gone (SIGHUP).
 fn restore_terminal() {
-    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture
+    );
     ratatui::restore();
+}
+
+/// Take the mouse from the terminal, or give it back (so its text selection works again).
+fn set_mouse(on: bool) {
+    let _ = if on {
+        crossterm::execute!(std::io::stdout(), EnableMouseCapture)
+    } else {
+        crossterm::execute!(std::io::stdout(), DisableMouseCapture)
+    };
 }
 
 /// Ask the terminal to put `text` on the clipboard (OSC 52). Terminals without OSC 52 ignore it;
@@ -119,6 +141,12 @@ where
     let mut engine_open = true;
 
     app.update(Msg::Clock(SystemTime::now()));
+    if let Ok(size) = terminal.size() {
+        app.update(Msg::Resize {
+            width: size.width,
+            height: size.height,
+        });
+    }
     app.init().into_iter().for_each(&mut dispatch);
     let mut dirty = true;
 
@@ -175,6 +203,16 @@ where
 /// (returning `None` then costs no redraw).
 fn terminal_msg(event: Event) -> Option<Msg> {
     match event {
+        Event::Mouse(mouse)
+            if matches!(
+                mouse.kind,
+                MouseEventKind::Down(MouseButton::Left)
+                    | MouseEventKind::ScrollUp
+                    | MouseEventKind::ScrollDown
+            ) =>
+        {
+            Some(Msg::Mouse(mouse))
+        }
         Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),

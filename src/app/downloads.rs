@@ -228,6 +228,10 @@ impl DownloadLog {
         self.expires.push((job, at));
     }
 
+    pub fn clear_expiry(&mut self, job: JobKey) {
+        self.expires.retain(|(j, _)| *j != job);
+    }
+
     pub fn expiry_of(&self, job: JobKey) -> Option<SystemTime> {
         self.expires
             .iter()

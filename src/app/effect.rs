@@ -9,6 +9,8 @@ pub enum Effect {
     Engine(Command),
     /// Put text on the clipboard (OSC 52); the terminal runtime does it.
     Clipboard(String),
+    /// Ask the terminal for mouse events (true) or give them back to it (false).
+    Mouse(bool),
 }
 
 impl From<Command> for Effect {

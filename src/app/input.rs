@@ -27,11 +27,15 @@ impl App {
         let global = self.keymap.action_in(Scope::Global, &key);
         if self.help_visible {
             return match global {
-                Some(Action::Quit) => self.perform(Action::Quit),
+                Some(Action::QuitNow) => self.perform(Action::QuitNow),
                 Some(Action::ToggleHelp) => self.perform(Action::CloseHelp),
                 _ => match self.keymap.action_in(Scope::Help, &key) {
                     Some(
-                        action @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown),
+                        action @ (Action::Up
+                        | Action::Down
+                        | Action::PageUp
+                        | Action::PageDown
+                        | Action::Top),
                     ) => {
                         self.help_scroll = scrolled(self.help_scroll, action);
                         Vec::new()
@@ -85,8 +89,18 @@ impl App {
         }
     }
 
-    fn perform(&mut self, action: Action) -> Vec<Effect> {
-        if self.page == Page::Doctor && matches!(action, Action::Up | Action::Down) {
+    pub(super) fn perform(&mut self, action: Action) -> Vec<Effect> {
+        if self.page == Page::Doctor
+            && matches!(
+                action,
+                Action::Up
+                    | Action::Down
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::Top
+                    | Action::Bottom
+            )
+        {
             self.doctor.scroll = scrolled(self.doctor.scroll, action);
             return Vec::new();
         }
@@ -100,12 +114,22 @@ impl App {
                     self.history.move_selection(1);
                     return Vec::new();
                 }
+                Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
+                    self.history.move_selection(match action {
+                        Action::PageUp => -(PAGE_LINES as isize),
+                        Action::PageDown => PAGE_LINES as isize,
+                        Action::Top => isize::MIN / 2,
+                        _ => isize::MAX / 2,
+                    });
+                    return Vec::new();
+                }
                 Action::Refresh => return vec![Effect::Engine(Command::LoadHistory)],
                 _ => {}
             }
         }
         match action {
-            Action::Quit => self.quit = true,
+            Action::Quit => self.quit_or_ask(),
+            Action::QuitNow => self.quit = true,
             Action::NextFocus => self.focus = self.focus.next(),
             Action::PrevFocus => self.focus = self.focus.previous(),
             Action::ToggleHelp => {
@@ -113,7 +137,11 @@ impl App {
                 self.help_scroll = 0;
             }
             Action::CloseHelp => self.help_visible = false,
+            Action::ToggleMouse => return self.toggle_mouse(),
             Action::FocusPrompt => self.focus = Focus::Prompt,
+            Action::FocusJobs => self.focus = Focus::Jobs,
+            Action::FocusDownloads => self.focus = Focus::Downloads,
+            Action::FocusBuckets => self.focus = Focus::Buckets,
             Action::LeavePrompt => {
                 if self.prompt.remix_of.take().is_some() {
                     self.inform("Remix cancelled: Enter now generates a new video.");
@@ -125,19 +153,38 @@ impl App {
                 let forward = action == Action::NextSize;
                 let allowed = self.allowed_sizes();
                 self.prompt.step_size(&allowed, forward);
-                // A smaller limit at the new size pulls the variant count down with it.
+                // A smaller limit at the new size pulls the variant count down with it: said, so
+                // the next job is not silently fewer videos than the user chose.
                 let max = self.max_variants_at(self.prompt.size);
-                self.prompt.variants = self.prompt.variants.min(max);
+                if self.prompt.variants > max {
+                    self.inform(format!(
+                        "{} takes at most {max} variant(s): variants {} → {max}.",
+                        self.prompt.size, self.prompt.variants
+                    ));
+                    self.prompt.variants = max;
+                }
             }
             Action::MoreSeconds | Action::FewerSeconds => {
                 let forward = action == Action::MoreSeconds;
                 let allowed = self.sora_profile().seconds.clone();
-                self.prompt.step_seconds(&allowed, forward);
+                if !self.prompt.step_seconds(&allowed, forward) {
+                    let end = if forward { "longest" } else { "shortest" };
+                    self.inform(format!(
+                        "{} s is the {end} this model takes.",
+                        self.prompt.seconds
+                    ));
+                }
             }
             Action::MoreVariants | Action::FewerVariants => {
                 let forward = action == Action::MoreVariants;
                 let max = self.max_variants_at(self.prompt.size);
-                self.prompt.step_variants(max, forward);
+                if !self.prompt.step_variants(max, forward) {
+                    self.inform(if forward {
+                        format!("{max} variant(s) is the most at {}.", self.prompt.size)
+                    } else {
+                        "1 variant is the fewest.".to_string()
+                    });
+                }
             }
             Action::NextService => self.next_service(),
             Action::NextModel => self.next_model(),
@@ -246,6 +293,7 @@ fn scrolled(offset: u16, action: Action) -> u16 {
         Action::Down => offset.saturating_add(1),
         Action::PageUp => offset.saturating_sub(page),
         Action::PageDown => offset.saturating_add(page),
+        Action::Top => 0,
         _ => offset,
     }
 }

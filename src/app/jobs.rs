@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
+use super::modal::{Asked, OnYes};
 use super::{App, Effect};
 use sora_core::engine::{Command, EngineEvent, JobKey, Retry};
 use sora_core::providers::{ContentVariant, JobStatus};
@@ -127,6 +128,10 @@ pub struct JobsState {
 }
 
 impl JobsState {
+    pub fn row(&self, key: JobKey) -> Option<&JobRow> {
+        self.rows.iter().find(|r| r.key == key)
+    }
+
     pub fn row_mut(&mut self, key: JobKey) -> Option<&mut JobRow> {
         self.rows.iter_mut().find(|r| r.key == key)
     }
@@ -210,8 +215,12 @@ impl App {
                     });
                 }
                 row.progress = progress.or(row.progress);
-                if let Some(expires) = expires_at {
-                    self.downloads.set_expiry(key, expires);
+                // Only finished content expires; a failed or cancelled job has none to lose.
+                match expires_at {
+                    Some(expires) if status == JobStatus::Succeeded => {
+                        self.downloads.set_expiry(key, expires)
+                    }
+                    _ => self.downloads.clear_expiry(key),
                 }
             }
             EngineEvent::JobRetrying(retry) => {
@@ -224,7 +233,14 @@ impl App {
                     message: message.clone(),
                 });
                 row.ended_at = Some(at);
-                self.warn(format!("{key} failed: {message}"));
+                self.downloads.clear_expiry(key);
+                if self.give_back_refused_prompt(key) {
+                    self.warn(format!(
+                        "{key} failed: {message} — the prompt is back in the field: fix it and press Enter."
+                    ));
+                } else {
+                    self.warn(format!("{key} failed: {message}"));
+                }
             }
             EngineEvent::JobComplete { key, ok } => {
                 let row = self.jobs.row_or_insert(key, "");
@@ -250,6 +266,26 @@ impl App {
     }
 
     /// Ask before cancelling and deleting the selected job on its service: `y` only.
+    /// `q`: quit, unless jobs are running; then say what becomes of them and ask. They go on
+    /// on the service and the next start resumes them, but the demo's end with its simulator.
+    pub(super) fn quit_or_ask(&mut self) {
+        let running = self.jobs.rows.iter().filter(|r| r.is_active()).count();
+        if running == 0 {
+            self.quit = true;
+            return;
+        }
+        let fate = if self.settings.demo {
+            "the demo's simulator stops with the dashboard, so they are lost (nothing was paid)"
+        } else {
+            "they go on on the service, and the next `sora-tui` resumes and downloads them"
+        };
+        self.ask(
+            format!("Quit with {running} job(s) running? If you quit, {fate}."),
+            OnYes::Quit,
+            Asked::ByKey,
+        );
+    }
+
     pub(super) fn ask_delete_job(&mut self) {
         let Some(row) = self.jobs.selected_row() else {
             self.warn("No job selected.");

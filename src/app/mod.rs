@@ -10,8 +10,11 @@ mod folders;
 mod input;
 pub mod jobs;
 mod keybinding;
+pub mod keyconfig;
 pub mod keymap;
+pub mod layout;
 pub mod modal;
+mod mouse;
 pub mod pages;
 pub mod prompt;
 mod remote;
@@ -22,7 +25,7 @@ mod update;
 
 use std::time::SystemTime;
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyEvent, MouseEvent};
 
 pub use buckets::{BucketsPane, BucketsState, ObjectsLocation, SortMode};
 pub use downloads::{ActiveDownload, DownloadLog, LogEntry};
@@ -42,6 +45,8 @@ use sora_core::engine::{Command, EngineEvent, JobKey};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A click or a wheel notch (moves are not sent: they would cost redraws for nothing).
+    Mouse(MouseEvent),
     /// Bracketed paste into the prompt.
     Paste(String),
     Resize {
@@ -133,14 +138,20 @@ pub struct App {
     doctor: DoctorState,
     /// What each service said about its account, for the header.
     accounts: Vec<(sora_core::providers::Family, String)>,
+    /// The terminal's size, for resolving a click against the layout.
+    size: ratatui::layout::Rect,
+    /// Clicks and the wheel are the dashboard's (else the terminal's, to select text).
+    mouse: bool,
 }
 
 impl App {
     pub fn new(settings: AppSettings) -> Self {
-        Self::with_keymap(settings, KeyMap::default())
+        let keymap = settings.keymap.clone();
+        Self::with_keymap(settings, keymap)
     }
 
     pub fn with_keymap(settings: AppSettings, keymap: KeyMap) -> Self {
+        let settings_mouse = settings.mouse;
         Self {
             prompt: PromptState::new(&settings),
             settings,
@@ -161,6 +172,8 @@ impl App {
             history: HistoryState::default(),
             doctor: DoctorState::default(),
             accounts: Vec::new(),
+            size: ratatui::layout::Rect::default(),
+            mouse: settings_mouse,
         }
     }
 
@@ -224,6 +237,11 @@ impl App {
 
     pub fn focus(&self) -> Focus {
         self.focus
+    }
+
+    /// Whether the dashboard takes the mouse (the runtime asks the terminal for it).
+    pub fn mouse(&self) -> bool {
+        self.mouse
     }
 
     pub fn help_visible(&self) -> bool {

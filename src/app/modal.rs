@@ -114,6 +114,8 @@ pub enum OnYes {
     Send(Vec<Command>),
     /// Send the prompt that raised the question (a new, paid job).
     Submit(Submission),
+    /// Quit while jobs run.
+    Quit,
 }
 
 /// A yes/no question.
@@ -174,7 +176,7 @@ impl App {
     /// Keys while a modal is open: it takes them all (Ctrl-C still quits). `None` when no modal.
     pub(super) fn modal_key(&mut self, key: &KeyEvent) -> Option<Vec<Effect>> {
         let scope = self.modals.open.as_ref()?.scope();
-        if self.keymap.action_in(Scope::Global, key) == Some(Action::Quit) {
+        if self.keymap.action_in(Scope::Global, key) == Some(Action::QuitNow) {
             self.quit = true;
             return Some(Vec::new());
         }
@@ -231,6 +233,10 @@ impl App {
                 commands.into_iter().map(Effect::Engine).collect()
             }
             OnYes::Submit(submission) => self.send_submission(submission),
+            OnYes::Quit => {
+                self.quit = true;
+                Vec::new()
+            }
         }
     }
 

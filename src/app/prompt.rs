@@ -32,6 +32,9 @@ pub struct PromptState {
     pub params: Vec<(String, String)>,
     /// The catalogue parameter the value keys step.
     pub param: usize,
+    /// The last prompt sent and its job: given back to the field if the create fails, so a
+    /// refused prompt can be fixed rather than typed again.
+    pub last_sent: Option<(JobKey, String)>,
 }
 
 impl PromptState {
@@ -50,6 +53,7 @@ impl PromptState {
                 .cloned(),
             params: Vec::new(),
             param: 0,
+            last_sent: None,
         }
     }
 
@@ -109,29 +113,30 @@ impl PromptState {
         }
     }
 
-    /// Step through the model's allowed lengths (`1..=20`, or `4, 8, 12`), wrapping around.
-    pub fn step_seconds(&mut self, allowed: &[u32], forward: bool) {
-        let Some(last) = allowed.len().checked_sub(1) else {
-            return;
+    /// One step through the model's allowed lengths (`1..=20`, or `4, 8, 12`). "Longer" stops at
+    /// the longest and "shorter" at the shortest (a wrap from 20 s to 1 s reads as a mistake);
+    /// false when it could not move.
+    pub fn step_seconds(&mut self, allowed: &[u32], forward: bool) -> bool {
+        let next = if forward {
+            allowed.iter().copied().filter(|s| *s > self.seconds).min()
+        } else {
+            allowed.iter().copied().filter(|s| *s < self.seconds).max()
         };
-        let next = match allowed.iter().position(|s| *s == self.seconds) {
-            Some(i) if forward => (i + 1) % allowed.len(),
-            Some(0) => last,
-            Some(i) => i - 1,
-            // Not an allowed value: go to the nearest one in the direction of travel.
-            None if forward => allowed.iter().position(|s| *s > self.seconds).unwrap_or(0),
-            None => allowed
-                .iter()
-                .rposition(|s| *s < self.seconds)
-                .unwrap_or(last),
-        };
-        if let Some(s) = allowed.get(next) {
-            self.seconds = *s;
+        match next {
+            Some(s) => {
+                self.seconds = s;
+                true
+            }
+            None => false,
         }
     }
 
-    pub fn step_variants(&mut self, max: u32, forward: bool) {
-        self.variants = step_wrapping(self.variants, 1, max.max(1), forward);
+    /// One more or one fewer variant, inside `1..=max`; false at either end.
+    pub fn step_variants(&mut self, max: u32, forward: bool) -> bool {
+        let next = step_within(self.variants, 1, max.max(1), forward);
+        let moved = next != self.variants;
+        self.variants = next;
+        moved
     }
 }
 
@@ -197,6 +202,7 @@ impl App {
         self.jobs.row_or_insert(key, &request.prompt);
         self.jobs.select_last();
         self.prompt.input.reset();
+        self.prompt.last_sent = Some((key, request.prompt.clone()));
         self.prompt.remix_of = None;
         if let Some(source_id) = remix_of {
             self.inform(format!("{key} submitted: remix of {source_id}"));
@@ -261,6 +267,20 @@ impl App {
         self.focus = Focus::Prompt;
     }
 
+    /// A job failed before the service gave it an id (the create was refused): its prompt
+    /// goes back into the field, unless the user has started typing another.
+    pub(super) fn give_back_refused_prompt(&mut self, key: JobKey) -> bool {
+        let created = self.jobs.row(key).is_some_and(|r| r.job_id.is_some());
+        match &self.prompt.last_sent {
+            Some((sent, text)) if *sent == key && !created && self.prompt.text().is_empty() => {
+                self.prompt.input = Input::new(text.clone());
+                self.prompt.last_sent = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Pasted text goes into the prompt as one prompt: its line breaks become spaces (the
     /// field is one line), never Enter presses.
     pub(super) fn paste_into_prompt(&mut self, text: &str) {
@@ -282,30 +302,29 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-/// One step up or down inside `min..=max`, wrapping at both ends so a single key reaches
-/// every value; a value outside the range snaps to the nearest end.
-fn step_wrapping(value: u32, min: u32, max: u32, forward: bool) -> u32 {
+/// One step up or down inside `min..=max`, stopping at both ends; a value outside the range
+/// snaps to the nearest end.
+fn step_within(value: u32, min: u32, max: u32, forward: bool) -> u32 {
     if min > max {
         return value;
     }
     let value = value.clamp(min, max);
-    match (forward, value) {
-        (true, v) if v >= max => min,
-        (true, v) => v + 1,
-        (false, v) if v <= min => max,
-        (false, v) => v - 1,
+    match forward {
+        true if value < max => value + 1,
+        false if value > min => value - 1,
+        _ => value,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::step_wrapping;
+    use super::step_within;
 
     #[test]
-    fn steps_wrap_at_both_ends() {
-        assert_eq!(step_wrapping(20, 1, 20, true), 1);
-        assert_eq!(step_wrapping(1, 1, 20, false), 20);
-        assert_eq!(step_wrapping(5, 1, 20, true), 6);
-        assert_eq!(step_wrapping(30, 1, 20, false), 19);
+    fn steps_stop_at_both_ends() {
+        assert_eq!(step_within(20, 1, 20, true), 20);
+        assert_eq!(step_within(1, 1, 20, false), 1);
+        assert_eq!(step_within(5, 1, 20, true), 6);
+        assert_eq!(step_within(30, 1, 20, false), 19);
     }
 }

@@ -114,6 +114,10 @@ pub struct AppSettings {
     pub no_service: Option<String>,
     /// Journaled jobs an earlier run left unfinished: (journal id, prompt). Resumed on start.
     pub resume: Vec<(String, String)>,
+    /// The keys: the defaults with the config file's `[keys]` applied.
+    pub keymap: super::keymap::KeyMap,
+    /// Take clicks and the wheel (`[ui] mouse`, `--no-mouse`).
+    pub mouse: bool,
 }
 
 impl AppSettings {
@@ -138,6 +142,8 @@ impl AppSettings {
             services: Vec::new(),
             no_service: None,
             resume: Vec::new(),
+            keymap: super::keymap::KeyMap::default(),
+            mouse: true,
         }
     }
 

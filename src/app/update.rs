@@ -14,8 +14,12 @@ impl App {
                 self.on_paste(&text);
                 Vec::new()
             }
-            // The terminal redraws at the new size; nothing in state depends on it.
-            Msg::Resize { .. } => Vec::new(),
+            // Kept to resolve clicks against the layout; drawing asks the terminal itself.
+            Msg::Resize { width, height } => {
+                self.size = ratatui::layout::Rect::new(0, 0, width, height);
+                Vec::new()
+            }
+            Msg::Mouse(event) => self.on_mouse(event),
             Msg::Clock(now) => {
                 self.now = now;
                 Vec::new()

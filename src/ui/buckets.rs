@@ -7,6 +7,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, format, panel};
 use crate::app::buckets::SortMode;
+use crate::app::layout::{self, window_start};
 use crate::app::{App, BucketsPane, Remote};
 use sora_core::storage::path::join_folder;
 use sora_core::storage::{Bucket, ObjectEntry};
@@ -23,17 +24,9 @@ pub fn render_buckets(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, f
         frame.render_widget(status_line(&app.buckets().buckets, "buckets", theme), inner);
         return;
     }
-    let [list_area, objects_area] =
-        Layout::horizontal([Constraint::Percentage(30), Constraint::Percentage(70)])
-            .spacing(1)
-            .areas(inner);
+    let [list_area, objects_area] = layout::buckets_split(inner);
     render_bucket_list(app, theme, frame, list_area, focused);
     render_objects(app, theme, frame, objects_area, focused);
-}
-
-/// First index of a window of `height` rows that keeps `selected` visible.
-fn window_start(selected: usize, height: usize) -> usize {
-    (selected + 1).saturating_sub(height.max(1))
 }
 
 fn render_bucket_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
@@ -84,12 +77,7 @@ fn render_bucket_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, f
 
 fn render_objects(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
     let state = app.buckets();
-    let [heading_area, status_area, body_area] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
+    let [heading_area, status_area, body_area] = layout::objects_split(area);
     let Some(shown) = &state.shown else {
         frame.render_widget(
             Line::styled("no bucket open (Enter on a bucket)", theme.dim),

@@ -241,7 +241,9 @@ fn attempt_lines<'a>(
         AttemptOutcome::Diagnostic => ("diagnostic", theme.info),
     };
     let mut facts = vec![
-        time(attempt.started_at, theme),
+        // The log lists an attempt when it ends (next to the saves and failures it led to),
+        // so it is stamped with its end; its duration follows.
+        time(attempt.started_at + attempt.duration, theme),
         Span::styled(format!("{} ", download_label(key)), theme.key),
         Span::styled(format!("try {} ", attempt.number), theme.text),
         Span::styled(format!("{status:>3} "), status_style),

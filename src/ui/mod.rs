@@ -10,6 +10,7 @@ pub mod modal;
 pub mod pages;
 pub mod prompt;
 pub mod theme;
+pub mod theme_file;
 pub mod timeline;
 
 use ratatui::Frame;
@@ -32,26 +33,15 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         render_too_small(area, theme, frame);
         return;
     }
-    // Full-width panels: the status chain, attempt lines and object tables all need the width
-    // more than they need to sit side by side.
-    let [
+    let crate::app::layout::DashboardAreas {
         header,
-        prompt_area,
-        jobs_area,
-        downloads_area,
-        buckets_area,
+        prompt: prompt_area,
+        jobs: jobs_area,
+        downloads: downloads_area,
+        buckets: buckets_area,
         notice,
         hints,
-    ] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(5),
-        Constraint::Fill(3),
-        Constraint::Fill(4),
-        Constraint::Fill(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    } = crate::app::layout::dashboard(area);
 
     render_header(app, theme, frame, header);
     if app.page() != Page::Dashboard {
@@ -236,20 +226,40 @@ fn render_scope_hints(
     frame: &mut Frame,
     area: Rect,
 ) {
+    // Moving around is what every list does (the help lists those keys): the bar keeps its
+    // room for what this panel does, and shows only whole hints that fit.
+    let moving = [
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Left,
+        Action::Right,
+    ];
     let mut spans = Vec::new();
+    let mut used = 0usize;
+    let width = usize::from(area.width);
     for binding in scopes
         .iter()
         .flat_map(|scope| keymap.bindings_in(*scope))
         .filter(|b| !(b.scope == Scope::Prompt && hidden.contains(&b.action)))
+        .filter(|b| !moving.contains(&b.action))
     {
-        if !spans.is_empty() {
+        let keys = keymap::join_keys(&binding.keys);
+        let what = format!(" {}", binding.action.description());
+        let gap = if spans.is_empty() { 0 } else { 2 };
+        let len = gap + keys.chars().count() + what.chars().count();
+        if used + len > width {
+            continue;
+        }
+        used += len;
+        if gap > 0 {
             spans.push(Span::raw("  "));
         }
-        spans.push(Span::styled(keymap::join_keys(&binding.keys), theme.key));
-        spans.push(Span::styled(
-            format!(" {}", binding.action.description()),
-            theme.dim,
-        ));
+        spans.push(Span::styled(keys, theme.key));
+        spans.push(Span::styled(what, theme.dim));
     }
     frame.render_widget(Line::from(spans), area);
 }

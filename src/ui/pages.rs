@@ -126,8 +126,10 @@ fn details<'a>(r: &JobRecord, theme: &Theme) -> Vec<Line<'a>> {
         lines.push(Line::styled(format!("failed: {}", shown(f)), theme.error));
     }
     // A damaged journal value must not take the screen down: shown only when it is a time.
+    // A failed job has no content to expire.
     if let Some(at) = r
         .expires_at
+        .filter(|_| r.failure.is_none())
         .filter(|s| *s < 253_402_300_800)
         .and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)))
     {

@@ -8,11 +8,11 @@ use ratatui::widgets::Paragraph;
 use std::time::SystemTime;
 
 use super::{Theme, format, panel};
+use crate::app::layout::{self, LINES_PER_JOB};
 use crate::app::{App, JobEnd, JobRow, StatusStep, UploadState};
 use sora_core::engine::Retry;
 use sora_core::providers::JobStatus;
 
-const LINES_PER_JOB: usize = 2;
 const PROMPT_CHARS: usize = 32;
 
 pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
@@ -47,10 +47,8 @@ pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, 
     }
     // The selected job's details (service, cost, queue, logs) take a line of their own.
     let details = jobs.selected_row().and_then(|row| details_line(row, theme));
-    let height = usize::from(inner.height).saturating_sub(usize::from(details.is_some()));
-    let capacity = (height / LINES_PER_JOB).max(1);
-    // Scroll just enough to keep the selection on screen.
-    let first = (jobs.selected + 1).saturating_sub(capacity);
+    // Scroll just enough to keep the selection on screen (a click resolves with the same).
+    let (first, capacity) = layout::jobs_window(jobs, usize::from(inner.height));
     let mut lines = Vec::with_capacity(capacity * LINES_PER_JOB + 1);
     let mut details = details;
     for (index, row) in jobs.rows.iter().enumerate().skip(first).take(capacity) {
@@ -177,7 +175,7 @@ fn short_service(service: &str) -> String {
 /// The selected job's details: where it runs, its estimate, and what the service last said
 /// (Runway's estimated and charged cost, fal's queue position and logs).
 fn details_line<'a>(row: &JobRow, theme: &Theme) -> Option<Line<'a>> {
-    if row.service.is_none() && row.estimate.is_none() && row.notes.is_empty() {
+    if !layout::has_details(row) {
         return None;
     }
     let mut spans = vec![Span::styled("    ", theme.dim)];

@@ -96,6 +96,27 @@ fn cases() -> Vec<Case> {
             &["generate", "a fox", "--provider", "fal"],
             &["fal.models", "default"],
         ),
+        // The dashboard's keys: refused before the terminal is touched, naming entry and file.
+        with_config(
+            "[keys]\n\"jobs.uplod\" = \"U\"\n",
+            &["--provider", "azure-sora"],
+            &[
+                "[keys] \"jobs.uplod\"",
+                "bad.toml",
+                "its actions are",
+                "upload",
+            ],
+        ),
+        with_config(
+            "[ui]\ntheme = \"solarised.toml\"\n",
+            &["--provider", "azure-sora"],
+            &["solarised.toml", "dark, light, no-color or a theme file"],
+        ),
+        with_config(
+            "[keys]\n\"jobs.upload\" = \"x\"\n",
+            &["--provider", "azure-sora"],
+            &["jobs.delete_job", "bad.toml"],
+        ),
         with_config(
             "[defaults]\nvariants = 9\n",
             &["generate", "a fox", "--provider", "azure-sora"],

@@ -118,10 +118,16 @@ fn cycle(provider: &str, size: &str, seconds: &str) {
     assert!(deleted.contains(&format!("deleted {id}")));
     let gone = run(&sandbox, &sim, provider, &["status", &id]);
     assert!(!gone.status.success());
+    let gone = String::from_utf8_lossy(&gone.stderr);
+    assert!(gone.contains("404"), "{gone}");
+    // An unknown id is the id's problem, not the endpoint's: the endpoint answered.
     assert!(
-        String::from_utf8_lossy(&gone.stderr).contains("404"),
-        "{}",
-        String::from_utf8_lossy(&gone.stderr)
+        gone.contains(&format!("No job or video `{id}` here")) && gone.contains("expired"),
+        "{gone}"
+    );
+    assert!(
+        !gone.contains("check the endpoint is the resource URL"),
+        "{gone}"
     );
 }
 

@@ -10,20 +10,25 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
-const ROWS: u16 = 45;
-const COLS: u16 = 130;
+pub(crate) const ROWS: u16 = 45;
+pub(crate) const COLS: u16 = 130;
 
-struct Screen {
-    parser: Arc<Mutex<vt100::Parser>>,
+pub(crate) struct Screen {
+    pub(crate) parser: Arc<Mutex<vt100::Parser>>,
 }
 
 impl Screen {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.parser.lock().expect("parser lock").screen().contents()
     }
 
     /// Wait (at most `limit`) until the screen satisfies `ok`; on time-out, fail with the screen.
-    fn wait_for(&self, what: &str, limit: Duration, ok: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_for(
+        &self,
+        what: &str,
+        limit: Duration,
+        ok: impl Fn(&str) -> bool,
+    ) -> String {
         let deadline = Instant::now() + limit;
         loop {
             let text = self.text();
@@ -40,19 +45,30 @@ impl Screen {
 }
 
 /// `sora-tui --demo` in a pseudo-terminal of ROWS x COLS, its screen parsed as it draws.
-struct Demo {
+pub(crate) struct Demo {
     sandbox: common::Sandbox,
-    master: Box<dyn portable_pty::MasterPty + Send>,
+    pub(crate) master: Box<dyn portable_pty::MasterPty + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     keys: Box<dyn Write + Send>,
-    screen: Screen,
+    pub(crate) screen: Screen,
 }
 
 impl Demo {
     /// Start the demo with the sandbox's fast config; the demo's temp dir goes inside the sandbox.
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
+        Self::start_with_config("")
+    }
+
+    /// Start the demo with `extra` TOML added to the sandbox's fast config.
+    pub(crate) fn start_with_config(extra: &str) -> Self {
         let sandbox = common::Sandbox::new();
         let config = sandbox.fast_config();
+        if !extra.is_empty() {
+            let mut text = std::fs::read_to_string(&config).expect("read config");
+            text.push('\n');
+            text.push_str(extra);
+            std::fs::write(&config, text).expect("write config");
+        }
         let downloads = sandbox.path().join("downloads");
         let tmp = sandbox.path().join("tmp");
         std::fs::create_dir_all(&tmp).expect("tmp dir");
@@ -108,12 +124,12 @@ impl Demo {
         }
     }
 
-    fn downloads(&self) -> std::path::PathBuf {
+    pub(crate) fn downloads(&self) -> std::path::PathBuf {
         self.sandbox.path().join("downloads")
     }
 
     /// Where the demo keeps its journal while it runs (`$TMPDIR/sora-tui-demo-<pid>`).
-    fn demo_dir(&self) -> std::path::PathBuf {
+    pub(crate) fn demo_dir(&self) -> std::path::PathBuf {
         let pid = self.child.process_id().expect("pid");
         self.sandbox
             .path()
@@ -121,21 +137,21 @@ impl Demo {
             .join(format!("sora-tui-demo-{pid}"))
     }
 
-    fn wait_for_dashboard(&self) -> String {
+    pub(crate) fn wait_for_dashboard(&self) -> String {
         self.screen
             .wait_for("the dashboard", Duration::from_secs(20), |s| {
                 s.contains("DEMO (simulator)") && s.contains("output-videos")
             })
     }
 
-    fn type_keys(&mut self, bytes: &[u8]) {
+    pub(crate) fn type_keys(&mut self, bytes: &[u8]) {
         self.keys.write_all(bytes).expect("write to the pty");
         self.keys.flush().expect("flush the pty");
     }
 
     /// Paste `text` as a terminal does: wrapped in bracketed-paste markers when the program
     /// asked for them (DECSET 2004), else as plain typed bytes (each newline an Enter).
-    fn paste(&mut self, text: &str) {
+    pub(crate) fn paste(&mut self, text: &str) {
         let bracketed = self
             .screen
             .parser
@@ -152,7 +168,7 @@ impl Demo {
     }
 
     /// Wait (at most 10 s) for the process to end.
-    fn wait_exit(&mut self, what: &str) -> portable_pty::ExitStatus {
+    pub(crate) fn wait_exit(&mut self, what: &str) -> portable_pty::ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
@@ -166,7 +182,7 @@ impl Demo {
     }
 
     /// Line discipline flags of the terminal: raw mode clears ICANON and ECHO.
-    fn canonical_and_echo(&self) -> bool {
+    pub(crate) fn canonical_and_echo(&self) -> bool {
         let fd = self.master.as_raw_fd().expect("master fd");
         // SAFETY: `fd` is the open pty master (owned by `self.master`); tcgetattr only fills the
         // zeroed struct it is given.
@@ -178,7 +194,7 @@ impl Demo {
 
     /// The terminal as the dashboard found it: main screen, cursor shown, no bracketed paste,
     /// line editing and echo back on.
-    fn assert_terminal_restored(&self, after: &str) {
+    pub(crate) fn assert_terminal_restored(&self, after: &str) {
         let parser = self.screen.parser.lock().expect("lock");
         let screen = parser.screen();
         assert!(
@@ -466,6 +482,31 @@ fn demo_switches_to_runway_shows_progress_as_a_percentage_and_saves_the_video() 
     );
 
     demo.type_keys(b"\x03"); // Ctrl-C
+    let status = demo.wait_exit("Ctrl-C");
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn a_key_remapped_in_the_config_does_its_action_and_the_old_key_does_not() {
+    let mut demo = Demo::start_with_config("[keys]\n\"browse.show_history\" = [\"Y\"]\n");
+    demo.wait_for_dashboard();
+    demo.type_keys(b"\x1b"); // Esc: out of the prompt, where letters are text
+    std::thread::sleep(Duration::from_millis(300));
+    demo.type_keys(b"H");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        !demo.screen.text().contains(" History "),
+        "H is no longer the history key:\n{}",
+        demo.screen.text()
+    );
+    demo.type_keys(b"Y");
+    let page = demo
+        .screen
+        .wait_for("the history page", Duration::from_secs(10), |s| {
+            s.contains(" History ")
+        });
+    assert!(page.contains("History"), "{page}");
+    demo.type_keys(b"\x03");
     let status = demo.wait_exit("Ctrl-C");
     assert!(status.success(), "exit status {status:?}");
 }

@@ -11,7 +11,7 @@ use sora_core::providers::Size;
 use sora_tui::app::{Effect, Focus, Page};
 use support::*;
 
-fn record(id: &str, prompt: &str, state: JobState, failure: Option<&str>) -> JobRecord {
+pub(crate) fn record(id: &str, prompt: &str, state: JobState, failure: Option<&str>) -> JobRecord {
     JobRecord {
         id: id.into(),
         started_at: 1_764_100_000_000,
@@ -218,4 +218,16 @@ fn unfinished_jobs_from_the_journal_resume_on_start() {
     assert_eq!(app.jobs().rows.len(), 1);
     assert_shows(&render(&app, 140, 40), "a fox left running");
     assert_shows(&render(&app, 140, 40), "Resuming 1 unfinished job");
+}
+
+#[test]
+fn g_and_shift_g_go_to_the_first_and_last_history_entry() {
+    let mut app = history_app();
+    let count = app.history().records.loaded().map_or(0, Vec::len);
+    assert!(count >= 2, "{count}");
+    press(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.history().selected, count - 1);
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.history().selected, 0);
+    assert_eq!(app.page(), Page::History);
 }

@@ -25,7 +25,7 @@ fn screen(terminal: &Terminal<TestBackend>) -> String {
 }
 
 #[tokio::test]
-async fn loop_dispatches_commands_draws_and_quits_on_q() {
+async fn loop_dispatches_commands_draws_asks_on_q_and_quits_on_ctrl_c() {
     let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
     sender
         .send(EngineEvent::BucketsListed(Ok(vec![bucket("videos", true)])))
@@ -35,9 +35,14 @@ async fn loop_dispatches_commands_draws_and_quits_on_q() {
         key(KeyCode::Char('i')),
         key(KeyCode::Enter),
         key(KeyCode::Esc),
+        // A job is running: `q` asks, Ctrl-C quits without asking.
         key(KeyCode::Char('q')),
+        Ok(Event::Key(KeyEvent::new(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL,
+        ))),
     ];
-    // The input never ends by itself: only `q` can stop the loop.
+    // The input never ends by itself: only a quit can stop the loop.
     let input = stream::iter(keys).chain(stream::pending());
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     let mut commands = Vec::new();
@@ -52,7 +57,7 @@ async fn loop_dispatches_commands_draws_and_quits_on_q() {
     );
     tokio::time::timeout(Duration::from_secs(5), run)
         .await
-        .expect("q ends the loop")
+        .expect("Ctrl-C ends the loop")
         .expect("no error");
 
     assert_eq!(
@@ -78,6 +83,10 @@ async fn loop_dispatches_commands_draws_and_quits_on_q() {
     );
     let shown = screen(&terminal);
     assert!(shown.contains("\"hi\""), "the submitted job was drawn");
+    assert!(
+        shown.contains("Quit with 1 job(s) running?"),
+        "q asked first: {shown}"
+    );
     assert!(
         shown.contains("videos public"),
         "the engine event was drawn"

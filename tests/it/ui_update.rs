@@ -116,6 +116,13 @@ fn parameter_keys_step_through_allowed_values_and_reach_the_request() {
         press(&mut app, KeyCode::F(3));
         assert!((1..=20).contains(&app.prompt().seconds));
     }
+    // "Longer" stops at the longest and says so: a wrap to 1 s would read as a mistake.
+    assert_eq!(app.prompt().seconds, 20);
+    assert!(
+        notice_text(&app).contains("20 s is the longest"),
+        "{}",
+        notice_text(&app)
+    );
 
     assert_eq!(app.prompt().size, Size::new(480, 854));
     press(&mut app, KeyCode::F(4));
@@ -126,14 +133,20 @@ fn parameter_keys_step_through_allowed_values_and_reach_the_request() {
     press_with(&mut app, KeyCode::Char('v'), KeyModifiers::ALT);
     assert_eq!(
         app.prompt().variants,
-        1,
-        "wraps at the size's limit (4 at 480x854)"
+        4,
+        "stops at the size's limit (4 at 480x854)"
     );
+    assert!(notice_text(&app).contains("4 variant(s) is the most at 480x854"));
     press_with(&mut app, KeyCode::Char('V'), KeyModifiers::ALT);
-    assert_eq!(app.prompt().variants, 4);
-    // Moving to a 1080p size, where one variant is the limit, pulls the count down.
+    assert_eq!(app.prompt().variants, 3);
+    // Moving to a 1080p size, where one variant is the limit, pulls the count down, and says so.
     step_to_size(&mut app, Size::new(1080, 1080));
     assert_eq!(app.prompt().variants, 1);
+    assert!(
+        notice_text(&app).contains("1080x1080 takes at most 1 variant(s): variants 2 → 1"),
+        "{}",
+        notice_text(&app)
+    );
 
     assert_eq!(app.prompt().text(), "", "parameter keys type nothing");
     step_to_size(&mut app, Size::new(480, 854));
@@ -170,7 +183,9 @@ fn a_sora_2_profile_steps_through_its_own_lengths_and_sizes() {
         press(&mut app, KeyCode::F(3));
         seen.push(app.prompt().seconds);
     }
-    assert_eq!(seen, vec![8, 12, 4, 8], "4, 8, 12 and around");
+    assert_eq!(seen, vec![8, 12, 12, 12], "4, 8, 12, and 12 is the longest");
+    press_with(&mut app, KeyCode::F(3), KeyModifiers::SHIFT);
+    assert_eq!(app.prompt().seconds, 8);
     press(&mut app, KeyCode::F(2));
     assert_eq!(app.prompt().size, Size::new(1280, 720));
     press(&mut app, KeyCode::F(2));

@@ -31,6 +31,39 @@ pub(super) struct FileConfig {
     pub(super) runway: super::video_services::FileRunway,
     #[serde(default)]
     pub(super) fal: super::video_services::FileFal,
+    /// `[keys]`: the dashboard's bindings, `"scope.action" = "key"` or a list of keys. Read as
+    /// text here; the dashboard checks the names and the keys (this crate knows no UI).
+    #[serde(default)]
+    pub(super) keys: std::collections::BTreeMap<String, FileKeys>,
+    #[serde(default)]
+    pub(super) ui: FileUi,
+}
+
+/// `[ui]`: how the dashboard looks and behaves.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileUi {
+    /// `dark`, `light`, `no-color`, or a theme file (relative to the config file's directory).
+    pub(super) theme: Option<String>,
+    /// Take clicks and the wheel (default true); false leaves the mouse to the terminal.
+    pub(super) mouse: Option<bool>,
+}
+
+/// One key or several for a `[keys]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(super) enum FileKeys {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl FileKeys {
+    pub(super) fn into_list(self) -> Vec<String> {
+        match self {
+            FileKeys::One(key) => vec![key],
+            FileKeys::Many(keys) => keys,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

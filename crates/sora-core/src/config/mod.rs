@@ -106,6 +106,13 @@ pub struct Config {
     /// Where the journal (and its lock) live: `SORA_TUI_DATA_DIR`, else the platform data
     /// directory. `--demo` uses a directory of its own, so simulated jobs never mix with real ones.
     pub data_dir: Setting<PathBuf>,
+    /// `[keys]` of the config file, as written: `("jobs.upload", ["u", "U"])`, in name order.
+    /// The dashboard checks them before it starts.
+    pub keys: Vec<(String, Vec<String>)>,
+    /// `[ui] theme`, as written: a built-in theme's name or a theme file. The dashboard reads it.
+    pub ui_theme: Option<Setting<String>>,
+    /// `[ui] mouse` (`--no-mouse` turns it off): the dashboard takes clicks and the wheel.
+    pub ui_mouse: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -209,6 +216,17 @@ impl Config {
             runway: video_services::runway(&file.runway, env, &|| layers.file_source())?,
             fal: video_services::fal(&file.fal, env, &|| layers.file_source())?,
             data_dir: data_dir(env),
+            ui_mouse: file.ui.mouse.unwrap_or(true),
+            ui_theme: file
+                .ui
+                .theme
+                .clone()
+                .map(|t| Setting::new(t, layers.file_source())),
+            keys: file
+                .keys
+                .into_iter()
+                .map(|(name, keys)| (name, keys.into_list()))
+                .collect(),
             file: path,
         };
         config.provider = config.pick_default_provider();

@@ -160,7 +160,8 @@ impl AzureSoraClient {
             self.request(Method::GET, url.clone()).await?,
             &url,
         )
-        .await?;
+        .await
+        .map_err(|e| e.naming(job_id))?;
         parse_job(&answer.body)
     }
 
@@ -172,7 +173,8 @@ impl AzureSoraClient {
             self.request(Method::GET, url.clone()).await?,
             &url,
         )
-        .await?;
+        .await
+        .map_err(|e| e.naming(generation_id))?;
         parse_generation(&answer.body)
     }
 
@@ -205,7 +207,8 @@ impl AzureSoraClient {
             self.request(Method::DELETE, url.clone()).await?,
             &url,
         )
-        .await?;
+        .await
+        .map_err(|e| e.naming(job_id))?;
         Ok(())
     }
 

@@ -17,6 +17,9 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// From `Retry-After` on 429/503.
     pub retry_after: Option<Duration>,
+    /// The job or generation id the request named, when it named one: a 404 then means that
+    /// id is unknown, not that the endpoint is wrong.
+    pub subject: Option<String>,
 }
 
 impl ApiError {
@@ -183,7 +186,7 @@ pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Dura
 /// Why a provider call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ProviderError {
-    #[error("{service} answered {error}{hint}", hint = hint_for(.error))]
+    #[error("{service} answered {error}{hint}", hint = hint_for(.error).as_str())]
     Api {
         service: String,
         error: Box<ApiError>,
@@ -276,6 +279,15 @@ impl ProviderError {
         }
     }
 
+    /// Say which id the failed request named, so a 404 reads as "no such job" rather than as
+    /// a wrong endpoint.
+    pub fn naming(mut self, id: &str) -> Self {
+        if let ProviderError::Api { error, .. } = &mut self {
+            error.subject = Some(crate::text::one_line(id).into_owned());
+        }
+        self
+    }
+
     /// The job does not exist on the service (any more).
     pub fn is_gone(&self) -> bool {
         self.api_error()
@@ -293,9 +305,14 @@ fn full_stop(e: &ApiError) -> &'static str {
 }
 
 /// What to do about an error, appended to its message.
-fn hint_for(e: &ApiError) -> &'static str {
+fn hint_for(e: &ApiError) -> String {
     if e.looks_like_missing_deployment() {
-        return ". The deployment or model is unknown or retired: check `deployment` in the config against the deployments of your resource (Sora models are being retired; a retired one will not come back).";
+        return ". The deployment or model is unknown or retired: check `deployment` in the config against the deployments of your resource (Sora models are being retired; a retired one will not come back).".into();
+    }
+    if let (404 | 410, Some(id)) = (e.status, &e.subject) {
+        return format!(
+            ". No job or video `{id}` here: check the id (`sora-tui jobs` lists this resource's jobs; content takes a generation or video id), or it was deleted or has expired (the service keeps a job about 24 h). If every request answers 404, check the endpoint."
+        );
     }
     match e.status {
         401 => {
@@ -310,6 +327,7 @@ fn hint_for(e: &ApiError) -> &'static str {
         s if s >= 500 => ". The service had a problem: sora-tui retries.",
         _ => "",
     }
+    .into()
 }
 
 #[cfg(test)]

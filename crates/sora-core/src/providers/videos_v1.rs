@@ -167,7 +167,8 @@ impl VideosV1Client {
             self.request(Method::GET, url.clone()).await?,
             &url,
         )
-        .await?;
+        .await
+        .map_err(|e| e.naming(id))?;
         self.parse_video(&answer.body, answer.poll_after())
     }
 
@@ -198,7 +199,8 @@ impl VideosV1Client {
             self.request(Method::DELETE, url.clone()).await?,
             &url,
         )
-        .await?;
+        .await
+        .map_err(|e| e.naming(id))?;
         let deleted: WireDeleted = wire::decode(self.service(), &answer.body)?;
         if deleted.deleted {
             Ok(())
@@ -217,7 +219,9 @@ impl VideosV1Client {
             .request(Method::POST, url.clone())
             .await?
             .json(&serde_json::json!({ "prompt": prompt }));
-        let answer = wire::send(&self.http, self.service(), builder, &url).await?;
+        let answer = wire::send(&self.http, self.service(), builder, &url)
+            .await
+            .map_err(|e| e.naming(id))?;
         self.parse_video(&answer.body, answer.poll_after())
     }
 

@@ -1,0 +1,101 @@
+//! Where each panel is and which rows of its list are on screen: one set of pure functions that
+//! `ui::render` draws with and that a mouse click is resolved with, so a click lands on what the
+//! user sees.
+
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+
+use super::jobs::{JobRow, JobsState};
+
+/// Lines of a job in the timeline: its summary and its status chain.
+pub const LINES_PER_JOB: usize = 2;
+
+/// The dashboard's areas, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DashboardAreas {
+    pub header: Rect,
+    pub prompt: Rect,
+    pub jobs: Rect,
+    pub downloads: Rect,
+    pub buckets: Rect,
+    pub notice: Rect,
+    pub hints: Rect,
+}
+
+/// Full-width panels: the status chain, attempt lines and object tables all need the width more
+/// than they need to sit side by side.
+pub fn dashboard(area: Rect) -> DashboardAreas {
+    let [header, prompt, jobs, downloads, buckets, notice, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(5),
+        Constraint::Fill(3),
+        Constraint::Fill(4),
+        Constraint::Fill(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    DashboardAreas {
+        header,
+        prompt,
+        jobs,
+        downloads,
+        buckets,
+        notice,
+        hints,
+    }
+}
+
+/// Inside a panel's border.
+pub fn inner(panel: Rect) -> Rect {
+    panel.inner(Margin::new(1, 1))
+}
+
+/// The bucket list and the objects beside it, inside the buckets panel's border.
+pub fn buckets_split(inner: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Percentage(30), Constraint::Percentage(70)])
+        .spacing(1)
+        .areas(inner)
+}
+
+/// The objects area: a heading (breadcrumb), the listing's status, then the table.
+pub fn objects_split(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(area)
+}
+
+/// First index of a window of `height` rows that keeps `selected` visible.
+pub fn window_start(selected: usize, height: usize) -> usize {
+    (selected + 1).saturating_sub(height.max(1))
+}
+
+/// The selected job has a details line (service, estimate, notes) under its two lines.
+pub fn has_details(row: &JobRow) -> bool {
+    row.service.is_some() || row.estimate.is_some() || !row.notes.is_empty()
+}
+
+/// The jobs shown in a timeline of `height` lines: the first index and how many, scrolled just
+/// enough to keep the selection on screen.
+pub fn jobs_window(jobs: &JobsState, height: usize) -> (usize, usize) {
+    let details = jobs.selected_row().is_some_and(has_details);
+    let height = height.saturating_sub(usize::from(details));
+    let capacity = (height / LINES_PER_JOB).max(1);
+    ((jobs.selected + 1).saturating_sub(capacity), capacity)
+}
+
+/// The job drawn at `line` (0 = the first line inside the border), if any.
+pub fn job_at_line(jobs: &JobsState, height: usize, line: usize) -> Option<usize> {
+    let (first, capacity) = jobs_window(jobs, height);
+    let mut top = 0;
+    for (index, row) in jobs.rows.iter().enumerate().skip(first).take(capacity) {
+        let lines = LINES_PER_JOB + usize::from(index == jobs.selected && has_details(row));
+        if line < top + lines {
+            return Some(index);
+        }
+        top += lines;
+    }
+    None
+}

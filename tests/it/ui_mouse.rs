@@ -1,0 +1,152 @@
+//! The mouse: a click focuses the panel under it and selects the row it lands on, the wheel
+//! scrolls, the details' URL is copied on a click; off (M, F12, `--no-mouse`) leaves the
+//! terminal its text selection, and a question is never answered or bypassed by a click.
+
+use crate::ui_support as support;
+
+use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use sora_core::engine::EngineEvent;
+use sora_tui::app::layout;
+use sora_tui::app::{App, BucketsPane, Effect, Focus, Msg};
+use support::*;
+
+const W: u16 = 120;
+const H: u16 = 40;
+
+fn sized_app() -> App {
+    let mut app = app();
+    app.update(Msg::Resize {
+        width: W,
+        height: H,
+    });
+    app
+}
+
+fn mouse(app: &mut App, kind: MouseEventKind, column: u16, row: u16) -> Vec<Effect> {
+    app.update(Msg::Mouse(MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }))
+}
+
+fn click(app: &mut App, column: u16, row: u16) -> Vec<Effect> {
+    mouse(app, MouseEventKind::Down(MouseButton::Left), column, row)
+}
+
+fn areas() -> layout::DashboardAreas {
+    layout::dashboard(ratatui::layout::Rect::new(0, 0, W, H))
+}
+
+fn with_buckets(app: &mut App) {
+    app.init();
+    feed(
+        app,
+        EngineEvent::BucketsListed(Ok(vec![
+            bucket("input-images", false),
+            bucket("scratch", false),
+            bucket("videos", true),
+        ])),
+    );
+}
+
+#[test]
+fn a_click_focuses_the_panel_and_selects_the_job_under_it() {
+    let mut app = sized_app();
+    for key in 1..=3 {
+        job_through_all_statuses(&mut app, key, &format!("job {key}"));
+    }
+    assert_eq!(app.focus(), Focus::Prompt);
+    let jobs = layout::inner(areas().jobs);
+    // Each job takes two lines: the second job's summary is the third line.
+    click(&mut app, jobs.x + 5, jobs.y + 2);
+    assert_eq!(app.focus(), Focus::Jobs);
+    assert_eq!(app.jobs().selected, 1);
+    let screen = render(&app, W, H);
+    assert!(
+        screen.contains("┏ Jobs (3)"),
+        "the jobs panel has the focus:\n{screen}"
+    );
+}
+
+#[test]
+fn a_click_in_the_bucket_list_selects_that_bucket_and_the_wheel_moves_it() {
+    let mut app = sized_app();
+    with_buckets(&mut app);
+    let inner = layout::inner(areas().buckets);
+    let [list, _] = layout::buckets_split(inner);
+    click(&mut app, list.x + 2, list.y + 1);
+    assert_eq!(app.focus(), Focus::Buckets);
+    assert_eq!(app.buckets().pane, BucketsPane::Buckets);
+    assert_eq!(app.buckets().selected_bucket, 1, "scratch, the second row");
+    mouse(&mut app, MouseEventKind::ScrollDown, list.x + 2, list.y);
+    assert_eq!(
+        app.buckets().selected_bucket,
+        2,
+        "the wheel moves to the end"
+    );
+    mouse(&mut app, MouseEventKind::ScrollUp, list.x + 2, list.y);
+    assert_eq!(app.buckets().selected_bucket, 0);
+}
+
+#[test]
+fn a_click_below_the_last_row_selects_nothing_new() {
+    let mut app = sized_app();
+    with_buckets(&mut app);
+    let [list, _] = layout::buckets_split(layout::inner(areas().buckets));
+    click(&mut app, list.x + 2, list.y + 1);
+    click(&mut app, list.x + 2, list.bottom() - 1);
+    assert_eq!(app.buckets().selected_bucket, 1);
+}
+
+#[test]
+fn with_the_mouse_off_clicks_do_nothing_and_the_key_says_so() {
+    let mut app = sized_app();
+    with_buckets(&mut app);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(
+        press(&mut app, KeyCode::Char('M')),
+        vec![Effect::Mouse(false)]
+    );
+    assert!(
+        app.notice()
+            .is_some_and(|n| n.text.contains("selects text")),
+        "{:?}",
+        app.notice()
+    );
+    let [list, _] = layout::buckets_split(layout::inner(areas().buckets));
+    click(&mut app, list.x + 2, list.y + 1);
+    assert_eq!(app.focus(), Focus::Jobs, "the click went to the terminal");
+    assert_eq!(press(&mut app, KeyCode::F(12)), vec![Effect::Mouse(true)]);
+    click(&mut app, list.x + 2, list.y + 1);
+    assert_eq!(app.focus(), Focus::Buckets);
+}
+
+#[test]
+fn a_click_never_acts_behind_an_open_question() {
+    let mut app = sized_app();
+    job_through_all_statuses(&mut app, 1, "a fox");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('x'));
+    assert!(app.modal().is_some());
+    let [list, _] = layout::buckets_split(layout::inner(areas().buckets));
+    assert!(click(&mut app, list.x + 2, list.y).is_empty());
+    assert_eq!(app.focus(), Focus::Jobs);
+    assert!(app.modal().is_some(), "the question is still open");
+}
+
+#[test]
+fn a_settings_mouse_false_starts_with_the_mouse_off() {
+    let mut settings = support::settings();
+    settings.mouse = false;
+    let mut app = App::new(settings);
+    app.update(Msg::Resize {
+        width: W,
+        height: H,
+    });
+    assert!(!app.mouse());
+    let jobs = layout::inner(areas().jobs);
+    click(&mut app, jobs.x, jobs.y);
+    assert_eq!(app.focus(), Focus::Prompt);
+}
