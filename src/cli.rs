@@ -21,6 +21,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub demo: bool,
 
+    /// How much the log file (<data dir>/logs/sora-tui.log) records: error, warn, info (the
+    /// default), debug or trace, or a filter like `sora_core=debug` (overrides SORA_TUI_LOG).
+    /// The log never goes to the terminal.
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+
     /// Leave the mouse to the terminal (its text selection) instead of clicks and the wheel
     /// (overrides `[ui] mouse`; M or F12 in the dashboard switches it too).
     #[arg(long)]

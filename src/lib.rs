@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod headless;
+pub mod preview;
 pub mod signals;
 pub mod tui;
 pub mod ui;

@@ -28,7 +28,13 @@ fn main() -> ExitCode {
     if !matches!(cli.command, None | Some(Cmd::Sim(_))) {
         restore_default_sigpipe();
     }
-    let _log_guard = init_logging();
+    let _log_guard = match init_logging(cli.log_level.as_deref()) {
+        Ok(guard) => guard,
+        Err(e) => {
+            eprintln!("sora-tui: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -165,6 +171,7 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
             .collect(),
         keymap,
         mouse: config.ui_mouse,
+        prompt_history: prompt_history(&journal),
     };
     let (tx, rx) = mpsc::unbounded_channel();
     for plain in sora_core::config::plain_http_warnings(&config) {
@@ -196,6 +203,13 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
     )
 }
 
+/// Every prompt the journal holds, oldest first: the prompt's Ctrl-p/Ctrl-r history.
+fn prompt_history(journal: &sora_core::journal::Journal) -> Vec<String> {
+    let mut records = journal.records();
+    records.sort_by_key(|r| r.started_at);
+    records.into_iter().map(|r| r.request.prompt).collect()
+}
+
 /// Rust ignores SIGPIPE, so printing into a closed pipe (`sora-tui jobs | head -1`) would
 /// panic. Headless commands behave like other command-line tools instead: they end quietly.
 /// The dashboard (a terminal, not a pipe) and the simulator (which must outlive a reader that
@@ -214,7 +228,27 @@ const LOG_QUEUE_LINES: usize = 4096;
 /// Logs go to `<data dir>/logs/sora-tui.log` (`SORA_TUI_DATA_DIR` moves them with the journal),
 /// never to the terminal the UI owns. A log that cannot be opened (a root-owned file left by one
 /// `sudo` run, a read-only disk) costs the log, not the command: one warning, no file log.
-fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+fn init_logging(
+    level: Option<&str>,
+) -> Result<Option<tracing_appender::non_blocking::WorkerGuard>, String> {
+    // A bad level is the user's to fix, and is said before anything runs.
+    const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
+    let refuse = |why: String| {
+        format!(
+            "--log-level {}: {why}; give error, warn, info, debug or trace, or a filter like sora_core=debug",
+            sora_core::text::one_line(level.unwrap_or_default())
+        )
+    };
+    let filter = match level {
+        // A bare word that is no level would be read as a module name and log nothing.
+        Some(level) if !level.contains('=') && !LEVELS.contains(&level.trim()) => {
+            return Err(refuse("not a level".into()));
+        }
+        Some(level) => {
+            Some(tracing_subscriber::EnvFilter::try_new(level).map_err(|e| refuse(e.to_string()))?)
+        }
+        None => None,
+    };
     let dir = sora_core::config::data_dir(&|k| std::env::var(k).ok())
         .value
         .join("logs");
@@ -233,7 +267,7 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
                 "sora-tui: warning: cannot write the log {} ({e}); running without a log file. Check who owns it (a `sudo` run leaves it to root) or set SORA_TUI_DATA_DIR",
                 path.display()
             );
-            return None;
+            return Ok(None);
         }
     };
     // The default queue of 128,000 lines is allocated and touched up front: 4 MiB of RSS and
@@ -242,13 +276,18 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .buffered_lines_limit(LOG_QUEUE_LINES)
         .finish(file);
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SORA_TUI_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("sora_tui=info,sora_core=info"));
-    tracing_subscriber::fmt()
+    let filter = filter.unwrap_or_else(|| {
+        tracing_subscriber::EnvFilter::try_from_env("SORA_TUI_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("sora_tui=info,sora_core=info"))
+    });
+    if tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)
         .with_env_filter(filter)
         .try_init()
-        .ok()?;
-    Some(guard)
+        .is_err()
+    {
+        return Ok(None);
+    }
+    Ok(Some(guard))
 }

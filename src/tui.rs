@@ -60,17 +60,21 @@ pub async fn run(
     if settings.mouse {
         set_mouse(true);
     }
-    // The clipboard is the terminal's (OSC 52); commands are the engine's.
+    // The clipboard is the terminal's (OSC 52); commands are the engine's; what the runtime
+    // works out off the UI thread (a decoded thumbnail) comes back as a message.
+    let (reply, replies) = tokio::sync::mpsc::unbounded_channel();
     let dispatch = |effect| match effect {
         Effect::Clipboard(text) => copy_to_clipboard(&text),
         Effect::Mouse(on) => set_mouse(on),
         Effect::Engine(command) => engine.dispatch(command),
+        Effect::LoadPreview { job, path } => load_preview(job, path, reply.clone()),
     };
     let result = tokio::select! {
-        result = drive(
+        result = drive_with_replies(
             &mut terminal,
             EventStream::new(),
             events,
+            replies,
             App::new(settings),
             &theme,
             dispatch,
@@ -91,6 +95,20 @@ fn restore_terminal() {
         DisableMouseCapture
     );
     ratatui::restore();
+}
+
+/// Decode a thumbnail on a blocking thread; a file that cannot be shown costs only its preview.
+fn load_preview(
+    job: sora_core::engine::JobKey,
+    path: std::path::PathBuf,
+    reply: tokio::sync::mpsc::UnboundedSender<Msg>,
+) {
+    tokio::task::spawn_blocking(move || match crate::preview::decode(&path) {
+        Ok(preview) => {
+            let _ = reply.send(Msg::Preview { job, preview });
+        }
+        Err(reason) => tracing::warn!("no preview for {job}: {reason}"),
+    });
 }
 
 /// Take the mouse from the terminal, or give it back (so its text selection works again).
@@ -125,8 +143,27 @@ fn osc52(text: &str) -> String {
 /// receives every effect `update` produces, the initial ones first.
 pub async fn drive<B, I>(
     terminal: &mut Terminal<B>,
+    input: I,
+    events: UnboundedReceiver<EngineEvent>,
+    app: App,
+    theme: &Theme,
+    dispatch: impl FnMut(Effect),
+) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    I: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    let (_no_replies, replies) = tokio::sync::mpsc::unbounded_channel();
+    drive_with_replies(terminal, input, events, replies, app, theme, dispatch).await
+}
+
+/// [`drive`], with the messages the runtime's own work sends back (decoded thumbnails).
+pub async fn drive_with_replies<B, I>(
+    terminal: &mut Terminal<B>,
     mut input: I,
     mut events: UnboundedReceiver<EngineEvent>,
+    mut replies: UnboundedReceiver<Msg>,
     mut app: App,
     theme: &Theme,
     mut dispatch: impl FnMut(Effect),
@@ -177,6 +214,7 @@ where
                     None
                 }
             },
+            Some(reply) = replies.recv() => Some(reply),
             _ = tick.tick(), if animating => {
                 // Only the clock moved; the Clock update below is the whole point.
                 dirty = true;

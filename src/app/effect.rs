@@ -1,7 +1,7 @@
 //! What `App::update` asks the world to do. Engine work is a [`Command`]; what only the terminal
 //! can do is an effect of its own, which the runtime carries out and the engine never sees.
 
-use sora_core::engine::Command;
+use sora_core::engine::{Command, JobKey};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -11,6 +11,11 @@ pub enum Effect {
     Clipboard(String),
     /// Ask the terminal for mouse events (true) or give them back to it (false).
     Mouse(bool),
+    /// Decode a saved thumbnail off the UI thread; the runtime answers with `Msg::Preview`.
+    LoadPreview {
+        job: JobKey,
+        path: std::path::PathBuf,
+    },
 }
 
 impl From<Command> for Effect {

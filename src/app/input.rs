@@ -63,6 +63,7 @@ impl App {
         match action {
             Some(action) => self.perform(action),
             None if typing => {
+                self.prompt.history.forget_position();
                 self.prompt.input.handle_event(&Event::Key(key));
                 Vec::new()
             }
@@ -138,6 +139,10 @@ impl App {
             }
             Action::CloseHelp => self.help_visible = false,
             Action::ToggleMouse => return self.toggle_mouse(),
+            Action::CommandLine => self.open_command_line(),
+            Action::OlderPrompt => self.step_prompt_history(true),
+            Action::NewerPrompt => self.step_prompt_history(false),
+            Action::SearchPrompts => self.search_prompt_history(),
             Action::FocusPrompt => self.focus = Focus::Prompt,
             Action::FocusJobs => self.focus = Focus::Jobs,
             Action::FocusDownloads => self.focus = Focus::Downloads,

@@ -82,6 +82,8 @@ pub struct JobRow {
     pub estimate: Option<String>,
     /// What the service last said besides the status: cost, queue position, logs.
     pub notes: Vec<String>,
+    /// The finished video's thumbnail, once the saved file is decoded.
+    pub preview: Option<super::preview::Preview>,
 }
 
 impl JobRow {
@@ -101,6 +103,7 @@ impl JobRow {
             service: None,
             estimate: None,
             notes: Vec::new(),
+            preview: None,
         }
     }
 

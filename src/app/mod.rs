@@ -4,6 +4,7 @@
 //! the terminal; `ui::render` draws whatever state it leaves.
 
 pub mod buckets;
+mod command_line;
 pub mod downloads;
 mod effect;
 mod folders;
@@ -16,7 +17,9 @@ pub mod layout;
 pub mod modal;
 mod mouse;
 pub mod pages;
+pub mod preview;
 pub mod prompt;
+pub mod prompt_history;
 mod remote;
 mod services;
 pub mod settings;
@@ -57,6 +60,11 @@ pub enum Msg {
     /// never reads the clock itself, so tests choose the time.
     Clock(SystemTime),
     Engine(EngineEvent),
+    /// A job's thumbnail, decoded by the runtime (see `Effect::LoadPreview`).
+    Preview {
+        job: JobKey,
+        preview: preview::Preview,
+    },
 }
 
 impl From<EngineEvent> for Msg {

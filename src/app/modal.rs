@@ -55,6 +55,8 @@ pub enum InputPurpose {
     },
     /// Starts-with filter on names.
     Filter,
+    /// The `:` command line.
+    CommandLine,
 }
 
 impl InputPurpose {
@@ -78,6 +80,9 @@ impl InputPurpose {
             }
             InputPurpose::DownloadTo { object_path } => format!("Download {object_path} to"),
             InputPurpose::Filter => "Filter: names starting with (empty: all)".into(),
+            InputPurpose::CommandLine => {
+                ":download ID · rm BUCKET/PATH · upload FILE [BUCKET[/PATH]] · history · doctor · help · quit (Tab completes)".into()
+            }
         }
     }
 }
@@ -193,6 +198,20 @@ impl App {
             (Modal::Confirm(question), Some(Action::Confirm)) => self.answer_yes(question.on_yes),
             (Modal::Input { purpose, input }, Some(Action::Confirm)) => {
                 self.input_done(purpose, input.value().trim())
+            }
+            (
+                Modal::Input {
+                    purpose: InputPurpose::CommandLine,
+                    mut input,
+                },
+                Some(Action::Complete),
+            ) => {
+                self.complete_command_line(&mut input);
+                self.modals.open = Some(Modal::Input {
+                    purpose: InputPurpose::CommandLine,
+                    input,
+                });
+                Vec::new()
             }
             (_, Some(Action::Cancel)) => {
                 self.inform("Cancelled: nothing was changed.");

@@ -35,6 +35,8 @@ pub struct PromptState {
     /// The last prompt sent and its job: given back to the field if the create fails, so a
     /// refused prompt can be fixed rather than typed again.
     pub last_sent: Option<(JobKey, String)>,
+    /// Earlier prompts, for Ctrl-p/Ctrl-n/Ctrl-r.
+    pub history: super::prompt_history::PromptHistory,
 }
 
 impl PromptState {
@@ -54,6 +56,7 @@ impl PromptState {
             params: Vec::new(),
             param: 0,
             last_sent: None,
+            history: super::prompt_history::PromptHistory::new(settings.prompt_history.clone()),
         }
     }
 
@@ -203,6 +206,7 @@ impl App {
         self.jobs.select_last();
         self.prompt.input.reset();
         self.prompt.last_sent = Some((key, request.prompt.clone()));
+        self.prompt.history.push(request.prompt.clone());
         self.prompt.remix_of = None;
         if let Some(source_id) = remix_of {
             self.inform(format!("{key} submitted: remix of {source_id}"));

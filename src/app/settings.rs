@@ -118,6 +118,8 @@ pub struct AppSettings {
     pub keymap: super::keymap::KeyMap,
     /// Take clicks and the wheel (`[ui] mouse`, `--no-mouse`).
     pub mouse: bool,
+    /// The prompts of the journal's jobs, oldest first: the prompt's history.
+    pub prompt_history: Vec<String>,
 }
 
 impl AppSettings {
@@ -144,6 +146,7 @@ impl AppSettings {
             resume: Vec::new(),
             keymap: super::keymap::KeyMap::default(),
             mouse: true,
+            prompt_history: Vec::new(),
         }
     }
 

@@ -9,8 +9,9 @@ use sora_core::engine::{EngineEvent, JobKey};
 
 impl App {
     /// A download's attempts, progress and end: the log, the gauge, and the job's files.
-    pub(super) fn on_download_event(&mut self, event: EngineEvent) {
+    pub(super) fn on_download_event(&mut self, event: EngineEvent) -> Vec<Effect> {
         let now = self.now;
+        let mut effects = Vec::new();
         match event {
             EngineEvent::Download { key, report } => match report {
                 Report::Attempt(attempt) => self.downloads.push(LogEntry::Attempt {
@@ -32,6 +33,12 @@ impl App {
             }
             EngineEvent::DownloadFinished { key, path, bytes } => {
                 self.downloads.end_download(&key);
+                if key.variant == sora_core::providers::ContentVariant::Thumbnail {
+                    effects.push(Effect::LoadPreview {
+                        job: key.job,
+                        path: path.clone(),
+                    });
+                }
                 let row = self.jobs.row_or_insert(key.job, "");
                 row.files.retain(|f| f.path != path);
                 row.files.push(DownloadedFile {
@@ -60,6 +67,7 @@ impl App {
             // Routed elsewhere by `on_engine_event`.
             _ => {}
         }
+        effects
     }
 
     /// An upload of a job's file: its mark in the job's row, and a line in the log.

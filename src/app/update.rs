@@ -25,6 +25,12 @@ impl App {
                 Vec::new()
             }
             Msg::Engine(event) => self.on_engine_event(event),
+            Msg::Preview { job, preview } => {
+                if let Some(row) = self.jobs.row_mut(job) {
+                    row.preview = Some(preview);
+                }
+                Vec::new()
+            }
         }
     }
 
@@ -43,7 +49,7 @@ impl App {
             | EngineEvent::DownloadQueued { .. }
             | EngineEvent::DownloadCancelled { .. }
             | EngineEvent::DownloadFinished { .. }
-            | EngineEvent::DownloadFailed { .. }) => self.on_download_event(event),
+            | EngineEvent::DownloadFailed { .. }) => return self.on_download_event(event),
             event @ (EngineEvent::UploadStarted { .. }
             | EngineEvent::UploadProgress { .. }
             | EngineEvent::UploadFinished { .. }

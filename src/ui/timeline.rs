@@ -1,7 +1,7 @@
 //! The jobs timeline: two lines per job, only the jobs that fit are built.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -9,11 +9,15 @@ use std::time::SystemTime;
 
 use super::{Theme, format, panel};
 use crate::app::layout::{self, LINES_PER_JOB};
+use crate::app::preview::PREVIEW_COLS;
 use crate::app::{App, JobEnd, JobRow, StatusStep, UploadState};
 use sora_core::engine::Retry;
 use sora_core::providers::JobStatus;
 
 const PROMPT_CHARS: usize = 32;
+
+/// Below this inner width the thumbnail would crowd out the status chain: it is left out.
+const MIN_WIDTH_WITH_PREVIEW: u16 = 100;
 
 pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
     let jobs = app.jobs();
@@ -45,6 +49,18 @@ pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, 
         frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
+    // The selected job's thumbnail, at the right, where the panel is wide enough for it.
+    let inner = match jobs.selected_row().and_then(|r| r.preview.as_ref()) {
+        Some(preview) if inner.width >= MIN_WIDTH_WITH_PREVIEW => {
+            let [list, picture] =
+                Layout::horizontal([Constraint::Fill(1), Constraint::Length(PREVIEW_COLS)])
+                    .spacing(1)
+                    .areas(inner);
+            frame.render_widget(ratatui_image::Image::new(&preview.0), picture);
+            list
+        }
+        _ => inner,
+    };
     // The selected job's details (service, cost, queue, logs) take a line of their own.
     let details = jobs.selected_row().and_then(|row| details_line(row, theme));
     // Scroll just enough to keep the selection on screen (a click resolves with the same).

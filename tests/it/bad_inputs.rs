@@ -96,6 +96,10 @@ fn cases() -> Vec<Case> {
             &["generate", "a fox", "--provider", "fal"],
             &["fal.models", "default"],
         ),
+        case(
+            &["jobs", "--log-level", "loud"],
+            &["--log-level loud", "not a level", "debug"],
+        ),
         // The dashboard's keys: refused before the terminal is touched, naming entry and file.
         with_config(
             "[keys]\n\"jobs.uplod\" = \"U\"\n",

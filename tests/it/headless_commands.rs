@@ -628,3 +628,31 @@ fn sora_tui_sim_serves_content_as_soon_as_a_job_completes() {
         );
     });
 }
+
+#[test]
+fn log_level_debug_fills_the_log_file_and_never_the_terminal() {
+    let sandbox = Sandbox::new();
+    let sim = SimProcess::start(&sandbox, &[]);
+    let quiet = ok(&run(&sandbox, &sim, "azure-sora", &["jobs"]));
+    let log = sandbox.path().join("data/sora-tui/logs/sora-tui.log");
+    let info_only = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        !info_only.contains("DEBUG"),
+        "info by default:\n{info_only}"
+    );
+    let output = run(
+        &sandbox,
+        &sim,
+        "azure-sora",
+        &["jobs", "--log-level", "debug"],
+    );
+    let loud = ok(&output);
+    assert_eq!(loud, quiet, "the same output on the terminal");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).is_empty(),
+        "nothing logged to the terminal"
+    );
+    let debug = std::fs::read_to_string(&log).expect("log file");
+    assert!(debug.contains("DEBUG"), "debug lines in the log:\n{debug}");
+    assert!(!debug.contains("sim-azure-key"), "no key in the log");
+}

@@ -41,3 +41,54 @@ fn g_and_shift_g_and_ctrl_d_move_through_the_jobs_list() {
     press(&mut app, KeyCode::Char('G'));
     assert_eq!(app.jobs().selected, 29, "G: the last job");
 }
+
+#[test]
+fn ctrl_p_and_ctrl_n_step_through_earlier_prompts_and_ctrl_r_finds_one() {
+    let mut settings = support::settings();
+    settings.prompt_history = vec![
+        "a red fox in the snow".into(),
+        "waves on a beach".into(),
+        "a fox at dawn".into(),
+    ];
+    let mut app = sora_tui::app::App::new(settings);
+    type_text(&mut app, "draft");
+    let ctrl = |app: &mut sora_tui::app::App, c: char| {
+        press_with(app, KeyCode::Char(c), KeyModifiers::CONTROL)
+    };
+    ctrl(&mut app, 'p');
+    assert_eq!(app.prompt().text(), "a fox at dawn");
+    ctrl(&mut app, 'p');
+    assert_eq!(app.prompt().text(), "waves on a beach");
+    ctrl(&mut app, 'n');
+    ctrl(&mut app, 'n');
+    assert_eq!(
+        app.prompt().text(),
+        "draft",
+        "past the newest: what was typed"
+    );
+    // Ctrl-r: older prompts containing the typed text, newest first.
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "fox");
+    ctrl(&mut app, 'r');
+    assert_eq!(app.prompt().text(), "a fox at dawn");
+    ctrl(&mut app, 'r');
+    assert_eq!(app.prompt().text(), "a red fox in the snow");
+    ctrl(&mut app, 'r');
+    assert_eq!(
+        app.prompt().text(),
+        "a red fox in the snow",
+        "no older match: stays"
+    );
+    assert!(
+        app.notice()
+            .is_some_and(|n| n.text.contains("No older prompt contains 'fox'")),
+        "{:?}",
+        app.notice()
+    );
+    // A sent prompt joins the history.
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'p');
+    assert_eq!(app.prompt().text(), "a red fox in the snow");
+}

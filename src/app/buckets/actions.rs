@@ -210,6 +210,7 @@ impl App {
                 self.buckets.query.search = value.to_string();
                 return self.relist();
             }
+            InputPurpose::CommandLine => return self.run_command_line(value),
             _ if value.is_empty() => self.warn("Nothing typed: cancelled."),
             InputPurpose::NewBucket { public } => {
                 return vec![Effect::Engine(Command::Storage(StorageOp::CreateBucket {

@@ -1,0 +1,26 @@
+//! A finished job's thumbnail, ready to draw: the runtime decodes the saved file off the UI
+//! thread (`crate::preview`) and hands the result back as a message; drawing it is then cheap.
+
+use std::sync::Arc;
+
+use ratatui_image::protocol::Protocol;
+
+/// Columns and rows a thumbnail takes in the jobs panel (a square frame in half-blocks).
+pub const PREVIEW_COLS: u16 = 20;
+pub const PREVIEW_ROWS: u16 = 10;
+
+/// An encoded image (half-blocks, or a terminal graphics protocol), shared, never copied.
+#[derive(Clone)]
+pub struct Preview(pub Arc<Protocol>);
+
+impl PartialEq for Preview {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for Preview {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Preview")
+    }
+}

@@ -1,0 +1,108 @@
+//! The finished video's thumbnail in the jobs panel: the saved file is decoded off the UI thread
+//! (an effect), then drawn in half-blocks beside the selected job where there is room.
+
+use crate::ui_support as support;
+
+use std::path::PathBuf;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use sora_core::engine::JobKey;
+use sora_tui::app::layout;
+use sora_tui::app::{Effect, Msg};
+use sora_tui::ui::{self, Theme};
+use support::*;
+
+fn asset(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("assets")
+        .join(name)
+}
+
+#[test]
+fn a_saved_thumbnail_is_decoded_off_the_ui_thread() {
+    let mut app = app();
+    job_through_all_statuses(&mut app, 1, "a fox");
+    let effects = feed(
+        &mut app,
+        sora_core::engine::EngineEvent::DownloadFinished {
+            key: thumbnail(1),
+            path: PathBuf::from("/videos/gen_01_thumbnail.jpg"),
+            bytes: 11_000,
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::LoadPreview {
+            job: JobKey(1),
+            path: PathBuf::from("/videos/gen_01_thumbnail.jpg"),
+        }]
+    );
+}
+
+#[test]
+fn the_simulators_thumbnail_is_drawn_in_half_blocks_beside_the_selected_job() {
+    let mut app = app();
+    job_through_all_statuses(&mut app, 1, "a fox");
+    let preview = sora_tui::preview::decode(&asset("thumbnail.jpg")).expect("decodes");
+    app.update(Msg::Preview {
+        job: JobKey(1),
+        preview,
+    });
+    let (width, height) = (200, 50);
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|frame| ui::render(&app, &Theme::dark(), frame))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    let jobs =
+        layout::inner(layout::dashboard(ratatui::layout::Rect::new(0, 0, width, height)).jobs);
+    let right = jobs.right() - sora_tui::app::preview::PREVIEW_COLS;
+    let mut blocks = 0;
+    let mut colours = std::collections::HashSet::new();
+    for y in jobs.y..jobs.bottom() {
+        for x in right..jobs.right() {
+            let cell = buffer.cell((x, y)).expect("cell");
+            if matches!(cell.symbol(), "▀" | "▄" | "█") {
+                blocks += 1;
+                if let Color::Rgb(r, g, b) = cell.fg {
+                    colours.insert((r, g, b));
+                }
+            }
+        }
+    }
+    assert!(
+        blocks >= 100,
+        "half-blocks drawn in the preview's area: {blocks}"
+    );
+    assert!(
+        colours.len() >= 10,
+        "a picture, not a flat box: {} colours",
+        colours.len()
+    );
+    // The job's own lines keep the rest of the panel.
+    let screen = render(&app, width, height);
+    assert!(screen.contains("task_01jv8example"), "{screen}");
+}
+
+#[test]
+fn at_80_columns_the_thumbnail_leaves_the_status_chain_its_room() {
+    let mut app = app();
+    job_through_all_statuses(&mut app, 1, "a fox");
+    let preview = sora_tui::preview::decode(&asset("thumbnail.webp")).expect("webp decodes");
+    app.update(Msg::Preview {
+        job: JobKey(1),
+        preview,
+    });
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains('▀') && !screen.contains('▄'), "{screen}");
+}
+
+#[test]
+fn a_file_that_is_not_an_image_is_refused_with_the_reason() {
+    let err = sora_tui::preview::decode(&asset("README.md")).expect_err("not an image");
+    assert!(err.contains("cannot decode the thumbnail"), "{err}");
+    let err = sora_tui::preview::decode(&asset("missing.jpg")).expect_err("missing");
+    assert!(err.contains("cannot open the thumbnail"), "{err}");
+}
