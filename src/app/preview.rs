@@ -6,8 +6,8 @@ use std::sync::Arc;
 use ratatui_image::protocol::Protocol;
 
 /// Columns and rows a thumbnail takes in the jobs panel (a square frame in half-blocks).
-pub const PREVIEW_COLS: u16 = 20;
-pub const PREVIEW_ROWS: u16 = 10;
+pub const PREVIEW_COLS: u16 = 14;
+pub const PREVIEW_ROWS: u16 = 7;
 
 /// An encoded image (half-blocks, or a terminal graphics protocol), shared, never copied.
 #[derive(Clone)]

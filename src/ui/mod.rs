@@ -149,13 +149,17 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some(note) = settings.demo_note.as_ref().filter(|_| settings.demo) {
         spans.push(Span::styled(format!("  {note}"), theme.dim));
     }
-    frame.render_widget(Line::from(spans), area);
     let help_hint = Line::from(vec![
         Span::styled("F1", theme.key),
         Span::styled(" help ", theme.dim),
     ])
     .alignment(Alignment::Right);
-    frame.render_widget(help_hint, area);
+    // The help hint keeps its own room: the header's text ends before it instead of under it.
+    let hint_width = u16::try_from(help_hint.width()).unwrap_or(u16::MAX);
+    let [text_area, hint_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(hint_width + 1)]).areas(area);
+    frame.render_widget(Line::from(spans), text_area);
+    frame.render_widget(help_hint, hint_area);
 }
 
 fn render_notice(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -43,7 +43,8 @@ impl Theme {
             ok: Style::new().fg(Color::Green),
             warning: Style::new().fg(Color::Yellow),
             error: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
-            info: Style::new().fg(Color::Blue),
+            // Plain blue is close to black on many dark terminals.
+            info: Style::new().fg(Color::LightBlue),
             accent: Style::new().fg(Color::Magenta),
         }
     }

@@ -56,7 +56,11 @@ pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, 
                 Layout::horizontal([Constraint::Fill(1), Constraint::Length(PREVIEW_COLS)])
                     .spacing(1)
                     .areas(inner);
-            frame.render_widget(ratatui_image::Image::new(&preview.0), picture);
+            // In a panel shorter than the picture, its top rather than nothing.
+            frame.render_widget(
+                ratatui_image::Image::new(&preview.0).allow_clipping(true),
+                picture,
+            );
             list
         }
         _ => inner,
