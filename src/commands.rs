@@ -27,7 +27,12 @@ fn provider(config: &Config) -> Result<Provider> {
 
 /// Open the journal for a run that creates or resumes jobs; a second instance is refused.
 pub fn open_journal(config: &Config) -> Result<Arc<Journal>> {
-    let (journal, loaded) = Journal::open(&config.data_dir.value)?;
+    // The demo's journal is a scratch one, removed with its directory when the demo ends.
+    let (journal, loaded) = if config.data_dir.source == sora_core::config::Source::Demo {
+        Journal::open_scratch(&config.data_dir.value)?
+    } else {
+        Journal::open(&config.data_dir.value)?
+    };
     for warning in loaded.warnings {
         eprintln!(
             "journal {}: {}",

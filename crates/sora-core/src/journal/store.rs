@@ -70,6 +70,19 @@ struct Inner {
 impl Journal {
     /// Open (or create) the journal in `dir`: take the lock, read and recover every line.
     pub fn open(dir: &Path) -> Result<(Journal, Loaded), JournalError> {
+        Self::open_with(dir, true)
+    }
+
+    /// [`Journal::open`] for a journal that lives only as long as this run (the demo's, in a
+    /// directory removed when it ends, never resumed): a new journal's header is written but
+    /// not fsynced on its own, as nothing reads it after a crash; the first append's fsync
+    /// carries it with the record. That fsync stood before the demo's first frame (up to a
+    /// second on a busy disk). Appends are fsynced as in every journal.
+    pub fn open_scratch(dir: &Path) -> Result<(Journal, Loaded), JournalError> {
+        Self::open_with(dir, false)
+    }
+
+    fn open_with(dir: &Path, sync_header: bool) -> Result<(Journal, Loaded), JournalError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| JournalError::Io { path, source }
@@ -98,10 +111,12 @@ impl Journal {
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(io(&lock_path)(e)),
         }
-        // Who holds it, for the message a second instance prints.
-        let _ = lock.set_len(0);
-        let _ = write!(lock, "{}", std::process::id());
-        let _ = lock.sync_all();
+        // Who holds it, for the message a second instance prints: overwritten in place at a
+        // fixed width, never truncated nor fsynced. The lock is the flock, not the file, and a
+        // pid is worthless after a crash; truncating a file that has data (ext4 waits for its
+        // ordered data) or fsyncing it cost every start 30-250 ms before the first frame on a
+        // busy disk.
+        write_holder(&mut lock);
 
         let mut file = open_append(&path).map_err(io(&path))?;
         // A journal an older version created 0644.
@@ -133,7 +148,9 @@ impl Journal {
         if needs_header {
             let header = serde_json::to_string(&Header::current()).unwrap_or_default();
             writeln!(file, "{header}").map_err(io(&path))?;
-            file.sync_all().map_err(io(&path))?;
+            if sync_header {
+                file.sync_all().map_err(io(&path))?;
+            }
         } else if !ends_cleanly {
             // A torn last line: start the next one on a line of its own.
             writeln!(file).map_err(io(&path))?;
@@ -251,6 +268,22 @@ fn compacted(damage: &[String], backup: &Path) -> String {
         },
         backup.display()
     )
+}
+
+/// Width of the pid in the lock file, padded with spaces: the largest pid Linux hands out
+/// (4194304) fits, so every holder overwrites all of the one before.
+const HOLDER_WIDTH: usize = 10;
+
+/// Write this process's id at the start of the lock file (errors ignored: it only names the
+/// holder in [`JournalError::Locked`]).
+fn write_holder(lock: &mut File) {
+    let text = format!("{:<HOLDER_WIDTH$}\n", std::process::id());
+    if lock.seek(SeekFrom::Start(0)).is_ok() && lock.write_all(text.as_bytes()).is_ok() {
+        // A lock file written by an older build may hold more: only then is it cut.
+        if lock.metadata().is_ok_and(|m| m.len() > text.len() as u64) {
+            let _ = lock.set_len(text.len() as u64);
+        }
+    }
 }
 
 /// Open (or create) the journal to append, refusing a symbolic link.

@@ -182,6 +182,41 @@ fn a_second_instance_is_kept_out_with_a_clear_message() {
     assert_eq!(loaded.records.len(), 1);
 }
 
+#[test]
+fn a_scratch_journal_is_a_journal_like_any_other() {
+    // The demo's journal skips only the header's own fsync: it reads back, records and locks
+    // as every journal does.
+    let dir = tempfile::tempdir().expect("tmp");
+    let (scratch, loaded) = Journal::open_scratch(dir.path()).expect("scratch");
+    assert!(loaded.records.is_empty() && loaded.warnings.is_empty());
+    assert!(
+        Journal::open(dir.path()).is_err(),
+        "locked like any journal"
+    );
+    scratch.append("a", intent()).expect("append");
+    drop(scratch);
+    let (_again, loaded) = Journal::open(dir.path()).expect("reopen");
+    assert_eq!(loaded.records.len(), 1);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
+
+#[test]
+fn a_lock_file_left_by_another_holder_names_the_current_one() {
+    // A crashed holder's lock file, longer than the pid written now (an older build, or junk):
+    // the message must name the process that holds the lock, not a mix of both.
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir_all(dir.path()).expect("dir");
+    std::fs::write(dir.path().join("journal.lock"), "98765432109876543210\n").expect("old lock");
+    let (_first, _) = Journal::open(dir.path()).expect("a stale lock file does not block");
+    let text = Journal::open(dir.path())
+        .expect_err("second is refused")
+        .to_string();
+    assert!(
+        text.contains(&format!("(process {})", std::process::id())),
+        "{text}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn the_journal_is_private_and_never_written_through_a_planted_symlink() {
