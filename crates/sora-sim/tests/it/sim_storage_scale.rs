@@ -171,38 +171,23 @@ async fn paging_a_folder_returns_every_entry_once_in_the_servers_order() {
     assert_eq!(names.len(), expected.len() - 1);
 }
 
-/// A page of a 100,000-object folder costs about what a page of a 100-object folder costs,
-/// at any offset: the folder is kept sorted, never sorted per request (which took ~45 ms a page
-/// in release, 46 s to page such a folder to its end).
+/// Pages deep in a 100,000-object folder start exactly at their offset. (How fast they come
+/// is measured in docs/BENCHMARKS.md, "Storage at scale", not asserted by a timed test.)
 #[tokio::test]
-async fn a_page_of_a_huge_folder_costs_what_a_page_of_a_small_one_does() {
+async fn a_page_deep_in_a_huge_folder_starts_at_its_offset() {
     let (handle, client) = start(SimConfig::default()).await;
-    handle.seed_objects("output-videos", "small", 100);
     handle.seed_objects("output-videos", "huge", 100_000);
-    let timed = |prefix: &'static str, offset: usize| {
-        let (client, handle) = (&client, &handle);
-        async move {
-            let started = Instant::now();
-            let names = list(
-                client,
-                handle,
-                json!({"prefix": prefix, "limit": 100, "offset": offset}),
-            )
-            .await;
-            assert_eq!(names.len(), 100, "{prefix} at {offset}");
-            assert_eq!(names[0], format!("obj-{offset:06}.bin"));
-            started.elapsed()
-        }
-    };
-    let (mut small, mut huge) = (Duration::ZERO, Duration::ZERO);
-    for round in 0..20usize {
-        small += timed("small", 0).await;
-        huge += timed("huge", 99_900 - round * 5000).await;
+    for offset in [0usize, 50_000, 99_900] {
+        let names = list(
+            &client,
+            &handle,
+            json!({"prefix": "huge", "limit": 100, "offset": offset}),
+        )
+        .await;
+        assert_eq!(names.len(), 100, "at {offset}");
+        assert_eq!(names[0], format!("obj-{offset:06}.bin"));
+        assert_eq!(names[99], format!("obj-{:06}.bin", offset + 99));
     }
-    assert!(
-        huge < small * 3 + Duration::from_millis(300),
-        "20 pages of a 100,000-object folder took {huge:?}, of a 100-object one {small:?}"
-    );
 }
 
 const MIB: usize = 1024 * 1024;
