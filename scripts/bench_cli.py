@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / "target/release/sora-tui"
+BIN = Path(os.environ["SORA_TUI_BIN"]) if os.environ.get("SORA_TUI_BIN") else ROOT / "target/release/sora-tui"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
 
 
