@@ -461,7 +461,12 @@ fn orchestrate() -> Res<()> {
                         &["-c", &curl_sync],
                         Some(1),
                     ),
-                    case("wget -O (no fsync)", "wget", &["-q", "-O", &curl_out_s, &url], Some(1)),
+                    case(
+                        "wget -O (no fsync)",
+                        "wget",
+                        &["-q", "-O", &curl_out_s, &url],
+                        Some(1),
+                    ),
                 ]);
                 if python.exists() {
                     let script = openai_script.to_str().ok_or("path")?;
