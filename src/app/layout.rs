@@ -67,6 +67,21 @@ pub fn objects_split(area: Rect) -> [Rect; 3] {
     .areas(area)
 }
 
+/// Width of the object details beside the object table, when the panel is wide enough.
+pub const DETAILS_WIDTH: u16 = 42;
+
+/// The object table and, where there is room for both, the details column beside it.
+pub fn objects_table_split(body: Rect) -> (Rect, Option<Rect>) {
+    if body.width < DETAILS_WIDTH * 2 {
+        return (body, None);
+    }
+    let [table, details] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(DETAILS_WIDTH)])
+            .spacing(1)
+            .areas(body);
+    (table, Some(details))
+}
+
 /// First index of a window of `height` rows that keeps `selected` visible.
 pub fn window_start(selected: usize, height: usize) -> usize {
     (selected + 1).saturating_sub(height.max(1))

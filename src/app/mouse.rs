@@ -14,9 +14,6 @@ use super::{App, Effect, Focus, Page};
 /// Lines one wheel notch moves.
 const WHEEL_LINES: usize = 3;
 
-/// Width of the object details beside the table, when the panel is wide enough (as drawn).
-pub const DETAILS_WIDTH: u16 = 42;
-
 impl App {
     pub(super) fn on_mouse(&mut self, event: MouseEvent) -> Vec<Effect> {
         // A question or a text field takes the keys: the mouse must not act behind it.
@@ -119,9 +116,12 @@ impl App {
             return Vec::new();
         }
         self.buckets.pane = BucketsPane::Objects;
-        let details_shown = body.width >= DETAILS_WIDTH * 2;
-        if details_shown && at.x >= body.right().saturating_sub(DETAILS_WIDTH) {
+        let (table, details) = layout::objects_table_split(body);
+        if details.is_some_and(|d| d.contains(at)) {
             return self.copy_shown_url();
+        }
+        if !table.contains(at) {
+            return Vec::new();
         }
         let len = self.buckets.objects.loaded().map_or(0, Vec::len);
         let first = window_start(self.buckets.selected_object, usize::from(body.height));
@@ -147,10 +147,8 @@ impl App {
             .is_some_and(|b| b.public);
         let url = self
             .buckets
-            .last_url
-            .as_ref()
-            .filter(|(object, _)| *object == id)
-            .map(|(_, url)| url.clone())
+            .last_url_for(&id)
+            .map(str::to_string)
             .or_else(|| {
                 public
                     .then(|| self.settings.public_url(&shown.bucket, &path))

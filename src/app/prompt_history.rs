@@ -39,10 +39,6 @@ impl PromptHistory {
         self.at = None;
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -1,7 +1,7 @@
 //! Buckets on the left, the objects of the shown bucket/folder on the right.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
@@ -11,9 +11,6 @@ use crate::app::layout::{self, window_start};
 use crate::app::{App, BucketsPane, Remote};
 use sora_core::storage::path::join_folder;
 use sora_core::storage::{Bucket, ObjectEntry};
-
-/// Width of the details column beside the object table, when the panel is wide enough.
-const DETAILS_WIDTH: u16 = 42;
 
 pub fn render_buckets(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
     let block = panel(" Buckets ", focused, theme);
@@ -110,15 +107,7 @@ fn render_objects(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focus
         frame.render_widget(Line::styled(text, theme.dim), body_area);
         return;
     }
-    let (table_area, details_area) = if body_area.width >= DETAILS_WIDTH * 2 {
-        let [table, details] =
-            Layout::horizontal([Constraint::Fill(1), Constraint::Length(DETAILS_WIDTH)])
-                .spacing(1)
-                .areas(body_area);
-        (table, Some(details))
-    } else {
-        (body_area, None)
-    };
+    let (table_area, details_area) = layout::objects_table_split(body_area);
     let active = focused && state.pane == BucketsPane::Objects;
     // Only the visible window is turned into rows: the cost of a frame does not grow with the
     // number of entries loaded.
@@ -221,11 +210,7 @@ fn render_details(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
     }
     // A URL made for this object (signed, or its upload's), never another's.
-    if let Some((_, url)) = state
-        .last_url
-        .as_ref()
-        .filter(|(object, _)| *object == format!("{}/{path}", shown.bucket))
-    {
+    if let Some(url) = state.last_url_for(&format!("{}/{path}", shown.bucket)) {
         lines.push(Line::from(label("last URL")));
         lines.push(Line::styled(format::shown(url), theme.info));
     }

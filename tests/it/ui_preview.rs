@@ -20,6 +20,18 @@ fn asset(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// A finished job whose thumbnail (an asset of the simulator) has been decoded.
+fn app_with_thumbnail(name: &str) -> sora_tui::app::App {
+    let mut app = app();
+    job_through_all_statuses(&mut app, 1, "a fox");
+    let preview = sora_tui::preview::decode(&asset(name)).expect("the asset decodes");
+    app.update(Msg::Preview {
+        job: JobKey(1),
+        preview,
+    });
+    app
+}
+
 #[test]
 fn a_saved_thumbnail_is_decoded_off_the_ui_thread() {
     let mut app = app();
@@ -43,13 +55,7 @@ fn a_saved_thumbnail_is_decoded_off_the_ui_thread() {
 
 #[test]
 fn the_simulators_thumbnail_is_drawn_in_half_blocks_beside_the_selected_job() {
-    let mut app = app();
-    job_through_all_statuses(&mut app, 1, "a fox");
-    let preview = sora_tui::preview::decode(&asset("thumbnail.jpg")).expect("decodes");
-    app.update(Msg::Preview {
-        job: JobKey(1),
-        preview,
-    });
+    let app = app_with_thumbnail("thumbnail.jpg");
     let (width, height) = (200, 50);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal
@@ -88,13 +94,7 @@ fn the_simulators_thumbnail_is_drawn_in_half_blocks_beside_the_selected_job() {
 
 #[test]
 fn at_80_columns_the_thumbnail_leaves_the_status_chain_its_room() {
-    let mut app = app();
-    job_through_all_statuses(&mut app, 1, "a fox");
-    let preview = sora_tui::preview::decode(&asset("thumbnail.webp")).expect("webp decodes");
-    app.update(Msg::Preview {
-        job: JobKey(1),
-        preview,
-    });
+    let app = app_with_thumbnail("thumbnail.webp");
     let screen = render(&app, 80, 24);
     assert!(!screen.contains('▀') && !screen.contains('▄'), "{screen}");
 }
@@ -111,13 +111,7 @@ fn a_file_that_is_not_an_image_is_refused_with_the_reason() {
 /// was sized for a taller panel and the widget then drew nothing at all.
 #[test]
 fn the_thumbnail_fits_a_140x40_terminal() {
-    let mut app = app();
-    job_through_all_statuses(&mut app, 1, "a fox");
-    let preview = sora_tui::preview::decode(&asset("thumbnail.jpg")).expect("decodes");
-    app.update(Msg::Preview {
-        job: JobKey(1),
-        preview,
-    });
+    let app = app_with_thumbnail("thumbnail.jpg");
     let screen = render(&app, 140, 40);
     let blocks = screen.matches(['▀', '▄']).count();
     assert!(blocks >= 40, "{blocks} half-blocks:\n{screen}");

@@ -158,6 +158,15 @@ impl BucketsState {
         ))
     }
 
+    /// The last URL made (signed, or by an upload) when it was made for `bucket/path`: the
+    /// details pane never shows another object's.
+    pub fn last_url_for(&self, bucket_path: &str) -> Option<&str> {
+        self.last_url
+            .as_ref()
+            .filter(|(object, _)| object == bucket_path)
+            .map(|(_, url)| url.as_str())
+    }
+
     pub fn bucket_named(&self, name: &str) -> Option<&Bucket> {
         self.buckets.loaded()?.iter().find(|b| b.name == name)
     }
