@@ -58,6 +58,37 @@ pub(crate) fn record(id: &str, prompt: &str, state: JobState, failure: Option<&s
     }
 }
 
+/// A doctor report with a pass, a warning (with its fix) and a failure (with its fix).
+pub(crate) fn doctor_report() -> Report {
+    Report {
+        settings: vec![SettingLine {
+            key: "azure.api_key".into(),
+            value: "…(32 chars, ends 9f3a)".into(),
+            source: "environment variable AZURE_OPENAI_API_KEY".into(),
+        }],
+        checks: vec![
+            Check {
+                name: "video service reachable".into(),
+                mark: Mark::Pass,
+                detail: "answers".into(),
+                fix: None,
+            },
+            Check {
+                name: "service lifecycle".into(),
+                mark: Mark::Warn,
+                detail: "Azure Sora is retiring".into(),
+                fix: Some("move to Runway or fal.ai".into()),
+            },
+            Check {
+                name: "auth".into(),
+                mark: Mark::Fail,
+                detail: "bad key: the service refused the api key".into(),
+                fix: Some("use a key of this resource".into()),
+            },
+        ],
+    }
+}
+
 fn history_app() -> sora_tui::app::App {
     let mut app = app();
     press(&mut app, KeyCode::F(5));
@@ -164,30 +195,7 @@ fn f6_runs_the_doctor_and_shows_marks_and_fixes() {
     );
     assert_eq!(app.page(), Page::Doctor);
     assert_shows(&render(&app, 140, 40), "Checking…");
-    feed(
-        &mut app,
-        EngineEvent::Doctor(Report {
-            settings: vec![SettingLine {
-                key: "azure.api_key".into(),
-                value: "…(32 chars, ends 9f3a)".into(),
-                source: "environment variable AZURE_OPENAI_API_KEY".into(),
-            }],
-            checks: vec![
-                Check {
-                    name: "video service reachable".into(),
-                    mark: Mark::Pass,
-                    detail: "answers".into(),
-                    fix: None,
-                },
-                Check {
-                    name: "auth".into(),
-                    mark: Mark::Fail,
-                    detail: "bad key: the service refused the api key".into(),
-                    fix: Some("use a key of this resource".into()),
-                },
-            ],
-        }),
-    );
+    feed(&mut app, EngineEvent::Doctor(doctor_report()));
     let screen = render(&app, 140, 40);
     assert_shows(&screen, "azure.api_key");
     assert_shows(&screen, "environment variable AZURE_OPENAI_API_KEY");

@@ -13,7 +13,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
-use sora_core::doctor::{Check, Mark, Report, SettingLine};
 use sora_core::download::AttemptOutcome;
 use sora_core::engine::{EngineEvent, JobKey};
 use sora_core::providers::JobStatus;
@@ -289,33 +288,7 @@ fn the_doctor_page() {
     press(&mut app, KeyCode::F(6));
     feed(
         &mut app,
-        EngineEvent::Doctor(Report {
-            settings: vec![SettingLine {
-                key: "azure.api_key".into(),
-                value: "…(32 chars, ends 9f3a)".into(),
-                source: "environment variable AZURE_OPENAI_API_KEY".into(),
-            }],
-            checks: vec![
-                Check {
-                    name: "video service reachable".into(),
-                    mark: Mark::Pass,
-                    detail: "answers".into(),
-                    fix: None,
-                },
-                Check {
-                    name: "service lifecycle".into(),
-                    mark: Mark::Warn,
-                    detail: "Azure Sora is retiring".into(),
-                    fix: Some("move to Runway or fal.ai".into()),
-                },
-                Check {
-                    name: "auth".into(),
-                    mark: Mark::Fail,
-                    detail: "bad key: the service refused the api key".into(),
-                    fix: Some("use a key of this resource".into()),
-                },
-            ],
-        }),
+        EngineEvent::Doctor(crate::ui_pages::doctor_report()),
     );
     snapshot_everywhere("doctor", &app);
 }
