@@ -145,6 +145,8 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
     let profile = setup::sora_profile(&config, config.provider.value)?
         .unwrap_or_else(|| ModelProfile::azure_sora(&config.pricing.value));
     let (default_size, default_seconds, default_variants) = setup::defaults_for(&config, &profile)?;
+    // Folded once: the jobs to resume and the prompts' history both come from it.
+    let records = journal.records();
     let settings = app::AppSettings {
         provider_description,
         demo,
@@ -163,11 +165,10 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
         fault_tags: if demo { demo::fault_tags() } else { Vec::new() },
         services: choices,
         no_service,
-        resume: journal
-            .records()
-            .into_iter()
+        resume: records
+            .iter()
             .filter(|r| r.next_step() != NextStep::Done)
-            .map(|r| (r.id, r.request.prompt))
+            .map(|r| (r.id.clone(), r.request.prompt.clone()))
             .collect(),
         open_command: config.open_command.clone(),
         // The program log's data dir, not the demo's journal dir (removed when the demo ends).
@@ -176,7 +177,7 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
         notify: config.ui.notify.value,
         keymap,
         mouse: config.ui_mouse,
-        prompt_history: prompt_history(&journal),
+        prompt_history: prompt_history(records),
     };
     let (tx, rx) = mpsc::unbounded_channel();
     for plain in sora_core::config::plain_http_warnings(&config) {
@@ -209,8 +210,7 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
 }
 
 /// Every prompt the journal holds, oldest first: the prompt's Ctrl-p/Ctrl-r history.
-fn prompt_history(journal: &sora_core::journal::Journal) -> Vec<String> {
-    let mut records = journal.records();
+fn prompt_history(mut records: Vec<sora_core::journal::JobRecord>) -> Vec<String> {
     records.sort_by_key(|r| r.started_at);
     records.into_iter().map(|r| r.request.prompt).collect()
 }
