@@ -263,6 +263,14 @@ impl Default for KeyMap {
             ),
             (Scope::Messages, Action::Top, vec![plain(Home), ch('g')]),
             (Scope::Messages, Action::Bottom, vec![plain(End), ch('G')]),
+            (Scope::Jobs, Action::Filter, vec![ch('/')]),
+            (Scope::Downloads, Action::Filter, vec![ch('/')]),
+            (Scope::History, Action::Filter, vec![ch('/')]),
+            (Scope::Filter, Action::KeepFilter, vec![plain(Enter)]),
+            (Scope::Filter, Action::ClearFilter, vec![plain(Esc)]),
+            (Scope::Filter, Action::Up, vec![plain(Up)]),
+            (Scope::Filter, Action::Down, vec![plain(Down)]),
+            (Scope::Filtered, Action::ClearFilter, vec![plain(Esc)]),
         ];
         KeyMap::from_bindings(
             table

@@ -91,7 +91,7 @@ impl App {
                     scroll: Scroll::FromTop(0),
                 });
             }
-            None => self.warn("No job selected: submit a prompt first."),
+            None => self.warn_no_job("No job selected: submit a prompt first."),
         }
     }
 

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 
 use super::inflight::{InFlight, Phase, TransferKey};
+use super::list_filter::ListFilter;
 use super::{App, Effect};
 use sora_core::download::{Attempt, AttemptOutcome};
 use sora_core::engine::{Command, DownloadKey, JobKey};
+use sora_core::providers::ContentVariant;
 
 /// Older lines are dropped past this, so a long session keeps bounded memory.
 const MAX_LOG_LINES: usize = 5_000;
@@ -57,6 +59,63 @@ pub enum LogEntry {
 }
 
 impl LogEntry {
+    /// What the line shows that a `/` filter matches: the job and file, the URL, the outcome.
+    pub fn filter_fields(&self) -> Vec<String> {
+        let path = |p: &PathBuf| p.display().to_string();
+        match self {
+            LogEntry::Attempt { key, attempt, .. } => vec![
+                download_label(key),
+                attempt.url.clone(),
+                outcome_word(&attempt.outcome).to_string(),
+                attempt.status.map(|s| s.to_string()).unwrap_or_default(),
+                attempt.detail.clone(),
+            ],
+            LogEntry::Saved { key, path: p, .. } => {
+                vec![download_label(key), "saved".into(), path(p)]
+            }
+            LogEntry::DownloadFailed { key, message, .. } => {
+                vec![
+                    download_label(key),
+                    "download failed".into(),
+                    message.clone(),
+                ]
+            }
+            LogEntry::UploadStarted {
+                job,
+                bucket,
+                object_path,
+                ..
+            } => vec![
+                job.to_string(),
+                "uploading".into(),
+                format!("{bucket}/{object_path}"),
+            ],
+            LogEntry::UploadFinished {
+                job,
+                bucket,
+                object_path,
+                public_url,
+                ..
+            } => vec![
+                job.to_string(),
+                "uploaded".into(),
+                format!("{bucket}/{object_path}"),
+                public_url.clone().unwrap_or_default(),
+            ],
+            LogEntry::UploadFailed {
+                job,
+                path: p,
+                message,
+                ..
+            } => vec![
+                job.to_string(),
+                "upload failed".into(),
+                path(p),
+                message.clone(),
+            ],
+        }
+    }
+
     /// When the next attempt of this line's download is due, while it is still pending.
     pub fn retry_due(&self) -> Option<SystemTime> {
         match self {
@@ -87,6 +146,8 @@ pub struct DownloadLog {
     pub expires: Vec<(JobKey, SystemTime)>,
     /// The transfer a first `c` asked to cancel; a second `c` confirms.
     pub cancel_armed: Option<TransferKey>,
+    /// The `/` filter: only the lines and transfers it matches are drawn and cancelled.
+    pub filter: ListFilter,
 }
 
 impl DownloadLog {
@@ -94,9 +155,10 @@ impl DownloadLog {
         if let Some(key) = download_key(&entry) {
             self.settle_retries_of(&key.clone());
         }
+        let shown = self.shows(&entry);
         self.entries.push(entry);
         // Keep a scrolled-up view on the same lines while new ones arrive below.
-        if self.scroll_from_bottom > 0 {
+        if self.scroll_from_bottom > 0 && shown {
             self.scroll_from_bottom += 1;
         }
         if self.entries.len() > MAX_LOG_LINES {
@@ -238,27 +300,63 @@ impl DownloadLog {
             .map(|(_, t)| *t)
     }
 
-    /// The transfer `c` acts on: the selected one, else the newest one still running.
+    /// Whether the filter shows this log line.
+    pub fn shows(&self, entry: &LogEntry) -> bool {
+        !self.filter.is_active() || self.filter.matches(entry.filter_fields())
+    }
+
+    /// The log lines the filter shows, oldest first.
+    pub fn visible_entries(&self) -> impl DoubleEndedIterator<Item = &LogEntry> {
+        self.entries.iter().filter(|e| self.shows(e))
+    }
+
+    /// The transfers in flight the filter shows, oldest first.
+    pub fn visible_active(&self) -> Vec<&InFlight> {
+        self.active
+            .iter()
+            .filter(|a| self.filter.matches(transfer_fields(&a.key)))
+            .collect()
+    }
+
+    /// The transfer `c` acts on: the selected one, else the newest one still running (among
+    /// those the filter shows: `c` never cancels a transfer out of sight).
     pub fn cancel_candidate(&self) -> Option<&InFlight> {
+        let shown = self.visible_active();
         self.selected
             .as_ref()
-            .and_then(|key| self.active.iter().find(|a| a.key == *key))
-            .or_else(|| self.active.last())
+            .and_then(|key| shown.iter().find(|a| a.key == *key).copied())
+            .or_else(|| shown.last().copied())
     }
 
     /// Move the transfer selection by `delta` rows (from the newest when none is selected).
     pub fn select_transfer(&mut self, delta: isize) {
-        let Some(last) = self.active.len().checked_sub(1) else {
+        let shown: Vec<TransferKey> = self
+            .visible_active()
+            .into_iter()
+            .map(|a| a.key.clone())
+            .collect();
+        let Some(last) = shown.len().checked_sub(1) else {
             self.selected = None;
             return;
         };
         let current = self
             .selected
             .as_ref()
-            .and_then(|key| self.active.iter().position(|a| a.key == *key))
+            .and_then(|key| shown.iter().position(|k| k == key))
             .unwrap_or(last);
         let next = current.saturating_add_signed(delta).min(last);
-        self.selected = Some(self.active[next].key.clone());
+        self.selected = shown.get(next).cloned();
+        self.cancel_armed = None;
+    }
+
+    /// The filter changed: the scroll stays within the lines shown, and a transfer it hides is
+    /// no longer chosen.
+    pub fn filter_changed(&mut self) {
+        self.clamp_scroll();
+        let hidden = |key: &TransferKey| !self.filter.matches(transfer_fields(key));
+        if self.selected.as_ref().is_some_and(hidden) {
+            self.selected = None;
+        }
         self.cancel_armed = None;
     }
 
@@ -281,9 +379,12 @@ impl DownloadLog {
     }
 
     fn clamp_scroll(&mut self) {
-        self.scroll_from_bottom = self
-            .scroll_from_bottom
-            .min(self.entries.len().saturating_sub(1));
+        let shown = if self.filter.is_active() {
+            self.visible_entries().count()
+        } else {
+            self.entries.len()
+        };
+        self.scroll_from_bottom = self.scroll_from_bottom.min(shown.saturating_sub(1));
     }
 
     /// A transfer's gauge changes by itself: its "no data for" counter or its retry countdown.
@@ -346,6 +447,35 @@ impl App {
             }
         };
         vec![Effect::Engine(command)]
+    }
+}
+
+/// `#1 video`: a download as the log names it.
+pub fn download_label(key: &DownloadKey) -> String {
+    let what = match key.variant {
+        ContentVariant::Video => "video",
+        ContentVariant::Thumbnail => "thumb",
+        ContentVariant::Spritesheet => "sprites",
+    };
+    format!("{} {what}", key.job)
+}
+
+/// An attempt's outcome in the log's word.
+pub fn outcome_word(outcome: &AttemptOutcome) -> &'static str {
+    match outcome {
+        AttemptOutcome::Saved => "saved",
+        AttemptOutcome::WillRetry => "retry",
+        AttemptOutcome::GaveUp => "gave up",
+        AttemptOutcome::Cancelled => "cancelled",
+        AttemptOutcome::Diagnostic => "diagnostic",
+    }
+}
+
+/// What a transfer's gauge shows that a filter matches: the job, the file, where it goes.
+fn transfer_fields(key: &TransferKey) -> Vec<String> {
+    match key {
+        TransferKey::Download(key) => vec![download_label(key)],
+        TransferKey::Upload { job, path } => vec![job.to_string(), path.display().to_string()],
     }
 }
 

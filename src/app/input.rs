@@ -24,6 +24,10 @@ impl App {
         if let Some(commands) = self.modal_key(&key) {
             return commands;
         }
+        // So does an open `/` filter field: the list narrows as it is typed.
+        if let Some(effects) = self.filter_key(&key) {
+            return effects;
+        }
         let global = self.keymap.action_in(Scope::Global, &key);
         if self.help_visible {
             return match global {
@@ -48,6 +52,10 @@ impl App {
         // A reading overlay (job details, message log) takes every key while it is open.
         if let Some(effects) = self.overlay_key(&key, global) {
             return effects;
+        }
+        // Esc on a list narrowed by a kept filter clears it first.
+        if global.is_none() && self.clear_kept_filter_key(&key) {
+            return Vec::new();
         }
         if let Some(scope) = self.page_scope() {
             let action = global.or_else(|| self.keymap.action_in(scope, &key));
@@ -76,7 +84,7 @@ impl App {
     }
 
     pub(super) fn on_paste(&mut self, text: &str) {
-        if self.paste_into_modal(text) {
+        if self.paste_into_modal(text) || self.paste_into_filter(text) {
             return;
         }
         if self.focus != Focus::Prompt
@@ -234,6 +242,8 @@ impl App {
             Action::RemoveEverything => self.ask_remove(true),
             Action::ShowDetails => self.open_details(),
             Action::ShowMessages => self.open_messages(),
+            // The lists' own filter; the bucket browser's goes to the server.
+            Action::Filter if self.open_filter() => {}
 
             Action::Refresh => return self.refresh_buckets(),
             Action::Open => return self.open_in_buckets(),
@@ -265,6 +275,10 @@ impl App {
             (None, Page::Dashboard, focus) => vec![focus.scope()],
         };
         let mut scopes = first;
+        // The list in front filters with `/`: the field's keys come next.
+        if self.overlay.is_none() && self.filter_target().is_some() {
+            scopes.extend([Scope::Filter, Scope::Filtered]);
+        }
         for scope in [
             Scope::Browse,
             Scope::Global,
@@ -279,6 +293,8 @@ impl App {
             Scope::Details,
             Scope::Messages,
             Scope::Help,
+            Scope::Filter,
+            Scope::Filtered,
         ] {
             if !scopes.contains(&scope) {
                 scopes.push(scope);

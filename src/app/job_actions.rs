@@ -14,8 +14,12 @@ pub const RETRY_HINT: &str = "d on the job (Jobs panel) downloads it again; a pa
 impl App {
     /// `d`: fetch the selected job's outputs again, after a failed or cancelled download.
     pub(super) fn retry_selected_download(&mut self) -> Vec<Effect> {
-        let Some(row) = self.jobs.rows.get_mut(self.jobs.selected) else {
-            self.warn("No job selected.");
+        let Some(index) = self.jobs.selected_index() else {
+            self.warn_no_job("No job selected.");
+            return Vec::new();
+        };
+        let Some(row) = self.jobs.rows.get_mut(index) else {
+            self.warn_no_job("No job selected.");
             return Vec::new();
         };
         let key = row.key;
@@ -26,7 +30,7 @@ impl App {
             return Vec::new();
         }
         if row.listed {
-            return self.fetch_listed_job(self.jobs.selected);
+            return self.fetch_listed_job(index);
         }
         if row.is_active() {
             self.warn(format!(
@@ -47,7 +51,7 @@ impl App {
     /// `xdg-open`/`open`), started by the runtime without waiting for it.
     pub(super) fn open_selected_video(&mut self) -> Vec<Effect> {
         let Some(row) = self.jobs.selected_row() else {
-            self.warn("No job selected.");
+            self.warn_no_job("No job selected.");
             return Vec::new();
         };
         let key = row.key;
@@ -73,7 +77,7 @@ impl App {
     /// on screen in the notice for terminals without it.
     pub(super) fn copy_from_selected_job(&mut self, action: Action) -> Vec<Effect> {
         let Some(row) = self.jobs.selected_row() else {
-            self.warn("No job selected.");
+            self.warn_no_job("No job selected.");
             return Vec::new();
         };
         let key = row.key;

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
+use super::keymap::{Action, Scope};
+use super::list_filter::{ListFilter, moved_among, nearest_visible};
 use super::modal::{Asked, OnYes};
 use super::{App, Effect};
 use sora_core::engine::{Command, EngineEvent, JobKey, Retry};
@@ -128,6 +130,26 @@ impl JobRow {
         Some(until.duration_since(start).unwrap_or_default())
     }
 
+    /// What the row shows that a `/` filter matches: key, prompt, job id, status, service and
+    /// model, parameters, and how it ended.
+    pub fn filter_fields(&self) -> Vec<String> {
+        let mut fields = vec![self.key.to_string(), self.prompt.clone()];
+        fields.extend(self.job_id.clone());
+        fields.extend(self.service.clone());
+        fields.extend(self.params.clone());
+        fields.extend(self.steps.last().map(|s| s.text.clone()));
+        fields.extend(match &self.end {
+            None => None,
+            Some(JobEnd::Completed { ok: true }) => Some("downloaded".to_string()),
+            Some(JobEnd::Completed { ok: false }) => Some(format!(
+                "incomplete: {}",
+                self.last_error.as_deref().unwrap_or_default()
+            )),
+            Some(JobEnd::Failed { message }) => Some(format!("failed: {message}")),
+        });
+        fields
+    }
+
     /// When `at` happened relative to submit.
     pub fn offset(&self, at: SystemTime) -> Option<Duration> {
         at.duration_since(self.submitted_at?).ok()
@@ -137,7 +159,10 @@ impl JobRow {
 #[derive(Debug, Clone, Default)]
 pub struct JobsState {
     pub rows: Vec<JobRow>,
+    /// Index in `rows` of the selected job; only a row the filter shows counts as selected.
     pub selected: usize,
+    /// The `/` filter: only the rows it matches are drawn, clicked and acted on.
+    pub filter: ListFilter,
 }
 
 impl JobsState {
@@ -161,17 +186,54 @@ impl JobsState {
         &mut self.rows[index]
     }
 
-    pub fn selected_row(&self) -> Option<&JobRow> {
-        self.rows.get(self.selected)
+    /// Whether the filter shows this row.
+    pub fn shows(&self, row: &JobRow) -> bool {
+        !self.filter.is_active() || self.filter.matches(row.filter_fields())
     }
 
+    /// Indices in `rows` of the rows on the list, in order.
+    pub fn visible(&self) -> Vec<usize> {
+        (0..self.rows.len())
+            .filter(|i| self.shows(&self.rows[*i]))
+            .collect()
+    }
+
+    /// The selected job, if the filter shows it: an action never reaches a hidden row.
+    pub fn selected_index(&self) -> Option<usize> {
+        self.rows
+            .get(self.selected)
+            .filter(|r| self.shows(r))
+            .map(|_| self.selected)
+    }
+
+    pub fn selected_row(&self) -> Option<&JobRow> {
+        self.rows.get(self.selected_index()?)
+    }
+
+    pub fn selected_row_mut(&mut self) -> Option<&mut JobRow> {
+        let index = self.selected_index()?;
+        self.rows.get_mut(index)
+    }
+
+    /// The newest job, when the filter shows it; a new job it hides leaves the selection alone.
     pub fn select_last(&mut self) {
-        self.selected = self.rows.len().saturating_sub(1);
+        match self.rows.last() {
+            Some(row) if self.shows(row) => self.selected = self.rows.len() - 1,
+            _ => self.keep_selection_visible(),
+        }
     }
 
     pub fn move_selection(&mut self, delta: isize) {
-        let last = self.rows.len().saturating_sub(1);
-        self.selected = self.selected.saturating_add_signed(delta).min(last);
+        if let Some(index) = moved_among(&self.visible(), self.selected, delta) {
+            self.selected = index;
+        }
+    }
+
+    /// After the filter or a row changed: the selection on the nearest row still shown.
+    pub fn keep_selection_visible(&mut self) {
+        if let Some(index) = nearest_visible(&self.visible(), self.selected) {
+            self.selected = index;
+        }
     }
 
     pub fn any_active(&self) -> bool {
@@ -276,6 +338,8 @@ impl App {
             // Routed elsewhere by `on_engine_event`.
             _ => {}
         }
+        // A row that changed may have left the filter's rows: the selection stays on one shown.
+        self.jobs.keep_selection_visible();
     }
 
     /// Ask before cancelling and deleting the selected job on its service: `y` only.
@@ -299,9 +363,22 @@ impl App {
         );
     }
 
+    /// No job is selected: `why`, unless the filter hides every job, which is what to say then.
+    pub(super) fn warn_no_job(&mut self, why: &str) {
+        if self.jobs.filter.is_active() && !self.jobs.rows.is_empty() {
+            let clear = self.keymap.keys_label(Scope::Filtered, Action::ClearFilter);
+            self.warn(format!(
+                "No job selected: no job matches /{} ({clear} clears the filter).",
+                self.jobs.filter.text().trim()
+            ));
+        } else {
+            self.warn(why);
+        }
+    }
+
     pub(super) fn ask_delete_job(&mut self) {
         let Some(row) = self.jobs.selected_row() else {
-            self.warn("No job selected.");
+            self.warn_no_job("No job selected.");
             return;
         };
         let Some(id) = row.job_id.clone() else {
@@ -322,8 +399,8 @@ impl App {
     }
 
     pub(super) fn upload_selected_job(&mut self) -> Vec<Effect> {
-        let Some(row) = self.jobs.rows.get_mut(self.jobs.selected) else {
-            self.warn("No job to upload: submit a prompt first.");
+        let Some(row) = self.jobs.selected_row_mut() else {
+            self.warn_no_job("No job to upload: submit a prompt first.");
             return Vec::new();
         };
         let key = row.key;

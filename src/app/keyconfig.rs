@@ -16,7 +16,7 @@ pub struct KeyConfigError {
 }
 
 /// Every scope a `[keys]` name may start with, by its name in the file.
-const SCOPES: [(&str, Scope); 13] = [
+const SCOPES: [(&str, Scope); 15] = [
     ("global", Scope::Global),
     ("browse", Scope::Browse),
     ("prompt", Scope::Prompt),
@@ -30,6 +30,8 @@ const SCOPES: [(&str, Scope); 13] = [
     ("doctor", Scope::Doctor),
     ("details", Scope::Details),
     ("messages", Scope::Messages),
+    ("filter", Scope::Filter),
+    ("filtered", Scope::Filtered),
 ];
 
 /// The name of `scope` in the `[keys]` table.
@@ -133,7 +135,11 @@ impl KeyMap {
                     });
                 }
             }
-            if matches!(scope, Scope::Prompt | Scope::Input | Scope::Global) && is_text(key) {
+            if matches!(
+                scope,
+                Scope::Prompt | Scope::Input | Scope::Filter | Scope::Global
+            ) && is_text(key)
+            {
                 return Err(format!(
                     "{key} is text in the prompt and the text fields: use a key with Ctrl or Alt, or an F-key"
                 ));

@@ -28,6 +28,10 @@ pub enum Scope {
     Details,
     /// The session's message log, over everything.
     Messages,
+    /// The `/` filter field of a list (jobs, downloads, history), while it is open.
+    Filter,
+    /// A list (jobs, downloads, history) narrowed by a kept filter: its keys come first.
+    Filtered,
 }
 
 impl Scope {
@@ -46,6 +50,8 @@ impl Scope {
             Scope::Doctor => "Doctor",
             Scope::Details => "Job details",
             Scope::Messages => "Message log",
+            Scope::Filter => "Filter field (jobs, downloads, history)",
+            Scope::Filtered => "A filtered list",
         }
     }
 }
@@ -141,6 +147,9 @@ pub enum Action {
     ShowMessages,
     CloseOverlay,
     SaveMessages,
+    // The `/` filter of a list.
+    KeepFilter,
+    ClearFilter,
 }
 
 impl Action {
@@ -200,7 +209,7 @@ impl Action {
             Action::RunDoctor => "run the checks again",
             Action::RunDoctorProbe => "run with an upload/delete probe",
             Action::CancelDownload => "cancel the selected transfer (partial kept)",
-            Action::Filter => "filter by name",
+            Action::Filter => "filter by text",
             Action::Sort => "sort: name/updated/created/size",
             Action::ReverseOrder => "reverse order",
             Action::CreateBucket => "new private bucket",
@@ -229,6 +238,8 @@ impl Action {
             Action::ShowMessages => "message log: every notice of the session",
             Action::CloseOverlay => "close",
             Action::SaveMessages => "save the message log to a file",
+            Action::KeepFilter => "close the field, keep the filter",
+            Action::ClearFilter => "clear the filter",
         }
     }
 }

@@ -92,21 +92,32 @@ pub fn has_details(row: &JobRow) -> bool {
     row.service.is_some() || row.estimate.is_some() || !row.notes.is_empty()
 }
 
-/// The jobs shown in a timeline of `height` lines: the first index and how many, scrolled just
-/// enough to keep the selection on screen.
-pub fn jobs_window(jobs: &JobsState, height: usize) -> (usize, usize) {
+/// The jobs shown in a timeline of `height` lines: indices in `jobs.rows` of the rows the filter
+/// shows, from the first on screen, as many as fit, scrolled just enough to keep the selection
+/// on screen.
+pub fn jobs_window(jobs: &JobsState, height: usize) -> Vec<usize> {
     let details = jobs.selected_row().is_some_and(has_details);
     let height = height.saturating_sub(usize::from(details));
     let capacity = (height / LINES_PER_JOB).max(1);
-    ((jobs.selected + 1).saturating_sub(capacity), capacity)
+    let visible = jobs.visible();
+    let position = jobs
+        .selected_index()
+        .and_then(|s| visible.iter().position(|i| *i == s))
+        .unwrap_or(0);
+    let first = (position + 1).saturating_sub(capacity);
+    visible.into_iter().skip(first).take(capacity).collect()
 }
 
-/// The job drawn at `line` (0 = the first line inside the border), if any.
+/// The job drawn at `line` (0 = the first line inside the border), if any: an index in
+/// `jobs.rows`, always of a row the filter shows.
 pub fn job_at_line(jobs: &JobsState, height: usize, line: usize) -> Option<usize> {
-    let (first, capacity) = jobs_window(jobs, height);
+    let selected = jobs.selected_index();
     let mut top = 0;
-    for (index, row) in jobs.rows.iter().enumerate().skip(first).take(capacity) {
-        let lines = LINES_PER_JOB + usize::from(index == jobs.selected && has_details(row));
+    for index in jobs_window(jobs, height) {
+        let Some(row) = jobs.rows.get(index) else {
+            continue;
+        };
+        let lines = LINES_PER_JOB + usize::from(Some(index) == selected && has_details(row));
         if line < top + lines {
             return Some(index);
         }

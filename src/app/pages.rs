@@ -4,6 +4,7 @@
 use sora_core::doctor::Report;
 use sora_core::journal::JobRecord;
 
+use super::list_filter::{ListFilter, moved_among, nearest_visible};
 use super::{App, Effect, Focus, Remote};
 use sora_core::engine::{Command, EngineEvent};
 
@@ -20,27 +21,77 @@ pub enum Page {
 pub struct HistoryState {
     /// Newest first, as shown.
     pub records: Remote<Vec<JobRecord>>,
+    /// Index in `records` of the selected entry; only one the filter shows counts.
     pub selected: usize,
+    /// The `/` filter: only the entries it matches are drawn and acted on.
+    pub filter: ListFilter,
 }
 
 impl HistoryState {
+    /// The selected entry, if the filter shows it: Enter and `x` never reach a hidden one.
     pub fn selected_record(&self) -> Option<&JobRecord> {
-        self.records.loaded().and_then(|r| r.get(self.selected))
+        self.records
+            .loaded()
+            .and_then(|r| r.get(self.selected))
+            .filter(|r| self.shows(r))
+    }
+
+    pub fn shows(&self, record: &JobRecord) -> bool {
+        !self.filter.is_active() || self.filter.matches(record_fields(record))
+    }
+
+    /// Indices in `records` of the entries on the page, newest first.
+    pub fn visible(&self) -> Vec<usize> {
+        let records = self.records.loaded().map_or(&[][..], Vec::as_slice);
+        (0..records.len())
+            .filter(|i| records.get(*i).is_some_and(|r| self.shows(r)))
+            .collect()
     }
 
     pub fn set(&mut self, mut records: Vec<JobRecord>) {
         records.reverse();
         self.selected = self.selected.min(records.len().saturating_sub(1));
         self.records = Remote::Loaded(records);
+        self.keep_selection_visible();
     }
 
     pub fn move_selection(&mut self, delta: isize) {
-        let len = self.records.loaded().map_or(0, Vec::len);
-        self.selected = self
-            .selected
-            .saturating_add_signed(delta)
-            .min(len.saturating_sub(1));
+        if let Some(index) = moved_among(&self.visible(), self.selected, delta) {
+            self.selected = index;
+        }
     }
+
+    /// After the filter changed: the selection on the nearest entry still shown.
+    pub fn keep_selection_visible(&mut self) {
+        if let Some(index) = nearest_visible(&self.visible(), self.selected) {
+            self.selected = index;
+        }
+    }
+}
+
+/// When the entry started, as the page shows it (`2026-05-01 12:00:00.000`). A damaged journal
+/// value (a date after the year 9999) shows as it is, never panics.
+pub fn record_when(record: &JobRecord) -> String {
+    sora_core::text::utc_time_millis(record.started_at)
+        .replace('T', " ")
+        .trim_end_matches('Z')
+        .to_string()
+}
+
+/// What an entry shows that a `/` filter matches: prompt, ids, status, date, parameters.
+fn record_fields(record: &JobRecord) -> Vec<String> {
+    let mut fields = vec![
+        record.request.prompt.clone(),
+        record.id.clone(),
+        record_when(record),
+        record.request.parameters(),
+        record.provider.clone(),
+        format!("{:?}", record.state).to_lowercase(),
+    ];
+    fields.extend(record.job_id.clone());
+    fields.extend(record.status.clone());
+    fields.extend(record.failure.clone());
+    fields
 }
 
 #[derive(Debug, Clone, Default)]

@@ -254,7 +254,7 @@ impl App {
             return;
         }
         let Some(row) = self.jobs.selected_row() else {
-            self.warn("No job to remix: generate a video first.");
+            self.warn_no_job("No job to remix: generate a video first.");
             return;
         };
         let done = row

@@ -7,12 +7,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph};
 
-use super::{Theme, format, panel};
-use crate::app::downloads::seconds_until;
+use super::{Theme, filter, format, panel};
+use crate::app::downloads::{download_label, outcome_word, seconds_until};
 use crate::app::{App, InFlight, LogEntry, Phase, TransferKey};
 use sora_core::download::{Attempt, AttemptOutcome};
 use sora_core::engine::DownloadKey;
-use sora_core::providers::ContentVariant;
 
 /// Longer URLs are cut from the left, keeping the `/content/video?…` tail.
 const URL_MAX: usize = 100;
@@ -23,13 +22,18 @@ const CONTINUATION: &str = "         ↳ ";
 pub fn render_downloads(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
     let log = app.downloads();
     let scrolled = log.scroll_from_bottom > 0;
+    let shown = log.visible_entries().count();
+    let name = match filter::title_part(&log.filter, shown, log.entries.len()) {
+        Some(part) => format!(" Downloads & uploads {part} (UTC) "),
+        None => " Downloads & uploads (UTC) ".to_string(),
+    };
     let mut title = if scrolled {
         format!(
-            " Downloads & uploads (UTC) — scrolled up {}, End follows ",
+            "{name}— scrolled up {}, End follows ",
             log.scroll_from_bottom
         )
     } else {
-        " Downloads & uploads (UTC) ".to_string()
+        name
     };
     // The newest job's content retention: what is left to fetch it.
     if let Some((job, at)) = log.expires.last() {
@@ -43,11 +47,14 @@ pub fn render_downloads(app: &App, theme: &Theme, frame: &mut Frame, area: Rect,
     frame.render_widget(block, area);
 
     // Running downloads take at most half the panel, the log the rest.
-    let pinned = log.active.len().min(usize::from(inner.height) / 2) as u16;
+    let active = log.visible_active();
+    let pinned = active.len().min(usize::from(inner.height) / 2) as u16;
     let [log_area, active_area] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(pinned)]).areas(inner);
 
-    if log.entries.is_empty() {
+    if shown == 0 && log.filter.is_active() {
+        frame.render_widget(filter::no_match(app, "lines", &log.filter, theme), log_area);
+    } else if log.entries.is_empty() {
         frame.render_widget(
             Line::styled(
                 "No download yet: attempts appear here as they happen.",
@@ -65,11 +72,10 @@ pub fn render_downloads(app: &App, theme: &Theme, frame: &mut Frame, area: Rect,
     let chosen = log.cancel_candidate().map(|a| a.key.clone());
     let skip = chosen
         .as_ref()
-        .and_then(|key| log.active.iter().position(|a| a.key == *key))
+        .and_then(|key| active.iter().position(|a| a.key == *key))
         .map_or(0, |i| (i + 1).saturating_sub(usize::from(pinned)));
-    for (i, active) in log
-        .active
-        .iter()
+    for (i, active) in active
+        .into_iter()
         .skip(skip)
         .take(usize::from(pinned))
         .enumerate()
@@ -93,9 +99,8 @@ fn visible_lines<'a>(app: &App, area: Rect, theme: &Theme) -> Vec<Line<'a>> {
     let url_budget = usize::from(area.width)
         .saturating_sub(CONTINUATION.chars().count() + 4)
         .clamp(URL_MIN, URL_MAX);
-    let end = log.entries.len().saturating_sub(log.scroll_from_bottom);
     let mut lines: Vec<Line> = Vec::with_capacity(height + 1);
-    for entry in log.entries[..end].iter().rev() {
+    for entry in log.visible_entries().rev().skip(log.scroll_from_bottom) {
         if lines.len() >= height {
             break;
         }
@@ -105,15 +110,6 @@ fn visible_lines<'a>(app: &App, area: Rect, theme: &Theme) -> Vec<Line<'a>> {
     lines.truncate(height);
     lines.reverse();
     lines
-}
-
-fn download_label(key: &DownloadKey) -> String {
-    let what = match key.variant {
-        ContentVariant::Video => "video",
-        ContentVariant::Thumbnail => "thumb",
-        ContentVariant::Spritesheet => "sprites",
-    };
-    format!("{} {what}", key.job)
 }
 
 /// One entry as one or two lines: long values (URLs) get a line of their own so the facts a
@@ -246,12 +242,12 @@ fn attempt_lines<'a>(
         Some(code) => (code.to_string(), status_style(code, theme)),
         None => ("—".to_string(), theme.dim),
     };
-    let (outcome, outcome_style) = match attempt.outcome {
-        AttemptOutcome::Saved => ("saved", theme.ok),
-        AttemptOutcome::WillRetry => ("retry", theme.warning),
-        AttemptOutcome::GaveUp => ("gave up", theme.error),
-        AttemptOutcome::Cancelled => ("cancelled", theme.warning),
-        AttemptOutcome::Diagnostic => ("diagnostic", theme.info),
+    let outcome = outcome_word(&attempt.outcome);
+    let outcome_style = match attempt.outcome {
+        AttemptOutcome::Saved => theme.ok,
+        AttemptOutcome::WillRetry | AttemptOutcome::Cancelled => theme.warning,
+        AttemptOutcome::GaveUp => theme.error,
+        AttemptOutcome::Diagnostic => theme.info,
     };
     let mut facts = vec![
         // The log lists an attempt when it ends (next to the saves and failures it led to),

@@ -5,6 +5,7 @@
 pub mod buckets;
 pub mod details;
 pub mod downloads;
+pub mod filter;
 pub mod format;
 pub mod help;
 pub mod messages;
@@ -67,7 +68,10 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         let scopes = match (app.modal(), app.overlay()) {
             (Some(modal), _) => vec![modal.scope(), Scope::Global],
             (None, Some(overlay)) => vec![overlay.scope()],
-            (None, None) if app.page() == Page::History => vec![Scope::History, Scope::Global],
+            (None, None) if app.filter_editing() => vec![Scope::Filter],
+            (None, None) if app.page() == Page::History => {
+                filtered_first(app, vec![Scope::History, Scope::Global])
+            }
             (None, None) => vec![Scope::Doctor, Scope::Global],
         };
         render_scope_hints(app.keymap(), &scopes, &[], theme, frame, hints);
@@ -177,18 +181,31 @@ fn render_hints(app: &App, modal: Option<Scope>, theme: &Theme, frame: &mut Fram
     let modal = modal.map(|scope| [scope, Scope::Global]);
     // An overlay takes every key: only its own keys work, so only they are hints.
     let overlay = app.overlay().map(|o| [o.scope()]);
+    let panel = filtered_first(app, vec![focus.scope(), Scope::Browse, Scope::Global]);
     let scopes: &[Scope] = if help_visible {
         &[Scope::Help]
     } else if let Some(modal) = &modal {
         modal
     } else if let Some(overlay) = &overlay {
         overlay
+    } else if app.filter_editing() {
+        // The field takes every key (but Ctrl-C): only its own keys are hints.
+        &[Scope::Filter]
     } else if focus == Focus::Prompt {
         &[Scope::Prompt, Scope::Global]
     } else {
-        &[focus.scope(), Scope::Browse, Scope::Global]
+        &panel
     };
     render_scope_hints(keymap, scopes, &hidden, theme, frame, area);
+}
+
+/// A list narrowed by a kept filter: the key that clears it is the first hint.
+fn filtered_first(app: &App, scopes: Vec<Scope>) -> Vec<Scope> {
+    if app.target_filter().is_some_and(|f| f.is_active()) {
+        std::iter::once(Scope::Filtered).chain(scopes).collect()
+    } else {
+        scopes
+    }
 }
 
 /// The prompt keys that do nothing for the active service, left out of the hint bar (the help
@@ -254,6 +271,9 @@ fn render_scope_hints(
         .flat_map(|scope| keymap.bindings_in(*scope))
         .filter(|b| !(b.scope == Scope::Prompt && hidden.contains(&b.action)))
         .filter(|b| !moving.contains(&b.action))
+        // So is `/` in the jobs, downloads and history lists (the help lists it; a kept filter
+        // puts its Esc first); the bucket browser's own filter stays a hint.
+        .filter(|b| !(b.action == Action::Filter && b.scope != Scope::Buckets))
     {
         let keys = keymap::join_keys(&binding.keys);
         let what = format!(" {}", binding.action.description());

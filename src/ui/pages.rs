@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::format::shown;
-use super::{Theme, panel};
+use super::{Theme, filter, panel};
 use crate::app::{App, Remote};
 use sora_core::doctor::Mark;
 use sora_core::journal::{JobRecord, JobState};
@@ -34,7 +34,11 @@ pub fn render_history(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             return;
         }
     };
-    let title = format!(" History ({} job(s), newest first) ", records.len());
+    let shown = history.visible();
+    let title = match filter::title_part(&history.filter, shown.len(), records.len()) {
+        Some(part) => format!(" History {part}, newest first "),
+        None => format!(" History ({} job(s), newest first) ", records.len()),
+    };
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Fill(3), Constraint::Length(8)]).areas(area);
     let block = panel(title, true, theme);
@@ -44,14 +48,22 @@ pub fn render_history(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(Line::styled("No job recorded yet.", theme.dim), inner);
         return;
     }
-    // Only the visible window: the selection stays in view.
+    if shown.is_empty() {
+        frame.render_widget(filter::no_match(app, "jobs", &history.filter, theme), inner);
+        return;
+    }
+    // Only the visible window of the entries the filter shows: the selection stays in view.
     let rows = usize::from(inner.height).max(1);
-    let first = history.selected.saturating_sub(rows - 1);
-    let lines: Vec<Line> = records
+    let position = shown
         .iter()
-        .enumerate()
+        .position(|i| *i == history.selected)
+        .unwrap_or(0);
+    let first = position.saturating_sub(rows - 1);
+    let lines: Vec<Line> = shown
+        .iter()
         .skip(first)
         .take(rows)
+        .filter_map(|i| Some((*i, records.get(*i)?)))
         .map(|(i, r)| history_row(r, i == history.selected, theme))
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
@@ -74,11 +86,7 @@ fn history_row<'a>(r: &JobRecord, selected: bool, theme: &Theme) -> Line<'a> {
         (JobState::Succeeded, _) => ("✓", theme.ok),
         (JobState::Active, _) => ("…", theme.info),
     };
-    // A damaged journal value (a date after the year 9999) shows as it is, never panics.
-    let when = sora_core::text::utc_time_millis(r.started_at)
-        .replace('T', " ")
-        .trim_end_matches('Z')
-        .to_string();
+    let when = crate::app::pages::record_when(r);
     let params = match r.request.parameters() {
         p if p.is_empty() => r
             .remix_of

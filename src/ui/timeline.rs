@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use std::time::SystemTime;
 
-use super::{Theme, format, panel};
+use super::{Theme, filter, format, panel};
 use crate::app::layout::{self, LINES_PER_JOB};
 use crate::app::preview::PREVIEW_COLS;
 use crate::app::{App, JobEnd, JobRow, StatusStep, UploadState};
@@ -21,7 +21,8 @@ const MIN_WIDTH_WITH_PREVIEW: u16 = 100;
 
 pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
     let jobs = app.jobs();
-    let title = format!(" Jobs ({}) ", jobs.rows.len());
+    let shown = jobs.visible();
+    let title = filter::title("Jobs", &jobs.filter, shown.len(), jobs.rows.len());
     let block = panel(title, focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -49,6 +50,10 @@ pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, 
         frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
+    if shown.is_empty() {
+        frame.render_widget(filter::no_match(app, "jobs", &jobs.filter, theme), inner);
+        return;
+    }
     // The selected job's thumbnail, at the right, where the panel is wide enough for it.
     let inner = match jobs.selected_row().and_then(|r| r.preview.as_ref()) {
         Some(preview) if inner.width >= MIN_WIDTH_WITH_PREVIEW => {
@@ -68,11 +73,15 @@ pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, 
     // The selected job's details (service, cost, queue, logs) take a line of their own.
     let details = jobs.selected_row().and_then(|row| details_line(row, theme));
     // Scroll just enough to keep the selection on screen (a click resolves with the same).
-    let (first, capacity) = layout::jobs_window(jobs, usize::from(inner.height));
-    let mut lines = Vec::with_capacity(capacity * LINES_PER_JOB + 1);
+    let window = layout::jobs_window(jobs, usize::from(inner.height));
+    let mut lines = Vec::with_capacity(window.len() * LINES_PER_JOB + 1);
     let mut details = details;
-    for (index, row) in jobs.rows.iter().enumerate().skip(first).take(capacity) {
-        let selected = index == jobs.selected;
+    let selected_index = jobs.selected_index();
+    for (index, row) in window
+        .into_iter()
+        .filter_map(|i| Some((i, jobs.rows.get(i)?)))
+    {
+        let selected = Some(index) == selected_index;
         let [summary, steps] = job_lines(app, row, theme);
         let style = if selected && focused {
             theme.selected

@@ -21,6 +21,7 @@ mod storage_folders;
 mod storage_ls_pages;
 mod ui_command;
 mod ui_details;
+mod ui_filter;
 mod ui_jobs_actions;
 mod ui_keys;
 mod ui_mouse;

@@ -309,3 +309,46 @@ fn the_message_log() {
     press(&mut app, KeyCode::F(10));
     snapshot_everywhere("messages", &app);
 }
+
+#[test]
+fn the_jobs_panel_filtered_while_typing() {
+    let mut app = busy_app();
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "fox");
+    snapshot_everywhere("jobs_filter_typing", &app);
+}
+
+#[test]
+fn the_jobs_panel_with_a_kept_filter() {
+    let mut app = busy_app();
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "fox");
+    press(&mut app, KeyCode::Enter);
+    snapshot_everywhere("jobs_filter_kept", &app);
+}
+
+#[test]
+fn the_history_page_filtered() {
+    let mut app = busy_app();
+    press(&mut app, KeyCode::F(5));
+    use crate::ui_pages::record;
+    use sora_core::journal::JobState;
+    feed(
+        &mut app,
+        EngineEvent::History(Ok(vec![
+            record("old", "an old fox", JobState::Succeeded, None),
+            record(
+                "new",
+                "a blocked scene",
+                JobState::Failed,
+                Some("moderation_blocked: Your request was rejected by the safety system."),
+            ),
+        ])),
+    );
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "fox");
+    press(&mut app, KeyCode::Enter);
+    snapshot_everywhere("history_filtered", &app);
+}
