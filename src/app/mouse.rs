@@ -45,7 +45,7 @@ impl App {
                 .flat_map(|_| self.perform(action))
                 .collect();
         }
-        let areas = layout::dashboard(self.size);
+        let areas = self.dashboard_areas(self.size);
         let Some((focus, panel)) = [
             (Focus::Prompt, areas.prompt),
             (Focus::Jobs, areas.jobs),

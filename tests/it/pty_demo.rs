@@ -61,7 +61,11 @@ impl Demo {
 
     /// Start the demo with `extra` TOML added to the sandbox's fast config.
     pub(crate) fn start_with_config(extra: &str) -> Self {
-        let sandbox = common::Sandbox::new();
+        Self::start_in(common::Sandbox::new(), extra, &[])
+    }
+
+    /// Start the demo in `sandbox`, with `extra` TOML added to its fast config and `env` set.
+    pub(crate) fn start_in(sandbox: common::Sandbox, extra: &str, env: &[(&str, &str)]) -> Self {
         let config = sandbox.fast_config();
         if !extra.is_empty() {
             let mut text = std::fs::read_to_string(&config).expect("read config");
@@ -89,6 +93,9 @@ impl Demo {
         cmd.env("TMPDIR", &tmp);
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_PROXY", "127.0.0.1,localhost");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         cmd.args(["--demo", "--config"]);
         cmd.arg(&config);
         cmd.arg("--download-dir");

@@ -36,7 +36,7 @@ fn click(app: &mut App, column: u16, row: u16) -> Vec<Effect> {
 }
 
 fn areas() -> layout::DashboardAreas {
-    layout::dashboard(ratatui::layout::Rect::new(0, 0, W, H))
+    layout::dashboard(ratatui::layout::Rect::new(0, 0, W, H), 1)
 }
 
 fn with_buckets(app: &mut App) {
