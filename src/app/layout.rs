@@ -66,6 +66,35 @@ pub fn dashboard(area: Rect, prompt_rows: u16) -> DashboardAreas {
     }
 }
 
+/// Inside the prompt panel's border: the mark ("› "), the text beside it, then the parameters
+/// line and the note line.
+pub fn prompt_split(inner: Rect) -> PromptAreas {
+    let [input, params, note] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let [mark, text] =
+        Layout::horizontal([Constraint::Length(PROMPT_MARK_WIDTH), Constraint::Fill(1)])
+            .areas(input);
+    PromptAreas {
+        mark,
+        text,
+        params,
+        note,
+    }
+}
+
+/// The prompt panel's parts (see [`prompt_split`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PromptAreas {
+    pub mark: Rect,
+    pub text: Rect,
+    pub params: Rect,
+    pub note: Rect,
+}
+
 /// Inside a panel's border.
 pub fn inner(panel: Rect) -> Rect {
     panel.inner(Margin::new(1, 1))

@@ -74,6 +74,19 @@ impl PromptText {
         self.area.insert_str(clean);
     }
 
+    /// A click on the text, `row` and `column` counted from the top left of the area it was
+    /// last drawn in: the cursor goes where the click landed (clamped to the text).
+    pub fn click(&mut self, row: u16, column: u16) {
+        let (top_row, top_col) = self.area.scroll_offset();
+        let at = self.area.screen_to_data(
+            usize::from(row.saturating_add(top_row)),
+            usize::from(column.saturating_add(top_col)),
+        );
+        let row = u16::try_from(at.0).unwrap_or(u16::MAX);
+        let column = u16::try_from(at.1).unwrap_or(u16::MAX);
+        self.area.move_cursor(CursorMove::Jump(row, column));
+    }
+
     /// Move the cursor one line up (or down) in a prompt of several lines; false when the
     /// prompt is one line, so the key keeps its single-line meaning.
     pub fn move_line(&mut self, up: bool) -> bool {

@@ -1,14 +1,14 @@
 //! The prompt line and the parameters the next job will use.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Theme, format, panel};
 use crate::app::App;
 use crate::app::keymap::{Action, Scope};
-use crate::app::layout::PROMPT_MARK_WIDTH;
+use crate::app::layout::{self, PromptAreas};
 
 const PROMPT_MARK: &str = "› ";
 
@@ -17,15 +17,12 @@ pub fn render_prompt(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, ty
     let block = panel(" Prompt ", typing, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [input_area, params_area, note_area] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    let [mark_area, text_area] =
-        Layout::horizontal([Constraint::Length(PROMPT_MARK_WIDTH), Constraint::Fill(1)])
-            .areas(input_area);
+    let PromptAreas {
+        mark: mark_area,
+        text: text_area,
+        params: params_area,
+        note: note_area,
+    } = layout::prompt_split(inner);
     frame.render_widget(Span::styled(PROMPT_MARK, theme.key), mark_area);
 
     let input = &app.prompt().input;
