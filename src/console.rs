@@ -53,10 +53,11 @@ impl Console for TerminalConsole {
 }
 
 /// The terminal as a shell would leave it: main screen, cooked mode, the cursor shown, no
-/// mouse capture or bracketed paste (the editor sets up what it wants).
+/// mouse capture, bracketed paste or keyboard protocol (the editor sets up what it wants).
 fn lend_terminal() -> std::io::Result<()> {
     crossterm::execute!(
         std::io::stdout(),
+        crossterm::event::PopKeyboardEnhancementFlags,
         DisableBracketedPaste,
         crossterm::event::DisableMouseCapture,
         crossterm::terminal::LeaveAlternateScreen,
@@ -65,7 +66,8 @@ fn lend_terminal() -> std::io::Result<()> {
     crossterm::terminal::disable_raw_mode()
 }
 
-/// The dashboard's terminal again: raw mode, the alternate screen, bracketed paste. The mouse is
+/// The dashboard's terminal again: raw mode, the alternate screen, bracketed paste, the keyboard
+/// protocol. The mouse is
 /// the app's to set again (it knows whether it was on).
 fn take_terminal_back() -> std::io::Result<()> {
     crossterm::terminal::enable_raw_mode()?;
@@ -73,7 +75,9 @@ fn take_terminal_back() -> std::io::Result<()> {
         std::io::stdout(),
         crossterm::terminal::EnterAlternateScreen,
         EnableBracketedPaste
-    )
+    )?;
+    crate::tui::push_keyboard_protocol();
+    Ok(())
 }
 
 /// Events from a script (tests, `tui::drive`): there is no terminal to lend.

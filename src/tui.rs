@@ -9,7 +9,8 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
-    KeyEventKind, MouseButton, MouseEventKind,
+    KeyEventKind, KeyboardEnhancementFlags, MouseButton, MouseEventKind,
+    PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
 };
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
@@ -50,6 +51,7 @@ pub async fn run(
     std::panic::set_hook(Box::new(move |info| {
         let _ = crossterm::execute!(
             std::io::stdout(),
+            PopKeyboardEnhancementFlags,
             DisableBracketedPaste,
             DisableMouseCapture
         );
@@ -58,6 +60,7 @@ pub async fn run(
     // A paste arrives as one event, its newlines as text: without this, every pasted line
     // would be an Enter, and every Enter a paid job. Terminals that cannot do it ignore it.
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+    push_keyboard_protocol();
     if settings.mouse {
         set_mouse(true);
     }
@@ -99,10 +102,22 @@ pub async fn run(
 fn restore_terminal() {
     let _ = crossterm::execute!(
         std::io::stdout(),
+        PopKeyboardEnhancementFlags,
         DisableBracketedPaste,
         DisableMouseCapture
     );
     ratatui::restore();
+}
+
+/// Ask the terminal to tell Shift-Enter from Enter (the kitty keyboard protocol: kitty, foot,
+/// WezTerm, Ghostty, recent iTerm2 and Alacritty). Users reach for Shift-Enter to break a line;
+/// where the terminal sends it as a plain Enter it would send the prompt as a paid job.
+/// Terminals without the protocol ignore the request; Alt-Enter and Ctrl-j work everywhere.
+pub(crate) fn push_keyboard_protocol() {
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
+    );
 }
 
 /// Decode a thumbnail on a blocking thread; a file that cannot be shown costs only its preview.

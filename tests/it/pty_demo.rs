@@ -15,6 +15,19 @@ pub(crate) const COLS: u16 = 130;
 
 pub(crate) struct Screen {
     pub(crate) parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote (up to RAW_LIMIT), for what the parser does not keep: the
+    /// keyboard protocol pushed and popped.
+    pub(crate) raw: Arc<Mutex<Vec<u8>>>,
+}
+
+const RAW_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Times `needle` occurs in `haystack`.
+pub(crate) fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
 }
 
 impl Screen {
@@ -112,12 +125,18 @@ impl Demo {
         )));
         let mut reader = master.try_clone_reader().expect("pty reader");
         let feed = Arc::clone(&parser);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&raw);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
+                let mut recorded = record.lock().expect("raw lock");
+                let room = RAW_LIMIT.saturating_sub(recorded.len());
+                recorded.extend_from_slice(&buf[..n.min(room)]);
+                drop(recorded);
                 feed.lock().expect("parser lock").process(&buf[..n]);
             }
         });
@@ -127,7 +146,7 @@ impl Demo {
             master,
             child,
             keys,
-            screen: Screen { parser },
+            screen: Screen { parser, raw },
         }
     }
 
@@ -217,6 +236,13 @@ impl Demo {
             "after {after}: bracketed paste is off again"
         );
         drop(parser);
+        let raw = self.screen.raw.lock().expect("raw lock");
+        assert_eq!(
+            occurrences(&raw, b"\x1b[>1u"),
+            occurrences(&raw, b"\x1b[<1u"),
+            "after {after}: every keyboard protocol pushed was popped"
+        );
+        drop(raw);
         assert!(
             self.canonical_and_echo(),
             "after {after}: raw mode is off (line editing and echo back)"

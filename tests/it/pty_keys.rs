@@ -239,3 +239,37 @@ fn ctrl_e_lends_the_terminal_to_the_editor_and_its_text_becomes_the_prompt() {
     demo.wait_exit("Ctrl-C");
     demo.assert_terminal_restored("Ctrl-C");
 }
+
+#[test]
+fn shift_enter_breaks_the_line_where_the_terminal_tells_it_from_enter() {
+    let mut demo = Demo::start();
+    demo.wait_for_dashboard();
+    let raw = demo.screen.raw.lock().expect("raw lock").clone();
+    assert!(
+        crate::pty_demo::occurrences(&raw, b"\x1b[>1u") >= 1,
+        "the dashboard asked the terminal to tell Shift-Enter from Enter"
+    );
+    // Shift-Enter as a terminal with the kitty keyboard protocol sends it, then Enter.
+    demo.type_keys(b"a fox");
+    demo.type_keys(b"\x1b[13;2u");
+    demo.type_keys(b"at dawn");
+    std::thread::sleep(Duration::from_millis(300));
+    let typed = demo.screen.text();
+    assert_eq!(
+        jobs_count(&typed),
+        Some(0),
+        "Shift-Enter sent nothing:\n{typed}"
+    );
+    demo.type_keys(b"\r");
+    let sent = demo
+        .screen
+        .wait_for("the job", Duration::from_secs(20), |s| s.contains("queued"));
+    assert!(
+        sent.contains("\"a fox at dawn\""),
+        "one prompt of two lines:\n{sent}"
+    );
+    assert_eq!(jobs_count(&sent), Some(1), "{sent}");
+    demo.type_keys(b"\x03");
+    demo.wait_exit("Ctrl-C");
+    demo.assert_terminal_restored("Ctrl-C");
+}
