@@ -158,3 +158,24 @@ fn the_prompt_panel_grows_with_its_lines_and_keeps_the_cursor_line_in_view() {
         "the end is on screen too:\n{screen}"
     );
 }
+
+#[test]
+fn the_editing_keys_the_help_lists_work_in_the_prompt() {
+    let mut app = app();
+    type_text(&mut app, "a red fox");
+    let ctrl = |app: &mut sora_tui::app::App, c| {
+        press_with(app, KeyCode::Char(c), KeyModifiers::CONTROL);
+    };
+    ctrl(&mut app, 'w');
+    assert_eq!(app.prompt().text(), "a red ", "Ctrl-w deletes a word");
+    ctrl(&mut app, 'u');
+    assert_eq!(app.prompt().text(), "a red fox", "Ctrl-u undoes it");
+    press_with(&mut app, KeyCode::Char('b'), KeyModifiers::ALT);
+    press_with(&mut app, KeyCode::Char('b'), KeyModifiers::ALT);
+    ctrl(&mut app, 'k');
+    assert_eq!(
+        app.prompt().text(),
+        "a ",
+        "Alt-b twice, then Ctrl-k to the end"
+    );
+}
