@@ -165,7 +165,7 @@ fn a_click_resolves_to_the_filtered_row_under_it() {
     let mut app = three_jobs();
     filter(&mut app, "on a");
     press(&mut app, KeyCode::Enter);
-    let jobs = layout::inner(layout::dashboard(ratatui::layout::Rect::new(0, 0, W, H)).jobs);
+    let jobs = layout::inner(layout::dashboard(ratatui::layout::Rect::new(0, 0, W, H), 1).jobs);
     // The cat and the dog are shown: the second row's summary is the third line.
     let click = |app: &mut App, line: u16| {
         app.update(Msg::Mouse(MouseEvent {
