@@ -121,6 +121,17 @@ fn esc_in_the_field_clears_the_filter() {
 }
 
 #[test]
+fn a_paste_goes_into_the_open_field_and_narrows_the_list() {
+    let mut app = three_jobs();
+    press(&mut app, KeyCode::Char('/'));
+    app.update(Msg::Paste("DOG\n".into()));
+    let screen = render(&app, W, H);
+    assert_shows(&screen, "Jobs /DOG▏ (1 of 3)");
+    assert_hides(&screen, "a cat on a sofa");
+    assert_eq!(app.prompt().text(), "", "nothing reached the prompt");
+}
+
+#[test]
 fn the_selected_job_actions_act_on_the_visible_filtered_row() {
     let mut app = three_jobs();
     // The dog was selected; the filter hides it, so the cat is the selected job now.
