@@ -28,6 +28,8 @@ pub enum Scope {
     Details,
     /// The session's message log, over everything.
     Messages,
+    /// The model's parameters as a form, over the dashboard.
+    Form,
 }
 
 impl Scope {
@@ -46,6 +48,7 @@ impl Scope {
             Scope::Doctor => "Doctor",
             Scope::Details => "Job details",
             Scope::Messages => "Message log",
+            Scope::Form => "Parameter form",
         }
     }
 }
@@ -141,6 +144,12 @@ pub enum Action {
     ShowMessages,
     CloseOverlay,
     SaveMessages,
+    // The parameter form.
+    EditParameters,
+    NextField,
+    PrevField,
+    ApplyParameters,
+    DiscardParameters,
 }
 
 impl Action {
@@ -229,6 +238,11 @@ impl Action {
             Action::ShowMessages => "message log: every notice of the session",
             Action::CloseOverlay => "close",
             Action::SaveMessages => "save the message log to a file",
+            Action::EditParameters => "parameter form: type, check and price every value",
+            Action::NextField => "next field",
+            Action::PrevField => "previous field",
+            Action::ApplyParameters => "apply to the next job (when every value is valid)",
+            Action::DiscardParameters => "discard the form's edits",
         }
     }
 }

@@ -16,8 +16,9 @@ const WHEEL_LINES: usize = 3;
 
 impl App {
     pub(super) fn on_mouse(&mut self, event: MouseEvent) -> Vec<Effect> {
-        // A question or a text field takes the keys: the mouse must not act behind it.
-        if !self.mouse || self.modal().is_some() {
+        // A question, a text field or the parameter form takes the keys: the mouse must not
+        // act behind it.
+        if !self.mouse || self.modal().is_some() || self.param_form.is_some() {
             return Vec::new();
         }
         let wheel = match event.kind {

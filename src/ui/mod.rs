@@ -11,6 +11,7 @@ pub mod messages;
 pub mod modal;
 pub mod notice;
 pub mod pages;
+pub mod param_form;
 pub mod prompt;
 pub mod theme;
 pub mod theme_file;
@@ -97,6 +98,7 @@ fn overlays(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
         None => {}
     }
+    param_form::render_param_form(app, theme, frame, area);
     modal::render_modal(app, theme, frame, area);
     if app.help_visible() {
         help::render_help(app, theme, frame, area);
@@ -181,6 +183,8 @@ fn render_hints(app: &App, modal: Option<Scope>, theme: &Theme, frame: &mut Fram
         &[Scope::Help]
     } else if let Some(modal) = &modal {
         modal
+    } else if app.param_form().is_some() {
+        &[Scope::Form]
     } else if let Some(overlay) = &overlay {
         overlay
     } else if focus == Focus::Prompt {
