@@ -46,7 +46,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         buckets: buckets_area,
         notice,
         hints,
-    } = crate::app::layout::dashboard(area);
+    } = app.dashboard_areas(area);
 
     render_header(app, theme, frame, header);
     if app.page() != Page::Dashboard {
@@ -76,7 +76,8 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         return;
     }
     let focus = app.focus();
-    let typing = focus == Focus::Prompt && !app.help_visible();
+    // The parameter form over the prompt has the keys then, and the cursor.
+    let typing = focus == Focus::Prompt && !app.help_visible() && app.param_form().is_none();
     prompt::render_prompt(app, theme, frame, prompt_area, typing);
     timeline::render_timeline(app, theme, frame, jobs_area, focus == Focus::Jobs);
     downloads::render_downloads(app, theme, frame, downloads_area, focus == Focus::Downloads);

@@ -27,6 +27,7 @@ mod ui_mouse;
 mod ui_pages;
 mod ui_param_form;
 mod ui_preview;
+mod ui_prompt_edit;
 mod ui_render;
 mod ui_runtime;
 mod ui_services;

@@ -15,6 +15,19 @@ pub(crate) const COLS: u16 = 130;
 
 pub(crate) struct Screen {
     pub(crate) parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote (up to RAW_LIMIT), for what the parser does not keep: the
+    /// keyboard protocol pushed and popped.
+    pub(crate) raw: Arc<Mutex<Vec<u8>>>,
+}
+
+const RAW_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Times `needle` occurs in `haystack`.
+pub(crate) fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
 }
 
 impl Screen {
@@ -61,7 +74,11 @@ impl Demo {
 
     /// Start the demo with `extra` TOML added to the sandbox's fast config.
     pub(crate) fn start_with_config(extra: &str) -> Self {
-        let sandbox = common::Sandbox::new();
+        Self::start_in(common::Sandbox::new(), extra, &[])
+    }
+
+    /// Start the demo in `sandbox`, with `extra` TOML added to its fast config and `env` set.
+    pub(crate) fn start_in(sandbox: common::Sandbox, extra: &str, env: &[(&str, &str)]) -> Self {
         let config = sandbox.fast_config();
         if !extra.is_empty() {
             let mut text = std::fs::read_to_string(&config).expect("read config");
@@ -89,6 +106,9 @@ impl Demo {
         cmd.env("TMPDIR", &tmp);
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_PROXY", "127.0.0.1,localhost");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         cmd.args(["--demo", "--config"]);
         cmd.arg(&config);
         cmd.arg("--download-dir");
@@ -105,12 +125,18 @@ impl Demo {
         )));
         let mut reader = master.try_clone_reader().expect("pty reader");
         let feed = Arc::clone(&parser);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&raw);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
+                let mut recorded = record.lock().expect("raw lock");
+                let room = RAW_LIMIT.saturating_sub(recorded.len());
+                recorded.extend_from_slice(&buf[..n.min(room)]);
+                drop(recorded);
                 feed.lock().expect("parser lock").process(&buf[..n]);
             }
         });
@@ -120,7 +146,7 @@ impl Demo {
             master,
             child,
             keys,
-            screen: Screen { parser },
+            screen: Screen { parser, raw },
         }
     }
 
@@ -210,6 +236,13 @@ impl Demo {
             "after {after}: bracketed paste is off again"
         );
         drop(parser);
+        let raw = self.screen.raw.lock().expect("raw lock");
+        assert_eq!(
+            occurrences(&raw, b"\x1b[>1u"),
+            occurrences(&raw, b"\x1b[<1u"),
+            "after {after}: every keyboard protocol pushed was popped"
+        );
+        drop(raw);
         assert!(
             self.canonical_and_echo(),
             "after {after}: raw mode is off (line editing and echo back)"
