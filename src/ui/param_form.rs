@@ -223,7 +223,15 @@ fn footer_lines<'a>(app: &App, form: &FormView, theme: &Theme) -> Vec<Line<'a>> 
             format!("{}/{}", keys(Action::PrevValue), keys(Action::NextValue)),
             theme.key,
         ),
-        Span::styled(" value · empty = default", theme.dim),
+        // Free text takes them as cursor keys.
+        Span::styled(
+            if form.fields.iter().any(|f| f.focused && !f.steps) {
+                " move in the text · empty = default"
+            } else {
+                " value · empty = default"
+            },
+            theme.dim,
+        ),
     ]));
     lines
 }

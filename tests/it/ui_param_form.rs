@@ -87,7 +87,14 @@ fn typed_numbers_and_free_text_are_what_the_next_job_sends() {
     for _ in 0..3 {
         press(&mut app, KeyCode::Down); // ratio → duration → audio → negativePrompt
     }
-    type_text(&mut app, "blurry, text");
+    // In free text the value keys move the cursor: there is nothing to step.
+    assert_shows(&render(&app, 140, 40), "←/→ move in the text");
+    type_text(&mut app, "blurry text");
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Left);
+    }
+    type_text(&mut app, ",");
+    press(&mut app, KeyCode::End);
     app.update(Msg::Paste(" watermarks\n".into()));
     press(&mut app, KeyCode::Enter);
     let request = generate(&mut app);
