@@ -278,6 +278,26 @@ impl Default for KeyMap {
             (Scope::Filter, Action::Up, vec![plain(Up)]),
             (Scope::Filter, Action::Down, vec![plain(Down)]),
             (Scope::Filtered, Action::ClearFilter, vec![plain(Esc)]),
+            (
+                Scope::Prompt,
+                Action::EditParameters,
+                vec![ctrl('o'), alt('o')],
+            ),
+            (Scope::Browse, Action::EditParameters, vec![ch('P')]),
+            (Scope::Form, Action::ApplyParameters, vec![plain(Enter)]),
+            (Scope::Form, Action::DiscardParameters, vec![plain(Esc)]),
+            (
+                Scope::Form,
+                Action::NextField,
+                vec![plain(Down), plain(Tab)],
+            ),
+            (
+                Scope::Form,
+                Action::PrevField,
+                vec![plain(Up), plain(BackTab)],
+            ),
+            (Scope::Form, Action::NextValue, vec![plain(Right), alt('.')]),
+            (Scope::Form, Action::PrevValue, vec![plain(Left), alt(',')]),
         ];
         KeyMap::from_bindings(
             table

@@ -48,6 +48,10 @@ impl App {
                 },
             };
         }
+        // The parameter form takes every key while it is open.
+        if let Some(effects) = self.form_key(&key, global) {
+            return effects;
+        }
         // A reading overlay (job details, message log) takes every key while it is open.
         if let Some(effects) = self.overlay_key(&key, global) {
             return effects;
@@ -83,7 +87,10 @@ impl App {
     }
 
     pub(super) fn on_paste(&mut self, text: &str) {
-        if self.paste_into_modal(text) || self.paste_into_filter(text) {
+        if self.paste_into_modal(text)
+            || self.paste_into_filter(text)
+            || (!self.help_visible && self.paste_into_form(text))
+        {
             return;
         }
         if self.focus != Focus::Prompt
@@ -220,6 +227,7 @@ impl App {
             }
             Action::EditExternally => return vec![Effect::EditPrompt(self.prompt.text())],
             Action::NextValue | Action::PrevValue => self.step_param(action == Action::NextValue),
+            Action::EditParameters => self.open_param_form(),
             Action::Upload => return self.upload_selected_job(),
             Action::CancelDownload => return self.cancel_download(),
             Action::RetryDownload => return self.retry_selected_download(),
@@ -276,6 +284,7 @@ impl App {
     /// focus), then what works everywhere.
     pub fn help_scopes(&self) -> Vec<Scope> {
         let first = match (self.overlay, self.page, self.focus) {
+            _ if self.param_form.is_some() => vec![Scope::Form],
             (Some(overlay), _, _) => vec![overlay.scope()],
             (None, Page::History, _) => vec![Scope::History],
             (None, Page::Doctor, _) => vec![Scope::Doctor],
@@ -302,6 +311,7 @@ impl App {
             Scope::Help,
             Scope::Filter,
             Scope::Filtered,
+            Scope::Form,
         ] {
             if !scopes.contains(&scope) {
                 scopes.push(scope);

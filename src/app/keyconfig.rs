@@ -16,7 +16,7 @@ pub struct KeyConfigError {
 }
 
 /// Every scope a `[keys]` name may start with, by its name in the file.
-const SCOPES: [(&str, Scope); 15] = [
+const SCOPES: [(&str, Scope); 16] = [
     ("global", Scope::Global),
     ("browse", Scope::Browse),
     ("prompt", Scope::Prompt),
@@ -32,6 +32,7 @@ const SCOPES: [(&str, Scope); 15] = [
     ("messages", Scope::Messages),
     ("filter", Scope::Filter),
     ("filtered", Scope::Filtered),
+    ("form", Scope::Form),
 ];
 
 /// The name of `scope` in the `[keys]` table.
@@ -120,6 +121,10 @@ impl KeyMap {
                 }
                 if let Some(other) = self
                     .bindings_in(other_scope)
+                    .filter(|b| match scope {
+                        Scope::Global => shadows(action, other_scope),
+                        _ => shadows(b.action, scope),
+                    })
                     .find(|b| b.action != action && b.keys.contains(key))
                 {
                     return Err(if scope == Scope::Global {
@@ -137,7 +142,7 @@ impl KeyMap {
             }
             if matches!(
                 scope,
-                Scope::Prompt | Scope::Input | Scope::Filter | Scope::Global
+                Scope::Prompt | Scope::Input | Scope::Filter | Scope::Global | Scope::Form
             ) && is_text(key)
             {
                 return Err(format!(
@@ -170,6 +175,13 @@ pub fn markdown_table(map: &KeyMap) -> String {
         }
     }
     table
+}
+
+/// Whether the global `action` takes its keys from `scope`. The parameter form takes every key
+/// but the two global ones it lets through (quit now, help), so Tab or an arrow may be a form
+/// key although they work anywhere else.
+fn shadows(action: Action, scope: Scope) -> bool {
+    scope != Scope::Form || matches!(action, Action::QuitNow | Action::ToggleHelp)
 }
 
 /// A key that types a character (plain or with Shift).
@@ -332,6 +344,21 @@ mod tests {
         let e = refused(&[("jobs.upload", &["Ctrl-c"])]);
         assert!(e.contains("global.quit_now"), "{e}");
         let e = refused(&[("prompt.submit", &["s"])]);
+        assert!(e.contains("is text in the prompt"), "{e}");
+    }
+
+    #[test]
+    fn the_form_may_take_keys_that_work_elsewhere_but_not_quit_help_or_text() {
+        let form = |keys: &[&str]| {
+            KeyMap::with_overrides(&overrides(&[("form.next_field", keys)]), None)
+                .map_err(|e| e.to_string())
+        };
+        let map = form(&["Tab", "Ctrl-n"]).expect("the form takes Tab");
+        let ctrl_n = KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL);
+        assert_eq!(map.action_in(Scope::Form, &ctrl_n), Some(Action::NextField));
+        let e = form(&["Ctrl-c"]).expect_err("refused");
+        assert!(e.contains("global.quit_now"), "{e}");
+        let e = form(&["j"]).expect_err("refused");
         assert!(e.contains("is text in the prompt"), "{e}");
     }
 

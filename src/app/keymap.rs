@@ -32,6 +32,8 @@ pub enum Scope {
     Filter,
     /// A list (jobs, downloads, history) narrowed by a kept filter: its keys come first.
     Filtered,
+    /// The model's parameters as a form, over the dashboard.
+    Form,
 }
 
 impl Scope {
@@ -52,6 +54,7 @@ impl Scope {
             Scope::Messages => "Message log",
             Scope::Filter => "Filter field (jobs, downloads, history)",
             Scope::Filtered => "A filtered list",
+            Scope::Form => "Parameter form",
         }
     }
 }
@@ -154,6 +157,12 @@ pub enum Action {
     // The `/` filter of a list.
     KeepFilter,
     ClearFilter,
+    // The parameter form.
+    EditParameters,
+    NextField,
+    PrevField,
+    ApplyParameters,
+    DiscardParameters,
 }
 
 impl Action {
@@ -246,6 +255,11 @@ impl Action {
             Action::SaveMessages => "save the message log to a file",
             Action::KeepFilter => "close the field, keep the filter",
             Action::ClearFilter => "clear the filter",
+            Action::EditParameters => "parameter form: type, check and price every value",
+            Action::NextField => "next field",
+            Action::PrevField => "previous field",
+            Action::ApplyParameters => "apply to the next job (when every value is valid)",
+            Action::DiscardParameters => "discard the form's edits",
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod modal;
 mod mouse;
 mod notify;
 pub mod pages;
+pub mod param_form;
 pub mod preview;
 pub mod prompt;
 pub mod prompt_history;
@@ -49,6 +50,7 @@ pub use list_filter::{FilterTarget, ListFilter};
 pub use messages::{Message, MessageLog};
 pub use modal::{Asked, InputPurpose, Modal, OnYes, Question, Submission};
 pub use pages::{DoctorState, HistoryState, Page};
+pub use param_form::{Checked, FieldView, FormView};
 pub use prompt::PromptState;
 pub use remote::Remote;
 pub use services::ParamView;
@@ -186,6 +188,8 @@ pub struct App {
     size: ratatui::layout::Rect,
     /// Clicks and the wheel are the dashboard's (else the terminal's, to select text).
     mouse: bool,
+    /// The parameter form over the dashboard, while it is open.
+    param_form: Option<param_form::ParamForm>,
 }
 
 impl App {
@@ -221,6 +225,7 @@ impl App {
             ended_unseen: Vec::new(),
             size: ratatui::layout::Rect::default(),
             mouse: settings_mouse,
+            param_form: None,
         }
     }
 

@@ -16,8 +16,13 @@ const WHEEL_LINES: usize = 3;
 
 impl App {
     pub(super) fn on_mouse(&mut self, event: MouseEvent) -> Vec<Effect> {
-        // A question or a text field (a list's filter too) takes the keys: the mouse must not act behind it.
-        if !self.mouse || self.modal().is_some() || self.filter_editing() {
+        // A question, a text field (a list's filter too) or the parameter form takes the keys:
+        // the mouse must not act behind it.
+        if !self.mouse
+            || self.modal().is_some()
+            || self.filter_editing()
+            || self.param_form.is_some()
+        {
             return Vec::new();
         }
         let wheel = match event.kind {

@@ -8,7 +8,7 @@ use super::settings::{ServiceChoice, ServiceModels};
 use super::{App, Effect};
 use sora_core::engine::{Command, Via};
 use sora_core::providers::catalogue::{ParamKind, ParamSpec, VideoModel, value_text};
-use sora_core::providers::{Family, ModelProfile, Size};
+use sora_core::providers::{Family, GenerationRequest, ModelProfile, Size};
 
 /// One catalogue parameter as the prompt panel shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,12 +254,16 @@ impl App {
 
     /// The estimate of the prompt's parameters in the service's unit (`60 credits ($0.60)`).
     pub fn estimate_text(&self) -> Option<String> {
-        let request = self.prompt.request_for("-");
+        self.estimate_of(&self.prompt.request_for("-"))
+    }
+
+    /// The estimate of `request` on the active service and model, in its unit.
+    pub(super) fn estimate_of(&self, request: &GenerationRequest) -> Option<String> {
         match &self.prompt.model {
-            Some(model) => model.estimate(&request).map(|c| c.to_string()),
+            Some(model) => model.estimate(request).map(|c| c.to_string()),
             None => self
                 .sora_profile()
-                .estimate(&request)
+                .estimate(request)
                 .map(|usd| format!("${usd:.2}")),
         }
     }
@@ -292,11 +296,14 @@ impl App {
             .and_then(|t| spec.parse(t))
             .or_else(|| spec.default.clone());
         let Some(next) = stepped(&spec, current.as_ref(), forward) else {
+            let form = self.keymap.keys_label(
+                super::keymap::Scope::Prompt,
+                super::keymap::Action::EditParameters,
+            );
             self.warn(format!(
-                "{} takes {}: it is sent as its default here (headless: --param {}=VALUE).",
+                "{} takes {}: type it in the parameter form ({form}).",
                 spec.name,
                 spec.valid_values(),
-                spec.name
             ));
             return;
         };
@@ -308,7 +315,7 @@ impl App {
         }
     }
 
-    fn given(&self, name: &str) -> Option<&str> {
+    pub(super) fn given(&self, name: &str) -> Option<&str> {
         self.prompt
             .params
             .iter()
@@ -319,7 +326,7 @@ impl App {
 
 /// The value after `current` (None: not set) in the direction of travel, wrapping at the
 /// ends; None for a parameter that cannot be stepped (free text).
-fn stepped(spec: &ParamSpec, current: Option<&Value>, forward: bool) -> Option<Value> {
+pub(super) fn stepped(spec: &ParamSpec, current: Option<&Value>, forward: bool) -> Option<Value> {
     match &spec.kind {
         ParamKind::Choice { values } => {
             let last = values.len().checked_sub(1)?;

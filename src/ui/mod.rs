@@ -12,6 +12,7 @@ pub mod messages;
 pub mod modal;
 pub mod notice;
 pub mod pages;
+pub mod param_form;
 pub mod prompt;
 pub mod theme;
 pub mod theme_file;
@@ -79,7 +80,8 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         return;
     }
     let focus = app.focus();
-    let typing = focus == Focus::Prompt && !app.help_visible();
+    // The parameter form over the prompt has the keys then, and the cursor.
+    let typing = focus == Focus::Prompt && !app.help_visible() && app.param_form().is_none();
     prompt::render_prompt(app, theme, frame, prompt_area, typing);
     timeline::render_timeline(app, theme, frame, jobs_area, focus == Focus::Jobs);
     downloads::render_downloads(app, theme, frame, downloads_area, focus == Focus::Downloads);
@@ -101,6 +103,7 @@ fn overlays(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
         None => {}
     }
+    param_form::render_param_form(app, theme, frame, area);
     modal::render_modal(app, theme, frame, area);
     if app.help_visible() {
         help::render_help(app, theme, frame, area);
@@ -186,6 +189,8 @@ fn render_hints(app: &App, modal: Option<Scope>, theme: &Theme, frame: &mut Fram
         &[Scope::Help]
     } else if let Some(modal) = &modal {
         modal
+    } else if app.param_form().is_some() {
+        &[Scope::Form]
     } else if let Some(overlay) = &overlay {
         overlay
     } else if app.filter_editing() {

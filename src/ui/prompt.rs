@@ -78,17 +78,35 @@ pub fn render_prompt(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, ty
 
 /// Under the parameters: a Sora family's shutdown, or how to change a catalogue parameter.
 fn note_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
-    if let Some(retired) = app.active_service().and_then(|s| s.retirement.clone()) {
-        return Line::styled(retired, theme.dim);
-    }
-    if app.prompt().model.is_none() {
-        return Line::default();
-    }
     let keymap = app.keymap();
     let label = |action| keymap.keys_label(Scope::Prompt, action);
-    let mut spans = vec![Span::styled(
+    let form = format!("{} parameter form", label(Action::EditParameters));
+    if let Some(retired) = app.active_service().and_then(|s| s.retirement.clone()) {
+        return Line::styled(format!("{retired} · {form}"), theme.dim);
+    }
+    if app.prompt().model.is_none() {
+        return Line::styled(form, theme.dim);
+    }
+    // A value the model does not take comes first: it is what stops the next job.
+    let mut spans = Vec::new();
+    if let Some(bad) = app
+        .catalogue_params()
+        .into_iter()
+        .find(|p| p.invalid.is_some())
+    {
+        spans.push(Span::styled(
+            format!(
+                "✗ {} {} is not taken; valid: {}  ",
+                bad.name,
+                bad.value.unwrap_or_default(),
+                bad.invalid.unwrap_or_default()
+            ),
+            theme.error,
+        ));
+    }
+    spans.push(Span::styled(
         format!(
-            "{}/{} parameter · {}/{} value · {} model · {} service",
+            "{form} · {}/{} parameter · {}/{} value · {} model · {} service",
             label(Action::PrevParam),
             label(Action::NextParam),
             label(Action::PrevValue),
@@ -97,22 +115,7 @@ fn note_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
             label(Action::NextService),
         ),
         theme.dim,
-    )];
-    if let Some(bad) = app
-        .catalogue_params()
-        .into_iter()
-        .find(|p| p.invalid.is_some())
-    {
-        spans.push(Span::styled(
-            format!(
-                "  ✗ {} {} is not taken; valid: {}",
-                bad.name,
-                bad.value.unwrap_or_default(),
-                bad.invalid.unwrap_or_default()
-            ),
-            theme.error,
-        ));
-    }
+    ));
     Line::from(spans)
 }
 

@@ -26,6 +26,7 @@ mod ui_jobs_actions;
 mod ui_keys;
 mod ui_mouse;
 mod ui_pages;
+mod ui_param_form;
 mod ui_preview;
 mod ui_prompt_edit;
 mod ui_render;

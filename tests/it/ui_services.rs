@@ -15,7 +15,7 @@ use support::*;
 
 const RUNWAY: &str = "Runway · api.dev.runwayml.com";
 
-fn runway_choice() -> ServiceChoice {
+pub(crate) fn runway_choice() -> ServiceChoice {
     let catalogue = Arc::new(Catalogue::builtin().expect("catalogue"));
     let model = ModelChoice::new(catalogue, Service::Runway, "gen4.5").expect("gen4.5");
     ServiceChoice {
@@ -36,7 +36,7 @@ fn sora_choice() -> ServiceChoice {
 }
 
 /// The demo's situation: a Sora default, and Runway beside it.
-fn two_services() -> App {
+pub(crate) fn two_services() -> App {
     let mut settings = settings();
     settings.services = vec![sora_choice(), runway_choice()];
     let mut app = App::new(settings);
@@ -44,11 +44,11 @@ fn two_services() -> App {
     app
 }
 
-fn alt(app: &mut App, c: char) -> Vec<Effect> {
+pub(crate) fn alt(app: &mut App, c: char) -> Vec<Effect> {
     press_with(app, KeyCode::Char(c), KeyModifiers::ALT)
 }
 
-fn on_runway() -> App {
+pub(crate) fn on_runway() -> App {
     let mut app = two_services();
     alt(&mut app, 'p');
     app

@@ -374,3 +374,30 @@ fn the_history_page_filtered() {
     press(&mut app, KeyCode::Enter);
     snapshot_everywhere("history_filtered", &app);
 }
+
+#[test]
+fn the_parameter_form() {
+    use crossterm::event::KeyModifiers;
+    // Sora's size, length and variants, one of them refused on Enter.
+    let mut app = busy_app();
+    press_with(&mut app, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Down);
+    press_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_text(&mut app, "30");
+    press(&mut app, KeyCode::Enter);
+    snapshot_everywhere("param_form_sora", &app);
+
+    // A Runway model's parameters, one changed, one typed.
+    let mut settings = settings();
+    settings.services = vec![crate::ui_services::runway_choice()];
+    let mut app = App::new(settings);
+    app.update(sora_tui::app::Msg::Clock(at(0.0)));
+    press_with(&mut app, KeyCode::Char('o'), KeyModifiers::CONTROL);
+    press(&mut app, KeyCode::Down);
+    press_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_text(&mut app, "8");
+    press(&mut app, KeyCode::Down);
+    type_text(&mut app, "42");
+    snapshot_everywhere("param_form_runway", &app);
+}
