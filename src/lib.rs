@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod effects;
+pub mod graphics;
 pub mod headless;
 pub mod opener;
 pub mod preview;
