@@ -8,6 +8,8 @@
 //! commands for the engine, and the engine reports back with events.
 
 pub mod app;
+pub mod console;
+pub mod editor;
 pub mod effects;
 pub mod graphics;
 pub mod headless;

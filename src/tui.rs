@@ -9,7 +9,8 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
-    EventStream, KeyEventKind, MouseButton, MouseEventKind,
+    KeyEventKind, KeyboardEnhancementFlags, MouseButton, MouseEventKind,
+    PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
 };
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
@@ -18,6 +19,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::MissedTickBehavior;
 
 use crate::app::{App, AppSettings, Effect, Msg};
+use crate::console::{Console, Scripted, TerminalConsole};
 use crate::signals::{Signal, Signals};
 use crate::ui::{self, Theme};
 use sora_core::engine::{Engine, EngineEvent};
@@ -49,6 +51,7 @@ pub async fn run(
     std::panic::set_hook(Box::new(move |info| {
         let _ = crossterm::execute!(
             std::io::stdout(),
+            PopKeyboardEnhancementFlags,
             DisableBracketedPaste,
             DisableMouseCapture
         );
@@ -62,6 +65,7 @@ pub async fn run(
     // A paste arrives as one event, its newlines as text: without this, every pasted line
     // would be an Enter, and every Enter a paid job. Terminals that cannot do it ignore it.
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+    push_keyboard_protocol();
     if settings.mouse {
         set_mouse(true);
     }
@@ -77,8 +81,8 @@ pub async fn run(
         Effect::Engine(command) => engine.dispatch(command),
         // A player runs as long as it likes: on its own thread, its failure a warning.
         Effect::Open { path, command } => crate::opener::spawn(path, command, reply.clone()),
-        // Written by `drive`, which hands the result back to the app.
-        Effect::SaveMessages { .. } => {}
+        // Carried out by `drive`, which hands the result back to the app.
+        Effect::SaveMessages { .. } | Effect::EditPrompt(_) => {}
         Effect::LoadPreview { job, path } => {
             if let Some(picker) = &picker {
                 load_preview(job, path, picker.clone(), reply.clone());
@@ -88,7 +92,7 @@ pub async fn run(
     let result = tokio::select! {
         result = drive_with_replies(
             &mut terminal,
-            EventStream::new(),
+            TerminalConsole::default(),
             events,
             replies,
             App::new(settings),
@@ -107,10 +111,22 @@ pub async fn run(
 fn restore_terminal() {
     let _ = crossterm::execute!(
         std::io::stdout(),
+        PopKeyboardEnhancementFlags,
         DisableBracketedPaste,
         DisableMouseCapture
     );
     ratatui::restore();
+}
+
+/// Ask the terminal to tell Shift-Enter from Enter (the kitty keyboard protocol: kitty, foot,
+/// WezTerm, Ghostty, recent iTerm2 and Alacritty). Users reach for Shift-Enter to break a line;
+/// where the terminal sends it as a plain Enter it would send the prompt as a paid job.
+/// Terminals without the protocol ignore the request; Alt-Enter and Ctrl-j work everywhere.
+pub(crate) fn push_keyboard_protocol() {
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
+    );
 }
 
 /// Decode a thumbnail on a blocking thread, as `picker` draws pictures; a file that cannot be
@@ -178,10 +194,20 @@ where
     I: Stream<Item = std::io::Result<Event>> + Unpin,
 {
     let (_no_replies, replies) = tokio::sync::mpsc::unbounded_channel();
-    drive_with_replies(terminal, input, events, replies, app, theme, dispatch).await
+    drive_with_replies(
+        terminal,
+        Scripted(input),
+        events,
+        replies,
+        app,
+        theme,
+        dispatch,
+    )
+    .await
 }
 
-/// [`drive`], with the messages the runtime's own work sends back (decoded thumbnails).
+/// [`drive`], with the messages the runtime's own work sends back (decoded thumbnails), over a
+/// console that can lend the terminal to the prompt's editor.
 pub async fn drive_with_replies<B, I>(
     terminal: &mut Terminal<B>,
     mut input: I,
@@ -194,7 +220,7 @@ pub async fn drive_with_replies<B, I>(
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
-    I: Stream<Item = std::io::Result<Event>> + Unpin,
+    I: Console,
 {
     let mut tick = tokio::time::interval(ANIMATION_PERIOD);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -208,7 +234,7 @@ where
         });
     }
     let effects = app.init();
-    run_effects(&mut app, effects, &mut dispatch);
+    run_effects(&mut app, effects, &mut dispatch, terminal, &mut input)?;
     let mut dirty = true;
 
     loop {
@@ -250,30 +276,58 @@ where
         if let Some(msg) = msg {
             dirty = true;
             let effects = app.update(msg);
-            run_effects(&mut app, effects, &mut dispatch);
+            run_effects(&mut app, effects, &mut dispatch, terminal, &mut input)?;
         }
         // Apply everything already queued before drawing once: a burst of events costs one frame.
         while let Ok(event) = events.try_recv() {
             dirty = true;
             let effects = app.update(Msg::Engine(event));
-            run_effects(&mut app, effects, &mut dispatch);
+            run_effects(&mut app, effects, &mut dispatch, terminal, &mut input)?;
         }
     }
 }
 
-/// Every effect to `dispatch`, except the message log's file: written here (a small local
-/// file, between two frames), and the outcome handed back to the app as a message.
-fn run_effects(app: &mut App, effects: Vec<Effect>, dispatch: &mut impl FnMut(Effect)) {
+/// Every effect to `dispatch`, except two the loop carries out itself and answers with a
+/// message: the message log's file (small and local, written between two frames), and the
+/// prompt's editor, which has the terminal (and the loop waits) until it exits.
+fn run_effects<B, I>(
+    app: &mut App,
+    effects: Vec<Effect>,
+    dispatch: &mut impl FnMut(Effect),
+    terminal: &mut Terminal<B>,
+    input: &mut I,
+) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    I: Console,
+{
     for effect in effects {
-        match effect {
-            Effect::SaveMessages { path, text } => {
-                let result = crate::effects::save_new(&path, &text).map_err(|e| e.to_string());
-                let more = app.update(Msg::MessagesSaved(result));
-                more.into_iter().for_each(&mut *dispatch);
+        let answer = match effect {
+            Effect::SaveMessages { path, text } => Msg::MessagesSaved(
+                crate::effects::save_new(&path, &text).map_err(|e| e.to_string()),
+            ),
+            Effect::EditPrompt(text) => {
+                let edited = input.edit(&text);
+                // The editor drew over everything: the screen is cleared and the next frame
+                // drawn whole. (`Terminal::clear` would ask the terminal where its cursor is,
+                // a question some terminals never answer.)
+                terminal
+                    .backend_mut()
+                    .clear()
+                    .map_err(|error| anyhow::Error::new(error).context("drawing"))?;
+                terminal.swap_buffers();
+                dispatch(Effect::Mouse(app.mouse()));
+                Msg::PromptEdited(edited)
             }
-            other => dispatch(other),
-        }
+            other => {
+                dispatch(other);
+                continue;
+            }
+        };
+        app.update(answer).into_iter().for_each(&mut *dispatch);
     }
+    Ok(())
 }
 
 /// The terminal events the dashboard reacts to; focus changes and mouse moves are dropped

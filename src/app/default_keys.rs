@@ -16,6 +16,7 @@ impl Default for KeyMap {
         let ch = KeyBinding::char;
         let alt = KeyBinding::alt;
         let ctrl = KeyBinding::ctrl;
+        let alt_key = |code| KeyBinding::new(code, KeyModifiers::ALT);
         let table: Vec<(Scope, Action, Vec<KeyBinding>)> = vec![
             (Scope::Global, Action::QuitNow, vec![KeyBinding::ctrl('c')]),
             (Scope::Global, Action::NextFocus, vec![plain(Tab)]),
@@ -83,6 +84,12 @@ impl Default for KeyMap {
             (Scope::Prompt, Action::OlderPrompt, vec![ctrl('p')]),
             (Scope::Prompt, Action::NewerPrompt, vec![ctrl('n')]),
             (Scope::Prompt, Action::SearchPrompts, vec![ctrl('r')]),
+            (
+                Scope::Prompt,
+                Action::NewLine,
+                vec![alt_key(Enter), shift(Enter), ctrl('j')],
+            ),
+            (Scope::Prompt, Action::EditExternally, vec![ctrl('e')]),
             (Scope::Jobs, Action::Up, vec![plain(Up), ch('k')]),
             (Scope::Jobs, Action::Down, vec![plain(Down), ch('j')]),
             (Scope::Jobs, Action::Top, vec![plain(Home), ch('g')]),

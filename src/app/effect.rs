@@ -26,6 +26,9 @@ pub enum Effect {
     Notify { bell: bool, osc9: Option<String> },
     /// Ask the terminal for mouse events (true) or give them back to it (false).
     Mouse(bool),
+    /// Hand the prompt to the user's editor (`$VISUAL`, `$EDITOR`, else `vi`) and give the
+    /// terminal to it until it exits; the runtime answers with `Msg::PromptEdited`.
+    EditPrompt(String),
     /// Decode a saved thumbnail off the UI thread; the runtime answers with `Msg::Preview`.
     LoadPreview {
         job: JobKey,

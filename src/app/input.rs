@@ -2,8 +2,7 @@
 //! keys, the page's or the focused panel's scope, then the browse keys) to an [`Action`], which
 //! `perform` routes to the slice it concerns; unbound keys are text in the prompt.
 
-use crossterm::event::{Event, KeyEvent, KeyEventKind};
-use tui_input::backend::crossterm::EventHandler;
+use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::buckets::BucketsPane;
 use super::keymap::{Action, Scope};
@@ -68,7 +67,7 @@ impl App {
             Some(action) => self.perform(action),
             None if typing => {
                 self.prompt.history.forget_position();
-                self.prompt.input.handle_event(&Event::Key(key));
+                self.prompt.input.handle_key(key);
                 Vec::new()
             }
             None => Vec::new(),
@@ -201,9 +200,17 @@ impl App {
             }
             Action::NextService => self.next_service(),
             Action::NextModel => self.next_model(),
+            // In a prompt of several lines the arrows move between them, as in any editor.
             Action::NextParam | Action::PrevParam => {
-                self.select_param(action == Action::NextParam);
+                if !self.prompt.input.move_line(action == Action::PrevParam) {
+                    self.select_param(action == Action::NextParam);
+                }
             }
+            Action::NewLine => {
+                self.prompt.history.forget_position();
+                self.prompt.input.insert_newline();
+            }
+            Action::EditExternally => return vec![Effect::EditPrompt(self.prompt.text())],
             Action::NextValue | Action::PrevValue => self.step_param(action == Action::NextValue),
             Action::Upload => return self.upload_selected_job(),
             Action::CancelDownload => return self.cancel_download(),

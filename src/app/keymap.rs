@@ -65,6 +65,10 @@ pub enum Action {
     OlderPrompt,
     NewerPrompt,
     SearchPrompts,
+    /// A line break in the prompt (Enter itself sends it).
+    NewLine,
+    /// Edit the prompt in `$VISUAL`/`$EDITOR`.
+    EditExternally,
     FocusPrompt,
     FocusJobs,
     FocusDownloads,
@@ -160,6 +164,8 @@ impl Action {
             Action::OlderPrompt => "earlier prompt",
             Action::NewerPrompt => "later prompt",
             Action::SearchPrompts => "find an earlier prompt with the typed text",
+            Action::NewLine => "new line in the prompt",
+            Action::EditExternally => "edit the prompt in $VISUAL / $EDITOR",
             Action::FocusJobs => "jobs panel",
             Action::FocusDownloads => "downloads panel",
             Action::FocusBuckets => "buckets panel",
@@ -173,8 +179,8 @@ impl Action {
             Action::FewerVariants => "fewer variants",
             Action::NextService => "next video service",
             Action::NextModel => "next model (Runway, fal.ai)",
-            Action::NextParam => "next model parameter",
-            Action::PrevParam => "previous model parameter",
+            Action::NextParam => "next parameter / line",
+            Action::PrevParam => "previous parameter / line",
             Action::NextValue => "parameter: next value",
             Action::PrevValue => "parameter: previous value",
             Action::Up => "up",
@@ -286,6 +292,15 @@ impl KeyMap {
 }
 
 impl KeyMap {
+    /// The first key of `action` in `scope` (`Alt-Enter`), for hints with no room for all.
+    pub fn first_key_label(&self, scope: Scope, action: Action) -> String {
+        self.bindings_in(scope)
+            .find(|b| b.action == action)
+            .and_then(|b| b.keys.first())
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+
     /// A keymap of exactly these bindings (the defaults are in `default_keys.rs`).
     pub fn from_bindings(bindings: Vec<Binding>) -> Self {
         Self { bindings }

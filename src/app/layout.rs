@@ -21,12 +21,33 @@ pub struct DashboardAreas {
     pub hints: Rect,
 }
 
+/// The prompt panel's mark before the text ("› "), in columns.
+pub const PROMPT_MARK_WIDTH: u16 = 2;
+
+/// Rows for the prompt's text: as many as it fills, soft-wrapped at the panel's width (an
+/// estimate: word wrapping may need a row more, and then the text scrolls), and at most 3 on a
+/// small terminal, 6 on a tall one, so the jobs stay in view.
+pub fn prompt_text_rows(lines: &[String], screen: Rect) -> u16 {
+    let width = usize::from(screen.width.saturating_sub(2 + PROMPT_MARK_WIDTH).max(1));
+    let rows: usize = lines
+        .iter()
+        .map(|line| {
+            unicode_width::UnicodeWidthStr::width(line.as_str())
+                .div_ceil(width)
+                .max(1)
+        })
+        .sum();
+    let most = if screen.height >= 40 { 6 } else { 3 };
+    u16::try_from(rows).unwrap_or(u16::MAX).clamp(1, most)
+}
+
 /// Full-width panels: the status chain, attempt lines and object tables all need the width more
-/// than they need to sit side by side.
-pub fn dashboard(area: Rect) -> DashboardAreas {
+/// than they need to sit side by side. The prompt has `prompt_rows` rows of text (see
+/// [`prompt_text_rows`]), then its parameters and a note.
+pub fn dashboard(area: Rect, prompt_rows: u16) -> DashboardAreas {
     let [header, prompt, jobs, downloads, buckets, notice, hints] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(5),
+        Constraint::Length(prompt_rows.saturating_add(4)),
         Constraint::Fill(3),
         Constraint::Fill(4),
         Constraint::Fill(3),
@@ -43,6 +64,35 @@ pub fn dashboard(area: Rect) -> DashboardAreas {
         notice,
         hints,
     }
+}
+
+/// Inside the prompt panel's border: the mark ("› "), the text beside it, then the parameters
+/// line and the note line.
+pub fn prompt_split(inner: Rect) -> PromptAreas {
+    let [input, params, note] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let [mark, text] =
+        Layout::horizontal([Constraint::Length(PROMPT_MARK_WIDTH), Constraint::Fill(1)])
+            .areas(input);
+    PromptAreas {
+        mark,
+        text,
+        params,
+        note,
+    }
+}
+
+/// The prompt panel's parts (see [`prompt_split`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PromptAreas {
+    pub mark: Rect,
+    pub text: Rect,
+    pub params: Rect,
+    pub note: Rect,
 }
 
 /// Inside a panel's border.

@@ -26,6 +26,7 @@ pub mod pages;
 pub mod preview;
 pub mod prompt;
 pub mod prompt_history;
+pub mod prompt_text;
 mod remote;
 mod service_jobs;
 mod services;
@@ -72,6 +73,8 @@ pub enum Msg {
     Engine(EngineEvent),
     /// The runtime wrote the message log (`Effect::SaveMessages`): where, or why not.
     MessagesSaved(Result<std::path::PathBuf, String>),
+    /// What the editor left in the prompt's file (`Effect::EditPrompt`), or why it did not run.
+    PromptEdited(Result<String, String>),
     /// A job's thumbnail, decoded by the runtime (see `Effect::LoadPreview`).
     Preview {
         job: JobKey,
@@ -285,6 +288,12 @@ impl App {
     /// Whether the dashboard takes the mouse (the runtime asks the terminal for it).
     pub fn mouse(&self) -> bool {
         self.mouse
+    }
+
+    /// Where each panel is on a screen of `area`: the prompt as tall as its text needs.
+    pub fn dashboard_areas(&self, area: ratatui::layout::Rect) -> layout::DashboardAreas {
+        let rows = layout::prompt_text_rows(self.prompt.input.lines(), area);
+        layout::dashboard(area, rows)
     }
 
     pub fn help_visible(&self) -> bool {

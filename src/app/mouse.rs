@@ -1,7 +1,7 @@
-//! The mouse: a click focuses the panel under it and selects the row it lands on, the wheel
-//! scrolls the list under it, a click on the object details copies the URL shown there. The
-//! mouse can be switched off (`--no-mouse`, `[ui] mouse = false`, or its key at any time) so
-//! the terminal's own text selection works.
+//! The mouse: a click focuses the panel under it and selects the row it lands on (or puts the
+//! prompt's cursor where it lands), the wheel scrolls the list under it, a click on the object
+//! details copies the URL shown there. The mouse can be switched off (`--no-mouse`, `[ui] mouse
+//! = false`, or its key at any time) so the terminal's own text selection works.
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
@@ -45,7 +45,7 @@ impl App {
                 .flat_map(|_| self.perform(action))
                 .collect();
         }
-        let areas = layout::dashboard(self.size);
+        let areas = self.dashboard_areas(self.size);
         let Some((focus, panel)) = [
             (Focus::Prompt, areas.prompt),
             (Focus::Jobs, areas.jobs),
@@ -86,7 +86,14 @@ impl App {
                 Vec::new()
             }
             Focus::Buckets => self.click_buckets(inner, at),
-            Focus::Prompt | Focus::Downloads => Vec::new(),
+            Focus::Prompt => {
+                let text = layout::prompt_split(inner).text;
+                if text.contains(at) {
+                    self.prompt.input.click(at.y - text.y, at.x - text.x);
+                }
+                Vec::new()
+            }
+            Focus::Downloads => Vec::new(),
         }
     }
 

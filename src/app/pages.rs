@@ -86,7 +86,7 @@ impl App {
             return;
         };
         let request = record.request.clone();
-        self.prompt.input = tui_input::Input::new(request.prompt.clone());
+        self.prompt.input = super::prompt_text::PromptText::new(&request.prompt);
         if let Some(size) = sora_core::providers::Size::parse(&request.size) {
             self.prompt.size = size;
         }

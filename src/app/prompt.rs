@@ -3,10 +3,9 @@
 
 use std::time::Duration;
 
-use tui_input::Input;
-
 use super::Effect;
 use super::modal::{Asked, OnYes, Submission};
+use super::prompt_text::PromptText;
 use crate::app::{App, AppSettings, Focus};
 use sora_core::engine::{Command, JobKey};
 use sora_core::providers::{GenerationRequest, ModelChoice, Size};
@@ -17,8 +16,8 @@ pub const RAPID_SUBMIT: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone)]
 pub struct PromptState {
-    /// The text field (cursor, editing, horizontal scroll).
-    pub input: Input,
+    /// The text field: several lines, the cursor, editing.
+    pub input: PromptText,
     pub size: Size,
     pub seconds: u32,
     pub variants: u32,
@@ -42,7 +41,7 @@ pub struct PromptState {
 impl PromptState {
     pub fn new(settings: &AppSettings) -> Self {
         Self {
-            input: Input::default(),
+            input: PromptText::default(),
             size: settings.default_size,
             seconds: settings.default_seconds,
             variants: settings.default_variants,
@@ -60,13 +59,15 @@ impl PromptState {
         }
     }
 
-    pub fn text(&self) -> &str {
+    /// The prompt as typed, its lines joined by `\n`.
+    pub fn text(&self) -> String {
         self.input.value()
     }
 
     /// The request for the typed prompt, or `None` when there is nothing to send.
     pub fn request(&self) -> Option<GenerationRequest> {
-        let prompt = self.text().trim();
+        let text = self.text();
+        let prompt = text.trim();
         (!prompt.is_empty()).then(|| self.request_for(prompt))
     }
 
@@ -281,7 +282,7 @@ impl App {
         let created = self.jobs.row(key).is_some_and(|r| r.job_id.is_some());
         match &self.prompt.last_sent {
             Some((sent, text)) if *sent == key && !created && self.prompt.text().is_empty() => {
-                self.prompt.input = Input::new(text.clone());
+                self.prompt.input = PromptText::new(text);
                 self.prompt.last_sent = None;
                 true
             }
@@ -289,16 +290,36 @@ impl App {
         }
     }
 
-    /// Pasted text goes into the prompt as one prompt: its line breaks become spaces (the
-    /// field is one line), never Enter presses.
-    pub(super) fn paste_into_prompt(&mut self, text: &str) {
-        let text = text.replace("\r\n", "\n");
-        for c in text.chars() {
-            let c = if c.is_control() { ' ' } else { c };
-            self.prompt
-                .input
-                .handle(tui_input::InputRequest::InsertChar(c));
+    /// The editor closed: its text becomes the prompt (the file's last line break is the
+    /// editor's, not the user's). A failed editor leaves the prompt as it was.
+    pub(super) fn on_prompt_edited(&mut self, result: Result<String, String>) {
+        match result {
+            Ok(text) => {
+                let text = text.trim_end_matches(['\n', '\r']);
+                if text == self.prompt.text() {
+                    self.inform("The prompt is unchanged.");
+                    return;
+                }
+                self.prompt.history.forget_position();
+                self.prompt.input = PromptText::new(text);
+                self.focus = Focus::Prompt;
+                let lines = self.prompt.input.lines().len();
+                self.inform(format!(
+                    "Prompt from the editor ({lines} line{}): Enter sends it.",
+                    if lines == 1 { "" } else { "s" }
+                ));
+            }
+            Err(reason) => self.warn(format!(
+                "The editor did not run: {reason}. The prompt is as it was."
+            )),
         }
+    }
+
+    /// Pasted text goes into the prompt as one prompt: its line breaks stay line breaks of
+    /// the text, never Enter presses.
+    pub(super) fn paste_into_prompt(&mut self, text: &str) {
+        self.prompt.history.forget_position();
+        self.prompt.input.insert_text(text);
     }
 }
 

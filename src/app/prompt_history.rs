@@ -1,7 +1,7 @@
 //! Earlier prompts, from the journal (every job ever sent) and this session: Ctrl-p and Ctrl-n
 //! step through them, Ctrl-r finds older ones containing what is typed.
 
-use tui_input::Input;
+use super::prompt_text::PromptText;
 
 use super::App;
 
@@ -58,7 +58,7 @@ impl App {
             return;
         }
         if history.at.is_none() {
-            history.draft = self.prompt.input.value().to_string();
+            history.draft = self.prompt.input.value();
         }
         let next = match (history.at, older) {
             (None, true) => Some(history.entries.len() - 1),
@@ -74,7 +74,7 @@ impl App {
             None => history.draft.clone(),
         };
         let position = next.map(|i| format!("{} of {}", i + 1, history.entries.len()));
-        self.prompt.input = Input::new(text);
+        self.prompt.input = PromptText::new(&text);
         match position {
             Some(position) => self.inform(format!(
                 "Earlier prompt {position} (Ctrl-p older, Ctrl-n newer)"
@@ -87,7 +87,7 @@ impl App {
     pub(super) fn search_prompt_history(&mut self) {
         let history = &mut self.prompt.history;
         if history.at.is_none() {
-            history.draft = self.prompt.input.value().to_string();
+            history.draft = self.prompt.input.value();
         }
         let needle = history.draft.to_lowercase();
         let before = history.at.unwrap_or(history.entries.len());
@@ -98,7 +98,7 @@ impl App {
             Some(i) => {
                 history.at = Some(i);
                 let text = history.entries[i].clone();
-                self.prompt.input = Input::new(text);
+                self.prompt.input = PromptText::new(&text);
                 let needle = self.prompt.history.draft.clone();
                 self.inform(format!(
                     "Earlier prompt with '{needle}' (Ctrl-r: an older one)"

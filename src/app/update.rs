@@ -33,6 +33,10 @@ impl App {
                 Vec::new()
             }
             Msg::Engine(event) => self.on_engine_event(event),
+            Msg::PromptEdited(result) => {
+                self.on_prompt_edited(result);
+                Vec::new()
+            }
             Msg::Preview { job, preview } => {
                 if let Some(row) = self.jobs.row_mut(job) {
                     row.preview = Some(preview);

@@ -62,17 +62,16 @@ fn scope_lines<'a>(
             ));
         }
         if with_editing && *scope == Scope::Prompt {
-            // tui-input's own editing keys: not in the keymap, but worth knowing.
-            lines.push(key_line(
-                "←/→/Home/End".to_string(),
-                "move in the text",
-                theme,
-            ));
-            lines.push(key_line(
-                "Backspace/Ctrl-W".to_string(),
-                "delete char / word",
-                theme,
-            ));
+            // The text field's own editing keys (ratatui-textarea's): not in the keymap, but
+            // worth knowing.
+            for (keys, what) in [
+                ("←/→/Home/End", "move in the text (Alt-b/Alt-f: by word)"),
+                ("Backspace/Ctrl-w", "delete char / word"),
+                ("Ctrl-k", "delete to the end of the line"),
+                ("Ctrl-u", "undo the last edit"),
+            ] {
+                lines.push(key_line(keys.to_string(), what, theme));
+            }
         }
     }
     lines

@@ -45,7 +45,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         buckets: buckets_area,
         notice,
         hints,
-    } = crate::app::layout::dashboard(area);
+    } = app.dashboard_areas(area);
 
     render_header(app, theme, frame, header);
     if app.page() != Page::Dashboard {

@@ -1,13 +1,14 @@
 //! The prompt line and the parameters the next job will use.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Theme, format, panel};
 use crate::app::App;
 use crate::app::keymap::{Action, Scope};
+use crate::app::layout::{self, PromptAreas};
 
 const PROMPT_MARK: &str = "› ";
 
@@ -16,35 +17,54 @@ pub fn render_prompt(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, ty
     let block = panel(" Prompt ", typing, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [input_area, params_area, note_area] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
+    let PromptAreas {
+        mark: mark_area,
+        text: text_area,
+        params: params_area,
+        note: note_area,
+    } = layout::prompt_split(inner);
+    frame.render_widget(Span::styled(PROMPT_MARK, theme.key), mark_area);
 
     let input = &app.prompt().input;
-    let mark_width = PROMPT_MARK.chars().count() as u16;
-    let text_width = usize::from(input_area.width.saturating_sub(mark_width).max(1));
-    // Scroll horizontally so the cursor stays visible in a long prompt.
-    let scroll = input.visual_scroll(text_width);
-    let text = if input.value().is_empty() && !typing {
-        Span::styled("Describe a video… (i or Tab to edit)", theme.dim)
-    } else if input.value().is_empty() {
-        Span::styled("Describe a video, then Enter", theme.dim)
+    if input.is_empty() {
+        let keymap = app.keymap();
+        let key = |action| keymap.first_key_label(Scope::Prompt, action);
+        let placeholder = if typing {
+            format!(
+                "Describe a video, then {} · {} new line · {} your editor",
+                key(Action::Submit),
+                key(Action::NewLine),
+                key(Action::EditExternally)
+            )
+        } else {
+            "Describe a video… (i or Tab to edit)".to_string()
+        };
+        frame.render_widget(Span::styled(placeholder, theme.dim), text_area);
     } else {
-        Span::styled(
-            input.value().chars().skip(scroll).collect::<String>(),
-            theme.text,
-        )
-    };
-    frame.render_widget(
-        Line::from(vec![Span::styled(PROMPT_MARK, theme.key), text]),
-        input_area,
-    );
+        // The widget soft-wraps and scrolls to keep the cursor in view; the panel's colours
+        // go over it.
+        frame.render_widget(input.widget(), text_area);
+        frame.buffer_mut().set_style(text_area, theme.text);
+    }
     if typing {
-        let cursor = input.visual_cursor().saturating_sub(scroll) as u16;
-        frame.set_cursor_position((input_area.x + mark_width + cursor, input_area.y));
+        let widget = input.widget();
+        let cursor = widget.screen_cursor();
+        let (top_row, top_col) = widget.scroll_offset();
+        let column = cursor.col.saturating_sub(usize::from(top_col));
+        let row = cursor.row.saturating_sub(usize::from(top_row));
+        let (column, row) = (
+            u16::try_from(column).unwrap_or(u16::MAX),
+            u16::try_from(row).unwrap_or(u16::MAX),
+        );
+        let x = text_area
+            .x
+            .saturating_add(column)
+            .min(text_area.right().saturating_sub(1));
+        let y = text_area
+            .y
+            .saturating_add(row)
+            .min(text_area.bottom().saturating_sub(1));
+        frame.set_cursor_position((x, y));
     }
 
     let params = if app.prompt().model.is_some() && app.prompt().remix_of.is_none() {

@@ -28,6 +28,7 @@ mod ui_keys;
 mod ui_mouse;
 mod ui_pages;
 mod ui_preview;
+mod ui_prompt_edit;
 mod ui_render;
 mod ui_runtime;
 mod ui_services;

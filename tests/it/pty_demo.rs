@@ -15,6 +15,19 @@ pub(crate) const COLS: u16 = 130;
 
 pub(crate) struct Screen {
     pub(crate) parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote (up to RAW_LIMIT), for what the parser does not keep: the
+    /// keyboard protocol pushed and popped.
+    pub(crate) raw: Arc<Mutex<Vec<u8>>>,
+}
+
+const RAW_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Times `needle` occurs in `haystack`.
+pub(crate) fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
 }
 
 impl Screen {
@@ -69,8 +82,6 @@ pub(crate) struct Demo {
     child: Box<dyn portable_pty::Child + Send + Sync>,
     keys: Arc<Mutex<Box<dyn Write + Send>>>,
     pub(crate) screen: Screen,
-    /// Every byte the program wrote (escapes the screen parser drops, like kitty graphics).
-    pub(crate) output: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Demo {
@@ -81,12 +92,26 @@ impl Demo {
 
     /// Start the demo with `extra` TOML added to the sandbox's fast config.
     pub(crate) fn start_with_config(extra: &str) -> Self {
-        Self::start_answering(extra, Answers::Plain)
+        Self::start_in(common::Sandbox::new(), extra, &[])
     }
 
     /// Start the demo with `extra` config in a terminal that answers its query as `answers`.
     pub(crate) fn start_answering(extra: &str, answers: Answers) -> Self {
-        let sandbox = common::Sandbox::new();
+        Self::start_answering_in(common::Sandbox::new(), extra, &[], answers)
+    }
+
+    /// Start the demo in `sandbox`, with `extra` TOML added to its fast config and `env` set.
+    pub(crate) fn start_in(sandbox: common::Sandbox, extra: &str, env: &[(&str, &str)]) -> Self {
+        Self::start_answering_in(sandbox, extra, env, Answers::Plain)
+    }
+
+    /// [`Demo::start_in`], the terminal answering the start-up graphics query as `answers`.
+    pub(crate) fn start_answering_in(
+        sandbox: common::Sandbox,
+        extra: &str,
+        env: &[(&str, &str)],
+        answers: Answers,
+    ) -> Self {
         let config = sandbox.fast_config();
         if !extra.is_empty() {
             let mut text = std::fs::read_to_string(&config).expect("read config");
@@ -114,6 +139,9 @@ impl Demo {
         cmd.env("TMPDIR", &tmp);
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_PROXY", "127.0.0.1,localhost");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         cmd.args(["--demo", "--config"]);
         cmd.arg(&config);
         cmd.arg("--download-dir");
@@ -130,8 +158,8 @@ impl Demo {
         )));
         let mut reader = master.try_clone_reader().expect("pty reader");
         let keys = Arc::new(Mutex::new(master.take_writer().expect("pty writer")));
-        let output = Arc::new(Mutex::new(Vec::new()));
-        let (feed, answer, record) = (Arc::clone(&parser), Arc::clone(&keys), Arc::clone(&output));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (feed, answer, record) = (Arc::clone(&parser), Arc::clone(&keys), Arc::clone(&raw));
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             let mut answered = false;
@@ -139,12 +167,15 @@ impl Demo {
                 if n == 0 {
                     break;
                 }
-                feed.lock().expect("parser lock").process(&buf[..n]);
-                let mut all = record.lock().expect("output lock");
-                let from = all.len().saturating_sub(8);
-                all.extend_from_slice(&buf[..n]);
+                let mut recorded = record.lock().expect("raw lock");
+                let from = recorded.len().saturating_sub(8);
+                let room = RAW_LIMIT.saturating_sub(recorded.len());
+                recorded.extend_from_slice(&buf[..n.min(room)]);
                 // The query ends with a status request (CSI 5 n): answer it as a terminal does.
-                if !answered && all[from..].windows(4).any(|w| w == b"\x1b[5n") {
+                let asked = recorded[from..].windows(4).any(|w| w == b"\x1b[5n");
+                drop(recorded);
+                feed.lock().expect("parser lock").process(&buf[..n]);
+                if !answered && asked {
                     answered = true;
                     let mut keys = answer.lock().expect("keys lock");
                     let _ = keys.write_all(answers.bytes());
@@ -157,8 +188,7 @@ impl Demo {
             master,
             child,
             keys,
-            screen: Screen { parser },
-            output,
+            screen: Screen { parser, raw },
         }
     }
 
@@ -249,6 +279,13 @@ impl Demo {
             "after {after}: bracketed paste is off again"
         );
         drop(parser);
+        let raw = self.screen.raw.lock().expect("raw lock");
+        assert_eq!(
+            occurrences(&raw, b"\x1b[>1u"),
+            occurrences(&raw, b"\x1b[<1u"),
+            "after {after}: every keyboard protocol pushed was popped"
+        );
+        drop(raw);
         assert!(
             self.canonical_and_echo(),
             "after {after}: raw mode is off (line editing and echo back)"

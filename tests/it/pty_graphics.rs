@@ -4,20 +4,20 @@
 
 use std::time::{Duration, Instant};
 
-use crate::pty_demo::{Answers, Demo};
+use crate::pty_demo::{Answers, Demo, occurrences};
 
 /// Kitty's placeholder character (U+10EEEE) in UTF-8.
 const PLACEHOLDER: &[u8] = "\u{10EEEE}".as_bytes();
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    occurrences(haystack, needle) > 0
 }
 
 /// Wait (at most `limit`) until the program's output satisfies `ok`.
 fn wait_for_output(demo: &Demo, what: &str, limit: Duration, ok: impl Fn(&[u8]) -> bool) {
     let deadline = Instant::now() + limit;
     loop {
-        if ok(&demo.output.lock().expect("output lock")) {
+        if ok(&demo.screen.raw.lock().expect("raw lock")) {
             return;
         }
         assert!(
@@ -61,7 +61,7 @@ fn a_terminal_answering_as_kitty_gets_the_thumbnail_in_kitty_graphics() {
                 && contains(out, PLACEHOLDER)
         },
     );
-    let out = demo.output.lock().expect("output lock").clone();
+    let out = demo.screen.raw.lock().expect("raw lock").clone();
     assert!(
         contains(&out, b"\x1b_Gi=31,s=1,v=1,a=q"),
         "the dashboard asked for kitty graphics"
@@ -84,7 +84,7 @@ fn a_terminal_without_graphics_gets_half_blocks() {
             .wait_for("half-blocks in the details", Duration::from_secs(10), |s| {
                 s.matches(['▀', '▄']).count() >= 40
             });
-    let out = demo.output.lock().expect("output lock").clone();
+    let out = demo.screen.raw.lock().expect("raw lock").clone();
     assert!(!contains(&out, b"\x1b_Gq=2,"), "no kitty transmission");
     assert!(!contains(&out, PLACEHOLDER), "no placeholders\n{details}");
     demo.type_keys(b"q");

@@ -1,7 +1,8 @@
 //! The dashboard's questions and layout in a real pseudo-terminal: Enter never says yes to a
-//! delete, keys typed before a question could be read are dropped, and a resize mid-job redraws
-//! the whole layout while the job goes on.
+//! delete, keys typed before a question could be read are dropped, a resize mid-job redraws
+//! the whole layout while the job goes on, and Ctrl-e lends the terminal to the user's editor.
 
+use crate::common;
 use crate::pty_demo::{COLS, Demo, ROWS};
 
 use std::time::Duration;
@@ -143,7 +144,7 @@ fn a_mouse_click_focuses_the_panel_and_selects_the_row_under_it() {
         vt100::MouseProtocolMode::None,
         "the dashboard asked the terminal for the mouse"
     );
-    let areas = sora_tui::app::layout::dashboard(ratatui::layout::Rect::new(0, 0, COLS, ROWS));
+    let areas = sora_tui::app::layout::dashboard(ratatui::layout::Rect::new(0, 0, COLS, ROWS), 1);
     let [list, _] =
         sora_tui::app::layout::buckets_split(sora_tui::app::layout::inner(areas.buckets));
     // The first bucket row (input-images), as xterm's SGR mouse reports a left press and release.
@@ -171,4 +172,104 @@ fn a_mouse_click_focuses_the_panel_and_selects_the_row_under_it() {
         vt100::MouseProtocolMode::None,
         "the mouse is the terminal's again"
     );
+}
+
+#[test]
+fn ctrl_e_lends_the_terminal_to_the_editor_and_its_text_becomes_the_prompt() {
+    let sandbox = common::Sandbox::new();
+    let editor = sandbox.path().join("editor.sh");
+    let seen = sandbox.path().join("seen.txt");
+    // An editor that reads a line from the terminal, a second after it starts: a line typed
+    // meanwhile waits in the terminal, where a reader the dashboard left running would take
+    // it first and the editor would never see it.
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\ncp \"$1\" '{}'\nprintf 'editing> '\nsleep 1\nread -r line\nprintf 'a fox\\n%s\\n' \"$line\" > \"$1\"\n",
+            seen.display()
+        ),
+    )
+    .expect("write the editor");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755))
+            .expect("make the editor executable");
+    }
+    let editor = editor.display().to_string();
+    let mut demo = Demo::start_in(sandbox, "", &[("EDITOR", &editor)]);
+    demo.wait_for_dashboard();
+    demo.type_keys(b"a draft");
+    std::thread::sleep(Duration::from_millis(300));
+    demo.type_keys(b"\x05"); // Ctrl-e
+    demo.screen
+        .wait_for("the editor", Duration::from_secs(10), |s| {
+            s.contains("editing>")
+        });
+    let alternate = |demo: &Demo| {
+        demo.screen
+            .parser
+            .lock()
+            .expect("lock")
+            .screen()
+            .alternate_screen()
+    };
+    assert!(!alternate(&demo), "the editor has the main screen");
+    demo.type_keys(b"typed in the editor\r");
+    let back = demo
+        .screen
+        .wait_for("the dashboard again", Duration::from_secs(10), |s| {
+            s.contains("Prompt from the editor (2 lines)")
+        });
+    assert!(alternate(&demo), "the dashboard took the terminal back");
+    assert!(back.contains("typed in the editor"), "{back}");
+    assert_eq!(
+        std::fs::read_to_string(&seen).expect("the editor's copy"),
+        "a draft\n",
+        "the editor was given the prompt"
+    );
+
+    demo.type_keys(b"\r");
+    let sent = demo
+        .screen
+        .wait_for("the job", Duration::from_secs(20), |s| s.contains("queued"));
+    assert!(sent.contains("a fox typed in the editor"), "{sent}");
+    assert_eq!(jobs_count(&sent), Some(1), "one job:\n{sent}");
+    demo.type_keys(b"\x03");
+    demo.wait_exit("Ctrl-C");
+    demo.assert_terminal_restored("Ctrl-C");
+}
+
+#[test]
+fn shift_enter_breaks_the_line_where_the_terminal_tells_it_from_enter() {
+    let mut demo = Demo::start();
+    demo.wait_for_dashboard();
+    let raw = demo.screen.raw.lock().expect("raw lock").clone();
+    assert!(
+        crate::pty_demo::occurrences(&raw, b"\x1b[>1u") >= 1,
+        "the dashboard asked the terminal to tell Shift-Enter from Enter"
+    );
+    // Shift-Enter as a terminal with the kitty keyboard protocol sends it, then Enter.
+    demo.type_keys(b"a fox");
+    demo.type_keys(b"\x1b[13;2u");
+    demo.type_keys(b"at dawn");
+    std::thread::sleep(Duration::from_millis(300));
+    let typed = demo.screen.text();
+    assert_eq!(
+        jobs_count(&typed),
+        Some(0),
+        "Shift-Enter sent nothing:\n{typed}"
+    );
+    demo.type_keys(b"\r");
+    let sent = demo
+        .screen
+        .wait_for("the job", Duration::from_secs(20), |s| s.contains("queued"));
+    assert!(
+        sent.contains("\"a fox at dawn\""),
+        "one prompt of two lines:\n{sent}"
+    );
+    assert_eq!(jobs_count(&sent), Some(1), "{sent}");
+    demo.type_keys(b"\x03");
+    demo.wait_exit("Ctrl-C");
+    demo.assert_terminal_restored("Ctrl-C");
 }

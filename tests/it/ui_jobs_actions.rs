@@ -10,10 +10,6 @@ use sora_core::engine::{Command, EngineEvent, JobKey};
 use sora_tui::app::{App, Effect, Focus, JobEnd};
 use support::*;
 
-fn notice_text(app: &App) -> String {
-    app.notice().map(|n| n.text.clone()).unwrap_or_default()
-}
-
 fn focus_jobs(app: &mut App) {
     while app.focus() != Focus::Jobs {
         press(app, KeyCode::Tab);

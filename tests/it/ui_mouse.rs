@@ -1,6 +1,7 @@
-//! The mouse: a click focuses the panel under it and selects the row it lands on, the wheel
-//! scrolls, the details' URL is copied on a click; off (M, F12, `--no-mouse`) leaves the
-//! terminal its text selection, and a question is never answered or bypassed by a click.
+//! The mouse: a click focuses the panel under it and selects the row it lands on (in the prompt,
+//! puts the cursor there), the wheel scrolls, the details' URL is copied on a click; off (M, F12,
+//! `--no-mouse`) leaves the terminal its text selection, and a question is never answered or
+//! bypassed by a click.
 
 use crate::ui_support as support;
 
@@ -36,7 +37,7 @@ fn click(app: &mut App, column: u16, row: u16) -> Vec<Effect> {
 }
 
 fn areas() -> layout::DashboardAreas {
-    layout::dashboard(ratatui::layout::Rect::new(0, 0, W, H))
+    layout::dashboard(ratatui::layout::Rect::new(0, 0, W, H), 1)
 }
 
 fn with_buckets(app: &mut App) {
@@ -149,4 +150,26 @@ fn a_settings_mouse_false_starts_with_the_mouse_off() {
     let jobs = layout::inner(areas().jobs);
     click(&mut app, jobs.x, jobs.y);
     assert_eq!(app.focus(), Focus::Prompt);
+}
+
+#[test]
+fn a_click_in_the_prompt_puts_the_cursor_where_it_lands() {
+    let mut app = sized_app();
+    type_text(&mut app, "one");
+    press_with(&mut app, KeyCode::Enter, KeyModifiers::ALT);
+    type_text(&mut app, "two");
+    press(&mut app, KeyCode::Esc);
+    let prompt = app
+        .dashboard_areas(ratatui::layout::Rect::new(0, 0, W, H))
+        .prompt;
+    let text = layout::prompt_split(layout::inner(prompt)).text;
+    // Between the "o" and the "n" of the first line.
+    click(&mut app, text.x + 1, text.y);
+    assert_eq!(app.focus(), Focus::Prompt, "the click focused the prompt");
+    type_text(&mut app, "X");
+    assert_eq!(app.prompt().text(), "oXne\ntwo");
+    // Past the end of the second line: its end.
+    click(&mut app, text.x + 40, text.y + 1);
+    type_text(&mut app, "!");
+    assert_eq!(app.prompt().text(), "oXne\ntwo!");
 }

@@ -63,7 +63,7 @@ fn the_simulators_thumbnail_is_drawn_in_half_blocks_beside_the_selected_job() {
         .expect("draw");
     let buffer = terminal.backend().buffer();
     let jobs =
-        layout::inner(layout::dashboard(ratatui::layout::Rect::new(0, 0, width, height)).jobs);
+        layout::inner(layout::dashboard(ratatui::layout::Rect::new(0, 0, width, height), 1).jobs);
     let right = jobs.right() - sora_tui::app::preview::PREVIEW_COLS;
     let mut blocks = 0;
     let mut colours = std::collections::HashSet::new();

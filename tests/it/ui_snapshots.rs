@@ -210,6 +210,28 @@ fn the_prompt_with_text() {
 }
 
 #[test]
+fn the_prompt_with_several_lines() {
+    let mut app = busy_app();
+    type_text(&mut app, "a lighthouse in a storm");
+    press_with(
+        &mut app,
+        KeyCode::Enter,
+        crossterm::event::KeyModifiers::ALT,
+    );
+    type_text(
+        &mut app,
+        "waves breaking over the rocks, spray in the lamp's beam, slow push in",
+    );
+    press_with(
+        &mut app,
+        KeyCode::Enter,
+        crossterm::event::KeyModifiers::ALT,
+    );
+    type_text(&mut app, "cinematic");
+    snapshot_everywhere("prompt_lines", &app);
+}
+
+#[test]
 fn the_jobs_panel() {
     let mut app = busy_app();
     press(&mut app, KeyCode::Tab);

@@ -238,6 +238,11 @@ pub fn render(app: &App, width: u16, height: u16) -> String {
     text
 }
 
+/// The notice line's text (empty when there is none).
+pub fn notice_text(app: &App) -> String {
+    app.notice().map(|n| n.text.clone()).unwrap_or_default()
+}
+
 pub fn assert_shows(screen: &str, expected: &str) {
     assert!(
         screen.contains(expected),

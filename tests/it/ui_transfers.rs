@@ -18,10 +18,6 @@ const H: u16 = 42;
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * 1024;
 
-fn notice_text(app: &App) -> String {
-    app.notice().map(|n| n.text.clone()).unwrap_or_default()
-}
-
 fn focus_downloads(app: &mut App) {
     while app.focus() != Focus::Downloads {
         press(app, KeyCode::Tab);

@@ -11,10 +11,6 @@ use sora_core::providers::{GenerationRequest, Size};
 use sora_tui::app::{Effect, Focus, NoticeLevel};
 use support::*;
 
-fn notice_text(app: &sora_tui::app::App) -> String {
-    app.notice().map(|n| n.text.clone()).unwrap_or_default()
-}
-
 #[test]
 fn init_asks_for_the_bucket_list() {
     let mut app = app();
@@ -674,12 +670,12 @@ fn a_pasted_multi_line_prompt_is_one_prompt_and_one_job() {
     ));
     assert_eq!(
         app.prompt().text(),
-        "a fox in the snow at dawn ",
-        "each line break (CRLF too) is one space"
+        "a fox\nin the snow\nat dawn\n",
+        "each line break (CRLF too) is a line of the prompt, not an Enter"
     );
     let commands = press(&mut app, KeyCode::Enter);
     assert!(
-        matches!(commands.as_slice(), [Effect::Engine(Command::Generate { request, .. })] if request.prompt == "a fox in the snow at dawn"),
+        matches!(commands.as_slice(), [Effect::Engine(Command::Generate { request, .. })] if request.prompt == "a fox\nin the snow\nat dawn"),
         "{commands:?}"
     );
 }

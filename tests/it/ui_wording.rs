@@ -9,10 +9,6 @@ use sora_core::providers::JobStatus;
 use sora_tui::app::{App, Focus, Msg};
 use support::*;
 
-fn notice_text(app: &App) -> String {
-    app.notice().map(|n| n.text.clone()).unwrap_or_default()
-}
-
 fn running_job(app: &mut App) {
     feed(
         app,
