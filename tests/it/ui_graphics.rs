@@ -242,3 +242,19 @@ fn the_message_log_says_what_thumbnails_are_drawn_with() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_wrong_images_flag_is_refused_with_the_modes() {
+    let sandbox = crate::common::Sandbox::new();
+    let out = sandbox
+        .command()
+        .args(["--images", "png", "doctor"])
+        .output()
+        .expect("run sora-tui");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--images") && err.contains("png") && err.contains("\"kitty\""),
+        "{err}"
+    );
+}
