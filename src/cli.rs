@@ -32,6 +32,12 @@ pub struct Cli {
     #[arg(long)]
     pub no_mouse: bool,
 
+    /// How thumbnails are drawn: auto (ask the terminal: kitty, sixel or iTerm2 graphics where
+    /// it has them, half-blocks otherwise), halfblocks, kitty, sixel, iterm2, or off (overrides
+    /// `[ui] images`).
+    #[arg(long, value_name = "MODE", value_parser = parse_images)]
+    pub images: Option<sora_core::config::Images>,
+
     /// The video service: runway, fal, or a Sora family (azure-sora, azure-sora2, openai)
     /// (overrides `provider` and SORA_TUI_PROVIDER).
     #[arg(long, global = true, value_name = "NAME")]
@@ -383,4 +389,14 @@ impl Cli {
             _ => false,
         }
     }
+}
+
+/// `--images MODE`: the names `[ui] images` takes.
+fn parse_images(name: &str) -> Result<sora_core::config::Images, String> {
+    sora_core::config::Images::from_name(name).ok_or_else(|| {
+        format!(
+            "`{name}` is not a way to draw thumbnails: use {}",
+            sora_core::config::Images::CHOICES
+        )
+    })
 }

@@ -11,6 +11,7 @@ pub mod app;
 pub mod console;
 pub mod editor;
 pub mod effects;
+pub mod graphics;
 pub mod headless;
 pub mod opener;
 pub mod preview;

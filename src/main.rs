@@ -76,6 +76,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     if cli.no_mouse {
         config.ui_mouse = false;
     }
+    if let Some(images) = cli.images {
+        config.ui.images =
+            sora_core::config::Setting::new(images, sora_core::config::Source::Flag("--images"));
+    }
     // Keep the simulator alive for the whole run; the demo's journal goes with it.
     let _demo = if cli.demo {
         Some(demo::start(&mut config).await?)
@@ -177,6 +181,8 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
         notify: config.ui.notify.value,
         keymap,
         mouse: config.ui_mouse,
+        images: config.ui.images.value,
+        thumbnails: None,
         prompt_history: prompt_history(records),
     };
     let (tx, rx) = mpsc::unbounded_channel();

@@ -1,5 +1,6 @@
-//! Decoding a saved thumbnail for the jobs panel: file to image to half-blocks. The runtime runs
-//! it on a blocking thread, never in `update` or `render`.
+//! Decoding a saved thumbnail for the jobs panel and the details view: file to image to the
+//! terminal's pictures (kitty, sixel, iTerm2 or half-blocks, as `crate::graphics` picked). The
+//! runtime runs it on a blocking thread, never in `update` or `render`.
 
 use std::io::Read;
 use std::path::Path;
@@ -16,6 +17,13 @@ const MAX_THUMBNAIL_BYTES: u64 = 8 * 1024 * 1024;
 
 /// The thumbnail at `path` fitted into the preview's cells, in half-blocks (any terminal).
 pub fn decode(path: &Path) -> Result<Preview, String> {
+    decode_with(path, &Picker::halfblocks())
+}
+
+/// The thumbnail at `path` fitted into the preview's cells, encoded as `picker` says. One size
+/// serves the jobs panel and the details view: both draw the same encoded picture (for kitty,
+/// one transmission, then placeholders wherever it shows).
+pub fn decode_with(path: &Path, picker: &Picker) -> Result<Preview, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open the thumbnail: {e}"))?;
     let meta = file
         .metadata()
@@ -29,7 +37,7 @@ pub fn decode(path: &Path) -> Result<Preview, String> {
         .map_err(|e| format!("cannot read the thumbnail: {e}"))?;
     let image =
         image::load_from_memory(&bytes).map_err(|e| format!("cannot decode the thumbnail: {e}"))?;
-    let protocol = Picker::halfblocks()
+    let protocol = picker
         .new_protocol(
             image,
             Size::new(PREVIEW_COLS, PREVIEW_ROWS),

@@ -34,7 +34,7 @@ const ANIMATION_PERIOD: Duration = Duration::from_millis(250);
 pub async fn run(
     engine: Engine,
     events: UnboundedReceiver<EngineEvent>,
-    settings: AppSettings,
+    mut settings: AppSettings,
     theme: Theme,
 ) -> anyhow::Result<Option<Signal>> {
     // Listening before the terminal changes: a signal from now on ends the loop, not the process.
@@ -57,6 +57,11 @@ pub async fn run(
         );
         ratatui_hook(info);
     }));
+    // Asked once, in raw mode and before anything reads terminal input: which pictures the
+    // terminal draws (a short, bounded query; no answer means half-blocks).
+    let graphics = crate::graphics::detect(settings.images);
+    settings.thumbnails = Some(graphics.description);
+    let picker = graphics.picker;
     // A paste arrives as one event, its newlines as text: without this, every pasted line
     // would be an Enter, and every Enter a paid job. Terminals that cannot do it ignore it.
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
@@ -78,7 +83,11 @@ pub async fn run(
         Effect::Open { path, command } => crate::opener::spawn(path, command, reply.clone()),
         // Carried out by `drive`, which hands the result back to the app.
         Effect::SaveMessages { .. } | Effect::EditPrompt(_) => {}
-        Effect::LoadPreview { job, path } => load_preview(job, path, reply.clone()),
+        Effect::LoadPreview { job, path } => {
+            if let Some(picker) = &picker {
+                load_preview(job, path, picker.clone(), reply.clone());
+            }
+        }
     };
     let result = tokio::select! {
         result = drive_with_replies(
@@ -120,13 +129,15 @@ pub(crate) fn push_keyboard_protocol() {
     );
 }
 
-/// Decode a thumbnail on a blocking thread; a file that cannot be shown costs only its preview.
+/// Decode a thumbnail on a blocking thread, as `picker` draws pictures; a file that cannot be
+/// shown costs only its preview.
 fn load_preview(
     job: sora_core::engine::JobKey,
     path: std::path::PathBuf,
+    picker: ratatui_image::picker::Picker,
     reply: tokio::sync::mpsc::UnboundedSender<Msg>,
 ) {
-    tokio::task::spawn_blocking(move || match crate::preview::decode(&path) {
+    tokio::task::spawn_blocking(move || match crate::preview::decode_with(&path, &picker) {
         Ok(preview) => {
             let _ = reply.send(Msg::Preview { job, preview });
         }

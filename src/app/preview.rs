@@ -13,6 +13,15 @@ pub const PREVIEW_ROWS: u16 = 7;
 #[derive(Clone)]
 pub struct Preview(pub Arc<Protocol>);
 
+impl Preview {
+    /// Drawn by the terminal over the cells (kitty, sixel, iTerm2) rather than as characters in
+    /// them (half-blocks). Such a picture is not drawn under an overlay: the terminal could
+    /// paint it over the overlay's text.
+    pub fn is_graphics(&self) -> bool {
+        !matches!(*self.0, Protocol::Halfblocks(_))
+    }
+}
+
 impl PartialEq for Preview {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.0, &other.0)

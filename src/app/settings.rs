@@ -128,6 +128,11 @@ pub struct AppSettings {
     pub keymap: super::keymap::KeyMap,
     /// Take clicks and the wheel (`[ui] mouse`, `--no-mouse`).
     pub mouse: bool,
+    /// `[ui] images` (`--images`): "off" decodes and draws no thumbnail.
+    pub images: sora_core::config::Images,
+    /// What the runtime draws thumbnails with and why ("kitty graphics (the terminal
+    /// answered)"), for the message log; None until the terminal was asked.
+    pub thumbnails: Option<String>,
     /// The prompts of the journal's jobs, oldest first: the prompt's history.
     pub prompt_history: Vec<String>,
 }
@@ -160,6 +165,8 @@ impl AppSettings {
             notify: sora_core::config::Notify::Off,
             keymap: super::keymap::KeyMap::default(),
             mouse: true,
+            images: sora_core::config::Images::Auto,
+            thumbnails: None,
             prompt_history: Vec::new(),
         }
     }

@@ -43,7 +43,9 @@ impl App {
             }
             EngineEvent::DownloadFinished { key, path, bytes } => {
                 self.downloads.end_download(&key);
-                if key.variant == sora_core::providers::ContentVariant::Thumbnail {
+                if key.variant == sora_core::providers::ContentVariant::Thumbnail
+                    && self.settings.images != sora_core::config::Images::Off
+                {
                     effects.push(Effect::LoadPreview {
                         job: key.job,
                         path: path.clone(),

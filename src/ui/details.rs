@@ -5,12 +5,13 @@
 use std::time::SystemTime;
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::format;
 use super::wrap::{Row, wrap_rows};
 use super::{Theme, panel};
+use crate::app::preview::{PREVIEW_COLS, PREVIEW_ROWS, Preview};
 use crate::app::{App, JobEnd, JobRow, LogEntry, Scroll, UploadState};
 use sora_core::engine::JobKey;
 
@@ -22,6 +23,9 @@ pub fn overlay_area(area: Rect) -> Rect {
     Rect::new(x, area.y + 1, width, area.height.saturating_sub(3))
 }
 
+/// Below this inner width the details view's text keeps the whole width: no thumbnail.
+const MIN_WIDTH_WITH_PREVIEW: u16 = 64;
+
 /// A bordered, scrolled view of `rows` over `area`; the title says where the view stands.
 pub fn render_reading(
     title: &str,
@@ -31,10 +35,52 @@ pub fn render_reading(
     frame: &mut Frame,
     area: Rect,
 ) {
+    render_reading_beside(title, rows, scroll, None, (theme, frame, area));
+}
+
+/// [`render_reading`] with a picture at the top right and the text wrapped beside it, where
+/// the view is wide and tall enough (`draw` false: its room only). The picture stays put while
+/// the text scrolls.
+fn render_reading_beside(
+    title: &str,
+    rows: &[Row],
+    scroll: Scroll,
+    picture: Option<(&Preview, bool)>,
+    (theme, frame, area): (&Theme, &mut Frame, Rect),
+) {
     let popup = overlay_area(area);
     frame.render_widget(Clear, popup);
+    let inner = panel("", true, theme).inner(popup);
+    let Some((preview, draw)) =
+        picture.filter(|_| inner.width >= MIN_WIDTH_WITH_PREVIEW && inner.height >= PREVIEW_ROWS)
+    else {
+        render_rows(title, rows, scroll, theme, frame, (popup, inner));
+        return;
+    };
+    let [text, beside] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(PREVIEW_COLS)])
+            .spacing(1)
+            .areas(inner);
+    render_rows(title, rows, scroll, theme, frame, (popup, text));
+    if draw {
+        let beside = Rect {
+            height: PREVIEW_ROWS,
+            ..beside
+        };
+        frame.render_widget(ratatui_image::Image::new(&preview.0), beside);
+    }
+}
+
+/// The wrapped, scrolled rows in `inner`, and the popup's border with the title and place.
+fn render_rows(
+    title: &str,
+    rows: &[Row],
+    scroll: Scroll,
+    theme: &Theme,
+    frame: &mut Frame,
+    (popup, inner): (Rect, Rect),
+) {
     let block = panel("", true, theme);
-    let inner = block.inner(popup);
     let lines = wrap_rows(rows, inner.width, theme.dim);
     let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
     let offset = scroll.offset(total, inner.height);
@@ -60,17 +106,23 @@ pub fn render_details(
     frame: &mut Frame,
     area: Rect,
 ) {
-    let rows = match app.jobs().rows.iter().find(|r| r.key == job) {
+    let row = app.jobs().rows.iter().find(|r| r.key == job);
+    let rows = match row {
         Some(row) => details_rows(app, row, theme),
         None => vec![Row::full("This job is no longer listed.", theme.dim)],
     };
-    render_reading(
+    // The thumbnail's room is kept under a question or the help; a terminal's picture (drawn
+    // over the cells) is left out there, as in the jobs panel.
+    let covered = app.modal().is_some() || app.help_visible();
+    let picture = row
+        .and_then(|r| r.preview.as_ref())
+        .map(|p| (p, !(covered && p.is_graphics())));
+    render_reading_beside(
         &format!("Job {job} — details"),
         &rows,
         scroll,
-        theme,
-        frame,
-        area,
+        picture,
+        (theme, frame, area),
     );
 }
 

@@ -17,6 +17,10 @@ pub fn render_messages(app: &App, scroll: Scroll, theme: &Theme, frame: &mut Fra
         Some(path) => Row::new("program log", path.display().to_string(), theme.text),
         None => Row::new("program log", "(none: no log file was opened)", theme.dim),
     }];
+    // Why the thumbnails are blocks (or pictures): what the terminal answered at start.
+    if let Some(thumbnails) = &app.settings().thumbnails {
+        rows.push(Row::new("thumbnails", thumbnails, theme.text));
+    }
     let save = app
         .keymap()
         .keys_label(Scope::Messages, Action::SaveMessages);

@@ -61,11 +61,16 @@ pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, 
                 Layout::horizontal([Constraint::Fill(1), Constraint::Length(PREVIEW_COLS)])
                     .spacing(1)
                     .areas(inner);
-            // In a panel shorter than the picture, its top rather than nothing.
-            frame.render_widget(
-                ratatui_image::Image::new(&preview.0).allow_clipping(true),
-                picture,
-            );
+            // Under an overlay, a terminal's picture is left out (its room kept): the terminal
+            // draws it over the cells, so it could show through the overlay.
+            let covered = app.overlay().is_some() || app.modal().is_some() || app.help_visible();
+            if !(covered && preview.is_graphics()) {
+                // In a panel shorter than the picture, its top rather than nothing.
+                frame.render_widget(
+                    ratatui_image::Image::new(&preview.0).allow_clipping(true),
+                    picture,
+                );
+            }
             list
         }
         _ => inner,

@@ -57,12 +57,30 @@ impl Screen {
     }
 }
 
+/// How the test's terminal answers the dashboard's start-up graphics query.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Answers {
+    /// As xterm without sixel: the device attributes and the status report.
+    Plain,
+    /// As kitty: its graphics query, a 10x20-pixel cell, the status report.
+    Kitty,
+}
+
+impl Answers {
+    fn bytes(self) -> &'static [u8] {
+        match self {
+            Answers::Plain => b"\x1b[?62;22c\x1b[0n",
+            Answers::Kitty => b"\x1b_Gi=31;OK\x1b\\\x1b[?62;22c\x1b[6;20;10t\x1b[0n",
+        }
+    }
+}
+
 /// `sora-tui --demo` in a pseudo-terminal of ROWS x COLS, its screen parsed as it draws.
 pub(crate) struct Demo {
     sandbox: common::Sandbox,
     pub(crate) master: Box<dyn portable_pty::MasterPty + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
-    keys: Box<dyn Write + Send>,
+    keys: Arc<Mutex<Box<dyn Write + Send>>>,
     pub(crate) screen: Screen,
 }
 
@@ -77,8 +95,23 @@ impl Demo {
         Self::start_in(common::Sandbox::new(), extra, &[])
     }
 
+    /// Start the demo with `extra` config in a terminal that answers its query as `answers`.
+    pub(crate) fn start_answering(extra: &str, answers: Answers) -> Self {
+        Self::start_answering_in(common::Sandbox::new(), extra, &[], answers)
+    }
+
     /// Start the demo in `sandbox`, with `extra` TOML added to its fast config and `env` set.
     pub(crate) fn start_in(sandbox: common::Sandbox, extra: &str, env: &[(&str, &str)]) -> Self {
+        Self::start_answering_in(sandbox, extra, env, Answers::Plain)
+    }
+
+    /// [`Demo::start_in`], the terminal answering the start-up graphics query as `answers`.
+    pub(crate) fn start_answering_in(
+        sandbox: common::Sandbox,
+        extra: &str,
+        env: &[(&str, &str)],
+        answers: Answers,
+    ) -> Self {
         let config = sandbox.fast_config();
         if !extra.is_empty() {
             let mut text = std::fs::read_to_string(&config).expect("read config");
@@ -124,23 +157,32 @@ impl Demo {
             0,
         )));
         let mut reader = master.try_clone_reader().expect("pty reader");
-        let feed = Arc::clone(&parser);
+        let keys = Arc::new(Mutex::new(master.take_writer().expect("pty writer")));
         let raw = Arc::new(Mutex::new(Vec::new()));
-        let record = Arc::clone(&raw);
+        let (feed, answer, record) = (Arc::clone(&parser), Arc::clone(&keys), Arc::clone(&raw));
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
+            let mut answered = false;
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
                 let mut recorded = record.lock().expect("raw lock");
+                let from = recorded.len().saturating_sub(8);
                 let room = RAW_LIMIT.saturating_sub(recorded.len());
                 recorded.extend_from_slice(&buf[..n.min(room)]);
+                // The query ends with a status request (CSI 5 n): answer it as a terminal does.
+                let asked = recorded[from..].windows(4).any(|w| w == b"\x1b[5n");
                 drop(recorded);
                 feed.lock().expect("parser lock").process(&buf[..n]);
+                if !answered && asked {
+                    answered = true;
+                    let mut keys = answer.lock().expect("keys lock");
+                    let _ = keys.write_all(answers.bytes());
+                    let _ = keys.flush();
+                }
             }
         });
-        let keys = master.take_writer().expect("pty writer");
         Self {
             sandbox,
             master,
@@ -171,8 +213,9 @@ impl Demo {
     }
 
     pub(crate) fn type_keys(&mut self, bytes: &[u8]) {
-        self.keys.write_all(bytes).expect("write to the pty");
-        self.keys.flush().expect("flush the pty");
+        let mut keys = self.keys.lock().expect("keys lock");
+        keys.write_all(bytes).expect("write to the pty");
+        keys.flush().expect("flush the pty");
     }
 
     /// Paste `text` as a terminal does: wrapped in bracketed-paste markers when the program

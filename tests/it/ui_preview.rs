@@ -116,3 +116,40 @@ fn the_thumbnail_fits_a_140x40_terminal() {
     let blocks = screen.matches(['▀', '▄']).count();
     assert!(blocks >= 40, "{blocks} half-blocks:\n{screen}");
 }
+
+/// Enter on the finished job: its details view draws the thumbnail at the top right, the
+/// text wrapped beside it, at 80x24 as at 200x50.
+#[test]
+fn the_details_view_draws_the_thumbnail_beside_its_text() {
+    for (width, height) in [(80, 24), (200, 50)] {
+        let mut app = app_with_thumbnail("thumbnail.jpg");
+        press(&mut app, crossterm::event::KeyCode::Tab);
+        press(&mut app, crossterm::event::KeyCode::Enter);
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        terminal
+            .draw(|frame| ui::render(&app, &Theme::dark(), frame))
+            .expect("draw");
+        let buffer = terminal.backend().buffer();
+        let popup =
+            sora_tui::ui::details::overlay_area(ratatui::layout::Rect::new(0, 0, width, height));
+        // Inside the border, the picture's columns at the right.
+        let left = popup.right() - 1 - sora_tui::app::preview::PREVIEW_COLS;
+        let mut blocks = 0;
+        for y in popup.y + 1..popup.y + 1 + sora_tui::app::preview::PREVIEW_ROWS {
+            for x in left..popup.right() - 1 {
+                if matches!(buffer.cell((x, y)).expect("cell").symbol(), "▀" | "▄") {
+                    blocks += 1;
+                }
+            }
+        }
+        let screen = render(&app, width, height);
+        assert!(
+            blocks >= 60,
+            "{width}x{height}: {blocks} half-blocks\n{screen}"
+        );
+        assert!(
+            screen.contains("details") && screen.contains("task_01jv8example"),
+            "{screen}"
+        );
+    }
+}

@@ -325,6 +325,29 @@ fn the_job_details() {
     snapshot_everywhere("details", &app);
 }
 
+/// The finished job's details with its thumbnail (half-blocks) beside the text.
+#[test]
+fn the_job_details_with_the_thumbnail() {
+    let mut app = busy_app();
+    let thumbnail = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/thumbnail.jpg");
+    let preview = sora_tui::preview::decode(&thumbnail).expect("the asset decodes");
+    app.update(sora_tui::app::Msg::Preview {
+        job: JobKey(1),
+        preview,
+    });
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Enter);
+    for (width, height) in SIZES {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        terminal
+            .draw(|frame| ui::render(&app, &Theme::dark(), frame))
+            .expect("draw");
+        let text = snapshot_text(terminal.backend().buffer());
+        insta::assert_snapshot!(format!("details_thumbnail_{width}x{height}_dark"), text);
+    }
+}
+
 #[test]
 fn the_message_log() {
     let mut app = busy_app();

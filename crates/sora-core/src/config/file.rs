@@ -49,6 +49,8 @@ pub(super) struct FileUi {
     pub(super) notify: Option<String>,
     /// Take clicks and the wheel (default true); false leaves the mouse to the terminal.
     pub(super) mouse: Option<bool>,
+    /// `auto`, `halfblocks`, `kitty`, `sixel`, `iterm2` or `off`: how thumbnails are drawn.
+    pub(super) images: Option<String>,
     /// What opens a video from the dashboard (`mpv`, `vlc --fullscreen`), the path appended.
     pub(super) open_command: Option<String>,
 }

@@ -25,7 +25,7 @@ use crate::secret::Secret;
 pub use derive::{data_dir, default_download_dir, derive_resource_base, derive_supabase_base};
 pub use file::default_config_path;
 pub use plain_http::{PlainHttp, plain_http_warnings};
-pub use ui::{Notify, UiConfig};
+pub use ui::{Images, Notify, UiConfig};
 pub use video_services::{FalConfig, RunwayConfig};
 
 use derive::parse_http_url;

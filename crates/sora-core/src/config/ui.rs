@@ -1,5 +1,5 @@
-//! `[ui]`: how the dashboard behaves, beyond what it shows. Today one key: `notify`, what the
-//! dashboard does when a job ends while the user looks elsewhere.
+//! `[ui]`: how the dashboard behaves, beyond what it shows: `notify`, what the dashboard does
+//! when a job ends while the user looks elsewhere, and `images`, how it draws thumbnails.
 
 use super::file::FileUi;
 use super::layers::Layers;
@@ -38,9 +38,59 @@ impl Notify {
     }
 }
 
+/// How the dashboard draws a finished video's thumbnail (`[ui] images`, `--images`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Images {
+    /// Ask the terminal at start: kitty, sixel or iTerm2 graphics where it has them,
+    /// half-blocks otherwise.
+    #[default]
+    Auto,
+    /// Coloured half-block characters: any terminal with colour.
+    Halfblocks,
+    /// The kitty graphics protocol, whatever the terminal answers.
+    Kitty,
+    /// Sixel graphics, whatever the terminal answers.
+    Sixel,
+    /// iTerm2 inline images, whatever the terminal answers.
+    Iterm2,
+    /// No thumbnail at all.
+    Off,
+}
+
+impl Images {
+    pub const CHOICES: &'static str =
+        "\"auto\", \"halfblocks\", \"kitty\", \"sixel\", \"iterm2\" or \"off\"";
+
+    /// The mode a name in the config or on the command line means.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name.trim() {
+            "auto" => Images::Auto,
+            "halfblocks" => Images::Halfblocks,
+            "kitty" => Images::Kitty,
+            "sixel" => Images::Sixel,
+            "iterm2" => Images::Iterm2,
+            "off" => Images::Off,
+            _ => return None,
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Images::Auto => "auto",
+            Images::Halfblocks => "halfblocks",
+            Images::Kitty => "kitty",
+            Images::Sixel => "sixel",
+            Images::Iterm2 => "iterm2",
+            Images::Off => "off",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct UiConfig {
     pub notify: Setting<Notify>,
+    /// `[ui] images` (`--images` replaces it for one run).
+    pub images: Setting<Images>,
 }
 
 pub(super) fn resolve(layers: &Layers, file: &FileUi) -> Result<UiConfig, ConfigError> {
@@ -67,12 +117,29 @@ pub(super) fn resolve(layers: &Layers, file: &FileUi) -> Result<UiConfig, Config
             Setting::new(value, layers.file_source())
         }
     };
-    Ok(UiConfig { notify })
+    let images = match &file.images {
+        None => Setting::new(Images::Auto, Source::Default),
+        Some(v) => match Images::from_name(v) {
+            Some(value) => Setting::new(value, layers.file_source()),
+            None => {
+                return Err(ConfigError::Invalid {
+                    key: "ui.images",
+                    from: layers.file_source(),
+                    problem: format!(
+                        "`{}` is not a way to draw thumbnails",
+                        crate::text::one_line(v)
+                    ),
+                    example: Images::CHOICES,
+                });
+            }
+        },
+    };
+    Ok(UiConfig { notify, images })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Notify;
+    use super::{Images, Notify};
     use crate::config::{Config, Overrides, Source};
 
     fn load(
@@ -116,6 +183,29 @@ mod tests {
         let (config, path, _dir) = load("[ui]\nnotfy = \"bell\"\n");
         let err = config.expect_err("refused");
         assert!(err.contains("notfy"), "{err}");
+        assert!(err.contains(&path.display().to_string()), "{err}");
+    }
+
+    #[test]
+    fn images_are_auto_unless_the_file_asks_and_a_wrong_mode_is_refused() {
+        let (config, _, _dir) = load("");
+        let images = config.expect("loads").ui.images;
+        assert_eq!(
+            (images.value, images.source),
+            (Images::Auto, Source::Default)
+        );
+        let (config, path, _dir) = load("[ui]\nimages = \"off\"\n");
+        let images = config.expect("loads").ui.images;
+        assert_eq!(
+            (images.value, images.source),
+            (Images::Off, Source::File(path))
+        );
+        let (config, path, _dir) = load("[ui]\nimages = \"png\"\n");
+        let err = config.expect_err("refused");
+        assert!(
+            err.contains("ui.images") && err.contains("\"kitty\"") && err.contains("png"),
+            "{err}"
+        );
         assert!(err.contains(&path.display().to_string()), "{err}");
     }
 }
