@@ -93,6 +93,7 @@ class Pty:
         self.out = bytearray()
         self.times, self.ends = [], []
         self.closed = False
+        self.answered = False
 
     def pump(self, timeout):
         """Read what is there within `timeout` s; True if something came."""
@@ -112,6 +113,12 @@ class Pty:
         self.out += data
         self.times.append(now)
         self.ends.append(len(self.out))
+        # sora-tui asks the terminal about its graphics at start, ending with a status request
+        # (CSI 5 n) every terminal answers: answer as a plain xterm does (no graphics), or the
+        # dashboard would wait out its timeout as no real terminal makes it.
+        if not self.answered and b"\x1b[5n" in self.out:
+            self.answered = True
+            self.send(b"\x1b[?62;22c\x1b[0n")
         return True
 
     def time_at(self, offset):
