@@ -213,8 +213,9 @@ impl App {
         self.prompt.last_sent = Some((key, request.prompt.clone()));
         self.prompt.history.push(request.prompt.clone());
         self.prompt.remix_of = None;
+        let hidden = self.hidden_by_jobs_filter(key);
         if let Some(source_id) = remix_of {
-            self.inform(format!("{key} submitted: remix of {source_id}"));
+            self.inform(format!("{key} submitted: remix of {source_id}{hidden}"));
             return vec![Effect::Engine(Command::Remix {
                 key,
                 source_id,
@@ -230,13 +231,13 @@ impl App {
                     .map(|c| format!(" · estimated {c}"))
                     .unwrap_or_default();
                 self.inform(format!(
-                    "{key} submitted to {} {}{cost}",
+                    "{key} submitted to {} {}{cost}{hidden}",
                     model.service().label(),
                     model.model()
                 ));
             }
             None => self.inform(format!(
-                "{key} submitted: {}, {}s, {} variant(s)",
+                "{key} submitted: {}, {}s, {} variant(s){hidden}",
                 request.size, request.seconds, request.variants
             )),
         }
@@ -246,6 +247,24 @@ impl App {
             upload: self.settings.auto_upload,
             via,
         })]
+    }
+
+    /// A note for the notice when the jobs list's `/` filter hides the job just sent, so it
+    /// does not look lost; empty otherwise.
+    fn hidden_by_jobs_filter(&self, key: JobKey) -> String {
+        match self.jobs.row(key) {
+            Some(row) if !self.jobs.shows(row) => {
+                let clear = self.keymap.first_key_label(
+                    super::keymap::Scope::Filtered,
+                    super::keymap::Action::ClearFilter,
+                );
+                format!(
+                    " · not listed: the jobs filter /{} hides it ({clear} in the jobs list clears it)",
+                    self.jobs.filter.text().trim()
+                )
+            }
+            _ => String::new(),
+        }
     }
 
     /// Turn the prompt into a remix of the selected job's video.
@@ -313,6 +332,27 @@ impl App {
                 "The editor did not run: {reason}. The prompt is as it was."
             )),
         }
+    }
+
+    /// Thumbnails decoded again after the terminal was lent (to the editor): a picture the
+    /// terminal drew itself (kitty, sixel) went with the screen it was on, and an encoded one is
+    /// sent to the terminal only once.
+    pub(super) fn reload_previews(&self) -> Vec<Effect> {
+        self.jobs
+            .rows
+            .iter()
+            .filter(|row| row.preview.is_some())
+            .filter_map(|row| {
+                let thumbnail = row
+                    .files
+                    .iter()
+                    .find(|f| f.variant == sora_core::providers::ContentVariant::Thumbnail)?;
+                Some(Effect::LoadPreview {
+                    job: row.key,
+                    path: thumbnail.path.clone(),
+                })
+            })
+            .collect()
     }
 
     /// Pasted text goes into the prompt as one prompt: its line breaks stay line breaks of

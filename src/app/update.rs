@@ -35,7 +35,7 @@ impl App {
             Msg::Engine(event) => self.on_engine_event(event),
             Msg::PromptEdited(result) => {
                 self.on_prompt_edited(result);
-                Vec::new()
+                self.reload_previews()
             }
             Msg::Preview { job, preview } => {
                 if let Some(row) = self.jobs.row_mut(job) {

@@ -223,6 +223,10 @@ fn a_new_job_the_filter_hides_does_not_take_the_selection() {
     wait(&mut app, 60.0);
     press(&mut app, KeyCode::Char('i'));
     submit(&mut app, "a bird over the sea");
+    assert_shows(
+        &notice_text(&app),
+        "not listed: the jobs filter /cat hides it (Esc in the jobs list clears it)",
+    );
     press(&mut app, KeyCode::Tab);
     assert_eq!(app.focus(), Focus::Jobs);
     assert_eq!(copy_id(&mut app), clipboard("task_cat"));

@@ -54,6 +54,35 @@ fn a_saved_thumbnail_is_decoded_off_the_ui_thread() {
 }
 
 #[test]
+fn after_the_editor_had_the_terminal_the_thumbnails_are_decoded_again() {
+    let mut app = app();
+    job_through_all_statuses(&mut app, 1, "a fox");
+    let path = asset("thumbnail.jpg");
+    feed(
+        &mut app,
+        sora_core::engine::EngineEvent::DownloadFinished {
+            key: thumbnail(1),
+            path: path.clone(),
+            bytes: 11_000,
+        },
+    );
+    let preview = sora_tui::preview::decode(&path).expect("the asset decodes");
+    app.update(Msg::Preview {
+        job: JobKey(1),
+        preview,
+    });
+    // A picture the terminal drew itself went with the screen the editor replaced.
+    let effects = app.update(Msg::PromptEdited(Ok("a fox at dawn".into())));
+    assert_eq!(
+        effects,
+        vec![Effect::LoadPreview {
+            job: JobKey(1),
+            path
+        }]
+    );
+}
+
+#[test]
 fn the_simulators_thumbnail_is_drawn_in_half_blocks_beside_the_selected_job() {
     let app = app_with_thumbnail("thumbnail.jpg");
     let (width, height) = (200, 50);
