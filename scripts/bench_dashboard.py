@@ -335,6 +335,8 @@ def bench_startup(work, sim_env):
     cases = [
         ("sora-tui (simulator configured)", [str(BIN)], plain, True),
         ("sora-tui --demo", [str(BIN), "--demo"], sandbox(work, "startup-demo"), True),
+        # No terminal graphics query: what asking the terminal about its pictures costs.
+        ("sora-tui --images halfblocks", [str(BIN), "--images", "halfblocks"], plain, True),
     ]
     before = os.environ.get("BENCH_BEFORE_BIN")
     if before:
