@@ -146,6 +146,16 @@ def main():
         draw(demo.screen, os.path.join(out, "help.png"))
         demo.keys(b"\x1b")
         demo.pump(0.5)
+        # A prompt of two lines (Alt-Enter between them) and the parameter form over it.
+        demo.keys(b"i")
+        demo.pump(0.3)
+        demo.keys(b"a lighthouse in a storm at night\x1b\rwaves breaking over the rocks, slow push in")
+        demo.pump(0.5)
+        demo.keys(b"\x0f")  # Ctrl-o
+        demo.pump(1.0)
+        draw(demo.screen, os.path.join(out, "prompt-form.png"))
+        demo.keys(b"\x1b")
+        demo.pump(0.5)
         demo.keys(b"\x03")
         demo.pump(1.0)
         os.waitpid(demo.pid, 0)

@@ -62,6 +62,12 @@ pub async fn run(
     let graphics = crate::graphics::detect(settings.images);
     settings.thumbnails = Some(graphics.description);
     let picker = graphics.picker;
+    // A terminal that does not know a part of the query may print it as text; the first frame
+    // draws only what differs from a blank screen, so the screen is made blank again first.
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    );
     // A paste arrives as one event, its newlines as text: without this, every pasted line
     // would be an Enter, and every Enter a paid job. Terminals that cannot do it ignore it.
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
