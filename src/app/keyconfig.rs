@@ -177,11 +177,16 @@ pub fn markdown_table(map: &KeyMap) -> String {
     table
 }
 
-/// Whether the global `action` takes its keys from `scope`. The parameter form takes every key
-/// but the two global ones it lets through (quit now, help), so Tab or an arrow may be a form
-/// key although they work anywhere else.
+/// Whether the global `action` takes its keys from `scope`. The parts that take every key while
+/// they are open let only Ctrl-C (quit now) through (a text field, a question, a list's filter
+/// field), and help too over the parameter form: there Tab or an arrow may be their own key
+/// although it works anywhere else.
 fn shadows(action: Action, scope: Scope) -> bool {
-    scope != Scope::Form || matches!(action, Action::QuitNow | Action::ToggleHelp)
+    match scope {
+        Scope::Input | Scope::Confirm | Scope::Filter => action == Action::QuitNow,
+        Scope::Form => matches!(action, Action::QuitNow | Action::ToggleHelp),
+        _ => true,
+    }
 }
 
 /// A key that types a character (plain or with Shift).
@@ -360,6 +365,22 @@ mod tests {
         assert!(e.contains("global.quit_now"), "{e}");
         let e = form(&["j"]).expect_err("refused");
         assert!(e.contains("is text in the prompt"), "{e}");
+    }
+
+    #[test]
+    fn a_text_field_or_question_may_take_keys_that_work_elsewhere_but_not_quit() {
+        let remap = |name: &str, keys: &[&str]| {
+            KeyMap::with_overrides(&overrides(&[(name, keys)]), None).map_err(|e| e.to_string())
+        };
+        let tab = KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE);
+        let map = remap("filter.keep_filter", &["Tab"]).expect("the filter field takes Tab");
+        assert_eq!(map.action_in(Scope::Filter, &tab), Some(Action::KeepFilter));
+        let map = remap("question.cancel", &["Tab", "n"]).expect("a question takes Tab");
+        assert_eq!(map.action_in(Scope::Confirm, &tab), Some(Action::Cancel));
+        for name in ["input.complete", "filter.keep_filter", "question.cancel"] {
+            let e = remap(name, &["Ctrl-c"]).expect_err("refused");
+            assert!(e.contains("global.quit_now"), "{name}: {e}");
+        }
     }
 
     #[test]
