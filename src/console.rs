@@ -76,7 +76,7 @@ fn take_terminal_back() -> std::io::Result<()> {
         crossterm::terminal::EnterAlternateScreen,
         EnableBracketedPaste
     )?;
-    crate::tui::push_keyboard_protocol();
+    push_keyboard_protocol();
     Ok(())
 }
 
@@ -95,4 +95,17 @@ impl<I: Stream<Item = std::io::Result<Event>> + Unpin> Console for Scripted<I> {
     fn edit(&mut self, _text: &str) -> Result<String, String> {
         Err("this run reads scripted keys and has no terminal to lend an editor".into())
     }
+}
+
+/// Ask the terminal to tell Shift-Enter from Enter (the kitty keyboard protocol: kitty, foot,
+/// WezTerm, Ghostty, recent iTerm2 and Alacritty). Users reach for Shift-Enter to break a line;
+/// where the terminal sends it as a plain Enter it would send the prompt as a paid job.
+/// Terminals without the protocol ignore the request; Alt-Enter and Ctrl-j work everywhere.
+pub(crate) fn push_keyboard_protocol() {
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::event::PushKeyboardEnhancementFlags(
+            crossterm::event::KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES
+        )
+    );
 }

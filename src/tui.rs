@@ -9,8 +9,7 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
-    KeyEventKind, KeyboardEnhancementFlags, MouseButton, MouseEventKind,
-    PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
+    KeyEventKind, MouseButton, MouseEventKind, PopKeyboardEnhancementFlags,
 };
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
@@ -71,7 +70,7 @@ pub async fn run(
     // A paste arrives as one event, its newlines as text: without this, every pasted line
     // would be an Enter, and every Enter a paid job. Terminals that cannot do it ignore it.
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
-    push_keyboard_protocol();
+    crate::console::push_keyboard_protocol();
     if settings.mouse {
         set_mouse(true);
     }
@@ -122,17 +121,6 @@ fn restore_terminal() {
         DisableMouseCapture
     );
     ratatui::restore();
-}
-
-/// Ask the terminal to tell Shift-Enter from Enter (the kitty keyboard protocol: kitty, foot,
-/// WezTerm, Ghostty, recent iTerm2 and Alacritty). Users reach for Shift-Enter to break a line;
-/// where the terminal sends it as a plain Enter it would send the prompt as a paid job.
-/// Terminals without the protocol ignore the request; Alt-Enter and Ctrl-j work everywhere.
-pub(crate) fn push_keyboard_protocol() {
-    let _ = crossterm::execute!(
-        std::io::stdout(),
-        PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
-    );
 }
 
 /// Decode a thumbnail on a blocking thread, as `picker` draws pictures; a file that cannot be

@@ -10,6 +10,7 @@ use tui_input::{Input, InputRequest};
 
 mod fields;
 
+pub(super) use fields::same;
 pub use fields::{Checked, FormField, Target, check};
 
 use super::keymap::{Action, Scope};

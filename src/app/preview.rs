@@ -33,3 +33,26 @@ impl std::fmt::Debug for Preview {
         f.write_str("Preview")
     }
 }
+
+impl super::App {
+    /// Thumbnails decoded again after the terminal was lent (to the editor): a picture the
+    /// terminal drew itself (kitty, sixel) went with the screen it was on, and an encoded one is
+    /// sent to the terminal only once.
+    pub(super) fn reload_previews(&self) -> Vec<super::Effect> {
+        self.jobs
+            .rows
+            .iter()
+            .filter(|row| row.preview.is_some())
+            .filter_map(|row| {
+                let thumbnail = row
+                    .files
+                    .iter()
+                    .find(|f| f.variant == sora_core::providers::ContentVariant::Thumbnail)?;
+                Some(super::Effect::LoadPreview {
+                    job: row.key,
+                    path: thumbnail.path.clone(),
+                })
+            })
+            .collect()
+    }
+}

@@ -334,27 +334,6 @@ impl App {
         }
     }
 
-    /// Thumbnails decoded again after the terminal was lent (to the editor): a picture the
-    /// terminal drew itself (kitty, sixel) went with the screen it was on, and an encoded one is
-    /// sent to the terminal only once.
-    pub(super) fn reload_previews(&self) -> Vec<Effect> {
-        self.jobs
-            .rows
-            .iter()
-            .filter(|row| row.preview.is_some())
-            .filter_map(|row| {
-                let thumbnail = row
-                    .files
-                    .iter()
-                    .find(|f| f.variant == sora_core::providers::ContentVariant::Thumbnail)?;
-                Some(Effect::LoadPreview {
-                    job: row.key,
-                    path: thumbnail.path.clone(),
-                })
-            })
-            .collect()
-    }
-
     /// Pasted text goes into the prompt as one prompt: its line breaks stay line breaks of
     /// the text, never Enter presses.
     pub(super) fn paste_into_prompt(&mut self, text: &str) {

@@ -308,7 +308,12 @@ impl App {
             return;
         };
         self.prompt.params.retain(|(name, _)| *name != spec.name);
-        if spec.default.as_ref() != Some(&next) {
+        // The form's rule: a value equal to the default (by number, `1` = `1.0`) is no change.
+        if !spec
+            .default
+            .as_ref()
+            .is_some_and(|d| super::param_form::same(d, &next))
+        {
             self.prompt
                 .params
                 .push((spec.name.clone(), value_text(&next)));

@@ -283,8 +283,8 @@ fn a_text_field() {
     snapshot_everywhere("text_field", &app);
 }
 
-#[test]
-fn the_history_page() {
+/// The History page with two records: a finished one and one refused by moderation.
+fn history_page() -> App {
     let mut app = busy_app();
     press(&mut app, KeyCode::F(5));
     use crate::ui_pages::record;
@@ -301,6 +301,12 @@ fn the_history_page() {
             ),
         ])),
     );
+    app
+}
+
+#[test]
+fn the_history_page() {
+    let app = history_page();
     snapshot_everywhere("history", &app);
 }
 
@@ -376,22 +382,7 @@ fn the_jobs_panel_with_a_kept_filter() {
 
 #[test]
 fn the_history_page_filtered() {
-    let mut app = busy_app();
-    press(&mut app, KeyCode::F(5));
-    use crate::ui_pages::record;
-    use sora_core::journal::JobState;
-    feed(
-        &mut app,
-        EngineEvent::History(Ok(vec![
-            record("old", "an old fox", JobState::Succeeded, None),
-            record(
-                "new",
-                "a blocked scene",
-                JobState::Failed,
-                Some("moderation_blocked: Your request was rejected by the safety system."),
-            ),
-        ])),
-    );
+    let mut app = history_page();
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "fox");
     press(&mut app, KeyCode::Enter);

@@ -64,7 +64,7 @@ pub fn check(spec: &ParamSpec, text: &str) -> Checked {
 }
 
 /// Equal values; numbers by value (a default `1` and a typed `1.0` are the same number).
-fn same(a: &Value, b: &Value) -> bool {
+pub(in crate::app) fn same(a: &Value, b: &Value) -> bool {
     match (a.as_f64(), b.as_f64()) {
         (Some(x), Some(y)) => x == y,
         _ => a == b,
