@@ -17,7 +17,7 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::MissedTickBehavior;
 
-use crate::app::{App, AppSettings, Effect, Msg};
+use crate::app::{App, AppSettings, Effect, Msg, ScrollLimits};
 use crate::console::{Console, Scripted, TerminalConsole};
 use crate::signals::{Signal, Signals};
 use crate::ui::{self, Theme};
@@ -233,10 +233,13 @@ where
 
     loop {
         if dirty {
+            let mut limits = ScrollLimits::default();
             terminal
-                .draw(|frame| ui::render(&app, theme, frame))
+                .draw(|frame| limits = ui::render_measured(&app, theme, frame))
                 .map_err(|error| anyhow::Error::new(error).context("drawing"))?;
             dirty = false;
+            // What the frame could scroll to: nothing new to draw, the state only keeps within.
+            app.update(Msg::Drawn(limits));
         }
         if app.should_quit() {
             return Ok(());

@@ -151,6 +151,7 @@ impl Default for KeyMap {
             (Scope::Doctor, Action::Up, vec![plain(Up), ch('k')]),
             (Scope::Doctor, Action::Down, vec![plain(Down), ch('j')]),
             (Scope::Doctor, Action::Top, vec![plain(Home), ch('g')]),
+            (Scope::Doctor, Action::Bottom, vec![plain(End), ch('G')]),
             (
                 Scope::Doctor,
                 Action::PageUp,
@@ -172,6 +173,7 @@ impl Default for KeyMap {
                 vec![plain(PageDown), ch(' '), ctrl('d')],
             ),
             (Scope::Help, Action::Top, vec![plain(Home), ch('g')]),
+            (Scope::Help, Action::Bottom, vec![plain(End), ch('G')]),
             (
                 Scope::Buckets,
                 Action::PageUp,

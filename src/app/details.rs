@@ -49,6 +49,27 @@ impl Scroll {
     }
 }
 
+/// How far each scrolled view could go in the frame just drawn: the first line shown when it
+/// stands at its end, `None` for a view not on screen. Drawing measures it (the lines a text
+/// wraps to are a drawing matter); the runtime hands it back as [`super::Msg::Drawn`], and the
+/// scroll positions are kept within it, so a key pressed past the end is not owed back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScrollLimits {
+    pub help: Option<u16>,
+    pub overlay: Option<u16>,
+    pub doctor: Option<u16>,
+}
+
+impl Scroll {
+    /// The same place, counted at most `last` lines from its end.
+    fn within(self, last: u16) -> Self {
+        match self {
+            Scroll::FromTop(n) => Scroll::FromTop(n.min(last)),
+            Scroll::FromBottom(n) => Scroll::FromBottom(n.min(last)),
+        }
+    }
+}
+
 /// A reading overlay over the dashboard or a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
@@ -136,6 +157,20 @@ impl App {
             _ => {}
         }
         Some(Vec::new())
+    }
+
+    /// Keep every scrolled view within what the last frame could show.
+    pub(super) fn keep_scrolls_within(&mut self, limits: ScrollLimits) {
+        if let Some(last) = limits.help {
+            self.help_scroll = self.help_scroll.min(last);
+        }
+        if let (Some(last), Some(overlay)) = (limits.overlay, self.overlay.as_mut()) {
+            let scroll = overlay.scroll_mut();
+            *scroll = scroll.within(last);
+        }
+        if let Some(last) = limits.doctor {
+            self.doctor.scroll = self.doctor.scroll.min(last);
+        }
     }
 
     /// Move the open overlay's view by a line, a page, or to an end.

@@ -38,7 +38,8 @@ impl App {
                         | Action::Down
                         | Action::PageUp
                         | Action::PageDown
-                        | Action::Top),
+                        | Action::Top
+                        | Action::Bottom),
                     ) => {
                         self.help_scroll = scrolled(self.help_scroll, action);
                         Vec::new()
@@ -353,6 +354,8 @@ fn scrolled(offset: u16, action: Action) -> u16 {
         Action::PageUp => offset.saturating_sub(page),
         Action::PageDown => offset.saturating_add(page),
         Action::Top => 0,
+        // As far as the text goes: the next frame's `Msg::Drawn` brings it back to the end.
+        Action::Bottom => u16::MAX,
         _ => offset,
     }
 }

@@ -166,6 +166,18 @@ pub enum Action {
 }
 
 impl Action {
+    /// What the action does in the hint bar, where room is short: the description without its
+    /// parenthesis (the help overlay has it whole).
+    pub fn hint(self) -> &'static str {
+        match self {
+            Action::ToggleHelp => "help",
+            _ => {
+                let text = self.description();
+                text.split_once(" (").map_or(text, |(short, _)| short)
+            }
+        }
+    }
+
     /// What the action does, for the help overlay.
     pub fn description(self) -> &'static str {
         match self {

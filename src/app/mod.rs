@@ -41,7 +41,7 @@ use std::time::SystemTime;
 use crossterm::event::{KeyEvent, MouseEvent};
 
 pub use buckets::{BucketsPane, BucketsState, ObjectsLocation, SortMode};
-pub use details::{Overlay, Scroll};
+pub use details::{Overlay, Scroll, ScrollLimits};
 pub use downloads::{DownloadLog, LogEntry};
 pub use effect::Effect;
 pub use inflight::{InFlight, Phase, TransferKey};
@@ -84,6 +84,8 @@ pub enum Msg {
         job: JobKey,
         preview: preview::Preview,
     },
+    /// How far the scrolled views of the frame just drawn could go (see [`ScrollLimits`]).
+    Drawn(ScrollLimits),
 }
 
 impl From<EngineEvent> for Msg {

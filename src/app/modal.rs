@@ -279,10 +279,17 @@ impl App {
     }
 
     pub(super) fn open_input(&mut self, purpose: InputPurpose, value: &str) {
-        self.modals.open = Some(Modal::Input {
+        self.show_modal(Modal::Input {
             purpose,
             input: Input::new(value.to_string()),
         });
+    }
+
+    /// A modal takes every key, so it must be what the user sees: the help, drawn over
+    /// everything, closes (a question under it would answer keys meant for the help).
+    fn show_modal(&mut self, modal: Modal) {
+        self.help_visible = false;
+        self.modals.open = Some(modal);
     }
 
     /// Ask before sending `on_yes`, a question raised by the key just pressed.
@@ -301,7 +308,7 @@ impl App {
         if self.modals.open.is_some() {
             self.modals.queued.push_back(question);
         } else {
-            self.modals.open = Some(Modal::Confirm(question));
+            self.show_modal(Modal::Confirm(question));
         }
     }
 
@@ -312,7 +319,7 @@ impl App {
         }
         if let Some(mut question) = self.modals.queued.pop_front() {
             question.postpone(self.now);
-            self.modals.open = Some(Modal::Confirm(question));
+            self.show_modal(Modal::Confirm(question));
         }
     }
 }

@@ -28,6 +28,10 @@ impl App {
                 Vec::new()
             }
             Msg::Mouse(event) => self.on_mouse(event),
+            Msg::Drawn(limits) => {
+                self.keep_scrolls_within(limits);
+                Vec::new()
+            }
             Msg::Clock(now) => {
                 self.now = now;
                 Vec::new()

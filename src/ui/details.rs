@@ -27,6 +27,7 @@ pub fn overlay_area(area: Rect) -> Rect {
 const MIN_WIDTH_WITH_PREVIEW: u16 = 64;
 
 /// A bordered, scrolled view of `rows` over `area`; the title says where the view stands.
+/// Returns the first line shown at the view's end (see `ScrollLimits`).
 pub fn render_reading(
     title: &str,
     rows: &[Row],
@@ -34,8 +35,8 @@ pub fn render_reading(
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
-) {
-    render_reading_beside(title, rows, scroll, None, (theme, frame, area));
+) -> u16 {
+    render_reading_beside(title, rows, scroll, None, (theme, frame, area))
 }
 
 /// [`render_reading`] with a picture at the top right and the text wrapped beside it, where
@@ -47,21 +48,20 @@ fn render_reading_beside(
     scroll: Scroll,
     picture: Option<(&Preview, bool)>,
     (theme, frame, area): (&Theme, &mut Frame, Rect),
-) {
+) -> u16 {
     let popup = overlay_area(area);
     frame.render_widget(Clear, popup);
     let inner = panel("", true, theme).inner(popup);
     let Some((preview, draw)) =
         picture.filter(|_| inner.width >= MIN_WIDTH_WITH_PREVIEW && inner.height >= PREVIEW_ROWS)
     else {
-        render_rows(title, rows, scroll, theme, frame, (popup, inner));
-        return;
+        return render_rows(title, rows, scroll, theme, frame, (popup, inner));
     };
     let [text, beside] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(PREVIEW_COLS)])
             .spacing(1)
             .areas(inner);
-    render_rows(title, rows, scroll, theme, frame, (popup, text));
+    let last = render_rows(title, rows, scroll, theme, frame, (popup, text));
     if draw {
         let beside = Rect {
             height: PREVIEW_ROWS,
@@ -69,6 +69,7 @@ fn render_reading_beside(
         };
         frame.render_widget(ratatui_image::Image::new(&preview.0), beside);
     }
+    last
 }
 
 /// The wrapped, scrolled rows in `inner`, and the popup's border with the title and place.
@@ -79,7 +80,7 @@ fn render_rows(
     theme: &Theme,
     frame: &mut Frame,
     (popup, inner): (Rect, Rect),
-) {
+) -> u16 {
     let block = panel("", true, theme);
     let lines = wrap_rows(rows, inner.width, theme.dim);
     let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
@@ -96,6 +97,7 @@ fn render_rows(
     let block = block.title(format!(" {title}{place} · Esc closes "));
     frame.render_widget(block, popup);
     frame.render_widget(Paragraph::new(lines).scroll((offset, 0)), inner);
+    total.saturating_sub(inner.height)
 }
 
 pub fn render_details(
@@ -105,7 +107,7 @@ pub fn render_details(
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> u16 {
     let row = app.jobs().rows.iter().find(|r| r.key == job);
     let rows = match row {
         Some(row) => details_rows(app, row, theme),
@@ -123,7 +125,7 @@ pub fn render_details(
         scroll,
         picture,
         (theme, frame, area),
-    );
+    )
 }
 
 fn details_rows(app: &App, row: &JobRow, theme: &Theme) -> Vec<Row> {

@@ -5,22 +5,28 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
+use super::wrap::wrap_text;
 use super::{Theme, panel};
 use crate::app::App;
 use crate::app::keymap::{KeyMap, Scope};
 
 const KEYS_COLUMN: usize = 18;
+/// The popup's width where the terminal has it.
+const POPUP_WIDTH: u16 = 72;
 
 /// Every key, the focused context's first, in one column that scrolls (↑/↓, PgUp/PgDn): it fits
 /// any frame the dashboard draws in, down to 80x24 and below.
-pub fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let lines = scope_lines(app.keymap(), &app.help_scopes(), theme, true);
-    let total = lines.len() as u16;
+/// Returns the first line shown at the list's end (see `ScrollLimits`).
+pub fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
+    // The popup's inner width: a description longer than its room wraps under itself.
+    let text_width = usize::from(POPUP_WIDTH.min(area.width).saturating_sub(2));
+    let lines = scope_lines(app.keymap(), &app.help_scopes(), theme, text_width);
+    let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
     let height = (total + 2).min(area.height);
     let [popup] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(72.min(area.width))])
+    let [popup] = Layout::horizontal([Constraint::Length(POPUP_WIDTH.min(area.width))])
         .flex(Flex::Center)
         .areas(popup);
     let visible = popup.height.saturating_sub(2);
@@ -40,13 +46,14 @@ pub fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    last_start
 }
 
 fn scope_lines<'a>(
     keymap: &KeyMap,
     scopes: &[Scope],
     theme: &Theme,
-    with_editing: bool,
+    width: usize,
 ) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     for scope in scopes {
@@ -55,31 +62,57 @@ fn scope_lines<'a>(
         }
         lines.push(Line::styled(scope.title(), theme.title));
         for binding in keymap.bindings_in(*scope) {
-            lines.push(key_line(
+            lines.extend(key_lines(
                 crate::app::keymap::join_keys(&binding.keys),
                 binding.action.description(),
                 theme,
+                width,
             ));
         }
-        if with_editing && *scope == Scope::Prompt {
-            // The text field's own editing keys (ratatui-textarea's): not in the keymap, but
-            // worth knowing.
-            for (keys, what) in [
-                ("←/→/Home/End", "move in the text (Alt-b/Alt-f: by word)"),
-                ("Backspace/Ctrl-w", "delete char / word"),
-                ("Ctrl-k", "delete to the end of the line"),
-                ("Ctrl-u", "undo the last edit"),
-            ] {
-                lines.push(key_line(keys.to_string(), what, theme));
-            }
+        for (keys, what) in editing_keys(*scope) {
+            lines.extend(key_lines(keys.to_string(), what, theme, width));
         }
     }
     lines
 }
 
-fn key_line<'a>(keys: String, description: &str, theme: &Theme) -> Line<'a> {
-    Line::from(vec![
+/// A text field's own editing keys: not in the keymap (the editing widgets have them), but
+/// worth knowing. The prompt is ratatui-textarea's, the one-line fields tui-input's.
+fn editing_keys(scope: Scope) -> &'static [(&'static str, &'static str)] {
+    match scope {
+        Scope::Prompt => &[
+            ("←/→/Home/End", "move in the text (Alt-b/Alt-f: by word)"),
+            ("Backspace/Ctrl-w", "delete char / word"),
+            ("Ctrl-k", "delete to the end of the line"),
+            ("Ctrl-u", "undo the last edit"),
+        ],
+        Scope::Input | Scope::Filter | Scope::Form => &[
+            ("←/→ Ctrl-←/→", "move by character / word"),
+            ("Home/End Ctrl-a/e", "to the start / end"),
+            ("Backspace/Delete", "delete a character"),
+            ("Ctrl-w/Alt-Bksp", "delete the word before the cursor"),
+            ("Ctrl-k/Ctrl-u", "delete to the end / the whole text"),
+        ],
+        _ => &[],
+    }
+}
+
+/// A key and what it does; a description longer than `width` leaves wraps under itself, so
+/// nothing is cut at the popup's border.
+fn key_lines<'a>(keys: String, description: &str, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+    let indent = 2 + KEYS_COLUMN.max(keys.chars().count());
+    let room = width.saturating_sub(indent).max(12);
+    let mut pieces = wrap_text(description, room).into_iter();
+    let first = pieces.next().unwrap_or_default();
+    let mut lines = vec![Line::from(vec![
         Span::styled(format!("  {keys:<KEYS_COLUMN$}"), theme.key),
-        Span::styled(description.to_string(), theme.text),
-    ])
+        Span::styled(first, theme.text),
+    ])];
+    lines.extend(pieces.map(|piece| {
+        Line::from(vec![
+            Span::raw(" ".repeat(indent)),
+            Span::styled(piece, theme.text),
+        ])
+    }));
+    lines
 }

@@ -11,7 +11,14 @@ use super::{Theme, format};
 use crate::app::keymap::{Action, Scope};
 use crate::app::{App, NoticeLevel, Scroll};
 
-pub fn render_messages(app: &App, scroll: Scroll, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Returns the first line shown at the log's end (see `ScrollLimits`).
+pub fn render_messages(
+    app: &App,
+    scroll: Scroll,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> u16 {
     let log = app.messages();
     let mut rows = vec![match &app.settings().log_file {
         Some(path) => Row::new("program log", path.display().to_string(), theme.text),
@@ -48,5 +55,5 @@ pub fn render_messages(app: &App, scroll: Scroll, theme: &Theme, frame: &mut Fra
             style,
         ));
     }
-    render_reading("Messages", &rows, scroll, theme, frame, area);
+    render_reading("Messages", &rows, scroll, theme, frame, area)
 }

@@ -6,6 +6,7 @@ pub mod buckets;
 pub mod details;
 pub mod downloads;
 pub mod filter;
+pub mod fit;
 pub mod format;
 pub mod help;
 pub mod messages;
@@ -27,17 +28,23 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 pub use theme::Theme;
 
 use crate::app::keymap::{self, Action, KeyMap, Scope};
-use crate::app::{App, Focus, Overlay, Page};
+use crate::app::{App, Focus, Overlay, Page, ScrollLimits};
 
 /// Below this the panels cannot show a useful line each, so a notice replaces them.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 20;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
+    render_measured(app, theme, frame);
+}
+
+/// [`render`], saying how far each scrolled view drawn could go: the runtime hands that back
+/// to the state as `Msg::Drawn` (how many lines a text wraps to is known only here).
+pub fn render_measured(app: &App, theme: &Theme, frame: &mut Frame) -> ScrollLimits {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         render_too_small(area, theme, frame);
-        return;
+        return ScrollLimits::default();
     }
     let crate::app::layout::DashboardAreas {
         header,
@@ -58,11 +65,14 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
             Constraint::Length(1),
         ])
         .areas(area);
-        match app.page() {
-            Page::History => pages::render_history(app, theme, frame, page_area),
+        let doctor = match app.page() {
+            Page::History => {
+                pages::render_history(app, theme, frame, page_area);
+                None
+            }
             Page::Doctor => pages::render_doctor(app, theme, frame, page_area),
-            Page::Dashboard => {}
-        }
+            Page::Dashboard => None,
+        };
         notice::render_notice(app, theme, frame, notice);
         // A question over the page takes the keys, so its keys are the hints.
         // An overlay takes every key: only its own keys work, so only they are hints.
@@ -76,8 +86,10 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
             (None, None) => vec![Scope::Doctor, Scope::Global],
         };
         render_scope_hints(app.keymap(), &scopes, &[], theme, frame, hints);
-        overlays(app, theme, frame, area);
-        return;
+        return ScrollLimits {
+            doctor,
+            ..overlays(app, theme, frame, area)
+        };
     }
     let focus = app.focus();
     // The parameter form over the prompt has the keys then, and the cursor.
@@ -89,24 +101,29 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     notice::render_notice(app, theme, frame, notice);
     let modal_scope = app.modal().map(|m| m.scope());
     render_hints(app, modal_scope, theme, frame, hints);
-    overlays(app, theme, frame, area);
+    overlays(app, theme, frame, area)
 }
 
 /// The reading overlays, then text fields and questions, then help, over whatever page is drawn.
-fn overlays(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    match app.overlay() {
-        Some(Overlay::Details { job, scroll }) => {
-            details::render_details(app, job, scroll, theme, frame, area);
-        }
+fn overlays(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> ScrollLimits {
+    let overlay = match app.overlay() {
+        Some(Overlay::Details { job, scroll }) => Some(details::render_details(
+            app, job, scroll, theme, frame, area,
+        )),
         Some(Overlay::Messages { scroll }) => {
-            messages::render_messages(app, scroll, theme, frame, area);
+            Some(messages::render_messages(app, scroll, theme, frame, area))
         }
-        None => {}
-    }
+        None => None,
+    };
     param_form::render_param_form(app, theme, frame, area);
     modal::render_modal(app, theme, frame, area);
-    if app.help_visible() {
-        help::render_help(app, theme, frame, area);
+    let help = app
+        .help_visible()
+        .then(|| help::render_help(app, theme, frame, area));
+    ScrollLimits {
+        help,
+        overlay,
+        doctor: None,
     }
 }
 
@@ -268,10 +285,15 @@ fn render_scope_hints(
         Action::CopyJobUrl,
         Action::LoadServiceJobs,
     ];
-    let mut spans = Vec::new();
-    let mut used = 0usize;
     let width = usize::from(area.width);
-    for binding in scopes
+    let hint = |binding: &keymap::Binding| {
+        (
+            keymap::join_keys(&binding.keys),
+            format!(" {}", binding.action.hint()),
+        )
+    };
+    let len = |(keys, what): &(String, String)| keys.chars().count() + what.chars().count();
+    let shown: Vec<_> = scopes
         .iter()
         .flat_map(|scope| keymap.bindings_in(*scope))
         .filter(|b| !(b.scope == Scope::Prompt && hidden.contains(&b.action)))
@@ -279,16 +301,35 @@ fn render_scope_hints(
         // So is `/` in the jobs, downloads and history lists (the help lists it; a kept filter
         // puts its Esc first); the bucket browser's own filter stays a hint.
         .filter(|b| !(b.action == Action::Filter && b.scope != Scope::Buckets))
-    {
-        let keys = keymap::join_keys(&binding.keys);
-        let what = format!(" {}", binding.action.description());
-        let gap = if spans.is_empty() { 0 } else { 2 };
-        let len = gap + keys.chars().count() + what.chars().count();
-        if used + len > width {
+        .collect();
+    // The way out (back, quit) and how to find every other key always keep their room, at the
+    // end: at 80 columns a panel's own keys would otherwise push them off the bar.
+    let kept_last = [Action::Back, Action::ToggleHelp, Action::Quit];
+    let mut last: Vec<(String, String)> = Vec::new();
+    for action in kept_last {
+        if let Some(binding) = shown.iter().find(|b| b.action == action) {
+            last.push(hint(binding));
+        }
+    }
+    let reserved: usize = last.iter().map(|h| 2 + len(h)).sum();
+    let mut hints = Vec::new();
+    let mut used = reserved;
+    for binding in shown.iter().filter(|b| !kept_last.contains(&b.action)) {
+        let h = hint(binding);
+        let add = if hints.is_empty() {
+            len(&h)
+        } else {
+            2 + len(&h)
+        };
+        if used + add > width {
             continue;
         }
-        used += len;
-        if gap > 0 {
+        used += add;
+        hints.push(h);
+    }
+    let mut spans = Vec::new();
+    for (keys, what) in hints.into_iter().chain(last) {
+        if !spans.is_empty() {
             spans.push(Span::raw("  "));
         }
         spans.push(Span::styled(keys, theme.key));

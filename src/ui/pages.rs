@@ -167,7 +167,8 @@ fn details<'a>(r: &JobRecord, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Returns the first line shown at the report's end (see `ScrollLimits`), `None` before it came.
+pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<u16> {
     let doctor = app.doctor();
     let title = if doctor.probed {
         " Doctor (with upload probe) "
@@ -181,11 +182,11 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Remote::Loaded(r) => r,
         Remote::Failed(e) => {
             frame.render_widget(Line::styled(shown(e), theme.error), inner);
-            return;
+            return None;
         }
         _ => {
             frame.render_widget(Line::styled("Checking…", theme.dim), inner);
-            return;
+            return None;
         }
     };
     let mut lines = vec![Line::styled("Settings", theme.title)];
@@ -230,13 +231,12 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             ]));
         }
     }
-    // ↑/↓ scroll a report longer than the page, as far as its last line.
-    let last_start = (lines.len() as u16).saturating_sub(inner.height);
+    // ↑/↓ scroll a report longer than the page, as far as its last line: counted as wrapped,
+    // since a long fix takes several rows.
+    let report = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let rows = u16::try_from(report.line_count(inner.width)).unwrap_or(u16::MAX);
+    let last_start = rows.saturating_sub(inner.height);
     let scroll = doctor.scroll.min(last_start);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
+    frame.render_widget(report.scroll((scroll, 0)), inner);
+    Some(last_start)
 }

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Theme, format, panel};
+use super::{Theme, fit, format, panel};
 use crate::app::App;
 use crate::app::keymap::{Action, Scope};
 use crate::app::layout::{self, PromptAreas};
@@ -68,9 +68,9 @@ pub fn render_prompt(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, ty
     }
 
     let params = if app.prompt().model.is_some() && app.prompt().remix_of.is_none() {
-        catalogue_line(app, theme)
+        catalogue_line(app, theme, usize::from(params_area.width))
     } else {
-        parameters_line(app, theme)
+        parameters_line(app, theme, usize::from(params_area.width))
     };
     frame.render_widget(Paragraph::new(params), params_area);
     frame.render_widget(Paragraph::new(note_line(app, theme)), note_area);
@@ -119,8 +119,10 @@ fn note_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
     Line::from(spans)
 }
 
-/// A Runway or fal model: each of its parameters with the value sent, then the estimate.
-fn catalogue_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
+/// A Runway or fal model: each of its parameters with the value sent, then the estimate; the
+/// estimate moves up beside the model when the line is wider than `width`, so the cost of the
+/// next job is never the part cut off.
+fn catalogue_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     let model = app
         .prompt()
         .model
@@ -153,12 +155,20 @@ fn catalogue_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
     let cost = app
         .estimate_text()
         .map_or_else(|| "price unknown".to_string(), |c| format!("≈ {c}"));
-    spans.push(Span::styled("  ·  ", theme.dim));
-    spans.push(Span::styled(cost, theme.accent));
+    if fit::width(&spans) + 5 + cost.chars().count() > width {
+        spans.insert(1, Span::styled(cost, theme.accent));
+        spans.insert(2, Span::styled("  ·  ", theme.dim));
+    } else {
+        spans.push(Span::styled("  ·  ", theme.dim));
+        spans.push(Span::styled(cost, theme.accent));
+    }
     Line::from(spans)
 }
 
-fn parameters_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
+/// Sora's size, length and variants with their keys, the estimate and where the video goes. In
+/// fewer than `width` columns the keys go first (the hint bar and the help have them), then
+/// the estimate moves up beside the model.
+fn parameters_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     let prompt = app.prompt();
     if let Some(source) = &prompt.remix_of {
         return Line::from(vec![
@@ -171,7 +181,6 @@ fn parameters_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
         ]);
     }
     let keymap = app.keymap();
-    let keys = |action| format!(" ({})", keymap.keys_label(Scope::Prompt, action));
     let variants = if prompt.variants == 1 {
         "1 variant".to_string()
     } else {
@@ -186,20 +195,42 @@ fn parameters_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
         Some(dollars) => format!("≈ {dollars}"),
         None => "price unknown".to_string(),
     };
-    Line::from(vec![
-        Span::styled(format!("{} ", app.sora_profile().model), theme.dim),
-        Span::styled("size ", theme.dim),
-        Span::styled(prompt.size.to_string(), theme.accent),
-        Span::styled(keys(Action::NextSize), theme.dim),
-        Span::styled("  ·  ", theme.dim),
-        Span::styled(format!("{}s", prompt.seconds), theme.accent),
-        Span::styled(keys(Action::MoreSeconds), theme.dim),
-        Span::styled("  ·  ", theme.dim),
-        Span::styled(variants, theme.accent),
-        Span::styled(keys(Action::MoreVariants), theme.dim),
-        Span::styled("  ·  ", theme.dim),
-        Span::styled(cost, theme.accent),
-        Span::styled("  ·  ", theme.dim),
-        Span::styled(upload, theme.dim),
-    ])
+    let model = Span::styled(format!("{} ", app.sora_profile().model), theme.dim);
+    let values = |with_keys: bool| {
+        let keys = |action| {
+            let label = format!(" ({})", keymap.keys_label(Scope::Prompt, action));
+            Span::styled(if with_keys { label } else { String::new() }, theme.dim)
+        };
+        vec![
+            Span::styled("size ", theme.dim),
+            Span::styled(prompt.size.to_string(), theme.accent),
+            keys(Action::NextSize),
+            Span::styled("  ·  ", theme.dim),
+            Span::styled(format!("{}s", prompt.seconds), theme.accent),
+            keys(Action::MoreSeconds),
+            Span::styled("  ·  ", theme.dim),
+            Span::styled(variants.clone(), theme.accent),
+            keys(Action::MoreVariants),
+        ]
+    };
+    let cost = Span::styled(cost, theme.accent);
+    let upload = Span::styled(upload, theme.dim);
+    let sep = || Span::styled("  ·  ", theme.dim);
+    let mut spans = vec![model.clone()];
+    spans.extend(values(true));
+    spans.extend([sep(), cost.clone(), sep(), upload.clone()]);
+    if fit::width(&spans) <= width {
+        return Line::from(spans);
+    }
+    let mut spans = vec![model.clone()];
+    spans.extend(values(false));
+    spans.extend([sep(), cost.clone()]);
+    if fit::width(&spans) <= width {
+        spans.extend([sep(), upload]);
+        return Line::from(spans);
+    }
+    let mut spans = vec![model, cost, sep()];
+    spans.extend(values(false));
+    spans.extend([sep(), upload]);
+    Line::from(spans)
 }

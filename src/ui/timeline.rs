@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use std::time::SystemTime;
 
-use super::{Theme, filter, format, panel};
+use super::{Theme, filter, fit, format, panel};
 use crate::app::layout::{self, LINES_PER_JOB};
 use crate::app::preview::PREVIEW_COLS;
 use crate::app::{App, JobEnd, JobRow, StatusStep, UploadState};
@@ -15,6 +15,10 @@ use sora_core::engine::Retry;
 use sora_core::providers::JobStatus;
 
 const PROMPT_CHARS: usize = 32;
+/// Fewer characters of the prompt than this say nothing: the prompt is left out instead.
+const MIN_PROMPT_CHARS: usize = 8;
+/// A job id in a panel too narrow for all of it: its start and its tail.
+const ID_CHARS_NARROW: usize = 14;
 
 /// Below this inner width the thumbnail would crowd out the status chain: it is left out.
 const MIN_WIDTH_WITH_PREVIEW: u16 = 100;
@@ -75,6 +79,7 @@ pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, 
         }
         _ => inner,
     };
+    let list_width = inner.width;
     // The selected job's details (service, cost, queue, logs) take a line of their own.
     let details = jobs.selected_row().and_then(|row| details_line(row, theme));
     // Scroll just enough to keep the selection on screen (a click resolves with the same).
@@ -87,7 +92,7 @@ pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, 
         .filter_map(|i| Some((i, jobs.rows.get(i)?)))
     {
         let selected = Some(index) == selected_index;
-        let [summary, steps] = job_lines(app, row, theme);
+        let [summary, steps] = job_lines(app, row, theme, usize::from(list_width));
         let style = if selected && focused {
             theme.selected
         } else {
@@ -102,7 +107,9 @@ pub fn render_timeline(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, 
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme) -> [Line<'a>; 2] {
+/// A job's two lines in `width` columns: the summary gives up prompt text (then id characters)
+/// before its outcome, the status chain its oldest entries before the newest.
+fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme, width: usize) -> [Line<'a>; 2] {
     let now = app.now();
     let (mark, mark_style) = match &row.end {
         None => (format::spinner(now), theme.accent),
@@ -116,7 +123,7 @@ fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme) -> [Line<'a>; 2] {
         .job_id
         .clone()
         .unwrap_or_else(|| "creating…".to_string());
-    let mut summary = vec![
+    let mut head = vec![
         Span::styled(format!("{mark} "), mark_style),
         Span::styled(format!("{} ", row.key), theme.key),
         Span::styled(format!("{elapsed:>7}  "), theme.text),
@@ -126,22 +133,35 @@ fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme) -> [Line<'a>; 2] {
         ),
     ];
     if let Some(service) = &row.service {
-        summary.push(Span::styled(
+        head.push(Span::styled(
             format!("{}  ", format::shown(&short_service(service))),
             theme.accent,
         ));
     }
-    // Jobs this screen did not start (reported by the engine first) may have no prompt.
-    if !row.prompt.is_empty() {
+    let mut tail = Vec::new();
+    if row.listed {
+        tail.push(Span::styled("from the service's list  ", theme.dim));
+    }
+    tail.extend(outcome(row, theme));
+    if fit::width(&head) + fit::width(&tail) > width {
+        // A narrow panel: the id's tail is what tells jobs apart.
+        head[3] = Span::styled(
+            format!("{}  ", format::truncate_middle(&job_id, ID_CHARS_NARROW)),
+            theme.dim,
+        );
+    }
+    let mut summary = head;
+    // Jobs this screen did not start (reported by the engine first) may have no prompt. The
+    // prompt takes what room is left; the details view has it whole.
+    let room = width.saturating_sub(fit::width(&summary) + fit::width(&tail));
+    let quoted = PROMPT_CHARS.min(room.saturating_sub(4));
+    if !row.prompt.is_empty() && quoted >= MIN_PROMPT_CHARS {
         summary.push(Span::styled(
-            format!("\"{}\"  ", format::truncate_end(&row.prompt, PROMPT_CHARS)),
+            format!("\"{}\"  ", format::truncate_end(&row.prompt, quoted)),
             theme.text,
         ));
     }
-    if row.listed {
-        summary.push(Span::styled("from the service's list  ", theme.dim));
-    }
-    summary.extend(outcome(row, theme));
+    summary.extend(tail);
 
     // Statuses and retries in the order they happened.
     let mut entries: Vec<(SystemTime, Vec<Span<'a>>)> = row
@@ -155,13 +175,13 @@ fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme) -> [Line<'a>; 2] {
             .map(|(last, count)| (last.at, retry_spans(row, last, count, now, theme))),
     );
     entries.sort_by_key(|(at, _)| *at);
-    let mut steps = vec![Span::raw("    ")];
-    for (i, (_, spans)) in entries.into_iter().enumerate() {
-        if i > 0 {
-            steps.push(Span::styled(" → ", theme.dim));
-        }
-        steps.extend(spans);
-    }
+    let chain = entries.into_iter().map(|(_, spans)| spans).collect();
+    let mut steps = fit::newest_first_kept(
+        Span::raw("    "),
+        chain,
+        Span::styled(" → ", theme.dim),
+        width,
+    );
     if row.steps.is_empty() && row.retries.is_empty() {
         let waiting = if row.is_active() {
             "waiting for the service…"

@@ -23,6 +23,7 @@ mod storage_ls_pages;
 mod ui_command;
 mod ui_details;
 mod ui_filter;
+mod ui_fit;
 mod ui_graphics;
 mod ui_jobs_actions;
 mod ui_keys;

@@ -227,6 +227,22 @@ pub fn render(app: &App, width: u16, height: u16) -> String {
     terminal
         .draw(|frame| ui::render(app, &Theme::default(), frame))
         .expect("draw");
+    screen_text(&terminal)
+}
+
+/// [`render`] as the runtime draws: what the frame measured goes back to the state
+/// (`Msg::Drawn`), so scrolling keeps within what the views can show.
+pub fn draw(app: &mut App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    let mut limits = sora_tui::app::ScrollLimits::default();
+    terminal
+        .draw(|frame| limits = ui::render_measured(app, &Theme::default(), frame))
+        .expect("draw");
+    app.update(sora_tui::app::Msg::Drawn(limits));
+    screen_text(&terminal)
+}
+
+fn screen_text(terminal: &Terminal<TestBackend>) -> String {
     let buffer = terminal.backend().buffer();
     let mut text = String::new();
     for y in 0..buffer.area.height {
