@@ -21,7 +21,7 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub demo: bool,
 
-    /// How much the log file (<data dir>/logs/sora-tui.log) records: error, warn, info (the
+    /// How much the log file (~/.local/state/sora-tui/logs/sora-tui.log) records: error, warn, info (the
     /// default), debug or trace, or a filter like `sora_core=debug` (overrides SORA_TUI_LOG).
     /// The log never goes to the terminal.
     #[arg(long, global = true, value_name = "LEVEL")]

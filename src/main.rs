@@ -233,19 +233,16 @@ fn restore_default_sigpipe() {
     }
 }
 
-/// `<data dir>/logs/sora-tui.log`: where the program's log goes.
+/// Where the program's log goes (see `sora_core::config::log_dir`).
 fn log_path() -> std::path::PathBuf {
-    sora_core::config::data_dir(&|k| std::env::var(k).ok())
-        .value
-        .join("logs")
-        .join("sora-tui.log")
+    sora_core::config::log_dir(&|k| std::env::var(k).ok()).join("sora-tui.log")
 }
 
 /// Lines the log writer thread may have queued (32 bytes each).
 const LOG_QUEUE_LINES: usize = 4096;
 
-/// Logs go to `<data dir>/logs/sora-tui.log` (`SORA_TUI_DATA_DIR` moves them with the journal),
-/// never to the terminal the UI owns. A log that cannot be opened (a root-owned file left by one
+/// Logs go to [`log_path`] (`SORA_TUI_DATA_DIR` moves them with the journal), never to the
+/// terminal the UI owns. A log that cannot be opened (a root-owned file left by one
 /// `sudo` run, a read-only disk) costs the log, not the command: one warning, no file log.
 fn init_logging(
     level: Option<&str>,

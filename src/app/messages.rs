@@ -138,11 +138,12 @@ impl App {
     /// `s` in the message log: the runtime writes the file (never `update`), then reports.
     pub(super) fn save_messages(&mut self) -> Vec<Effect> {
         let stamp = sora_core::text::utc_time(self.now).replace(':', "-");
-        let path = self
-            .settings
-            .data_dir
-            .join("logs")
-            .join(format!("messages-{stamp}.log"));
+        // Beside the program's log, where there is one.
+        let dir = match self.settings.log_file.as_deref().and_then(|f| f.parent()) {
+            Some(dir) => dir.to_path_buf(),
+            None => self.settings.data_dir.join("logs"),
+        };
+        let path = dir.join(format!("messages-{stamp}.log"));
         let text = self.messages.file_text(self.settings.log_file.as_deref());
         self.inform(format!("Saving the message log to {}…", path.display()));
         vec![Effect::SaveMessages { path, text }]

@@ -50,6 +50,7 @@ impl Sandbox {
             .env("HOME", self.path())
             .env("XDG_CONFIG_HOME", self.path().join("config"))
             .env("XDG_DATA_HOME", self.path().join("data"))
+            .env("XDG_STATE_HOME", self.path().join("state"))
             .env("XDG_DOWNLOAD_DIR", self.path().join("Downloads"))
             .env("NO_PROXY", "127.0.0.1,localhost");
         cmd

@@ -136,6 +136,7 @@ impl Demo {
         cmd.env("HOME", sandbox.path());
         cmd.env("XDG_CONFIG_HOME", sandbox.path().join("config"));
         cmd.env("XDG_DATA_HOME", sandbox.path().join("data"));
+        cmd.env("XDG_STATE_HOME", sandbox.path().join("state"));
         cmd.env("TMPDIR", &tmp);
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_PROXY", "127.0.0.1,localhost");

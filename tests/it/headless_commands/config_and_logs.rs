@@ -49,7 +49,7 @@ fn a_log_that_cannot_be_opened_costs_the_log_not_the_command() {
     let sandbox = Sandbox::new();
     // The default place (a root-owned file left by a `sudo` run stands in as a directory, which
     // no one can open as the log either).
-    let default_log = sandbox.path().join("data/sora-tui/logs/sora-tui.log");
+    let default_log = sandbox.path().join("state/sora-tui/logs/sora-tui.log");
     std::fs::create_dir_all(&default_log).expect("block the default log");
     let output = sandbox.command().arg("history").output().expect("run");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -137,7 +137,7 @@ fn log_level_debug_fills_the_log_file_and_never_the_terminal() {
     let sandbox = Sandbox::new();
     let sim = SimProcess::start(&sandbox, &[]);
     let quiet = ok(&run(&sandbox, &sim, "azure-sora", &["jobs"]));
-    let log = sandbox.path().join("data/sora-tui/logs/sora-tui.log");
+    let log = sandbox.path().join("state/sora-tui/logs/sora-tui.log");
     let info_only = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(
         !info_only.contains("DEBUG"),

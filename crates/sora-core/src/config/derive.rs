@@ -100,6 +100,20 @@ pub fn data_dir(env: &dyn Fn(&str) -> Option<String>) -> Setting<PathBuf> {
     }
 }
 
+/// Where logs go: the state directory, where XDG puts them (`~/.local/state/sora-tui/logs`;
+/// the data directory on systems without one). A `SORA_TUI_DATA_DIR` keeps everything of a run
+/// together: `<it>/logs`.
+pub fn log_dir(env: &dyn Fn(&str) -> Option<String>) -> PathBuf {
+    let data = data_dir(env);
+    let dir = match data.source {
+        Source::Env(_) => data.value,
+        _ => directories::ProjectDirs::from("", "", "sora-tui")
+            .and_then(|d| d.state_dir().map(std::path::Path::to_path_buf))
+            .unwrap_or(data.value),
+    };
+    dir.join("logs")
+}
+
 pub(super) fn parse_family(v: &str, source: Source) -> Result<Family, ConfigError> {
     Family::parse(v).ok_or_else(|| ConfigError::Invalid {
         key: "provider",

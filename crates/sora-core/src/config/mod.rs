@@ -22,7 +22,9 @@ use crate::download::RetrySchedule;
 use crate::providers::{Family, Pricing, Size};
 use crate::secret::Secret;
 
-pub use derive::{data_dir, default_download_dir, derive_resource_base, derive_supabase_base};
+pub use derive::{
+    data_dir, default_download_dir, derive_resource_base, derive_supabase_base, log_dir,
+};
 pub use file::default_config_path;
 pub use plain_http::{PlainHttp, plain_http_warnings};
 pub use ui::{Images, Notify, UiConfig};
