@@ -94,12 +94,15 @@ impl App {
         {
             return;
         }
-        if self.focus != Focus::Prompt
-            || self.help_visible
-            || self.overlay.is_some()
-            || self.page != Page::Dashboard
-        {
+        if self.help_visible || self.overlay.is_some() || self.page != Page::Dashboard {
+            self.inform("The paste was dropped: text goes into the prompt or an open text field.");
             return;
+        }
+        // Text has one place on the dashboard: a paste over a panel goes into the prompt (it
+        // sends nothing; Enter does), rather than vanishing.
+        if self.focus != Focus::Prompt {
+            self.focus = Focus::Prompt;
+            self.inform("Pasted into the prompt: Enter sends it, Esc leaves it.");
         }
         self.paste_into_prompt(text);
     }

@@ -195,6 +195,22 @@ fn a_pasted_multi_line_prompt_is_one_prompt_and_one_job() {
 }
 
 #[test]
+fn a_paste_over_a_panel_goes_into_the_prompt_and_sends_nothing() {
+    let mut app = app();
+    press(&mut app, KeyCode::Tab); // the jobs panel
+    let sent = app.update(sora_tui::app::Msg::Paste("a fox\nat dawn".into()));
+    assert!(sent.is_empty(), "a paste sends nothing: {sent:?}");
+    assert_eq!(app.prompt().text(), "a fox\nat dawn");
+    assert_eq!(app.focus(), sora_tui::app::Focus::Prompt);
+    assert!(notice_text(&app).contains("Pasted into the prompt"));
+    // Over the help, nothing takes it, and the user is told.
+    press(&mut app, KeyCode::F(1));
+    app.update(sora_tui::app::Msg::Paste("more".into()));
+    assert_eq!(app.prompt().text(), "a fox\nat dawn");
+    assert!(notice_text(&app).contains("paste was dropped"));
+}
+
+#[test]
 fn lines_arriving_as_enter_presses_start_one_job_and_ask_before_the_next() {
     // A terminal without bracketed paste types pasted lines, each line break an Enter.
     let mut app = app();
