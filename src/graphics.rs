@@ -258,6 +258,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn in_tmux_the_question_goes_through_passthrough_and_outside_it_does_not() {
+        let plain = question(false);
+        assert!(!plain.contains("\x1bPtmux;"), "{plain:?}");
+        assert!(
+            plain.contains("\x1b[c") || plain.contains("\x1b[5n"),
+            "{plain:?}"
+        );
+        let wrapped = question(true);
+        // tmux hands on what is inside `ESC P tmux; … ESC \` with every ESC doubled.
+        assert!(wrapped.starts_with("\x1bPtmux;"), "{wrapped:?}");
+        assert!(wrapped.contains("\x1b\x1b"), "{wrapped:?}");
+    }
+
+    #[test]
     fn kittys_answer_is_read_to_the_status_report() {
         let kitty = b"\x1b_Gi=31;OK\x1b\\\x1b[?62;22c\x1b[6;20;10t\x1b[0n";
         assert_eq!(
