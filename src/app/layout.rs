@@ -9,6 +9,14 @@ use super::jobs::{JobRow, JobsState};
 /// Lines of a job in the timeline: its summary and its status chain.
 pub const LINES_PER_JOB: usize = 2;
 
+/// The dashboard's three list panels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListPanel {
+    Jobs,
+    Downloads,
+    Buckets,
+}
+
 /// The dashboard's areas, top to bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DashboardAreas {
@@ -45,12 +53,36 @@ pub fn prompt_text_rows(lines: &[String], screen: Rect) -> u16 {
 /// than they need to sit side by side. The prompt has `prompt_rows` rows of text (see
 /// [`prompt_text_rows`]), then its parameters and a note.
 pub fn dashboard(area: Rect, prompt_rows: u16) -> DashboardAreas {
+    dashboard_with_focus(area, prompt_rows, None)
+}
+
+/// Below this many rows the list panel with the focus takes the room the others can spare.
+pub const SHORT_SCREEN_ROWS: u16 = 36;
+
+/// Rows a list panel keeps when another one has the room: its border and two lines (a job's
+/// summary and its newest status; the newest attempts; the bucket and its first object).
+const SPARED_PANEL_ROWS: u16 = 4;
+
+/// [`dashboard`] on a screen where `focused` (the jobs, downloads or buckets panel) has the
+/// focus: on a short screen it grows, the others keep two lines each, so the list being worked
+/// in shows more than three rows at 80x24.
+pub fn dashboard_with_focus(
+    area: Rect,
+    prompt_rows: u16,
+    focused: Option<ListPanel>,
+) -> DashboardAreas {
+    let short = area.height < SHORT_SCREEN_ROWS;
+    let share = |panel: ListPanel, normal: u16| match focused {
+        Some(f) if short && f == panel => Constraint::Fill(1),
+        Some(_) if short => Constraint::Length(SPARED_PANEL_ROWS),
+        _ => Constraint::Fill(normal),
+    };
     let [header, prompt, jobs, downloads, buckets, notice, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(prompt_rows.saturating_add(4)),
-        Constraint::Fill(3),
-        Constraint::Fill(4),
-        Constraint::Fill(3),
+        share(ListPanel::Jobs, 3),
+        share(ListPanel::Downloads, 4),
+        share(ListPanel::Buckets, 3),
         Constraint::Length(1),
         Constraint::Length(1),
     ])

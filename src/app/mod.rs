@@ -302,7 +302,13 @@ impl App {
     /// Where each panel is on a screen of `area`: the prompt as tall as its text needs.
     pub fn dashboard_areas(&self, area: ratatui::layout::Rect) -> layout::DashboardAreas {
         let rows = layout::prompt_text_rows(self.prompt.input.lines(), area);
-        layout::dashboard(area, rows)
+        let focused = match self.focus {
+            Focus::Jobs => Some(layout::ListPanel::Jobs),
+            Focus::Downloads => Some(layout::ListPanel::Downloads),
+            Focus::Buckets => Some(layout::ListPanel::Buckets),
+            Focus::Prompt => None,
+        };
+        layout::dashboard_with_focus(area, rows, focused)
     }
 
     pub fn help_visible(&self) -> bool {

@@ -119,10 +119,15 @@ fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme, width: usize) -> [Line<
     let elapsed = row
         .elapsed(now)
         .map_or_else(|| "—".to_string(), format::duration);
-    let job_id = row
-        .job_id
-        .clone()
-        .unwrap_or_else(|| "creating…".to_string());
+    // No id: still being created, or the create was refused (nothing was made).
+    let job_id = row.job_id.clone().unwrap_or_else(|| {
+        if row.end.is_some() {
+            "not created"
+        } else {
+            "creating…"
+        }
+        .to_string()
+    });
     let mut head = vec![
         Span::styled(format!("{mark} "), mark_style),
         Span::styled(format!("{} ", row.key), theme.key),

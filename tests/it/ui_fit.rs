@@ -226,3 +226,36 @@ fn a_question_that_comes_up_while_the_help_is_open_closes_the_help_so_it_is_seen
     assert_hides(&screen, "Help —");
     assert_shows(&screen, "a.mp4");
 }
+
+#[test]
+fn at_80x24_the_focused_list_grows_and_the_others_keep_two_lines() {
+    let mut app = app();
+    job_through_all_statuses(&mut app, 1, "a red fox");
+    feed(
+        &mut app,
+        EngineEvent::BucketsListed(Ok(vec![bucket("videos", true)])),
+    );
+    let query = app.buckets().query.clone();
+    let objects = (0..12)
+        .map(|i| object(&format!("clip-{i:02}.mp4"), 1000, "2026-12-01T12:00:00Z"))
+        .collect();
+    feed(
+        &mut app,
+        EngineEvent::ObjectsListed {
+            bucket: "videos".into(),
+            prefix: String::new(),
+            query,
+            result: Ok(objects),
+        },
+    );
+    press(&mut app, KeyCode::BackTab); // the buckets panel
+    let screen = draw(&mut app, W, H);
+    let shown = (0..12)
+        .filter(|i| screen.contains(&format!("clip-{i:02}.mp4")))
+        .count();
+    // Three rows in all before (two of them the folder's heading): one object.
+    assert!(shown >= 4, "{shown} objects in sight:\n{screen}");
+    // The jobs panel still shows the job and its newest status.
+    assert_shows(&screen, "#1");
+    assert_shows(&screen, "succeeded");
+}
