@@ -230,6 +230,16 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             ]));
         }
     }
+    // The verdict last, worded as the `doctor` command prints it.
+    let verdict = if report.failed() {
+        theme.error
+    } else if report.checks.iter().any(|c| c.mark == Mark::Warn) {
+        theme.warning
+    } else {
+        theme.ok
+    };
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(report.summary(), verdict));
     // ↑/↓ scroll a report longer than the page, as far as its last line.
     let last_start = (lines.len() as u16).saturating_sub(inner.height);
     let scroll = doctor.scroll.min(last_start);
