@@ -102,6 +102,7 @@ pub enum Cmd {
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
+    /// One JSON array of the journal's entries instead of lines.
     #[arg(long)]
     pub json: bool,
     /// Drop an entry (by its job id, or the journal id `history --json` shows) so `resume`
@@ -116,12 +117,14 @@ pub struct DoctorArgs {
     /// Also upload and delete a tiny probe object in the output bucket.
     #[arg(long)]
     pub probe: bool,
+    /// The settings and checks as one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct BucketsArgs {
+    /// One JSON array of the buckets instead of lines.
     #[arg(long)]
     pub json: bool,
 }
@@ -130,6 +133,7 @@ pub struct BucketsArgs {
 pub struct LsArgs {
     /// BUCKET or BUCKET/PREFIX.
     pub location: String,
+    /// The entries and totals as JSON instead of lines.
     #[arg(long)]
     pub json: bool,
     /// Only entries whose name starts with this text (case-insensitive, as the server's search).
@@ -150,8 +154,11 @@ pub struct LsArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SortBy {
+    /// By name, as the server lists them (each page printed as it arrives).
     Name,
+    /// By size in bytes (smallest first; --desc for largest first).
     Size,
+    /// By last change (oldest first; --desc for newest first).
     Updated,
 }
 
@@ -159,6 +166,7 @@ pub enum SortBy {
 pub struct DuArgs {
     /// BUCKET or BUCKET/PREFIX.
     pub location: String,
+    /// The totals as one JSON object instead of a line.
     #[arg(long)]
     pub json: bool,
 }
@@ -172,7 +180,8 @@ fn jobs() -> clap::builder::RangedI64ValueParser<u16> {
 pub struct UploadArgs {
     /// The file (with -r: the folder) to upload.
     pub file: PathBuf,
-    /// BUCKET/PATH of the object (with -r: BUCKET or BUCKET/PREFIX the folder's files go under).
+    /// BUCKET/PATH of the object; a bare BUCKET (or one ending in /) keeps the file's name
+    /// inside. With -r: BUCKET or BUCKET/PREFIX the folder's files go under.
     pub target: String,
     /// Overwrite an existing object (with -r: replace objects that differ from the local file).
     #[arg(long)]
@@ -282,6 +291,7 @@ pub struct JobsArgs {
 pub struct StatusArgs {
     /// A job id (`task_…`), generation id (`gen_…`) or video id (`video_…`).
     pub id: String,
+    /// The service's answer as one JSON object instead of lines.
     #[arg(long)]
     pub json: bool,
 }
@@ -303,6 +313,7 @@ pub struct DownloadArgs {
 
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
+    /// The job id (`task_…`) or video id (`video_…`) to delete on the service.
     pub id: String,
 }
 
@@ -312,8 +323,10 @@ pub struct RemixArgs {
     pub id: String,
     /// What to change.
     pub prompt: String,
+    /// Directory for the new video (default: the configured download directory).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Also store the new video in the output bucket and print its object path and URL.
     #[arg(long)]
     pub upload: bool,
 }
@@ -399,4 +412,52 @@ fn parse_images(name: &str) -> Result<sora_core::config::Images, String> {
             sora_core::config::Images::CHOICES
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every subcommand has an about and every argument (positional or flag, and each value of
+    /// a choice) has help: a new flag without one fails here, not in a user's `--help`.
+    #[test]
+    fn every_command_and_argument_has_help() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            if command.get_about().is_none() {
+                missing.push(format!("{path}: no about"));
+            }
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                // clap's own; it brings its help.
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}: no help"));
+                }
+                // A flag's true/false are clap's, not choices to explain.
+                let values = if arg.get_action().takes_values() {
+                    arg.get_possible_values()
+                } else {
+                    Vec::new()
+                };
+                for value in values {
+                    if !value.is_hide_set() && value.get_help().is_none() {
+                        missing.push(format!("{path} {id}={}: no help", value.get_name()));
+                    }
+                }
+            }
+            for sub in command.get_subcommands() {
+                if sub.get_name() == "help" {
+                    continue;
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        let command = Cli::command();
+        walk(&command, command.get_name(), &mut missing);
+        assert!(missing.is_empty(), "without help: {missing:#?}");
+    }
 }

@@ -1,7 +1,7 @@
 //! The full-screen pages besides the dashboard: the job history (from the journal) and the
 //! doctor's report.
 
-use sora_core::doctor::Report;
+use sora_core::doctor::{Mark, Report};
 use sora_core::journal::JobRecord;
 
 use super::list_filter::{ListFilter, moved_among, nearest_visible};
@@ -112,12 +112,17 @@ impl App {
                 Err(e) => self.history.records = Remote::Failed(e),
             },
             EngineEvent::Doctor(report) => {
+                // The verdict is the report's own, worded as the `doctor` command words it.
+                let summary = report.summary();
+                let warned = report.checks.iter().any(|c| c.mark == Mark::Warn);
                 let failed = report.failed();
                 self.doctor.report = Remote::Loaded(report);
                 if failed {
                     self.warn("The doctor found problems: see the fixes on the Doctor page (F6).");
+                } else if warned {
+                    self.warn(format!("Doctor: {summary} See the Doctor page (F6)."));
                 } else {
-                    self.inform("Doctor: every check passed.");
+                    self.inform(format!("Doctor: {summary}"));
                 }
             }
             // Routed elsewhere by `on_engine_event`.

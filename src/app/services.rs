@@ -99,7 +99,9 @@ impl App {
     }
 
     /// The next configured service: its own model and parameters; a Sora size or length it
-    /// does not offer moves to its first one.
+    /// does not offer moves to its first one. Each value reset on the way is said in the
+    /// notice, as a size change says when variants drop: what is sent (and paid) never
+    /// changes unseen.
     pub(super) fn next_service(&mut self) {
         let count = self.settings.services.len();
         if count < 2 {
@@ -113,10 +115,18 @@ impl App {
             .active_service()
             .and_then(|s| s.model_choice())
             .cloned();
-        self.prompt.params.clear();
+        let mut reset = Vec::new();
+        let changed: Vec<String> = self.prompt.params.drain(..).map(|(n, _)| n).collect();
+        if !changed.is_empty() {
+            reset.push(format!("parameters {} dropped", changed.join(", ")));
+        }
         self.prompt.param = 0;
-        self.prompt.remix_of = None;
+        if let Some(source) = self.prompt.remix_of.take() {
+            reset.push(format!("no longer a remix of {source}"));
+        }
         if self.prompt.model.is_none() {
+            let (size, seconds, variants) =
+                (self.prompt.size, self.prompt.seconds, self.prompt.variants);
             let profile = self.sora_profile().clone();
             if profile.size_option(self.prompt.size).is_none()
                 && let Some(first) = profile.sizes.first()
@@ -128,9 +138,23 @@ impl App {
             }
             let max = self.max_variants_at(self.prompt.size);
             self.prompt.variants = self.prompt.variants.clamp(1, max.max(1));
+            if self.prompt.size != size {
+                reset.push(format!("size {size} → {}", self.prompt.size));
+            }
+            if self.prompt.seconds != seconds {
+                reset.push(format!("length {seconds} s → {} s", self.prompt.seconds));
+            }
+            if self.prompt.variants != variants {
+                reset.push(format!("variants {variants} → {}", self.prompt.variants));
+            }
         }
+        let also = if reset.is_empty() {
+            String::new()
+        } else {
+            format!("; reset for it: {}", reset.join(", "))
+        };
         self.inform(format!(
-            "Next prompt goes to {}",
+            "Next prompt goes to {}{also}.",
             self.service_description()
         ));
     }

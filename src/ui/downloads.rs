@@ -120,7 +120,7 @@ fn entry_lines<'a>(app: &App, entry: &LogEntry, url_budget: usize, theme: &Theme
             let countdown = entry
                 .retry_due()
                 .map(|due| match seconds_until(due, app.now()) {
-                    Some(secs) => format!("next retry in {secs}s"),
+                    Some(secs) => format!("next retry in {}", format::countdown(secs)),
                     None => "retrying…".to_string(),
                 });
             attempt_lines(key, attempt, countdown, url_budget, theme)
@@ -362,8 +362,7 @@ fn render_progress(
 pub fn progress_text(active: &InFlight, now: std::time::SystemTime) -> (f64, String) {
     let pace = match active.quiet_for(now) {
         // Whole seconds: a stall counts up visibly, without a flickering fraction.
-        Some(quiet) if quiet.as_secs() < 60 => format!(" · no data for {}s", quiet.as_secs()),
-        Some(quiet) => format!(" · no data for {}", format::short_duration(quiet)),
+        Some(quiet) => format!(" · no data for {}", format::countdown(quiet.as_secs())),
         None => {
             let rate = active
                 .rate
@@ -401,7 +400,7 @@ pub fn progress_text(active: &InFlight, now: std::time::SystemTime) -> (f64, Str
         Phase::Connecting { attempt } => format!("connecting (try {attempt}) · {amount}{pace}"),
         Phase::Receiving | Phase::Sending => format!("{amount}{pace}"),
         Phase::RetryWait { due } => match seconds_until(due, now) {
-            Some(left) => format!("{amount} · waiting to retry in {left}s"),
+            Some(left) => format!("{amount} · waiting to retry in {}", format::countdown(left)),
             None => format!("{amount} · retrying now"),
         },
         Phase::Verifying => format!("verifying {}", format::bytes(active.bytes)),

@@ -3,7 +3,7 @@
 
 use std::time::SystemTime;
 
-pub use sora_core::present::{bytes, duration, short_duration};
+pub use sora_core::present::{bytes, countdown, duration, short_duration};
 
 /// Text from a service, storage or the journal as one line, its control characters shown
 /// (`\x1b[2J`) rather than dropped or obeyed.

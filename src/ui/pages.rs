@@ -231,12 +231,22 @@ pub fn render_doctor(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) ->
             ]));
         }
     }
+    // The verdict last, worded as the `doctor` command prints it.
+    let verdict = if report.failed() {
+        theme.error
+    } else if report.checks.iter().any(|c| c.mark == Mark::Warn) {
+        theme.warning
+    } else {
+        theme.ok
+    };
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(report.summary(), verdict));
     // ↑/↓ scroll a report longer than the page, as far as its last line: counted as wrapped,
     // since a long fix takes several rows.
-    let report = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let rows = u16::try_from(report.line_count(inner.width)).unwrap_or(u16::MAX);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let rows = u16::try_from(text.line_count(inner.width)).unwrap_or(u16::MAX);
     let last_start = rows.saturating_sub(inner.height);
     let scroll = doctor.scroll.min(last_start);
-    frame.render_widget(report.scroll((scroll, 0)), inner);
+    frame.render_widget(text.scroll((scroll, 0)), inner);
     Some(last_start)
 }

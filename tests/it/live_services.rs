@@ -368,7 +368,10 @@ fn an_image_that_fits_neither_way_is_refused_saying_why_and_nothing_is_sent() {
     );
     let all = text(&output);
     assert!(!output.status.success(), "{all}");
-    assert!(all.contains("not sent") && all.contains("16.0 MB"), "{all}");
+    assert!(
+        all.contains("not sent") && all.contains("16.0 MiB"),
+        "{all}"
+    );
 
     // Too large inline and no Storage to send it by URL: says what to configure.
     let big = png(dir, "big.png", 4 * 1024 * 1024);

@@ -219,6 +219,41 @@ fn missing_or_private_configured_buckets_are_reported_with_a_fix() {
 }
 
 #[test]
+fn a_bucket_made_private_later_is_fixable_with_f() {
+    let mut app = app();
+    let both = |videos_public| {
+        EngineEvent::BucketsListed(Ok(vec![
+            bucket("input-images", true),
+            bucket("videos", videos_public),
+        ]))
+    };
+    feed(&mut app, both(true));
+    while app.focus() != Focus::Buckets {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Char('f'));
+    assert!(app.modal().is_none(), "all fine at first: nothing to ask");
+
+    // Made private (from the dashboard or elsewhere), then the list is fetched again.
+    feed(&mut app, both(false));
+    assert_shows(&render(&app, 160, 50), "'videos' is private");
+    assert!(press(&mut app, KeyCode::Char('f')).is_empty(), "asks first");
+    assert_shows(&render(&app, 160, 50), "make videos public");
+    assert!(answer(&mut app, KeyCode::Enter).is_empty(), "Enter is no");
+    press(&mut app, KeyCode::Char('f'));
+    assert_shows(&render(&app, 160, 50), "make videos public");
+    assert_eq!(
+        answer(&mut app, KeyCode::Char('y')),
+        vec![Effect::Engine(Command::Storage(
+            StorageOp::SetBucketPublic {
+                bucket: "videos".into(),
+                public: true
+            }
+        ))]
+    );
+}
+
+#[test]
 fn an_upload_conflict_offers_to_overwrite() {
     let mut app = open_big_folder(1);
     let op = StorageOp::UploadFile {

@@ -212,6 +212,26 @@ fn f6_runs_the_doctor_and_shows_marks_and_fixes() {
 }
 
 #[test]
+fn a_doctor_report_with_only_warnings_is_not_called_passed() {
+    let mut app = app();
+    press(&mut app, KeyCode::F(6));
+    let mut report = doctor_report();
+    report.checks.retain(|c| c.mark != Mark::Fail);
+    feed(&mut app, EngineEvent::Doctor(report.clone()));
+    let screen = render(&app, 140, 40);
+    assert_shows(&screen, "! service lifecycle");
+    assert_hides(&screen, "every check passed");
+    assert_hides(&screen, "All checks passed");
+    // Worded as the `doctor` command words it.
+    assert!(report.to_text().contains("No failures; 1 warning(s)."));
+    assert_shows(&screen, "No failures; 1 warning(s).");
+
+    report.checks.retain(|c| c.mark == Mark::Pass);
+    feed(&mut app, EngineEvent::Doctor(report));
+    assert_shows(&render(&app, 140, 40), "All checks passed.");
+}
+
+#[test]
 fn unfinished_jobs_from_the_journal_resume_on_start() {
     let mut s = settings();
     s.resume = vec![("j1".into(), "a fox left running".into())];

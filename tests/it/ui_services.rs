@@ -89,6 +89,43 @@ fn switching_to_runway_shows_exactly_its_models_parameters_and_estimate() {
 }
 
 #[test]
+fn switching_service_says_which_values_it_reset() {
+    // Sora 1 at 4 variants of 6 s, then Sora 2 (one variant, 4/8/12 s, 720p only).
+    let mut settings = settings();
+    let sora_2 = ServiceChoice {
+        family: Family::OpenAi,
+        description: "OpenAI".to_string(),
+        models: ServiceModels::Sora(ModelProfile::sora_2(&Pricing::default())),
+        retirement: None,
+    };
+    settings.services = vec![sora_choice(), sora_2, runway_choice()];
+    let mut app = App::new(settings);
+    clock(&mut app, 0.0);
+    for _ in 0..3 {
+        alt(&mut app, 'v');
+    }
+    alt(&mut app, 'd');
+    alt(&mut app, 'p');
+    let said = notice_text(&app);
+    assert!(said.contains("Next prompt goes to OpenAI"), "{said}");
+    assert!(said.contains("size 480x480 → 720x1280"), "{said}");
+    assert!(said.contains("length 6 s → 4 s"), "{said}");
+    assert!(said.contains("variants 4 → 1"), "{said}");
+
+    // On to Runway with nothing changed there, and back to Sora 1 with a ratio set.
+    alt(&mut app, 'p');
+    assert!(
+        !notice_text(&app).contains("reset"),
+        "{}",
+        notice_text(&app)
+    );
+    alt(&mut app, '.');
+    alt(&mut app, 'p');
+    let said = notice_text(&app);
+    assert!(said.contains("parameters ratio dropped"), "{said}");
+}
+
+#[test]
 fn stepping_a_runway_parameter_changes_its_value_and_the_estimate() {
     let mut app = on_runway();
     press(&mut app, KeyCode::Down); // ratio → duration

@@ -138,6 +138,36 @@ pub fn attempt(
     next_retry_in: Option<Duration>,
     detail: &str,
 ) -> EngineEvent {
+    let mut event = attempt_lasting(
+        number,
+        http_status,
+        outcome,
+        bytes,
+        started,
+        Duration::from_millis(120),
+        detail,
+    );
+    if let EngineEvent::Download {
+        report: Report::Attempt(a),
+        ..
+    } = &mut event
+    {
+        a.next_retry_in = next_retry_in;
+    }
+    event
+}
+
+/// An attempt of the video of job 1 that took `duration` (start and end in different
+/// seconds when it is long).
+pub fn attempt_lasting(
+    number: u32,
+    http_status: Option<u16>,
+    outcome: AttemptOutcome,
+    bytes: u64,
+    started: f64,
+    duration: Duration,
+    detail: &str,
+) -> EngineEvent {
     let attempt = Attempt {
         number,
         method: "GET",
@@ -145,10 +175,10 @@ pub fn attempt(
         status: http_status,
         bytes,
         started_at: at(started),
-        duration: Duration::from_millis(120),
+        duration,
         outcome,
         detail: detail.to_string(),
-        next_retry_in,
+        next_retry_in: None,
         request_id: Some("req-1".to_string()),
         headers: Vec::new(),
     };

@@ -37,6 +37,16 @@ pub fn duration(d: Duration) -> String {
     }
 }
 
+/// A wait counted down (or a silence counted up) in whole seconds: `3s` under a minute, so
+/// it ticks without a flickering fraction, then like [`duration`] (`2m 05s`, never `125s`).
+pub fn countdown(seconds: u64) -> String {
+    if seconds < 60 {
+        format!("{seconds}s")
+    } else {
+        duration(Duration::from_secs(seconds))
+    }
+}
+
 /// The length of one HTTP attempt: `85ms` under a second, else like [`duration`].
 pub fn short_duration(d: Duration) -> String {
     if d < Duration::from_secs(1) {
@@ -76,6 +86,8 @@ mod tests {
         assert_eq!(duration(Duration::from_secs(125)), "2m 05s");
         assert_eq!(duration(Duration::from_secs(24 * 3600 - 15)), "23h 59m");
         assert_eq!(short_duration(Duration::from_millis(85)), "85ms");
+        assert_eq!(countdown(3), "3s");
+        assert_eq!(countdown(125), "2m 05s");
         assert_eq!(short_duration(Duration::from_millis(1500)), "1.5s");
     }
 

@@ -150,7 +150,8 @@ impl App {
         );
     }
 
-    /// Create or publish the configured buckets found wrong on start, after a question.
+    /// Create or publish the configured buckets found wrong on the last bucket list, after a
+    /// question.
     fn ask_fix_buckets(&mut self) {
         if self.buckets.pending_fix.is_empty() {
             self.inform("The configured buckets look fine: nothing to fix.");
@@ -161,8 +162,9 @@ impl App {
             .pending_fix
             .iter()
             .map(|op| match op {
-                StorageOp::CreateBucket { name, .. } => {
-                    format!("create public bucket {name}")
+                StorageOp::CreateBucket { name, public } => {
+                    let kind = if *public { "public" } else { "private" };
+                    format!("create {kind} bucket {name}")
                 }
                 StorageOp::SetBucketPublic { bucket, .. } => {
                     format!("make {bucket} public")
@@ -171,7 +173,9 @@ impl App {
             })
             .collect::<Vec<_>>()
             .join(", ");
-        let ops = std::mem::take(&mut self.buckets.pending_fix);
+        // Kept, not taken: a "no" leaves the fix for a later `f`; the bucket list that follows
+        // a fix recomputes it.
+        let ops = self.buckets.pending_fix.clone();
         self.confirm(
             format!("Fix the configured buckets: {what}?"),
             ops.into_iter().map(Command::Storage).collect(),

@@ -1,4 +1,4 @@
-//! The engine's answers for the bucket browser: bucket lists (with the start-up check of the
+//! The engine's answers for the bucket browser: bucket lists (each with a check of the
 //! configured buckets), folder pages (late ones dropped), and the outcome of each action.
 
 use super::ObjectsLocation;
@@ -11,13 +11,14 @@ use sora_core::storage::path::parent_folder;
 use sora_core::storage::{Bucket, ObjectEntry};
 
 impl App {
-    /// On the first bucket list: are the configured buckets there, and public when public URLs
-    /// are wanted? If not, say so and keep the fix for `f`.
+    /// On every bucket list: are the configured buckets there, and public when public URLs
+    /// are wanted? Keep the fixes for `f` (a bucket made private later, from the dashboard or
+    /// elsewhere, must be fixable too), and say the problems when they change, not on every
+    /// refresh.
     pub(crate) fn check_configured_buckets(&mut self) {
-        if self.buckets.checked_config || self.buckets.buckets.loaded().is_none() {
+        if self.buckets.buckets.loaded().is_none() {
             return;
         }
-        self.buckets.checked_config = true;
         let mut problems = Vec::new();
         let mut fixes = Vec::new();
         let mut names = vec![self.settings.input_bucket.clone()];
@@ -45,14 +46,18 @@ impl App {
                 Some(_) => {}
             }
         }
+        self.buckets.pending_fix = fixes;
+        if problems == self.buckets.config_problems {
+            return;
+        }
         if !problems.is_empty() {
             let key = self.keymap.keys_label(Scope::Buckets, Action::FixBuckets);
             self.warn(format!(
                 "{} — press {key} in the buckets panel to fix it.",
                 problems.join("; ")
             ));
-            self.buckets.pending_fix = fixes;
         }
+        self.buckets.config_problems = problems;
     }
 
     pub(crate) fn on_storage_event(

@@ -28,10 +28,11 @@ pub struct BucketsState {
     /// The last URL shown (signed or public) and the object it is for (`bucket/path`): the
     /// details pane shows it only beside that object.
     pub last_url: Option<(String, String)>,
-    /// Fixes for the configured buckets found missing or private on start.
+    /// Fixes for the configured buckets found missing or private on the last bucket list.
     pub pending_fix: Vec<StorageOp>,
-    /// The configured buckets were checked once (on the first bucket list).
-    pub checked_config: bool,
+    /// The problems last said about the configured buckets: a refresh that finds the same
+    /// ones says nothing again.
+    pub config_problems: Vec<String>,
     /// Studio's empty-folder markers left out of the loaded entries (they still count for
     /// the server's offsets).
     pub hidden: usize,

@@ -53,7 +53,7 @@ fn cycle(provider: &str, size: &str, seconds: &str) {
     );
 
     let again = sandbox.path().join("again");
-    let fetched = ok(&run(
+    let download = run(
         &sandbox,
         &sim,
         provider,
@@ -65,8 +65,12 @@ fn cycle(provider: &str, size: &str, seconds: &str) {
             "--out",
             again.to_str().expect("utf-8"),
         ],
-    ));
+    );
+    let fetched = ok(&download);
     assert!(fetched.contains("saved"), "{fetched}");
+    // Fetching an existing job's content sends no new (paid) job: nothing may read like one.
+    let all = format!("{fetched}{}", String::from_utf8_lossy(&download.stderr));
+    assert!(!all.contains("submitting"), "{all}");
     let files: Vec<_> = std::fs::read_dir(&again)
         .expect("dir")
         .flatten()

@@ -91,6 +91,9 @@ impl Harness {
             "resume failed\nstdout:\n{stdout}\nstderr:\n{}",
             String::from_utf8_lossy(&output.stderr)
         );
+        // Resuming sends no new (paid) job: nothing it prints may read like one.
+        let all = format!("{stdout}{}", String::from_utf8_lossy(&output.stderr));
+        assert!(!all.contains("submitting"), "{all}");
         stdout
     }
 

@@ -57,6 +57,30 @@ fn download_log_shows_a_404_retry_with_countdown_then_the_200() {
 }
 
 #[test]
+fn a_long_attempt_is_stamped_with_its_end_as_the_log_lists_it() {
+    let mut app = app();
+    feed(
+        &mut app,
+        attempt_lasting(
+            1,
+            Some(200),
+            AttemptOutcome::Saved,
+            3 * MIB,
+            5.0,
+            Duration::from_secs(30),
+            "verified mp4",
+        ),
+    );
+    clock(&mut app, 40.0);
+    let screen = render(&app, W, H);
+    assert_shows(&screen, "try 1");
+    assert_shows(&screen, "30.0s");
+    // Listed when it ended, next to what it led to: its time is the end, not the start.
+    assert_shows(&screen, "12:00:35");
+    assert_hides(&screen, "12:00:05");
+}
+
+#[test]
 fn narrow_terminal_keeps_the_informative_tail_of_the_url() {
     let mut app = app();
     feed(

@@ -106,13 +106,19 @@ impl Report {
                 out.push_str(&format!("    {:<w$}  fix: {}\n", "", c(fix)));
             }
         }
+        out.push_str(&format!("\n{}\n", self.summary()));
+        out
+    }
+
+    /// The one-line verdict, the same for the `doctor` command and the dashboard: a warning
+    /// is never summed up as "passed".
+    pub fn summary(&self) -> String {
         let failed = self.checks.iter().filter(|c| c.mark == Mark::Fail).count();
         let warned = self.checks.iter().filter(|c| c.mark == Mark::Warn).count();
-        out.push_str(&match (failed, warned) {
-            (0, 0) => "\nAll checks passed.\n".to_string(),
-            (0, w) => format!("\nNo failures; {w} warning(s).\n"),
-            (f, w) => format!("\n{f} check(s) failed, {w} warning(s).\n"),
-        });
-        out
+        match (failed, warned) {
+            (0, 0) => "All checks passed.".to_string(),
+            (0, w) => format!("No failures; {w} warning(s)."),
+            (f, w) => format!("{f} check(s) failed, {w} warning(s)."),
+        }
     }
 }

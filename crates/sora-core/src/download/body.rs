@@ -44,8 +44,8 @@ pub(super) async fn pump(
             None => break None,
             Some(Err(Broke::Stalled)) => {
                 break Some(format!(
-                    "stalled: no byte for {}s after {written} bytes",
-                    options.stall_timeout.as_secs_f64()
+                    "stalled: no byte for {} after {written} bytes",
+                    crate::present::duration(options.stall_timeout)
                 ));
             }
             Some(Err(Broke::Http(e))) => {

@@ -98,8 +98,8 @@ pub enum DirError {
         source: io::Error,
     },
     #[error(
-        "the download directory {} has {} MiB free, and at least {} MiB are needed: free some space or choose another directory (--out DIR or download.dir)",
-        .path.display(), .free >> 20, .need >> 20
+        "the download directory {} has {} free, and at least {} are needed: free some space or choose another directory (--out DIR or download.dir)",
+        .path.display(), crate::present::bytes(*.free), crate::present::bytes(*.need)
     )]
     NoSpace { path: PathBuf, free: u64, need: u64 },
 }

@@ -88,8 +88,8 @@ pub(super) async fn run(
             Err(Exhausted::Schedule) => return give_up(record, why),
             Err(Exhausted::AsksTooLong(asked)) => {
                 let why = format!(
-                    "{why}; the service asks to wait {}s, longer than sora-tui waits: run the download again later",
-                    asked.as_secs()
+                    "{why}; the service asks to wait {}, longer than sora-tui waits: run the download again later",
+                    crate::present::duration(asked)
                 );
                 return give_up(record, why);
             }

@@ -217,6 +217,14 @@ fn resume_variants(ctx: &Ctx, record: &JobRecord) -> Vec<ContentVariant> {
     v
 }
 
+/// The warning for content about to go, its wait worded as every other wait is.
+fn expiring_text(job: &str, left: Duration) -> String {
+    format!(
+        "{job}: the service deletes this content in {}: downloading now",
+        crate::present::duration(left)
+    )
+}
+
 fn warn_if_expiring(ctx: &Ctx, key: JobKey, record: &JobRecord) {
     let Some(expires) = record
         .expires_at
@@ -227,11 +235,7 @@ fn warn_if_expiring(ctx: &Ctx, key: JobKey, record: &JobRecord) {
     match expires.duration_since(SystemTime::now()) {
         Ok(left) if left < EXPIRY_WARNING => ctx.send(EngineEvent::Warning {
             key: Some(key),
-            message: format!(
-                "{}: the service deletes this content in {} min: downloading now",
-                record.job_id.as_deref().unwrap_or("job"),
-                left.as_secs() / 60
-            ),
+            message: expiring_text(record.job_id.as_deref().unwrap_or("job"), left),
         }),
         Ok(_) => {}
         Err(_) => ctx.send(EngineEvent::Warning {
@@ -385,6 +389,13 @@ mod tests {
             notes: Vec::new(),
             failure_explained: false,
         }
+    }
+
+    #[test]
+    fn content_about_to_expire_is_worded_as_every_other_wait() {
+        let text = expiring_text("task_1", Duration::from_secs(12 * 60 + 5));
+        assert!(text.contains("deletes this content in 12m 05s"), "{text}");
+        assert!(!text.contains("min"), "{text}");
     }
 
     #[test]

@@ -66,23 +66,19 @@ pub async fn image_data_uri(
     let encoded_len = "data:;base64,".len() + mime.len() + bytes.len().div_ceil(3) * 4;
     if encoded_len > max {
         return Err(ProviderError::Input(format!(
-            "image {} is {:.1} MB as a data URI; {service} takes at most {:.1} MB that way. \
-             Use a smaller image (about {:.1} MB before encoding), or store it in the \
+            "image {} is {} as a data URI; {service} takes at most {} that way. \
+             Use a smaller image (about {} before encoding), or store it in the \
              input-images bucket and pass its URL",
             path.display(),
-            mb(encoded_len),
-            mb(max),
-            mb(max / 4 * 3),
+            crate::present::bytes(encoded_len as u64),
+            crate::present::bytes(max as u64),
+            crate::present::bytes((max / 4 * 3) as u64),
         )));
     }
     Ok(format!(
         "data:{mime};base64,{}",
         base64::engine::general_purpose::STANDARD.encode(&bytes)
     ))
-}
-
-fn mb(bytes: usize) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
 }
 
 /// The wait before retry `attempt` (0-based) after a 429 or 5xx: the server's `Retry-After` when

@@ -396,12 +396,12 @@ impl Provider {
             return Ok(ImageRoute::ByUrl);
         }
         Err(ProviderError::Input(format!(
-            "image {} is {:.1} MB: too large for {} both inline (a data URI of at most {:.1} MB) and by URL (at most {:.1} MB). Use a smaller image",
+            "image {} is {}: too large for {} both inline (a data URI of at most {}) and by URL (at most {}). Use a smaller image",
             path.display(),
-            bytes as f64 / 1048576.0,
+            crate::present::bytes(bytes),
             self.family().label(),
-            max_inline as f64 / 1048576.0,
-            max_url as f64 / 1048576.0
+            crate::present::bytes(max_inline as u64),
+            crate::present::bytes(max_url)
         )))
     }
 

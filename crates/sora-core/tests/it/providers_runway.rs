@@ -350,7 +350,7 @@ async fn delete_organization_and_an_image_as_a_data_uri() {
         .expect_err("too big");
     let text = err.to_string();
     assert!(
-        text.contains("5.3 MB as a data URI; Runway takes at most 5.0 MB"),
+        text.contains("5.3 MiB as a data URI; Runway takes at most 5.0 MiB"),
         "{text}"
     );
     assert!(text.contains("input-images"), "{text}");
