@@ -14,7 +14,21 @@ const KEYS_COLUMN: usize = 18;
 /// Every key, the focused context's first, in one column that scrolls (↑/↓, PgUp/PgDn): it fits
 /// any frame the dashboard draws in, down to 80x24 and below.
 pub fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let lines = scope_lines(app.keymap(), &app.help_scopes(), theme, true);
+    let mut lines = scope_lines(app.keymap(), &app.help_scopes(), theme, true);
+    // The command line's verbs: first when `:help` asked, else after the text field's keys
+    // (its Tab completes them).
+    let at = if app.help_commands_first() {
+        0
+    } else {
+        section_end(&lines, Scope::Input.title())
+    };
+    let mut commands = command_lines(theme);
+    if at > 0 {
+        commands.insert(0, Line::raw(""));
+    } else {
+        commands.push(Line::raw(""));
+    }
+    lines.splice(at..at, commands);
     let total = lines.len() as u16;
     let height = (total + 2).min(area.height);
     let [popup] = Layout::vertical([Constraint::Length(height)])
@@ -72,6 +86,37 @@ fn scope_lines<'a>(
             ] {
                 lines.push(key_line(keys.to_string(), what, theme));
             }
+        }
+    }
+    lines
+}
+
+/// The index after the section titled `title` (its keys), or the end.
+fn section_end(lines: &[Line], title: &str) -> usize {
+    let text = |line: &Line| -> String { line.spans.iter().map(|s| s.content.as_ref()).collect() };
+    let Some(start) = lines.iter().position(|l| text(l) == title) else {
+        return lines.len();
+    };
+    lines[start..]
+        .iter()
+        .position(|l| text(l).is_empty())
+        .map_or(lines.len(), |end| start + end)
+}
+
+/// Every verb of the `:` command line with its usage, from the list the command line runs.
+fn command_lines<'a>(theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::styled(
+        "Command line (: opens it, Tab completes)",
+        theme.title,
+    )];
+    for verb in crate::app::command_line::VERBS {
+        let usage = verb.usage();
+        if usage.chars().count() < KEYS_COLUMN {
+            lines.push(key_line(usage, verb.what, theme));
+        } else {
+            // A long usage on a line of its own, so the description keeps its column.
+            lines.push(Line::styled(format!("  {usage}"), theme.key));
+            lines.push(key_line(String::new(), verb.what, theme));
         }
     }
     lines
