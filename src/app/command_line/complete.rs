@@ -23,7 +23,9 @@ impl App {
             None => VERBS.iter().map(|v| format!("{} ", v.name)).collect(),
             Some((name, args)) => {
                 let Some(verb) = verb(name) else {
-                    self.warn(format!(":{name} is no command: Tab completes the verb first."));
+                    self.warn(format!(
+                        ":{name} is no command: Tab completes the verb first."
+                    ));
                     return;
                 };
                 let kind = verb.candidates(args.len());

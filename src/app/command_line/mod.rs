@@ -49,11 +49,7 @@ impl Verb {
 
     /// The one line a wrong use of the verb gets: its usage and what it does.
     pub fn usage_line(&self) -> String {
-        format!(
-            "Usage: {} — {}. Nothing was sent.",
-            self.usage(),
-            self.what
-        )
+        format!("Usage: {} — {}. Nothing was sent.", self.usage(), self.what)
     }
 
     fn candidates(&self, argument: usize) -> Candidates {
@@ -197,7 +193,11 @@ pub fn hint(line: &str) -> String {
     let named = verb(first).or_else(|| {
         // A prefix only one verb starts with, while the verb is still being typed.
         let mut starting = VERBS.iter().filter(|v| v.name.starts_with(first));
-        match (typed_on || first.is_empty(), starting.next(), starting.next()) {
+        match (
+            typed_on || first.is_empty(),
+            starting.next(),
+            starting.next(),
+        ) {
             (false, Some(only), None) => Some(only),
             _ => None,
         }
@@ -230,5 +230,48 @@ impl App {
             .iter()
             .position(|r| r.job_id.as_deref() == Some(id))
             .or_else(|| self.jobs.rows.iter().position(|r| r.key.to_string() == id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{VERBS, hint};
+
+    /// The README's table of commands names every verb with its usage, so it cannot fall
+    /// behind the list the command line runs.
+    #[test]
+    fn readme_lists_every_command_with_its_usage() {
+        let readme = include_str!("../../../README.md");
+        for verb in VERBS {
+            assert!(
+                readme.contains(&format!("`{}`", verb.usage())),
+                "README.md does not list {}",
+                verb.usage()
+            );
+        }
+    }
+
+    /// Each description fits the help overlay's column (72 wide, keys in the first 20).
+    #[test]
+    fn descriptions_fit_the_help_column() {
+        for verb in VERBS {
+            assert!(verb.what.chars().count() <= 50, "too long: {}", verb.what);
+        }
+    }
+
+    #[test]
+    fn the_hint_follows_the_verb_being_typed() {
+        assert!(hint("").contains(":help lists every verb"));
+        assert!(hint("gen").starts_with(":generate PROMPT"));
+        assert!(
+            hint("ge").contains(":help lists every verb"),
+            "generate or get"
+        );
+        assert!(
+            hint("d").contains(":help lists every verb"),
+            "d is ambiguous"
+        );
+        assert!(hint("du videos").starts_with(":du BUCKET[/PREFIX]"));
+        assert!(hint("ge videos").contains(":help lists every verb"));
     }
 }

@@ -167,7 +167,12 @@ impl App {
         };
         self.show_dashboard(Focus::Jobs);
         // Selected when the list's filter shows it; the details open either way.
-        if self.jobs.rows.get(index).is_some_and(|r| self.jobs.shows(r)) {
+        if self
+            .jobs
+            .rows
+            .get(index)
+            .is_some_and(|r| self.jobs.shows(r))
+        {
             self.jobs.selected = index;
         }
         if let Some(row) = self.jobs.rows.get(index) {
@@ -290,10 +295,7 @@ impl App {
             Some(dir) if dir.ends_with('/') => PathBuf::from(expand_home(dir)).join(name),
             Some(file) => PathBuf::from(expand_home(file)),
         };
-        self.inform(format!(
-            "Downloading {bucket}/{path} to {}…",
-            out.display()
-        ));
+        self.inform(format!("Downloading {bucket}/{path} to {}…", out.display()));
         vec![Effect::Engine(Command::Storage(
             StorageOp::DownloadObject {
                 bucket: bucket.to_string(),
@@ -423,10 +425,7 @@ impl App {
 fn unquoted(text: &str) -> &str {
     let text = text.trim();
     for quote in ['"', '\''] {
-        if let Some(inner) = text
-            .strip_prefix(quote)
-            .and_then(|t| t.strip_suffix(quote))
-        {
+        if let Some(inner) = text.strip_prefix(quote).and_then(|t| t.strip_suffix(quote)) {
             return inner.trim();
         }
     }

@@ -112,7 +112,10 @@ fn status_selects_the_job_and_opens_its_details() {
     assert_eq!(app.jobs().selected_row().map(|r| r.key), Some(JobKey(101)));
     assert!(matches!(
         app.overlay(),
-        Some(Overlay::Details { job: JobKey(101), .. })
+        Some(Overlay::Details {
+            job: JobKey(101),
+            ..
+        })
     ));
     assert_shows(&render(&app, 120, 40), "task_aaa");
     // By the list's own number too.
@@ -120,7 +123,10 @@ fn status_selects_the_job_and_opens_its_details() {
     command_line(&mut app, "status #102");
     assert!(matches!(
         app.overlay(),
-        Some(Overlay::Details { job: JobKey(102), .. })
+        Some(Overlay::Details {
+            job: JobKey(102),
+            ..
+        })
     ));
 }
 
@@ -130,7 +136,11 @@ fn delete_asks_and_only_y_deletes_the_job() {
     finished_job(&mut app, 101, "task_aaa");
     finished_job(&mut app, 102, "task_bbb");
     assert!(command_line(&mut app, "delete task_aaa").is_empty());
-    assert!(question(&app).contains("delete job task_aaa on"), "{}", question(&app));
+    assert!(
+        question(&app).contains("delete job task_aaa on"),
+        "{}",
+        question(&app)
+    );
     assert!(answer(&mut app, KeyCode::Enter).is_empty(), "Enter says no");
     command_line(&mut app, "delete task_aaa");
     assert_eq!(
@@ -202,7 +212,11 @@ fn remix_is_refused_where_the_service_cannot() {
     let mut app = app();
     finished_job(&mut app, 101, "video_aaa");
     assert!(command_line(&mut app, "remix video_aaa make it snow").is_empty());
-    assert!(notice_text(&app).contains("cannot remix"), "{}", notice_text(&app));
+    assert!(
+        notice_text(&app).contains("cannot remix"),
+        "{}",
+        notice_text(&app)
+    );
 }
 
 #[test]

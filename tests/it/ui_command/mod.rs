@@ -156,9 +156,15 @@ fn too_few_or_too_many_words_name_the_usage_and_send_nothing() {
         ("generate", "Usage: :generate PROMPT"),
         ("remix task_1", "Usage: :remix ID PROMPT"),
         ("jobs now", "Usage: :jobs"),
-        ("url videos/fox.mp4 60 more", "Usage: :url BUCKET/PATH [SECONDS]"),
+        (
+            "url videos/fox.mp4 60 more",
+            "Usage: :url BUCKET/PATH [SECONDS]",
+        ),
     ] {
-        assert!(command_line(&mut app, line).is_empty(), "{line}: nothing sent");
+        assert!(
+            command_line(&mut app, line).is_empty(),
+            "{line}: nothing sent"
+        );
         assert!(app.notice_is_error(), "{line}: an error");
         let notice = notice_text(&app);
         assert!(

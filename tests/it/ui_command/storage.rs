@@ -215,7 +215,14 @@ fn tab_completes_folders_for_ls_and_objects_for_get() {
         },
     );
     assert_eq!(complete(&mut app, "ls videos/2"), "ls videos/2026/");
-    assert_eq!(complete(&mut app, "ls videos/f"), "ls videos/f", "no files for ls");
+    assert_eq!(
+        complete(&mut app, "ls videos/f"),
+        "ls videos/f",
+        "no files for ls"
+    );
     assert_eq!(complete(&mut app, "get videos/f"), "get videos/fox.mp4");
-    assert_eq!(complete(&mut app, "cp videos/fox.mp4 ar"), "cp videos/fox.mp4 archive/");
+    assert_eq!(
+        complete(&mut app, "cp videos/fox.mp4 ar"),
+        "cp videos/fox.mp4 archive/"
+    );
 }
