@@ -142,6 +142,7 @@ impl App {
             Some(Action::ToggleHelp) => {
                 self.help_visible = true;
                 self.help_scroll = 0;
+                self.help_commands_first = false;
             }
             Some(Action::ShowMessages) => self.open_messages(),
             Some(Action::CloseOverlay) => self.overlay = None,

@@ -121,8 +121,8 @@ impl App {
         }
     }
 
-    /// The text field of a copy or move was confirmed: a file within its bucket moves at once
-    /// (a rename); anything else is asked first, a folder once it is counted.
+    /// The text field of a copy or move was confirmed: the destination is read against the
+    /// bucket on screen.
     pub(super) fn transfer_input_done(
         &mut self,
         kind: Transfer,
@@ -135,6 +135,21 @@ impl App {
         };
         let name = from.rsplit('/').next().unwrap_or(&from).to_string();
         let (to_bucket, to) = self.destination(&bucket, value, &name);
+        self.transfer(kind, bucket, from, folder, to_bucket, to)
+    }
+
+    /// A copy or move whose both ends are known (the bucket browser's field, or `:cp`/`:mv`):
+    /// a file within its bucket moves at once (a rename, which never overwrites); anything else
+    /// is asked first, a folder once it is counted.
+    pub(super) fn transfer(
+        &mut self,
+        kind: Transfer,
+        bucket: String,
+        from: String,
+        folder: bool,
+        to_bucket: String,
+        to: String,
+    ) -> Vec<Effect> {
         if to_bucket == bucket && to == from {
             self.inform("Same place: nothing to do.");
             return Vec::new();

@@ -162,6 +162,7 @@ impl App {
             Action::ToggleHelp => {
                 self.help_visible = !self.help_visible;
                 self.help_scroll = 0;
+                self.help_commands_first = false;
             }
             Action::CloseHelp => self.help_visible = false,
             Action::ToggleMouse => return self.toggle_mouse(),

@@ -342,7 +342,6 @@ impl App {
         self.jobs.keep_selection_visible();
     }
 
-    /// Ask before cancelling and deleting the selected job on its service: `y` only.
     /// `q`: quit, unless jobs are running; then say what becomes of them and ask. They go on
     /// on the service and the next start resumes them, but the demo's end with its simulator.
     pub(super) fn quit_or_ask(&mut self) {
@@ -376,9 +375,17 @@ impl App {
         }
     }
 
+    /// Ask before cancelling and deleting the selected job on its service: `y` only.
     pub(super) fn ask_delete_job(&mut self) {
-        let Some(row) = self.jobs.selected_row() else {
-            self.warn_no_job("No job selected.");
+        match self.jobs.selected_index() {
+            Some(index) => self.ask_delete_job_at(index),
+            None => self.warn_no_job("No job selected."),
+        }
+    }
+
+    /// The question before `x` (or `:delete ID`) cancels and deletes the job of row `index`.
+    pub(super) fn ask_delete_job_at(&mut self, index: usize) {
+        let Some(row) = self.jobs.rows.get(index) else {
             return;
         };
         let Some(id) = row.job_id.clone() else {

@@ -189,7 +189,7 @@ impl Action {
             Action::CloseHelp => "close help",
             Action::FocusPrompt => "edit the prompt",
             Action::ToggleMouse => "mouse on/off (off: the terminal selects text)",
-            Action::CommandLine => "command line (:download ID, :rm PATH, :upload FILE)",
+            Action::CommandLine => "command line: headless verbs (:help lists them)",
             Action::Complete => "complete (command line)",
             Action::OlderPrompt => "earlier prompt",
             Action::NewerPrompt => "later prompt",

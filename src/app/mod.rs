@@ -4,7 +4,7 @@
 //! the terminal; `ui::render` draws whatever state it leaves.
 
 pub mod buckets;
-mod command_line;
+pub mod command_line;
 mod default_keys;
 pub mod details;
 pub mod downloads;
@@ -164,6 +164,8 @@ pub struct App {
     help_visible: bool,
     /// Lines of the help overlay scrolled off its top.
     help_scroll: u16,
+    /// The help was opened by `:help`: the command line's verbs come first.
+    help_commands_first: bool,
     quit: bool,
     notice: Option<Notice>,
     /// The text field or question over everything, and the questions waiting their turn.
@@ -210,6 +212,7 @@ impl App {
             focus: Focus::Prompt,
             help_visible: false,
             help_scroll: 0,
+            help_commands_first: false,
             quit: false,
             notice: None,
             modals: modal::Modals::default(),
@@ -317,6 +320,11 @@ impl App {
 
     pub fn help_scroll(&self) -> u16 {
         self.help_scroll
+    }
+
+    /// Whether the help overlay lists the command line's verbs before the keys (`:help`).
+    pub fn help_commands_first(&self) -> bool {
+        self.help_commands_first
     }
 
     pub fn notice(&self) -> Option<&Notice> {

@@ -80,9 +80,7 @@ impl InputPurpose {
             }
             InputPurpose::DownloadTo { object_path } => format!("Download {object_path} to"),
             InputPurpose::Filter => "Filter: names starting with (empty: all)".into(),
-            InputPurpose::CommandLine => {
-                ":download ID · rm BUCKET/PATH · upload FILE [BUCKET[/PATH]] · history · doctor · help · quit (Tab completes)".into()
-            }
+            InputPurpose::CommandLine => super::command_line::hint(""),
         }
     }
 }
@@ -110,6 +108,8 @@ impl Asked {
 pub struct Submission {
     pub request: GenerationRequest,
     pub remix_of: Option<String>,
+    /// Typed in the prompt field (cleared once sent), not given on the `:` command line.
+    pub from_field: bool,
 }
 
 /// What a yes does.

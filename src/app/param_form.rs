@@ -240,6 +240,7 @@ impl App {
             Some(Action::ToggleHelp) => {
                 self.help_visible = true;
                 self.help_scroll = 0;
+                self.help_commands_first = false;
             }
             Some(Action::ApplyParameters) => self.apply_param_form(),
             Some(Action::DiscardParameters) => {

@@ -152,21 +152,29 @@ impl App {
             self.warn("The prompt is empty: type what the video should show, then Enter.");
             return Vec::new();
         };
+        let submission = Submission {
+            request,
+            remix_of: self.prompt.remix_of.clone(),
+            from_field: true,
+        };
+        self.submit_checked(submission)
+    }
+
+    /// Every way a prompt is sent (Enter in the prompt, `:generate`, `:remix`) takes this one
+    /// path: refused when no service or model can take it, asked first when it comes right
+    /// after the previous one or would start more than one paid video.
+    pub(super) fn submit_checked(&mut self, submission: Submission) -> Vec<Effect> {
         if let Some(reason) = &self.settings.no_service {
             self.warn(format!("Not sent: {reason}"));
             return Vec::new();
         }
-        if self.prompt.remix_of.is_none()
+        if submission.remix_of.is_none()
             && let Some(model) = &self.prompt.model
-            && let Err(refusal) = model.resolve(&request)
+            && let Err(refusal) = model.resolve(&submission.request)
         {
             self.warn(format!("Not sent: {refusal}"));
             return Vec::new();
         }
-        let submission = Submission {
-            request,
-            remix_of: self.prompt.remix_of.clone(),
-        };
         let rapid = self.last_submit_at.is_some_and(|last| {
             !self
                 .now
@@ -199,7 +207,11 @@ impl App {
 
     /// Start the job: a row in the timeline at once, the prompt cleared, the engine told.
     pub(super) fn send_submission(&mut self, submission: Submission) -> Vec<Effect> {
-        let Submission { request, remix_of } = submission;
+        let Submission {
+            request,
+            remix_of,
+            from_field,
+        } = submission;
         let key = JobKey(self.next_job);
         self.next_job += 1;
         self.last_submit_at = Some(self.now);
@@ -209,10 +221,14 @@ impl App {
             self.prompt.model.is_some(),
         ));
         self.jobs.select_last();
-        self.prompt.input.reset();
+        // A prompt from the command line leaves what is typed in the field (and a remix being
+        // typed there) alone.
+        if from_field {
+            self.prompt.input.reset();
+            self.prompt.remix_of = None;
+        }
         self.prompt.last_sent = Some((key, request.prompt.clone()));
         self.prompt.history.push(request.prompt.clone());
-        self.prompt.remix_of = None;
         let hidden = self.hidden_by_jobs_filter(key);
         if let Some(source_id) = remix_of {
             self.inform(format!("{key} submitted: remix of {source_id}{hidden}"));

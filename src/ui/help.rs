@@ -20,7 +20,21 @@ const POPUP_WIDTH: u16 = 72;
 pub fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     // The popup's inner width: a description longer than its room wraps under itself.
     let text_width = usize::from(POPUP_WIDTH.min(area.width).saturating_sub(2));
-    let lines = scope_lines(app.keymap(), &app.help_scopes(), theme, text_width);
+    let mut lines = scope_lines(app.keymap(), &app.help_scopes(), theme, text_width);
+    // The command line's verbs: first when `:help` asked, else after the text field's keys
+    // (its Tab completes them).
+    let at = if app.help_commands_first() {
+        0
+    } else {
+        section_end(&lines, Scope::Input.title())
+    };
+    let mut commands = command_lines(theme, text_width);
+    if at > 0 {
+        commands.insert(0, Line::raw(""));
+    } else {
+        commands.push(Line::raw(""));
+    }
+    lines.splice(at..at, commands);
     let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
     let height = (total + 2).min(area.height);
     let [popup] = Layout::vertical([Constraint::Length(height)])
@@ -114,5 +128,36 @@ fn key_lines<'a>(keys: String, description: &str, theme: &Theme, width: usize) -
             Span::styled(piece, theme.text),
         ])
     }));
+    lines
+}
+
+/// The index after the section titled `title` (its keys), or the end.
+fn section_end(lines: &[Line], title: &str) -> usize {
+    let text = |line: &Line| -> String { line.spans.iter().map(|s| s.content.as_ref()).collect() };
+    let Some(start) = lines.iter().position(|l| text(l) == title) else {
+        return lines.len();
+    };
+    lines[start..]
+        .iter()
+        .position(|l| text(l).is_empty())
+        .map_or(lines.len(), |end| start + end)
+}
+
+/// Every verb of the `:` command line with its usage, from the list the command line runs.
+fn command_lines<'a>(theme: &Theme, width: usize) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::styled(
+        "Command line (: opens it, Tab completes)",
+        theme.title,
+    )];
+    for verb in crate::app::command_line::VERBS {
+        let usage = verb.usage();
+        if usage.chars().count() < KEYS_COLUMN {
+            lines.extend(key_lines(usage, verb.what, theme, width));
+        } else {
+            // A long usage on a line of its own, so the description keeps its column.
+            lines.push(Line::styled(format!("  {usage}"), theme.key));
+            lines.extend(key_lines(String::new(), verb.what, theme, width));
+        }
+    }
     lines
 }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{Theme, panel};
 use crate::app::keymap::Action;
-use crate::app::{App, Modal};
+use crate::app::{App, InputPurpose, Modal};
 
 /// The modal, centred over `area`, tall enough for its wrapped question.
 pub fn render_modal(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -20,7 +20,11 @@ pub fn render_modal(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let keys = |action| keymap.keys_label(scope, action);
     let (title, body, hint) = match modal {
         Modal::Input { purpose, input } => (
-            purpose.title(),
+            // The command line's title follows what is typed: the usage of the verb named.
+            match purpose {
+                InputPurpose::CommandLine => crate::app::command_line::hint(input.value()),
+                _ => purpose.title(),
+            },
             Line::raw(format!("{}▏", input.value())),
             Line::styled(
                 format!(

@@ -272,6 +272,25 @@ fn the_help_overlay() {
 }
 
 #[test]
+fn the_help_of_the_command_line() {
+    let mut app = busy_app();
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "help");
+    press(&mut app, KeyCode::Enter);
+    snapshot_everywhere("help_commands", &app);
+}
+
+#[test]
+fn the_command_line_with_a_verb_typed() {
+    let mut app = busy_app();
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "url vid");
+    snapshot_everywhere("command_line", &app);
+}
+
+#[test]
 fn a_question() {
     let mut app = busy_app();
     press(&mut app, KeyCode::Tab);

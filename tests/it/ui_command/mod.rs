@@ -1,5 +1,6 @@
 //! The `:` command line: the headless verbs in the dashboard (no journal lock in the way), with
-//! Tab completion, and the same question before anything is deleted.
+//! Tab completion, and the same question before anything is deleted or paid for. The verbs on
+//! jobs are in `jobs`, those on storage in `storage`.
 
 use crate::ui_support as support;
 
@@ -11,11 +12,24 @@ use sora_core::providers::ContentVariant;
 use sora_tui::app::{App, Effect, Modal};
 use support::*;
 
+mod jobs;
+mod storage;
+
+/// `:` from the jobs panel, `text`, Enter: what the line sends.
 fn command_line(app: &mut App, text: &str) -> Vec<Effect> {
     press(app, KeyCode::Esc);
     press(app, KeyCode::Char(':'));
     type_text(app, text);
     press(app, KeyCode::Enter)
+}
+
+/// `:` and `text`, then Tab: the field as completed.
+fn complete(app: &mut App, text: &str) -> String {
+    press(app, KeyCode::Esc);
+    press(app, KeyCode::Char(':'));
+    type_text(app, text);
+    press(app, KeyCode::Tab);
+    field(app)
 }
 
 fn field(app: &App) -> String {
@@ -123,10 +137,79 @@ fn a_wrong_command_says_what_exists_and_sends_nothing() {
     assert!(command_line(&mut app, "dowload task_1").is_empty());
     let notice = app.notice().map(|n| n.text.clone()).unwrap_or_default();
     assert!(
-        notice.contains(":dowload is no command") && notice.contains("download, rm, upload"),
+        notice.contains(":dowload is no command")
+            && notice.contains("generate, jobs, status, download, delete, remix"),
         "{notice}"
     );
     assert!(command_line(&mut app, "download").is_empty());
     let notice = app.notice().map(|n| n.text.clone()).unwrap_or_default();
-    assert!(notice.contains(":download takes ID"), "{notice}");
+    assert!(notice.contains("Usage: :download ID"), "{notice}");
+}
+
+#[test]
+fn too_few_or_too_many_words_name_the_usage_and_send_nothing() {
+    let mut app = app();
+    for (line, usage) in [
+        ("ls", "Usage: :ls BUCKET[/PREFIX]"),
+        ("cp videos/fox.mp4", "Usage: :cp SRC DST"),
+        ("status", "Usage: :status ID"),
+        ("generate", "Usage: :generate PROMPT"),
+        ("remix task_1", "Usage: :remix ID PROMPT"),
+        ("jobs now", "Usage: :jobs"),
+        (
+            "url videos/fox.mp4 60 more",
+            "Usage: :url BUCKET/PATH [SECONDS]",
+        ),
+    ] {
+        assert!(
+            command_line(&mut app, line).is_empty(),
+            "{line}: nothing sent"
+        );
+        assert!(app.notice_is_error(), "{line}: an error");
+        let notice = notice_text(&app);
+        assert!(
+            notice.contains(usage) && !notice.contains('\n'),
+            "{line}: {notice}"
+        );
+    }
+}
+
+#[test]
+fn help_lists_every_verb_with_its_usage_first() {
+    let mut app = app();
+    assert!(command_line(&mut app, "help").is_empty());
+    assert!(app.help_visible() && app.help_commands_first());
+    let screen = render(&app, 100, 50);
+    assert_shows(&screen, "Command line (: opens it, Tab completes)");
+    for verb in sora_tui::app::command_line::VERBS {
+        assert_shows(&screen, &verb.usage());
+        assert_shows(&screen, verb.what);
+    }
+}
+
+#[test]
+fn the_help_key_lists_the_verbs_too_after_the_keys() {
+    let mut app = app();
+    press(&mut app, KeyCode::F(1));
+    assert!(app.help_visible() && !app.help_commands_first());
+    // Scrolled to the end, page by page: the command line's section is in the overlay.
+    let mut seen = String::new();
+    for _ in 0..40 {
+        seen.push_str(&render(&app, 100, 30));
+        press(&mut app, KeyCode::PageDown);
+    }
+    assert_shows(&seen, "Command line (: opens it, Tab completes)");
+    assert_shows(&seen, ":cp SRC DST");
+}
+
+#[test]
+fn the_fields_title_shows_the_usage_of_the_verb_being_typed() {
+    let mut app = app();
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char(':'));
+    assert_shows(&render(&app, 120, 30), ":help lists every verb");
+    type_text(&mut app, "ur");
+    assert_shows(&render(&app, 120, 30), ":url BUCKET/PATH [SECONDS]");
+    type_text(&mut app, "l videos/");
+    assert_shows(&render(&app, 120, 30), ":url BUCKET/PATH [SECONDS]");
 }
