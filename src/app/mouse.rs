@@ -8,7 +8,7 @@ use ratatui::layout::{Position, Rect};
 
 use super::buckets::BucketsPane;
 use super::keymap::Action;
-use super::layout::{self, window_start};
+use super::layout;
 use super::{App, Effect, Focus, Page};
 
 /// Lines one wheel notch moves.
@@ -115,11 +115,14 @@ impl App {
         let [list, objects] = layout::buckets_split(inner);
         if list.contains(at) {
             self.buckets.pane = BucketsPane::Buckets;
-            let len = self.buckets.bucket_names().len();
-            let first = window_start(self.buckets.selected_bucket, usize::from(list.height));
-            let index = first + usize::from(at.y - list.y);
-            if index < len {
-                self.buckets.selected_bucket = index;
+            let visible = self.buckets.visible_buckets();
+            let window = layout::list_window(
+                &visible,
+                self.buckets.selected_bucket,
+                usize::from(list.height),
+            );
+            if let Some(index) = window.get(usize::from(at.y - list.y)) {
+                self.buckets.selected_bucket = *index;
             }
             return Vec::new();
         }
@@ -135,11 +138,15 @@ impl App {
         if !table.contains(at) {
             return Vec::new();
         }
-        let len = self.buckets.objects.loaded().map_or(0, Vec::len);
-        let first = window_start(self.buckets.selected_object, usize::from(body.height));
-        let index = first + usize::from(at.y - body.y);
-        if index < len {
-            self.buckets.selected_object = index;
+        // The rows the filter shows, as drawn: the click selects the entry under it.
+        let visible = self.buckets.visible_objects();
+        let window = layout::list_window(
+            &visible,
+            self.buckets.selected_object,
+            usize::from(table.height),
+        );
+        if let Some(index) = window.get(usize::from(at.y - table.y)) {
+            self.buckets.selected_object = *index;
         }
         Vec::new()
     }
