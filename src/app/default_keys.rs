@@ -187,6 +187,7 @@ impl Default for KeyMap {
             (Scope::Buckets, Action::Top, vec![plain(Home)]),
             (Scope::Buckets, Action::Bottom, vec![plain(End), ch('G')]),
             (Scope::Buckets, Action::Filter, vec![ch('/')]),
+            (Scope::Buckets, Action::ServerSearch, vec![ch('S')]),
             (Scope::Buckets, Action::Sort, vec![ch('s')]),
             (Scope::Buckets, Action::ReverseOrder, vec![ch('o')]),
             (Scope::Buckets, Action::UploadFile, vec![ch('u')]),

@@ -58,8 +58,10 @@ impl App {
             return effects;
         }
         // Esc on a list narrowed by a kept filter clears it first.
-        if global.is_none() && self.clear_kept_filter_key(&key) {
-            return Vec::new();
+        if global.is_none()
+            && let Some(effects) = self.clear_kept_filter_key(&key)
+        {
+            return effects;
         }
         if let Some(scope) = self.page_scope() {
             let action = global.or_else(|| self.keymap.action_in(scope, &key));
@@ -262,7 +264,7 @@ impl App {
             Action::RemoveEverything => self.ask_remove(true),
             Action::ShowDetails => self.open_details(),
             Action::ShowMessages => self.open_messages(),
-            // The lists' own filter; the bucket browser's goes to the server.
+            // Every list's own filter (the bucket browser's server search has its own key).
             Action::Filter if self.open_filter() => {}
 
             Action::Refresh => return self.refresh_buckets(),

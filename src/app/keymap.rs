@@ -28,9 +28,9 @@ pub enum Scope {
     Details,
     /// The session's message log, over everything.
     Messages,
-    /// The `/` filter field of a list (jobs, downloads, history), while it is open.
+    /// The `/` filter field of a list (jobs, downloads, history, buckets, objects), while open.
     Filter,
-    /// A list (jobs, downloads, history) narrowed by a kept filter: its keys come first.
+    /// A list narrowed by a kept filter: its keys come first.
     Filtered,
     /// The model's parameters as a form, over the dashboard.
     Form,
@@ -52,7 +52,7 @@ impl Scope {
             Scope::Doctor => "Doctor",
             Scope::Details => "Job details",
             Scope::Messages => "Message log",
-            Scope::Filter => "Filter field (jobs, downloads, history)",
+            Scope::Filter => "Filter field (any list)",
             Scope::Filtered => "A filtered list",
             Scope::Form => "Parameter form",
         }
@@ -119,8 +119,12 @@ pub enum Action {
     RemoveEverything,
     RunDoctor,
     RunDoctorProbe,
-    // Bucket browser.
+    /// The `/` filter of any list, narrowed as it is typed.
     Filter,
+    // Bucket browser.
+    /// The server's search of the folder on screen (names starting with), for folders larger
+    /// than what is loaded.
+    ServerSearch,
     Sort,
     ReverseOrder,
     CreateBucket,
@@ -237,6 +241,7 @@ impl Action {
             Action::RunDoctorProbe => "run with an upload/delete probe",
             Action::CancelDownload => "cancel the selected transfer (partial kept)",
             Action::Filter => "filter by text",
+            Action::ServerSearch => "search the server: names starting with",
             Action::Sort => "sort: name/updated/created/size",
             Action::ReverseOrder => "reverse order",
             Action::CreateBucket => "new private bucket",

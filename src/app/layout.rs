@@ -169,6 +169,16 @@ pub fn window_start(selected: usize, height: usize) -> usize {
     (selected + 1).saturating_sub(height.max(1))
 }
 
+/// The rows of a filtered list on screen in `height` lines: of `visible` (indices into the whole
+/// list, in order), the window that keeps `selected` in view. Drawn and clicked with the same
+/// window, so a click selects the row drawn under it.
+pub fn list_window(visible: &[usize], selected: usize, height: usize) -> &[usize] {
+    let position = visible.iter().position(|i| *i == selected).unwrap_or(0);
+    let first = window_start(position, height).min(visible.len());
+    let end = (first + height.max(1)).min(visible.len());
+    &visible[first..end]
+}
+
 /// The selected job has a details line (service, estimate, notes) under its two lines.
 pub fn has_details(row: &JobRow) -> bool {
     row.service.is_some() || row.estimate.is_some() || !row.notes.is_empty()

@@ -1,12 +1,14 @@
-//! The `/` filter of the lists a user scrolls (jobs, downloads, history): a one-line field whose
-//! text narrows the list with every key (case-insensitive substrings of what a row shows), kept
-//! after Enter (the panel title says so) until Esc clears it. One field state and one matcher for
-//! the three lists; each list says what its rows show and keeps its selection on visible rows.
+//! The `/` filter of the lists a user scrolls (jobs, downloads, history, and the bucket browser's
+//! buckets and loaded entries): a one-line field whose text narrows the list with every key
+//! (case-insensitive substrings of what a row shows), kept after Enter (the panel title says so)
+//! until Esc clears it. One field state and one matcher for every list; each list says what its
+//! rows show and keeps its selection on visible rows.
 
 use crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
+use super::buckets::BucketsPane;
 use super::keymap::{Action, Scope};
 use super::{App, Effect, Focus, Page};
 
@@ -87,23 +89,27 @@ pub enum FilterTarget {
     Jobs,
     Downloads,
     History,
+    /// The bucket browser's list of buckets.
+    Buckets,
+    /// The loaded entries of the folder the bucket browser shows.
+    Objects,
 }
 
 impl App {
-    /// The list `/` and Esc act on: the History page's, or the focused panel's on the dashboard.
+    /// The list `/` and Esc act on: the History page's, or the focused panel's on the dashboard
+    /// (in the bucket browser, the side Up/Down move in).
     pub fn filter_target(&self) -> Option<FilterTarget> {
         match (self.page, self.focus) {
             (Page::History, _) => Some(FilterTarget::History),
             (Page::Doctor, _) => None,
             (Page::Dashboard, Focus::Jobs) => Some(FilterTarget::Jobs),
             (Page::Dashboard, Focus::Downloads) => Some(FilterTarget::Downloads),
-            (Page::Dashboard, _) => None,
+            (Page::Dashboard, Focus::Buckets) => Some(match self.buckets.pane {
+                BucketsPane::Buckets => FilterTarget::Buckets,
+                BucketsPane::Objects => FilterTarget::Objects,
+            }),
+            (Page::Dashboard, Focus::Prompt) => None,
         }
-    }
-
-    /// The filter of the list in front of the user, if it has one.
-    pub fn target_filter(&self) -> Option<&ListFilter> {
-        Some(self.filter_of(self.filter_target()?))
     }
 
     pub fn filter_of(&self, target: FilterTarget) -> &ListFilter {
@@ -111,6 +117,8 @@ impl App {
             FilterTarget::Jobs => &self.jobs.filter,
             FilterTarget::Downloads => &self.downloads.filter,
             FilterTarget::History => &self.history.filter,
+            FilterTarget::Buckets => &self.buckets.bucket_filter,
+            FilterTarget::Objects => &self.buckets.object_filter,
         }
     }
 
@@ -119,6 +127,8 @@ impl App {
             FilterTarget::Jobs => &mut self.jobs.filter,
             FilterTarget::Downloads => &mut self.downloads.filter,
             FilterTarget::History => &mut self.history.filter,
+            FilterTarget::Buckets => &mut self.buckets.bucket_filter,
+            FilterTarget::Objects => &mut self.buckets.object_filter,
         }
     }
 
@@ -133,8 +143,7 @@ impl App {
         self.editing_filter().is_some()
     }
 
-    /// `/`: open the field of the list in front (the bucket browser has its own, server-side).
-    /// False when no list here filters this way.
+    /// `/`: open the field of the list in front. False when no list here filters this way.
     pub(super) fn open_filter(&mut self) -> bool {
         let Some(target) = self.filter_target() else {
             return false;
@@ -143,18 +152,33 @@ impl App {
         true
     }
 
-    /// Esc on a list with a kept filter clears it (before whatever else Esc does there).
-    pub(super) fn clear_kept_filter_key(&mut self, key: &KeyEvent) -> bool {
-        let Some(target) = self.filter_target() else {
-            return false;
-        };
-        if !self.filter_of(target).is_active()
-            || self.keymap.action_in(Scope::Filtered, key) != Some(Action::ClearFilter)
-        {
-            return false;
+    /// Esc on a list with a kept filter clears it (before whatever else Esc does there); in the
+    /// bucket browser, with no `/` filter, it clears the server's name search of the folder.
+    /// `None` when the key is not for that.
+    pub(super) fn clear_kept_filter_key(&mut self, key: &KeyEvent) -> Option<Vec<Effect>> {
+        let target = self.filter_target()?;
+        if self.keymap.action_in(Scope::Filtered, key) != Some(Action::ClearFilter) {
+            return None;
         }
-        self.clear_filter(target);
-        true
+        if self.filter_of(target).is_active() {
+            self.clear_filter(target);
+            return Some(Vec::new());
+        }
+        if target == FilterTarget::Objects && !self.buckets.query.search.is_empty() {
+            self.buckets.query.search.clear();
+            return Some(self.relist());
+        }
+        None
+    }
+
+    /// The list in front is narrowed (a kept `/` filter, or the server's name search of the
+    /// folder shown): the key that clears it comes first in the hints.
+    pub fn list_narrowed(&self) -> bool {
+        match self.filter_target() {
+            Some(target) if self.filter_of(target).is_active() => true,
+            Some(FilterTarget::Objects) => !self.buckets.query.search.is_empty(),
+            _ => false,
+        }
     }
 
     /// Keys while the filter field is open: it takes them all (Ctrl-C still quits); typed text
@@ -198,6 +222,8 @@ impl App {
             FilterTarget::Jobs => self.jobs.keep_selection_visible(),
             FilterTarget::Downloads => self.downloads.filter_changed(),
             FilterTarget::History => self.history.keep_selection_visible(),
+            FilterTarget::Buckets => self.buckets.keep_bucket_visible(),
+            FilterTarget::Objects => self.buckets.keep_object_visible(),
         }
     }
 }

@@ -53,8 +53,8 @@ pub enum InputPurpose {
     DownloadTo {
         object_path: String,
     },
-    /// Starts-with filter on names.
-    Filter,
+    /// The server's search of the folder on screen: names starting with the text.
+    ServerSearch,
     /// The `:` command line.
     CommandLine,
 }
@@ -79,7 +79,9 @@ impl InputPurpose {
                 format!("Signed URL for {object_path}: valid for (seconds)")
             }
             InputPurpose::DownloadTo { object_path } => format!("Download {object_path} to"),
-            InputPurpose::Filter => "Filter: names starting with (empty: all)".into(),
+            InputPurpose::ServerSearch => {
+                "Search the server: names starting with (empty: all)".into()
+            }
             InputPurpose::CommandLine => super::command_line::hint(""),
         }
     }

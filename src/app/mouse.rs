@@ -1,15 +1,16 @@
 //! The mouse: a click focuses the panel under it and selects the row it lands on (or puts the
-//! prompt's cursor where it lands), the wheel scrolls the list under it, a click on the object
-//! details copies the URL shown there. The mouse can be switched off (`--no-mouse`, `[ui] mouse
+//! prompt's cursor where it lands), the wheel scrolls the list under it, a click on a URL (the
+//! object details, a line of the job details) copies it. The mouse can be switched off (`--no-mouse`, `[ui] mouse
 //! = false`, or its key at any time) so the terminal's own text selection works.
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use super::buckets::BucketsPane;
+use super::details::Overlay;
 use super::keymap::Action;
-use super::layout::{self, window_start};
 use super::{App, Effect, Focus, Page};
+use super::{layout, reading};
 
 /// Lines one wheel notch moves.
 const WHEEL_LINES: usize = 3;
@@ -31,17 +32,20 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) => None,
             _ => return Vec::new(),
         };
+        let at = Position::new(event.column, event.row);
         // The job details or the message log lies over the panels: the wheel scrolls it, a
-        // click acts on nothing below.
+        // click acts on nothing below (on a URL of the details, it copies it).
         if !self.help_visible && self.overlay.is_some() {
-            if let Some(action) = wheel {
-                for _ in 0..WHEEL_LINES {
-                    self.scroll_overlay(action);
+            match wheel {
+                Some(action) => {
+                    for _ in 0..WHEEL_LINES {
+                        self.scroll_overlay(action);
+                    }
                 }
+                None => return self.click_details_url(at),
             }
             return Vec::new();
         }
-        let at = Position::new(event.column, event.row);
         if self.help_visible || self.page != Page::Dashboard {
             let Some(action) = wheel else {
                 return Vec::new();
@@ -115,11 +119,14 @@ impl App {
         let [list, objects] = layout::buckets_split(inner);
         if list.contains(at) {
             self.buckets.pane = BucketsPane::Buckets;
-            let len = self.buckets.bucket_names().len();
-            let first = window_start(self.buckets.selected_bucket, usize::from(list.height));
-            let index = first + usize::from(at.y - list.y);
-            if index < len {
-                self.buckets.selected_bucket = index;
+            let visible = self.buckets.visible_buckets();
+            let window = layout::list_window(
+                &visible,
+                self.buckets.selected_bucket,
+                usize::from(list.height),
+            );
+            if let Some(index) = window.get(usize::from(at.y - list.y)) {
+                self.buckets.selected_bucket = *index;
             }
             return Vec::new();
         }
@@ -135,11 +142,15 @@ impl App {
         if !table.contains(at) {
             return Vec::new();
         }
-        let len = self.buckets.objects.loaded().map_or(0, Vec::len);
-        let first = window_start(self.buckets.selected_object, usize::from(body.height));
-        let index = first + usize::from(at.y - body.y);
-        if index < len {
-            self.buckets.selected_object = index;
+        // The rows the filter shows, as drawn: the click selects the entry under it.
+        let visible = self.buckets.visible_objects();
+        let window = layout::list_window(
+            &visible,
+            self.buckets.selected_object,
+            usize::from(table.height),
+        );
+        if let Some(index) = window.get(usize::from(at.y - table.y)) {
+            self.buckets.selected_object = *index;
         }
         Vec::new()
     }
@@ -167,12 +178,43 @@ impl App {
                     .flatten()
             });
         match url {
-            Some(url) => {
-                self.inform(format!("Copied the URL of {id} to the clipboard."));
-                vec![Effect::Clipboard(url)]
-            }
+            Some(url) => self.copy_url_of(&id, url),
             None => Vec::new(),
         }
+    }
+
+    /// A click on the job details: the URL on the line under it, if that line shows one. The
+    /// lines are found as they are drawn: the same rows, wrapped and scrolled the same way.
+    fn click_details_url(&mut self, at: Position) -> Vec<Effect> {
+        let Some(Overlay::Details { job, scroll }) = self.overlay else {
+            return Vec::new();
+        };
+        let (Some(row), Some(rows)) = (self.jobs.row(job), self.details_rows(job)) else {
+            return Vec::new();
+        };
+        let text = reading::reading_areas(self.size, row.preview.is_some()).text;
+        if !text.contains(at) {
+            return Vec::new();
+        }
+        let lines = reading::wrap_rows(
+            rows.iter().map(|r| (r.label.as_str(), r.text.as_str())),
+            text.width,
+        );
+        let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+        let offset = scroll.offset(total, text.height);
+        let url = reading::row_at_line(&lines, offset, at.y - text.y)
+            .and_then(|i| rows.get(i))
+            .and_then(|r| r.url.clone());
+        match url {
+            Some(url) => self.copy_url_of(&format!("job {job}"), url),
+            None => Vec::new(),
+        }
+    }
+
+    /// A clicked URL to the clipboard, said in the notice (the same for every URL clicked).
+    fn copy_url_of(&mut self, what: &str, url: String) -> Vec<Effect> {
+        self.inform(format!("Copied the URL of {what} to the clipboard."));
+        vec![Effect::Clipboard(url)]
     }
 
     /// The mouse key: off lets the terminal select text, on lets the dashboard take clicks.

@@ -5,15 +5,26 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
-use super::{Theme, format, panel};
+use super::{Theme, filter, format, panel};
 use crate::app::buckets::SortMode;
-use crate::app::layout::{self, window_start};
+use crate::app::keymap::{Action, Scope};
+use crate::app::layout;
 use crate::app::{App, BucketsPane, Remote};
 use sora_core::storage::path::join_folder;
 use sora_core::storage::{Bucket, ObjectEntry};
 
 pub fn render_buckets(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
-    let block = panel(" Buckets ", focused, theme);
+    // The bucket list's `/` filter shows in the title, as the other lists' do.
+    let state = app.buckets();
+    let title = match filter::title_part(
+        &state.bucket_filter,
+        state.visible_buckets().len(),
+        state.bucket_names().len(),
+    ) {
+        Some(part) => format!(" Buckets {part} "),
+        None => " Buckets ".to_string(),
+    };
+    let block = panel(title, focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // Without a bucket list there is nothing to put side by side: say why across the panel.
@@ -39,14 +50,19 @@ fn render_bucket_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, f
         frame.render_widget(Line::styled("no bucket", theme.dim), area);
         return;
     }
+    let visible = state.visible_buckets();
+    if visible.is_empty() {
+        frame.render_widget(
+            filter::no_match(app, "buckets", &state.bucket_filter, theme),
+            area,
+        );
+        return;
+    }
     let active = focused && state.pane == BucketsPane::Buckets;
-    let height = usize::from(area.height);
-    let first = window_start(state.selected_bucket, height);
-    let lines: Vec<Line> = buckets
+    let window = layout::list_window(&visible, state.selected_bucket, usize::from(area.height));
+    let lines: Vec<Line> = window
         .iter()
-        .enumerate()
-        .skip(first)
-        .take(height)
+        .filter_map(|index| buckets.get(*index).map(|bucket| (*index, bucket)))
         .map(|(index, bucket)| {
             let (mark, mark_style) = if bucket.public {
                 ("public", theme.warning)
@@ -102,26 +118,39 @@ fn render_objects(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focus
         let text = if state.query.search.is_empty() {
             "empty (u uploads a file here)".to_string()
         } else {
-            format!("nothing starts with '{}'", state.query.search)
+            format!(
+                "nothing starts with '{}'",
+                format::shown(&state.query.search)
+            )
         };
         frame.render_widget(Line::styled(text, theme.dim), body_area);
+        return;
+    }
+    let visible = state.visible_objects();
+    if visible.is_empty() {
+        frame.render_widget(
+            filter::no_match(app, "names", &state.object_filter, theme),
+            body_area,
+        );
         return;
     }
     let (table_area, details_area) = layout::objects_table_split(body_area);
     let active = focused && state.pane == BucketsPane::Objects;
     // Only the visible window is turned into rows: the cost of a frame does not grow with the
     // number of entries loaded.
-    let height = usize::from(table_area.height);
-    let first = window_start(state.selected_object, height);
-    let end = (first + height).min(objects.len());
+    let window = layout::list_window(
+        &visible,
+        state.selected_object,
+        usize::from(table_area.height),
+    );
     // The name column: what the size (10) and date (16) columns and their spacing leave.
     let name_width = usize::from(table_area.width.saturating_sub(10 + 16 + 2)).max(8);
-    let rows: Vec<Row> = objects[first.min(end)..end]
+    let rows: Vec<Row> = window
         .iter()
-        .enumerate()
-        .map(|(offset, object)| {
+        .filter_map(|index| objects.get(*index).map(|object| (*index, object)))
+        .map(|(index, object)| {
             let row = object_row(object, name_width, theme);
-            if first + offset == state.selected_object && active {
+            if index == state.selected_object && active {
                 row.style(theme.selected)
             } else {
                 row
@@ -143,17 +172,38 @@ fn render_objects(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, focus
     }
 }
 
-/// `name ↑ · filter 'x' · 300 loaded, more…` (and "sorted locally" for size).
+/// `name ↑ · filter 'x' · 300 loaded, more…` (and "sorted locally" for size); with a `/`
+/// filter, that first: `/cat (3 of 100) · more not loaded: S searches the server, End loads more`.
 fn listing_status<'a>(app: &App, theme: &Theme) -> Line<'a> {
     let state = app.buckets();
+    let loaded = state.loaded_len();
+    if let Some(part) =
+        filter::title_part(&state.object_filter, state.visible_objects().len(), loaded)
+    {
+        let mut text = part;
+        if state.page_pending.is_some() {
+            text.push_str(" · loading more…");
+        } else if state.more {
+            // Only what is loaded is filtered: say how to reach the rest of the folder.
+            let keys = app.keymap();
+            text.push_str(&format!(
+                " · more not loaded: {} searches the server, {} loads more",
+                keys.first_key_label(Scope::Buckets, Action::ServerSearch),
+                keys.first_key_label(Scope::Buckets, Action::Bottom),
+            ));
+        }
+        return Line::styled(text, theme.accent);
+    }
     let arrow = if state.query.descending { "↓" } else { "↑" };
     let mut text = format!("by {} {arrow}", state.sort.label());
-    let loaded = state.loaded_len();
     if state.sort == SortMode::Size {
         text.push_str(&format!(" (sorted locally, {loaded} loaded)"));
     }
     if !state.query.search.is_empty() {
-        text.push_str(&format!(" · filter '{}'", state.query.search));
+        text.push_str(&format!(
+            " · server search '{}'",
+            format::shown(&state.query.search)
+        ));
     }
     if state.objects.loaded().is_some() {
         text.push_str(&format!(" · {loaded} loaded"));

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::wrap::wrap_text;
+use crate::app::reading::wrap_text;
 use super::{Theme, panel};
 use crate::app::App;
 use crate::app::keymap::{KeyMap, Scope};

@@ -223,7 +223,7 @@ fn render_hints(app: &App, modal: Option<Scope>, theme: &Theme, frame: &mut Fram
 
 /// A list narrowed by a kept filter: the key that clears it is the first hint.
 fn filtered_first(app: &App, scopes: Vec<Scope>) -> Vec<Scope> {
-    if app.target_filter().is_some_and(|f| f.is_active()) {
+    if app.list_narrowed() {
         std::iter::once(Scope::Filtered).chain(scopes).collect()
     } else {
         scopes
@@ -298,9 +298,9 @@ fn render_scope_hints(
         .flat_map(|scope| keymap.bindings_in(*scope))
         .filter(|b| !(b.scope == Scope::Prompt && hidden.contains(&b.action)))
         .filter(|b| !moving.contains(&b.action))
-        // So is `/` in the jobs, downloads and history lists (the help lists it; a kept filter
-        // puts its Esc first); the bucket browser's own filter stays a hint.
-        .filter(|b| !(b.action == Action::Filter && b.scope != Scope::Buckets))
+        // So is `/`, which every list has (the help lists it; a kept filter puts its Esc
+        // first); the bucket browser's server search, its own, stays a hint.
+        .filter(|b| b.action != Action::Filter)
         .collect();
     // The way out (back, quit) and how to find every other key always keep their room, at the
     // end: at 80 columns a panel's own keys would otherwise push them off the bar.

@@ -160,9 +160,9 @@ fn copied_urls_go_to_the_clipboard_and_never_to_the_engine() {
 }
 
 #[test]
-fn filter_and_rename_use_a_text_field() {
+fn server_search_and_rename_use_a_text_field() {
     let mut app = open_big_folder(3);
-    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('S'));
     press(&mut app, KeyCode::Char('o'));
     let commands = without_generation(press(&mut app, KeyCode::Enter));
     assert!(

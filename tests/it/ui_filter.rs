@@ -337,3 +337,219 @@ fn text_keys_are_refused_for_the_filter_field() {
     .expect_err("k is text in the field");
     assert!(e.to_string().contains("is text"), "{e}");
 }
+
+/// The bucket browser on `videos` with these entries loaded (a full page of 100 when `more`:
+/// the folder holds more than is loaded), the objects side focused, the first entry selected.
+fn browser(names: &[&str], more: bool) -> App {
+    let mut app = app();
+    app.update(Msg::Resize {
+        width: W,
+        height: H,
+    });
+    feed(
+        &mut app,
+        EngineEvent::BucketsListed(Ok(vec![
+            bucket("input-images", false),
+            bucket("scratch", false),
+            bucket("videos", true),
+        ])),
+    );
+    let mut page: Vec<_> = names
+        .iter()
+        .map(|n| object(n, 1000, "2026-05-01T12:00:00Z"))
+        .collect();
+    let filler = if more { 100 - page.len() } else { 0 };
+    page.extend((0..filler).map(|i| object(&format!("z-{i:03}.bin"), 10, "2026-05-01T12:00:00Z")));
+    let query = app.buckets().query.clone();
+    feed(
+        &mut app,
+        EngineEvent::ObjectsListed {
+            bucket: "videos".into(),
+            prefix: String::new(),
+            query,
+            result: Ok(page),
+        },
+    );
+    while app.focus() != Focus::Buckets {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Right);
+    app
+}
+
+const PETS: [&str; 4] = ["a-dog.mp4", "b-cat.mp4", "c-fox.mp4", "d-CAT-2.mp4"];
+
+/// The object details' heading, where the screen has room for them: the name of the entry
+/// drawn as selected.
+fn selected_shown(app: &App) -> String {
+    let (width, height) = (200, 50);
+    let screen = render(app, width, height);
+    let area = ratatui::layout::Rect::new(0, 0, width, height);
+    let [_, objects] = layout::buckets_split(layout::inner(layout::dashboard(area, 1).buckets));
+    let [_, _, body] = layout::objects_split(objects);
+    let details = layout::objects_table_split(body)
+        .1
+        .expect("room for the details");
+    let line = screen
+        .lines()
+        .nth(usize::from(details.y))
+        .unwrap_or_default();
+    line.chars()
+        .skip(usize::from(details.x))
+        .take(usize::from(details.width))
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn typing_narrows_the_objects_live_enter_keeps_and_esc_clears() {
+    let mut app = browser(&PETS, false);
+    filter(&mut app, "Cat");
+    let screen = render(&app, W, H);
+    assert_shows(&screen, "/Cat▏ (2 of 4)");
+    assert_shows(&screen, "b-cat.mp4");
+    assert_shows(&screen, "d-CAT-2.mp4");
+    assert_hides(&screen, "a-dog.mp4");
+    assert_hides(&screen, "c-fox.mp4");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.filter_editing(), "Enter closed the field");
+    let screen = render(&app, W, H);
+    assert_shows(&screen, "/Cat (2 of 4)");
+    assert_hides(&screen, "a-dog.mp4");
+    // Kept: the list keys move among the rows shown.
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(selected_shown(&app), "d-CAT-2.mp4");
+    press(&mut app, KeyCode::Esc);
+    let screen = render(&app, W, H);
+    assert_hides(&screen, "/Cat");
+    assert_shows(&screen, "a-dog.mp4");
+    assert_shows(&screen, "c-fox.mp4");
+    assert_eq!(selected_shown(&app), "d-CAT-2.mp4", "the selection stays");
+}
+
+#[test]
+fn a_delete_on_the_filtered_objects_deletes_the_row_shown_selected() {
+    let mut app = browser(&PETS, false);
+    filter(&mut app, "cat");
+    press(&mut app, KeyCode::Enter);
+    // The second row shown is d-CAT-2; the second row of the whole folder is b-cat.
+    press(&mut app, KeyCode::Down);
+    assert_eq!(selected_shown(&app), "d-CAT-2.mp4");
+    press(&mut app, KeyCode::Char('x'));
+    match app.modal() {
+        Some(Modal::Confirm(question)) => {
+            assert!(
+                question.text.contains("videos/d-CAT-2.mp4"),
+                "{}",
+                question.text
+            );
+        }
+        other => panic!("x asks about the row shown: {other:?}"),
+    }
+    assert_eq!(
+        answer(&mut app, KeyCode::Char('y')),
+        vec![Effect::Engine(Command::Storage(
+            sora_core::engine::StorageOp::DeleteObjects {
+                bucket: "videos".into(),
+                paths: vec!["d-CAT-2.mp4".into()],
+            }
+        ))]
+    );
+    // A click selects the filtered row under it, and the download acts on that one.
+    let inner = layout::inner(layout::dashboard(ratatui::layout::Rect::new(0, 0, W, H), 1).buckets);
+    let [_, objects] = layout::buckets_split(inner);
+    let [_, _, body] = layout::objects_split(objects);
+    app.update(Msg::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: body.x + 2,
+        row: body.y,
+        modifiers: KeyModifiers::NONE,
+    }));
+    press(&mut app, KeyCode::Char('d'));
+    match app.modal() {
+        Some(Modal::Input { input, .. }) => {
+            assert!(input.value().ends_with("b-cat.mp4"), "{}", input.value());
+        }
+        other => panic!("d asks where b-cat goes: {other:?}"),
+    }
+}
+
+#[test]
+fn no_object_action_reaches_an_entry_the_filter_hides() {
+    let mut app = browser(&PETS, false);
+    filter(&mut app, "xyz");
+    press(&mut app, KeyCode::Enter);
+    assert_shows(&render(&app, W, H), "no names match /xyz — Esc clears");
+    for key in ['x', 'd', 'y', 'g', 'm', 'K'] {
+        assert!(press(&mut app, KeyCode::Char(key)).is_empty(), "{key}");
+        assert!(app.modal().is_none(), "{key} asked nothing");
+    }
+}
+
+#[test]
+fn the_bucket_list_filters_by_name() {
+    let mut app = browser(&PETS, false);
+    press(&mut app, KeyCode::Left);
+    filter(&mut app, "SCR");
+    let screen = render(&app, W, H);
+    assert_shows(&screen, "Buckets /SCR▏ (1 of 3)");
+    assert_shows(&screen, "▸ scratch private");
+    assert_hides(&screen, "input-images private");
+    press(&mut app, KeyCode::Enter);
+    // The bucket shown is the one opened and deleted, not the one at its place in the list.
+    press(&mut app, KeyCode::Char('x'));
+    match app.modal() {
+        Some(Modal::Confirm(question)) => {
+            assert!(
+                question.text.contains("bucket scratch"),
+                "{}",
+                question.text
+            );
+        }
+        other => panic!("x asks about scratch: {other:?}"),
+    }
+    answer(&mut app, KeyCode::Char('n'));
+    let opened = without_generation(press(&mut app, KeyCode::Enter));
+    assert!(
+        matches!(&opened[..], [Effect::Engine(Command::ListObjects { bucket, .. })] if bucket == "scratch"),
+        "{opened:?}"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_shows(&render(&app, W, H), "input-images private");
+}
+
+#[test]
+fn the_server_search_has_its_own_key_and_the_filter_says_what_is_not_loaded() {
+    let mut app = browser(&["b-cat.mp4"], true);
+    filter(&mut app, "cat");
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&app, W, H);
+    assert_shows(
+        &screen,
+        "/cat (1 of 100) · more not loaded: S searches the server",
+    );
+    // End on the last row shown loads the next page (one, however little of it matches).
+    let more = press(&mut app, KeyCode::End);
+    assert!(
+        matches!(&more[..], [Effect::Engine(Command::ListObjects { query, .. })] if query.offset == 100),
+        "{more:?}"
+    );
+    press(&mut app, KeyCode::Esc);
+    // S asks the server for names starting with the text (the folder may hold thousands).
+    press(&mut app, KeyCode::Char('S'));
+    assert!(matches!(app.modal(), Some(Modal::Input { .. })));
+    type_text(&mut app, "b-");
+    let listed = without_generation(press(&mut app, KeyCode::Enter));
+    assert!(
+        matches!(&listed[..], [Effect::Engine(Command::ListObjects { query, .. })] if query.search == "b-"),
+        "{listed:?}"
+    );
+    assert_shows(&render(&app, W, H), "server search 'b-'");
+    // Esc clears it too, as it clears a `/` filter.
+    let listed = without_generation(press(&mut app, KeyCode::Esc));
+    assert!(
+        matches!(&listed[..], [Effect::Engine(Command::ListObjects { query, .. })] if query.search.is_empty()),
+        "{listed:?}"
+    );
+}

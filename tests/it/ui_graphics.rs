@@ -169,7 +169,7 @@ fn the_details_view_draws_the_kitty_picture_and_the_help_over_it_hides_it() {
     let details = draw(&mut terminal, &app);
     assert_eq!(kitty_transmissions(&details), 1);
     // One picture, in the overlay: the jobs panel's copy is left out under it.
-    let popup = sora_tui::ui::details::overlay_area(ratatui::layout::Rect::new(0, 0, 200, 50));
+    let popup = sora_tui::app::reading::overlay_area(ratatui::layout::Rect::new(0, 0, 200, 50));
     for (index, cell) in details.iter().enumerate() {
         if cell.contains(PLACEHOLDER) {
             let (x, y) = ((index % 200) as u16, (index / 200) as u16);

@@ -1,5 +1,6 @@
 //! The mouse: a click focuses the panel under it and selects the row it lands on (in the prompt,
-//! puts the cursor there), the wheel scrolls, the details' URL is copied on a click; off (M, F12,
+//! puts the cursor there), the wheel scrolls, a URL of the job or object details is copied on a
+//! click; off (M, F12,
 //! `--no-mouse`) leaves the terminal its text selection, and a question is never answered or
 //! bypassed by a click.
 
@@ -172,4 +173,81 @@ fn a_click_in_the_prompt_puts_the_cursor_where_it_lands() {
     click(&mut app, text.x + 40, text.y + 1);
     type_text(&mut app, "!");
     assert_eq!(app.prompt().text(), "oXne\ntwo!");
+}
+
+/// Where `text` is drawn on the screen (column, row), if it is.
+fn find(screen: &str, text: &str) -> Option<(u16, u16)> {
+    screen.lines().enumerate().find_map(|(y, line)| {
+        let byte = line.find(text)?;
+        let x = line[..byte].chars().count();
+        Some((u16::try_from(x).ok()?, u16::try_from(y).ok()?))
+    })
+}
+
+#[test]
+fn a_click_on_a_url_of_the_job_details_copies_it() {
+    use sora_core::download::AttemptOutcome;
+    let mut app = sized_app();
+    job_through_all_statuses(&mut app, 1, "a fox");
+    feed(
+        &mut app,
+        attempt(1, Some(200), AttemptOutcome::Saved, 10, 5.0, None, ""),
+    );
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&app, W, H);
+    assert!(screen.contains("Content URLs"), "{screen}");
+    let (x, y) = find(&screen, "https://sora-test").expect("the URL is shown");
+    let shown: String = screen
+        .lines()
+        .nth(usize::from(y))
+        .unwrap_or_default()
+        .chars()
+        .skip(usize::from(x))
+        .take_while(|c| *c != ' ')
+        .collect();
+    // Its end, as well as its start: the whole line is the URL's.
+    let effects = click(&mut app, x + 20, y);
+    assert_eq!(effects, vec![Effect::Clipboard(shown.clone())]);
+    assert!(shown.starts_with(support::VIDEO_URL.split('?').next().unwrap_or_default()));
+    assert_eq!(
+        notice_text(&app),
+        "Copied the URL of job #1 to the clipboard."
+    );
+    // A line that shows no URL copies nothing, and the overlay stays.
+    let (x, y) = find(&screen, "journal id").expect("a line without a URL");
+    assert!(click(&mut app, x, y).is_empty());
+    assert!(app.overlay().is_some());
+}
+
+#[test]
+fn a_click_on_the_object_details_copies_its_public_url() {
+    let mut settings = support::settings();
+    settings.supabase_url = Some(url::Url::parse("https://proj.supabase.co").expect("url"));
+    let (width, height) = (200, 50);
+    let mut app = App::new(settings);
+    app.update(Msg::Resize { width, height });
+    with_buckets(&mut app);
+    let query = app.buckets().query.clone();
+    feed(
+        &mut app,
+        EngineEvent::ObjectsListed {
+            bucket: "videos".into(),
+            prefix: String::new(),
+            query,
+            result: Ok(vec![object("fox.mp4", 10, "2026-05-01T12:00:00Z")]),
+        },
+    );
+    let screen = render(&app, width, height);
+    let (x, y) = find(&screen, "https://proj.supabase.co").expect("the public URL is shown");
+    assert_eq!(
+        click(&mut app, x, y),
+        vec![Effect::Clipboard(
+            "https://proj.supabase.co/storage/v1/object/public/videos/fox.mp4".into()
+        )]
+    );
+    assert_eq!(
+        notice_text(&app),
+        "Copied the URL of videos/fox.mp4 to the clipboard."
+    );
 }

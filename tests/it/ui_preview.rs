@@ -160,7 +160,7 @@ fn the_details_view_draws_the_thumbnail_beside_its_text() {
             .expect("draw");
         let buffer = terminal.backend().buffer();
         let popup =
-            sora_tui::ui::details::overlay_area(ratatui::layout::Rect::new(0, 0, width, height));
+            sora_tui::app::reading::overlay_area(ratatui::layout::Rect::new(0, 0, width, height));
         // Inside the border, the picture's columns at the right.
         let left = popup.right() - 1 - sora_tui::app::preview::PREVIEW_COLS;
         let mut blocks = 0;

@@ -23,9 +23,9 @@ impl App {
         }
         let in_objects = self.buckets.pane == BucketsPane::Objects;
         match action {
-            Action::Filter => {
+            Action::ServerSearch => {
                 let current = self.buckets.query.search.clone();
-                self.open_input(InputPurpose::Filter, &current);
+                self.open_input(InputPurpose::ServerSearch, &current);
             }
             Action::Sort | Action::ReverseOrder => {
                 if action == Action::Sort {
@@ -210,7 +210,7 @@ impl App {
         let shown = self.buckets.shown.clone();
         let bucket = shown.as_ref().map(|s| s.bucket.clone()).unwrap_or_default();
         match purpose {
-            InputPurpose::Filter => {
+            InputPurpose::ServerSearch => {
                 self.buckets.query.search = value.to_string();
                 return self.relist();
             }

@@ -207,6 +207,8 @@ impl App {
         self.buckets.buckets = Remote::Loaded(list);
         self.check_configured_buckets();
         self.buckets.selected_bucket = 0;
+        // The first bucket may be one the `/` filter hides.
+        self.buckets.keep_bucket_visible();
         if let Some(name) =
             previously_selected.or_else(|| self.buckets.shown.as_ref().map(|s| s.bucket.clone()))
         {
@@ -267,8 +269,11 @@ impl App {
         }
         match result {
             Ok(page) => {
-                if self.buckets.accept_page(query, page) {
-                    // The selection may already sit near the end (End pressed while loading).
+                // The selection may already sit near the end (End pressed while loading). Not
+                // under a `/` filter: there the last row shown stays the last while pages
+                // match nothing, and each End asks for one page, not the whole folder.
+                if self.buckets.accept_page(query, page) && !self.buckets.object_filter.is_active()
+                {
                     return self.next_page();
                 }
             }

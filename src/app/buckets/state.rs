@@ -1,11 +1,19 @@
 //! The bucket browser's state: the bucket list, the folder on screen with its loaded pages, the
-//! sort and filter, and the selection. Pure: no command is built here.
+//! sort, the server's name search, the `/` filters of both lists, and the selection. Pure: no
+//! command is built here.
+//!
+//! A selection is an index into the whole list (buckets, or the loaded entries) that is always
+//! kept on a row the list's filter shows, and read only through a filter check: every action
+//! (delete, download, URL…) goes through [`BucketsState::selected_object`] or
+//! [`BucketsState::selected_bucket_name`], so it reaches the row drawn as selected, never the
+//! row at the same place of the unfiltered list.
 
 use sora_core::engine::{ListQuery, PAGE_SIZE, StorageOp};
 use sora_core::storage::path::join_folder;
 use sora_core::storage::{Bucket, ObjectEntry};
 
 use super::{BucketsPane, ObjectsLocation, PAGE_LOOKAHEAD, SortMode};
+use crate::app::list_filter::{ListFilter, moved_among, nearest_visible};
 use crate::app::remote::Remote;
 
 #[derive(Debug, Clone, Default)]
@@ -41,6 +49,11 @@ pub struct BucketsState {
     pub batch: Vec<StorageOp>,
     pub batch_lines: Vec<String>,
     pub batch_failed: bool,
+    /// The `/` filter of the bucket list (names containing the text).
+    pub bucket_filter: ListFilter,
+    /// The `/` filter of the loaded entries of the folder on screen (names containing the
+    /// text); a new folder starts unfiltered.
+    pub object_filter: ListFilter,
 }
 
 impl BucketsState {
@@ -51,16 +64,33 @@ impl BucketsState {
             .unwrap_or_default()
     }
 
+    /// The selected bucket, if the filter shows it: an action never reaches a hidden one.
     pub fn selected_bucket_name(&self) -> Option<&str> {
         self.buckets
             .loaded()?
             .get(self.selected_bucket)
             .map(|b| b.name.as_str())
+            .filter(|name| self.bucket_filter.matches([name]))
     }
 
+    /// Indices of the buckets the filter shows, in order.
+    pub fn visible_buckets(&self) -> Vec<usize> {
+        self.bucket_names()
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| self.bucket_filter.matches([name]))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Select the bucket `name`; one the filter hides clears the filter, so what is selected
+    /// is on screen (an upload shown in its bucket, a refresh keeping the user's place).
     pub fn select_bucket_named(&mut self, name: &str) -> bool {
         match self.bucket_names().iter().position(|n| *n == name) {
             Some(index) => {
+                if !self.bucket_filter.matches([name]) {
+                    self.bucket_filter.clear();
+                }
                 self.selected_bucket = index;
                 true
             }
@@ -74,6 +104,7 @@ impl BucketsState {
         if self.shown.as_ref() != Some(&location) {
             self.selected_object = 0;
             self.query.search.clear();
+            self.object_filter.clear();
         }
         self.shown = Some(location);
         self.objects = Remote::Loading;
@@ -91,11 +122,18 @@ impl BucketsState {
         self.objects.loaded().map_or(0, Vec::len)
     }
 
-    /// The next page, when the selection is near the end of what is loaded and more exists.
+    /// The next page, when the selection is near the end of what is loaded and more exists;
+    /// in a filtered list, when it is on the last row shown (End loads more of the folder).
     pub fn next_page_query(&mut self) -> Option<ListQuery> {
         let len = self.loaded_len();
-        if !self.more || self.page_pending.is_some() || self.selected_object + PAGE_LOOKAHEAD < len
-        {
+        let near_end = if self.object_filter.is_active() {
+            self.visible_objects()
+                .last()
+                .is_none_or(|last| self.selected_object >= *last)
+        } else {
+            self.selected_object + PAGE_LOOKAHEAD >= len
+        };
+        if !self.more || self.page_pending.is_some() || !near_end {
             return None;
         }
         let offset = u32::try_from(len + self.hidden).ok()?;
@@ -113,6 +151,8 @@ impl BucketsState {
         }
         self.page_pending = None;
         self.more = page.len() >= PAGE_SIZE as usize;
+        // Sorting the entries again moves them: the selection follows its entry, not its place.
+        let selected_name = self.selected_object().map(|o| o.name.clone());
         // Studio's marker is no file of the user's: its folder shows, the marker does not.
         let (markers, page): (Vec<_>, Vec<_>) = page.into_iter().partition(|e| e.is_placeholder());
         match &mut self.objects {
@@ -128,8 +168,14 @@ impl BucketsState {
         if self.sort == SortMode::Size {
             self.sort_locally();
         }
+        let followed = selected_name.and_then(|name| {
+            self.objects
+                .loaded()
+                .and_then(|list| list.iter().position(|o| o.name == name))
+        });
         let last = self.loaded_len().saturating_sub(1);
-        self.selected_object = self.selected_object.min(last);
+        self.selected_object = followed.unwrap_or(self.selected_object).min(last);
+        self.keep_object_visible();
         true
     }
 
@@ -172,30 +218,61 @@ impl BucketsState {
         self.buckets.loaded()?.iter().find(|b| b.name == name)
     }
 
+    /// The selected entry, if the filter shows it: an action never reaches a hidden one.
     pub fn selected_object(&self) -> Option<&ObjectEntry> {
-        self.objects.loaded()?.get(self.selected_object)
+        self.objects
+            .loaded()?
+            .get(self.selected_object)
+            .filter(|o| self.shows_object(o))
     }
 
+    /// Whether the folder's filter shows this entry (its name, as the row shows it).
+    pub fn shows_object(&self, object: &ObjectEntry) -> bool {
+        self.object_filter.matches([object.name.as_str()])
+    }
+
+    /// Indices of the loaded entries the filter shows, in order.
+    pub fn visible_objects(&self) -> Vec<usize> {
+        self.objects.loaded().map_or_else(Vec::new, |list| {
+            list.iter()
+                .enumerate()
+                .filter(|(_, o)| self.shows_object(o))
+                .map(|(i, _)| i)
+                .collect()
+        })
+    }
+
+    /// Move the selection among the rows the pane's filter shows.
     pub fn move_selection(&mut self, delta: isize) {
-        self.move_selection_in_pane(delta);
-    }
-
-    fn move_selection_in_pane(&mut self, delta: isize) {
         match self.pane {
             BucketsPane::Buckets => {
-                let len = self.bucket_names().len();
-                self.selected_bucket = moved(self.selected_bucket, delta, len);
+                if let Some(index) =
+                    moved_among(&self.visible_buckets(), self.selected_bucket, delta)
+                {
+                    self.selected_bucket = index;
+                }
             }
             BucketsPane::Objects => {
-                let len = self.objects.loaded().map_or(0, Vec::len);
-                self.selected_object = moved(self.selected_object, delta, len);
+                if let Some(index) =
+                    moved_among(&self.visible_objects(), self.selected_object, delta)
+                {
+                    self.selected_object = index;
+                }
             }
         }
     }
-}
 
-fn moved(index: usize, delta: isize, len: usize) -> usize {
-    index
-        .saturating_add_signed(delta)
-        .min(len.saturating_sub(1))
+    /// After the bucket filter changed: the selection on the nearest bucket still shown.
+    pub fn keep_bucket_visible(&mut self) {
+        if let Some(index) = nearest_visible(&self.visible_buckets(), self.selected_bucket) {
+            self.selected_bucket = index;
+        }
+    }
+
+    /// After the folder's filter or entries changed: the selection on the nearest entry shown.
+    pub fn keep_object_visible(&mut self) {
+        if let Some(index) = nearest_visible(&self.visible_objects(), self.selected_object) {
+            self.selected_object = index;
+        }
+    }
 }

@@ -305,9 +305,22 @@ fn a_text_field() {
     objects_listed(&mut app);
     press(&mut app, KeyCode::BackTab);
     press(&mut app, KeyCode::Right);
-    press(&mut app, KeyCode::Char('/'));
+    // The server's name search is the bucket browser's text field (`/` filters live).
+    press(&mut app, KeyCode::Char('S'));
     type_text(&mut app, "fox");
     snapshot_everywhere("text_field", &app);
+}
+
+#[test]
+fn the_objects_filtered() {
+    let mut app = busy_app();
+    objects_listed(&mut app);
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, ".MP4");
+    press(&mut app, KeyCode::Enter);
+    snapshot_everywhere("objects_filtered", &app);
 }
 
 /// The History page with two records: a finished one and one refused by moderation.
