@@ -184,7 +184,7 @@ impl Default for KeyMap {
                 Action::PageDown,
                 vec![plain(PageDown), ctrl('d')],
             ),
-            (Scope::Buckets, Action::Top, vec![plain(Home)]),
+            (Scope::Buckets, Action::Top, vec![plain(Home), ch('g')]),
             (Scope::Buckets, Action::Bottom, vec![plain(End), ch('G')]),
             (Scope::Buckets, Action::Filter, vec![ch('/')]),
             (Scope::Buckets, Action::ServerSearch, vec![ch('S')]),
@@ -193,7 +193,8 @@ impl Default for KeyMap {
             (Scope::Buckets, Action::UploadFile, vec![ch('u')]),
             (Scope::Buckets, Action::DownloadObject, vec![ch('d')]),
             (Scope::Buckets, Action::CopyPublicUrl, vec![ch('y')]),
-            (Scope::Buckets, Action::SignedUrl, vec![ch('g')]),
+            // y copies the public URL, Y a signed one (g is `first`, as in every list).
+            (Scope::Buckets, Action::SignedUrl, vec![ch('Y')]),
             (Scope::Buckets, Action::Rename, vec![ch('m')]),
             (Scope::Buckets, Action::CopyTo, vec![ch('K')]),
             (Scope::Buckets, Action::FolderTotals, vec![ch('t')]),

@@ -5,10 +5,10 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use crate::app::reading::wrap_text;
 use super::{Theme, panel};
 use crate::app::App;
 use crate::app::keymap::{KeyMap, Scope};
+use crate::app::reading::wrap_text;
 
 const KEYS_COLUMN: usize = 18;
 /// The popup's width where the terminal has it.

@@ -43,6 +43,48 @@ fn g_and_shift_g_and_ctrl_d_move_through_the_jobs_list() {
 }
 
 #[test]
+fn g_and_shift_g_move_through_a_folder_too_and_shift_y_asks_for_a_signed_url() {
+    use sora_core::engine::EngineEvent;
+    let mut app = app();
+    feed(
+        &mut app,
+        EngineEvent::BucketsListed(Ok(vec![bucket("videos", true)])),
+    );
+    let query = app.buckets().query.clone();
+    let objects = ["a.mp4", "b.mp4", "c.mp4"]
+        .iter()
+        .map(|name| object(name, 1000, "2026-12-01T12:00:00Z"))
+        .collect();
+    feed(
+        &mut app,
+        EngineEvent::ObjectsListed {
+            bucket: "videos".into(),
+            prefix: String::new(),
+            query,
+            result: Ok(objects),
+        },
+    );
+    press(&mut app, KeyCode::BackTab); // the buckets panel
+    press(&mut app, KeyCode::Right); // its objects
+    let selected = |app: &sora_tui::app::App| {
+        app.buckets()
+            .selected_object()
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
+    press(&mut app, KeyCode::Char('G'));
+    assert_eq!(selected(&app), "c.mp4", "G: the last object");
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(selected(&app), "a.mp4", "g: the first, as in every list");
+    assert!(app.modal().is_none(), "g opens nothing");
+    press(&mut app, KeyCode::Char('Y'));
+    assert!(
+        render(&app, 120, 40).contains("Signed URL for a.mp4"),
+        "Y asks how long the signed URL lasts"
+    );
+}
+
+#[test]
 fn ctrl_p_and_ctrl_n_step_through_earlier_prompts_and_ctrl_r_finds_one() {
     let mut settings = support::settings();
     settings.prompt_history = vec![

@@ -119,7 +119,7 @@ fn the_bucket_browsers_text_fields() {
         ('c', "text_field_new_bucket"),
         ('m', "text_field_rename"),
         ('K', "text_field_copy_to"),
-        ('g', "text_field_signed_url"),
+        ('Y', "text_field_signed_url"),
         ('d', "text_field_download_to"),
     ] {
         let mut app = in_the_bucket();
