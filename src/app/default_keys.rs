@@ -234,6 +234,14 @@ impl Default for KeyMap {
             (Scope::Browse, Action::ShowMessages, vec![ch('L')]),
             (Scope::History, Action::ShowMessages, vec![ch('L')]),
             (Scope::Doctor, Action::ShowMessages, vec![ch('L')]),
+            // The jobs panel's keys for the same actions on an entry (after
+            // the page's own keys, which keep their place in the hint bar).
+            (Scope::History, Action::RetryDownload, vec![ch('d')]),
+            (Scope::History, Action::Upload, vec![ch('u')]),
+            (Scope::History, Action::OpenVideo, vec![ch('o')]),
+            (Scope::History, Action::CopyJobId, vec![ch('y')]),
+            (Scope::History, Action::CopyJobPath, vec![ch('p')]),
+            (Scope::History, Action::CopyJobUrl, vec![ch('w')]),
             (Scope::Jobs, Action::ShowDetails, vec![plain(Enter)]),
             (
                 Scope::Details,

@@ -153,6 +153,12 @@ impl App {
                     return Vec::new();
                 }
                 Action::Refresh => return vec![Effect::Engine(Command::LoadHistory)],
+                Action::RetryDownload => return self.download_entry_again(),
+                Action::Upload => return self.upload_entry(),
+                Action::OpenVideo => return self.open_entry_video(),
+                Action::CopyJobId | Action::CopyJobPath | Action::CopyJobUrl => {
+                    return self.copy_from_entry(action);
+                }
                 _ => {}
             }
         }

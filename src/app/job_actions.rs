@@ -18,6 +18,11 @@ impl App {
             self.warn_no_job("No job selected.");
             return Vec::new();
         };
+        self.retry_download_at(index)
+    }
+
+    /// `d` on the job in row `index` (the selected one, or a History entry's row).
+    pub(super) fn retry_download_at(&mut self, index: usize) -> Vec<Effect> {
         let Some(row) = self.jobs.rows.get_mut(index) else {
             self.warn_no_job("No job selected.");
             return Vec::new();
@@ -50,8 +55,16 @@ impl App {
     /// `o`: the selected job's video in the system player (`[ui] open_command`, else
     /// `xdg-open`/`open`), started by the runtime without waiting for it.
     pub(super) fn open_selected_video(&mut self) -> Vec<Effect> {
-        let Some(row) = self.jobs.selected_row() else {
+        let Some(index) = self.jobs.selected_index() else {
             self.warn_no_job("No job selected.");
+            return Vec::new();
+        };
+        self.open_video_at(index)
+    }
+
+    /// `o` on the job in row `index`.
+    pub(super) fn open_video_at(&mut self, index: usize) -> Vec<Effect> {
+        let Some(row) = self.jobs.rows.get(index) else {
             return Vec::new();
         };
         let key = row.key;
@@ -73,11 +86,19 @@ impl App {
         }]
     }
 
-    /// `y` / `p` / `Y`: the selected job's id, file path or URL to the clipboard (OSC 52), and
+    /// `y` / `p` / `w`: the selected job's id, file path or URL to the clipboard (OSC 52), and
     /// on screen in the notice for terminals without it.
     pub(super) fn copy_from_selected_job(&mut self, action: Action) -> Vec<Effect> {
-        let Some(row) = self.jobs.selected_row() else {
+        let Some(index) = self.jobs.selected_index() else {
             self.warn_no_job("No job selected.");
+            return Vec::new();
+        };
+        self.copy_from_job_at(index, action)
+    }
+
+    /// `y` / `p` / `w` on the job in row `index`.
+    pub(super) fn copy_from_job_at(&mut self, index: usize, action: Action) -> Vec<Effect> {
+        let Some(row) = self.jobs.rows.get(index) else {
             return Vec::new();
         };
         let key = row.key;

@@ -89,8 +89,10 @@ pub struct JobRow {
     pub estimate: Option<String>,
     /// What the service last said besides the status: cost, queue position, logs.
     pub notes: Vec<String>,
-    /// Loaded from the service's own job list (`L`): shown as listed, not followed.
+    /// Loaded from the service's own job list (`S`): shown as listed, not followed.
     pub listed: bool,
+    /// The service it was listed from, when not the configured default: `d` fetches it there.
+    pub listed_via: Option<sora_core::engine::Via>,
     /// The finished video's thumbnail, once the saved file is decoded.
     pub preview: Option<super::preview::Preview>,
 }
@@ -115,6 +117,7 @@ impl JobRow {
             estimate: None,
             notes: Vec::new(),
             listed: false,
+            listed_via: None,
             preview: None,
         }
     }
@@ -406,8 +409,16 @@ impl App {
     }
 
     pub(super) fn upload_selected_job(&mut self) -> Vec<Effect> {
-        let Some(row) = self.jobs.selected_row_mut() else {
+        let Some(index) = self.jobs.selected_index() else {
             self.warn_no_job("No job to upload: submit a prompt first.");
+            return Vec::new();
+        };
+        self.upload_job_at(index)
+    }
+
+    /// `u` on the job in row `index` (the selected one, or a History entry's row).
+    pub(super) fn upload_job_at(&mut self, index: usize) -> Vec<Effect> {
+        let Some(row) = self.jobs.rows.get_mut(index) else {
             return Vec::new();
         };
         let key = row.key;

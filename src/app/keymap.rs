@@ -265,7 +265,7 @@ impl Action {
             Action::CopyJobId => "copy the job's id",
             Action::CopyJobPath => "copy the job's file path",
             Action::CopyJobUrl => "copy the job's bucket URL",
-            Action::LoadServiceJobs => "load the service's own jobs (Runway, fal: none)",
+            Action::LoadServiceJobs => "load the service's own jobs, a page at a time",
             Action::ShowDetails => "details: ids, every status, the full reason",
             Action::ShowMessages => "message log: every notice of the session",
             Action::CloseOverlay => "close",

@@ -11,6 +11,7 @@ pub mod details_rows;
 pub mod downloads;
 mod effect;
 mod folders;
+mod history_actions;
 mod inflight;
 mod input;
 mod job_actions;
@@ -196,6 +197,8 @@ pub struct App {
     mouse: bool,
     /// The parameter form over the dashboard, while it is open.
     param_form: Option<param_form::ParamForm>,
+    /// How far `S` has read the service's own job list, so the next `S` loads the next page.
+    service_list: Option<service_jobs::ServiceList>,
 }
 
 impl App {
@@ -233,6 +236,7 @@ impl App {
             size: ratatui::layout::Rect::default(),
             mouse: settings_mouse,
             param_form: None,
+            service_list: None,
         }
     }
 

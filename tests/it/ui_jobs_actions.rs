@@ -6,7 +6,7 @@ use crate::ui_support as support;
 use std::path::PathBuf;
 
 use crossterm::event::KeyCode;
-use sora_core::engine::{Command, EngineEvent, JobKey};
+use sora_core::engine::{Command, EngineEvent, JobKey, ServiceJobsPage};
 use sora_tui::app::{App, Effect, Focus, JobEnd};
 use support::*;
 
@@ -238,7 +238,11 @@ fn shift_s_loads_the_services_own_jobs_whose_rows_download_and_delete() {
     let first_key = app.next_job_key();
     assert_eq!(
         press(&mut app, KeyCode::Char('S')),
-        vec![Effect::Engine(Command::ListServiceJobs { first_key })]
+        vec![Effect::Engine(Command::ListServiceJobs {
+            first_key,
+            via: None,
+            after: None,
+        })]
     );
     // Keys are set aside for the listed jobs: a new prompt does not take one of them.
     assert!(app.next_job_key().0 >= first_key.0 + u64::from(sora_core::engine::SERVICE_JOBS_PAGE));
@@ -246,16 +250,20 @@ fn shift_s_loads_the_services_own_jobs_whose_rows_download_and_delete() {
         &mut app,
         EngineEvent::ServiceJobs {
             service: "Azure Sora · sora · eastus2".into(),
-            result: Ok(vec![
-                (
-                    first_key,
-                    listed_job("task_old", JobStatus::Succeeded, "succeeded"),
-                ),
-                (
-                    JobKey(first_key.0 + 1),
-                    listed_job("task_run", JobStatus::Running, "running"),
-                ),
-            ]),
+            result: Ok(ServiceJobsPage {
+                jobs: vec![
+                    (
+                        first_key,
+                        listed_job("task_old", JobStatus::Succeeded, "succeeded"),
+                    ),
+                    (
+                        JobKey(first_key.0 + 1),
+                        listed_job("task_run", JobStatus::Running, "running"),
+                    ),
+                ],
+                has_more: false,
+                next: None,
+            }),
         },
     );
     assert_eq!(app.jobs().rows.len(), 2);

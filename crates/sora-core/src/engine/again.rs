@@ -1,12 +1,15 @@
 //! What a front end asks of a job a second time: download its outputs again (after a failed or
 //! cancelled download: a partial file resumes), make the files its journal records known (a job
-//! resumed from an earlier session), so they can be uploaded, opened or copied; and the
-//! service's own job list, so jobs this program never saw can be downloaded or deleted.
+//! resumed from an earlier session), so they can be uploaded, opened or copied; take up a job
+//! known only from the journal (the History page) to download or upload it; and the
+//! service's own job list, page by page, so jobs this program never saw can be downloaded or
+//! deleted.
 
 use std::path::Path;
+use std::time::SystemTime;
 
 use super::job;
-use super::{Ctx, DownloadKey, EngineEvent, JobKey};
+use super::{Ctx, DownloadKey, EngineEvent, JobKey, ServiceJobsPage, TakeUpThen, Via};
 use crate::journal::JobRecord;
 use crate::providers::ContentVariant;
 
@@ -55,10 +58,16 @@ pub(super) fn announce_recorded_files(ctx: &Ctx, key: JobKey, record: &JobRecord
     }
 }
 
-/// The configured service's newest jobs, each filed under a key from `first_key` on (its id and
-/// service remembered, so it can be downloaded or deleted by key).
-pub(super) async fn list_service_jobs(ctx: &Ctx, first_key: JobKey) {
-    let provider = match ctx.services.pick(None) {
+/// One page of a service's jobs (`via`, else the configured default), newest first, from the
+/// cursor `after`; each filed under a key from `first_key` on (its id and service remembered,
+/// so it can be downloaded or deleted by key).
+pub(super) async fn list_service_jobs(
+    ctx: &Ctx,
+    first_key: JobKey,
+    via: Option<&Via>,
+    after: Option<&str>,
+) {
+    let provider = match ctx.services.pick(via) {
         Ok(provider) => provider,
         Err(message) => {
             ctx.send(EngineEvent::ServiceJobs {
@@ -68,23 +77,135 @@ pub(super) async fn list_service_jobs(ctx: &Ctx, first_key: JobKey) {
             return;
         }
     };
-    let result = match provider.list(super::SERVICE_JOBS_PAGE, None).await {
-        Ok(page) => Ok(page
-            .jobs
-            .into_iter()
-            .take(super::SERVICE_JOBS_PAGE as usize)
-            .zip(first_key.0..)
-            .map(|(job, n)| {
-                let key = JobKey(n);
-                ctx.remember_job_id(key, &job.id);
-                ctx.remember_provider(key, &provider);
-                (key, job)
+    let result = match provider.list(super::SERVICE_JOBS_PAGE, after).await {
+        Ok(page) => {
+            // A page that says more follow but names no cursor cannot be followed: asking
+            // without one would only give the first page again.
+            let next = page.last_id.clone().filter(|_| page.has_more);
+            let jobs = page
+                .jobs
+                .into_iter()
+                .take(super::SERVICE_JOBS_PAGE as usize)
+                .zip(first_key.0..)
+                .map(|(job, n)| {
+                    let key = JobKey(n);
+                    ctx.remember_job_id(key, &job.id);
+                    ctx.remember_provider(key, &provider);
+                    (key, job)
+                })
+                .collect();
+            Ok(ServiceJobsPage {
+                jobs,
+                has_more: page.has_more,
+                next,
             })
-            .collect()),
+        }
         Err(e) => Err(e.to_string()),
     };
     ctx.send(EngineEvent::ServiceJobs {
         service: provider.describe(),
         result,
     });
+}
+
+/// File the journaled job `journal_id` under `key` (its journal entry, download folder, id and
+/// service, as a resume does; the front end hears of its id, service and files on disk), then
+/// download it again or upload its videos; whether that worked.
+pub(super) async fn take_up(ctx: &Ctx, key: JobKey, journal_id: &str, then: TakeUpThen) -> bool {
+    let Some(record) = ctx.journal.as_ref().and_then(|j| j.record(journal_id)) else {
+        ctx.send(EngineEvent::JobFailed {
+            key,
+            message: format!("no journal entry {journal_id}: it was removed from the history"),
+            at: SystemTime::now(),
+        });
+        return false;
+    };
+    ctx.send(EngineEvent::JobResumed {
+        key,
+        prompt: record.request.prompt.clone(),
+        at: SystemTime::now(),
+    });
+    // What is fetched or stored now is recorded in the same entry, so the history shows it.
+    ctx.set_journal_id(key, Some(record.id.clone()));
+    if let Some(dir) = &record.download_dir {
+        ctx.set_download_dir(key, dir.into());
+    }
+    let Some(id) = record.job_id.clone() else {
+        ctx.send(EngineEvent::JobFailed {
+            key,
+            message: "it was never created on the service (no id): nothing to download or upload"
+                .into(),
+            at: SystemTime::now(),
+        });
+        return false;
+    };
+    ctx.remember_job_id(key, &id);
+    // Not journaled again: the entry records the create already.
+    let _ = ctx.events.send(EngineEvent::JobCreated {
+        key,
+        job_id: id.clone(),
+        at: SystemTime::now(),
+    });
+    match super::resume::provider_for(ctx, &record) {
+        Ok(provider) => {
+            ctx.remember_provider(key, &provider);
+            ctx.send(EngineEvent::JobService {
+                key,
+                service: provider.describe(),
+                estimate: None,
+            });
+        }
+        // An upload needs only the bucket; a download needs the service.
+        Err(message) if then == TakeUpThen::Download => {
+            ctx.send(EngineEvent::JobFailed {
+                key,
+                message: format!("{id} cannot be downloaded: {message}"),
+                at: SystemTime::now(),
+            });
+            return false;
+        }
+        Err(_) => {}
+    }
+    announce_recorded_files(ctx, key, &record);
+    match then {
+        TakeUpThen::Download => {
+            let variants = super::resume::resume_variants(ctx, &record);
+            retry_download(ctx, key, &variants).await
+        }
+        TakeUpThen::Upload => upload_recorded_videos(ctx, key, &record).await,
+    }
+}
+
+/// Upload each video `record` says was downloaded and not stored; one gone from disk (or cut
+/// short) is said, not sent.
+async fn upload_recorded_videos(ctx: &Ctx, key: JobKey, record: &JobRecord) -> bool {
+    let pending: Vec<_> = record
+        .downloads
+        .iter()
+        .filter(|d| d.variant == ContentVariant::Video.label())
+        .filter(|d| !record.uploads.iter().any(|u| u.path == d.path))
+        .collect();
+    if pending.is_empty() {
+        ctx.send(EngineEvent::Info(format!(
+            "{key}: every downloaded video is in the bucket already (or none was downloaded)"
+        )));
+        return true;
+    }
+    let mut ok = true;
+    for done in pending {
+        let whole = std::fs::metadata(&done.path).is_ok_and(|m| m.len() == done.bytes);
+        if !whole {
+            ctx.send(EngineEvent::Warning {
+                key: Some(key),
+                message: format!(
+                    "{} is gone from disk (or changed): it cannot be uploaded; d downloads it again",
+                    done.path
+                ),
+            });
+            ok = false;
+            continue;
+        }
+        ok &= super::upload::run(ctx, key, Path::new(&done.path)).await;
+    }
+    ok
 }

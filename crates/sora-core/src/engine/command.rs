@@ -46,11 +46,26 @@ pub enum Command {
     RetryDownload {
         key: JobKey,
     },
-    /// List the newest jobs of the configured service (Sora families; Runway and fal list none),
-    /// answered by `EngineEvent::ServiceJobs`. They are filed under `first_key` and the
-    /// [`SERVICE_JOBS_PAGE`] keys after it, so they can be downloaded and deleted by key.
+    /// Take up a job known only from the journal (a finished job of an earlier session, from
+    /// the History page) under `key`, as a resume does: the front end learns its id, its
+    /// service and the files still on disk. Then `then`: download it again, or upload its
+    /// downloaded videos not yet in the bucket. Ends with `JobComplete`; from then on
+    /// `RetryDownload` and `Upload` work on `key` as on any job.
+    TakeUp {
+        key: JobKey,
+        journal_id: String,
+        then: TakeUpThen,
+    },
+    /// List one page of the jobs of a service (Sora families; Runway and fal list none),
+    /// newest first, answered by `EngineEvent::ServiceJobs`: `via` names the service (the
+    /// configured default without it), `after` is the cursor of the page before (the
+    /// `next` of its answer; none for the first page). The jobs are filed under `first_key`
+    /// and the [`SERVICE_JOBS_PAGE`] keys after it, so they can be downloaded and deleted by
+    /// key.
     ListServiceJobs {
         first_key: JobKey,
+        via: Option<Via>,
+        after: Option<String>,
     },
     /// Cancel a running job and delete it on its service (Runway: `DELETE /v1/tasks/{id}`;
     /// fal: cancel; Sora: delete). Its poll then sees it end. Answered with an `Info` or a
@@ -100,6 +115,15 @@ pub enum Command {
     },
     /// A bucket or object action of the bucket browser; answered by `EngineEvent::Storage`.
     Storage(StorageOp),
+}
+
+/// What `TakeUp` does once the journaled job is known under its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TakeUpThen {
+    /// Fetch every wanted rendition not on disk (a partial file resumes).
+    Download,
+    /// Upload every downloaded video the journal does not record as stored.
+    Upload,
 }
 
 /// Jobs one `ListServiceJobs` asks for (and keys it files them under, at most).

@@ -218,11 +218,11 @@ pub enum EngineEvent {
         key: JobKey,
         ok: bool,
     },
-    /// The service's own newest jobs (`ListServiceJobs`), each under the key the engine filed
-    /// it under; `Err` says why there is no list (Runway and fal list no tasks).
+    /// One page of the service's own jobs (`ListServiceJobs`), each under the key the engine
+    /// filed it under; `Err` says why there is no list (Runway and fal list no tasks).
     ServiceJobs {
         service: String,
-        result: Result<Vec<(JobKey, crate::providers::Job)>, String>,
+        result: Result<ServiceJobsPage, String>,
     },
     /// The journal's records, oldest first.
     History(Result<Vec<crate::journal::JobRecord>, String>),
@@ -284,4 +284,15 @@ impl StorageFailure {
             too_large: false,
         }
     }
+}
+
+/// One page of a service's job list, as `EngineEvent::ServiceJobs` reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceJobsPage {
+    /// Newest first, each under the key the engine filed it under.
+    pub jobs: Vec<(JobKey, crate::providers::Job)>,
+    /// The service says older jobs follow this page (`has_more`).
+    pub has_more: bool,
+    /// The cursor that loads the next page (the page's `last_id`), when there is one.
+    pub next: Option<String>,
 }

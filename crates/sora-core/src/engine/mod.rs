@@ -23,8 +23,10 @@ use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-pub use command::{AfterCount, Command, ListQuery, PAGE_SIZE, SERVICE_JOBS_PAGE, StorageOp};
-pub use events::{EngineEvent, Retry, RetryStep, StorageDone, StorageFailure};
+pub use command::{
+    AfterCount, Command, ListQuery, PAGE_SIZE, SERVICE_JOBS_PAGE, StorageOp, TakeUpThen,
+};
+pub use events::{EngineEvent, Retry, RetryStep, ServiceJobsPage, StorageDone, StorageFailure};
 pub use keys::{DownloadKey, JobKey};
 pub use services::{NO_PROVIDER, Services, Via};
 
@@ -436,8 +438,24 @@ impl Engine {
                     ctx.send(EngineEvent::JobComplete { key, ok });
                 });
             }
-            Command::ListServiceJobs { first_key } => {
-                tokio::spawn(async move { again::list_service_jobs(&ctx, first_key).await });
+            Command::TakeUp {
+                key,
+                journal_id,
+                then,
+            } => {
+                tokio::spawn(async move {
+                    let ok = again::take_up(&ctx, key, &journal_id, then).await;
+                    ctx.send(EngineEvent::JobComplete { key, ok });
+                });
+            }
+            Command::ListServiceJobs {
+                first_key,
+                via,
+                after,
+            } => {
+                tokio::spawn(async move {
+                    again::list_service_jobs(&ctx, first_key, via.as_ref(), after.as_deref()).await;
+                });
             }
             Command::DeleteJob { key } => {
                 tokio::spawn(async move { cancel::delete_job(&ctx, key).await });

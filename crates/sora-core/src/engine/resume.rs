@@ -201,7 +201,7 @@ fn claimed_ids(ctx: &Ctx) -> Vec<String> {
 }
 
 /// The renditions the job's first run wanted (older journals do not say: the settings').
-fn resume_variants(ctx: &Ctx, record: &JobRecord) -> Vec<ContentVariant> {
+pub(super) fn resume_variants(ctx: &Ctx, record: &JobRecord) -> Vec<ContentVariant> {
     let recorded: Vec<ContentVariant> = record
         .renditions
         .iter()

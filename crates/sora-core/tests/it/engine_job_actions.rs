@@ -170,18 +170,20 @@ async fn listed_service_jobs_can_be_downloaded_by_their_key() {
     let (later, mut later_rx) = engine(&sim, &cfg, dir.path(), 3);
     later.dispatch(Command::ListServiceJobs {
         first_key: JobKey(100),
+        via: None,
+        after: None,
     });
     let listed = tokio::time::timeout(Duration::from_secs(10), later_rx.recv())
         .await
         .expect("answered")
         .expect("open");
     let EngineEvent::ServiceJobs {
-        result: Ok(jobs), ..
+        result: Ok(page), ..
     } = listed
     else {
         panic!("{listed:#?}");
     };
-    let (key, _) = jobs.first().expect("the job is listed").clone();
+    let (key, _) = page.jobs.first().expect("the job is listed").clone();
     assert_eq!(key, JobKey(100));
     later.dispatch(Command::RetryDownload { key });
     let events = until_complete(&mut later_rx, 1, Duration::from_secs(20)).await;

@@ -13,6 +13,7 @@ mod engine_download_features;
 mod engine_faults;
 mod engine_job_actions;
 mod engine_storage;
+mod engine_take_up;
 mod http_limits;
 mod http_redirects;
 mod journal_store;
