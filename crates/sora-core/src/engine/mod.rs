@@ -1,6 +1,7 @@
 //! The engine: turns [`Command`]s into background tokio tasks and reports [`EngineEvent`]s over
 //! one channel. Front ends never await the network themselves.
 
+mod account;
 mod again;
 mod cancel;
 pub mod command;
@@ -473,7 +474,7 @@ impl Engine {
                 );
             }
             Command::CheckAccount { family } => {
-                tokio::spawn(async move { check_account(&ctx, family).await });
+                tokio::spawn(async move { account::check_account(&ctx, family).await });
             }
             Command::RunDoctor { probe } => match ctx.doctor.clone() {
                 Some(doctor) => {
@@ -577,29 +578,6 @@ fn spawn_job(
         };
         ctx.send(EngineEvent::JobComplete { key, ok });
     });
-}
-
-/// The account of `family`'s configured service: its answer for the header, or a warning.
-async fn check_account(ctx: &Ctx, family: crate::providers::Family) {
-    let via = Via {
-        family,
-        model: None,
-    };
-    let answer = match ctx.services.pick(Some(&via)) {
-        Ok(provider) => provider.account().await,
-        Err(message) => Some(Err(message)),
-    };
-    match answer {
-        Some(Ok(text)) => ctx.send(EngineEvent::Account { family, text }),
-        Some(Err(message)) => ctx.send(EngineEvent::Warning {
-            key: None,
-            message: format!(
-                "{} did not give the account's balance: {message}",
-                family.label()
-            ),
-        }),
-        None => {}
-    }
 }
 
 const NO_STORAGE: &str = "Supabase is not configured: set SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY (or run with --demo)";
