@@ -360,16 +360,7 @@ fn browser(names: &[&str], more: bool) -> App {
         .collect();
     let filler = if more { 100 - page.len() } else { 0 };
     page.extend((0..filler).map(|i| object(&format!("z-{i:03}.bin"), 10, "2026-05-01T12:00:00Z")));
-    let query = app.buckets().query.clone();
-    feed(
-        &mut app,
-        EngineEvent::ObjectsListed {
-            bucket: "videos".into(),
-            prefix: String::new(),
-            query,
-            result: Ok(page),
-        },
-    );
+    objects_listed(&mut app, "videos", page);
     while app.focus() != Focus::Buckets {
         press(&mut app, KeyCode::Tab);
     }

@@ -235,19 +235,10 @@ fn at_80x24_the_focused_list_grows_and_the_others_keep_two_lines() {
         &mut app,
         EngineEvent::BucketsListed(Ok(vec![bucket("videos", true)])),
     );
-    let query = app.buckets().query.clone();
     let objects = (0..12)
         .map(|i| object(&format!("clip-{i:02}.mp4"), 1000, "2026-12-01T12:00:00Z"))
         .collect();
-    feed(
-        &mut app,
-        EngineEvent::ObjectsListed {
-            bucket: "videos".into(),
-            prefix: String::new(),
-            query,
-            result: Ok(objects),
-        },
-    );
+    objects_listed(&mut app, "videos", objects);
     press(&mut app, KeyCode::BackTab); // the buckets panel
     let screen = draw(&mut app, W, H);
     let shown = (0..12)

@@ -50,20 +50,11 @@ fn g_and_shift_g_move_through_a_folder_too_and_shift_y_asks_for_a_signed_url() {
         &mut app,
         EngineEvent::BucketsListed(Ok(vec![bucket("videos", true)])),
     );
-    let query = app.buckets().query.clone();
     let objects = ["a.mp4", "b.mp4", "c.mp4"]
         .iter()
         .map(|name| object(name, 1000, "2026-12-01T12:00:00Z"))
         .collect();
-    feed(
-        &mut app,
-        EngineEvent::ObjectsListed {
-            bucket: "videos".into(),
-            prefix: String::new(),
-            query,
-            result: Ok(objects),
-        },
-    );
+    objects_listed(&mut app, "videos", objects);
     press(&mut app, KeyCode::BackTab); // the buckets panel
     press(&mut app, KeyCode::Right); // its objects
     let selected = |app: &sora_tui::app::App| {

@@ -251,6 +251,20 @@ pub fn folder(name: &str) -> ObjectEntry {
     }
 }
 
+/// `objects` as the root of `bucket`, answered to the listing the app asked for.
+pub fn objects_listed(app: &mut App, bucket: &str, objects: Vec<ObjectEntry>) {
+    let query = app.buckets().query.clone();
+    feed(
+        app,
+        EngineEvent::ObjectsListed {
+            bucket: bucket.into(),
+            prefix: String::new(),
+            query,
+            result: Ok(objects),
+        },
+    );
+}
+
 /// The screen as text, one line per terminal row.
 pub fn render(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");

@@ -371,16 +371,21 @@ fn the_job_details() {
     snapshot_everywhere("details", &app);
 }
 
-/// The finished job's details with its thumbnail (half-blocks) beside the text.
-#[test]
-fn the_job_details_with_the_thumbnail() {
-    let mut app = busy_app();
+/// The simulator's thumbnail (half-blocks), decoded as the runtime does, for job #1.
+fn with_thumbnail(app: &mut App) {
     let thumbnail = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/thumbnail.jpg");
     let preview = sora_tui::preview::decode(&thumbnail).expect("the asset decodes");
     app.update(sora_tui::app::Msg::Preview {
         job: JobKey(1),
         preview,
     });
+}
+
+/// The finished job's details with its thumbnail (half-blocks) beside the text.
+#[test]
+fn the_job_details_with_the_thumbnail() {
+    let mut app = busy_app();
+    with_thumbnail(&mut app);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Home);
     press(&mut app, KeyCode::Enter);

@@ -91,12 +91,7 @@ fn the_pages_empty_and_loading() {
 #[test]
 fn the_thumbnail_beside_the_selected_job() {
     let mut app = busy_app();
-    let thumbnail = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/thumbnail.jpg");
-    let preview = sora_tui::preview::decode(&thumbnail).expect("the asset decodes");
-    app.update(sora_tui::app::Msg::Preview {
-        job: JobKey(1),
-        preview,
-    });
+    with_thumbnail(&mut app);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Home);
     // 200 columns have room for it; 80 leave it out for the status chain.

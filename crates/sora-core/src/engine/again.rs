@@ -112,24 +112,11 @@ pub(super) async fn list_service_jobs(
 /// service, as a resume does; the front end hears of its id, service and files on disk), then
 /// download it again or upload its videos; whether that worked.
 pub(super) async fn take_up(ctx: &Ctx, key: JobKey, journal_id: &str, then: TakeUpThen) -> bool {
-    let Some(record) = ctx.journal.as_ref().and_then(|j| j.record(journal_id)) else {
-        ctx.send(EngineEvent::JobFailed {
-            key,
-            message: format!("no journal entry {journal_id}: it was removed from the history"),
-            at: SystemTime::now(),
-        });
+    let missing = format!("no journal entry {journal_id}: it was removed from the history");
+    // What is fetched or stored now is recorded in the same entry, so the history shows it.
+    let Some(record) = super::resume::file_record(ctx, key, journal_id, missing) else {
         return false;
     };
-    ctx.send(EngineEvent::JobResumed {
-        key,
-        prompt: record.request.prompt.clone(),
-        at: SystemTime::now(),
-    });
-    // What is fetched or stored now is recorded in the same entry, so the history shows it.
-    ctx.set_journal_id(key, Some(record.id.clone()));
-    if let Some(dir) = &record.download_dir {
-        ctx.set_download_dir(key, dir.into());
-    }
     let Some(id) = record.job_id.clone() else {
         ctx.send(EngineEvent::JobFailed {
             key,

@@ -24,14 +24,22 @@ const RECONCILE_TIME: Duration = Duration::from_secs(90);
 /// Content expiring sooner than this is called out when a download resumes.
 const EXPIRY_WARNING: Duration = Duration::from_secs(2 * 3600);
 
-pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
+/// The journal's entry `journal_id` filed under `key` as a job taken up again (its entry, so
+/// what happens now is recorded there, and its download folder; the front end hears of its
+/// prompt), or `None` after saying `missing` as the job's failure.
+pub(super) fn file_record(
+    ctx: &Ctx,
+    key: JobKey,
+    journal_id: &str,
+    missing: String,
+) -> Option<crate::journal::JobRecord> {
     let Some(record) = ctx.journal.as_ref().and_then(|j| j.record(journal_id)) else {
         ctx.send(EngineEvent::JobFailed {
             key,
-            message: format!("no journal entry {journal_id} to resume"),
+            message: missing,
             at: SystemTime::now(),
         });
-        return false;
+        return None;
     };
     ctx.send(EngineEvent::JobResumed {
         key,
@@ -42,6 +50,14 @@ pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
     if let Some(dir) = &record.download_dir {
         ctx.set_download_dir(key, dir.into());
     }
+    Some(record)
+}
+
+pub(super) async fn run(ctx: &Ctx, key: JobKey, journal_id: &str) -> bool {
+    let missing = format!("no journal entry {journal_id} to resume");
+    let Some(record) = file_record(ctx, key, journal_id, missing) else {
+        return false;
+    };
     let provider = match provider_for(ctx, &record) {
         Ok(provider) => provider,
         Err(message) => {
