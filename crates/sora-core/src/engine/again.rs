@@ -118,12 +118,11 @@ pub(super) async fn take_up(ctx: &Ctx, key: JobKey, journal_id: &str, then: Take
         return false;
     };
     let Some(id) = record.job_id.clone() else {
-        ctx.send(EngineEvent::JobFailed {
+        refuse_unrecorded(
+            ctx,
             key,
-            message: "it was never created on the service (no id): nothing to download or upload"
-                .into(),
-            at: SystemTime::now(),
-        });
+            "it was never created on the service (no id): nothing to download or upload".into(),
+        );
         return false;
     };
     ctx.remember_job_id(key, &id);
@@ -144,11 +143,7 @@ pub(super) async fn take_up(ctx: &Ctx, key: JobKey, journal_id: &str, then: Take
         }
         // An upload needs only the bucket; a download needs the service.
         Err(message) if then == TakeUpThen::Download => {
-            ctx.send(EngineEvent::JobFailed {
-                key,
-                message: format!("{id} cannot be downloaded: {message}"),
-                at: SystemTime::now(),
-            });
+            refuse_unrecorded(ctx, key, format!("{id} cannot be downloaded: {message}"));
             return false;
         }
         Err(_) => {}
@@ -161,6 +156,17 @@ pub(super) async fn take_up(ctx: &Ctx, key: JobKey, journal_id: &str, then: Take
         }
         TakeUpThen::Upload => upload_recorded_videos(ctx, key, &record).await,
     }
+}
+
+/// The taken-up row fails with `message`, and the journal does not hear of it: the entry's job
+/// succeeded on its service; only this attempt to act on it here cannot go on (a service not
+/// configured in this run), and the History must not turn it into a failed job.
+fn refuse_unrecorded(ctx: &Ctx, key: JobKey, message: String) {
+    let _ = ctx.events.send(EngineEvent::JobFailed {
+        key,
+        message,
+        at: SystemTime::now(),
+    });
 }
 
 /// Upload each video `record` says was downloaded and not stored; one gone from disk (or cut

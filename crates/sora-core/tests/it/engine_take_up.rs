@@ -36,10 +36,21 @@ fn engine(
     dir: &std::path::Path,
     journal: &Arc<Journal>,
 ) -> (Engine, UnboundedReceiver<EngineEvent>) {
+    engine_with(sim, cfg, dir, journal, true)
+}
+
+/// [`engine`], with the video service configured or not (a later run with other settings).
+fn engine_with(
+    sim: &SimHandle,
+    cfg: &SimConfig,
+    dir: &std::path::Path,
+    journal: &Arc<Journal>,
+    with_service: bool,
+) -> (Engine, UnboundedReceiver<EngineEvent>) {
     let (tx, rx) = mpsc::unbounded_channel();
     let engine = Engine::with_extras(
         Services {
-            provider: Some(provider(sim, cfg)),
+            provider: with_service.then(|| provider(sim, cfg)),
             storage: Some(storage(sim, cfg)),
             others: Vec::new(),
         },
@@ -89,6 +100,38 @@ async fn earlier_session(
     .expect("downloaded");
     first.shutdown();
     (journal_id, job_id, video.into())
+}
+
+#[tokio::test]
+async fn a_take_up_that_cannot_reach_the_jobs_service_leaves_its_entry_succeeded() {
+    let cfg = fast();
+    let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
+    let dir = tempfile::tempdir().expect("tmp");
+    let (journal, _) = Journal::open(&dir.path().join("journal")).expect("journal");
+    let journal = Arc::new(journal);
+    let (journal_id, _, _) = earlier_session(&sim, &cfg, dir.path(), &journal).await;
+
+    // A later run without that service configured: `d` on the History entry.
+    let (later, mut rx) = engine_with(&sim, &cfg, dir.path(), &journal, false);
+    later.dispatch(Command::TakeUp {
+        key: JobKey(7),
+        journal_id: journal_id.clone(),
+        then: TakeUpThen::Download,
+    });
+    let events = until_complete(&mut rx, 1, Duration::from_secs(20)).await;
+    assert!(
+        events.iter().any(|e| matches!(e,
+            EngineEvent::JobFailed { key: JobKey(7), message, .. } if message.contains("cannot be downloaded"))),
+        "the row says why: {events:#?}"
+    );
+    let record = journal.record(&journal_id).expect("entry");
+    assert_eq!(
+        record.state,
+        sora_core::journal::JobState::Succeeded,
+        "the job succeeded on its service; this run only could not reach it"
+    );
 }
 
 #[tokio::test]
