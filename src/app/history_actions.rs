@@ -46,12 +46,17 @@ impl App {
         None
     }
 
-    /// The jobs panel's row of this journal entry, when it has one.
+    /// The jobs panel's row of this journal entry, when it has one: filed under the entry, or
+    /// the same job on the service (listed with S, or fetched with :download), so acting on the
+    /// entry never makes the job a second row and a second download of the same file.
     fn row_of_entry(&self, record: &JobRecord) -> Option<usize> {
-        self.jobs
-            .rows
-            .iter()
+        let rows = &self.jobs.rows;
+        rows.iter()
             .position(|r| r.journal_id.as_deref() == Some(record.id.as_str()))
+            .or_else(|| {
+                let id = record.job_id.as_deref()?;
+                rows.iter().position(|r| r.job_id.as_deref() == Some(id))
+            })
     }
 
     /// A new row for a job taken up from the journal, filled with what the journal knows; the

@@ -270,6 +270,26 @@ fn an_entry_of_a_job_in_the_jobs_panel_is_acted_on_through_its_row() {
 }
 
 #[test]
+fn an_entry_of_a_job_listed_from_the_service_is_acted_on_through_that_row_not_a_second_one() {
+    let mut app = app();
+    // The job came into the Jobs panel without its journal entry (as S lists it).
+    job_through_all_statuses(&mut app, 1, "a fox");
+    let job_id = app.jobs().rows[0].job_id.clone().expect("an id");
+    press(&mut app, KeyCode::F(5));
+    let mut entry = downloaded("earlier");
+    entry.job_id = Some(job_id);
+    feed(&mut app, EngineEvent::History(Ok(vec![entry])));
+    let effects = press(&mut app, KeyCode::Char('d'));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Engine(Command::TakeUp { .. }))),
+        "no second row for the same job: {effects:?}"
+    );
+    assert_eq!(app.jobs().rows.len(), 1, "one row for the job");
+}
+
+#[test]
 fn the_history_help_lists_the_entry_actions_with_their_keys() {
     let mut app = history_of(vec![downloaded("old")]);
     press(&mut app, KeyCode::Char('?'));
