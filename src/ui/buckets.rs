@@ -255,7 +255,13 @@ fn render_details(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 lines.push(Line::from(label("URL")));
                 lines.push(Line::raw(url));
             }
-            (_, false) => lines.push(Line::styled("private bucket: g signs a URL", theme.dim)),
+            (_, false) => {
+                let sign = app.keymap().keys_label(Scope::Buckets, Action::SignedUrl);
+                lines.push(Line::styled(
+                    format!("private bucket: {sign} signs a URL"),
+                    theme.dim,
+                ));
+            }
             (None, true) => {}
         }
     }

@@ -76,6 +76,25 @@ fn g_and_shift_g_move_through_a_folder_too_and_shift_y_asks_for_a_signed_url() {
 }
 
 #[test]
+fn a_private_objects_details_name_the_key_that_signs_a_url() {
+    use sora_core::engine::EngineEvent;
+    let mut app = app();
+    feed(
+        &mut app,
+        EngineEvent::BucketsListed(Ok(vec![bucket("videos", false)])),
+    );
+    objects_listed(
+        &mut app,
+        "videos",
+        vec![object("a.mp4", 1000, "2026-12-01T12:00:00Z")],
+    );
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::Right);
+    let screen = render(&app, 200, 50);
+    assert_shows(&screen, "private bucket: Y signs a URL");
+}
+
+#[test]
 fn ctrl_p_and_ctrl_n_step_through_earlier_prompts_and_ctrl_r_finds_one() {
     let mut settings = support::settings();
     settings.prompt_history = vec![

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{BucketsPane, DEFAULT_SIGNED_SECS, ObjectsLocation};
-use crate::app::keymap::Action;
+use crate::app::keymap::{Action, Scope};
 use crate::app::modal::InputPurpose;
 use crate::app::remote::Remote;
 use crate::app::{App, Effect, Focus};
@@ -196,8 +196,10 @@ impl App {
             .bucket_named(&bucket)
             .is_some_and(|b| !b.public);
         if private {
+            let key = |action| self.keymap.keys_label(Scope::Buckets, action);
+            let (public, sign) = (key(Action::TogglePublic), key(Action::SignedUrl));
             self.warn(format!(
-                "Copied, but {bucket} is private: its public URL answers 'Bucket not found'. p makes it public, g signs a URL."
+                "Copied, but {bucket} is private: its public URL answers 'Bucket not found'. {public} makes it public, {sign} signs a URL."
             ));
         } else {
             self.inform(format!("Copied public URL: {url}"));
