@@ -544,3 +544,35 @@ fn the_server_search_has_its_own_key_and_the_filter_says_what_is_not_loaded() {
         "{listed:?}"
     );
 }
+
+#[test]
+fn a_refresh_of_the_filtered_folder_keeps_the_selection_on_its_object() {
+    let mut app = browser(&PETS, false);
+    filter(&mut app, "cat");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down); // d-CAT-2.mp4, the second shown
+    let name = |app: &App| {
+        app.buckets()
+            .selected_object()
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(name(&app), "d-CAT-2.mp4");
+    // r lists the folder again; the server now has two new objects ahead of it.
+    press(&mut app, KeyCode::Char('r'));
+    let mut names = vec!["a-cat-1.mp4", "a-cat-2.mp4"];
+    names.extend(PETS);
+    objects_listed(
+        &mut app,
+        "videos",
+        names
+            .iter()
+            .map(|n| object(n, 1000, "2026-05-01T12:00:00Z"))
+            .collect(),
+    );
+    assert_eq!(
+        name(&app),
+        "d-CAT-2.mp4",
+        "the same object, not the same place"
+    );
+}

@@ -54,6 +54,9 @@ pub struct BucketsState {
     /// The `/` filter of the loaded entries of the folder on screen (names containing the
     /// text); a new folder starts unfiltered.
     pub object_filter: ListFilter,
+    /// The name selected when the folder on screen was asked for again (a refresh, a new
+    /// sort): its first page selects that entry again, wherever it now stands.
+    pub reselect: Option<String>,
 }
 
 impl BucketsState {
@@ -105,6 +108,9 @@ impl BucketsState {
             self.selected_object = 0;
             self.query.search.clear();
             self.object_filter.clear();
+            self.reselect = None;
+        } else if let Some(entry) = self.selected_object() {
+            self.reselect = Some(entry.name.clone());
         }
         self.shown = Some(location);
         self.objects = Remote::Loading;
@@ -151,8 +157,12 @@ impl BucketsState {
         }
         self.page_pending = None;
         self.more = page.len() >= PAGE_SIZE as usize;
-        // Sorting the entries again moves them: the selection follows its entry, not its place.
-        let selected_name = self.selected_object().map(|o| o.name.clone());
+        // Sorting the entries again moves them: the selection follows its entry, not its place
+        // (on a first page, the entry selected before the folder was asked for again).
+        let selected_name = self
+            .selected_object()
+            .map(|o| o.name.clone())
+            .or_else(|| self.reselect.take());
         // Studio's marker is no file of the user's: its folder shows, the marker does not.
         let (markers, page): (Vec<_>, Vec<_>) = page.into_iter().partition(|e| e.is_placeholder());
         match &mut self.objects {
