@@ -196,12 +196,16 @@ fn rows_of(app: &App, row: &JobRow) -> Vec<DetailRow> {
     let urls = content_urls(app, row.key);
     if !urls.is_empty() {
         rows.push(DetailRow::full("", Tone::Text));
-        rows.push(DetailRow::full(
-            "Content URLs (secrets removed)",
-            Tone::Title,
-        ));
-        for url in urls {
-            rows.push(DetailRow::full(&url, Tone::Text).with_url(Some(url)));
+        let heading = if urls.iter().any(|(_, whole)| !whole) {
+            "Content URLs (secrets removed: a click copies only a URL that had none)"
+        } else {
+            "Content URLs (a click copies one)"
+        };
+        rows.push(DetailRow::full(heading, Tone::Title));
+        for (url, whole) in urls {
+            // A URL without its signature would not open: copying it would only mislead.
+            let copy = whole.then(|| url.clone());
+            rows.push(DetailRow::full(&url, Tone::Text).with_url(copy));
         }
     }
     if row.end.is_none()
@@ -281,16 +285,19 @@ fn request_ids(app: &App, row: &JobRow) -> Vec<String> {
     ids
 }
 
-/// The URLs the job's content was fetched from, without any secret.
-fn content_urls(app: &App, job: JobKey) -> Vec<String> {
-    let mut urls: Vec<String> = Vec::new();
+/// The URLs the job's content was fetched from, without any secret, each with whether it is
+/// whole (had no secret to remove).
+fn content_urls(app: &App, job: JobKey) -> Vec<(String, bool)> {
+    let mut urls: Vec<(String, bool)> = Vec::new();
     for entry in &app.downloads().entries {
         if let LogEntry::Attempt { key, attempt, .. } = entry
             && key.job == job
         {
             let url = masked(&attempt.url);
-            if !urls.contains(&url) {
-                urls.push(url);
+            if !urls.iter().any(|(u, _)| *u == url) {
+                // Removed parts read `***` (`sig=***`, `user:***@`).
+                let whole = !url.contains("=***") && !url.contains(":***@");
+                urls.push((url, whole));
             }
         }
     }

@@ -221,6 +221,44 @@ fn a_click_on_a_url_of_the_job_details_copies_it() {
 }
 
 #[test]
+fn a_signed_content_url_is_shown_without_its_signature_and_a_click_copies_nothing() {
+    use sora_core::download::{Attempt, AttemptOutcome, Report};
+    let mut app = sized_app();
+    job_through_all_statuses(&mut app, 1, "a fox");
+    let attempt = Attempt {
+        number: 1,
+        method: "GET",
+        url: "https://cdn.example.com/v.mp4?exp=1700000000&sig=s3cr3tsignature".into(),
+        status: Some(200),
+        bytes: 10,
+        started_at: at(5.0),
+        duration: std::time::Duration::from_millis(120),
+        outcome: AttemptOutcome::Saved,
+        detail: String::new(),
+        next_retry_in: None,
+        request_id: None,
+        headers: Vec::new(),
+    };
+    feed(
+        &mut app,
+        sora_core::engine::EngineEvent::Download {
+            key: video(1),
+            report: Report::Attempt(attempt),
+        },
+    );
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&app, W, H);
+    assert_hides(&screen, "s3cr3tsignature");
+    assert_shows(&screen, "a click copies only a URL that had none");
+    let (x, y) = find(&screen, "https://cdn.example.com").expect("the URL is shown");
+    assert!(
+        click(&mut app, x, y).is_empty(),
+        "a URL without its signature would not open: nothing is copied"
+    );
+}
+
+#[test]
 fn a_click_on_the_object_details_copies_its_public_url() {
     let mut settings = support::settings();
     settings.supabase_url = Some(url::Url::parse("https://proj.supabase.co").expect("url"));
