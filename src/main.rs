@@ -23,7 +23,10 @@ use sora_core::text::multi_line;
 use sora_tui::app;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return refused_arguments(&error),
+    };
     let wants_json = cli.wants_json();
     if !matches!(cli.command, None | Some(Cmd::Sim(_))) {
         restore_default_sigpipe();
@@ -219,6 +222,29 @@ async fn run_dashboard(config: Config, demo_note: Option<String>) -> Result<Exit
 fn prompt_history(mut records: Vec<sora_core::journal::JobRecord>) -> Vec<String> {
     records.sort_by_key(|r| r.started_at);
     records.into_iter().map(|r| r.request.prompt).collect()
+}
+
+/// Arguments clap refused (or `--help`/`--version`, which it prints as an "error"): printed as
+/// clap prints them, and for a command line that asked for `--json`, as JSON on stdout too, as
+/// every other error of a JSON command is.
+fn refused_arguments(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let informational = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    let asked_json = std::env::args_os().any(|a| a == "--json");
+    if asked_json && !informational {
+        let text = error.render().to_string();
+        let text = text.trim_end();
+        eprintln!("{text}");
+        println!("{}", serde_json::json!({ "error": multi_line(text) }));
+        return ExitCode::from(2);
+    }
+    // clap's own output and exit code (2 for a usage error, 0 for --help).
+    error.exit()
 }
 
 /// Rust ignores SIGPIPE, so printing into a closed pipe (`sora-tui jobs | head -1`) would

@@ -143,6 +143,9 @@ fn a_command_asked_for_json_reports_its_error_as_json_on_stdout() {
         &["status", "..", "--json", "--provider", "runway"][..],
         &["jobs", "--json", "--provider", "azure-sora"][..],
         &["ls", "../x", "--json"][..],
+        // Refused by the argument parser itself, before the command runs.
+        &["history", "--json", "--no-such-flag"][..],
+        &["ls", "--json", "--sort", "colour"][..],
     ] {
         let output = sandbox
             .command()
@@ -159,4 +162,12 @@ fn a_command_asked_for_json_reports_its_error_as_json_on_stdout() {
             "{args:?}: {answer}"
         );
     }
+    // --help is no error, JSON asked or not.
+    let help = sandbox
+        .command()
+        .args(["history", "--json", "--help"])
+        .output()
+        .expect("run");
+    assert!(help.status.success());
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Usage"));
 }
