@@ -30,6 +30,9 @@ pub use theme::Theme;
 use crate::app::keymap::{self, Action, KeyMap, Scope};
 use crate::app::{App, Focus, Overlay, Page, ScrollLimits};
 
+/// The header's `F1 help` at its right end, with its gap.
+const HEADER_HINT_COLUMNS: usize = 10;
+
 /// Below this the panels cannot show a useful line each, so a notice replaces them.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 20;
@@ -152,20 +155,32 @@ fn render_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Span::styled("│ ", theme.dim),
         Span::styled(format::shown(&app.service_description()), theme.text),
     ];
+    // The badge before the balances: on a narrow terminal, knowing it is a simulator matters more.
+    let badge = settings
+        .demo
+        .then(|| Span::styled(" DEMO (simulator) ", theme.demo_badge));
     let count = settings.services.len();
     if count > 1 {
         let keys = app
             .keymap()
             .keys_label(Scope::Prompt, keymap::Action::NextService);
-        spans.push(Span::styled(
+        let switch = Span::styled(
             format!(" ({}/{count}, {keys})", app.prompt().service + 1),
             theme.dim,
-        ));
+        );
+        // Which of the services, and the key to switch, only where the badge still fits (the
+        // help and the prompt's hints have the key).
+        let room = usize::from(area.width).saturating_sub(HEADER_HINT_COLUMNS);
+        let needed = fit::width(&spans)
+            + switch.content.chars().count()
+            + badge.as_ref().map_or(0, |b| 2 + b.content.chars().count());
+        if needed <= room {
+            spans.push(switch);
+        }
     }
-    // The badge before the balances: on a narrow terminal, knowing it is a simulator matters more.
-    if settings.demo {
+    if let Some(badge) = badge {
         spans.push(Span::raw("  "));
-        spans.push(Span::styled(" DEMO (simulator) ", theme.demo_badge));
+        spans.push(badge);
     }
     for (family, text) in app.accounts() {
         let name = match family {

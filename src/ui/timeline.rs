@@ -157,8 +157,16 @@ fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme, width: usize) -> [Line<
     }
     let mut summary = head;
     // Jobs this screen did not start (reported by the engine first) may have no prompt. The
-    // prompt takes what room is left; the details view has it whole.
-    let room = width.saturating_sub(fit::width(&summary) + fit::width(&tail));
+    // prompt takes what room is left; the details view has it whole. Where it would be left a
+    // stub, the service gives way (the selected job's details line names it).
+    let room = |summary: &[Span]| width.saturating_sub(fit::width(summary) + fit::width(&tail));
+    if row.service.is_some()
+        && !row.prompt.is_empty()
+        && room(&summary).saturating_sub(4) < PROMPT_CHARS / 2
+    {
+        summary.truncate(4);
+    }
+    let room = room(&summary);
     let quoted = PROMPT_CHARS.min(room.saturating_sub(4));
     if !row.prompt.is_empty() && quoted >= MIN_PROMPT_CHARS {
         summary.push(Span::styled(

@@ -250,3 +250,34 @@ fn at_80x24_the_focused_list_grows_and_the_others_keep_two_lines() {
     assert_shows(&screen, "#1");
     assert_shows(&screen, "succeeded");
 }
+
+#[test]
+fn at_80x24_the_demo_badge_and_the_prompt_of_a_job_with_its_service_stay_readable() {
+    let mut app = crate::ui_services::two_services();
+    job_through_all_statuses(&mut app, 1, "a red fox running through snow");
+    feed(
+        &mut app,
+        EngineEvent::JobService {
+            key: sora_core::engine::JobKey(1),
+            service: "Azure Sora · sora · 127.0.0.1".into(),
+            estimate: None,
+        },
+    );
+    // A service's id as long as real ones are.
+    feed(
+        &mut app,
+        EngineEvent::JobCreated {
+            key: sora_core::engine::JobKey(1),
+            job_id: "task_01m8vhxfbvvmsmje3aq7w2nd9x".into(),
+            at: at(0.2),
+        },
+    );
+    let wide = draw(&mut app, 200, 50);
+    assert_shows(&wide, "(1/2, Alt-p/F7)");
+    assert_shows(&wide, "Azure Sora 127.0.0.1");
+    let screen = draw(&mut app, W, H);
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(header.contains("DEMO (simulator)"), "{header}");
+    // The prompt, not a stub of it: the service gives way (the details line names it).
+    assert_shows(&screen, "\"a red fox running through snow\"");
+}
