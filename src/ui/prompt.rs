@@ -73,16 +73,25 @@ pub fn render_prompt(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, ty
         parameters_line(app, theme, usize::from(params_area.width))
     };
     frame.render_widget(Paragraph::new(params), params_area);
-    frame.render_widget(Paragraph::new(note_line(app, theme)), note_area);
+    let note = note_line(app, theme, usize::from(note_area.width));
+    frame.render_widget(Paragraph::new(note), note_area);
 }
 
 /// Under the parameters: a Sora family's shutdown, or how to change a catalogue parameter.
-fn note_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
+fn note_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     let keymap = app.keymap();
     let label = |action| keymap.keys_label(Scope::Prompt, action);
     let form = format!("{} parameter form", label(Action::EditParameters));
     if let Some(retired) = app.active_service().and_then(|s| s.retirement.clone()) {
-        return Line::styled(format!("{retired} · {form}"), theme.dim);
+        let whole = format!("{retired} · {form}");
+        // In fewer columns, the notice without its asides keeps its date in sight (the
+        // doctor's lifecycle check has it whole).
+        let text = if whole.chars().count() > width {
+            format!("{} · {form}", without_asides(&retired))
+        } else {
+            whole
+        };
+        return Line::styled(text, theme.dim);
     }
     if app.prompt().model.is_none() {
         return Line::styled(form, theme.dim);
@@ -117,6 +126,28 @@ fn note_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
         theme.dim,
     ));
     Line::from(spans)
+}
+
+/// `text` without its parenthesised asides (nested ones too), spaces before them dropped.
+fn without_asides(text: &str) -> String {
+    let mut kept = String::new();
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                if depth == 1 {
+                    while kept.ends_with(' ') {
+                        kept.pop();
+                    }
+                }
+            }
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    kept.trim().to_string()
 }
 
 /// A Runway or fal model: each of its parameters with the value sent, then the estimate; the

@@ -280,4 +280,16 @@ fn at_80x24_the_demo_badge_and_the_prompt_of_a_job_with_its_service_stay_readabl
     assert!(header.contains("DEMO (simulator)"), "{header}");
     // The prompt, not a stub of it: the service gives way (the details line names it).
     assert_shows(&screen, "\"a red fox running through snow\"");
+    // The Sora family's retirement keeps its date in sight, its asides dropped.
+    let date: String = screen
+        .split("retiring no earlier than ")
+        .nth(1)
+        .unwrap_or_default()
+        .chars()
+        .take(10)
+        .collect();
+    assert!(
+        date.len() == 10 && date.chars().filter(|c| c.is_ascii_digit()).count() == 8,
+        "a whole date: {date:?}\n{screen}"
+    );
 }
