@@ -9,27 +9,6 @@ pub fn width(spans: &[Span<'_>]) -> usize {
     spans.iter().map(|s| s.content.width()).sum()
 }
 
-/// `text` in at most `max` columns, cut at the end with `…`.
-pub fn cut_end(text: &str, max: usize) -> String {
-    if text.width() <= max {
-        return text.to_string();
-    }
-    let mut kept = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > max {
-            break;
-        }
-        used += w;
-        kept.push(c);
-    }
-    if max > 0 {
-        kept.push('…');
-    }
-    kept
-}
-
 /// A chain of entries (oldest first) joined by `separator` after `lead`, in `max` columns: the
 /// oldest entries give way to `…` so the newest one stays in sight.
 pub fn newest_first_kept<'a>(
@@ -103,12 +82,5 @@ mod tests {
         assert_eq!(chain(25), "  … → succeeded 3.0s");
         // Narrower than the newest entry alone: it is still the one shown (the frame cuts it).
         assert_eq!(chain(10), "  … → succeeded 3.0s");
-    }
-
-    #[test]
-    fn cut_end_counts_columns_and_marks_the_cut() {
-        assert_eq!(cut_end("abcdef", 6), "abcdef");
-        assert_eq!(cut_end("abcdef", 4), "abc…");
-        assert_eq!(cut_end("日本語です", 5), "日本…");
     }
 }

@@ -128,45 +128,48 @@ fn job_lines<'a>(app: &App, row: &JobRow, theme: &Theme, width: usize) -> [Line<
         }
         .to_string()
     });
-    let mut head = vec![
+    let mut summary = vec![
         Span::styled(format!("{mark} "), mark_style),
         Span::styled(format!("{} ", row.key), theme.key),
         Span::styled(format!("{elapsed:>7}  "), theme.text),
-        Span::styled(
-            format!("{}  ", format::truncate_end(&job_id, 24)),
-            theme.dim,
-        ),
     ];
-    if let Some(service) = &row.service {
-        head.push(Span::styled(
+    let mut id = Span::styled(
+        format!("{}  ", format::truncate_end(&job_id, 24)),
+        theme.dim,
+    );
+    let mut service = row.service.as_ref().map(|service| {
+        Span::styled(
             format!("{}  ", format::shown(&short_service(service))),
             theme.accent,
-        ));
-    }
+        )
+    });
     let mut tail = Vec::new();
     if row.listed {
         tail.push(Span::styled("from the service's list  ", theme.dim));
     }
     tail.extend(outcome(row, theme));
-    if fit::width(&head) + fit::width(&tail) > width {
+    let fixed = fit::width(&summary) + fit::width(&tail);
+    let used = |id: &Span, service: &Option<Span>| {
+        fixed + id.width() + service.as_ref().map_or(0, Span::width)
+    };
+    if used(&id, &service) > width {
         // A narrow panel: the id's tail is what tells jobs apart.
-        head[3] = Span::styled(
+        id = Span::styled(
             format!("{}  ", format::truncate_middle(&job_id, ID_CHARS_NARROW)),
             theme.dim,
         );
     }
-    let mut summary = head;
     // Jobs this screen did not start (reported by the engine first) may have no prompt. The
     // prompt takes what room is left; the details view has it whole. Where it would be left a
     // stub, the service gives way (the selected job's details line names it).
-    let room = |summary: &[Span]| width.saturating_sub(fit::width(summary) + fit::width(&tail));
-    if row.service.is_some()
-        && !row.prompt.is_empty()
-        && room(&summary).saturating_sub(4) < PROMPT_CHARS / 2
+    if !row.prompt.is_empty()
+        && width.saturating_sub(used(&id, &service)).saturating_sub(4) < PROMPT_CHARS / 2
     {
-        summary.truncate(4);
+        service = None;
     }
-    let room = room(&summary);
+    let room = width.saturating_sub(used(&id, &service));
+    summary.push(id);
+    summary.extend(service);
     let quoted = PROMPT_CHARS.min(room.saturating_sub(4));
     if !row.prompt.is_empty() && quoted >= MIN_PROMPT_CHARS {
         summary.push(Span::styled(

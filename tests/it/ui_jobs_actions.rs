@@ -204,7 +204,8 @@ fn y_p_and_w_copy_the_id_the_path_and_the_url_of_the_selected_job() {
     );
 }
 
-fn listed_job(
+/// A job as the service's own list gives it.
+pub(crate) fn listed_job(
     id: &str,
     status: sora_core::providers::JobStatus,
     text: &str,

@@ -19,25 +19,7 @@ fn focus_jobs(app: &mut App) {
 }
 
 fn listed(id: &str) -> Job {
-    Job {
-        id: id.into(),
-        status: JobStatus::Succeeded,
-        status_text: "succeeded".into(),
-        progress: None,
-        prompt: Some(format!("prompt of {id}")),
-        model: None,
-        size: None,
-        seconds: None,
-        created_at: Some(at(0.0)),
-        finished_at: None,
-        expires_at: None,
-        failure_reason: None,
-        failure_explained: false,
-        outputs: Vec::new(),
-        remixed_from: None,
-        poll_after: None,
-        notes: Vec::new(),
-    }
+    crate::ui_jobs_actions::listed_job(id, JobStatus::Succeeded, "succeeded")
 }
 
 /// The engine's answer: `ids` filed from `first_key` on, and the cursor when more follow.

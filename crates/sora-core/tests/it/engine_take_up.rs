@@ -71,6 +71,31 @@ fn engine_with(
     (engine, rx)
 }
 
+/// The simulator, a folder and its journal, for a job of an earlier session.
+struct Earlier {
+    cfg: SimConfig,
+    sim: SimHandle,
+    dir: tempfile::TempDir,
+    journal: Arc<Journal>,
+}
+
+impl Earlier {
+    async fn start() -> Self {
+        let cfg = fast();
+        let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
+            .await
+            .expect("sim");
+        let dir = tempfile::tempdir().expect("tmp");
+        let (journal, _) = Journal::open(&dir.path().join("journal")).expect("journal");
+        Self {
+            cfg,
+            sim,
+            dir,
+            journal: Arc::new(journal),
+        }
+    }
+}
+
 /// A job generated, downloaded and journaled by an earlier session: its journal id, job id and
 /// saved video.
 async fn earlier_session(
@@ -104,13 +129,12 @@ async fn earlier_session(
 
 #[tokio::test]
 async fn a_take_up_that_cannot_reach_the_jobs_service_leaves_its_entry_succeeded() {
-    let cfg = fast();
-    let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .expect("sim");
-    let dir = tempfile::tempdir().expect("tmp");
-    let (journal, _) = Journal::open(&dir.path().join("journal")).expect("journal");
-    let journal = Arc::new(journal);
+    let Earlier {
+        cfg,
+        sim,
+        dir,
+        journal,
+    } = Earlier::start().await;
     let (journal_id, _, _) = earlier_session(&sim, &cfg, dir.path(), &journal).await;
 
     // A later run without that service configured: `d` on the History entry.
@@ -136,13 +160,12 @@ async fn a_take_up_that_cannot_reach_the_jobs_service_leaves_its_entry_succeeded
 
 #[tokio::test]
 async fn take_up_downloads_a_journaled_job_again_and_records_it_in_its_entry() {
-    let cfg = fast();
-    let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .expect("sim");
-    let dir = tempfile::tempdir().expect("tmp");
-    let (journal, _) = Journal::open(&dir.path().join("journal")).expect("journal");
-    let journal = Arc::new(journal);
+    let Earlier {
+        cfg,
+        sim,
+        dir,
+        journal,
+    } = Earlier::start().await;
     let (journal_id, job_id, video) = earlier_session(&sim, &cfg, dir.path(), &journal).await;
     std::fs::remove_file(&video).expect("the user deleted the video");
     let before = journal.record(&journal_id).expect("entry").updated_at;
@@ -198,13 +221,12 @@ async fn take_up_downloads_a_journaled_job_again_and_records_it_in_its_entry() {
 
 #[tokio::test]
 async fn take_up_uploads_a_journaled_video_once_then_says_it_is_stored() {
-    let cfg = fast();
-    let sim = sora_sim::start(cfg.clone(), ([127, 0, 0, 1], 0).into())
-        .await
-        .expect("sim");
-    let dir = tempfile::tempdir().expect("tmp");
-    let (journal, _) = Journal::open(&dir.path().join("journal")).expect("journal");
-    let journal = Arc::new(journal);
+    let Earlier {
+        cfg,
+        sim,
+        dir,
+        journal,
+    } = Earlier::start().await;
     let (journal_id, job_id, video) = earlier_session(&sim, &cfg, dir.path(), &journal).await;
 
     let (later, mut rx) = engine(&sim, &cfg, dir.path(), &journal);
